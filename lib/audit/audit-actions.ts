@@ -1,0 +1,21 @@
+/** Every kind of audited event. Names are stable: they are part of the hashed record. */
+export const AUDIT_ACTIONS = [
+  "org.setup",
+  "auth.sign_in",
+  "auth.sign_in_failed",
+  "auth.sign_out",
+  "org.switched",
+  "invitation.created",
+  "invitation.revoked",
+  "invitation.accepted",
+  "member.roles_changed",
+  "member.removed",
+] as const;
+
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export const PLATFORM_CHAIN = "platform";
+
+export function chainIdFor(orgId: string | null): string {
+  return orgId === null ? PLATFORM_CHAIN : `org:${orgId}`;
+}

@@ -1,0 +1,56 @@
+import type { Db } from "../db/client";
+import type { JsonValue } from "./canonical-json";
+import { entryHash, GENESIS_HASH } from "./entry-hash";
+
+export type ChainBreak = { seq: number; entryId: string | null; reason: string };
+export type ChainVerification = { chainId: string; entries: number; headHash: string; valid: boolean; firstBreak: ChainBreak | null };
+
+const PAGE = 1000;
+
+/**
+ * Recomputes every hash of one chain in sequence order, page by page, and names the first
+ * entry that does not match: a changed field, a missing or extra sequence number, a broken
+ * link to its predecessor, or a head that disagrees with the last entry.
+ */
+export async function verifyChain(db: Db, chainId: string): Promise<ChainVerification> {
+  let expectedSeq = 1;
+  let prevHash = GENESIS_HASH;
+  let count = 0;
+  let firstBreak: ChainBreak | null = null;
+
+  for (;;) {
+    const rows = await db.auditEntry.findMany({ where: { chainId, seq: { gte: expectedSeq } }, orderBy: { seq: "asc" }, take: PAGE });
+    for (const row of rows) {
+      if (row.seq !== expectedSeq) {
+        firstBreak = { seq: expectedSeq, entryId: null, reason: `entry ${expectedSeq} is missing (next entry is ${row.seq})` };
+        break;
+      }
+      if (row.prevHash !== prevHash) {
+        firstBreak = { seq: row.seq, entryId: row.id, reason: "its previous-hash does not match the entry before it" };
+        break;
+      }
+      const recomputed = entryHash({ ...row, data: row.data as JsonValue });
+      if (recomputed !== row.hash) {
+        firstBreak = { seq: row.seq, entryId: row.id, reason: "its content does not match its hash" };
+        break;
+      }
+      prevHash = row.hash;
+      expectedSeq += 1;
+      count += 1;
+    }
+    if (firstBreak !== null || rows.length < PAGE) break;
+  }
+
+  if (firstBreak === null) {
+    const head = await db.auditHead.findUnique({ where: { chainId } });
+    if (head !== null && (head.seq !== count || head.hash !== prevHash)) {
+      firstBreak = { seq: count + 1, entryId: null, reason: `the chain head says ${head.seq} entries but ${count} verify` };
+    }
+  }
+  return { chainId, entries: count, headHash: prevHash, valid: firstBreak === null, firstBreak };
+}
+
+export async function listChains(db: Db): Promise<string[]> {
+  const heads = await db.auditHead.findMany({ select: { chainId: true }, orderBy: { chainId: "asc" } });
+  return heads.map((head) => head.chainId);
+}

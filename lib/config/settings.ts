@@ -1,0 +1,49 @@
+import path from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./config-error";
+
+/**
+ * Every environment variable Signet reads, with its default. README.md's configuration
+ * table mirrors this list; keep them in step.
+ */
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+  SIGNET_DATA_DIR: z.string().default("./data"),
+  SIGNET_PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  SIGNET_INVITATION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
+  SIGNET_SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SIGNET_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
+  SIGNET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Settings = {
+  nodeEnv: "development" | "production" | "test";
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string;
+  port: number;
+  invitationTtlHours: number;
+  sessionMaxAgeHours: number;
+  trustProxy: boolean;
+};
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Configuration error in ${issue?.path.join(".") ?? "environment"}: ${issue?.message ?? "invalid value"}.`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.SIGNET_DATA_DIR),
+    publicUrl: e.SIGNET_PUBLIC_URL.replace(/\/+$/, ""),
+    port: e.PORT,
+    invitationTtlHours: e.SIGNET_INVITATION_TTL_HOURS,
+    sessionMaxAgeHours: e.SIGNET_SESSION_MAX_AGE_HOURS,
+    trustProxy: e.SIGNET_TRUST_PROXY === "1" || e.SIGNET_TRUST_PROXY === "true",
+  };
+}

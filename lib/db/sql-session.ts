@@ -1,0 +1,49 @@
+import fs from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import type { DatabaseTarget } from "./target";
+
+/**
+ * A single raw connection, for work Prisma cannot do: applying migration scripts
+ * (whose $$-quoted function bodies break statement splitting) and test set-up.
+ */
+export interface SqlSession {
+  /** Runs a script of one or more statements, without parameters. */
+  exec(sql: string): Promise<void>;
+  query<Row extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  close(): Promise<void>;
+}
+
+export async function openSqlSession(target: DatabaseTarget, pglite?: PGlite): Promise<SqlSession> {
+  if (target.kind === "postgres") return openPostgresSession(target.url);
+  const db = pglite ?? (await openPGlite(target.dataDir));
+  return {
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
+    query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows,
+    close: async () => {
+      if (pglite === undefined) await db.close();
+    },
+  };
+}
+
+async function openPostgresSession(url: string): Promise<SqlSession> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  return {
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+    query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await client.query<Row>(sql, params)).rows,
+    close: () => client.end(),
+  };
+}
+
+/** Opens (creating when needed) an embedded PostgreSQL; null means in memory. */
+export async function openPGlite(dataDir: string | null): Promise<PGlite> {
+  if (dataDir !== null) fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = dataDir === null ? new PGlite() : new PGlite(dataDir);
+  await db.waitReady;
+  return db;
+}

@@ -1,0 +1,20 @@
+// Runs `prisma generate` without the native schema engine, which the Prisma CLI tries to
+// download and cannot on offline machines. Generation does not need the engine; the CLI only
+// checks that the file exists, so we point it at a script that explains itself and fails.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const engine = path.join(root, "scripts", "no-schema-engine.sh");
+const result = spawnSync(process.execPath, [path.join(root, "node_modules", "prisma", "build", "index.js"), "generate"], {
+  cwd: root,
+  stdio: "inherit",
+  env: {
+    ...process.env,
+    PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? engine,
+    PRISMA_HIDE_UPDATE_MESSAGE: "1",
+    CHECKPOINT_DISABLE: "1",
+  },
+});
+process.exit(result.status ?? 1);
