@@ -1,0 +1,71 @@
+import { appendAudit, type RequestMeta } from "../audit/append-audit";
+import type { Db, Tx } from "../db/client";
+import { ForbiddenError, NotFoundError, ValidationError } from "./auth-errors";
+import type { OrgContext } from "./org-context";
+import { mayChangeRoles } from "./permissions";
+import { normaliseRoles, Role } from "./roles";
+
+export async function listMembers(db: Db, ctx: OrgContext) {
+  const memberships = await db.membership.findMany({
+    where: { orgId: ctx.orgId },
+    include: { user: { select: { id: true, email: true, name: true } } },
+    orderBy: { createdAt: "asc" },
+  });
+  return memberships.map((m) => ({ membershipId: m.id, userId: m.user.id, email: m.user.email, name: m.user.name, roles: m.roles, since: m.createdAt }));
+}
+
+/**
+ * Changes a member's roles. The membership is looked up within ctx.orgId only, so an id from
+ * another organisation is simply not found. The organisation always keeps an owner.
+ */
+export async function changeMemberRoles(db: Db, ctx: OrgContext, membershipId: string, requested: Role[], request: RequestMeta): Promise<Role[]> {
+  const roles = normaliseRoles(requested);
+  if (roles.length === 0) throw new ValidationError("A member needs at least one role. To take all access away, remove the member instead.", "roles");
+  return db.$transaction(async (tx) => {
+    const target = await lockMembership(tx, ctx.orgId, membershipId);
+    if (!mayChangeRoles(ctx.roles, target.roles, roles)) throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
+    if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER)) await assertAnotherOwner(tx, ctx.orgId, membershipId);
+    await tx.membership.update({ where: { id: membershipId }, data: { roles } });
+    await appendAudit(tx, {
+      orgId: ctx.orgId,
+      actorId: ctx.userId,
+      action: "member.roles_changed",
+      subjectType: "membership",
+      subjectId: membershipId,
+      data: { userId: target.userId, before: target.roles, after: roles },
+      request,
+    });
+    return roles;
+  });
+}
+
+export async function removeMember(db: Db, ctx: OrgContext, membershipId: string, request: RequestMeta): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const target = await lockMembership(tx, ctx.orgId, membershipId);
+    if (!mayChangeRoles(ctx.roles, target.roles, [])) throw new ForbiddenError("Only an owner can remove an owner.");
+    if (target.roles.includes(Role.OWNER)) await assertAnotherOwner(tx, ctx.orgId, membershipId);
+    await tx.membership.delete({ where: { id: membershipId } });
+    await appendAudit(tx, {
+      orgId: ctx.orgId,
+      actorId: ctx.userId,
+      action: "member.removed",
+      subjectType: "membership",
+      subjectId: membershipId,
+      data: { userId: target.userId, roles: target.roles },
+      request,
+    });
+  });
+}
+
+async function lockMembership(tx: Tx, orgId: string, membershipId: string) {
+  // Lock every membership of the organisation: the last-owner check below must not race another change.
+  await tx.$queryRaw`SELECT id FROM "Membership" WHERE "orgId" = ${orgId} FOR UPDATE`;
+  const target = await tx.membership.findFirst({ where: { id: membershipId, orgId } });
+  if (target === null) throw new NotFoundError("That member");
+  return target;
+}
+
+async function assertAnotherOwner(tx: Tx, orgId: string, exceptMembershipId: string): Promise<void> {
+  const others = await tx.membership.findMany({ where: { orgId, id: { not: exceptMembershipId } }, select: { roles: true } });
+  if (!others.some((m) => m.roles.includes(Role.OWNER))) throw new ValidationError("The organisation must keep at least one owner. Make someone else an owner first.", "roles");
+}
