@@ -1,0 +1,31 @@
+import type { ReactNode } from "react";
+import Link from "next/link";
+import { rolesAllow } from "@/lib/auth/permissions";
+import { OrganisationSwitcher } from "@/components/organisation-switcher";
+import { SignOutButton } from "@/components/sign-out-button";
+import { WorkspaceNav, type NavItem } from "@/components/workspace-nav";
+import { requireOrgPermission } from "../_server/session";
+
+export const dynamic = "force-dynamic";
+
+export default async function WorkspaceLayout({ children }: { children: ReactNode }) {
+  const { user, ctx, organisations, active } = await requireOrgPermission("organisation.view");
+  const items: NavItem[] = [{ href: "/dashboard", label: "Dashboard" }];
+  if (rolesAllow(ctx.roles, "members.view")) items.push({ href: "/members", label: "Members" });
+  if (rolesAllow(ctx.roles, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <Link href="/dashboard" className="brand">
+          Signet
+        </Link>
+        <WorkspaceNav items={items} />
+        <span className="spacer" />
+        <OrganisationSwitcher organisations={organisations} activeId={active.id} />
+        <span aria-label="Signed in as">{user.name}</span>
+        <SignOutButton />
+      </header>
+      <main className="content">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,60 @@
+import "server-only";
+import NextAuth, { CredentialsSignin } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { isSignetError } from "@/lib/errors";
+import { readSettings } from "@/lib/config/settings";
+import { getDb } from "@/lib/db/client";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { log } from "@/lib/log/logger";
+import { requestMetaFrom } from "./request-meta";
+
+/** Carries our typed error code to the sign-in action; Auth.js puts `code` in URLs, so it is never sensitive. */
+export class SignetCredentialsSignin extends CredentialsSignin {
+  constructor(code: string) {
+    super();
+    this.code = code;
+  }
+}
+
+// The lazy form: importing this module (as `next build` does) opens no database.
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  secret: process.env.AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: readSettings().sessionMaxAgeHours * 3600 },
+  pages: { signIn: "/sign-in", error: "/sign-in" },
+  logger: {
+    error(error: Error) {
+      if (error instanceof CredentialsSignin || error.name === "CredentialsSignin") return;
+      log.error({ err: { name: error.name, message: error.message } }, "auth error");
+    },
+    warn(code: string) {
+      log.warn({ code }, "auth warning");
+    },
+  },
+  providers: [
+    Credentials({
+      credentials: { email: { label: "Email" }, password: { label: "Password", type: "password" } },
+      async authorize(credentials, request) {
+        const email = typeof credentials.email === "string" ? credentials.email : "";
+        const password = typeof credentials.password === "string" ? credentials.password : "";
+        try {
+          const user = await signInWithPassword(await getDb(), email, password, requestMetaFrom(request.headers));
+          return { id: user.id, email: user.email, name: user.name };
+        } catch (error) {
+          if (isSignetError(error)) throw new SignetCredentialsSignin(error.code);
+          throw error;
+        }
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user?.id !== undefined) token.sub = user.id;
+      return token;
+    },
+    session({ session, token }) {
+      if (token.sub !== undefined) session.user.id = token.sub;
+      return session;
+    },
+  },
+}));

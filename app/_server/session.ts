@@ -1,0 +1,48 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { getDb } from "@/lib/db/client";
+import { authorize, listOrganisationsOf, type OrgContext } from "@/lib/auth/org-context";
+import type { Action } from "@/lib/auth/permissions";
+import { auth } from "./auth";
+
+export const ACTIVE_ORG_COOKIE = "signet-org";
+
+export type SessionUser = { id: string; email: string; name: string };
+
+/** The signed-in user, read again from the database (a deleted account's session is worthless). */
+export async function currentUser(): Promise<SessionUser | null> {
+  const session = await auth();
+  const id = session?.user?.id;
+  if (id === undefined) return null;
+  const db = await getDb();
+  return db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+}
+
+export async function requireUser(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (user === null) redirect("/sign-in");
+  return user;
+}
+
+export type OrgChoice = { id: string; name: string; roles: OrgContext["roles"] };
+
+/** The organisations of the user and the one they work in now (the cookie only chooses among their memberships). */
+export async function organisationsOf(userId: string): Promise<{ organisations: OrgChoice[]; active: OrgChoice | null }> {
+  const organisations = await listOrganisationsOf(await getDb(), userId);
+  const wanted = (await cookies()).get(ACTIVE_ORG_COOKIE)?.value;
+  const active = organisations.find((org) => org.id === wanted) ?? organisations[0] ?? null;
+  return { organisations, active };
+}
+
+/**
+ * For pages and actions: the signed-in user, authorised for `action` in their active
+ * organisation. Throws ForbiddenError (actions turn it into a message) when they may not.
+ */
+export async function requireOrgPermission(action: Action): Promise<{ user: SessionUser; ctx: OrgContext; organisations: OrgChoice[]; active: OrgChoice }> {
+  const user = await requireUser();
+  const { organisations, active } = await organisationsOf(user.id);
+  if (active === null) redirect("/no-organisation");
+  const ctx = await authorize(await getDb(), user.id, active.id, action);
+  return { user, ctx, organisations, active };
+}

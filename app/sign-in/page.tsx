@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getDb } from "@/lib/db/client";
+import { isSetupOpen } from "@/lib/auth/setup";
+import { SignInForm } from "@/components/sign-in-form";
+import { currentUser } from "../_server/session";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Sign in" };
+
+const NOTICES: Record<string, string> = {
+  "signed-out": "You are signed out.",
+  joined: "Welcome aboard. Sign in with your email and the password you just chose.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ notice?: string }> }) {
+  if (await isSetupOpen(await getDb())) redirect("/setup");
+  if ((await currentUser()) !== null) redirect("/dashboard");
+  const { notice } = await searchParams;
+  return (
+    <main className="centered">
+      <div className="card">
+        <p className="brand">Signet</p>
+        <h1>Sign in</h1>
+        <SignInForm notice={notice === undefined ? undefined : NOTICES[notice]} />
+      </div>
+    </main>
+  );
+}

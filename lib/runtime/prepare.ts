@@ -1,0 +1,36 @@
+import { AUTH_SECRET, resolveSecret } from "../config/secrets";
+import { readSettings, type Settings } from "../config/settings";
+import { migrate } from "../db/migrate";
+import { openSqlSession } from "../db/sql-session";
+import { databaseTarget, describeTarget } from "../db/target";
+import { log } from "../log/logger";
+
+/**
+ * Everything the server needs before it takes requests: settings, secrets (generated into
+ * the data directory on first run unless given), and a migrated database. Returns the
+ * environment the server process must run with.
+ */
+export async function prepareRuntime(env: NodeJS.ProcessEnv = process.env): Promise<{ settings: Settings; env: Record<string, string> }> {
+  const settings = readSettings(env);
+  const authSecret = resolveSecret(AUTH_SECRET, settings, env);
+  if (authSecret.generated) log.info({ file: authSecret.file }, "AUTH_SECRET was not set: generated one into the data directory (mode 0600). Set AUTH_SECRET to manage it yourself.");
+
+  const target = databaseTarget(settings);
+  const session = await openSqlSession(target);
+  try {
+    const applied = await migrate(session);
+    log.info({ database: describeTarget(target), applied }, applied.length > 0 ? "database migrated" : "database is up to date");
+  } finally {
+    await session.close();
+  }
+
+  return {
+    settings,
+    env: {
+      AUTH_SECRET: authSecret.value,
+      AUTH_TRUST_HOST: "true",
+      SIGNET_DATA_DIR: settings.dataDir,
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  };
+}

@@ -1,0 +1,99 @@
+// `npm test`: lint, types, unit + integration tests on PGlite (and on PostgreSQL when
+// TEST_DATABASE_URL is set), then the browser suite in Chromium. Ends with one summary line.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { findChromium } from "../e2e/chromium";
+import { createScratchPostgresDatabase, dropScratchPostgresDatabase } from "../test/support/test-database";
+
+const root = path.resolve(import.meta.dirname, "..");
+const results = path.join(root, "test-results");
+fs.mkdirSync(results, { recursive: true });
+const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
+const ci = process.env.CI === "true" || process.env.CI === "1";
+const pgUrl = process.env.TEST_DATABASE_URL || undefined;
+
+type Counts = { passed: number; failed: number; skipped: number };
+const total: Counts = { passed: 0, failed: 0, skipped: 0 };
+const problems: string[] = [];
+const timings: string[] = [];
+
+function run(label: string, command: string, args: string[], env: Record<string, string | undefined> = {}): boolean {
+  console.log(`\n━━ ${label} ━━`);
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  timings.push(`${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  if (result.status !== 0) problems.push(`${label} failed (exit ${result.status ?? result.signal})`);
+  return result.status === 0;
+}
+
+function step(label: string, command: string, args: string[]): void {
+  if (run(label, command, args)) total.passed += 1;
+  else total.failed += 1;
+}
+
+function vitest(label: string, reportName: string, extraArgs: string[], env: Record<string, string | undefined>): void {
+  const report = path.join(results, reportName);
+  fs.rmSync(report, { force: true });
+  run(label, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extraArgs], { NODE_ENV: "test", ...env });
+  if (!fs.existsSync(report)) {
+    total.failed += 1;
+    problems.push(`${label}: no report was written`);
+    return;
+  }
+  const json = JSON.parse(fs.readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numFailedTestSuites: number };
+  total.passed += json.numPassedTests;
+  total.failed += json.numFailedTests + json.numFailedTestSuites;
+  total.skipped += json.numPendingTests + json.numTodoTests;
+}
+
+async function e2e(): Promise<void> {
+  const chromium = findChromium();
+  if (chromium === null) {
+    const banner = "!!! E2E SKIPPED: no Chromium found (install Debian's chromium: apt-get install chromium) !!!";
+    console.error(`\n${"!".repeat(banner.length)}\n${banner}\n${"!".repeat(banner.length)}`);
+    if (ci) {
+      problems.push("e2e: no Chromium under CI");
+      total.failed += 1;
+    } else {
+      total.skipped += 1;
+    }
+    return;
+  }
+  const databaseUrl = pgUrl === undefined ? undefined : await createScratchPostgresDatabase(pgUrl, "signet_e2e");
+  const report = path.join(results, "e2e-report.json");
+  fs.rmSync(report, { force: true });
+  try {
+    run(`e2e in Chromium (${chromium}) on ${databaseUrl === undefined ? "PGlite" : "PostgreSQL"}`, bin("playwright"), ["test", "--config", "e2e/playwright.config.ts"], {
+      ...(databaseUrl === undefined ? {} : { E2E_DATABASE_URL: databaseUrl }),
+      E2E_DATA_DIR: fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "signet-e2e-")),
+    });
+  } finally {
+    if (pgUrl !== undefined && databaseUrl !== undefined) await dropScratchPostgresDatabase(pgUrl, databaseUrl);
+  }
+  if (!fs.existsSync(report)) {
+    total.failed += 1;
+    problems.push("e2e: no report was written");
+    return;
+  }
+  const json = JSON.parse(fs.readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; skipped: number; flaky: number } };
+  total.passed += json.stats.expected;
+  total.failed += json.stats.unexpected + json.stats.flaky;
+  total.skipped += json.stats.skipped;
+}
+
+const started = Date.now();
+step("ESLint", bin("eslint"), ["--max-warnings=0", "."]);
+step("TypeScript (strict)", bin("tsc"), ["--noEmit", "-p", "."]);
+vitest("unit + integration on PGlite", "vitest-pglite.json", [], { TEST_DATABASE_URL: "" });
+if (pgUrl !== undefined) {
+  vitest("integration on PostgreSQL", "vitest-postgres.json", ["db.test"], { TEST_DATABASE_URL: pgUrl });
+} else {
+  console.log("\n(TEST_DATABASE_URL is not set: the integration tests ran on PGlite only.)");
+}
+await e2e();
+
+console.log(`\n━━ summary ━━\n${timings.join("\n")}\ntotal: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+for (const problem of problems) console.log(`✗ ${problem}`);
+console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 || problems.length > 0 ? 1 : 0);
