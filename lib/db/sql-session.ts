@@ -1,7 +1,14 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import type { DatabaseTarget } from "./target";
+import { SignetError } from "../errors";
+import { describeTarget, type DatabaseTarget } from "./target";
+
+export class DatabaseUnavailableError extends SignetError {
+  constructor(where: string, cause: unknown) {
+    super("db.unavailable", `Cannot connect to ${where}: ${cause instanceof Error ? cause.message : String(cause)}. Check DATABASE_URL and that the server is running.`, { status: 503, cause });
+  }
+}
 
 /**
  * A single raw connection, for work Prisma cannot do: applying migration scripts
@@ -30,7 +37,11 @@ export async function openSqlSession(target: DatabaseTarget, pglite?: PGlite): P
 
 async function openPostgresSession(url: string): Promise<SqlSession> {
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new DatabaseUnavailableError(describeTarget({ kind: "postgres", url }), error);
+  }
   return {
     exec: async (sql) => {
       await client.query(sql);

@@ -1,0 +1,56 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { ConfigError } from "./config-error";
+import { AUTH_SECRET, resolveSecret } from "./secrets";
+import { readSettings } from "./settings";
+
+const dirs: string[] = [];
+function settingsWith(env: Record<string, string>) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-secrets-"));
+  dirs.push(dataDir);
+  return readSettings({ SIGNET_DATA_DIR: dataDir, ...env } as NodeJS.ProcessEnv);
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("resolveSecret", () => {
+  it("prefers the environment and writes nothing", () => {
+    const settings = settingsWith({});
+    expect(resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET: "from-env" } as NodeJS.ProcessEnv)).toMatchObject({ value: "from-env", source: "environment", generated: false });
+    expect(fs.existsSync(path.join(settings.dataDir, "secrets"))).toBe(false);
+  });
+
+  it("generates a 32-byte secret once, mode 0600, and reads the same one afterwards", () => {
+    const settings = settingsWith({});
+    const first = resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv);
+    expect(first.generated).toBe(true);
+    expect(Buffer.from(first.value, "base64")).toHaveLength(32);
+    expect(fs.statSync(first.file!).mode & 0o777).toBe(0o600);
+    const second = resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv);
+    expect(second).toMatchObject({ value: first.value, generated: false });
+  });
+
+  it("refuses a secret file other users can read", () => {
+    const settings = settingsWith({});
+    const { file } = resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv);
+    fs.chmodSync(file!, 0o644);
+    expect(() => resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv)).toThrow(/readable by other users/);
+  });
+
+  it("stops production on an external database instead of generating", () => {
+    const settings = settingsWith({ NODE_ENV: "production", DATABASE_URL: "postgres://db.example/signet" });
+    expect(() => resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv)).toThrow(ConfigError);
+    expect(() => resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv)).toThrow(/AUTH_SECRET is not set/);
+    expect(fs.existsSync(path.join(settings.dataDir, "secrets"))).toBe(false);
+  });
+});
+
+describe("readSettings", () => {
+  it("names the variable that is wrong", () => {
+    expect(() => readSettings({ DATABASE_URL: "mysql://x" } as NodeJS.ProcessEnv)).toThrow(/DATABASE_URL/);
+    expect(() => readSettings({ PORT: "99999" } as NodeJS.ProcessEnv)).toThrow(/PORT/);
+  });
+});
