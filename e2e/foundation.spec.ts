@@ -103,6 +103,21 @@ test("setup → sign out → sign in → invite → the member accepts and signs
   await keepScreenshot(page, "06-audit");
 });
 
+test("a member founds a second organisation and switches between the two", async ({ page }) => {
+  await signIn(page, member.email, member.password);
+  await page.getByLabel("Name of the new organisation").fill("Sam Consulting");
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByRole("heading", { name: "Sam Consulting" })).toBeVisible();
+  // Owner in the new organisation: members are managed here.
+  await expect(page.getByRole("link", { name: "Members" })).toBeVisible();
+  await page.getByLabel("Organisation", { exact: true }).selectOption({ label: owner.organisation });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByRole("heading", { name: owner.organisation })).toBeVisible();
+  await expect(page.getByRole("link", { name: "Members" })).toHaveCount(0);
+  await keepScreenshot(page, "07-switch-organisation");
+  await signOut(page);
+});
+
 test("the main screens work at phone width", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await signIn(page, owner.email, owner.password);
@@ -110,5 +125,5 @@ test("the main screens work at phone width", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  await keepScreenshot(page, "07-members-phone");
+  await keepScreenshot(page, "08-members-phone");
 });

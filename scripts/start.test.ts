@@ -36,8 +36,7 @@ describe("npm run db:migrate", () => {
   it("migrates an embedded database and reports it up to date the second time", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-migrate-"));
     try {
-      const env = { ...process.env, SIGNET_DATA_DIR: dataDir };
-      delete env.DATABASE_URL;
+      const env = { ...process.env, SIGNET_DATA_DIR: dataDir, DATABASE_URL: undefined };
       const run = () => spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "db-migrate.ts")], { cwd: root, encoding: "utf8", env, timeout: 60_000 });
       const first = run();
       expect(first.status, first.stderr).toBe(0);

@@ -1,10 +1,10 @@
 /** Every kind of audited event. Names are stable: they are part of the hashed record. */
 export const AUDIT_ACTIONS = [
   "org.setup",
+  "org.created",
   "auth.sign_in",
   "auth.sign_in_failed",
   "auth.sign_out",
-  "org.switched",
   "invitation.created",
   "invitation.revoked",
   "invitation.accepted",

@@ -8,6 +8,7 @@ import { changeMemberRoles, removeMember } from "./members";
 import { authorize, type OrgContext } from "./org-context";
 import { ALL_ACTIONS } from "./permissions";
 import { Role } from "./roles";
+import { createOrganisation } from "./organisations";
 import { completeSetup, isSetupOpen, setupInputSchema } from "./setup";
 import { signInWithPassword } from "./sign-in";
 
@@ -193,6 +194,17 @@ describe("members and organisation boundaries", () => {
     await expect(revokeInvitation(t.db, ctxA, bInvitation.id, request)).rejects.toBeInstanceOf(NotFoundError);
     expect((await t.db.membership.findUniqueOrThrow({ where: { id: bMembership.id } })).roles).toEqual([Role.OWNER, Role.SIGNER]);
     expect((await t.db.invitation.findUniqueOrThrow({ where: { id: bInvitation.id } })).revokedAt).toBeNull();
+  });
+
+  it("anyone signed in can found another organisation and becomes its owner there only", async () => {
+    const signer = await t.db.user.findUniqueOrThrow({ where: { email: "signer@example.com" } });
+    const { orgId } = await createOrganisation(t.db, signer.id, "  Sam's Practice ", request);
+    const ctx = await authorize(t.db, signer.id, orgId, "members.invite");
+    expect(ctx.roles).toEqual([Role.OWNER, Role.SIGNER]);
+    expect((await t.db.organization.findUniqueOrThrow({ where: { id: orgId } })).name).toBe("Sam's Practice");
+    await expect(authorize(t.db, signer.id, owner.orgId, "members.invite")).rejects.toBeInstanceOf(ForbiddenError);
+    await expect(createOrganisation(t.db, signer.id, "x", request)).rejects.toThrow(/at least 2 characters/);
+    expect(await t.db.auditEntry.count({ where: { chainId: chainIdFor(orgId), action: "org.created" } })).toBe(1);
   });
 
   it("every chain written by these flows verifies", async () => {

@@ -3,11 +3,12 @@ import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { Db } from "../db/client";
 import { SetupClosedError } from "./auth-errors";
 import { emailSchema } from "./email";
+import { organisationNameSchema } from "./organisations";
 import { hashPassword, passwordSchema } from "./password";
 import { Role } from "./roles";
 
 export const setupInputSchema = z.object({
-  organisationName: z.string().trim().min(2, "Enter the organisation's name (at least 2 characters).").max(120, "Use at most 120 characters for the organisation's name."),
+  organisationName: organisationNameSchema,
   name: z.string().trim().min(1, "Enter your name.").max(120, "Use at most 120 characters for your name."),
   email: emailSchema,
   password: passwordSchema,

@@ -10,7 +10,7 @@ const dirs: string[] = [];
 function settingsWith(env: Record<string, string>) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-secrets-"));
   dirs.push(dataDir);
-  return readSettings({ SIGNET_DATA_DIR: dataDir, ...env } as NodeJS.ProcessEnv);
+  return readSettings({ SIGNET_DATA_DIR: dataDir, ...env });
 }
 afterEach(() => {
   for (const dir of dirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
@@ -19,38 +19,38 @@ afterEach(() => {
 describe("resolveSecret", () => {
   it("prefers the environment and writes nothing", () => {
     const settings = settingsWith({});
-    expect(resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET: "from-env" } as NodeJS.ProcessEnv)).toMatchObject({ value: "from-env", source: "environment", generated: false });
+    expect(resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET: "from-env" })).toMatchObject({ value: "from-env", source: "environment", generated: false });
     expect(fs.existsSync(path.join(settings.dataDir, "secrets"))).toBe(false);
   });
 
   it("generates a 32-byte secret once, mode 0600, and reads the same one afterwards", () => {
     const settings = settingsWith({});
-    const first = resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv);
+    const first = resolveSecret(AUTH_SECRET, settings, {});
     expect(first.generated).toBe(true);
     expect(Buffer.from(first.value, "base64")).toHaveLength(32);
     expect(fs.statSync(first.file!).mode & 0o777).toBe(0o600);
-    const second = resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv);
+    const second = resolveSecret(AUTH_SECRET, settings, {});
     expect(second).toMatchObject({ value: first.value, generated: false });
   });
 
   it("refuses a secret file other users can read", () => {
     const settings = settingsWith({});
-    const { file } = resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv);
+    const { file } = resolveSecret(AUTH_SECRET, settings, {});
     fs.chmodSync(file!, 0o644);
-    expect(() => resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv)).toThrow(/readable by other users/);
+    expect(() => resolveSecret(AUTH_SECRET, settings, {})).toThrow(/readable by other users/);
   });
 
   it("stops production on an external database instead of generating", () => {
     const settings = settingsWith({ NODE_ENV: "production", DATABASE_URL: "postgres://db.example/signet" });
-    expect(() => resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv)).toThrow(ConfigError);
-    expect(() => resolveSecret(AUTH_SECRET, settings, {} as NodeJS.ProcessEnv)).toThrow(/AUTH_SECRET is not set/);
+    expect(() => resolveSecret(AUTH_SECRET, settings, {})).toThrow(ConfigError);
+    expect(() => resolveSecret(AUTH_SECRET, settings, {})).toThrow(/AUTH_SECRET is not set/);
     expect(fs.existsSync(path.join(settings.dataDir, "secrets"))).toBe(false);
   });
 });
 
 describe("readSettings", () => {
   it("names the variable that is wrong", () => {
-    expect(() => readSettings({ DATABASE_URL: "mysql://x" } as NodeJS.ProcessEnv)).toThrow(/DATABASE_URL/);
-    expect(() => readSettings({ PORT: "99999" } as NodeJS.ProcessEnv)).toThrow(/PORT/);
+    expect(() => readSettings({ DATABASE_URL: "mysql://x" })).toThrow(/DATABASE_URL/);
+    expect(() => readSettings({ PORT: "99999" })).toThrow(/PORT/);
   });
 });

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { ConfigError } from "./config-error";
-import type { Settings } from "./settings";
+import type { Env, Settings } from "./settings";
 
 export type SecretSpec = {
   /** Environment variable that may give the secret. */
@@ -22,7 +22,7 @@ export type ResolvedSecret = { value: string; source: "environment" | "file"; ge
  * created on first use — except in production on an external database, where a generated
  * secret would silently differ between instances, so start-up stops instead.
  */
-export function resolveSecret(spec: SecretSpec, settings: Settings, env: NodeJS.ProcessEnv = process.env): ResolvedSecret {
+export function resolveSecret(spec: SecretSpec, settings: Settings, env: Env = process.env): ResolvedSecret {
   const fromEnv = env[spec.envVar];
   if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, source: "environment", generated: false };
 

@@ -18,6 +18,9 @@ const schema = z.object({
   SIGNET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
+/** Environment variables as read; not NodeJS.ProcessEnv, whose Next.js typing requires NODE_ENV. */
+export type Env = Record<string, string | undefined>;
+
 export type Settings = {
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string | undefined;
@@ -29,7 +32,7 @@ export type Settings = {
   trustProxy: boolean;
 };
 
-export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+export function readSettings(env: Env = process.env): Settings {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

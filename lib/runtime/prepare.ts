@@ -1,5 +1,5 @@
 import { AUTH_SECRET, resolveSecret } from "../config/secrets";
-import { readSettings, type Settings } from "../config/settings";
+import { readSettings, type Env, type Settings } from "../config/settings";
 import { migrate } from "../db/migrate";
 import { openSqlSession } from "../db/sql-session";
 import { databaseTarget, describeTarget } from "../db/target";
@@ -10,7 +10,7 @@ import { log } from "../log/logger";
  * the data directory on first run unless given), and a migrated database. Returns the
  * environment the server process must run with.
  */
-export async function prepareRuntime(env: NodeJS.ProcessEnv = process.env): Promise<{ settings: Settings; env: Record<string, string> }> {
+export async function prepareRuntime(env: Env = process.env): Promise<{ settings: Settings; env: Record<string, string> }> {
   const settings = readSettings(env);
   const authSecret = resolveSecret(AUTH_SECRET, settings, env);
   if (authSecret.generated) log.info({ file: authSecret.file }, "AUTH_SECRET was not set: generated one into the data directory (mode 0600). Set AUTH_SECRET to manage it yourself.");

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { ROLE_LABELS } from "@/lib/auth/roles";
+import { CreateOrganisationForm } from "@/components/create-organisation-form";
 import { requireOrgPermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
@@ -24,9 +25,10 @@ export default async function DashboardPage() {
           ))}
         </p>
       </section>
-      <section className="panel" aria-labelledby="next">
-        <h2 id="next">Sealing</h2>
-        <p>Certificates, sealing and verification arrive with the next releases of Signet.</p>
+      <section className="panel" aria-labelledby="new-org">
+        <h2 id="new-org">Another organisation</h2>
+        <p>You can belong to several organisations and switch between them at the top of the page. Found a new one here; you become its owner.</p>
+        <CreateOrganisationForm />
       </section>
     </>
   );
