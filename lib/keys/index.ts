@@ -1,0 +1,10 @@
+export type { EcCurve, HashAlgorithm, KeyAlgorithm, KeyBackend, SignRequest } from "./key-backend";
+export { KeyError, type KeyErrorCode } from "./key-errors";
+export { digest, digestLength, hashOid, nodeHashName, HASH_ALGORITHMS } from "./hash";
+export { keyAlgorithmOf, publicKeyFromSpki, canonicalSpki, describeKeyAlgorithm } from "./key-algorithm";
+export { verifySignature } from "./verify-signature";
+export { digestInfo } from "./digest-info";
+export { ecdsaDerToRaw, ecdsaRawToDer } from "./ecdsa-signature";
+export { LocalKeyBackend } from "./local/local-key-backend";
+export { loadPrivateKey } from "./local/load-private-key";
+export { loadPkcs12, type Pkcs12Contents } from "./local/pkcs12";

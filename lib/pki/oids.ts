@@ -1,0 +1,48 @@
+/** Object identifiers used across PKI, CMS and TSP code. */
+export const OID = {
+  // hashes
+  sha1: "1.3.14.3.2.26",
+  sha256: "2.16.840.1.101.3.4.2.1",
+  sha384: "2.16.840.1.101.3.4.2.2",
+  sha512: "2.16.840.1.101.3.4.2.3",
+  md5: "1.2.840.113549.2.5",
+  // public keys
+  rsaEncryption: "1.2.840.113549.1.1.1",
+  rsassaPss: "1.2.840.113549.1.1.10",
+  ecPublicKey: "1.2.840.10045.2.1",
+  secp256r1: "1.2.840.10045.3.1.7",
+  secp384r1: "1.3.132.0.34",
+  secp521r1: "1.3.132.0.35",
+  // signature algorithms
+  md2WithRSAEncryption: "1.2.840.113549.1.1.2",
+  md5WithRSAEncryption: "1.2.840.113549.1.1.4",
+  sha1WithRSAEncryption: "1.2.840.113549.1.1.5",
+  sha256WithRSAEncryption: "1.2.840.113549.1.1.11",
+  sha384WithRSAEncryption: "1.2.840.113549.1.1.12",
+  sha512WithRSAEncryption: "1.2.840.113549.1.1.13",
+  ecdsaWithSHA1: "1.2.840.10045.4.1",
+  ecdsaWithSHA256: "1.2.840.10045.4.3.2",
+  ecdsaWithSHA384: "1.2.840.10045.4.3.3",
+  ecdsaWithSHA512: "1.2.840.10045.4.3.4",
+  dsaWithSHA1: "1.2.840.10040.4.3",
+  // CMS
+  data: "1.2.840.113549.1.7.1",
+  signedData: "1.2.840.113549.1.7.2",
+  contentType: "1.2.840.113549.1.9.3",
+  messageDigest: "1.2.840.113549.1.9.4",
+  signingTime: "1.2.840.113549.1.9.5",
+  signingCertificate: "1.2.840.113549.1.9.16.2.12",
+  signingCertificateV2: "1.2.840.113549.1.9.16.2.47",
+  signatureTimeStampToken: "1.2.840.113549.1.9.16.2.14",
+  tstInfo: "1.2.840.113549.1.9.16.1.4",
+  // X.509 extensions and purposes
+  keyUsage: "2.5.29.15",
+  extKeyUsage: "2.5.29.37",
+  basicConstraints: "2.5.29.19",
+  subjectKeyIdentifier: "2.5.29.14",
+  anyExtendedKeyUsage: "2.5.29.37.0",
+  emailProtection: "1.3.6.1.5.5.7.3.4",
+  timeStamping: "1.3.6.1.5.5.7.3.8",
+  documentSigning: "1.3.6.1.4.1.311.10.3.12",
+  documentSigningKp: "1.3.6.1.5.5.7.3.36",
+} as const;
