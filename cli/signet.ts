@@ -1,7 +1,9 @@
 // `npm run --silent signet -- <command> …`: the stable interface for operators and scripts.
 import type { Command, CommandIo } from "./command";
 
-const commands: Record<string, () => Promise<Command>> = {};
+const commands: Record<string, () => Promise<Command>> = {
+  seal: () => import("./commands/seal").then((m) => m.sealCommand),
+};
 
 const io: CommandIo = {
   stdout: (text) => process.stdout.write(text),

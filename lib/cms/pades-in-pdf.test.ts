@@ -1,3 +1,4 @@
+import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 /**
  * Our CMS inside a real PDF, judged by poppler/NSS (pdfsig) and openssl: the
  * signature of a pyHanko-signed corpus file is replaced by one we make over the
@@ -14,7 +15,7 @@ import { LocalKeyBackend } from "@/lib/keys/local/local-key-backend";
 import { createPadesSignature } from "./create-pades-signature";
 import { verifyCmsSignature } from "./verify-cms-signature";
 
-const SOURCE = "/work/shared/pdf-corpus/signed/s02-pyhanko-pades-bb-ec.pdf";
+const SOURCE = path.join(SIGNED_CORPUS_DIR, "s02-pyhanko-pades-bb-ec.pdf");
 
 let pki: TestPki;
 let nss: NssDb;

@@ -1,3 +1,4 @@
+import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { readFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,7 +11,7 @@ import { HttpTimestamper } from "@/lib/tsa/http-timestamper";
 import { createPadesSignature } from "./create-pades-signature";
 import { verifyCmsSignature, type CmsVerification } from "./verify-cms-signature";
 
-const CORPUS = "/work/shared/pdf-corpus/signed";
+const CORPUS = SIGNED_CORPUS_DIR;
 const root = readFileSync(`${CORPUS}/test-root-ca.pem`, "utf8");
 
 async function verifyCorpus(file: string, index = 0, trustAnchors: string[] = [root]): Promise<CmsVerification> {

@@ -1,3 +1,5 @@
+import path from "node:path";
+import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -56,7 +58,7 @@ describe("parseCertificates", () => {
   });
 
   it("reads the corpus certificates made by another tool", () => {
-    const certs = parseCertificates(readFileSync("/work/shared/pdf-corpus/signed/test-root-ca.pem", "utf8"));
+    const certs = parseCertificates(readFileSync(path.join(SIGNED_CORPUS_DIR, "test-root-ca.pem"), "utf8"));
     expect(certs[0]?.subject).toBe("CN=Harness Test Root CA, O=Harness Test, C=BE");
   });
 

@@ -1,3 +1,5 @@
+import path from "node:path";
+import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
@@ -26,7 +28,7 @@ describe("buildCertificationPath", () => {
 
   it("is untrusted without the intermediate, with another anchor, or without anchors", () => {
     expect(buildCertificationPath(leaf, { anchors: [root] })).toMatchObject({ trust: "untrusted", problems: [expect.stringMatching(/issuer .* is not available/), expect.anything()] });
-    const other = parseCertificates(readFileSync("/work/shared/pdf-corpus/signed/test-root-ca.pem", "utf8"))[0]!;
+    const other = parseCertificates(readFileSync(path.join(SIGNED_CORPUS_DIR, "test-root-ca.pem"), "utf8"))[0]!;
     expect(buildCertificationPath(leaf, { intermediates: [intermediate, root], anchors: [other] }).trust).toBe("untrusted");
     expect(buildCertificationPath(leaf, { intermediates: [intermediate, root] }).trust).toBe("untrusted");
   });
