@@ -1,0 +1,69 @@
+// One measurement in a fresh process, so peak RSS belongs to this operation alone.
+// Prints one JSON line: { ms, peakRssMb, baseRssMb }.
+import { createHash, createPrivateKey, sign } from "node:crypto";
+import fs from "node:fs";
+import { PDFDocument } from "pdf-lib";
+import { pdflibAddPlaceholder } from "@signpdf/placeholder-pdf-lib";
+import { SignPdf } from "@signpdf/signpdf";
+import { P12Signer } from "@signpdf/signer-p12";
+import { LocalKeyBackend } from "@/lib/keys/local/local-key-backend";
+import { parseCertificates } from "@/lib/pki/certificate";
+import { sealPdf } from "@/lib/seal/seal-pdf";
+
+type Scenario = "floor" | "signet-seal" | "naive" | "floor-verify" | "signet-verify";
+const [scenario, input, output, keyPem, certPem, p12] = process.argv.slice(2) as [Scenario, string, string, string, string, string];
+
+const key = fs.readFileSync(keyPem, "utf8");
+const cert = fs.readFileSync(certPem, "utf8");
+
+async function run(): Promise<void> {
+  switch (scenario) {
+    case "floor": {
+      // The least any sealer must do: read, hash everything, sign once, write.
+      const bytes = fs.readFileSync(input);
+      const digest = createHash("sha256").update(bytes).digest();
+      sign("sha256", digest, createPrivateKey(key));
+      fs.writeFileSync(output, bytes);
+      return;
+    }
+    case "floor-verify": {
+      const bytes = fs.readFileSync(input);
+      createHash("sha256").update(bytes).digest();
+      return;
+    }
+    case "signet-seal": {
+      const bytes = fs.readFileSync(input);
+      const result = await sealPdf(bytes, { backend: LocalKeyBackend.fromKeyFile(key), certificate: parseCertificates(cert)[0]! });
+      fs.writeFileSync(output, result.pdf);
+      return;
+    }
+    case "signet-verify": {
+      const { verifyPdf } = await import("@/lib/verify/verify-pdf");
+      const report = await verifyPdf(fs.readFileSync(input), {});
+      if (report.signatures.length === 0) throw new Error("no signature found");
+      return;
+    }
+    case "naive": {
+      // What peers ship: pdf-lib load + placeholder + full save, then @signpdf with its P12 signer.
+      const pdfDoc = await PDFDocument.load(fs.readFileSync(input));
+      pdflibAddPlaceholder({ pdfDoc, reason: "bench", contactInfo: "", name: "bench", location: "" });
+      const withPlaceholder = Buffer.from(await pdfDoc.save({ useObjectStreams: false }));
+      const signed = await new SignPdf().sign(withPlaceholder, new P12Signer(fs.readFileSync(p12), { passphrase: "bench" }));
+      fs.writeFileSync(output, signed);
+      return;
+    }
+  }
+}
+
+const baseRssMb = process.memoryUsage().rss / 2 ** 20;
+const started = process.hrtime.bigint();
+await run();
+const ms = Number(process.hrtime.bigint() - started) / 1e6;
+console.log(JSON.stringify({ ms, peakRssMb: highWaterMarkMb(), baseRssMb }));
+
+/** Peak RSS of this process image. (getrusage's maxRSS would include the parent's RSS at fork time.) */
+function highWaterMarkMb(): number {
+  const line = fs.readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
+  const kb = Number(line?.match(/(\d+)/)?.[1]);
+  return Number.isFinite(kb) ? kb / 1024 : process.resourceUsage().maxRSS / 1024;
+}

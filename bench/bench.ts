@@ -1,0 +1,135 @@
+// `npm run bench`: seals generated 1-page, ~10 MB and ~100 MB PDFs and compares, in the same run,
+// with (a) the floor: read + SHA-256 + one signature + write, and (b) the naive pipeline peers
+// ship: pdf-lib load/save + @signpdf placeholder-pdf-lib + signer-p12. Each measurement runs in
+// its own process (peak RSS is per operation); medians are reported. Nothing here asserts
+// a threshold: it prints figures and ratios.
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { build } from "esbuild";
+import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
+
+const root = path.resolve(import.meta.dirname, "..");
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-"));
+const quick = process.argv.includes("--quick");
+
+type Sample = { ms: number; peakRssMb: number; baseRssMb: number };
+type Row = { file: string; sizeMb: number; scenario: string; medianMs: number; mbPerS: number; peakRssMb: number; baseRssMb: number; runs: number };
+
+function makeKeys() {
+  const key = path.join(work, "key.pem");
+  const cert = path.join(work, "cert.pem");
+  const p12 = path.join(work, "bench.p12");
+  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "30", "-subj", "/CN=Signet Bench/O=Signet", "-addext", "keyUsage=critical,digitalSignature,nonRepudiation"], { stdio: "ignore" });
+  execFileSync("openssl", ["pkcs12", "-export", "-inkey", key, "-in", cert, "-out", p12, "-passout", "pass:bench"], { stdio: "ignore" });
+  return { key, cert, p12 };
+}
+
+/** A PDF of `pages` pages, each drawing an uncompressed RGB image of `imageBytes` bytes. */
+async function makePdf(name: string, pages: number, imageBytes: number): Promise<string> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 0; i < pages; i++) {
+    const page = doc.addPage([595, 842]);
+    page.drawText(`Signet benchmark, page ${i + 1}`, { x: 50, y: 800, size: 14, font });
+    if (imageBytes > 0) {
+      const side = Math.floor(Math.sqrt(imageBytes / 3));
+      const image = doc.context.stream(randomBytes(side * side * 3), { Type: "XObject", Subtype: "Image", Width: side, Height: side, ColorSpace: "DeviceRGB", BitsPerComponent: 8 });
+      const ref = doc.context.register(image);
+      page.node.setXObject(PDFName.of("Im0"), ref);
+      const content = doc.context.stream("q 495 0 0 495 50 250 cm /Im0 Do Q");
+      page.node.addContentStream(doc.context.register(content));
+    }
+  }
+  const file = path.join(work, name);
+  fs.writeFileSync(file, await doc.save({ useObjectStreams: true }));
+  return file;
+}
+
+/**
+ * The worker is bundled to plain JavaScript first: run through tsx, the in-process compiler's
+ * own memory (~200 MB) would hide the operation's peak RSS.
+ */
+async function bundleWorker(): Promise<string> {
+  const outfile = path.join(root, "node_modules", ".cache", "signet-bench", "bench-worker.mjs");
+  await build({ entryPoints: [path.join(root, "bench", "bench-worker.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile, packages: "external", tsconfig: path.join(root, "tsconfig.json"), logLevel: "error" });
+  return outfile;
+}
+
+function measure(scenario: string, input: string, keys: ReturnType<typeof makeKeys>, runs: number): Sample[] {
+  const samples: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const output = path.join(work, `out-${scenario}.pdf`);
+    const result = spawnSync(process.execPath, [worker, scenario, input, output, keys.key, keys.cert, keys.p12], { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
+    if (result.status !== 0) throw new Error(`${scenario} failed: ${result.stderr}`);
+    samples.push(JSON.parse(result.stdout.trim().split("\n").pop()!) as Sample);
+  }
+  return samples;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+const keys = makeKeys();
+const worker = await bundleWorker();
+console.log("generating inputs…");
+const files = [
+  { label: "1 page", path: await makePdf("one-page.pdf", 1, 0), runs: quick ? 3 : 7 },
+  { label: "~10 MB", path: await makePdf("ten-mb.pdf", 10, 1_000_000), runs: quick ? 3 : 5 },
+  { label: "~100 MB", path: await makePdf("hundred-mb.pdf", 50, 2_000_000), runs: quick ? 1 : 3 },
+];
+
+const rows: Row[] = [];
+for (const file of files) {
+  const sizeMb = fs.statSync(file.path).size / 2 ** 20;
+  const sealed = path.join(work, `sealed-${path.basename(file.path)}`);
+  const scenarios: [string, string][] = [
+    ["floor", file.path],
+    ["signet-seal", file.path],
+    ["naive", file.path],
+    ["floor-verify", file.path],
+  ];
+  for (const [scenario, input] of scenarios) {
+    console.log(`  ${file.label}: ${scenario} ×${file.runs}`);
+    const samples = measure(scenario, input, keys, file.runs);
+    rows.push({ file: file.label, sizeMb, scenario, medianMs: median(samples.map((s) => s.ms)), mbPerS: 0, peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)), baseRssMb: median(samples.map((s) => s.baseRssMb)), runs: file.runs });
+    if (scenario === "signet-seal") fs.copyFileSync(path.join(work, "out-signet-seal.pdf"), sealed);
+  }
+  if (fs.existsSync(path.join(root, "lib", "verify", "verify-pdf.ts"))) {
+    console.log(`  ${file.label}: signet-verify ×${file.runs}`);
+    const samples = measure("signet-verify", sealed, keys, file.runs);
+    rows.push({ file: file.label, sizeMb, scenario: "signet-verify", medianMs: median(samples.map((s) => s.ms)), mbPerS: 0, peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)), baseRssMb: median(samples.map((s) => s.baseRssMb)), runs: file.runs });
+  }
+}
+for (const row of rows) row.mbPerS = row.sizeMb / (row.medianMs / 1000);
+
+const pad = (s: string, n: number) => s.padEnd(n);
+const num = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
+console.log(`\nSignet benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}\n`);
+console.log(`${pad("file", 9)}${pad("scenario", 15)}${"size MB".padStart(9)}${"median ms".padStart(11)}${"MB/s".padStart(9)}${"peak RSS MB".padStart(13)}${"base RSS".padStart(10)}  runs`);
+for (const r of rows) console.log(`${pad(r.file, 9)}${pad(r.scenario, 15)}${num(r.sizeMb)}${num(r.medianMs).padStart(11)}${num(r.mbPerS)}${num(r.peakRssMb, 0).padStart(13)}${num(r.baseRssMb, 0).padStart(10)}  ${r.runs}`);
+
+console.log("\nratios (lower is better for time)");
+for (const file of files) {
+  const get = (scenario: string) => rows.find((r) => r.file === file.label && r.scenario === scenario);
+  const floor = get("floor")!;
+  const seal = get("signet-seal")!;
+  const naive = get("naive")!;
+  const floorVerify = get("floor-verify")!;
+  const verify = get("signet-verify");
+  const parts = [
+    `seal/floor ${(seal.medianMs / floor.medianMs).toFixed(2)}×`,
+    `naive/seal ${(naive.medianMs / seal.medianMs).toFixed(1)}×`,
+    `seal peak RSS − file size ${(seal.peakRssMb - seal.sizeMb).toFixed(0)} MB`,
+    `naive peak RSS ${naive.peakRssMb.toFixed(0)} MB`,
+  ];
+  if (verify) parts.push(`verify/floor ${(verify.medianMs / Math.max(floor.medianMs, floorVerify.medianMs)).toFixed(2)}× (floor: read+hash+sign+write)`, `verify/read+hash ${(verify.medianMs / floorVerify.medianMs).toFixed(2)}×`);
+  console.log(`  ${pad(file.label, 8)} ${parts.join(" · ")}`);
+}
+console.log("\ntargets (issue 3): sealing 100 MB within 2× the floor, ≥10× faster than naive, peak RSS under file size + 150 MB; verifying 100 MB within 2× the floor.");
+fs.rmSync(work, { recursive: true, force: true });
