@@ -1,0 +1,111 @@
+import { statSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { isSignetError } from "../errors";
+import { corpusFiles, readCorpusFile } from "../../test/support/pdf-corpus";
+import { analyseChangesAfter } from "./change-analysis";
+import { prepareSignature } from "./prepare-signature";
+import { readSignatures } from "./read-signatures";
+
+/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SEED = Number(process.env.SIGNET_FUZZ_SEED ?? 20261122);
+const ITERATIONS = Number(process.env.SIGNET_FUZZ_ITERATIONS ?? 4000);
+const PER_CALL_MS = 3000;
+const TIME = new Date("2026-11-22T14:03:09Z");
+
+function mutate(input: Uint8Array, others: Uint8Array[], random: () => number): Uint8Array {
+  const pick = (n: number) => Math.floor(random() * n);
+  // Half of the mutations land in the last 4 KB: cross-reference sections and trailers live there.
+  const position = (length: number) => (random() < 0.5 ? Math.max(0, length - 1 - pick(Math.min(length, 4096))) : pick(length));
+  const out = Buffer.from(input);
+  switch (pick(5)) {
+    case 0: {
+      for (let i = 0, n = 1 + pick(16); i < n && out.length > 0; i++) { const at = position(out.length); out[at] = (out[at] as number) ^ (1 << pick(8)); }
+      return out;
+    }
+    case 1:
+      return out.subarray(0, position(out.length));
+    case 2: {
+      const donor = others[pick(others.length)] as Uint8Array;
+      const from = position(donor.length);
+      const chunk = donor.subarray(from, from + 1 + pick(512));
+      const at = position(out.length);
+      return Buffer.concat([out.subarray(0, at), chunk, out.subarray(at + pick(512))]);
+    }
+    case 3: {
+      // Replace a number with another one (offsets, counts, lengths).
+      const text = out.toString("latin1");
+      const at = position(out.length);
+      const match = /\d+/.exec(text.slice(at));
+      if (match === null) return out;
+      const start = at + match.index;
+      const replacement = String([0, 1, 2 ** 31, 2 ** 53, pick(1e6), Number(match[0]) + 1][pick(6)]);
+      return Buffer.concat([out.subarray(0, start), Buffer.from(replacement), out.subarray(start + match[0].length)]);
+    }
+    default: {
+      const at = position(out.length);
+      const junk = ["[[[[[[[[", "<<<<", "(((", "endobj", "stream\n", " 0 R", "/Kids [1 0 R]", "/Prev 0", "%%EOF\n", "xref\n0 999999\n"][pick(10)] as string;
+      return Buffer.concat([out.subarray(0, at), Buffer.from(junk, "latin1"), out.subarray(at)]);
+    }
+  }
+}
+
+async function expectOnlyTypedErrors(label: string, run: () => unknown): Promise<void> {
+  const started = Date.now();
+  try {
+    await run();
+  } catch (error) {
+    if (!isSignetError(error)) throw new Error(`${label}: untyped error ${String(error)}`, { cause: error });
+  }
+  const elapsed = Date.now() - started;
+  if (elapsed > PER_CALL_MS) throw new Error(`${label}: took ${elapsed} ms`);
+}
+
+describe("fuzzing the reader and the signer", () => {
+  it(`only ever throws SignetErrors, quickly (seed ${SEED}, ${ITERATIONS} mutations)`, async () => {
+    const random = prng(SEED);
+    const seeds = corpusFiles()
+      .filter((f) => statSync(f.path).size < 300_000 && !/flate-bomb/.test(f.id))
+      .map((f) => readCorpusFile(f));
+    // Sealed files too, so signature dictionaries and revisions get mutated.
+    const sealed = [];
+    for (const pdf of seeds.slice(0, 6)) {
+      try {
+        sealed.push((await prepareSignature(pdf, { signingTime: TIME, contentsBytes: 256 })).bytes);
+      } catch {
+        // a reject-* seed
+      }
+    }
+    const pool = [...seeds, ...sealed];
+    const deadline = Date.now() + 60_000;
+    let calls = 0;
+    for (let i = 0; i < ITERATIONS && Date.now() < deadline; i++) {
+      const input = pool[Math.floor(random() * pool.length)] as Uint8Array;
+      const mutated = mutate(input, pool, random);
+      const label = `iteration ${i} (seed ${SEED})`;
+      const visible = i % 20 === 0;
+      await expectOnlyTypedErrors(`${label} prepareSignature`, async () => {
+        const prepared = await prepareSignature(mutated, {
+          signingTime: TIME,
+          contentsBytes: 64,
+          appearance: visible ? { page: 1, rect: { x: 10, y: 10, width: 120, height: 40 }, stamp: { signerName: "Fuzz", sealedAt: TIME, fingerprint: "00" } } : undefined,
+        });
+        expect(Buffer.compare(prepared.bytes.subarray(0, mutated.length), mutated)).toBe(0);
+      });
+      await expectOnlyTypedErrors(`${label} readSignatures`, () => readSignatures(mutated));
+      if (i % 5 === 0) await expectOnlyTypedErrors(`${label} analyseChangesAfter`, () => analyseChangesAfter(mutated, Math.floor(mutated.length / 2)));
+      calls++;
+    }
+    expect(calls).toBeGreaterThan(500);
+  }, 120_000);
+});

@@ -1,0 +1,134 @@
+import { createHash } from "node:crypto";
+import { PdfDamagedError, SignatureRequestError } from "./errors";
+import { listFormFields } from "./form-fields";
+import { writeIncrementalUpdate, type UpdatedObject } from "./incremental-writer";
+import type { PdfLimits } from "./limits";
+import { PdfRef } from "./objects";
+import { placeOnPage, type VisibleRect } from "./page-geometry";
+import { findPage } from "./page-tree";
+import { PdfFile } from "./pdf-file";
+import { buildSealAppearance } from "./seal-appearance";
+import type { SealStampContent } from "./seal-stamp";
+import { signatureField } from "./signature-widget";
+import { attachSignatureField } from "./signature-field";
+import { BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER_ID, CONTENTS_PLACEHOLDER_ID, signatureDictionary } from "./signature-dictionary";
+
+export interface SignatureRequest {
+  /** Partial name of the new field; default: the first free "Signet-Seal-N". */
+  fieldName?: string;
+  /** Written as /M. */
+  signingTime: Date;
+  reason?: string;
+  location?: string;
+  name?: string;
+  contactInfo?: string;
+  /** DER bytes to reserve in /Contents. */
+  contentsBytes: number;
+  /** Absent: an invisible signature (zero rectangle on page 1). */
+  appearance?: {
+    /** 1-based page number. */
+    page: number;
+    /** In the page's visible coordinates (rotated crop box, origin bottom-left, points). */
+    rect: VisibleRect;
+    stamp: SealStampContent;
+  };
+}
+
+export interface PreparedSignature {
+  /** The whole output, with the /ByteRange filled in and /Contents still zeros. */
+  bytes: Uint8Array;
+  byteRange: [number, number, number, number];
+  /** Index of the "<" of the /Contents hex string. */
+  contentsOffset: number;
+  /** DER bytes that fit into /Contents. */
+  contentsCapacity: number;
+  /** The (partial = full) name of the new signature field. */
+  fieldName: string;
+}
+
+/** Largest /Contents reservation accepted (DER bytes). */
+export const MAX_CONTENTS_BYTES = 512 * 1024;
+
+/**
+ * Appends, by incremental update, a signature field with a /ByteRange and /Contents
+ * placeholder (and a visible seal stamp when asked). The input is an exact prefix of
+ * the output. Only the objects that must change are parsed: the cross-reference
+ * sections, the catalog, the page tree path to the target page, the AcroForm and its fields.
+ */
+export async function prepareSignature(pdf: Uint8Array, request: SignatureRequest, limits?: Partial<PdfLimits>): Promise<PreparedSignature> {
+  validateRequest(request);
+  const file = PdfFile.open(pdf, limits);
+  const pageNumber = request.appearance?.page ?? 1;
+  const page = findPage(file, pageNumber);
+  const fieldName = chooseFieldName(file, request.fieldName);
+
+  let next = file.nextObjectNumber;
+  const allocate = () => new PdfRef(next++, 0);
+  const sigRef = allocate();
+  const widgetRef = allocate();
+  const objects: UpdatedObject[] = [{ ref: sigRef, value: signatureDictionary(request) }];
+
+  let rect: [number, number, number, number] = [0, 0, 0, 0];
+  let appearanceRef: PdfRef | undefined;
+  const appearanceObjects: UpdatedObject[] = [];
+  if (request.appearance) {
+    const placement = placeOnPage(page, request.appearance.rect);
+    rect = placement.rect;
+    const built = await buildSealAppearance(request.appearance.stamp, request.appearance.rect.width, request.appearance.rect.height, placement.matrix, allocate);
+    appearanceRef = built.ref;
+    appearanceObjects.push(...built.objects);
+  }
+  objects.push({ ref: widgetRef, value: signatureField({ fieldName, signatureRef: sigRef, pageRef: page.ref, rect, appearanceRef }) });
+  objects.push(...appearanceObjects);
+  objects.push(...attachSignatureField(file, page, widgetRef, allocate));
+
+  const idPart = createHash("sha256")
+    .update(`${pdf.length}|${file.startxref}|${request.signingTime.toISOString()}|${fieldName}`)
+    .update(pdf.subarray(Math.max(0, pdf.length - 1024)))
+    .digest()
+    .subarray(0, 16);
+  const update = writeIncrementalUpdate(file, objects, idPart);
+  return fillByteRange(update.bytes, update.placeholders, request.contentsBytes, fieldName);
+}
+
+function validateRequest(request: SignatureRequest): void {
+  if (!Number.isSafeInteger(request.contentsBytes) || request.contentsBytes < 1 || request.contentsBytes > MAX_CONTENTS_BYTES) {
+    throw new SignatureRequestError("pdf.bad_request", `The space reserved for the signature must be between 1 and ${MAX_CONTENTS_BYTES} bytes.`);
+  }
+  if (!(request.signingTime instanceof Date) || Number.isNaN(request.signingTime.getTime())) {
+    throw new SignatureRequestError("pdf.bad_request", "The signing time is not a valid date.");
+  }
+}
+
+function chooseFieldName(file: PdfFile, requested: string | undefined): string {
+  // Conservative: a new name may equal neither a fully qualified name nor any partial name in the form.
+  const taken = new Set<string>();
+  for (const field of listFormFields(file)) {
+    taken.add(field.fullName);
+    for (const partial of field.fullName.split(".")) taken.add(partial);
+  }
+  if (requested !== undefined) {
+    if (requested.length === 0 || requested.length > 200 || requested.includes(".")) {
+      throw new SignatureRequestError("pdf.bad_field_name", "A signature field name must be 1 to 200 characters long and contain no period.");
+    }
+    if (taken.has(requested)) throw new SignatureRequestError("pdf.field_exists", `This document already has a field named "${requested}".`);
+    return requested;
+  }
+  for (let n = 1; ; n++) {
+    const candidate = `Signet-Seal-${n}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+function fillByteRange(bytes: Uint8Array, placeholders: Map<string, number>, contentsBytes: number, fieldName: string): PreparedSignature {
+  const byteRangeAt = placeholders.get(BYTE_RANGE_PLACEHOLDER_ID);
+  const contentsOffset = placeholders.get(CONTENTS_PLACEHOLDER_ID);
+  if (byteRangeAt === undefined || contentsOffset === undefined) throw new PdfDamagedError("signature placeholders were not written");
+  const afterContents = contentsOffset + contentsBytes * 2 + 2;
+  const byteRange: [number, number, number, number] = [0, contentsOffset, afterContents, bytes.length - afterContents];
+  const text = `[${byteRange.join(" ")}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, " ");
+  if (text.length > BYTE_RANGE_PLACEHOLDER.length) throw new SignatureRequestError("pdf.bad_request", "The document is too large to sign.");
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(text, byteRangeAt, "latin1");
+  return { bytes, byteRange, contentsOffset, contentsCapacity: contentsBytes, fieldName };
+}
+
