@@ -34,7 +34,10 @@ async function run(): Promise<void> {
     case "signet-seal": {
       const bytes = fs.readFileSync(input);
       const result = await sealPdf(bytes, { backend: LocalKeyBackend.fromKeyFile(key), certificate: parseCertificates(cert)[0]! });
-      fs.writeFileSync(output, result.pdf);
+      // As `signet seal` does: the original is copied by the kernel, the update appended.
+      fs.rmSync(output, { force: true });
+      fs.copyFileSync(input, output);
+      fs.appendFileSync(output, result.update);
       return;
     }
     case "signet-verify": {

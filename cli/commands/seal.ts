@@ -60,6 +60,7 @@ export const sealCommand: Command = {
 
       const password = values["password-env"] === undefined ? undefined : readPasswordEnv(values["password-env"]);
       const { backend, certificate, chain } = loadSigner(values.key, values.p12, password, values.cert, values.chain);
+      const inputStat = fs.statSync(input, { throwIfNoEntry: false });
       const pdf = readFile(input, "input PDF");
       const result = await sealPdf(pdf, {
         backend,
@@ -79,7 +80,7 @@ export const sealCommand: Command = {
         location: values.location,
       });
       temporary = path.join(path.dirname(path.resolve(output)), `.${path.basename(output)}.${process.pid}.partial`);
-      fs.writeFileSync(temporary, result.pdf, { flag: "wx" });
+      writeSealed(input, inputStat, pdf.length, result.update, temporary);
       fs.renameSync(temporary, output);
       temporary = undefined;
       io.stdout(`sealed ${input} → ${output} (field ${result.fieldName}, certificate ${result.certificateFingerprint.slice(0, 16)}…${result.timestamp ? `, timestamp ${result.timestamp.genTime.toISOString()}` : ""})\n`);
@@ -95,6 +96,20 @@ export const sealCommand: Command = {
     }
   },
 };
+
+/**
+ * The sealed file is the input followed by the update: copy the input in the kernel
+ * (copy_file_range, or a reflink where the file system has them) and append, rather than
+ * writing a second copy of a possibly large document from memory.
+ */
+function writeSealed(input: string, before: fs.Stats | undefined, sealedLength: number, update: Uint8Array, target: string): void {
+  fs.copyFileSync(input, target, fs.constants.COPYFILE_EXCL);
+  const after = fs.statSync(input);
+  if (before === undefined || after.size !== sealedLength || after.mtimeMs !== before.mtimeMs || after.ino !== before.ino || fs.statSync(target).size !== sealedLength) {
+    throw new SignetError("cli.input_changed", `${input} changed while it was being sealed; nothing was written. Seal it again.`);
+  }
+  fs.appendFileSync(target, update);
+}
 
 function readFile(file: string, what: string): Uint8Array {
   try {

@@ -15,3 +15,25 @@ export function digestByteRange(bytes: Uint8Array, byteRange: readonly [number, 
   hash.update(bytes.subarray(c, c + d));
   return hash.digest();
 }
+
+/**
+ * The same digest over a file held as consecutive parts (an original and its appended update),
+ * without joining them.
+ */
+export function digestByteRangeOfParts(parts: readonly Uint8Array[], byteRange: readonly [number, number, number, number], algorithm: DigestAlgorithm = "sha256"): Uint8Array {
+  const [a, b, c, d] = byteRange;
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const sane = [a, b, c, d].every((n) => Number.isSafeInteger(n) && n >= 0) && a + b <= c && c + d <= total;
+  if (!sane) throw new RangeError("byte range outside the document");
+  const hash = createHash(algorithm);
+  for (const [start, end] of [[a, a + b], [c, c + d]] as const) {
+    let offset = 0;
+    for (const part of parts) {
+      const from = Math.max(start, offset);
+      const to = Math.min(end, offset + part.length);
+      if (from < to) hash.update(part.subarray(from - offset, to - offset));
+      offset += part.length;
+    }
+  }
+  return hash.digest();
+}

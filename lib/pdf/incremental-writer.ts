@@ -8,8 +8,12 @@ export interface UpdatedObject {
 }
 
 export interface IncrementalUpdateResult {
-  /** The whole output: the original bytes followed by the update. */
-  bytes: Uint8Array;
+  /** The original bytes (not copied). */
+  original: Uint8Array;
+  /** Only the appended bytes; the output is `original` followed by `update`. */
+  update: Uint8Array;
+  /** The whole output, joined on each access (a copy of the original: avoid on large files). */
+  readonly bytes: Uint8Array;
   /** Absolute offsets of the placeholders written (see PdfPlaceholder). */
   placeholders: Map<string, number>;
   /** Offset of the new cross-reference section. */
@@ -26,8 +30,7 @@ export interface IncrementalUpdateResult {
  */
 export function writeIncrementalUpdate(file: PdfFile, objects: UpdatedObject[], newIdPart: Uint8Array): IncrementalUpdateResult {
   const original = file.bytes;
-  const sink = new ByteSink();
-  sink.bytes(original);
+  const sink = new ByteSink(original.length);
   const last = original[original.length - 1];
   if (last !== 0x0a && last !== 0x0d) sink.text("\n");
 
@@ -60,7 +63,16 @@ export function writeIncrementalUpdate(file: PdfFile, objects: UpdatedObject[], 
     writeXrefTable(sink, size, offsets, trailer);
   }
   sink.text(`\nstartxref\n${xrefOffset}\n%%EOF\n`);
-  return { bytes: sink.toBytes(), placeholders: sink.placeholders, xrefOffset };
+  const update = sink.toBytes();
+  return {
+    original,
+    update,
+    get bytes() {
+      return joinParts(original, update);
+    },
+    placeholders: sink.placeholders,
+    xrefOffset,
+  };
 }
 
 function firstIdPart(file: PdfFile, fallback: Uint8Array): Uint8Array {
@@ -145,4 +157,9 @@ function putField(data: Uint8Array, at: number, width: number, value: number): v
     data[at + i] = v % 256;
     v = Math.floor(v / 256);
   }
+}
+
+/** original ‖ update, as one new buffer. */
+export function joinParts(original: Uint8Array, update: Uint8Array): Uint8Array {
+  return Buffer.concat([original, update]);
 }

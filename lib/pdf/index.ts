@@ -4,8 +4,8 @@
  * reads signatures and revisions back for the verifier. Knows nothing of CMS.
  */
 export { prepareSignature, MAX_CONTENTS_BYTES, type SignatureRequest, type PreparedSignature } from "./prepare-signature";
-export { embedSignature } from "./embed-signature";
-export { digestByteRange, type DigestAlgorithm } from "./byte-range-digest";
+export { embedSignature, embedSignatureInUpdate } from "./embed-signature";
+export { digestByteRange, digestByteRangeOfParts, type DigestAlgorithm } from "./byte-range-digest";
 export { readSignatures, type EmbeddedSignature } from "./read-signatures";
 export { listRevisions, type Revision } from "./revisions";
 export { analyseChangesAfter, type ChangesAfter, type RevisionChanges, type ObjectChange, type ChangeCategory } from "./change-analysis";

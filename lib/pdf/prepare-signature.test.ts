@@ -3,7 +3,7 @@ import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { corpusFiles, readCorpusFile } from "../../test/support/pdf-corpus";
 import { tinyPdf } from "../../test/support/pdf-samples";
-import { digestByteRange } from "./byte-range-digest";
+import { digestByteRange, digestByteRangeOfParts } from "./byte-range-digest";
 import { embedSignature } from "./embed-signature";
 import { PlaceholderTooSmallError, SignatureRequestError } from "./errors";
 import { listFormFields } from "./form-fields";
@@ -113,10 +113,16 @@ describe("prepareSignature", () => {
 
 describe("embedSignature and digestByteRange", () => {
   it("writes the DER as hex in place and never resizes", async () => {
-    const prepared = await prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 8 });
+    const input = tinyPdf();
+    const pristine = Buffer.from(input);
+    const prepared = await prepareSignature(input, { signingTime: TIME, contentsBytes: 8 });
+    const update = prepared.update;
     const length = prepared.bytes.length;
     const out = embedSignature(prepared, new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x2a]));
-    expect(out).toBe(prepared.bytes);
+    expect(prepared.original).toBe(input);
+    expect(Buffer.from(input).equals(pristine)).toBe(true);
+    expect(prepared.update).toBe(update);
+    expect(prepared.original.length + prepared.update.length).toBe(length);
     expect(out.length).toBe(length);
     expect(Buffer.from(out.subarray(prepared.contentsOffset, prepared.contentsOffset + 18)).toString("latin1")).toBe("<30030201" + "2a" + "000000>");
     expect(readSignatures(out)[0]?.contents).toEqual(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x2a, 0, 0, 0]));
@@ -132,6 +138,11 @@ describe("embedSignature and digestByteRange", () => {
       expect(Buffer.from(digestByteRange(prepared.bytes, prepared.byteRange, algorithm)).toString("hex")).toBe(createHash(algorithm).update(covered).digest("hex"));
     }
     expect(() => digestByteRange(prepared.bytes, [0, b, c, d + 1])).toThrow(RangeError);
+    // Over the original and the update held apart, without joining them: the same digests.
+    for (const algorithm of ["sha256", "sha384", "sha512"] as const) {
+      expect(Buffer.from(digestByteRangeOfParts([prepared.original, prepared.update], prepared.byteRange, algorithm)).toString("hex")).toBe(createHash(algorithm).update(covered).digest("hex"));
+    }
+    expect(() => digestByteRangeOfParts([prepared.original, prepared.update], [0, b, c, d + 1])).toThrow(RangeError);
   });
 });
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { PdfDamagedError, SignatureRequestError } from "./errors";
 import { listFormFields } from "./form-fields";
-import { writeIncrementalUpdate, type UpdatedObject } from "./incremental-writer";
+import { joinParts, writeIncrementalUpdate, type UpdatedObject } from "./incremental-writer";
 import type { PdfLimits } from "./limits";
 import { PdfRef } from "./objects";
 import { placeOnPage, type VisibleRect } from "./page-geometry";
@@ -35,8 +35,12 @@ export interface SignatureRequest {
 }
 
 export interface PreparedSignature {
-  /** The whole output, with the /ByteRange filled in and /Contents still zeros. */
-  bytes: Uint8Array;
+  /** The input, untouched and not copied: the output is `original` followed by `update`. */
+  original: Uint8Array;
+  /** The appended incremental update, with the /ByteRange filled in and /Contents still zeros. */
+  update: Uint8Array;
+  /** The whole output, joined on each access (copies the original: large-file callers use original + update). */
+  readonly bytes: Uint8Array;
   byteRange: [number, number, number, number];
   /** Index of the "<" of the /Contents hex string. */
   contentsOffset: number;
@@ -87,8 +91,8 @@ export async function prepareSignature(pdf: Uint8Array, request: SignatureReques
     .update(pdf.subarray(Math.max(0, pdf.length - 1024)))
     .digest()
     .subarray(0, 16);
-  const update = writeIncrementalUpdate(file, objects, idPart);
-  return fillByteRange(update.bytes, update.placeholders, request.contentsBytes, fieldName);
+  const written = writeIncrementalUpdate(file, objects, idPart);
+  return fillByteRange(written.original, written.update, written.placeholders, request.contentsBytes, fieldName);
 }
 
 function validateRequest(request: SignatureRequest): void {
@@ -120,15 +124,27 @@ function chooseFieldName(file: PdfFile, requested: string | undefined): string {
   }
 }
 
-function fillByteRange(bytes: Uint8Array, placeholders: Map<string, number>, contentsBytes: number, fieldName: string): PreparedSignature {
+function fillByteRange(original: Uint8Array, update: Uint8Array, placeholders: Map<string, number>, contentsBytes: number, fieldName: string): PreparedSignature {
   const byteRangeAt = placeholders.get(BYTE_RANGE_PLACEHOLDER_ID);
   const contentsOffset = placeholders.get(CONTENTS_PLACEHOLDER_ID);
   if (byteRangeAt === undefined || contentsOffset === undefined) throw new PdfDamagedError("signature placeholders were not written");
   const afterContents = contentsOffset + contentsBytes * 2 + 2;
-  const byteRange: [number, number, number, number] = [0, contentsOffset, afterContents, bytes.length - afterContents];
+  const total = original.length + update.length;
+  const byteRange: [number, number, number, number] = [0, contentsOffset, afterContents, total - afterContents];
   const text = `[${byteRange.join(" ")}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, " ");
   if (text.length > BYTE_RANGE_PLACEHOLDER.length) throw new SignatureRequestError("pdf.bad_request", "The document is too large to sign.");
-  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(text, byteRangeAt, "latin1");
-  return { bytes, byteRange, contentsOffset, contentsCapacity: contentsBytes, fieldName };
+  // Both placeholders lie in the update (offsets are absolute).
+  Buffer.from(update.buffer, update.byteOffset, update.byteLength).write(text, byteRangeAt - original.length, "latin1");
+  return {
+    original,
+    update,
+    get bytes() {
+      return joinParts(original, update);
+    },
+    byteRange,
+    contentsOffset,
+    contentsCapacity: contentsBytes,
+    fieldName,
+  };
 }
 

@@ -4,8 +4,14 @@ import { PdfDict, PdfName, PdfPlaceholder, PdfRef, PdfStream, PdfString, type Pd
 export class ByteSink {
   private readonly chunks: Uint8Array[] = [];
   private pending = "";
-  length = 0;
+  /** Offset of the next byte in the whole file (starts at `startOffset`). */
+  length: number;
   readonly placeholders = new Map<string, number>();
+
+  /** @param startOffset where the sink's first byte lands in the file (an update appended after `startOffset` original bytes). */
+  constructor(startOffset = 0) {
+    this.length = startOffset;
+  }
 
   text(value: string): void {
     this.pending += value;

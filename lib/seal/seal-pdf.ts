@@ -2,8 +2,9 @@ import { signPades } from "../cms/create-pades-signature";
 import { estimateSignatureSize } from "../cms/estimate-signature-size";
 import type { HashAlgorithm, KeyBackend } from "../keys/key-backend";
 import { keyAlgorithmOf, publicKeyFromSpki } from "../keys/key-algorithm";
-import { digestByteRange, type DigestAlgorithm } from "../pdf/byte-range-digest";
-import { embedSignature } from "../pdf/embed-signature";
+import { digestByteRangeOfParts, type DigestAlgorithm } from "../pdf/byte-range-digest";
+import { embedSignatureInUpdate } from "../pdf/embed-signature";
+import { joinParts } from "../pdf/incremental-writer";
 import type { PdfLimits } from "../pdf/limits";
 import type { VisibleRect } from "../pdf/page-geometry";
 import { prepareSignature, type PreparedSignature } from "../pdf/prepare-signature";
@@ -35,7 +36,11 @@ export type SealRequest = {
 };
 
 export type SealResult = {
-  pdf: Uint8Array;
+  /** The sealed file is `original` (the input, untouched, not copied) followed by `update`. */
+  original: Uint8Array;
+  update: Uint8Array;
+  /** The whole sealed file, joined on each access: large-file callers write original + update. */
+  readonly pdf: Uint8Array;
   fieldName: string;
   signingTime: Date;
   certificateFingerprint: string;
@@ -80,7 +85,7 @@ export async function sealPdf(input: Uint8Array, request: SealRequest): Promise<
       },
       request.limits,
     );
-    const documentDigest = digestByteRange(prepared.bytes, prepared.byteRange, DIGEST_NAMES[hash]);
+    const documentDigest = digestByteRangeOfParts([prepared.original, prepared.update], prepared.byteRange, DIGEST_NAMES[hash]);
     const signature = await signPades({ contentDigest: documentDigest, hash, signerCertificate: request.certificate, chain, backend: request.backend, timestamper: request.timestamper });
     return { prepared, documentDigest, signature };
   };
@@ -90,8 +95,14 @@ export async function sealPdf(input: Uint8Array, request: SealRequest): Promise<
     ({ prepared, documentDigest, signature } = await attempt(signature.cms.length + HEADROOM_BYTES));
     assertFits(prepared, signature.cms.length);
   }
+  embedSignatureInUpdate(prepared, signature.cms);
+  const { original, update } = prepared;
   return {
-    pdf: embedSignature(prepared, signature.cms),
+    original,
+    update,
+    get pdf() {
+      return joinParts(original, update);
+    },
     fieldName: prepared.fieldName,
     signingTime,
     certificateFingerprint: request.certificate.fingerprintSha256,
