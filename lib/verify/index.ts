@@ -1,0 +1,26 @@
+export { verifyPdf, type VerifyOptions } from "./verify-pdf";
+export type { CertificateInput } from "./certificate-inputs";
+export type {
+  ByteRangeReport,
+  CertificateReport,
+  ChainReport,
+  ChangesAfterReport,
+  DocumentSummary,
+  IntegrityReport,
+  LaterRevisionReport,
+  LtvReport,
+  PadesLevel,
+  PadesReport,
+  RevocationCoverage,
+  SignatureKind,
+  SignatureReport,
+  TimestampInfo,
+  TrustStatus,
+  Verdict,
+  VerificationReport,
+} from "./verification-report";
+export type { SignetRecord, SignetRecordLookup, SignetRecordQuery } from "./signet-record";
+export { VerificationError } from "./verify-errors";
+export { MAX_SIGNATURES } from "./pdf-facts";
+export { formatReportText } from "./format-report-text";
+export { unreadableMessage } from "./unreadable-message";
