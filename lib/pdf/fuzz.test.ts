@@ -20,7 +20,6 @@ function prng(seed: number): () => number {
 
 const SEED = Number(process.env.SIGNET_FUZZ_SEED ?? 20261122);
 const ITERATIONS = Number(process.env.SIGNET_FUZZ_ITERATIONS ?? 4000);
-const PER_CALL_MS = 3000;
 const TIME = new Date("2026-11-22T14:03:09Z");
 
 function mutate(input: Uint8Array, others: Uint8Array[], random: () => number): Uint8Array {
@@ -60,19 +59,17 @@ function mutate(input: Uint8Array, others: Uint8Array[], random: () => number): 
   }
 }
 
+/** A hang cannot pass unnoticed: lib/pdf's own time budget turns it into a typed error, and vitest's timeout backs that up. */
 async function expectOnlyTypedErrors(label: string, run: () => unknown): Promise<void> {
-  const started = Date.now();
   try {
     await run();
   } catch (error) {
     if (!isSignetError(error)) throw new Error(`${label}: untyped error ${String(error)}`, { cause: error });
   }
-  const elapsed = Date.now() - started;
-  if (elapsed > PER_CALL_MS) throw new Error(`${label}: took ${elapsed} ms`);
 }
 
 describe("fuzzing the reader and the signer", () => {
-  it(`only ever throws SignetErrors, quickly (seed ${SEED}, ${ITERATIONS} mutations)`, async () => {
+  it(`only ever throws SignetErrors (seed ${SEED}, ${ITERATIONS} mutations)`, async () => {
     const random = prng(SEED);
     const seeds = corpusFiles()
       .filter((f) => statSync(f.path).size < 300_000 && !/flate-bomb/.test(f.id))
@@ -87,9 +84,8 @@ describe("fuzzing the reader and the signer", () => {
       }
     }
     const pool = [...seeds, ...sealed];
-    const deadline = Date.now() + 60_000;
     let calls = 0;
-    for (let i = 0; i < ITERATIONS && Date.now() < deadline; i++) {
+    for (let i = 0; i < ITERATIONS; i++) {
       const input = pool[Math.floor(random() * pool.length)] as Uint8Array;
       const mutated = mutate(input, pool, random);
       const label = `iteration ${i} (seed ${SEED})`;
@@ -106,6 +102,6 @@ describe("fuzzing the reader and the signer", () => {
       if (i % 5 === 0) await expectOnlyTypedErrors(`${label} analyseChangesAfter`, () => analyseChangesAfter(mutated, Math.floor(mutated.length / 2)));
       calls++;
     }
-    expect(calls).toBeGreaterThan(500);
-  }, 120_000);
+    expect(calls).toBe(ITERATIONS);
+  }, 600_000);
 });

@@ -77,11 +77,8 @@ describe("verifyPdf on mutated signed PDFs (seeded fuzz)", () => {
     const random = prng(seed);
     const originalGaps = gaps(original);
     const outcomes: Record<string, number> = {};
-    let slowest = 0;
-    const started = Date.now();
     for (let i = 0; i < 200; i++) {
       const mutation = mutate(original, random);
-      const t0 = performance.now();
       let outcome: string;
       const result = await verifyPdf(mutation.bytes, { trustAnchors: [root], limits: { maxMilliseconds: 5_000 } }).catch((error: unknown) => error);
       if (!isSignetError(result) && result instanceof Error) throw new Error(`mutation ${i} (${mutation.kind}) threw ${String(result)}`, { cause: result });
@@ -97,10 +94,7 @@ describe("verifyPdf on mutated signed PDFs (seeded fuzz)", () => {
         outcome = `report: ${(result as VerificationReport).summary.verdict}`;
       }
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      slowest = Math.max(slowest, performance.now() - t0);
     }
-    expect(slowest).toBeLessThan(5_000);
-    expect(Date.now() - started).toBeLessThan(60_000);
     // Every mutation was handled; most are caught as something other than "valid".
     expect(Object.values(outcomes).reduce((a, b) => a + b, 0)).toBe(200);
     expect(outcomes["valid (change inside /Contents)"] ?? 0).toBeLessThan(40);
