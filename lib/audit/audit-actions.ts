@@ -10,6 +10,15 @@ export const AUDIT_ACTIONS = [
   "invitation.accepted",
   "member.roles_changed",
   "member.removed",
+  "key.generated",
+  "key.imported",
+  "key.registered",
+  "key.registration_failed",
+  "key.backend_error",
+  "csr.created",
+  "certificate.uploaded",
+  "certificate.rejected",
+  "master_key.rewrapped",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

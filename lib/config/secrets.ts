@@ -14,6 +14,7 @@ export type SecretSpec = {
 };
 
 export const AUTH_SECRET: SecretSpec = { envVar: "AUTH_SECRET", fileName: "auth-secret", bytes: 32 };
+export const MASTER_KEY: SecretSpec = { envVar: "SIGNET_MASTER_KEY", fileName: "master-key", bytes: 32 };
 
 export type ResolvedSecret = { value: string; source: "environment" | "file"; generated: boolean; file?: string };
 

@@ -1,5 +1,8 @@
 import { AUTH_SECRET, resolveSecret } from "../config/secrets";
 import { readSettings, type Env, type Settings } from "../config/settings";
+import { checkMasterKey } from "../custody/check-master-key";
+import { resolveMasterKey } from "../custody/master-key-config";
+import { openDatabase } from "../db/client";
 import { migrate } from "../db/migrate";
 import { openSqlSession } from "../db/sql-session";
 import { databaseTarget, describeTarget } from "../db/target";
@@ -15,6 +18,9 @@ export async function prepareRuntime(env: Env = process.env): Promise<{ settings
   const authSecret = resolveSecret(AUTH_SECRET, settings, env);
   if (authSecret.generated) log.info({ file: authSecret.file }, "AUTH_SECRET was not set: generated one into the data directory (mode 0600). Set AUTH_SECRET to manage it yourself.");
 
+  const master = await resolveMasterKey(settings, env);
+  if (master.generatedFile !== undefined) log.info({ file: master.generatedFile }, "SIGNET_MASTER_KEY was not set: generated one into the data directory (mode 0600). Keep it with your backups: without it, platform-managed keys cannot be decrypted.");
+
   const target = databaseTarget(settings);
   const session = await openSqlSession(target);
   try {
@@ -22,6 +28,14 @@ export async function prepareRuntime(env: Env = process.env): Promise<{ settings
     log.info({ database: describeTarget(target), applied }, applied.length > 0 ? "database migrated" : "database is up to date");
   } finally {
     await session.close();
+  }
+  // A wrong or missing master key stops start-up here rather than at the first seal.
+  const database = await openDatabase(target);
+  try {
+    const { dataKeys } = await checkMasterKey(database.db, master.masterKey);
+    log.info({ masterKey: master.masterKey.id, dataKeys }, "master key checked");
+  } finally {
+    await database.close();
   }
 
   return {

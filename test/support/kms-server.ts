@@ -3,7 +3,8 @@
  * speaks what @aws-sdk/client-kms sends: the AWS JSON 1.1 protocol (POST /,
  * `X-Amz-Target: TrentService.<Operation>`, `Content-Type: application/x-amz-json-1.1`,
  * JSON bodies with base64 blobs; errors as HTTP 400 `{ "__type", "message" }`) for
- * DescribeKey, GetPublicKey and Sign, and STS AssumeRole in the Query protocol
+ * DescribeKey, GetPublicKey and Sign (asymmetric signing keys), GenerateDataKey,
+ * Encrypt and Decrypt (symmetric encryption keys), and STS AssumeRole in the Query protocol
  * (kms-sts.ts). Every request must carry a valid SigV4 signature (kms-sigv4.ts)
  * made with the server's test credentials or with credentials it issued through
  * AssumeRole. Keys are real (kms-keys.ts) and each can be switched into a failure
@@ -12,15 +13,33 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { KmsFault, createTestKmsKey, kmsSign, signingAlgorithmsOf, type TestKmsKey, type TestKmsKeySpec, type TestKmsKeyUsage, type TestKmsMode } from "./kms-keys";
+import {
+  KmsFault,
+  ciphertextKeyId,
+  createTestKmsKey,
+  isSymmetricTestKmsKey,
+  kmsDecrypt,
+  kmsEncrypt,
+  kmsGenerateDataKey,
+  kmsSign,
+  signingAlgorithmsOf,
+  type AnyTestKmsKey,
+  type AnyTestKmsKeySpec,
+  type EncryptionContext,
+  type SymmetricTestKmsKey,
+  type TestKmsKey,
+  type TestKmsKeySpec,
+  type TestKmsKeyUsage,
+  type TestKmsMode,
+} from "./kms-keys";
 import { verifySigV4, type SigV4Credential } from "./kms-sigv4";
 import { assumeRole, stsError, type IssuedCredentials, type TestRole } from "./kms-sts";
 
-export type { TestKmsKey, TestKmsKeySpec, TestKmsMode } from "./kms-keys";
+export type { AnyTestKmsKey, AnyTestKmsKeySpec, SymmetricTestKmsKey, TestKmsKey, TestKmsKeySpec, TestKmsMode } from "./kms-keys";
 
 export interface RecordedKmsRequest {
   service: "kms" | "sts";
-  /** "DescribeKey", "GetPublicKey", "Sign", "AssumeRole", … */
+  /** "DescribeKey", "GetPublicKey", "Sign", "GenerateDataKey", "Encrypt", "Decrypt", "AssumeRole", … */
   operation: string;
   headers: IncomingHttpHeaders;
   /** Parsed JSON body (KMS) or form fields (STS). */
@@ -41,13 +60,23 @@ export interface TestKmsServer {
   requests: RecordedKmsRequest[];
   /** Credentials handed out by AssumeRole. */
   issued: IssuedCredentials[];
-  createKey(spec: TestKmsKeySpec, options?: { usage?: TestKmsKeyUsage; alias?: string; description?: string }): TestKmsKey;
-  setMode(key: TestKmsKey, mode: TestKmsMode, options?: { delayMs?: number; throttleCount?: number }): void;
+  /** A symmetric encryption key (SYMMETRIC_DEFAULT, always ENCRYPT_DECRYPT), or an asymmetric key (SIGN_VERIFY unless told). */
+  createKey(spec: "SYMMETRIC_DEFAULT", options?: TestKmsKeyOptions): SymmetricTestKmsKey;
+  createKey(spec: TestKmsKeySpec, options?: TestKmsKeyOptions): TestKmsKey;
+  createKey(spec: AnyTestKmsKeySpec, options?: TestKmsKeyOptions): AnyTestKmsKey;
+  setMode(key: AnyTestKmsKey, mode: TestKmsMode, options?: { delayMs?: number; throttleCount?: number }): void;
   allowRole(role: TestRole): void;
   stop(): Promise<void>;
 }
 
+export interface TestKmsKeyOptions {
+  usage?: TestKmsKeyUsage;
+  alias?: string;
+  description?: string;
+}
+
 const JSON_TYPE = "application/x-amz-json-1.1";
+const OPERATIONS = ["DescribeKey", "GetPublicKey", "Sign", "GenerateDataKey", "Encrypt", "Decrypt"];
 
 function readBody(req: IncomingMessage): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
@@ -59,6 +88,21 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
 }
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+const blob = (value: unknown): Uint8Array => (typeof value === "string" ? new Uint8Array(Buffer.from(value, "base64")) : new Uint8Array());
+const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+
+/** EncryptionContext: a JSON object of string values (absent: empty). */
+function encryptionContext(value: unknown): EncryptionContext {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw new KmsFault("SerializationException", "EncryptionContext must be a map of strings.");
+  const context: EncryptionContext = {};
+  for (const [name, item] of Object.entries(value)) {
+    if (typeof item !== "string") throw new KmsFault("SerializationException", "EncryptionContext must be a map of strings.");
+    context[name] = item;
+  }
+  return context;
+}
+
 const epochSeconds = (date: Date): number => date.getTime() / 1000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -67,8 +111,8 @@ export async function startTestKms(options: { region?: string; accountId?: strin
   const accountId = options.accountId ?? "111122223333";
   const credentials = { accessKeyId: "AKIASIGNETTESTKMS001", secretAccessKey: "signet/test/secret/KMS+do-not-use-anywhere-else" };
   const callerArn = `arn:aws:iam::${accountId}:user/signet-test`;
-  const keys = new Map<string, TestKmsKey>();
-  const aliases = new Map<string, TestKmsKey>();
+  const keys = new Map<string, AnyTestKmsKey>();
+  const aliases = new Map<string, AnyTestKmsKey>();
   const roles = new Map<string, TestRole>();
   const issued: IssuedCredentials[] = [];
   const requests: RecordedKmsRequest[] = [];
@@ -84,11 +128,11 @@ export async function startTestKms(options: { region?: string; accountId?: strin
     return temporary ? `arn:aws:sts::${accountId}:assumed-role/${temporary.roleArn.split("/").pop() ?? ""}/signet-kms` : callerArn;
   };
 
-  function resolveKey(keyId: unknown): TestKmsKey {
+  function resolveKey(keyId: unknown): AnyTestKmsKey {
     const id = typeof keyId === "string" ? keyId : "";
     if (!id) throw new KmsFault("ValidationException", "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null");
     const arn = /^arn:aws:kms:([^:]+):(\d{12}):(key|alias)\/(.+)$/.exec(id);
-    let key: TestKmsKey | undefined;
+    let key: AnyTestKmsKey | undefined;
     if (arn) {
       const [, arnRegion, arnAccount, type, rest = ""] = arn;
       if (arnRegion === region && arnAccount === accountId) key = type === "key" ? keys.get(rest) : aliases.get(`alias/${rest}`);
@@ -105,24 +149,26 @@ export async function startTestKms(options: { region?: string; accountId?: strin
     return key;
   }
 
-  function keyState(key: TestKmsKey): string {
+  function keyState(key: AnyTestKmsKey): string {
     return key.mode === "disabled" ? "Disabled" : key.mode === "pending_deletion" ? "PendingDeletion" : "Enabled";
   }
 
-  function algorithmsField(key: TestKmsKey): Record<string, string[]> {
+  function algorithmsField(key: AnyTestKmsKey): Record<string, string[]> {
+    if (isSymmetricTestKmsKey(key)) return { EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"] };
     return key.usage === "SIGN_VERIFY" ? { SigningAlgorithms: signingAlgorithmsOf(key) } : { EncryptionAlgorithms: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"] };
   }
 
-  function checkUsable(key: TestKmsKey): void {
+  function checkUsable(key: AnyTestKmsKey): void {
     if (key.mode === "disabled") throw new KmsFault("DisabledException", `${key.arn} is disabled.`);
     if (key.mode === "pending_deletion") throw new KmsFault("KMSInvalidStateException", `${key.arn} is pending deletion.`);
   }
 
   async function kmsOperation(operation: string, body: Record<string, unknown>, accessKeyId: string | undefined): Promise<unknown> {
-    if (!["DescribeKey", "GetPublicKey", "Sign"].includes(operation)) {
+    if (!OPERATIONS.includes(operation)) {
       throw new KmsFault("UnknownOperationException", `The test KMS does not implement ${operation}.`);
     }
-    const key = resolveKey(body.KeyId);
+    // Decrypt may omit KeyId: KMS finds the key from the ciphertext.
+    const key = operation === "Decrypt" && body.KeyId === undefined ? resolveKey(ciphertextKeyId(blob(body.CiphertextBlob))) : resolveKey(body.KeyId);
     if (key.mode === "slow") await sleep(key.delayMs);
     if (key.mode === "throttled" && key.throttleRemaining > 0) {
       key.throttleRemaining--;
@@ -157,19 +203,37 @@ export async function startTestKms(options: { region?: string; accountId?: strin
       };
     }
     checkUsable(key);
+    if (operation === "GenerateDataKey" || operation === "Encrypt" || operation === "Decrypt") return symmetricOperation(operation, key, body);
     if (operation === "GetPublicKey") {
+      if (isSymmetricTestKmsKey(key)) {
+        throw new KmsFault("InvalidKeyUsageException", `${key.arn} key usage is ${key.usage} and key spec ${key.spec}, which is not valid for GetPublicKey.`);
+      }
       return { KeyId: key.arn, PublicKey: b64(key.spki), CustomerMasterKeySpec: key.spec, KeySpec: key.spec, KeyUsage: key.usage, ...algorithmsField(key) };
     }
     const algorithm = typeof body.SigningAlgorithm === "string" ? body.SigningAlgorithm : "";
     const message = typeof body.Message === "string" ? new Uint8Array(Buffer.from(body.Message, "base64")) : new Uint8Array();
     const messageType = typeof body.MessageType === "string" ? body.MessageType : "RAW";
     let signer = key;
-    if (key.mode === "wrong_signature") {
+    if (key.mode === "wrong_signature" && !isSymmetricTestKmsKey(key)) {
       key.impostor ??= createTestKmsKey({ spec: key.spec, region, accountId });
       signer = key.impostor;
     }
     const signature = kmsSign(signer, algorithm, messageType, message);
     return { KeyId: key.arn, Signature: b64(signature), SigningAlgorithm: algorithm };
+  }
+
+  function symmetricOperation(operation: "GenerateDataKey" | "Encrypt" | "Decrypt", key: AnyTestKmsKey, body: Record<string, unknown>): unknown {
+    const context = encryptionContext(body.EncryptionContext);
+    const algorithm = optionalString(body.EncryptionAlgorithm);
+    if (operation === "GenerateDataKey") {
+      const numberOfBytes = body.NumberOfBytes === undefined ? undefined : typeof body.NumberOfBytes === "number" ? body.NumberOfBytes : Number.NaN;
+      const { plaintext, ciphertext } = kmsGenerateDataKey(key, { keySpec: optionalString(body.KeySpec), numberOfBytes }, context);
+      return { KeyId: key.arn, Plaintext: b64(plaintext), CiphertextBlob: b64(ciphertext) };
+    }
+    if (operation === "Encrypt") {
+      return { KeyId: key.arn, CiphertextBlob: b64(kmsEncrypt(key, blob(body.Plaintext), context, algorithm)), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
+    }
+    return { KeyId: key.arn, Plaintext: b64(kmsDecrypt(key, blob(body.CiphertextBlob), context, algorithm)), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
   }
 
   function send(res: ServerResponse, status: number, contentType: string, body: string): void {
@@ -225,6 +289,19 @@ export async function startTestKms(options: { region?: string; accountId?: strin
     }
   }
 
+  function createKey(spec: "SYMMETRIC_DEFAULT", keyOptions?: TestKmsKeyOptions): SymmetricTestKmsKey;
+  function createKey(spec: TestKmsKeySpec, keyOptions?: TestKmsKeyOptions): TestKmsKey;
+  function createKey(spec: AnyTestKmsKeySpec, keyOptions?: TestKmsKeyOptions): AnyTestKmsKey;
+  function createKey(spec: AnyTestKmsKeySpec, keyOptions: TestKmsKeyOptions = {}): AnyTestKmsKey {
+    const key = createTestKmsKey({ spec, usage: keyOptions.usage, region, accountId, description: keyOptions.description });
+    keys.set(key.keyId, key);
+    if (keyOptions.alias) {
+      key.aliases.push(keyOptions.alias);
+      aliases.set(keyOptions.alias, key);
+    }
+    return key;
+  }
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => send(res, 500, JSON_TYPE, JSON.stringify({ __type: "KMSInternalException", message: "test server failure" })));
   });
@@ -239,15 +316,7 @@ export async function startTestKms(options: { region?: string; accountId?: strin
     callerArn,
     requests,
     issued,
-    createKey(spec, keyOptions = {}) {
-      const key = createTestKmsKey({ spec, usage: keyOptions.usage, region, accountId, description: keyOptions.description });
-      keys.set(key.keyId, key);
-      if (keyOptions.alias) {
-        key.aliases.push(keyOptions.alias);
-        aliases.set(keyOptions.alias, key);
-      }
-      return key;
-    },
+    createKey,
     setMode(key, mode, modeOptions = {}) {
       key.mode = mode;
       if (modeOptions.delayMs !== undefined) key.delayMs = modeOptions.delayMs;

@@ -1,0 +1,41 @@
+import type { Db } from "../db/client";
+import type { KeyBackend } from "../keys/key-backend";
+import { keyAlgorithmOf, publicKeyFromSpki } from "../keys/key-algorithm";
+import { AwsKmsKeyBackend } from "../keys/aws-kms/aws-kms-key-backend";
+import type { AwsKmsConnection } from "../keys/aws-kms/kms-client";
+import type { MasterKey } from "../keys/platform/master-key";
+import { PlatformKeyBackend } from "../keys/platform/platform-key-backend";
+import { CustodyError } from "./custody-errors";
+import { keyMaterialSource } from "./key-material-store";
+
+/**
+ * The KeyBackend for one key of one organisation. The key is looked up within `orgId` only,
+ * so another organisation's key id is simply not found.
+ */
+export async function keyBackendFor(
+  db: Db,
+  orgId: string,
+  keyId: string,
+  masterKey: MasterKey,
+  kmsConnection: Omit<Partial<AwsKmsConnection>, "region" | "role"> = { endpoint: process.env.SIGNET_AWS_KMS_ENDPOINT || undefined },
+): Promise<KeyBackend> {
+  const key = await db.signingKey.findFirst({ where: { id: keyId, orgId } });
+  if (key === null) throw new CustodyError("custody.key_not_found", "That signing key was not found in this organisation.", { status: 404 });
+  if (key.state === "DESTROYED") throw new CustodyError("custody.key_destroyed", `The key "${key.label}" was destroyed; it cannot sign any more. Documents it sealed still verify.`, { status: 409 });
+  const spki = new Uint8Array(key.publicKey);
+  switch (key.backend) {
+    case "PLATFORM":
+      return new PlatformKeyBackend({ context: { orgId, keyId }, spki, algorithm: keyAlgorithmOf(publicKeyFromSpki(spki)), masterKey, material: keyMaterialSource(db), label: key.label });
+    case "AWS_KMS":
+      if (key.kmsKeyArn === null || key.kmsRegion === null) throw new CustodyError("custody.backend_unavailable", `The AWS KMS reference of "${key.label}" is incomplete.`, { status: 409 });
+      return new AwsKmsKeyBackend({
+        ...kmsConnection,
+        keyId: key.kmsKeyArn,
+        region: key.kmsRegion,
+        publicKey: spki,
+        role: key.kmsRoleArn === null ? undefined : { roleArn: key.kmsRoleArn, externalId: key.kmsExternalId ?? undefined },
+      });
+    case "PKCS11":
+      throw new CustodyError("custody.backend_unavailable", `Signing with the PKCS#11 key "${key.label}" is not available in this build yet.`, { status: 501 });
+  }
+}

@@ -1,0 +1,67 @@
+import { createHash, randomUUID } from "node:crypto";
+import { z } from "zod";
+import { appendAudit, type RequestMeta } from "../audit/append-audit";
+import type { OrgContext } from "../auth/org-context";
+import type { Db } from "../db/client";
+import { encryptPrivateKey } from "../keys/platform/key-envelope";
+import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "../keys/platform/generate-platform-key";
+import type { MasterKey } from "../keys/platform/master-key";
+import { describeKeyAlgorithm } from "../keys/key-algorithm";
+import { CustodyError } from "./custody-errors";
+import { organisationDataKey, storeKeyMaterial } from "./key-material-store";
+
+export const keyLabelSchema = z.string().trim().min(1, "Give the key a name.").max(80, "Use at most 80 characters for the key's name.");
+
+export const platformKeyInputSchema = z.object({
+  label: keyLabelSchema,
+  algorithm: z.enum(Object.keys(PLATFORM_KEY_ALGORITHMS) as [PlatformKeyAlgorithm, ...PlatformKeyAlgorithm[]]).default(DEFAULT_PLATFORM_KEY_ALGORITHM),
+});
+
+export function spkiSha256(spki: Uint8Array): string {
+  return createHash("sha256").update(spki).digest("hex");
+}
+
+/**
+ * Generates a key pair in this process and keeps only its encrypted PKCS#8: the plaintext is
+ * encrypted under the organisation's data key (bound to organisation and key id) and
+ * overwritten before this function returns. The key record, its ciphertext and the audit
+ * entry are written in one transaction. The caller was authorised for "certificates.manage".
+ */
+export async function createPlatformKey(db: Db, ctx: OrgContext, input: z.input<typeof platformKeyInputSchema>, masterKey: MasterKey, request: RequestMeta): Promise<{ keyId: string }> {
+  const { label, algorithm } = platformKeyInputSchema.parse(input);
+  await assertLabelFree(db, ctx.orgId, label);
+  const generated = await generatePlatformKey(algorithm);
+  const keyId = randomUUID();
+  try {
+    return await db.$transaction(async (tx) => {
+      const dataKey = await organisationDataKey(tx, ctx.orgId, masterKey);
+      let ciphertext: Uint8Array;
+      try {
+        ciphertext = encryptPrivateKey(generated.pkcs8, dataKey, { orgId: ctx.orgId, keyId });
+      } finally {
+        dataKey.fill(0);
+      }
+      const publicKeySha256 = spkiSha256(generated.spki);
+      await tx.signingKey.create({
+        data: { id: keyId, orgId: ctx.orgId, label, backend: "PLATFORM", algorithm: describeKeyAlgorithm(generated.algorithm), publicKey: Buffer.from(generated.spki), publicKeySha256, createdById: ctx.userId },
+      });
+      await storeKeyMaterial(tx, { orgId: ctx.orgId, keyId }, ciphertext);
+      await appendAudit(tx, {
+        orgId: ctx.orgId,
+        actorId: ctx.userId,
+        action: "key.generated",
+        subjectType: "signing_key",
+        subjectId: keyId,
+        data: { label, backend: "PLATFORM", algorithm, publicKeySha256, masterKeyId: masterKey.id },
+        request,
+      });
+      return { keyId };
+    });
+  } finally {
+    generated.pkcs8.fill(0);
+  }
+}
+
+export async function assertLabelFree(db: Db, orgId: string, label: string): Promise<void> {
+  if ((await db.signingKey.count({ where: { orgId, label } })) > 0) throw new CustodyError("custody.label_taken", `This organisation already has a key named "${label}". Choose another name.`);
+}

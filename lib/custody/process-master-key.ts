@@ -1,0 +1,13 @@
+import { readSettings } from "../config/settings";
+import type { MasterKey } from "../keys/platform/master-key";
+import { resolveMasterKey } from "./master-key-config";
+
+const GLOBAL_KEY = Symbol.for("signet.masterKey");
+type GlobalWithMasterKey = typeof globalThis & { [GLOBAL_KEY]?: Promise<MasterKey> };
+
+/** The running app's master key, resolved once per process from the same settings start-up checked. */
+export function processMasterKey(): Promise<MasterKey> {
+  const g = globalThis as GlobalWithMasterKey;
+  g[GLOBAL_KEY] ??= resolveMasterKey(readSettings()).then((source) => source.masterKey);
+  return g[GLOBAL_KEY];
+}
