@@ -103,7 +103,8 @@ describe("PAdES levels from the DSS and document timestamps", () => {
     const damaged = lta.slice();
     const text = Buffer.from(damaged).toString("latin1");
     const contents = text.lastIndexOf("/Contents <") + "/Contents <".length;
-    damaged[contents + 1500] = damaged[contents + 1500] === 0x41 ? 0x42 : 0x41; // inside the token, well past its header
+    // A hex digit inside the token, well past its header, changed to a different value ("a" and "A" are the same nibble).
+    damaged[contents + 1500] = damaged[contents + 1500] === 0x30 ? 0x31 : 0x30;
     const report = await verifyPdf(damaged, { trustAnchors: anchors() });
     const [signature, docTimestamp] = report.signatures as [SignatureReport, SignatureReport];
     expect(docTimestamp.verdict).toBe("invalid");
