@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig } from "@playwright/test";
@@ -39,7 +40,8 @@ export default defineConfig({
       SIGNET_DATA_DIR: dataDir,
       SIGNET_LOG_LEVEL: "warn",
       NODE_ENV: "production",
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL, AUTH_SECRET: "e2e-only-secret-0123456789abcdef0123456789" } : {}),
+      // Production on an external database refuses to generate secrets: give them, as an operator would.
+      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL, AUTH_SECRET: randomBytes(32).toString("base64"), SIGNET_MASTER_KEY: randomBytes(32).toString("base64") } : {}),
     },
   },
 });

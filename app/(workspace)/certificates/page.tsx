@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import { getDb } from "@/lib/db/client";
+import { listKeys, organisationPolicy } from "@/lib/custody/list-keys";
+import { rolesAllow } from "@/lib/auth/permissions";
+import { GeneratePlatformKeyForm, RegisterKmsKeyForm } from "@/components/key-forms";
+import { KeyCard } from "@/components/key-card";
+import { requireOrgPermission } from "@/app/_server/session";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Keys and certificates" };
+
+export default async function CertificatesPage() {
+  const { ctx } = await requireOrgPermission("certificates.view");
+  const db = await getDb();
+  const [keys, policy] = await Promise.all([listKeys(db, ctx), organisationPolicy(db, ctx)]);
+  const manage = rolesAllow(ctx.roles, "certificates.manage");
+  return (
+    <>
+      <h1>Keys and certificates</h1>
+      {policy.allowSelfSignedCertificates && (
+        <p className="alert error" role="note">
+          Testing policy is on: self-signed certificates may be enrolled. Seals made with them are marked as testing seals.
+        </p>
+      )}
+      {keys.length === 0 ? (
+        <p className="panel">No signing keys yet.{manage ? " Generate a platform-managed key or register your own AWS KMS key below." : ""}</p>
+      ) : (
+        keys.map((key) => <KeyCard key={key.id} signingKey={key} manage={manage} />)
+      )}
+      {manage && (
+        <div className="two-columns">
+          <section className="panel" aria-labelledby="generate-heading">
+            <h2 id="generate-heading">Generate a platform-managed key</h2>
+            <p className="hint">Generated here and stored encrypted (AES-256-GCM) under your organisation&apos;s data key, which the master key protects. It is decrypted only for the moment of each signature.</p>
+            <GeneratePlatformKeyForm />
+          </section>
+          <section className="panel" aria-labelledby="kms-heading">
+            <h2 id="kms-heading">Bring your own AWS KMS key</h2>
+            <p className="hint">Signet stores only the key reference and its public key. Every seal is a KMS Sign call; remove Signet&apos;s grant to revoke its access.</p>
+            <RegisterKmsKeyForm />
+          </section>
+        </div>
+      )}
+    </>
+  );
+}

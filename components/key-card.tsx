@@ -1,0 +1,70 @@
+import type { KeyListing } from "@/lib/custody/list-keys";
+
+const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;
+
+function daysUntil(date: Date): number {
+  return Math.floor((date.getTime() - Date.now()) / 86_400_000);
+}
+
+export function KeyCard({ signingKey }: { signingKey: KeyListing; manage: boolean }) {
+  const key = signingKey;
+  return (
+    <section className="panel" aria-label={`Key ${key.label}`}>
+      <h2>{key.label}</h2>
+      <p>
+        <span className="badge">{BACKEND_LABELS[key.backend]}</span>
+        <span className="badge">{key.algorithm}</span>
+        {key.state === "DESTROYED" && <span className="badge">Destroyed</span>}
+      </p>
+      <dl className="facts">
+        <dt>Public key SHA-256</dt>
+        <dd className="mono">{key.publicKeySha256.match(/.{1,16}/g)?.join(" ")}</dd>
+        {key.kmsKeyArn !== null && (
+          <>
+            <dt>KMS key</dt>
+            <dd className="mono">{key.kmsKeyArn}</dd>
+          </>
+        )}
+        <dt>Created</dt>
+        <dd>{key.createdAt.toISOString().slice(0, 10)}</dd>
+      </dl>
+      {key.certificates.length === 0 ? (
+        <p className="hint">{key.requests.length > 0 ? "A certificate signing request is pending: send it to your CA, then upload the certificate it issues." : "No certificate yet."}</p>
+      ) : (
+        <table className="stack-on-phone">
+          <thead>
+            <tr>
+              <th scope="col">Certificate</th>
+              <th scope="col">State</th>
+              <th scope="col">Valid until</th>
+              <th scope="col">SHA-256</th>
+            </tr>
+          </thead>
+          <tbody>
+            {key.certificates.map((certificate) => {
+              const days = daysUntil(certificate.notAfter);
+              return (
+                <tr key={certificate.id}>
+                  <td>
+                    {certificate.subject}
+                    <br />
+                    <span className="hint">issued by {certificate.issuer}</span>
+                    {certificate.selfSigned && <span className="badge">Self-signed (testing)</span>}
+                  </td>
+                  <td data-label="State">{certificate.state.toLowerCase()}</td>
+                  <td data-label="Valid until">
+                    {certificate.notAfter.toISOString().slice(0, 10)}
+                    {days < 0 ? <span className="badge">expired</span> : days <= 30 ? <span className="badge">{days} days left</span> : null}
+                  </td>
+                  <td data-label="SHA-256" className="mono">
+                    {certificate.sha256.slice(0, 16)}…
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

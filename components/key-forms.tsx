@@ -1,0 +1,58 @@
+"use client";
+
+import { useActionState } from "react";
+import { generatePlatformKeyAction, registerKmsKeyAction } from "@/app/(workspace)/certificates/actions";
+import type { ActionState } from "@/app/_server/action-state";
+import { FormMessage } from "./form-message";
+import { SubmitButton } from "./submit-button";
+import { TextField } from "./text-field";
+
+const ALGORITHMS = [
+  ["RSA-4096", "RSA 4096 (default)"],
+  ["RSA-3072", "RSA 3072"],
+  ["RSA-2048", "RSA 2048"],
+  ["EC-P384", "ECDSA P-384"],
+  ["EC-P256", "ECDSA P-256"],
+] as const;
+
+export function GeneratePlatformKeyForm() {
+  const [state, action] = useActionState<ActionState, FormData>(generatePlatformKeyAction, {});
+  const v = state.error ? (state.values ?? {}) : {};
+  return (
+    <form action={action} className="stack" aria-label="Generate a platform-managed key">
+      <FormMessage error={state.error} message={state.message} />
+      <TextField name="label" label="Key name" defaultValue={v.label} hint="For example: Seal 2027 — Ada Lovelace" invalid={state.field === "label"} />
+      <label>
+        Algorithm
+        <select name="algorithm" defaultValue={v.algorithm ?? "RSA-4096"}>
+          {ALGORITHMS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div>
+        <SubmitButton pendingLabel="Generating…">Generate key</SubmitButton>
+      </div>
+    </form>
+  );
+}
+
+export function RegisterKmsKeyForm() {
+  const [state, action] = useActionState<ActionState, FormData>(registerKmsKeyAction, {});
+  const v = state.error ? (state.values ?? {}) : {};
+  return (
+    <form action={action} className="stack" aria-label="Register an AWS KMS key">
+      <FormMessage error={state.error} message={state.message} />
+      <TextField name="label" label="Key name" defaultValue={v.label} invalid={state.field === "label"} />
+      <TextField name="keyId" label="KMS key ARN, id or alias" defaultValue={v.keyId} hint="An asymmetric SIGN_VERIFY key: RSA 2048/3072/4096 or ECC NIST P-256/P-384/P-521." invalid={state.field === "keyId"} />
+      <TextField name="region" label="Region" defaultValue={v.region} required={false} hint="Not needed when you give a key ARN." invalid={state.field === "region"} />
+      <TextField name="roleArn" label="IAM role to assume (optional)" defaultValue={v.roleArn} required={false} invalid={state.field === "roleArn"} />
+      <TextField name="externalId" label="External id (optional)" defaultValue={v.externalId} required={false} />
+      <div>
+        <SubmitButton pendingLabel="Checking the key with AWS…">Register key</SubmitButton>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,19 @@
+import { expect, type Page } from "@playwright/test";
+
+export const owner = { organisation: "Acme Structural Engineers", name: "Olivia Owner", email: "olivia@acme.test", password: "olivia-correct-horse-battery" };
+export const member = { name: "Sam Signer", email: "sam@acme.test", password: "sam-long-enough-password" };
+
+/** The form's own alert (Next.js adds an empty route announcer with role=alert too). */
+export const formAlert = (page: Page) => page.locator("p.alert[role=alert]");
+
+export async function signIn(page: Page, email: string, password: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+}
