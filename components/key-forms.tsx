@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { generatePlatformKeyAction, registerKmsKeyAction } from "@/app/(workspace)/certificates/actions";
+import { generatePlatformKeyAction, registerKmsKeyAction, setTestingPolicyAction } from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "./form-message";
 import { SubmitButton } from "./submit-button";
@@ -53,6 +53,22 @@ export function RegisterKmsKeyForm() {
       <div>
         <SubmitButton pendingLabel="Checking the key with AWS…">Register key</SubmitButton>
       </div>
+    </form>
+  );
+}
+
+export function TestingPolicyForm({ allowSelfSigned }: { allowSelfSigned: boolean }) {
+  const [state, action] = useActionState<ActionState, FormData>(setTestingPolicyAction, {});
+  return (
+    <form action={action} className="row-form" aria-label="Testing policy">
+      <label className="inline-check">
+        <input type="checkbox" name="allowSelfSigned" defaultChecked={allowSelfSigned} />
+        Allow self-signed certificates (testing only; seals made with them are marked as testing)
+      </label>
+      <SubmitButton className="secondary" pendingLabel="Saving…">
+        Save policy
+      </SubmitButton>
+      <FormMessage error={state.error} message={state.message} />
     </form>
   );
 }

@@ -12,6 +12,7 @@ function runScript(script: string, env: Record<string, string>) {
     const base = { ...process.env };
     delete base.AUTH_SECRET;
     delete base.DATABASE_URL;
+    delete base.SIGNET_MASTER_KEY;
     return spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", script)], {
       cwd: root,
       encoding: "utf8",
@@ -29,6 +30,20 @@ describe("npm start", () => {
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Signet cannot start: AUTH_SECRET is not set/);
     expect(result.stdout + result.stderr).not.toMatch(/starting Signet/);
+  });
+
+
+  it("stops with a clear message in production on an external database without a master key", () => {
+    const result = runScript("start.ts", { NODE_ENV: "production", DATABASE_URL: "postgres://127.0.0.1:1/nothing", AUTH_SECRET: "given-by-the-operator-0123456789abcdef" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Signet cannot start: SIGNET_MASTER_KEY is not set/);
+  });
+
+  it("stops on a malformed master key", () => {
+    const result = runScript("start.ts", { SIGNET_MASTER_KEY: "too-short" });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/Signet cannot start: SIGNET_MASTER_KEY must be 32 random bytes in base64/);
+    expect(result.stderr).not.toContain("too-short");
   });
 });
 

@@ -19,6 +19,7 @@ export const AUDIT_ACTIONS = [
   "certificate.uploaded",
   "certificate.rejected",
   "master_key.rewrapped",
+  "org.policy_changed",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

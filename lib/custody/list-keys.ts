@@ -1,3 +1,4 @@
+import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../auth/org-context";
 import type { Db } from "../db/client";
 
@@ -29,6 +30,16 @@ export async function listKeys(db: Db, ctx: OrgContext) {
 }
 
 export type KeyListing = Awaited<ReturnType<typeof listKeys>>[number];
+
+/** Turns the "testing" policy (self-signed certificates may be enrolled) on or off, audited. Caller authorised for "settings.manage". */
+export async function setSelfSignedPolicy(db: Db, ctx: OrgContext, allow: boolean, request: RequestMeta): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const before = await tx.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { allowSelfSignedCertificates: true } });
+    if (before.allowSelfSignedCertificates === allow) return;
+    await tx.organization.update({ where: { id: ctx.orgId }, data: { allowSelfSignedCertificates: allow } });
+    await appendAudit(tx, { orgId: ctx.orgId, actorId: ctx.userId, action: "org.policy_changed", subjectType: "organisation", subjectId: ctx.orgId, data: { allowSelfSignedCertificates: { before: before.allowSelfSignedCertificates, after: allow } }, request });
+  });
+}
 
 export async function organisationPolicy(db: Db, ctx: OrgContext): Promise<{ allowSelfSignedCertificates: boolean }> {
   return db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { allowSelfSignedCertificates: true } });

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { listKeys, organisationPolicy } from "@/lib/custody/list-keys";
 import { rolesAllow } from "@/lib/auth/permissions";
-import { GeneratePlatformKeyForm, RegisterKmsKeyForm } from "@/components/key-forms";
+import { GeneratePlatformKeyForm, RegisterKmsKeyForm, TestingPolicyForm } from "@/components/key-forms";
 import { KeyCard } from "@/components/key-card";
 import { requireOrgPermission } from "@/app/_server/session";
 
@@ -14,6 +14,7 @@ export default async function CertificatesPage() {
   const db = await getDb();
   const [keys, policy] = await Promise.all([listKeys(db, ctx), organisationPolicy(db, ctx)]);
   const manage = rolesAllow(ctx.roles, "certificates.manage");
+  const settings = rolesAllow(ctx.roles, "settings.manage");
   return (
     <>
       <h1>Keys and certificates</h1>
@@ -40,6 +41,12 @@ export default async function CertificatesPage() {
             <RegisterKmsKeyForm />
           </section>
         </div>
+      )}
+      {settings && (
+        <section className="panel" aria-labelledby="policy-heading">
+          <h2 id="policy-heading">Certificate policy</h2>
+          <TestingPolicyForm allowSelfSigned={policy.allowSelfSignedCertificates} />
+        </section>
       )}
     </>
   );
