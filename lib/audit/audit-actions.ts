@@ -20,6 +20,17 @@ export const AUDIT_ACTIONS = [
   "certificate.rejected",
   "master_key.rewrapped",
   "org.policy_changed",
+  "passkey.registered",
+  "passkey.removed",
+  "totp.enabled",
+  "totp.disabled",
+  "recovery_codes.generated",
+  "document.uploaded",
+  "document.rejected",
+  "step_up.issued",
+  "seal.created",
+  "seal.failed",
+  "seal.refused",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
