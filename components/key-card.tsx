@@ -1,4 +1,5 @@
 import type { KeyListing } from "@/lib/custody/list-keys";
+import { ActivateCertificateForm, CertificateRequestForm, CertificateUploadForm } from "./enrolment-forms";
 
 const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;
 
@@ -6,7 +7,7 @@ function daysUntil(date: Date): number {
   return Math.floor((date.getTime() - Date.now()) / 86_400_000);
 }
 
-export function KeyCard({ signingKey }: { signingKey: KeyListing; manage: boolean }) {
+export function KeyCard({ signingKey, manage, organisation }: { signingKey: KeyListing; manage: boolean; organisation: string }) {
   const key = signingKey;
   return (
     <section className="panel" aria-label={`Key ${key.label}`}>
@@ -51,7 +52,10 @@ export function KeyCard({ signingKey }: { signingKey: KeyListing; manage: boolea
                     <span className="hint">issued by {certificate.issuer}</span>
                     {certificate.selfSigned && <span className="badge">Self-signed (testing)</span>}
                   </td>
-                  <td data-label="State">{certificate.state.toLowerCase()}</td>
+                  <td data-label="State">
+                    {certificate.state.toLowerCase()}
+                    {manage && certificate.state === "INACTIVE" && key.state === "ACTIVE" && <ActivateCertificateForm certificateId={certificate.id} subject={certificate.subject} />}
+                  </td>
                   <td data-label="Valid until">
                     {certificate.notAfter.toISOString().slice(0, 10)}
                     {days < 0 ? <span className="badge">expired</span> : days <= 30 ? <span className="badge">{days} days left</span> : null}
@@ -64,6 +68,12 @@ export function KeyCard({ signingKey }: { signingKey: KeyListing; manage: boolea
             })}
           </tbody>
         </table>
+      )}
+      {manage && key.state === "ACTIVE" && (
+        <div className="enrolment">
+          <CertificateRequestForm keyId={key.id} keyLabel={key.label} organisation={organisation} />
+          <CertificateUploadForm keyId={key.id} keyLabel={key.label} />
+        </div>
       )}
     </section>
   );

@@ -1,4 +1,7 @@
+import fs from "node:fs";
 import { expect, test } from "@playwright/test";
+import { issueFromCsr } from "../lib/enrolment/test-fixtures/openssl-csr";
+import { getTestPki } from "../test/support/pki-fixtures";
 import { formAlert, member, owner, signIn, signOut } from "./accounts";
 import { keepScreenshot } from "./screens";
 
@@ -28,6 +31,50 @@ test("an owner generates a platform-managed key; a bad name is refused and nothi
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("cell", { name: "key.generated", exact: true })).toBeVisible();
   await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
+  await signOut(page);
+});
+
+test("the owner requests a certificate, the CA issues it, the owner uploads and activates it", async ({ page }, testInfo) => {
+  await signIn(page, owner.email, owner.password);
+  await page.getByRole("link", { name: "Certificates" }).click();
+  const card = page.getByRole("region", { name: "Key Seal 2027 — Olivia Owner" });
+
+  await card.getByText("Create a certificate signing request").click();
+  const csrForm = card.getByRole("form", { name: "Certificate signing request for Seal 2027 — Olivia Owner" });
+  await csrForm.getByLabel("Country (two letters)").fill("Canada");
+  await csrForm.getByLabel("Name on the certificate").fill("Olivia Owner, P.Eng.");
+  await csrForm.getByRole("button", { name: "Create request" }).click();
+  await expect(formAlert(page)).toContainText("two-letter code");
+  await csrForm.getByLabel("Country (two letters)").fill("CA");
+  await csrForm.getByLabel("Licence or registration number").fill("PEO 100123");
+  await csrForm.getByRole("button", { name: "Create request" }).click();
+  await expect(csrForm.getByRole("status")).toContainText("Certificate signing request created");
+  const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("link", { name: "Download the request (PEM)" }).click()]);
+  const csrPem = fs.readFileSync(await download.path(), "utf8");
+  expect(csrPem).toContain("BEGIN CERTIFICATE REQUEST");
+
+  // The certificate authority (the test CA) issues the certificate.
+  const pki = await getTestPki();
+  const issued = await issueFromCsr(pki, csrPem);
+  const certificateFile = testInfo.outputPath("issued-with-chain.pem");
+  fs.writeFileSync(certificateFile, issued.certPem + pki.chainPem);
+
+  // A certificate of another key is refused first.
+  const strangerFile = testInfo.outputPath("stranger.pem");
+  fs.writeFileSync(strangerFile, (await pki.leaf("ec256")).certPem);
+  await card.getByText("Upload the issued certificate").click();
+  const uploadForm = card.getByRole("form", { name: "Certificate for Seal 2027 — Olivia Owner" });
+  await uploadForm.getByLabel("Certificate file").setInputFiles(strangerFile);
+  await uploadForm.getByRole("button", { name: "Upload certificate" }).click();
+  await expect(formAlert(page)).toContainText("different key");
+
+  await uploadForm.getByLabel("Certificate file").setInputFiles(certificateFile);
+  await uploadForm.getByRole("button", { name: "Upload certificate" }).click();
+  await expect(uploadForm.getByRole("status")).toContainText("Certificate accepted");
+  await expect(card.getByRole("cell", { name: /inactive/ })).toBeVisible();
+  await card.getByRole("button", { name: /^Activate / }).click();
+  await expect(card.getByRole("cell", { name: /^active/ })).toBeVisible();
+  await keepScreenshot(page, "10-certificate-active");
   await signOut(page);
 });
 

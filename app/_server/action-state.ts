@@ -21,7 +21,10 @@ export function failure(error: unknown, values: Record<string, string> = {}): Ac
     return { error: issue?.message ?? "Check the form and try again.", field: issue?.path.join("."), values };
   }
   if (error instanceof ValidationError) return { error: error.message, field: error.field, values };
-  if (isSignetError(error)) return { error: error.message, values };
+  if (isSignetError(error)) {
+    const field = (error as { field?: unknown }).field;
+    return { error: error.message, field: typeof field === "string" ? field : undefined, values };
+  }
   log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "unexpected error in a server action");
   return { error: "Something went wrong on our side. Nothing was changed; please try again.", values };
 }

@@ -18,6 +18,7 @@ export const AUDIT_ACTIONS = [
   "csr.created",
   "certificate.uploaded",
   "certificate.rejected",
+  "certificate.activated",
   "master_key.rewrapped",
   "org.policy_changed",
   "passkey.registered",

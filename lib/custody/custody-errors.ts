@@ -1,6 +1,13 @@
 import { SignetError } from "../errors";
 
-export type CustodyErrorCode = "custody.key_not_found" | "custody.key_destroyed" | "custody.label_taken" | "custody.backend_unavailable";
+export type CustodyErrorCode =
+  | "custody.key_not_found"
+  | "custody.certificate_not_found"
+  | "custody.key_destroyed"
+  | "custody.label_taken"
+  | "custody.already_enrolled"
+  | "custody.not_activatable"
+  | "custody.backend_unavailable";
 
 export class CustodyError extends SignetError {
   declare readonly code: CustodyErrorCode;

@@ -6,6 +6,20 @@ import { processMasterKey } from "@/lib/custody/process-master-key";
 import { createPlatformKey, platformKeyInputSchema } from "@/lib/custody/platform-keys";
 import { registerKmsKey } from "@/lib/custody/register-kms-key";
 import { setSelfSignedPolicy } from "@/lib/custody/list-keys";
+import { activateCertificate, createCertificateRequest, importPkcs12Key, uploadCertificate } from "@/lib/custody/enrolment";
+import { z } from "zod";
+import { csrSubjectSchema } from "@/lib/enrolment/csr/csr-subject";
+
+const idSchema = z.string().uuid("That item does not exist.");
+/** Certificates and PKCS#12 files are small; anything larger is not one. */
+const MAX_UPLOAD_BYTES = 256 * 1024;
+
+async function fileBytes(form: FormData, name: string, what: string): Promise<Uint8Array> {
+  const file = form.get(name);
+  if (!(file instanceof File) || file.size === 0) throw new z.ZodError([{ code: "custom", path: [name], message: `Choose the ${what} to upload.`, input: undefined }]);
+  if (file.size > MAX_UPLOAD_BYTES) throw new z.ZodError([{ code: "custom", path: [name], message: `That file is too large to be a ${what} (limit 256 KB).`, input: undefined }]);
+  return new Uint8Array(await file.arrayBuffer());
+}
 import { failure, formValues, type ActionState } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";
@@ -44,6 +58,56 @@ export async function setTestingPolicyAction(_previous: ActionState, form: FormD
     await setSelfSignedPolicy(await getDb(), ctx, allow, await requestMeta());
     revalidatePath("/certificates");
     return { ok: true, message: allow ? "Testing policy on: self-signed certificates may be enrolled and will be marked as testing." : "Testing policy off: only CA-issued certificates may be enrolled." };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function createCertificateRequestAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  const values = formValues(form, ["commonName", "organisation", "organisationalUnit", "country", "locality", "state", "email", "serialNumber"]);
+  try {
+    const { ctx } = await requireOrgPermission("certificates.manage");
+    const keyId = idSchema.parse(form.get("keyId"));
+    const subject = csrSubjectSchema.parse(values);
+    const { requestId } = await createCertificateRequest(await getDb(), ctx, keyId, subject, await processMasterKey(), await requestMeta());
+    revalidatePath("/certificates");
+    return { ok: true, message: "Certificate signing request created. Download it and send it to your certificate authority.", reveal: `/api/certificate-requests/${requestId}` };
+  } catch (error) {
+    return failure(error, values);
+  }
+}
+
+export async function uploadCertificateAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const { ctx } = await requireOrgPermission("certificates.manage");
+    const keyId = idSchema.parse(form.get("keyId"));
+    const { testing } = await uploadCertificate(await getDb(), ctx, keyId, await fileBytes(form, "certificate", "certificate file"), await requestMeta());
+    revalidatePath("/certificates");
+    return { ok: true, message: `Certificate accepted${testing ? " (self-signed: testing only)" : ""}. Activate it to seal with it.` };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+export async function importPkcs12Action(_previous: ActionState, form: FormData): Promise<ActionState> {
+  const values = formValues(form, ["label"]);
+  try {
+    const { ctx } = await requireOrgPermission("certificates.manage");
+    const file = await fileBytes(form, "pkcs12", "PKCS#12 file");
+    await importPkcs12Key(await getDb(), ctx, { label: values.label ?? "", password: String(form.get("password") ?? ""), file }, await processMasterKey(), await requestMeta());
+    revalidatePath("/certificates");
+    return { ok: true, message: `Imported "${values.label}": its private key is stored encrypted; activate the certificate to seal with it.` };
+  } catch (error) {
+    return failure(error, values);
+  }
+}
+
+export async function activateCertificateAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const { ctx } = await requireOrgPermission("certificates.manage");
+    await activateCertificate(await getDb(), ctx, idSchema.parse(form.get("certificateId")), await requestMeta());
+    revalidatePath("/certificates");
+    return { ok: true, message: "Certificate activated: signers may now seal with it." };
   } catch (error) {
     return failure(error);
   }

@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { listKeys, organisationPolicy } from "@/lib/custody/list-keys";
 import { rolesAllow } from "@/lib/auth/permissions";
 import { GeneratePlatformKeyForm, RegisterKmsKeyForm, TestingPolicyForm } from "@/components/key-forms";
+import { ImportPkcs12Form } from "@/components/enrolment-forms";
 import { KeyCard } from "@/components/key-card";
 import { requireOrgPermission } from "@/app/_server/session";
 
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Keys and certificates" };
 
 export default async function CertificatesPage() {
-  const { ctx } = await requireOrgPermission("certificates.view");
+  const { ctx, active } = await requireOrgPermission("certificates.view");
   const db = await getDb();
   const [keys, policy] = await Promise.all([listKeys(db, ctx), organisationPolicy(db, ctx)]);
   const manage = rolesAllow(ctx.roles, "certificates.manage");
@@ -26,7 +27,7 @@ export default async function CertificatesPage() {
       {keys.length === 0 ? (
         <p className="panel">No signing keys yet.{manage ? " Generate a platform-managed key or register your own AWS KMS key below." : ""}</p>
       ) : (
-        keys.map((key) => <KeyCard key={key.id} signingKey={key} manage={manage} />)
+        keys.map((key) => <KeyCard key={key.id} signingKey={key} manage={manage} organisation={active.name} />)
       )}
       {manage && (
         <div className="two-columns">
@@ -39,6 +40,11 @@ export default async function CertificatesPage() {
             <h2 id="kms-heading">Bring your own AWS KMS key</h2>
             <p className="hint">Signet stores only the key reference and its public key. Every seal is a KMS Sign call; remove Signet&apos;s grant to revoke its access.</p>
             <RegisterKmsKeyForm />
+          </section>
+          <section className="panel" aria-labelledby="p12-heading">
+            <h2 id="p12-heading">Import a PKCS#12 file</h2>
+            <p className="hint">A .p12/.pfx holding a key and its certificate (modern AES or legacy 3DES/RC2). The private key is encrypted before it is stored; the file itself is not kept.</p>
+            <ImportPkcs12Form />
           </section>
         </div>
       )}
