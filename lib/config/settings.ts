@@ -33,7 +33,8 @@ export type Settings = {
 };
 
 export function readSettings(env: Env = process.env): Settings {
-  const parsed = schema.safeParse(env);
+  // An empty variable means "not set" (shells and CI systems often export empty values).
+  const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(`Configuration error in ${issue?.path.join(".") ?? "environment"}: ${issue?.message ?? "invalid value"}.`);
