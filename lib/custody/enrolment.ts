@@ -11,14 +11,11 @@ import type { EnrolmentValidation } from "../enrolment/validation/validate-for-e
 import { validateForEnrolment } from "../enrolment/validation/validate-for-enrolment";
 import { zeroize } from "../enrolment/zeroize";
 import { isSignetError, SignetError } from "../errors";
-import { describeKeyAlgorithm } from "../keys/key-algorithm";
-import { encryptPrivateKey } from "../keys/platform/key-envelope";
 import type { MasterKey } from "../keys/platform/master-key";
 import { toPem, type Certificate } from "../pki/certificate";
 import { CustodyError } from "./custody-errors";
 import { keyBackendFor } from "./key-backends";
-import { organisationDataKey, storeKeyMaterial } from "./key-material-store";
-import { assertLabelFree, keyLabelSchema, spkiSha256 } from "./platform-keys";
+import { assertLabelFree, keyLabelSchema, storePlatformKey } from "./platform-keys";
 
 /** A certificate the enrolment checks refused: every failed check, each with its own message. */
 export class EnrolmentRejectedError extends SignetError {
@@ -156,16 +153,7 @@ export async function importPkcs12Key(db: Db, ctx: OrgContext, input: { label: s
   const keyId = randomUUID();
   try {
     return await db.$transaction(async (tx) => {
-      const dataKey = await organisationDataKey(tx, ctx.orgId, masterKey);
-      let ciphertext: Uint8Array;
-      try {
-        ciphertext = encryptPrivateKey(imported.pkcs8Der, dataKey, { orgId: ctx.orgId, keyId });
-      } finally {
-        dataKey.fill(0);
-      }
-      const publicKeySha256 = spkiSha256(imported.spki);
-      await tx.signingKey.create({ data: { id: keyId, orgId: ctx.orgId, label, backend: "PLATFORM", algorithm: describeKeyAlgorithm(imported.keyAlgorithm), publicKey: Buffer.from(imported.spki), publicKeySha256, createdById: ctx.userId } });
-      await storeKeyMaterial(tx, { orgId: ctx.orgId, keyId }, ciphertext);
+      const { publicKeySha256 } = await storePlatformKey(tx, ctx, { keyId, label, pkcs8: imported.pkcs8Der, spki: imported.spki, algorithm: imported.keyAlgorithm }, masterKey);
       const certificateId = await storeCertificate(tx, ctx, keyId, imported.leaf, imported.chain, imported.validation.testing);
       await appendAudit(tx, {
         orgId: ctx.orgId,

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "node:crypto";
 import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../auth/org-context";
-import type { Db } from "../db/client";
+import type { Db, Tx } from "../db/client";
+import type { KeyAlgorithm } from "../keys/key-backend";
 import { encryptPrivateKey } from "../keys/platform/key-envelope";
 import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "../keys/platform/generate-platform-key";
 import type { MasterKey } from "../keys/platform/master-key";
@@ -34,18 +35,7 @@ export async function createPlatformKey(db: Db, ctx: OrgContext, input: z.input<
   const keyId = randomUUID();
   try {
     return await db.$transaction(async (tx) => {
-      const dataKey = await organisationDataKey(tx, ctx.orgId, masterKey);
-      let ciphertext: Uint8Array;
-      try {
-        ciphertext = encryptPrivateKey(generated.pkcs8, dataKey, { orgId: ctx.orgId, keyId });
-      } finally {
-        dataKey.fill(0);
-      }
-      const publicKeySha256 = spkiSha256(generated.spki);
-      await tx.signingKey.create({
-        data: { id: keyId, orgId: ctx.orgId, label, backend: "PLATFORM", algorithm: describeKeyAlgorithm(generated.algorithm), publicKey: Buffer.from(generated.spki), publicKeySha256, createdById: ctx.userId },
-      });
-      await storeKeyMaterial(tx, { orgId: ctx.orgId, keyId }, ciphertext);
+      const { publicKeySha256 } = await storePlatformKey(tx, ctx, { keyId, label, pkcs8: generated.pkcs8, spki: generated.spki, algorithm: generated.algorithm }, masterKey);
       await appendAudit(tx, {
         orgId: ctx.orgId,
         actorId: ctx.userId,
@@ -60,6 +50,32 @@ export async function createPlatformKey(db: Db, ctx: OrgContext, input: z.input<
   } finally {
     generated.pkcs8.fill(0);
   }
+}
+
+/**
+ * Stores a platform key inside the caller's transaction: the PKCS#8 is encrypted under the
+ * organisation's data key (bound to organisation and key id), the data key overwritten, and the
+ * key record and its ciphertext written. The caller overwrites `pkcs8` and writes the audit entry.
+ */
+export async function storePlatformKey(
+  tx: Tx,
+  ctx: OrgContext,
+  key: { keyId: string; label: string; pkcs8: Uint8Array; spki: Uint8Array; algorithm: KeyAlgorithm },
+  masterKey: MasterKey,
+): Promise<{ publicKeySha256: string }> {
+  const dataKey = await organisationDataKey(tx, ctx.orgId, masterKey);
+  let ciphertext: Uint8Array;
+  try {
+    ciphertext = encryptPrivateKey(key.pkcs8, dataKey, { orgId: ctx.orgId, keyId: key.keyId });
+  } finally {
+    dataKey.fill(0);
+  }
+  const publicKeySha256 = spkiSha256(key.spki);
+  await tx.signingKey.create({
+    data: { id: key.keyId, orgId: ctx.orgId, label: key.label, backend: "PLATFORM", algorithm: describeKeyAlgorithm(key.algorithm), publicKey: Buffer.from(key.spki), publicKeySha256, createdById: ctx.userId },
+  });
+  await storeKeyMaterial(tx, { orgId: ctx.orgId, keyId: key.keyId }, ciphertext);
+  return { publicKeySha256 };
 }
 
 export async function assertLabelFree(db: Db, orgId: string, label: string): Promise<void> {
