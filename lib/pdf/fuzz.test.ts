@@ -5,18 +5,9 @@ import { corpusFiles, readCorpusFile } from "../../test/support/pdf-corpus";
 import { analyseChangesAfter } from "./change-analysis";
 import { prepareSignature } from "./prepare-signature";
 import { readSignatures } from "./read-signatures";
+import { seededRandom } from "@/test/support/seeded-random";
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 const SEED = Number(process.env.SIGNET_FUZZ_SEED ?? 20261122);
 const ITERATIONS = Number(process.env.SIGNET_FUZZ_ITERATIONS ?? 4000);

@@ -5,18 +5,9 @@ import { isSignetError } from "@/lib/errors";
 import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { verifyPdf } from "./verify-pdf";
 import type { VerificationReport } from "./verification-report";
+import { seededRandom } from "@/test/support/seeded-random";
 
-/** mulberry32: a small seeded PRNG, so a failure can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 type Mutation = { bytes: Uint8Array; kind: string; flips?: number[] };
 
