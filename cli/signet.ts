@@ -4,6 +4,7 @@ import type { Command, CommandIo } from "./command";
 const commands: Record<string, () => Promise<Command>> = {
   seal: () => import("./commands/seal").then((m) => m.sealCommand),
   keys: () => import("./commands/keys").then((m) => m.keysCommand),
+  audit: () => import("./commands/audit").then((m) => m.auditCommand),
   verify: () => import("./commands/verify").then((m) => m.verifyCommand),
 };
 
