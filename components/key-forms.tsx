@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { generatePlatformKeyAction, registerKmsKeyAction, setTestingPolicyAction } from "@/app/(workspace)/certificates/actions";
+import { generatePlatformKeyAction, registerKmsKeyAction, registerPkcs11KeyAction, setTestingPolicyAction } from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "./form-message";
 import { SubmitButton } from "./submit-button";
@@ -69,6 +69,45 @@ export function TestingPolicyForm({ allowSelfSigned }: { allowSelfSigned: boolea
         Save policy
       </SubmitButton>
       <FormMessage error={state.error} message={state.message} />
+    </form>
+  );
+}
+
+export function RegisterPkcs11KeyForm({ modules }: { modules: string[] }) {
+  const [state, action] = useActionState<ActionState, FormData>(registerPkcs11KeyAction, {});
+  const v = state.error ? (state.values ?? {}) : {};
+  return (
+    <form action={action} className="stack" aria-label="Register a PKCS#11 HSM key">
+      <FormMessage error={state.error} message={state.message} />
+      <TextField name="label" label="Key name" defaultValue={v.label} invalid={state.field === "label"} />
+      <label>
+        PKCS#11 library
+        <select name="modulePath" defaultValue={v.modulePath ?? modules[0]}>
+          {modules.map((module) => (
+            <option key={module} value={module}>
+              {module}
+            </option>
+          ))}
+        </select>
+      </label>
+      <TextField name="tokenLabel" label="Token label" defaultValue={v.tokenLabel} invalid={state.field === "tokenLabel"} />
+      <TextField name="pinEnv" label="Environment variable holding the PIN" defaultValue={v.pinEnv ?? "SIGNET_HSM_PIN"} hint="The PIN stays on the server; Signet stores only this name." invalid={state.field === "pinEnv"} />
+      <TextField name="keyLabel" label="Existing key label" defaultValue={v.keyLabel} required={false} invalid={state.field === "keyLabel"} />
+      <TextField name="keyId" label="Existing key id (hex)" defaultValue={v.keyId} required={false} />
+      <label>
+        Or generate a new key inside the token
+        <select name="generate" defaultValue={v.generate ?? ""}>
+          <option value="">No, use the existing key</option>
+          {ALGORITHMS.map(([value, label]) => (
+            <option key={value} value={value}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div>
+        <SubmitButton pendingLabel="Talking to the token…">Register HSM key</SubmitButton>
+      </div>
     </form>
   );
 }

@@ -7,6 +7,8 @@ import type { MasterKey } from "../keys/platform/master-key";
 import { PlatformKeyBackend } from "../keys/platform/platform-key-backend";
 import { CustodyError } from "./custody-errors";
 import { keyMaterialSource } from "./key-material-store";
+import { Pkcs11KeyBackend } from "../keys/pkcs11/pkcs11-key-backend";
+import { assertAllowedPkcs11Module, pkcs11Pin } from "./pkcs11-modules";
 
 /**
  * The KeyBackend for one key of one organisation. The key is looked up within `orgId` only,
@@ -35,7 +37,17 @@ export async function keyBackendFor(
         publicKey: spki,
         role: key.kmsRoleArn === null ? undefined : { roleArn: key.kmsRoleArn, externalId: key.kmsExternalId ?? undefined },
       });
-    case "PKCS11":
-      throw new CustodyError("custody.backend_unavailable", `Signing with the PKCS#11 key "${key.label}" is not available in this build yet.`, { status: 501 });
+    case "PKCS11": {
+      if (key.pkcs11Module === null || key.pkcs11Token === null || key.pkcs11PinEnv === null) throw new CustodyError("custody.backend_unavailable", `The PKCS#11 reference of "${key.label}" is incomplete.`, { status: 409 });
+      assertAllowedPkcs11Module(key.pkcs11Module);
+      return Pkcs11KeyBackend.open({
+        modulePath: key.pkcs11Module,
+        tokenLabel: key.pkcs11Token,
+        keyLabel: key.pkcs11KeyId === null ? (key.pkcs11KeyLabel ?? undefined) : undefined,
+        keyId: key.pkcs11KeyId ?? undefined,
+        pin: pkcs11Pin(key.pkcs11PinEnv),
+        publicKey: spki,
+      });
+    }
   }
 }

@@ -48,4 +48,6 @@ export interface KeyBackend {
   publicKey(): Promise<Uint8Array>;
   /** RSA: PKCS#1 v1.5 signature; EC: DER ECDSA-Sig-Value. */
   sign(request: SignRequest): Promise<Uint8Array>;
+  /** Releases sessions or connections (PKCS#11, KMS clients); callers that open a backend close it. */
+  close?(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { processMasterKey } from "@/lib/custody/process-master-key";
 import { createPlatformKey, platformKeyInputSchema } from "@/lib/custody/platform-keys";
 import { registerKmsKey } from "@/lib/custody/register-kms-key";
+import { registerPkcs11Key } from "@/lib/custody/register-pkcs11-key";
 import { setSelfSignedPolicy } from "@/lib/custody/list-keys";
 import { activateCertificate, createCertificateRequest, importPkcs12Key, uploadCertificate } from "@/lib/custody/enrolment";
 import { z } from "zod";
@@ -110,5 +111,17 @@ export async function activateCertificateAction(_previous: ActionState, form: Fo
     return { ok: true, message: "Certificate activated: signers may now seal with it." };
   } catch (error) {
     return failure(error);
+  }
+}
+
+export async function registerPkcs11KeyAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  const values = formValues(form, ["label", "modulePath", "tokenLabel", "pinEnv", "keyLabel", "keyId", "generate"]);
+  try {
+    const { ctx } = await requireOrgPermission("certificates.manage");
+    await registerPkcs11Key(await getDb(), ctx, { label: values.label ?? "", modulePath: values.modulePath ?? "", tokenLabel: values.tokenLabel ?? "", pinEnv: values.pinEnv ?? "", keyLabel: values.keyLabel, keyId: values.keyId, generate: values.generate }, await requestMeta());
+    revalidatePath("/certificates");
+    return { ok: true, message: `HSM key "${values.label}" registered. Only its reference and public key are stored.` };
+  } catch (error) {
+    return failure(error, values);
   }
 }

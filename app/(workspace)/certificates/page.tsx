@@ -2,7 +2,8 @@ import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { listKeys, organisationPolicy } from "@/lib/custody/list-keys";
 import { rolesAllow } from "@/lib/auth/permissions";
-import { GeneratePlatformKeyForm, RegisterKmsKeyForm, TestingPolicyForm } from "@/components/key-forms";
+import { GeneratePlatformKeyForm, RegisterKmsKeyForm, RegisterPkcs11KeyForm, TestingPolicyForm } from "@/components/key-forms";
+import { allowedPkcs11Modules } from "@/lib/custody/pkcs11-modules";
 import { ImportPkcs12Form } from "@/components/enrolment-forms";
 import { KeyCard } from "@/components/key-card";
 import { requireOrgPermission } from "@/app/_server/session";
@@ -40,6 +41,14 @@ export default async function CertificatesPage() {
             <h2 id="kms-heading">Bring your own AWS KMS key</h2>
             <p className="hint">Signet stores only the key reference and its public key. Every seal is a KMS Sign call; remove Signet&apos;s grant to revoke its access.</p>
             <RegisterKmsKeyForm />
+          </section>
+          <section className="panel" aria-labelledby="hsm-heading">
+            <h2 id="hsm-heading">Bring your own HSM key (PKCS#11)</h2>
+            {allowedPkcs11Modules().length === 0 ? (
+              <p className="hint">No PKCS#11 library is configured on this server. The operator lists the allowed libraries in SIGNET_PKCS11_MODULES.</p>
+            ) : (
+              <RegisterPkcs11KeyForm modules={allowedPkcs11Modules()} />
+            )}
           </section>
           <section className="panel" aria-labelledby="p12-heading">
             <h2 id="p12-heading">Import a PKCS#12 file</h2>
