@@ -12,9 +12,16 @@ export type Tx = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$trans
 
 export type OpenDatabase = { db: Db; target: DatabaseTarget; pglite: PGlite | null; close(): Promise<void> };
 
+/**
+ * Prisma's defaults (2 s to get a connection, 5 s per interactive transaction) are too short for
+ * transactions that queue on a lock, such as audit appends to one chain under load: waiting is
+ * correct there, failing is not.
+ */
+const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
+
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
-    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }) });
+    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }), transactionOptions: TRANSACTION_OPTIONS });
     return { db, target, pglite: null, close: () => db.$disconnect() };
   }
   const pglite = await openPGlite(target.dataDir);
@@ -22,7 +29,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase
 }
 
 export function fromPGlite(pglite: PGlite, target: DatabaseTarget = { kind: "pglite", dataDir: null }): OpenDatabase {
-  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const db = new PrismaClient({ adapter: new PrismaPGlite(pglite), transactionOptions: TRANSACTION_OPTIONS });
   return {
     db,
     target,
