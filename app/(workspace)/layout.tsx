@@ -14,6 +14,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   if (rolesAllow(ctx.roles, "certificates.view")) items.push({ href: "/certificates", label: "Certificates" });
   if (rolesAllow(ctx.roles, "members.view")) items.push({ href: "/members", label: "Members" });
   if (rolesAllow(ctx.roles, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
+  items.push({ href: "/account", label: "Account" });
   return (
     <div className="shell">
       <header className="topbar">

@@ -5,6 +5,7 @@ import { isSignetError } from "@/lib/errors";
 import { readSettings } from "@/lib/config/settings";
 import { getDb } from "@/lib/db/client";
 import { signInWithPassword } from "@/lib/auth/sign-in";
+import { signInWithPasskey } from "@/lib/auth/passkeys/passkey-sign-in";
 import { log } from "@/lib/log/logger";
 import { requestMetaFrom } from "./request-meta";
 
@@ -46,6 +47,24 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         }
       },
     }),
+    // Passkey sign-in (discoverable credentials): the assertion answers a server-stored,
+    // single-use challenge; lib/auth/passkeys/passkey-sign-in.ts checks everything.
+    Credentials({
+      id: "passkey",
+      name: "Passkey",
+      credentials: { challengeId: { label: "Challenge" }, response: { label: "WebAuthn response (JSON)" } },
+      async authorize(credentials, request) {
+        const challengeId = typeof credentials.challengeId === "string" ? credentials.challengeId : "";
+        const response = parseJson(typeof credentials.response === "string" ? credentials.response : "");
+        try {
+          const user = await signInWithPasskey(await getDb(), { challengeId, response }, requestMetaFrom(request.headers));
+          return { id: user.id, email: user.email, name: user.name };
+        } catch (error) {
+          if (isSignetError(error)) throw new SignetCredentialsSignin(error.code);
+          throw error;
+        }
+      },
+    }),
   ],
   callbacks: {
     jwt({ token, user }) {
@@ -58,3 +77,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     },
   },
 }));
+
+/** A WebAuthn response is a few kilobytes of JSON; anything larger or unparsable is refused by the schema. */
+function parseJson(text: string): unknown {
+  if (text.length === 0 || text.length > 65_536) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}

@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { isSetupOpen } from "@/lib/auth/setup";
 import { SignInForm } from "@/components/sign-in-form";
+import { PasskeySignInButton } from "@/components/passkey-sign-in-button";
 import { currentUser } from "../_server/session";
 
 export const dynamic = "force-dynamic";
@@ -23,6 +24,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <p className="brand">Signet</p>
         <h1>Sign in</h1>
         <SignInForm notice={notice === undefined ? undefined : NOTICES[notice]} />
+        <p className="hint" style={{ textAlign: "center", margin: "1rem 0 0.6rem" }}>
+          or, without your email and password
+        </p>
+        <PasskeySignInButton />
       </div>
     </main>
   );
