@@ -11,6 +11,7 @@ export const dynamic = "force-dynamic";
 export default async function WorkspaceLayout({ children }: { children: ReactNode }) {
   const { user, ctx, organisations, active } = await requireOrgPermission("organisation.view");
   const items: NavItem[] = [{ href: "/dashboard", label: "Dashboard" }];
+  if (rolesAllow(ctx.roles, "documents.view")) items.push({ href: "/documents", label: "Documents" });
   if (rolesAllow(ctx.roles, "certificates.view")) items.push({ href: "/certificates", label: "Certificates" });
   if (rolesAllow(ctx.roles, "members.view")) items.push({ href: "/members", label: "Members" });
   if (rolesAllow(ctx.roles, "audit.view")) items.push({ href: "/audit", label: "Audit log" });

@@ -1,0 +1,60 @@
+"use server";
+
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
+import { z } from "zod";
+import { consumeSealStepUp, issueSealStepUp } from "@/lib/auth/step-up/seal-step-up";
+import { processMasterKey } from "@/lib/custody/process-master-key";
+import { getDb } from "@/lib/db/client";
+import { processDocumentStore } from "@/lib/documents/process-document-store";
+import { prepareSeal, sealDocuments, sealRequestSchema, stepUpResponseSchema, type DocumentOutcome, type SealStepUp } from "@/lib/sealing";
+import { failure } from "@/app/_server/action-state";
+import { requestMeta } from "@/app/_server/request-meta";
+import { requireOrgPermission } from "@/app/_server/session";
+
+const stepUp: SealStepUp = { issue: issueSealStepUp, consume: consumeSealStepUp };
+
+export type PrepareSealResult =
+  | { ok: true; challengeId: string; expiresAt: string | null; webauthn: PublicKeyCredentialRequestOptionsJSON | null; totpAllowed: boolean }
+  | { ok: false; error: string };
+
+export type SealDocumentsResult = { ok: true; batchId: string; documents: DocumentOutcome[] } | { ok: false; error: string };
+
+/**
+ * Step one of "Seal": the request (documents, placements, certificate, reason, location) is
+ * checked against the server's records and a step-up bound to it is issued. The browser gets
+ * only what it needs to ask for the passkey (or a TOTP code).
+ */
+export async function prepareSealAction(input: unknown): Promise<PrepareSealResult> {
+  try {
+    const { ctx } = await requireOrgPermission("documents.view");
+    const request = sealRequestSchema.parse(input);
+    const prepared = await prepareSeal(await getDb(), processDocumentStore().store, ctx, request, stepUp, await requestMeta());
+    return { ok: true, challengeId: prepared.challengeId, expiresAt: prepared.expiresAt?.toISOString() ?? null, webauthn: prepared.webauthn, totpAllowed: prepared.totpAllowed };
+  } catch (error) {
+    return { ok: false, error: failure(error).error ?? "The seal could not be prepared." };
+  }
+}
+
+const sealInputSchema = z.object({ challengeId: z.string().uuid(), request: sealRequestSchema, response: stepUpResponseSchema });
+
+/**
+ * Step two: everything is read and checked again on the server, the step-up is consumed, and
+ * only then is each document sealed. The ids of the user and organisation come from the session.
+ */
+export async function sealDocumentsAction(input: unknown): Promise<SealDocumentsResult> {
+  try {
+    const { ctx } = await requireOrgPermission("documents.view");
+    const parsed = sealInputSchema.parse(input);
+    const outcome = await sealDocuments(
+      await getDb(),
+      processDocumentStore().store,
+      ctx,
+      parsed,
+      { stepUp, masterKey: await processMasterKey() },
+      await requestMeta(),
+    );
+    return { ok: true, batchId: outcome.batchId, documents: outcome.documents };
+  } catch (error) {
+    return { ok: false, error: failure(error).error ?? "Nothing was sealed." };
+  }
+}

@@ -1,0 +1,184 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test, type Page } from "@playwright/test";
+import { corpusFiles } from "../test/support/pdf-corpus";
+import { getTestPki } from "../test/support/pki-fixtures";
+import { createNssDb, pdfsig } from "../test/support/pki-nss";
+import { verifyPdf } from "../lib/verify/verify-pdf";
+import { member, owner, signIn, signOut } from "./accounts";
+import { keepScreenshot } from "./screens";
+import { addVirtualAuthenticator } from "./webauthn";
+
+// Runs after 02-certificates.spec.ts, whose owner enrolled and activated a certificate (issued by
+// the test CA of this worker process) for the platform key "Seal 2027 — Olivia Owner".
+test.describe.configure({ mode: "serial" });
+
+const corpus = (id: string) => {
+  const file = corpusFiles().find((f) => f.id === id);
+  if (file === undefined) throw new Error(`no corpus file ${id}`);
+  return file.path;
+};
+const toSeal = [corpus("p03-libreoffice74-plain.pdf"), corpus("p13-qpdf-rotate90-page1.pdf")];
+const sealed: { documentIds: string[]; batchId: string } = { documentIds: [], batchId: "" };
+
+async function noHorizontalOverflow(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+test("the owner adds a passkey, uploads two PDFs, places the stamp, confirms with the passkey, seals both and downloads them", async ({ page }, testInfo) => {
+  test.setTimeout(180_000);
+  const authenticator = await addVirtualAuthenticator(page);
+  await signIn(page, owner.email, owner.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+
+  await page.getByRole("link", { name: "Account" }).click();
+  const addPasskey = page.getByRole("form", { name: "Add a passkey" });
+  await addPasskey.getByLabel("Name of the passkey").fill("Olivia's sealing laptop");
+  await addPasskey.getByLabel("Your current password").fill(owner.password);
+  await addPasskey.getByRole("button", { name: "Add a passkey" }).click();
+  await expect(page.getByRole("status")).toContainText(`Passkey "Olivia's sealing laptop" added`);
+
+  // Upload: two PDFs that seal, and two that are refused in plain words (nothing is kept of those).
+  await page.getByRole("link", { name: "Documents" }).click();
+  await expect(page.getByRole("heading", { name: "Documents", exact: true })).toBeVisible();
+  await page.getByLabel("PDF files to upload").setInputFiles([...toSeal, corpus("p22-not-pdf-png.pdf"), corpus("p12-qpdf-aes256-user-password.pdf")]);
+  const uploads = page.getByRole("list", { name: "Uploads" });
+  await expect(uploads.getByRole("listitem", { name: "p03-libreoffice74-plain.pdf" })).toContainText("Accepted — 1 page", { timeout: 30_000 });
+  await expect(uploads.getByRole("listitem", { name: "p13-qpdf-rotate90-page1.pdf" })).toContainText("Accepted — 1 page");
+  await expect(uploads.getByRole("listitem", { name: "p22-not-pdf-png.pdf" })).toContainText("Not a PDF");
+  await expect(uploads.getByRole("listitem", { name: "p12-qpdf-aes256-user-password.pdf" })).toContainText("Protected by a password — remove the protection and upload again.");
+  await expect(page.getByTestId("document-row")).toHaveCount(2);
+  await keepScreenshot(page, "12-upload");
+
+  // Placement: the stamp is moved with the keyboard and by dragging, then used on both documents.
+  await page.getByRole("link", { name: "Place the seal on these 2 documents" }).click();
+  await expect(page.getByRole("heading", { name: "Place the seal" })).toBeVisible();
+  await expect(page.getByTestId("page-preview")).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
+  const position = page.locator("#stamp-position");
+  const before = await position.textContent();
+  const stamp = page.getByRole("button", { name: /^Seal stamp/ });
+  await stamp.focus();
+  await stamp.press("Shift+ArrowUp");
+  await stamp.press("ArrowLeft");
+  await expect(position).not.toHaveText(before ?? "");
+  const box = (await stamp.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 60, box.y + box.height / 2 - 30, { steps: 5 });
+  await page.mouse.up();
+  await expect(page.getByLabel("From left (pt)")).not.toHaveValue("");
+  await page.getByRole("button", { name: "Use this position on every document" }).click();
+  await page.getByLabel("Document", { exact: true }).selectOption({ label: "p13-qpdf-rotate90-page1.pdf" });
+  await expect(page.getByRole("heading", { name: /p13-qpdf-rotate90-page1\.pdf — page 1 of 1/ })).toBeVisible();
+  await expect(page.getByTestId("page-preview")).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
+  await expect(page.getByLabel("Certificate", { exact: true })).toContainText("Olivia Owner");
+  await page.getByLabel("Reason (optional)").fill("Approved for construction");
+  await page.getByLabel("Location (optional)").fill("Toronto");
+  await keepScreenshot(page, "13-placement");
+
+  await page.getByRole("button", { name: "Seal 2 documents" }).click();
+  await expect(page.getByRole("heading", { name: "Sealed", exact: true })).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByText("2 of 2 sealed.")).toBeVisible();
+  await keepScreenshot(page, "14-sealed");
+
+  // Downloads: each sealed file, and the batch as a zip; pdfsig checks each one as an outsider would.
+  const pki = await getTestPki();
+  fs.mkdirSync(testInfo.outputDir, { recursive: true });
+  const nss = await createNssDb([{ name: "signet-e2e-root", pem: pki.root.certPem }], testInfo.outputDir);
+  const links = page.getByRole("link", { name: "Download sealed PDF" });
+  await expect(links).toHaveCount(2);
+  for (let i = 0; i < 2; i++) {
+    const href = (await links.nth(i).getAttribute("href"))!;
+    sealed.documentIds.push(href.split("/")[3]!);
+    const [download] = await Promise.all([page.waitForEvent("download"), links.nth(i).click()]);
+    const name = download.suggestedFilename();
+    expect(name).toMatch(/^p(03|13)-.*-sealed\.pdf$/);
+    const file = testInfo.outputPath(name);
+    await download.saveAs(file);
+    const original = fs.readFileSync(toSeal.find((p) => path.basename(p).replace(/\.pdf$/, "-sealed.pdf") === name)!);
+    const bytes = fs.readFileSync(file);
+    expect(bytes.subarray(0, original.length).equals(original), `${name}: the original is a prefix`).toBe(true);
+    const report = await pdfsig(nss, file);
+    expect(report.output, report.output).toMatch(/Signature Validation: Signature is Valid\./);
+    expect(report.output, report.output).toMatch(/Certificate Validation: Certificate is Trusted\./);
+    expect(report.output).toMatch(/Signature Type: ETSI\.CAdES\.detached/);
+    expect(report.output).toMatch(/Signer Certificate Common Name: Olivia Owner/);
+    // What the seal says, as Signet's own verifier reads it back.
+    const verification = await verifyPdf(new Uint8Array(bytes), { trustAnchors: [pki.root.certPem] });
+    expect(verification.summary.allValid).toBe(true);
+    expect(verification.signatures[0]).toMatchObject({ verdict: "valid", signingReason: "Approved for construction", location: "Toronto" });
+  }
+  const zipLink = page.getByRole("link", { name: "Download all sealed files (zip)" });
+  sealed.batchId = (await zipLink.getAttribute("href"))!.split("/")[4]!;
+  const [zip] = await Promise.all([page.waitForEvent("download"), zipLink.click()]);
+  expect(zip.suggestedFilename()).toMatch(/^sealed-documents-.*\.zip$/);
+  const zipBytes = fs.readFileSync((await zip.path())!);
+  expect(zipBytes.subarray(0, 4).toString("latin1")).toBe("PK\u0003\u0004");
+
+  // The list says who sealed, when, with which certificate; the audit log holds each seal.
+  await page.getByRole("link", { name: "Back to documents" }).click();
+  const rows = page.getByTestId("document-row");
+  await expect(rows).toHaveCount(2);
+  for (const row of await rows.all()) {
+    await expect(row).toContainText("Sealed");
+    await expect(row).toContainText(owner.name);
+  }
+  await page.getByRole("link", { name: "Audit log" }).click();
+  await expect(page.getByRole("cell", { name: "seal.created", exact: true })).toHaveCount(2);
+  await expect(page.getByRole("cell", { name: "document.rejected", exact: true })).toHaveCount(2);
+  await expect(page.getByRole("cell", { name: "step_up.issued", exact: true }).first()).toBeVisible();
+  await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
+  await signOut(page);
+  await authenticator.remove();
+});
+
+test("another organisation's documents and batches are never served", async ({ page }) => {
+  expect(sealed.documentIds).toHaveLength(2);
+  await signIn(page, member.email, member.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.getByLabel("Organisation", { exact: true }).selectOption({ label: "Sam Consulting" });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByRole("heading", { name: "Sam Consulting" })).toBeVisible();
+  for (const id of sealed.documentIds) {
+    expect((await page.request.get(`/api/documents/${id}/sealed`)).status()).toBe(404);
+    expect((await page.request.get(`/api/documents/${id}/original`)).status()).toBe(404);
+  }
+  expect((await page.request.get(`/api/documents/batches/${sealed.batchId}/zip`)).status()).toBe(404);
+  // The placement page drops them too (and sealing would refuse them on the server).
+  await page.goto(`/documents/seal?id=${sealed.documentIds[0]}&id=${sealed.documentIds[1]}`);
+  await expect(page.getByText("No documents to seal were chosen.")).toBeVisible();
+  await page.goto("/documents");
+  await expect(page.getByText("No documents yet.")).toBeVisible();
+  // The upload endpoint gives its verdict as JSON, in plain words; nothing is kept of a refused file.
+  const upload = await page.request.post("/api/documents/upload", { headers: { "X-File-Name": "notes.pdf" }, data: Buffer.from("%PDF-1.4\nnothing else\n") });
+  expect(upload.status()).toBe(422);
+  expect(await upload.json()).toMatchObject({ accepted: false, reason: "damaged", message: expect.stringMatching(/^Damaged/) });
+  await page.reload();
+  await expect(page.getByText("No documents yet.")).toBeVisible();
+
+  // In the organisation that owns them, a signer may download them.
+  await page.getByLabel("Organisation", { exact: true }).selectOption({ label: owner.organisation });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByRole("heading", { name: owner.organisation })).toBeVisible();
+  await page.goto("/documents");
+  await expect(page.getByTestId("document-row")).toHaveCount(2);
+  expect((await page.request.get(`/api/documents/${sealed.documentIds[0]}/sealed`)).status()).toBe(200);
+  await signOut(page);
+});
+
+test("the documents and placement screens work at phone width", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, owner.email, owner.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/documents");
+  await page.getByLabel("PDF files to upload").setInputFiles(corpus("p06-reportlab-simple.pdf"));
+  await expect(page.getByRole("list", { name: "Uploads" })).toContainText("Accepted — 3 pages", { timeout: 30_000 });
+  await noHorizontalOverflow(page);
+  await page.getByRole("link", { name: "Place the seal on this document" }).click();
+  await expect(page.getByTestId("page-preview")).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
+  await page.getByLabel("Page", { exact: true }).selectOption("3");
+  await expect(page.getByRole("heading", { name: /page 3 of 3/ })).toBeVisible();
+  await noHorizontalOverflow(page);
+  await keepScreenshot(page, "13-placement-phone");
+});

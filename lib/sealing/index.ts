@@ -1,0 +1,13 @@
+/**
+ * lib/sealing: sealing batches of uploaded documents for people. Step one checks a request
+ * against the server's records and issues a step-up bound to its manifest; step two checks
+ * everything again, consumes the step-up and seals each document, recording and auditing
+ * each seal or failure on its own.
+ */
+export { prepareSeal, type PreparedSeal } from "./prepare-seal";
+export { sealDocuments, type BatchOutcome, type DocumentOutcome, type SealingDependencies } from "./seal-documents";
+export { sealProgress, type SealProgress } from "./seal-progress";
+export { sealRequestSchema, type SealRequest, type SealRequestInput } from "./seal-request";
+export { listSealingCertificates, loadSealingCertificate, type SealingCertificateChoice } from "./sealing-certificates";
+export { stepUpResponseSchema, type SealStepUp, type StepUpResponse, type IssuedStepUp, type ConsumedStepUp } from "./seal-step-up";
+export { SealingError } from "./sealing-errors";
