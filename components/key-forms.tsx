@@ -15,6 +15,14 @@ const ALGORITHMS = [
   ["EC-P256", "ECDSA P-256"],
 ] as const;
 
+function AlgorithmOptions() {
+  return ALGORITHMS.map(([value, label]) => (
+    <option key={value} value={value}>
+      {label}
+    </option>
+  ));
+}
+
 export function GeneratePlatformKeyForm() {
   const [state, action] = useActionState<ActionState, FormData>(generatePlatformKeyAction, {});
   const v = state.error ? (state.values ?? {}) : {};
@@ -25,11 +33,7 @@ export function GeneratePlatformKeyForm() {
       <label>
         Algorithm
         <select name="algorithm" defaultValue={v.algorithm ?? "RSA-4096"}>
-          {ALGORITHMS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <AlgorithmOptions />
         </select>
       </label>
       <div>
@@ -98,11 +102,7 @@ export function RegisterPkcs11KeyForm({ modules }: { modules: string[] }) {
         Or generate a new key inside the token
         <select name="generate" defaultValue={v.generate ?? ""}>
           <option value="">No, use the existing key</option>
-          {ALGORITHMS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
+          <AlgorithmOptions />
         </select>
       </label>
       <div>

@@ -153,7 +153,7 @@ export async function importPkcs12Key(db: Db, ctx: OrgContext, input: { label: s
   const keyId = randomUUID();
   try {
     return await db.$transaction(async (tx) => {
-      const { publicKeySha256 } = await storePlatformKey(tx, ctx, { keyId, label, pkcs8: imported.pkcs8Der, spki: imported.spki, algorithm: imported.keyAlgorithm }, masterKey);
+      const { publicKeySha256 } = await storePlatformKey(tx, ctx, { keyId, label, pkcs8: imported.pkcs8Der, spki: imported.spki }, masterKey);
       const certificateId = await storeCertificate(tx, ctx, keyId, imported.leaf, imported.chain, imported.validation.testing);
       await appendAudit(tx, {
         orgId: ctx.orgId,

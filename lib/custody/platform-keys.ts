@@ -1,15 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../auth/org-context";
 import type { Db, Tx } from "../db/client";
-import type { KeyAlgorithm } from "../keys/key-backend";
 import { encryptPrivateKey } from "../keys/platform/key-envelope";
 import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "../keys/platform/generate-platform-key";
 import type { MasterKey } from "../keys/platform/master-key";
-import { describeKeyAlgorithm } from "../keys/key-algorithm";
 import { CustodyError } from "./custody-errors";
 import { organisationDataKey, storeKeyMaterial } from "./key-material-store";
+import { createSigningKeyRecord } from "./signing-key-record";
 
 export const keyLabelSchema = z.string().trim().min(1, "Give the key a name.").max(80, "Use at most 80 characters for the key's name.");
 
@@ -18,9 +17,7 @@ export const platformKeyInputSchema = z.object({
   algorithm: z.enum(Object.keys(PLATFORM_KEY_ALGORITHMS) as [PlatformKeyAlgorithm, ...PlatformKeyAlgorithm[]]).default(DEFAULT_PLATFORM_KEY_ALGORITHM),
 });
 
-export function spkiSha256(spki: Uint8Array): string {
-  return createHash("sha256").update(spki).digest("hex");
-}
+export { spkiSha256 } from "./spki-sha256";
 
 /**
  * Generates a key pair in this process and keeps only its encrypted PKCS#8: the plaintext is
@@ -35,7 +32,7 @@ export async function createPlatformKey(db: Db, ctx: OrgContext, input: z.input<
   const keyId = randomUUID();
   try {
     return await db.$transaction(async (tx) => {
-      const { publicKeySha256 } = await storePlatformKey(tx, ctx, { keyId, label, pkcs8: generated.pkcs8, spki: generated.spki, algorithm: generated.algorithm }, masterKey);
+      const { publicKeySha256 } = await storePlatformKey(tx, ctx, { keyId, label, pkcs8: generated.pkcs8, spki: generated.spki }, masterKey);
       await appendAudit(tx, {
         orgId: ctx.orgId,
         actorId: ctx.userId,
@@ -60,7 +57,7 @@ export async function createPlatformKey(db: Db, ctx: OrgContext, input: z.input<
 export async function storePlatformKey(
   tx: Tx,
   ctx: OrgContext,
-  key: { keyId: string; label: string; pkcs8: Uint8Array; spki: Uint8Array; algorithm: KeyAlgorithm },
+  key: { keyId: string; label: string; pkcs8: Uint8Array; spki: Uint8Array },
   masterKey: MasterKey,
 ): Promise<{ publicKeySha256: string }> {
   const dataKey = await organisationDataKey(tx, ctx.orgId, masterKey);
@@ -70,10 +67,7 @@ export async function storePlatformKey(
   } finally {
     dataKey.fill(0);
   }
-  const publicKeySha256 = spkiSha256(key.spki);
-  await tx.signingKey.create({
-    data: { id: key.keyId, orgId: ctx.orgId, label: key.label, backend: "PLATFORM", algorithm: describeKeyAlgorithm(key.algorithm), publicKey: Buffer.from(key.spki), publicKeySha256, createdById: ctx.userId },
-  });
+  const { publicKeySha256 } = await createSigningKeyRecord(tx, ctx, { keyId: key.keyId, label: key.label, spki: key.spki, reference: { backend: "PLATFORM" } });
   await storeKeyMaterial(tx, { orgId: ctx.orgId, keyId: key.keyId }, ciphertext);
   return { publicKeySha256 };
 }

@@ -3,11 +3,11 @@ import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../auth/org-context";
 import type { Db } from "../db/client";
-import { describeKeyAlgorithm } from "../keys/key-algorithm";
 import { describeAwsKmsKey, type AwsKmsKeyDescription } from "../keys/aws-kms/describe-aws-kms-key";
 import { KmsError } from "../keys/aws-kms/kms-errors";
 import type { AwsKmsConnection } from "../keys/aws-kms/kms-client";
-import { assertLabelFree, keyLabelSchema, spkiSha256 } from "./platform-keys";
+import { assertLabelFree, keyLabelSchema } from "./platform-keys";
+import { createSigningKeyRecord } from "./signing-key-record";
 
 export const kmsKeyInputSchema = z.object({
   label: keyLabelSchema,
@@ -62,23 +62,12 @@ export async function registerKmsKey(
     throw error;
   }
   const keyId = randomUUID();
-  const publicKeySha256 = spkiSha256(description.publicKey);
   await db.$transaction(async (tx) => {
-    await tx.signingKey.create({
-      data: {
-        id: keyId,
-        orgId: ctx.orgId,
-        label: parsed.label,
-        backend: "AWS_KMS",
-        algorithm: describeKeyAlgorithm(description.algorithm),
-        publicKey: Buffer.from(description.publicKey),
-        publicKeySha256,
-        kmsKeyArn: description.keyArn,
-        kmsRegion: description.region,
-        kmsRoleArn: parsed.roleArn,
-        kmsExternalId: parsed.externalId,
-        createdById: ctx.userId,
-      },
+    const { publicKeySha256 } = await createSigningKeyRecord(tx, ctx, {
+      keyId,
+      label: parsed.label,
+      spki: description.publicKey,
+      reference: { backend: "AWS_KMS", kmsKeyArn: description.keyArn, kmsRegion: description.region, kmsRoleArn: parsed.roleArn, kmsExternalId: parsed.externalId },
     });
     await appendAudit(tx, {
       orgId: ctx.orgId,

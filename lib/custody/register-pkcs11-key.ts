@@ -4,11 +4,11 @@ import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../auth/org-context";
 import type { Db } from "../db/client";
 import { isSignetError } from "../errors";
-import { describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "../keys/key-algorithm";
 import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "../keys/pkcs11/generate-pkcs11-key";
 import { Pkcs11KeyBackend } from "../keys/pkcs11/pkcs11-key-backend";
 import { assertAllowedPkcs11Module, pkcs11Pin } from "./pkcs11-modules";
-import { assertLabelFree, keyLabelSchema, spkiSha256 } from "./platform-keys";
+import { assertLabelFree, keyLabelSchema } from "./platform-keys";
+import { createSigningKeyRecord } from "./signing-key-record";
 
 const GENERATED_ALGORITHMS: Record<string, Pkcs11KeyGenAlgorithm> = {
   "RSA-2048": { kind: "RSA", modulusBits: 2048 },
@@ -65,24 +65,12 @@ export async function registerPkcs11Key(db: Db, ctx: OrgContext, input: z.input<
     throw error;
   }
   const keyId = randomUUID();
-  const publicKeySha256 = spkiSha256(found.publicKey);
   await db.$transaction(async (tx) => {
-    await tx.signingKey.create({
-      data: {
-        id: keyId,
-        orgId: ctx.orgId,
-        label: parsed.label,
-        backend: "PKCS11",
-        algorithm: describeKeyAlgorithm(keyAlgorithmOf(publicKeyFromSpki(found.publicKey))),
-        publicKey: Buffer.from(found.publicKey),
-        publicKeySha256,
-        pkcs11Module: parsed.modulePath,
-        pkcs11Token: parsed.tokenLabel,
-        pkcs11KeyLabel: found.keyLabel ?? null,
-        pkcs11KeyId: found.keyId,
-        pkcs11PinEnv: parsed.pinEnv,
-        createdById: ctx.userId,
-      },
+    const { publicKeySha256 } = await createSigningKeyRecord(tx, ctx, {
+      keyId,
+      label: parsed.label,
+      spki: found.publicKey,
+      reference: { backend: "PKCS11", pkcs11Module: parsed.modulePath, pkcs11Token: parsed.tokenLabel, pkcs11KeyLabel: found.keyLabel ?? null, pkcs11KeyId: found.keyId, pkcs11PinEnv: parsed.pinEnv },
     });
     await appendAudit(tx, {
       orgId: ctx.orgId,
