@@ -10,6 +10,7 @@ import { prepareSeal, sealDocuments, sealRequestSchema, stepUpResponseSchema, ty
 import { failure } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";
+import { configuredTimestamper } from "@/lib/tsa/configured-timestamper";
 
 const stepUp: SealStepUp = { issue: issueSealStepUp, consume: consumeSealStepUp };
 
@@ -50,7 +51,7 @@ export async function sealDocumentsAction(input: unknown): Promise<SealDocuments
       processDocumentStore().store,
       ctx,
       parsed,
-      { stepUp, masterKey: await processMasterKey() },
+      { stepUp, masterKey: await processMasterKey(), timestamper: configuredTimestamper() },
       await requestMeta(),
     );
     return { ok: true, batchId: outcome.batchId, documents: outcome.documents };
