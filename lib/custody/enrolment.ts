@@ -14,7 +14,7 @@ import { isSignetError, SignetError } from "../errors";
 import type { MasterKey } from "../keys/platform/master-key";
 import { toPem, type Certificate } from "../pki/certificate";
 import { CustodyError } from "./custody-errors";
-import { keyBackendFor } from "./key-backends";
+import { withKeyBackend } from "./key-backends";
 import { assertLabelFree, keyLabelSchema, storePlatformKey } from "./platform-keys";
 
 /** A certificate the enrolment checks refused: every failed check, each with its own message. */
@@ -51,7 +51,7 @@ export async function createCertificateRequest(db: Db, ctx: OrgContext, keyId: s
   const key = await keyOf(db, ctx.orgId, keyId);
   let pem: string;
   try {
-    pem = (await createCsr({ subject, backend: await keyBackendFor(db, ctx.orgId, keyId, masterKey) })).pem;
+    pem = (await withKeyBackend(db, ctx.orgId, keyId, masterKey, (backend) => createCsr({ subject, backend }))).pem;
   } catch (error) {
     return auditAndRethrow(db, ctx, "key.backend_error", key.id, error, request);
   }

@@ -51,3 +51,13 @@ export async function keyBackendFor(
     }
   }
 }
+
+/** Opens a key's backend for one piece of work and always closes it (PKCS#11 sessions, KMS sockets). */
+export async function withKeyBackend<T>(db: Db, orgId: string, keyId: string, masterKey: MasterKey, work: (backend: KeyBackend) => Promise<T>): Promise<T> {
+  const backend = await keyBackendFor(db, orgId, keyId, masterKey);
+  try {
+    return await work(backend);
+  } finally {
+    await backend.close?.();
+  }
+}

@@ -254,6 +254,24 @@ describe("sealing a batch", () => {
     expect(await t.db.document.findUniqueOrThrow({ where: { id: b } })).toMatchObject({ status: "UPLOADED" });
   });
 
+  it("closes the key's backend after a batch, whether it sealed or the step-up was refused", async () => {
+    let opened = 0;
+    let closed = 0;
+    const backendFor: typeof keyBackendFor = async (...args) => {
+      const real = await keyBackendFor(...args);
+      opened += 1;
+      return { description: real.description, keyAlgorithm: () => real.keyAlgorithm(), publicKey: () => real.publicKey(), sign: (r) => real.sign(r), close: async () => void (closed += 1) };
+    };
+    const a = await uploadCorpus(olivia, sealable[11]!);
+    const b = await uploadCorpus(olivia, sealable[12]!);
+    const prepared = await prepareSeal(t.db, store, olivia, requestFor([a]), stepUp, request);
+    await expect(sealDocuments(t.db, store, olivia, { challengeId: prepared.challengeId, request: requestFor([b]), response: passkey() }, { ...deps, backendFor }, request)).rejects.toThrow(/another manifest/);
+    expect([opened, closed]).toEqual([1, 1]);
+    const outcome = await sealDocuments(t.db, store, olivia, { challengeId: prepared.challengeId, request: requestFor([a]), response: passkey() }, { ...deps, backendFor }, request);
+    expect(outcome.documents.map((d) => d.status)).toEqual(["SEALED"]);
+    expect([opened, closed]).toEqual([2, 2]);
+  });
+
   it("refuses a stamp off the page before asking for the step-up", async () => {
     const id = await uploadCorpus(olivia, sealable[10]!);
     const issued = stepUp.issued;

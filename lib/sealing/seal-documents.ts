@@ -64,13 +64,35 @@ export async function sealDocuments(
   let backend: KeyBackend;
   let signer: { name: string; organisation: string };
   try {
-    backend = await (deps.backendFor ?? keyBackendFor)(db, ctx.orgId, certificate.keyId, deps.masterKey);
     const [user, org] = await Promise.all([db.user.findUniqueOrThrow({ where: { id: ctx.userId }, select: { name: true } }), db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { name: true } })]);
     signer = { name: user.name, organisation: org.name };
+    backend = await (deps.backendFor ?? keyBackendFor)(db, ctx.orgId, certificate.keyId, deps.masterKey);
   } catch (error) {
     await auditRefusal(db, ctx, error, refusalFacts, audit);
     throw error;
   }
+  try {
+    return await sealWithBackend({ db, store, checked, input, deps, audit, backend, signer, refusalFacts });
+  } finally {
+    // PKCS#11 sessions and KMS clients are released whatever happened.
+    await backend.close?.();
+  }
+}
+
+/** Consumes the step-up, then seals each document of the batch with an open backend. */
+async function sealWithBackend(batch: {
+  db: Db;
+  store: DocumentStore;
+  checked: CheckedSealRequest;
+  input: { challengeId: string; request: SealRequestInput; response: StepUpResponse };
+  deps: SealingDependencies;
+  audit: RequestMeta;
+  backend: KeyBackend;
+  signer: { name: string; organisation: string };
+  refusalFacts: { stage: "seal"; certificateId: string; documentIds: string[]; challengeId: string };
+}): Promise<BatchOutcome> {
+  const { db, store, checked, input, deps, audit, backend, signer, refusalFacts } = batch;
+  const { ctx, certificate } = checked;
 
   // Refusals of the step-up itself (bad, reused or expired assertion, another manifest) are audited by lib/auth/step-up.
   const stepUp = await deps.stepUp.consume(db, ctx, { challengeId: input.challengeId, manifest: checked.manifest, response: input.response }, audit);

@@ -120,6 +120,11 @@ export class AwsKmsKeyBackend implements KeyBackend {
     return new Uint8Array(signature);
   }
 
+  /** KeyBackend.close: releases the client's sockets. */
+  async close(): Promise<void> {
+    this.destroy();
+  }
+
   /** Closes the client's sockets. */
   destroy(): void {
     this.#client.destroy();
