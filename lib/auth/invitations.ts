@@ -7,6 +7,7 @@ import { emailSchema } from "./email";
 import type { OrgContext } from "./org-context";
 import { hashPassword, passwordSchema, verifyPassword } from "./password";
 import { mayChangeRoles } from "./permissions";
+import { grantsAdministration } from "./members";
 import { normaliseRoles, Role } from "./roles";
 
 export const invitationInputSchema = z.object({
@@ -35,6 +36,10 @@ export async function createInvitation(
   if (!mayChangeRoles(ctx.roles, [], roles)) throw new ForbiddenError("Only an owner can invite another owner.");
   const existing = await db.membership.findFirst({ where: { orgId: ctx.orgId, user: { email: input.email } } });
   if (existing !== null) throw new ValidationError(`${input.email} is already a member of this organisation.`, "email");
+  const { approvalsRequired } = await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { approvalsRequired: true } });
+  if (approvalsRequired >= 2 && grantsAdministration([], roles)) {
+    throw new ValidationError("Dual control is on: invite the member without the administrator or owner role, then grant it on the members page, where other administrators approve it.", "roles");
+  }
 
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);

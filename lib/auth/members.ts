@@ -14,29 +14,50 @@ export async function listMembers(db: Db, ctx: OrgContext) {
   return memberships.map((m) => ({ membershipId: m.id, userId: m.user.id, email: m.user.email, name: m.user.name, roles: m.roles, since: m.createdAt }));
 }
 
+/** Whether a role change hands out administration (ADMIN or OWNER the member did not have). */
+export function grantsAdministration(before: readonly Role[], after: readonly Role[]): boolean {
+  return [Role.ADMIN, Role.OWNER].some((role) => after.includes(role) && !before.includes(role));
+}
+
+export type RoleChangeActor = { orgId: string; userId: string; roles: readonly Role[]; request: RequestMeta; approval?: { requestId: string; approvedBy: string[] } };
+
 /**
  * Changes a member's roles. The membership is looked up within ctx.orgId only, so an id from
  * another organisation is simply not found. The organisation always keeps an owner.
+ * Under dual control a grant of ADMIN goes through lib/approvals, which calls changeMemberRolesInTx.
  */
 export async function changeMemberRoles(db: Db, ctx: OrgContext, membershipId: string, requested: Role[], request: RequestMeta): Promise<Role[]> {
+  return db.$transaction((tx) => changeMemberRolesInTx(tx, { orgId: ctx.orgId, userId: ctx.userId, roles: ctx.roles, request }, membershipId, requested));
+}
+
+export function checkedRoles(requested: readonly Role[]): Role[] {
   const roles = normaliseRoles(requested);
   if (roles.length === 0) throw new ValidationError("A member needs at least one role. To take all access away, remove the member instead.", "roles");
-  return db.$transaction(async (tx) => {
-    const target = await lockMembership(tx, ctx.orgId, membershipId);
-    if (!mayChangeRoles(ctx.roles, target.roles, roles)) throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
-    if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER)) await assertAnotherOwner(tx, ctx.orgId, membershipId);
-    await tx.membership.update({ where: { id: membershipId }, data: { roles } });
-    await appendAudit(tx, {
-      orgId: ctx.orgId,
-      actorId: ctx.userId,
-      action: "member.roles_changed",
-      subjectType: "membership",
-      subjectId: membershipId,
-      data: { userId: target.userId, before: target.roles, after: roles },
-      request,
-    });
-    return roles;
+  return roles;
+}
+
+/** The checks of a role change, under lock, without changing anything; returns the membership as it is. */
+export async function checkRoleChange(tx: Tx, actor: Pick<RoleChangeActor, "orgId" | "roles">, membershipId: string, requested: readonly Role[]) {
+  const roles = checkedRoles(requested);
+  const target = await lockMembership(tx, actor.orgId, membershipId);
+  if (!mayChangeRoles(actor.roles, target.roles, roles)) throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
+  if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER)) await assertAnotherOwner(tx, actor.orgId, membershipId);
+  return { target, roles };
+}
+
+export async function changeMemberRolesInTx(tx: Tx, actor: RoleChangeActor, membershipId: string, requested: readonly Role[]): Promise<Role[]> {
+  const { target, roles } = await checkRoleChange(tx, actor, membershipId, requested);
+  await tx.membership.update({ where: { id: membershipId }, data: { roles } });
+  await appendAudit(tx, {
+    orgId: actor.orgId,
+    actorId: actor.userId,
+    action: "member.roles_changed",
+    subjectType: "membership",
+    subjectId: membershipId,
+    data: { userId: target.userId, before: target.roles, after: roles, ...(actor.approval === undefined ? {} : { approvalRequestId: actor.approval.requestId, approvedBy: actor.approval.approvedBy }) },
+    request: actor.request,
   });
+  return roles;
 }
 
 export async function removeMember(db: Db, ctx: OrgContext, membershipId: string, request: RequestMeta): Promise<void> {

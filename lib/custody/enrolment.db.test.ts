@@ -10,7 +10,8 @@ import { LocalMasterKey } from "../keys/platform/local-master-key";
 import { parseCertificate, parseCertificates } from "../pki/certificate";
 import { sealPdf } from "../seal/seal-pdf";
 import { verifyPdf } from "../verify/verify-pdf";
-import { activateCertificate, createCertificateRequest, importPkcs12Key, uploadCertificate } from "./enrolment";
+import { submitGovernedAction } from "../approvals/submit-action";
+import { createCertificateRequest, importPkcs12Key, uploadCertificate } from "./enrolment";
 import { keyBackendFor } from "./key-backends";
 import { createPlatformKey } from "./platform-keys";
 import { tinyPdf } from "@/test/support/pdf-samples";
@@ -46,7 +47,7 @@ describe("enrolment of a platform key", () => {
     const stored = await t.db.signingCertificate.findUniqueOrThrow({ where: { id: certificateId } });
     expect(stored).toMatchObject({ state: "INACTIVE", selfSigned: false, keyId });
     expect(parseCertificates(stored.chainPem).length).toBeGreaterThanOrEqual(1);
-    await activateCertificate(t.db, ctx, certificateId, request);
+    await submitGovernedAction(t.db, ctx, { kind: "certificate.activate", certificateId }, request);
     expect((await t.db.signingCertificate.findUniqueOrThrow({ where: { id: certificateId } })).state).toBe("ACTIVE");
 
     const sealed = await sealPdf(tinyPdf(), { backend: await keyBackendFor(t.db, ctx.orgId, keyId, master), certificate: parseCertificate(stored.der), chain: parseCertificates(stored.chainPem) });
@@ -85,7 +86,7 @@ describe("PKCS#12 import", () => {
       const { keyId, certificateId } = await importPkcs12Key(t.db, ctx, { label, password: "correct password", file }, master, request);
       const material = await t.db.platformKeyMaterial.findUniqueOrThrow({ where: { keyId } });
       expect(Buffer.from(material.ciphertext).includes(Buffer.from(leaf.keyPem.split("\n")[1]!.slice(0, 32), "base64"))).toBe(false);
-      await activateCertificate(t.db, ctx, certificateId, request);
+      await submitGovernedAction(t.db, ctx, { kind: "certificate.activate", certificateId }, request);
       const certificate = await t.db.signingCertificate.findUniqueOrThrow({ where: { id: certificateId } });
       const sealed = await sealPdf(tinyPdf(), { backend: await keyBackendFor(t.db, ctx.orgId, keyId, master), certificate: parseCertificate(certificate.der), chain: parseCertificates(certificate.chainPem) });
       expect((await verifyPdf(sealed.pdf, { trustAnchors: [pki.root.certPem] })).summary.exitCode).toBe(0);

@@ -171,18 +171,3 @@ export async function importPkcs12Key(db: Db, ctx: OrgContext, input: { label: s
   }
 }
 
-/**
- * Makes an enrolled certificate the one its key seals with. (Rotation, revocation and dual
- * control come with the certificate lifecycle.)
- */
-export async function activateCertificate(db: Db, ctx: OrgContext, certificateId: string, request: RequestMeta, now = new Date()): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const certificate = await tx.signingCertificate.findFirst({ where: { id: certificateId, orgId: ctx.orgId }, include: { key: true } });
-    if (certificate === null) throw new CustodyError("custody.certificate_not_found", "That certificate was not found in this organisation.", { status: 404 });
-    if (certificate.state !== "INACTIVE") throw new CustodyError("custody.not_activatable", `This certificate is ${certificate.state.toLowerCase()}; only a newly enrolled certificate can be activated.`, { status: 409 });
-    if (certificate.key.state === "DESTROYED") throw new CustodyError("custody.key_destroyed", "Its key was destroyed; the certificate cannot seal any more.", { status: 409 });
-    if (certificate.notAfter <= now || certificate.notBefore > now) throw new CustodyError("custody.not_activatable", "This certificate is not within its validity period.", { status: 409 });
-    await tx.signingCertificate.update({ where: { id: certificate.id }, data: { state: "ACTIVE", activatedAt: now } });
-    await appendAudit(tx, { orgId: ctx.orgId, actorId: ctx.userId, action: "certificate.activated", subjectType: "certificate", subjectId: certificate.id, data: { keyId: certificate.keyId, sha256: certificate.sha256, testing: certificate.selfSigned }, request });
-  });
-}

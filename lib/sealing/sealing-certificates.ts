@@ -1,17 +1,26 @@
 import type { OrgContext } from "../auth/org-context";
 import type { Db } from "../db/client";
 import { parseCertificate, parseCertificates, type Certificate } from "../pki/certificate";
+import { mayUseCertificate } from "../lifecycle/certificate-sealers";
 import { SealingError } from "./sealing-errors";
 
 export type SealingCertificateChoice = { id: string; subject: string; issuer: string; sha256: string; notAfter: Date; keyLabel: string; selfSigned: boolean };
 
 /**
  * The certificates a signer may seal with: ACTIVE certificates of the organisation, within
- * their validity, whose key still exists (INACTIVE, SUPERSEDED and REVOKED ones never seal).
+ * their validity, whose key still exists (INACTIVE, SUPERSEDED and REVOKED ones never seal),
+ * and whose list of allowed sealers, when it has one, names this member.
  */
 export async function listSealingCertificates(db: Db, ctx: OrgContext, now = new Date()): Promise<SealingCertificateChoice[]> {
   const rows = await db.signingCertificate.findMany({
-    where: { orgId: ctx.orgId, state: "ACTIVE", notBefore: { lte: now }, notAfter: { gt: now }, key: { state: "ACTIVE" } },
+    where: {
+      orgId: ctx.orgId,
+      state: "ACTIVE",
+      notBefore: { lte: now },
+      notAfter: { gt: now },
+      key: { state: "ACTIVE" },
+      OR: [{ restrictSealers: false }, { sealers: { some: { userId: ctx.userId } } }],
+    },
     select: { id: true, subject: true, issuer: true, sha256: true, notAfter: true, selfSigned: true, key: { select: { label: true } } },
     orderBy: [{ activatedAt: "desc" }, { createdAt: "desc" }],
   });
@@ -29,14 +38,17 @@ export type SealingCertificate = {
 };
 
 /**
- * The certificate of a sealing request, checked: of this organisation, ACTIVE, within its
- * validity, its key not destroyed and matching it. Anything else is a SealingError saying why.
+ * The certificate of a sealing request, checked: of this organisation, ACTIVE, this member
+ * allowed to use it, within its validity, its key not destroyed and matching it. Anything else is a SealingError saying why.
  */
-export async function loadSealingCertificate(db: Db, orgId: string, certificateId: string, now = new Date()): Promise<SealingCertificate> {
+export async function loadSealingCertificate(db: Db, orgId: string, certificateId: string, userId: string, now = new Date()): Promise<SealingCertificate> {
   const row = await db.signingCertificate.findFirst({ where: { id: certificateId, orgId }, include: { key: { select: { id: true, label: true, state: true, publicKey: true } } } });
   if (row === null) throw new SealingError("sealing.certificate_unusable", "That certificate was not found in this organisation.", { status: 404 });
   if (row.state !== "ACTIVE") {
     throw new SealingError("sealing.certificate_unusable", `The certificate "${row.subject}" is ${row.state.toLowerCase()}: only an active certificate can seal.`);
+  }
+  if (!(await mayUseCertificate(db, row, userId))) {
+    throw new SealingError("sealing.certificate_unusable", `You are not among the members allowed to seal with "${row.subject}". An administrator can add you to its list.`, { status: 403 });
   }
   if (row.key.state !== "ACTIVE") throw new SealingError("sealing.certificate_unusable", `The key "${row.key.label}" of this certificate was destroyed; it cannot seal any more.`);
   if (row.notBefore > now) throw new SealingError("sealing.certificate_unusable", `The certificate "${row.subject}" is not valid before ${row.notBefore.toISOString().slice(0, 10)}.`);

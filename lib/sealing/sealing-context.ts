@@ -38,7 +38,7 @@ export async function checkSealRequest(db: Db, session: OrgContext, input: SealR
   const ctx = await authorize(db, session.userId, session.orgId, "organisation.view");
   try {
     if (!rolesAllow(ctx.roles, "documents.seal")) throw new SealingError("sealing.forbidden", "Only members with the signer role can seal documents.", { status: 403 });
-    const certificate = await loadSealingCertificate(db, ctx.orgId, request.certificateId);
+    const certificate = await loadSealingCertificate(db, ctx.orgId, request.certificateId, ctx.userId);
     const rows = await db.document.findMany({ where: { id: { in: documentIds }, orgId: ctx.orgId } });
     const byId = new Map(rows.map((d) => [d.id, d]));
     const documents = documentIds.map((id) => {
