@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { activateCertificateAction, createCertificateRequestAction, importPkcs12Action, uploadCertificateAction } from "@/app/(workspace)/certificates/actions";
+import { createCertificateRequestAction, lifecycleAction, importPkcs12Action, uploadCertificateAction } from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "./form-message";
 import { SubmitButton } from "./submit-button";
@@ -60,9 +60,10 @@ export function CertificateUploadForm({ keyId, keyLabel }: { keyId: string; keyL
 }
 
 export function ActivateCertificateForm({ certificateId, subject }: { certificateId: string; subject: string }) {
-  const [state, action] = useActionState<ActionState, FormData>(activateCertificateAction, {});
+  const [state, action] = useActionState<ActionState, FormData>(lifecycleAction, {});
   return (
     <form action={action} className="row-form">
+      <input type="hidden" name="kind" value="certificate.activate" />
       <input type="hidden" name="certificateId" value={certificateId} />
       <SubmitButton className="secondary" pendingLabel="Activating…">{`Activate ${subject}`}</SubmitButton>
       <FormMessage error={state.error} message={state.message} />

@@ -1,5 +1,7 @@
 import type { KeyListing } from "@/lib/custody/list-keys";
+import Link from "next/link";
 import { ActivateCertificateForm, CertificateRequestForm, CertificateUploadForm } from "./enrolment-forms";
+import { DestroyKeyForm } from "./lifecycle-forms";
 
 const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;
 
@@ -47,7 +49,7 @@ export function KeyCard({ signingKey, manage, organisation }: { signingKey: KeyL
               return (
                 <tr key={certificate.id}>
                   <td>
-                    {certificate.subject}
+                    <Link href={`/certificates/${certificate.id}`}>{certificate.subject}</Link>
                     <br />
                     <span className="hint">issued by {certificate.issuer}</span>
                     {certificate.selfSigned && <span className="badge">Self-signed (testing)</span>}
@@ -73,6 +75,10 @@ export function KeyCard({ signingKey, manage, organisation }: { signingKey: KeyL
         <div className="enrolment">
           <CertificateRequestForm keyId={key.id} keyLabel={key.label} organisation={organisation} />
           <CertificateUploadForm keyId={key.id} keyLabel={key.label} />
+          <details>
+            <summary>{`Destroy the key ${key.label}`}</summary>
+            <DestroyKeyForm keyId={key.id} keyLabel={key.label} backend={key.backend} />
+          </details>
         </div>
       )}
     </section>

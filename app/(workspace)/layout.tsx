@@ -13,6 +13,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
   const items: NavItem[] = [{ href: "/dashboard", label: "Dashboard" }];
   if (rolesAllow(ctx.roles, "documents.view")) items.push({ href: "/documents", label: "Documents" });
   if (rolesAllow(ctx.roles, "certificates.view")) items.push({ href: "/certificates", label: "Certificates" });
+  if (rolesAllow(ctx.roles, "certificates.manage")) items.push({ href: "/approvals", label: "Approvals" });
   if (rolesAllow(ctx.roles, "members.view")) items.push({ href: "/members", label: "Members" });
   if (rolesAllow(ctx.roles, "audit.view")) items.push({ href: "/audit", label: "Audit log" });
   items.push({ href: "/account", label: "Account" });

@@ -2,20 +2,21 @@ import { Role } from "./roles";
 
 /**
  * Every permission in Signet, decided from roles alone. Separation of duties is deliberate:
- * administration never implies sealing, and auditors only read.
+ * administration never implies sealing, signers never manage certificates, and auditors read
+ * the audit trail and nothing else.
  */
 export const PERMISSIONS = {
   "organisation.view": [Role.OWNER, Role.ADMIN, Role.SIGNER, Role.AUDITOR],
-  "members.view": [Role.OWNER, Role.ADMIN, Role.AUDITOR],
+  "members.view": [Role.OWNER, Role.ADMIN],
   "members.invite": [Role.OWNER, Role.ADMIN],
   "members.change_roles": [Role.OWNER, Role.ADMIN],
   "members.remove": [Role.OWNER, Role.ADMIN],
   "audit.view": [Role.OWNER, Role.ADMIN, Role.AUDITOR],
   "audit.export": [Role.OWNER, Role.ADMIN, Role.AUDITOR],
   "settings.manage": [Role.OWNER, Role.ADMIN],
-  "certificates.view": [Role.OWNER, Role.ADMIN, Role.SIGNER, Role.AUDITOR],
+  "certificates.view": [Role.OWNER, Role.ADMIN, Role.SIGNER],
   "certificates.manage": [Role.OWNER, Role.ADMIN],
-  "documents.view": [Role.OWNER, Role.ADMIN, Role.SIGNER, Role.AUDITOR],
+  "documents.view": [Role.OWNER, Role.ADMIN, Role.SIGNER],
   "documents.seal": [Role.SIGNER],
 } as const satisfies Record<string, readonly Role[]>;
 

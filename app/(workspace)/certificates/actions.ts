@@ -7,7 +7,11 @@ import { createPlatformKey, platformKeyInputSchema } from "@/lib/custody/platfor
 import { registerKmsKey } from "@/lib/custody/register-kms-key";
 import { registerPkcs11Key } from "@/lib/custody/register-pkcs11-key";
 import { setSelfSignedPolicy } from "@/lib/custody/list-keys";
-import { activateCertificate, createCertificateRequest, importPkcs12Key, uploadCertificate } from "@/lib/custody/enrolment";
+import { createCertificateRequest, importPkcs12Key, uploadCertificate } from "@/lib/custody/enrolment";
+import { submitGovernedAction } from "@/lib/approvals/submit-action";
+import { outcomeMessage } from "@/app/_server/governed-messages";
+import { governedActionSchema } from "@/lib/approvals/governed-action";
+import { setCertificateSealers } from "@/lib/lifecycle/certificate-sealers";
 import { z } from "zod";
 import { csrSubjectSchema } from "@/lib/enrolment/csr/csr-subject";
 
@@ -103,12 +107,45 @@ export async function importPkcs12Action(_previous: ActionState, form: FormData)
   }
 }
 
-export async function activateCertificateAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+/** A datetime-local value, read as UTC (the form says so), to an ISO time; empty means now. */
+function utcFromForm(value: FormDataEntryValue | null): string | undefined {
+  const text = String(value ?? "").trim();
+  if (text === "") return undefined;
+  const date = new Date(/[zZ]|[+-]\d\d:\d\d$/.test(text) ? text : `${text}Z`);
+  return Number.isNaN(date.getTime()) ? text : date.toISOString();
+}
+
+/** Activate, rotate, revoke, destroy: one action for every lifecycle form (the kind is a hidden field). */
+export async function lifecycleAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  const values = formValues(form, ["reason", "comment", "reasonCode", "effectiveAt", "successorId", "confirmLabel"]);
   try {
     const { ctx } = await requireOrgPermission("certificates.manage");
-    await activateCertificate(await getDb(), ctx, idSchema.parse(form.get("certificateId")), await requestMeta());
-    revalidatePath("/certificates");
-    return { ok: true, message: "Certificate activated: signers may now seal with it." };
+    const kind = String(form.get("kind") ?? "");
+    const raw: Record<string, unknown> = { kind };
+    for (const name of ["certificateId", "successorId", "keyId", "reason", "reasonCode"]) if (form.has(name)) raw[name] = String(form.get(name));
+    if (form.has("comment") && String(form.get("comment")).trim() !== "") raw.comment = String(form.get("comment"));
+    if (kind === "certificate.revoke") raw.effectiveAt = utcFromForm(form.get("effectiveAt"));
+    const action = governedActionSchema.parse(raw);
+    if (action.kind === "key.destroy") {
+      const key = await (await getDb()).signingKey.findFirst({ where: { id: action.keyId, orgId: ctx.orgId }, select: { label: true } });
+      if (key === null || values.confirmLabel?.trim() !== key.label) return { error: "Type the key's name exactly to confirm its destruction.", field: "confirmLabel", values };
+    }
+    const outcome = await submitGovernedAction(await getDb(), ctx, action, await requestMeta());
+    revalidatePath("/certificates", "layout");
+    revalidatePath("/approvals");
+    return { ok: true, message: outcomeMessage(action.kind, outcome) };
+  } catch (error) {
+    return failure(error, values);
+  }
+}
+
+export async function setSealersAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const { ctx } = await requireOrgPermission("certificates.manage");
+    const restricted = form.get("mode") === "listed";
+    await setCertificateSealers(await getDb(), ctx, { certificateId: idSchema.parse(form.get("certificateId")), restricted, userIds: restricted ? form.getAll("userIds").map(String) : [] }, await requestMeta());
+    revalidatePath("/certificates", "layout");
+    return { ok: true, message: restricted ? "Saved: only the members ticked may seal with this certificate." : "Saved: every signer of the organisation may seal with this certificate." };
   } catch (error) {
     return failure(error);
   }

@@ -6,6 +6,8 @@ import { GeneratePlatformKeyForm, RegisterKmsKeyForm, RegisterPkcs11KeyForm, Tes
 import { allowedPkcs11Modules } from "@/lib/custody/pkcs11-modules";
 import { ImportPkcs12Form } from "@/components/enrolment-forms";
 import { KeyCard } from "@/components/key-card";
+import { CertificateTable } from "@/components/certificate-table";
+import { certificateOverview } from "@/lib/lifecycle/certificate-overview";
 import { requireOrgPermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
@@ -14,7 +16,7 @@ export const metadata: Metadata = { title: "Keys and certificates" };
 export default async function CertificatesPage() {
   const { ctx, active } = await requireOrgPermission("certificates.view");
   const db = await getDb();
-  const [keys, policy] = await Promise.all([listKeys(db, ctx), organisationPolicy(db, ctx)]);
+  const [keys, policy, overview] = await Promise.all([listKeys(db, ctx), organisationPolicy(db, ctx), certificateOverview(db, ctx)]);
   const manage = rolesAllow(ctx.roles, "certificates.manage");
   const settings = rolesAllow(ctx.roles, "settings.manage");
   return (
@@ -24,6 +26,13 @@ export default async function CertificatesPage() {
         <p className="alert error" role="note">
           Testing policy is on: self-signed certificates may be enrolled. Seals made with them are marked as testing seals.
         </p>
+      )}
+      {overview.length > 0 && (
+        <section className="panel" aria-labelledby="overview-heading">
+          <h2 id="overview-heading">Certificates</h2>
+          <p className="hint">Open a certificate to see its timeline, rotate or revoke it, choose who may seal with it, or destroy its key.</p>
+          <CertificateTable rows={overview} />
+        </section>
       )}
       {keys.length === 0 ? (
         <p className="panel">No signing keys yet.{manage ? " Generate a platform-managed key or register your own AWS KMS key below." : ""}</p>

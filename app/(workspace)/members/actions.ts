@@ -5,7 +5,9 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { readSettings } from "@/lib/config/settings";
 import { createInvitation, invitationInputSchema, revokeInvitation } from "@/lib/auth/invitations";
-import { changeMemberRoles, removeMember } from "@/lib/auth/members";
+import { removeMember } from "@/lib/auth/members";
+import { submitGovernedAction } from "@/lib/approvals/submit-action";
+import { outcomeMessage } from "@/app/_server/governed-messages";
 import { Role } from "@/lib/auth/roles";
 import { failure, formValues, type ActionState } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
@@ -35,9 +37,11 @@ export async function inviteMemberAction(_previous: ActionState, form: FormData)
 export async function changeRolesAction(_previous: ActionState, form: FormData): Promise<ActionState> {
   try {
     const { ctx } = await requireOrgPermission("members.change_roles");
-    const roles = await changeMemberRoles(await getDb(), ctx, idSchema.parse(form.get("membershipId")), rolesSchema.parse(form.getAll("roles")), await requestMeta());
+    const roles = rolesSchema.parse(form.getAll("roles"));
+    const outcome = await submitGovernedAction(await getDb(), ctx, { kind: "member.roles", membershipId: idSchema.parse(form.get("membershipId")), roles }, await requestMeta());
     revalidatePath("/members");
-    return { ok: true, message: `Roles saved: ${roles.join(", ")}.` };
+    revalidatePath("/approvals");
+    return { ok: true, message: outcome.status === "done" ? `Roles saved: ${roles.join(", ")}.` : outcomeMessage("member.roles", outcome) };
   } catch (error) {
     return failure(error);
   }

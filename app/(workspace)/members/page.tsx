@@ -18,9 +18,21 @@ export default async function MembersPage() {
   const invite = rolesAllow(ctx.roles, "members.invite");
   const isOwner = ctx.roles.includes("OWNER");
   const invitations = invite ? await listPendingInvitations(db, ctx) : [];
+  const [{ approvalsRequired }, pendingGrants] = await Promise.all([
+    db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { approvalsRequired: true } }),
+    db.approvalRequest.count({ where: { orgId: ctx.orgId, action: "member.roles", status: "PENDING", expiresAt: { gt: new Date() } } }),
+  ]);
   return (
     <>
       <h1>Members</h1>
+      {approvalsRequired >= 2 && (
+        <p className="alert ok" role="note">
+          {`Dual control is on: granting the administrator or owner role needs ${approvalsRequired} administrators in total. `}
+          {pendingGrants > 0 && (
+            <a href="/approvals">{`${pendingGrants} role change${pendingGrants === 1 ? " is" : "s are"} waiting for approval.`}</a>
+          )}
+        </p>
+      )}
       {invite && (
         <section className="panel" aria-labelledby="invite-heading">
           <h2 id="invite-heading">Invite a member</h2>
