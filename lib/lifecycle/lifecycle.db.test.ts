@@ -26,6 +26,9 @@ import { SealingError } from "../sealing/sealing-errors";
 import { FakeStepUp } from "../sealing/test-fixtures/fake-step-up";
 import { verifyPdf } from "../verify/verify-pdf";
 import { setCertificateSealers } from "./certificate-sealers";
+import { lifecycleAttention } from "./attention";
+import { certificateDetails } from "./certificate-details";
+import { certificateOverview } from "./certificate-overview";
 import { certificateStatusAt } from "./certificate-status";
 import { certificateTimeline } from "./certificate-timeline";
 import { LifecycleError } from "./lifecycle-errors";
@@ -272,6 +275,16 @@ describe("separation of duties", () => {
   });
 });
 
+describe("what needs attention", () => {
+  it("an administrator sees certificates expiring within 30 days and requests waiting for them; a signer sees nothing", async () => {
+    const soon = await enrolTestCertificate(t.db, { orgId, keyId, createdById: olivia.userId, state: "ACTIVE", subject: "/CN=Expiring soon", days: 10 });
+    const attention = await lifecycleAttention(t.db, adam);
+    expect(attention.expiring.find((c) => c.id === soon.id)).toMatchObject({ daysLeft: 9 });
+    expect((await certificateOverview(t.db, adam)).find((r) => r.kind === "certificate" && r.id === soon.id)).toMatchObject({ expiryWarning: true });
+    expect(await lifecycleAttention(t.db, sam)).toEqual({ expiring: [], waitingForYou: 0 });
+  });
+});
+
 describe("the certificate's timeline", () => {
   it("lists its lifecycle entries in order and the chain stays intact", async () => {
     const first = await enrol();
@@ -282,6 +295,12 @@ describe("the certificate's timeline", () => {
     const timeline = await certificateTimeline(t.db, orgId, first.id);
     expect(timeline.map((e) => e.action)).toEqual(["certificate.activated", "certificate.rotated", "certificate.revoked"]);
     expect(await certificateTimeline(t.db, other.orgId, first.id)).toEqual([]);
+    expect(await certificateDetails(t.db, other, first.id)).toBeNull();
+    const details = await certificateDetails(t.db, adam, first.id);
+    expect(details).toMatchObject({ state: "revoked", successor: { id: second.id } });
+    expect(details?.timeline.map((e) => e.actor)).toEqual(["Adam Admin", "Adam Admin", "Adam Admin"]);
+    const overview = await certificateOverview(t.db, adam);
+    expect(overview.find((r) => r.kind === "certificate" && r.id === second.id)).toMatchObject({ state: "active", seals: 0 });
     expect((await verifyChain(t.db, `org:${orgId}`)).valid).toBe(true);
   });
 });

@@ -73,10 +73,10 @@ export function certificateRow(issued: IssuedTestCertificate, input: { orgId: st
 /** Issues a certificate for a key of the database and stores it (ACTIVE unless told otherwise). */
 export async function enrolTestCertificate(
   db: Db,
-  input: { orgId: string; keyId: string; createdById: string; state?: CertificateState; subject?: string },
+  input: { orgId: string; keyId: string; createdById: string; state?: CertificateState; subject?: string; days?: number },
 ): Promise<{ id: string; sha256: string; certificate: Certificate; pki: TestPki }> {
   const key = await db.signingKey.findFirstOrThrow({ where: { id: input.keyId, orgId: input.orgId } });
-  const issued = await issueTestCertificateFor(new Uint8Array(key.publicKey), { subject: input.subject });
+  const issued = await issueTestCertificateFor(new Uint8Array(key.publicKey), { subject: input.subject, days: input.days });
   const row = certificateRow(issued, input);
   await db.signingCertificate.create({ data: row });
   return { id: row.id, sha256: row.sha256, certificate: issued.certificate, pki: issued.pki };

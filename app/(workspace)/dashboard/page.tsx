@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { CreateOrganisationForm } from "@/components/create-organisation-form";
+import { getDb } from "@/lib/db/client";
+import { lifecycleAttention } from "@/lib/lifecycle/attention";
 import { requireOrgPermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
@@ -8,9 +10,28 @@ export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
   const { user, ctx, active } = await requireOrgPermission("organisation.view");
+  const attention = await lifecycleAttention(await getDb(), ctx);
   return (
     <>
       <h1>{active.name}</h1>
+      {(attention.waitingForYou > 0 || attention.expiring.length > 0) && (
+        <section className="panel" aria-labelledby="attention-heading">
+          <h2 id="attention-heading">Needs your attention</h2>
+          <ul>
+            {attention.waitingForYou > 0 && (
+              <li>
+                <a href="/approvals">{`${attention.waitingForYou} request${attention.waitingForYou === 1 ? " waits" : "s wait"} for your approval`}</a>
+              </li>
+            )}
+            {attention.expiring.map((c) => (
+              <li key={c.id}>
+                <a href={`/certificates/${c.id}`}>{c.subject}</a>
+                {` ${c.daysLeft === 0 ? "expires today" : `expires in ${c.daysLeft} day${c.daysLeft === 1 ? "" : "s"}`} (${c.notAfter.toISOString().slice(0, 10)}): enrol its successor and rotate.`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       <section className="panel" aria-labelledby="you">
         <h2 id="you">You</h2>
         <p>
