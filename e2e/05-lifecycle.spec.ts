@@ -32,10 +32,17 @@ async function openCertificate(page: Page, subjectPart: RegExp, keyLabel: string
   return page.url().split("/").at(-1)!;
 }
 
+/** Signs in and waits for the dashboard, so that the next navigation does not cut the sign-in short. */
+async function signInAs(page: Page, who: { email: string; password: string }) {
+  await signIn(page, who.email, who.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+}
+
 async function approveAsSam(page: Page, requestLabel: string) {
-  await signIn(page, member.email, member.password);
+  await signInAs(page, member);
   await page.getByLabel("Organisation", { exact: true }).selectOption({ label: owner.organisation });
   await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByRole("heading", { name: owner.organisation })).toBeVisible();
   await page.getByRole("link", { name: "Approvals" }).click();
   const item = page.getByRole("listitem", { name: requestLabel });
   await expect(item).toBeVisible();
@@ -48,7 +55,7 @@ async function approveAsSam(page: Page, requestLabel: string) {
 }
 
 test("with dual control off the owner makes Sam an administrator, then turns dual control on", async ({ page }) => {
-  await signIn(page, owner.email, owner.password);
+  await signInAs(page, owner);
   await page.getByRole("link", { name: "Approvals" }).click();
   await expect(page.getByTestId("dual-control-status")).toContainText("Dual control is off");
   const policy = page.getByRole("form", { name: "Approvals required" });
@@ -72,7 +79,7 @@ test("with dual control off the owner makes Sam an administrator, then turns dua
 
 test("the owner enrols a successor and asks to rotate; the requester cannot approve; Sam approves; the old seal still verifies", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
-  await signIn(page, owner.email, owner.password);
+  await signInAs(page, owner);
   await page.getByRole("link", { name: "Certificates" }).click();
 
   // A new key and its CA-issued certificate: the successor.
@@ -123,7 +130,7 @@ test("the owner enrols a successor and asks to rotate; the requester cannot appr
 
   await approveAsSam(page, "Rotate a certificate");
 
-  await signIn(page, owner.email, owner.password);
+  await signInAs(page, owner);
   await page.goto(`/certificates/${state.certificateA}`);
   await expect(page.getByTestId("lifecycle-state")).toHaveText("Superseded");
   const timeline = page.getByRole("list", { name: "Timeline" });
@@ -156,7 +163,7 @@ test("the owner enrols a successor and asks to rotate; the requester cannot appr
 test("a new seal uses the successor; the superseded certificate is not offered", async ({ page }, testInfo) => {
   test.setTimeout(120_000);
   const authenticator = await addVirtualAuthenticator(page);
-  await signIn(page, owner.email, owner.password);
+  await signInAs(page, owner);
   await page.getByRole("link", { name: "Account" }).click();
   const addPasskey = page.getByRole("form", { name: "Add a passkey" });
   await addPasskey.getByLabel("Name of the passkey").fill("Olivia's office desktop");
@@ -187,7 +194,7 @@ test("a new seal uses the successor; the superseded certificate is not offered",
 });
 
 test("lowering the policy needs approval too; with dual control off the owner revokes the old certificate alone", async ({ page }) => {
-  await signIn(page, owner.email, owner.password);
+  await signInAs(page, owner);
   await page.getByRole("link", { name: "Approvals" }).click();
   const policy = page.getByRole("form", { name: "Approvals required" });
   await policy.getByLabel("Approvals required").fill("1");
@@ -198,7 +205,7 @@ test("lowering the policy needs approval too; with dual control off the owner re
 
   await approveAsSam(page, "Lower the approvals required");
 
-  await signIn(page, owner.email, owner.password);
+  await signInAs(page, owner);
   await page.getByRole("link", { name: "Approvals" }).click();
   await expect(page.getByTestId("dual-control-status")).toContainText("Dual control is off");
   await expect(page.getByRole("table", { name: "Closed requests" })).toContainText("Carried out");
@@ -227,7 +234,7 @@ test("lowering the policy needs approval too; with dual control off the owner re
 });
 
 test("a signer cannot manage certificates and an auditor sees only the audit log", async ({ page }) => {
-  await signIn(page, owner.email, owner.password);
+  await signInAs(page, owner);
   await page.getByRole("link", { name: "Members" }).click();
   const roles = page.getByRole("form", { name: `Roles of ${member.name}` });
   await roles.getByLabel("Administrator").uncheck();
@@ -235,9 +242,10 @@ test("a signer cannot manage certificates and an auditor sees only the audit log
   await expect(roles.getByRole("status")).toContainText("Roles saved: SIGNER");
   await signOut(page);
 
-  await signIn(page, member.email, member.password);
+  await signInAs(page, member);
   await page.getByLabel("Organisation", { exact: true }).selectOption({ label: owner.organisation });
   await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByRole("heading", { name: owner.organisation })).toBeVisible();
   await page.goto(`/certificates/${state.certificateB}`);
   await expect(page.getByTestId("lifecycle-state")).toHaveText("Active");
   await expect(page.getByRole("form", { name: "Revoke this certificate" })).toHaveCount(0);
