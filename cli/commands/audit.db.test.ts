@@ -1,17 +1,25 @@
 import { execFile } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit } from "@/lib/audit/append-audit";
+import { auditPublicKeys } from "@/lib/audit/audit-signing-key";
+import { entryHash } from "@/lib/audit/entry-hash";
 import { createTestDatabase, usingPostgres, type TestDatabase } from "@/test/support/test-database";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
+const masterKey = randomBytes(32).toString("base64");
 let t: TestDatabase;
 let orgA: string;
 let orgB: string;
 
 function signet(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli", "signet.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: t.url ?? "" }, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli", "signet.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: t.url ?? "", SIGNET_MASTER_KEY: masterKey }, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
     );
   });
@@ -54,5 +62,89 @@ describe.skipIf(!usingPostgres)("signet audit verify", () => {
   it("usage errors exit 2", async () => {
     expect((await signet(["audit"])).status).toBe(2);
     expect((await signet(["audit", "verify", "--nope"])).status).toBe(2);
+  });
+});
+
+describe.skipIf(!usingPostgres)("signet audit checkpoint", () => {
+  let orgC: string;
+  let dir: string;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    orgC = (await t.db.organization.create({ data: { name: "C" } })).id;
+    for (let i = 0; i < 4; i++) await t.db.$transaction((tx) => appendAudit(tx, { orgId: orgC, actorId: null, action: "member.roles_changed", data: { i } }));
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-checkpoint-"));
+  });
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await t?.drop();
+  });
+
+  it("creates a checkpoint that verifies from a file, a URL and with a pinned public key", async () => {
+    const created = await signet(["audit", "checkpoint", "create", "--org", orgC, "--json"]);
+    expect(created.status, created.stderr).toBe(0);
+    const checkpoint = JSON.parse(created.stdout) as { seq: number; hash: string; keyId: string; statement: string };
+    expect(checkpoint).toMatchObject({ seq: 4, chainId: `org:${orgC}` });
+    const file = path.join(dir, "checkpoint.json");
+    fs.writeFileSync(file, created.stdout);
+
+    const verified = await signet(["audit", "checkpoint", "verify", "--file", file]);
+    expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+    expect(verified.stdout).toContain("ok      signature");
+    expect(verified.stdout).toContain("The checkpoint holds");
+
+    const pem = path.join(dir, "audit-key.pem");
+    fs.writeFileSync(pem, (await auditPublicKeys(t.db))[0]!.publicKeyPem);
+    expect((await signet(["audit", "checkpoint", "verify", "--file", file, "--public-key", pem])).status).toBe(0);
+    const stranger = path.join(dir, "stranger.pem");
+    fs.writeFileSync(stranger, generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }));
+    const pinnedWrong = await signet(["audit", "checkpoint", "verify", "--file", file, "--public-key", stranger, "--json"]);
+    expect(pinnedWrong.status).toBe(1);
+    expect(JSON.parse(pinnedWrong.stdout)).toMatchObject({ valid: false, checks: [{ check: "statement", ok: true }, { check: "key", ok: false }] });
+
+    const server = http.createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ chainId: `org:${orgC}`, latest: checkpoint, checkpoints: [checkpoint] })));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/audit/checkpoints/${orgC}`;
+      const byUrl = await signet(["audit", "checkpoint", "verify", "--url", url, "--json"]);
+      expect(byUrl.status, byUrl.stderr).toBe(0);
+      expect(JSON.parse(byUrl.stdout)).toMatchObject({ valid: true });
+    } finally {
+      server.close();
+    }
+  });
+
+  it("exits 1 when the history up to the checkpoint was rewritten, even re-hashed into a valid chain", async () => {
+    const created = await signet(["audit", "checkpoint", "create", "--org", orgC, "--json"]);
+    const file = path.join(dir, "before-rewrite.json");
+    fs.writeFileSync(file, created.stdout);
+    const chainId = `org:${orgC}`;
+    await t.db.$transaction(async (tx) => {
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEntry" DISABLE TRIGGER audit_entry_no_update_delete`);
+      const rows = await tx.auditEntry.findMany({ where: { chainId }, orderBy: { seq: "asc" } });
+      let prevHash = rows[0]!.hash;
+      for (const row of rows.slice(1)) {
+        const data = row.seq === 2 ? { i: 1000 } : (row.data as { [key: string]: never });
+        const hash = entryHash({ ...row, data, prevHash });
+        await tx.$executeRawUnsafe(`UPDATE "AuditEntry" SET data = $1::jsonb, "prevHash" = $2, hash = $3 WHERE id = $4`, JSON.stringify(data), prevHash, hash, row.id);
+        prevHash = hash;
+      }
+      await tx.$executeRawUnsafe(`UPDATE "AuditHead" SET hash = $1 WHERE "chainId" = $2`, prevHash, chainId);
+      await tx.$executeRawUnsafe(`ALTER TABLE "AuditEntry" ENABLE TRIGGER audit_entry_no_update_delete`);
+    });
+    expect((await signet(["audit", "verify", "--org", orgC])).status).toBe(0);
+    const result = await signet(["audit", "checkpoint", "verify", "--file", file]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toMatch(/FAILED  entry: entry \d+ now has hash [0-9a-f]{64}, not [0-9a-f]{64}: the history was rewritten/);
+    expect(result.stdout).toContain("does NOT hold");
+  });
+
+  it("usage errors exit 2", async () => {
+    expect((await signet(["audit", "checkpoint"])).status).toBe(2);
+    expect((await signet(["audit", "checkpoint", "verify"])).status).toBe(2);
+    expect((await signet(["audit", "checkpoint", "verify", "--file", "a", "--url", "b"])).status).toBe(2);
+    const notJson = path.join(dir, "not.json");
+    fs.writeFileSync(notJson, "hello");
+    expect((await signet(["audit", "checkpoint", "verify", "--file", notJson])).status).toBe(2);
+    expect((await signet(["audit", "checkpoint", "create", "--org", "00000000-0000-4000-8000-000000000000"])).status).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { readSettings } from "@/lib/config/settings";
 import { resolveMasterKey } from "@/lib/custody/master-key-config";
+import { rewrapAuditSigningKeys } from "@/lib/audit/audit-signing-key";
 import { rewrapDataKeys } from "@/lib/custody/rewrap-data-keys";
 import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
@@ -50,7 +51,10 @@ export const keysCommand: Command = {
       const database = await openDatabase(databaseTarget(settings));
       try {
         const { rewrapped, alreadyDone } = await rewrapDataKeys(database.db, current, next);
-        io.stdout(`Re-wrapped ${rewrapped} data key(s) from ${current.id} to ${next.id}${alreadyDone > 0 ? ` (${alreadyDone} already were)` : ""}. Start Signet with the new master key now.\n`);
+        const audit = await rewrapAuditSigningKeys(database.db, current, next);
+        io.stdout(
+          `Re-wrapped ${rewrapped} data key(s)${audit.rewrapped > 0 ? ` and ${audit.rewrapped} audit signing key(s)` : ""} from ${current.id} to ${next.id}${alreadyDone > 0 ? ` (${alreadyDone} already were)` : ""}. Start Signet with the new master key now.\n`,
+        );
       } finally {
         await database.close();
       }

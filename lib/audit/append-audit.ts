@@ -3,6 +3,7 @@ import type { Tx } from "../db/client";
 import { chainIdFor, type AuditAction } from "./audit-actions";
 import type { JsonValue } from "./canonical-json";
 import { entryHash, GENESIS_HASH } from "./entry-hash";
+import { enqueueForSiem } from "./siem-outbox";
 
 /** Who asked, as far as the server can tell. Never includes secrets or cookies. */
 export type RequestMeta = { ip?: string | null; userAgent?: string | null };
@@ -23,7 +24,9 @@ export type AppendedEntry = { id: string; chainId: string; seq: number; hash: st
  * Appends one entry to its organisation's chain inside the caller's transaction, so the
  * entry exists exactly when the change it records does. The chain head row is locked
  * (SELECT … FOR UPDATE) for the rest of the transaction: concurrent appends from any
- * number of processes queue on it and can neither fork nor gap the chain.
+ * number of processes queue on it and can neither fork nor gap the chain. When the
+ * organisation forwards its log to a SIEM, the entry's outbox row is written in the same
+ * transaction (one conditional INSERT), so it is delivered exactly when the entry exists.
  */
 export async function appendAudit(tx: Tx, event: AuditEvent): Promise<AppendedEntry> {
   const chainId = chainIdFor(event.orgId);
@@ -50,5 +53,6 @@ export async function appendAudit(tx: Tx, event: AuditEvent): Promise<AppendedEn
   const id = randomUUID();
   await tx.auditEntry.create({ data: { id, ...entry, hash } });
   await tx.$executeRaw`UPDATE "AuditHead" SET seq = ${entry.seq}, hash = ${hash} WHERE "chainId" = ${chainId}`;
+  if (event.orgId !== null) await enqueueForSiem(tx, id, event.orgId);
   return { id, chainId, seq: entry.seq, hash };
 }

@@ -16,6 +16,11 @@ const schema = z.object({
   SIGNET_SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   SIGNET_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
   SIGNET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  SIGNET_VERIFY_MAX_MB: z.coerce.number().positive().max(1024).default(50),
+  SIGNET_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  SIGNET_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
+  SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),
 });
 
 /** Environment variables as read; not NodeJS.ProcessEnv, whose Next.js typing requires NODE_ENV. */
@@ -30,6 +35,15 @@ export type Settings = {
   invitationTtlHours: number;
   sessionMaxAgeHours: number;
   trustProxy: boolean;
+  /** Public verification (/verify, POST /api/v1/verify): largest PDF, and verifications per client address per 15 minutes. */
+  verifyMaxBytes: number;
+  verifyRateLimit: number;
+  /** Audit checkpoints: minutes between periodic signing runs (0: only on demand). */
+  checkpointIntervalMinutes: number;
+  /** SIEM forwarding: seconds between outbox runs (0: this process does not deliver). */
+  siemPollSeconds: number;
+  /** SIEM webhooks may use plain http to hosts other than localhost. */
+  siemAllowHttp: boolean;
 };
 
 export function readSettings(env: Env = process.env): Settings {
@@ -49,5 +63,10 @@ export function readSettings(env: Env = process.env): Settings {
     invitationTtlHours: e.SIGNET_INVITATION_TTL_HOURS,
     sessionMaxAgeHours: e.SIGNET_SESSION_MAX_AGE_HOURS,
     trustProxy: e.SIGNET_TRUST_PROXY === "1" || e.SIGNET_TRUST_PROXY === "true",
+    verifyMaxBytes: Math.floor(e.SIGNET_VERIFY_MAX_MB * 1024 * 1024),
+    verifyRateLimit: e.SIGNET_VERIFY_RATE_LIMIT,
+    checkpointIntervalMinutes: e.SIGNET_CHECKPOINT_INTERVAL_MINUTES,
+    siemPollSeconds: e.SIGNET_SIEM_POLL_SECONDS,
+    siemAllowHttp: e.SIGNET_SIEM_ALLOW_HTTP === "1" || e.SIGNET_SIEM_ALLOW_HTTP === "true",
   };
 }

@@ -23,4 +23,13 @@ describe("secret columns (SECURITY.md invariant 3)", () => {
       .filter((file) => /\.(platformKeyMaterial|orgDataKey)\b|"(PlatformKeyMaterial|OrgDataKey)"/.test(fs.readFileSync(path.join(root, file), "utf8")));
     expect(offenders).toEqual([]);
   });
+
+  it("no module but the audit key store queries AuditSigningKey (its private key column above all)", () => {
+    const offenders = ["lib", "app", "components", "cli", "scripts"]
+      .filter((dir) => fs.existsSync(path.join(root, dir)))
+      .flatMap(sources)
+      .filter((file) => file !== "lib/audit/audit-signing-key.ts")
+      .filter((file) => /\.auditSigningKey\b|"AuditSigningKey"|privateKeyEncrypted/.test(fs.readFileSync(path.join(root, file), "utf8")));
+    expect(offenders).toEqual([]);
+  });
 });
