@@ -1,4 +1,5 @@
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFImage } from "pdf-lib";
+import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
+import { encode } from "uqr";
 import { SignatureRequestError } from "./errors";
 
 /** What a visible seal shows. */
@@ -13,7 +14,10 @@ export interface SealStampContent {
   /** Short certificate fingerprint, e.g. the first 16 hex digits of its SHA-256, grouped. */
   fingerprint: string;
   image?: { bytes: Uint8Array; type: "png" | "jpeg" };
-  /** Printed as text when given (a later issue renders it as a QR code). */
+  /**
+   * Where recipients verify the seal. Drawn as a QR code (vector squares) at the right of
+   * the stamp when there is room for it beside the text, otherwise printed as text.
+   */
   verifyUrl?: string;
 }
 
@@ -33,14 +37,14 @@ export function formatStampTime(date: Date): string {
   return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 }
 
-export function stampLines(content: SealStampContent): StampLine[] {
+export function stampLines(content: SealStampContent, options: { verifyUrlAsQr?: boolean } = {}): StampLine[] {
   const lines: StampLine[] = [{ text: "Digitally sealed", bold: true }, { text: content.signerName, bold: true }];
   if (content.organisation) lines.push({ text: content.organisation, bold: false });
   if (content.licence) lines.push({ text: `Licence/Reg. no.: ${content.licence}`, bold: false });
   if (content.jurisdiction) lines.push({ text: content.jurisdiction, bold: false });
   lines.push({ text: formatStampTime(content.sealedAt), bold: false });
   lines.push({ text: `Fingerprint: ${content.fingerprint}`, bold: false });
-  if (content.verifyUrl) lines.push({ text: content.verifyUrl, bold: false });
+  if (content.verifyUrl) lines.push({ text: options.verifyUrlAsQr ? "Scan the code to verify" : content.verifyUrl, bold: false });
   return lines;
 }
 
@@ -73,9 +77,15 @@ export async function drawSealStamp(content: SealStampContent, width: number, he
     }
   }
 
-  const lines = stampLines(content).map((line) => ({ ...line, text: sanitize(line.text, line.bold ? bold : regular) }));
-  const availableW = width - textLeft - pad - border;
+  let availableW = width - textLeft - pad - border;
   const availableH = height - 2 * (pad + border);
+  let qr = false;
+  if (content.verifyUrl && availableH >= MIN_QR_SIDE && availableW - availableH - pad >= availableH * MIN_TEXT_BESIDE_QR) {
+    drawQrCode(page, content.verifyUrl, { x: width - pad - border - availableH, y: pad + border, side: availableH });
+    availableW -= availableH + pad;
+    qr = true;
+  }
+  const lines = stampLines(content, { verifyUrlAsQr: qr }).map((line) => ({ ...line, text: sanitize(line.text, line.bold ? bold : regular) }));
   if (availableW <= 0 || availableH <= 0) return doc.save({ useObjectStreams: false });
 
   let size = Math.min(MAX_FONT_SIZE, availableH / (lines.length * LEADING));
@@ -93,6 +103,32 @@ export async function drawSealStamp(content: SealStampContent, width: number, he
     baseline -= size * LEADING;
   }
   return doc.save({ useObjectStreams: false });
+}
+
+/** Smallest QR code worth drawing (points): about 0.7 mm per module for a 37-module code. */
+const MIN_QR_SIDE = 36;
+/** The text beside a QR code needs at least this much of its side in width. */
+const MIN_TEXT_BESIDE_QR = 1.2;
+
+/**
+ * The QR code of `text` as filled rectangles (one per horizontal run of dark modules), with a
+ * two-module quiet zone inside `side`; error correction M survives a stain or a fold.
+ */
+function drawQrCode(page: PDFPage, text: string, box: { x: number; y: number; side: number }): void {
+  const { data, size } = encode(text, { ecc: "M", border: 2 });
+  const cell = box.side / size;
+  page.drawRectangle({ x: box.x, y: box.y, width: box.side, height: box.side, color: rgb(1, 1, 1) });
+  data.forEach((row, r) => {
+    for (let c = 0; c < size; ) {
+      if (!row[c]) {
+        c++;
+        continue;
+      }
+      const start = c;
+      while (c < size && row[c]) c++;
+      page.drawRectangle({ x: box.x + start * cell, y: box.y + box.side - (r + 1) * cell, width: (c - start) * cell, height: cell, color: rgb(0, 0, 0) });
+    }
+  });
 }
 
 async function embedImage(doc: PDFDocument, image: { bytes: Uint8Array; type: "png" | "jpeg" }): Promise<PDFImage> {

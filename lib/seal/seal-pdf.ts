@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { signPades } from "../cms/create-pades-signature";
 import { estimateSignatureSize } from "../cms/estimate-signature-size";
 import type { HashAlgorithm, KeyBackend } from "../keys/key-backend";
@@ -48,6 +49,8 @@ export type SealResult = {
   documentDigest: Uint8Array;
   hash: HashAlgorithm;
   cmsBytes: number;
+  /** SHA-256 (hex) of the DER CMS embedded in /Contents: how a verifier finds the seal's record (Seal.signatureSha256). */
+  cmsSha256: string;
   reservedBytes: number;
   timestamp?: { genTime: Date; tsaSubject?: string };
 };
@@ -109,6 +112,7 @@ export async function sealPdf(input: Uint8Array, request: SealRequest): Promise<
     documentDigest,
     hash,
     cmsBytes: signature.cms.length,
+    cmsSha256: createHash("sha256").update(signature.cms).digest("hex"),
     reservedBytes: prepared.contentsCapacity,
     timestamp: signature.timestamp === undefined ? undefined : { genTime: signature.timestamp.genTime, tsaSubject: signature.timestamp.tsaSubject },
   };

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../auth/org-context";
+import { readSettings } from "../config/settings";
 import type { Placement } from "../auth/step-up/seal-manifest";
 import { keyBackendFor } from "../custody/key-backends";
 import type { Db } from "../db/client";
@@ -25,6 +26,8 @@ export type SealingDependencies = {
   timestamper?: Timestamper;
   /** The key backend of a certificate's key; default lib/custody's keyBackendFor. */
   backendFor?: (db: Db, orgId: string, keyId: string, masterKey: MasterKey) => Promise<KeyBackend>;
+  /** Where recipients verify a seal: the stamp carries `${publicUrl}/verify/${sealId}` (QR code and text). Default SIGNET_PUBLIC_URL. */
+  publicUrl?: string;
 };
 
 export type DocumentOutcome =
@@ -112,7 +115,7 @@ async function sealWithBackend(batch: {
       continue;
     }
     try {
-      outcomes.push(await sealOne(job, document, placement, { backend, signer, timestamper: deps.timestamper }));
+      outcomes.push(await sealOne(job, document, placement, { backend, signer, timestamper: deps.timestamper, publicUrl: deps.publicUrl ?? readSettings().publicUrl }));
     } catch (error) {
       const message = userMessage(error);
       if (!isSignetError(error)) log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), documentId: document.id }, "sealing a document failed");
@@ -148,7 +151,7 @@ async function sealOne(
   job: Job,
   document: Document,
   placement: Placement,
-  signing: { backend: KeyBackend; signer: { name: string; organisation: string }; timestamper?: Timestamper },
+  signing: { backend: KeyBackend; signer: { name: string; organisation: string }; timestamper?: Timestamper; publicUrl: string },
 ): Promise<DocumentOutcome> {
   const { db, store, checked, batchId, stepUp, audit } = job;
   const { ctx, certificate, request } = checked;
@@ -156,12 +159,14 @@ async function sealOne(
   if (createHash("sha256").update(original).digest("hex") !== document.sha256) {
     throw new SealingError("sealing.document_unavailable", "The stored original no longer matches the fingerprint taken at upload, so it was not sealed. Upload it again.");
   }
+  // The seal's id is chosen before signing, so the stamp can lead recipients to its public page.
+  const sealId = randomUUID();
   const result = await sealPdf(original, {
     backend: signing.backend,
     certificate: certificate.certificate,
     chain: certificate.chain,
     placement: placement ?? undefined,
-    signer: signing.signer,
+    signer: { ...signing.signer, verifyUrl: `${signing.publicUrl.replace(/\/+$/, "")}/verify/${sealId}` },
     reason: request.reason ?? undefined,
     location: request.location ?? undefined,
     timestamper: signing.timestamper,
@@ -171,6 +176,7 @@ async function sealOne(
     const seal = await db.$transaction(async (tx) => {
       const row = await tx.seal.create({
         data: {
+          id: sealId,
           orgId: ctx.orgId,
           documentId: document.id,
           batchId,
@@ -181,6 +187,7 @@ async function sealOne(
           storageKey: stored.key,
           size: stored.size,
           timestampTime: result.timestamp?.genTime ?? null,
+          signatureSha256: result.cmsSha256,
           sealedById: ctx.userId,
           sealedAt: result.signingTime,
         },
@@ -201,6 +208,7 @@ async function sealOne(
           certificateId: certificate.id,
           certificateSha256: certificate.sha256,
           fieldName: result.fieldName,
+          signatureSha256: result.cmsSha256,
           placement,
           timestampTime: result.timestamp?.genTime.toISOString() ?? null,
           stepUpMethod: stepUp.method,

@@ -19,7 +19,7 @@ export type {
   Verdict,
   VerificationReport,
 } from "./verification-report";
-export type { SignetRecord, SignetRecordLookup, SignetRecordQuery } from "./signet-record";
+export type { SignetCertificateStatus, SignetRecord, SignetRecordLookup, SignetRecordQuery, SignetSignerRecognition } from "./signet-record";
 export { VerificationError } from "./verify-errors";
 export { MAX_SIGNATURES } from "./pdf-facts";
 export { formatReportText } from "./format-report-text";

@@ -41,7 +41,7 @@ export interface VerifyOptions {
   intermediates?: readonly CertificateInput[];
   /** The verification time: used when a signature states no signing time. Default: now. */
   now?: Date;
-  /** Fills `signet` on each signature (Signet's records; a later issue). */
+  /** Fills `signet` on each signature (Signet's records: lib/public-verify). */
   signetLookup?: SignetRecordLookup;
   /** lib/pdf's parsing limits. */
   limits?: Partial<PdfLimits>;
@@ -141,6 +141,9 @@ async function verify(pdf: Uint8Array, options: VerifyOptions): Promise<Verifica
         cmsSha256: found.cmsSha256,
         signerFingerprintSha256: found.signer?.fingerprintSha256,
         claimedSigningTime: report.claimedSigningTime,
+        chainSha256: found.chain.certificates.map((c) => c.fingerprintSha256),
+        trust: found.chain.trust,
+        signingTime: found.signingTime,
       });
     }
     signatures.push(withoutUndefined(report));

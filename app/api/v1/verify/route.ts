@@ -1,0 +1,49 @@
+import { clientAddressFrom } from "@/lib/auth/client-address";
+import { readSettings } from "@/lib/config/settings";
+import { getDb } from "@/lib/db/client";
+import { isSignetError, userMessage } from "@/lib/errors";
+import { log } from "@/lib/log/logger";
+import { VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
+import { verifyRequest } from "@/lib/public-verify/verify-request";
+
+export const dynamic = "force-dynamic";
+
+/**
+ * Public, no account: the PDF is the request body (application/pdf or application/octet-stream);
+ * the answer is the JSON report of `signet verify --json`, with Signet's trust and records.
+ * 413 over SIGNET_VERIFY_MAX_MB, 429 (with Retry-After) over SIGNET_VERIFY_RATE_LIMIT per
+ * client address per 15 minutes, 400 for a file that is not a PDF, 422 for one that cannot be
+ * read; errors are `{ "error": { "code", "message" } }`, as the CLI prints them.
+ * The file is verified in memory and never stored or logged.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const settings = readSettings();
+  try {
+    const report = await verifyRequest(
+      await getDb(),
+      {
+        body: request.body,
+        contentType: request.headers.get("content-type"),
+        contentLength: request.headers.get("content-length"),
+        clientAddress: clientAddressFrom(request.headers.get("x-forwarded-for"), settings.trustProxy),
+      },
+      settings,
+    );
+    return Response.json(report, { headers: NO_STORE });
+  } catch (error) {
+    return verifyErrorResponse(error);
+  }
+}
+
+const NO_STORE = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
+
+function verifyErrorResponse(error: unknown): Response {
+  if (isSignetError(error) && error.status < 500) {
+    const headers: Record<string, string> = { ...NO_STORE };
+    if (error instanceof VerifyRateLimitedError) headers["Retry-After"] = String(error.retryAfterSeconds);
+    return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
+  }
+  // Never the file's content: only what failed.
+  log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "public verification failed");
+  return Response.json({ error: { code: isSignetError(error) ? error.code : "verify.failed", message: userMessage(error) } }, { status: 500, headers: NO_STORE });
+}

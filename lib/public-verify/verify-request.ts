@@ -1,0 +1,34 @@
+import type { Db } from "../db/client";
+import type { VerificationReport } from "../verify/verification-report";
+import { VerifyTooLargeError, VerifyUnsupportedTypeError } from "./public-verify-errors";
+import { consumeRateLimit, verifyRateLimitKey, VERIFY_WINDOW_SECONDS } from "./rate-limit";
+import { readLimitedBody } from "./read-limited-body";
+import { verifyUpload } from "./verify-upload";
+
+export type PublicVerifySettings = { publicUrl: string; verifyMaxBytes: number; verifyRateLimit: number };
+
+export type VerifyRequestInput = {
+  body: ReadableStream<Uint8Array> | null;
+  contentType: string | null;
+  contentLength: string | null;
+  /** The client's address as lib/auth/client-address reads it (null when unknown). */
+  clientAddress: string | null;
+};
+
+const ACCEPTED_TYPES = new Set(["application/pdf", "application/octet-stream", "application/x-pdf"]);
+
+/**
+ * One public verification, in the order that costs an abuser the most and us the least:
+ * count it against the client's address (refused beyond the limit, before anything is read),
+ * check the declared type and size, read the body into memory under the size limit, verify.
+ * Used by POST /api/v1/verify, which the /verify page calls too.
+ */
+export async function verifyRequest(db: Db, input: VerifyRequestInput, settings: PublicVerifySettings, options: { now?: Date } = {}): Promise<VerificationReport> {
+  await consumeRateLimit(db, verifyRateLimitKey(input.clientAddress), { limit: settings.verifyRateLimit, windowSeconds: VERIFY_WINDOW_SECONDS });
+  const type = input.contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type !== "" && !ACCEPTED_TYPES.has(type)) throw new VerifyUnsupportedTypeError();
+  const declared = input.contentLength === null ? NaN : Number(input.contentLength);
+  if (Number.isFinite(declared) && declared > settings.verifyMaxBytes) throw new VerifyTooLargeError(settings.verifyMaxBytes);
+  const pdf = await readLimitedBody(input.body, settings.verifyMaxBytes);
+  return verifyUpload(db, pdf, { publicUrl: settings.publicUrl, now: options.now });
+}

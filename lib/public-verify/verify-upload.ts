@@ -1,0 +1,49 @@
+import type { Db } from "../db/client";
+import { isSignetError } from "../errors";
+import type { PdfLimits } from "../pdf/limits";
+import { unreadableMessage } from "../verify/unreadable-message";
+import type { VerificationReport } from "../verify/verification-report";
+import { verifyPdf } from "../verify/verify-pdf";
+import { applySignetRecords } from "./apply-signet-records";
+import { VerifyUnreadableError } from "./public-verify-errors";
+import { signetLookup } from "./signet-lookup";
+import { loadSignetTrust } from "./signet-trust";
+
+/** Tighter than lib/pdf's defaults: a public endpoint must answer quickly or not at all. */
+export const PUBLIC_VERIFY_LIMITS: Partial<PdfLimits> = { maxMilliseconds: 10_000, maxDecompressedBytes: 64 * 1024 * 1024, maxObjects: 500_000 };
+
+const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
+
+/**
+ * Verifies a PDF a recipient handed over, in memory: lib/verify's report against Signet's
+ * trust (organisations' CA chains, Signet's testing certificates) with Signet's records of
+ * each seal, and their verdicts folded in (applySignetRecords). Nothing of the file is
+ * written anywhere: not the bytes, not their hash, not a log line with its content.
+ *
+ * Throws VerifyUnreadableError (not a PDF, damaged, encrypted, over a limit) with a message
+ * for the recipient; a bad signature is a verdict, not an error.
+ */
+export async function verifyUpload(db: Db, pdf: Uint8Array, options: { publicUrl: string; now?: Date; limits?: Partial<PdfLimits> }): Promise<VerificationReport> {
+  if (!startsWithPdfHeader(pdf)) throw new VerifyUnreadableError("pdf.not_pdf", "This file is not a PDF document (a PDF starts with %PDF-).");
+  const trust = await loadSignetTrust(db);
+  let report: VerificationReport;
+  try {
+    report = await verifyPdf(pdf, {
+      trustAnchors: trust.anchors,
+      now: options.now,
+      limits: { ...PUBLIC_VERIFY_LIMITS, ...options.limits },
+      signetLookup: signetLookup(db, { trust, publicUrl: options.publicUrl, now: options.now }),
+    });
+  } catch (error) {
+    if (isSignetError(error) && error.code.startsWith("pdf.")) throw new VerifyUnreadableError(error.code, unreadableMessage(error), { cause: error });
+    throw error;
+  }
+  return applySignetRecords(report);
+}
+
+/** The sniff of invariant 14: a PDF starts with %PDF- (leading white space tolerated, as readers do). */
+export function startsWithPdfHeader(bytes: Uint8Array): boolean {
+  let start = 0;
+  while (start < bytes.length && start < 16 && (bytes[start] === 0x20 || bytes[start] === 0x0a || bytes[start] === 0x0d || bytes[start] === 0x09 || bytes[start] === 0x0c)) start++;
+  return PDF_HEADER.every((byte, i) => bytes[start + i] === byte);
+}
