@@ -145,7 +145,7 @@ test("the owner enrols a successor and asks to rotate; the requester cannot appr
 
   // A document sealed by A before the rotation: unchanged, and still valid and trusted.
   await page.goto("/documents");
-  const sealedLink = page.getByRole("link", { name: "Download sealed PDF" }).first();
+  const sealedLink = page.getByRole("link", { name: "Sealed PDF", exact: true }).first();
   const [sealedDownload] = await Promise.all([page.waitForEvent("download"), sealedLink.click()]);
   const oldSeal = testInfo.outputPath("sealed-by-A.pdf");
   await sealedDownload.saveAs(oldSeal);
