@@ -22,7 +22,7 @@ export function RotateCertificateForm({ certificateId, successors }: { certifica
         <>
           <label>
             Successor
-            <select name="successorId" required defaultValue={state.values?.successorId ?? ""} aria-invalid={state.field === "successorId" ? true : undefined}>
+            <select key={state.values?.successorId ?? ""} name="successorId" required defaultValue={state.values?.successorId ?? ""} aria-invalid={state.field === "successorId" ? true : undefined}>
               <option value="" disabled>
                 Choose the certificate that takes over
               </option>
@@ -56,7 +56,7 @@ export function RevokeCertificateForm({ certificateId }: { certificateId: string
       <FormMessage error={state.error} message={state.message} />
       <label>
         Reason (RFC 5280)
-        <select name="reasonCode" required defaultValue={state.values?.reasonCode ?? ""}>
+        <select key={state.values?.reasonCode ?? ""} name="reasonCode" required defaultValue={state.values?.reasonCode ?? ""}>
           <option value="" disabled>
             Choose a reason
           </option>

@@ -1,5 +1,5 @@
-import { hkdfSync, randomBytes } from "node:crypto";
-import { ConfigError } from "../config/config-error";
+import { randomBytes } from "node:crypto";
+import { appKeyFromEnvironment, appKeyFromSecret } from "../config/app-secret-key";
 import type { Env } from "../config/settings";
 import { openBox, sealBox } from "../keys/platform/aes-gcm";
 import { AuditError } from "./audit-errors";
@@ -16,15 +16,12 @@ const VERSION = 1;
 export type SiemKey = { readonly key: Buffer };
 
 export function siemKeyFromSecret(authSecret: string): SiemKey {
-  if (authSecret === "") throw new ConfigError("AUTH_SECRET is empty: SIEM webhook secrets cannot be protected.");
-  return { key: Buffer.from(hkdfSync("sha256", Buffer.from(authSecret, "utf8"), Buffer.alloc(0), HKDF_INFO, 32)) };
+  return { key: appKeyFromSecret(authSecret, HKDF_INFO, "SIEM webhook secrets") };
 }
 
-/** The key of the running server (start-up puts AUTH_SECRET into the environment). */
+/** The key of the running server. */
 export function siemKeyFromEnvironment(env: Env = process.env): SiemKey {
-  const secret = env.AUTH_SECRET;
-  if (secret === undefined || secret === "") throw new ConfigError("AUTH_SECRET is not set: SIEM webhook secrets cannot be protected.");
-  return siemKeyFromSecret(secret);
+  return { key: appKeyFromEnvironment(HKDF_INFO, "SIEM webhook secrets", env) };
 }
 
 function additionalData(orgId: string): Buffer {

@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { ConfigError } from "../../config/config-error";
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { appKeyFromEnvironment, appKeyFromSecret } from "../../config/app-secret-key";
 import type { Env } from "../../config/settings";
 import { TotpError } from "./totp-errors";
 
@@ -14,15 +14,12 @@ const VERSION = 1;
 export type TotpKey = { readonly key: Buffer };
 
 export function totpKeyFromSecret(authSecret: string): TotpKey {
-  if (authSecret === "") throw new ConfigError("AUTH_SECRET is empty: TOTP secrets cannot be protected.");
-  return { key: Buffer.from(hkdfSync("sha256", Buffer.from(authSecret, "utf8"), Buffer.alloc(0), HKDF_INFO, 32)) };
+  return { key: appKeyFromSecret(authSecret, HKDF_INFO, "TOTP secrets") };
 }
 
-/** The key of the running server (start-up puts AUTH_SECRET into the environment). */
+/** The key of the running server. */
 export function totpKeyFromEnvironment(env: Env = process.env): TotpKey {
-  const secret = env.AUTH_SECRET;
-  if (secret === undefined || secret === "") throw new ConfigError("AUTH_SECRET is not set: TOTP secrets cannot be protected.");
-  return totpKeyFromSecret(secret);
+  return { key: appKeyFromEnvironment(HKDF_INFO, "TOTP secrets", env) };
 }
 
 function additionalData(userId: string): Buffer {
