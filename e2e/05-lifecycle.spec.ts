@@ -252,5 +252,29 @@ test("a signer cannot manage certificates and an auditor sees only the audit log
   await expect(page.getByRole("link", { name: "Approvals" })).toHaveCount(0);
   await page.goto("/approvals");
   await expect(page.getByRole("heading", { name: "Approvals" })).toHaveCount(0);
+  await expect(page.getByText(/could not be found|not found/i).first()).toBeVisible();
+  await page.goto("/dashboard");
+  await signOut(page);
+
+  // Sam as an auditor only: the audit log, nothing else.
+  await signInAs(page, owner);
+  await page.getByRole("link", { name: "Members" }).click();
+  await roles.getByLabel("Signer").uncheck();
+  await roles.getByLabel("Auditor").check();
+  await roles.getByRole("button", { name: "Save roles" }).click();
+  await expect(roles.getByRole("status")).toContainText("Roles saved: AUDITOR");
+  await signOut(page);
+  await signInAs(page, member);
+  await page.getByLabel("Organisation", { exact: true }).selectOption({ label: owner.organisation });
+  await page.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByRole("heading", { name: owner.organisation })).toBeVisible();
+  const nav = page.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link")).toHaveText(["Dashboard", "Audit log", "Account"]);
+  for (const path of ["/certificates", `/certificates/${state.certificateB}`, "/documents", "/members", "/approvals"]) {
+    await page.goto(path);
+    await expect(page.getByText(/could not be found|not found/i).first(), path).toBeVisible();
+  }
+  await page.goto("/audit");
+  await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
   await signOut(page);
 });

@@ -1,8 +1,9 @@
 import "server-only";
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { authorize, listOrganisationsOf, type OrgContext } from "@/lib/auth/org-context";
+import { ForbiddenError } from "@/lib/auth/auth-errors";
 import type { Action } from "@/lib/auth/permissions";
 import { auth } from "./auth";
 
@@ -45,4 +46,17 @@ export async function requireOrgPermission(action: Action): Promise<{ user: Sess
   if (active === null) redirect("/no-organisation");
   const ctx = await authorize(await getDb(), user.id, active.id, action);
   return { user, ctx, organisations, active };
+}
+
+/**
+ * For pages: like requireOrgPermission, but a member without the permission gets the
+ * not-found page (which says nothing about what is there) instead of a server error.
+ */
+export async function requirePagePermission(action: Action): ReturnType<typeof requireOrgPermission> {
+  try {
+    return await requireOrgPermission(action);
+  } catch (error) {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import { rolesAllow } from "@/lib/auth/permissions";
 import { countAdministrators } from "@/lib/approvals/approvals-policy";
 import { listApprovalRequests, type ApprovalRequestView } from "@/lib/approvals/list-requests";
 import { ApprovalsPolicyForm, DecideRequestForm } from "@/components/approval-forms";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Approvals" };
@@ -31,7 +31,7 @@ function describe(request: ApprovalRequestView): string {
 }
 
 export default async function ApprovalsPage() {
-  const { ctx } = await requireOrgPermission("certificates.manage");
+  const { ctx } = await requirePagePermission("certificates.manage");
   const db = await getDb();
   const [{ open, closed }, org, administrators] = await Promise.all([
     listApprovalRequests(db, ctx),

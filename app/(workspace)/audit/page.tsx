@@ -10,7 +10,7 @@ import { latestCheckpoint } from "@/lib/audit/checkpoints";
 import { siemSettings } from "@/lib/audit/siem-settings";
 import { verifyChain } from "@/lib/audit/verify-chain";
 import { SignCheckpointForm, SiemDisableForm, SiemSettingsForm, SiemTestForm } from "@/components/audit-forms";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Audit log" };
@@ -20,7 +20,7 @@ const PAGE_SIZE = 50;
 const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { ctx } = await requireOrgPermission("audit.view");
+  const { ctx } = await requirePagePermission("audit.view");
   const db = await getDb();
   const chainId = chainIdFor(ctx.orgId);
   let filter: AuditFilter = {};

@@ -8,13 +8,13 @@ import { ImportPkcs12Form } from "@/components/enrolment-forms";
 import { KeyCard } from "@/components/key-card";
 import { CertificateTable } from "@/components/certificate-table";
 import { certificateOverview } from "@/lib/lifecycle/certificate-overview";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Keys and certificates" };
 
 export default async function CertificatesPage() {
-  const { ctx, active } = await requireOrgPermission("certificates.view");
+  const { ctx, active } = await requirePagePermission("certificates.view");
   const db = await getDb();
   const [keys, policy, overview] = await Promise.all([listKeys(db, ctx), organisationPolicy(db, ctx), certificateOverview(db, ctx)]);
   const manage = rolesAllow(ctx.roles, "certificates.manage");

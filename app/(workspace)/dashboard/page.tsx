@@ -3,13 +3,13 @@ import { ROLE_LABELS } from "@/lib/auth/roles";
 import { CreateOrganisationForm } from "@/components/create-organisation-form";
 import { getDb } from "@/lib/db/client";
 import { lifecycleAttention } from "@/lib/lifecycle/attention";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Dashboard" };
 
 export default async function DashboardPage() {
-  const { user, ctx, active } = await requireOrgPermission("organisation.view");
+  const { user, ctx, active } = await requirePagePermission("organisation.view");
   const attention = await lifecycleAttention(await getDb(), ctx);
   return (
     <>

@@ -5,14 +5,14 @@ import { listDocuments } from "@/lib/documents/list-documents";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { DocumentTable } from "@/components/document-table";
 import { DocumentUpload } from "@/components/document-upload";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 import "./documents.css";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Documents" };
 
 export default async function DocumentsPage() {
-  const { ctx } = await requireOrgPermission("documents.view");
+  const { ctx } = await requirePagePermission("documents.view");
   const documents = await listDocuments(await getDb(), ctx);
   const canSeal = rolesAllow(ctx.roles, "documents.seal");
   return (

@@ -5,13 +5,13 @@ import { listMembers } from "@/lib/auth/members";
 import { rolesAllow } from "@/lib/auth/permissions";
 import { ROLE_LABELS } from "@/lib/auth/roles";
 import { InviteMemberForm, MemberRolesForm, RemoveMemberForm, RevokeInvitationForm } from "@/components/member-forms";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Members" };
 
 export default async function MembersPage() {
-  const { ctx, user } = await requireOrgPermission("members.view");
+  const { ctx, user } = await requirePagePermission("members.view");
   const db = await getDb();
   const members = await listMembers(db, ctx);
   const manage = rolesAllow(ctx.roles, "members.change_roles");

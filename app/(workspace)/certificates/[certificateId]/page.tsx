@@ -10,7 +10,7 @@ import { REVOCATION_REASON_LABELS, isRevocationReasonCode } from "@/lib/lifecycl
 import { ActivateCertificateForm } from "@/components/enrolment-forms";
 import { CertificateSealersForm, DestroyKeyForm, RevokeCertificateForm, RotateCertificateForm } from "@/components/lifecycle-forms";
 import { TimelineList } from "@/components/timeline-list";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Certificate" };
@@ -19,7 +19,7 @@ const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (custom
 const utc = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 export default async function CertificatePage({ params }: { params: Promise<{ certificateId: string }> }) {
-  const { ctx } = await requireOrgPermission("certificates.view");
+  const { ctx } = await requirePagePermission("certificates.view");
   const id = z.string().uuid().safeParse((await params).certificateId);
   if (!id.success) notFound();
   const details = await certificateDetails(await getDb(), ctx, id.data);

@@ -8,7 +8,7 @@ import { pagesOf } from "@/lib/documents/open-document";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { listSealingCertificates } from "@/lib/sealing/sealing-certificates";
 import { SealPlacement, type SealableDocument } from "@/components/seal-placement";
-import { requireOrgPermission } from "@/app/_server/session";
+import { requirePagePermission } from "@/app/_server/session";
 import "../documents.css";
 
 export const dynamic = "force-dynamic";
@@ -17,7 +17,7 @@ export const metadata: Metadata = { title: "Place the seal" };
 const idsSchema = z.array(z.string().uuid()).max(100);
 
 export default async function SealPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { user, ctx, active } = await requireOrgPermission("documents.view");
+  const { user, ctx, active } = await requirePagePermission("documents.view");
   if (!rolesAllow(ctx.roles, "documents.seal")) {
     return (
       <>
