@@ -1,5 +1,6 @@
 import { appendAudit } from "../audit/append-audit";
 import { rolesAllow } from "../auth/permissions";
+import type { Role } from "../auth/roles";
 import type { Db, Tx } from "../db/client";
 import type { LifecycleActor } from "../lifecycle/lifecycle-audit";
 import { ApprovalError } from "./approval-errors";
@@ -25,6 +26,26 @@ export async function checkApprovalsRequired(tx: Tx, orgId: string, approvalsReq
     throw new ApprovalError("approval.policy", `${approvalsRequired} approvals need ${approvalsRequired} administrators; this organisation has ${admins}. Grant ADMIN to more members first.`, { field: "approvalsRequired" });
   }
   return before;
+}
+
+/**
+ * Under dual control, a removal or a withdrawal of administration must leave at least as many
+ * administrators as approvals are required; otherwise no governed action (lowering the policy
+ * included) could ever gather its approvals. Call with the organisation's memberships locked.
+ */
+export async function assertAdministratorsRemain(tx: Tx, orgId: string, membershipId: string, rolesAfter: readonly Role[]): Promise<void> {
+  const required = await readApprovalsRequired(tx, orgId);
+  if (required < 2) return;
+  const memberships = await tx.membership.findMany({ where: { orgId }, select: { id: true, roles: true } });
+  const after = memberships.filter((m) => rolesAllow(m.id === membershipId ? rolesAfter : m.roles, "certificates.manage")).length;
+  if (after < required) {
+    throw new ApprovalError("approval.policy", `Dual control needs ${required} administrators and this change would leave ${after}. Lower "approvals required" first, or make another member an administrator.`, { field: "roles" });
+  }
+}
+
+async function readApprovalsRequired(tx: Tx, orgId: string): Promise<number> {
+  const org = await tx.organization.findUnique({ where: { id: orgId }, select: { approvalsRequired: true } });
+  return org?.approvalsRequired ?? 1;
 }
 
 export async function applyApprovalsRequired(tx: Tx, actor: LifecycleActor, approvalsRequired: number): Promise<void> {

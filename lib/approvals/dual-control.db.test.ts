@@ -5,7 +5,7 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { verifyChain } from "../audit/verify-chain";
 import { ForbiddenError } from "../auth/auth-errors";
 import { createInvitation } from "../auth/invitations";
-import { changeMemberRoles } from "../auth/members";
+import { changeMemberRoles, removeMember } from "../auth/members";
 import { authorize, type OrgContext } from "../auth/org-context";
 import { Role } from "../auth/roles";
 import { createPlatformKey } from "../custody/platform-keys";
@@ -155,6 +155,19 @@ describe("with two approvals required", () => {
     expect((await lastEntry("member.roles_changed"))?.data).toMatchObject({ approvalRequestId: grant.requestId, approvedBy: [olivia.userId] });
     // Back to a signer for the rest of the file (withdrawing ADMIN needs no approval).
     await changeMemberRoles(t.db, olivia, membership.id, [Role.SIGNER], request);
+  });
+
+  it("a removal or a withdrawal of administration may not leave fewer administrators than approvals required", async () => {
+    const adamMembership = await t.db.membership.findUniqueOrThrow({ where: { userId_orgId: { userId: adam.userId, orgId } } });
+    await expect(changeMemberRoles(t.db, olivia, adamMembership.id, [Role.SIGNER], request)).rejects.toThrow("would leave 1");
+    await expect(removeMember(t.db, olivia, adamMembership.id, request)).rejects.toThrow("would leave 1");
+    expect((await t.db.membership.findUniqueOrThrow({ where: { id: adamMembership.id } })).roles).toEqual([Role.ADMIN]);
+    // A third administrator makes room for the removal of one.
+    const extra = await member(orgId, "Eve Extra", [Role.ADMIN]);
+    const extraMembership = await t.db.membership.findUniqueOrThrow({ where: { userId_orgId: { userId: extra.userId, orgId } } });
+    await removeMember(t.db, olivia, extraMembership.id, request);
+    expect(await t.db.membership.findUnique({ where: { id: extraMembership.id } })).toBeNull();
+    expect((await lastEntry("member.removed"))?.subjectId).toBe(extraMembership.id);
   });
 
   it("with three required, two other admins must approve, and concurrent approvals carry the action out once", async () => {

@@ -1,3 +1,4 @@
+import { assertAdministratorsRemain } from "../approvals/approvals-policy";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { Db, Tx } from "../db/client";
 import { ForbiddenError, NotFoundError, ValidationError } from "./auth-errors";
@@ -42,6 +43,7 @@ export async function checkRoleChange(tx: Tx, actor: Pick<RoleChangeActor, "orgI
   const target = await lockMembership(tx, actor.orgId, membershipId);
   if (!mayChangeRoles(actor.roles, target.roles, roles)) throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
   if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER)) await assertAnotherOwner(tx, actor.orgId, membershipId);
+  await assertAdministratorsRemain(tx, actor.orgId, membershipId, roles);
   return { target, roles };
 }
 
@@ -65,6 +67,7 @@ export async function removeMember(db: Db, ctx: OrgContext, membershipId: string
     const target = await lockMembership(tx, ctx.orgId, membershipId);
     if (!mayChangeRoles(ctx.roles, target.roles, [])) throw new ForbiddenError("Only an owner can remove an owner.");
     if (target.roles.includes(Role.OWNER)) await assertAnotherOwner(tx, ctx.orgId, membershipId);
+    await assertAdministratorsRemain(tx, ctx.orgId, membershipId, []);
     await tx.membership.delete({ where: { id: membershipId } });
     await appendAudit(tx, {
       orgId: ctx.orgId,
@@ -79,7 +82,9 @@ export async function removeMember(db: Db, ctx: OrgContext, membershipId: string
 }
 
 async function lockMembership(tx: Tx, orgId: string, membershipId: string) {
-  // Lock every membership of the organisation: the last-owner check below must not race another change.
+  // The organisation row first (the order lib/approvals takes them in), so the approvals policy cannot
+  // change under us; then every membership: the last-owner and last-administrators checks must not race.
+  await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${orgId} FOR UPDATE`;
   await tx.$queryRaw`SELECT id FROM "Membership" WHERE "orgId" = ${orgId} FOR UPDATE`;
   const target = await tx.membership.findFirst({ where: { id: membershipId, orgId } });
   if (target === null) throw new NotFoundError("That member");
