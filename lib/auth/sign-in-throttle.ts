@@ -1,5 +1,6 @@
 import type { Db, Tx } from "../db/client";
 import { SignInThrottledError } from "./auth-errors";
+import { rateLimitSubject } from "./client-address";
 
 export type ThrottlePolicy = { maxFailures: number; windowSeconds: number; lockSeconds: number };
 
@@ -11,7 +12,7 @@ export type ThrottleKey = { key: string; policy: ThrottlePolicy };
 
 export function throttleKeys(email: string, clientAddress: string | null): ThrottleKey[] {
   const keys: ThrottleKey[] = [{ key: `account:${email}`, policy: ACCOUNT_POLICY }];
-  if (clientAddress !== null && clientAddress !== "") keys.push({ key: `address:${clientAddress}`, policy: ADDRESS_POLICY });
+  if (clientAddress !== null && clientAddress !== "") keys.push({ key: `address:${rateLimitSubject(clientAddress)}`, policy: ADDRESS_POLICY });
   return keys;
 }
 

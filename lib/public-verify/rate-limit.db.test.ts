@@ -54,6 +54,12 @@ describe("the public verification rate limit", () => {
     expect(await t.db.rateLimitCounter.findUnique({ where: { key } })).not.toBeNull();
   });
 
+  it("counts the addresses of one IPv6 /64 together, so rotating through them gains nothing", async () => {
+    for (let i = 1; i <= 5; i++) await consumeRateLimit(t.db, verifyRateLimitKey(`2001:db8:7:7::${i.toString(16)}`), policy);
+    await expect(consumeRateLimit(t.db, verifyRateLimitKey("2001:db8:7:7:abcd::9"), policy)).rejects.toBeInstanceOf(VerifyRateLimitedError);
+    await expect(consumeRateLimit(t.db, verifyRateLimitKey("2001:db8:7:8::1"), policy)).resolves.toMatchObject({ count: 1 });
+  });
+
   it("lets exactly the limit through when requests of two instances race", async () => {
     const key = verifyRateLimitKey(null);
     expect(key).toBe("verify:unknown");

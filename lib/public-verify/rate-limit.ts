@@ -1,3 +1,4 @@
+import { rateLimitSubject } from "../auth/client-address";
 import type { Db } from "../db/client";
 import { VerifyRateLimitedError } from "./public-verify-errors";
 
@@ -9,9 +10,9 @@ export const VERIFY_WINDOW_SECONDS = 15 * 60;
 // Times come from the database's clock, so every app instance agrees on the window.
 const NOW = `(now() AT TIME ZONE 'UTC')`;
 
-/** The counter key of a client address; clients whose address is unknown share one counter. */
+/** The counter key of a client address (an IPv6 address counts by its /64); clients whose address is unknown share one counter. */
 export function verifyRateLimitKey(clientAddress: string | null): string {
-  return `verify:${clientAddress === null || clientAddress === "" ? "unknown" : clientAddress}`;
+  return `verify:${clientAddress === null || clientAddress === "" ? "unknown" : rateLimitSubject(clientAddress)}`;
 }
 
 /**
