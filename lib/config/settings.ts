@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./config-error";
@@ -18,6 +19,7 @@ const schema = z.object({
   SIGNET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SIGNET_VERIFY_MAX_MB: z.coerce.number().positive().max(1024).default(50),
   SIGNET_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  SIGNET_VERIFY_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
   SIGNET_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
   SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),
@@ -38,6 +40,8 @@ export type Settings = {
   /** Public verification (/verify, POST /api/v1/verify): largest PDF, and verifications per client address per 15 minutes. */
   verifyMaxBytes: number;
   verifyRateLimit: number;
+  /** Worker threads that verify public uploads (lib/public-verify/isolated-verify.ts). */
+  verifyWorkers: number;
   /** Audit checkpoints: minutes between periodic signing runs (0: only on demand). */
   checkpointIntervalMinutes: number;
   /** SIEM forwarding: seconds between outbox runs (0: this process does not deliver). */
@@ -65,6 +69,7 @@ export function readSettings(env: Env = process.env): Settings {
     trustProxy: e.SIGNET_TRUST_PROXY === "1" || e.SIGNET_TRUST_PROXY === "true",
     verifyMaxBytes: Math.floor(e.SIGNET_VERIFY_MAX_MB * 1024 * 1024),
     verifyRateLimit: e.SIGNET_VERIFY_RATE_LIMIT,
+    verifyWorkers: e.SIGNET_VERIFY_WORKERS,
     checkpointIntervalMinutes: e.SIGNET_CHECKPOINT_INTERVAL_MINUTES,
     siemPollSeconds: e.SIGNET_SIEM_POLL_SECONDS,
     siemAllowHttp: e.SIGNET_SIEM_ALLOW_HTTP === "1" || e.SIGNET_SIEM_ALLOW_HTTP === "true",

@@ -37,6 +37,14 @@ export class VerifyEmptyError extends PublicVerifyError {
   }
 }
 
+export class VerifyBusyError extends PublicVerifyError {
+  readonly retryAfterSeconds = 10;
+
+  constructor() {
+    super("verify.busy", "The verification service is busy with other files. Try again in a few seconds.", { status: 503 });
+  }
+}
+
 /** The file cannot be verified: not a PDF, damaged, encrypted, over a parsing limit. Carries lib/pdf's code. */
 export class VerifyUnreadableError extends PublicVerifyError {
   constructor(code: string, message: string, options: { cause?: unknown } = {}) {

@@ -3,7 +3,10 @@ import { isSignetError } from "../errors";
 import type { PdfLimits } from "../pdf/limits";
 import { unreadableMessage } from "../verify/unreadable-message";
 import type { VerificationReport } from "../verify/verification-report";
-import { verifyPdf } from "../verify/verify-pdf";
+import type { SignetRecord } from "../verify/signet-record";
+import { VerificationError } from "../verify/verify-errors";
+import { readSettings } from "../config/settings";
+import { sharedVerificationPool, verifyIsolated, type IsolatedVerifyResult, type VerificationPool } from "./isolated-verify";
 import { applySignetRecords } from "./apply-signet-records";
 import { VerifyUnreadableError } from "./public-verify-errors";
 import { signetLookup } from "./signet-lookup";
@@ -15,7 +18,8 @@ export const PUBLIC_VERIFY_LIMITS: Partial<PdfLimits> = { maxMilliseconds: 10_00
 const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 
 /**
- * Verifies a PDF a recipient handed over, in memory: lib/verify's report against Signet's
+ * Verifies a PDF a recipient handed over, in memory and in a worker thread (isolated-verify.ts,
+ * so a hostile file cannot stall or crash the server): lib/verify's report against Signet's
  * trust (organisations' CA chains, Signet's testing certificates) with Signet's records of
  * each seal, and their verdicts folded in (applySignetRecords). Nothing of the file is
  * written anywhere: not the bytes, not their hash, not a log line with its content.
@@ -23,20 +27,28 @@ const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
  * Throws VerifyUnreadableError (not a PDF, damaged, encrypted, over a limit) with a message
  * for the recipient; a bad signature is a verdict, not an error.
  */
-export async function verifyUpload(db: Db, pdf: Uint8Array, options: { publicUrl: string; now?: Date; limits?: Partial<PdfLimits> }): Promise<VerificationReport> {
+export async function verifyUpload(
+  db: Db,
+  pdf: Uint8Array,
+  options: { publicUrl: string; now?: Date; limits?: Partial<PdfLimits>; pool?: VerificationPool },
+): Promise<VerificationReport> {
   if (!startsWithPdfHeader(pdf)) throw new VerifyUnreadableError("pdf.not_pdf", "This file is not a PDF document (a PDF starts with %PDF-).");
   const trust = await loadSignetTrust(db);
-  let report: VerificationReport;
+  const now = options.now ?? new Date();
+  let verified: IsolatedVerifyResult;
   try {
-    report = await verifyPdf(pdf, {
-      trustAnchors: trust.anchors,
-      now: options.now,
-      limits: { ...PUBLIC_VERIFY_LIMITS, ...options.limits },
-      signetLookup: signetLookup(db, { trust, publicUrl: options.publicUrl, now: options.now }),
-    });
+    verified = await verifyIsolated({ pdf, trustAnchors: trust.anchors.map((c) => c.der), now: now.toISOString(), limits: { ...PUBLIC_VERIFY_LIMITS, ...options.limits } }, options.pool ?? sharedVerificationPool(readSettings().verifyWorkers));
   } catch (error) {
     if (isSignetError(error) && error.code.startsWith("pdf.")) throw new VerifyUnreadableError(error.code, unreadableMessage(error), { cause: error });
     throw error;
+  }
+  const { report, queries } = verified;
+  const lookup = signetLookup(db, { trust, publicUrl: options.publicUrl, now });
+  for (const [index, query] of queries.entries()) {
+    const signature = report.signatures[index];
+    if (signature === undefined || signature.fieldName !== query.fieldName) throw new VerificationError("The verification worker's answer does not match its report.");
+    const record = await lookup(query);
+    if (record !== undefined) signature.signet = JSON.parse(JSON.stringify(record)) as SignetRecord;
   }
   return applySignetRecords(report);
 }

@@ -3,7 +3,7 @@ import { readSettings } from "@/lib/config/settings";
 import { getDb } from "@/lib/db/client";
 import { isSignetError, userMessage } from "@/lib/errors";
 import { log } from "@/lib/log/logger";
-import { VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
+import { VerifyBusyError, VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
 import { verifyRequest } from "@/lib/public-verify/verify-request";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export const dynamic = "force-dynamic";
  * the answer is the JSON report of `signet verify --json`, with Signet's trust and records.
  * 413 over SIGNET_VERIFY_MAX_MB, 429 (with Retry-After) over SIGNET_VERIFY_RATE_LIMIT per
  * client address per 15 minutes, 400 for a file that is not a PDF, 422 for one that cannot be
- * read; errors are `{ "error": { "code", "message" } }`, as the CLI prints them.
+ * read, 503 (with Retry-After) while every verification worker is busy; errors are `{ "error": { "code", "message" } }`, as the CLI prints them.
  * The file is verified in memory and never stored or logged.
  */
 export async function POST(request: Request): Promise<Response> {
@@ -40,7 +40,7 @@ const NO_STORE = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosni
 function verifyErrorResponse(error: unknown): Response {
   if (isSignetError(error) && error.status < 500) {
     const headers: Record<string, string> = { ...NO_STORE };
-    if (error instanceof VerifyRateLimitedError) headers["Retry-After"] = String(error.retryAfterSeconds);
+    if (error instanceof VerifyRateLimitedError || error instanceof VerifyBusyError) headers["Retry-After"] = String(error.retryAfterSeconds);
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   }
   // Never the file's content: only what failed.

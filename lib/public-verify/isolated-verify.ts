@@ -1,0 +1,49 @@
+import type { PdfLimits } from "../pdf/limits";
+import { PdfLimitExceededError } from "../pdf/errors";
+import { WorkerJobFailedError, WorkerPool, WorkerPoolBusyError } from "../runtime/worker-pool";
+import type { SignetRecordQuery } from "../verify/signet-record";
+import type { VerificationReport } from "../verify/verification-report";
+import { VerifyBusyError } from "./public-verify-errors";
+
+export type IsolatedVerifyJob = { pdf: Uint8Array; trustAnchors: Uint8Array[]; now: string; limits: Partial<PdfLimits> };
+/** The report without Signet's records, and each signature's query for them, in the report's order. */
+export type IsolatedVerifyResult = { report: VerificationReport; queries: SignetRecordQuery[] };
+
+export type IsolationSettings = { workers: number; maxQueue: number; deadlineMs: number; maxHeapMb: number };
+
+/**
+ * A job may run 20 s (the parser stops itself at 10 s) and grow a 1 GiB heap before its worker
+ * is ended; up to 16 jobs wait for a worker before the next one is refused as busy.
+ */
+export function isolationSettings(workers: number): IsolationSettings {
+  return { workers, maxQueue: 16, deadlineMs: 20_000, maxHeapMb: 1024 };
+}
+
+export type VerificationPool = WorkerPool<IsolatedVerifyJob, IsolatedVerifyResult>;
+
+export function verificationPool(settings: IsolationSettings): VerificationPool {
+  return new WorkerPool({ entry: "lib/public-verify/verification-worker.ts", size: settings.workers, maxQueue: settings.maxQueue, deadlineMs: settings.deadlineMs, maxHeapMb: settings.maxHeapMb });
+}
+
+let shared: VerificationPool | undefined;
+
+/** The process's pool, sized on first use by SIGNET_VERIFY_WORKERS. */
+export function sharedVerificationPool(workers: number): VerificationPool {
+  return (shared ??= verificationPool(isolationSettings(workers)));
+}
+
+/**
+ * lib/verify's report of an untrusted PDF, computed in a worker thread (lib/runtime/worker-pool):
+ * a file that would keep the CPU busy past the deadline or exhaust the heap ends its worker, not
+ * the server, and is answered like any file over a processing limit. Errors of lib/pdf and
+ * lib/verify come back with their codes and messages.
+ */
+export async function verifyIsolated(job: IsolatedVerifyJob, pool: VerificationPool): Promise<IsolatedVerifyResult> {
+  try {
+    return await pool.run(job);
+  } catch (error) {
+    if (error instanceof WorkerPoolBusyError) throw new VerifyBusyError();
+    if (error instanceof WorkerJobFailedError && error.kind !== "crashed") throw new PdfLimitExceededError(error.kind === "deadline" ? "wall time" : "memory");
+    throw error;
+  }
+}

@@ -1,0 +1,156 @@
+import path from "node:path";
+import { Worker } from "node:worker_threads";
+import { SignetError } from "../errors";
+
+export type WorkerPoolOptions = {
+  /** The TypeScript module each worker runs; it answers jobs through lib/runtime/worker-jobs. */
+  entry: string;
+  /** Workers running at once (each takes one job at a time). */
+  size: number;
+  /** Jobs that may wait for a worker; one more is refused with WorkerPoolBusyError. */
+  maxQueue: number;
+  /** Wall time a job may take once a worker has it; then the worker is terminated. */
+  deadlineMs: number;
+  /** V8 old-generation heap of each worker; a job that needs more ends the worker. */
+  maxHeapMb: number;
+};
+
+export type WorkerFailureKind = "deadline" | "out_of_memory" | "crashed";
+
+/** The pool is full: every worker is busy and the queue is at its limit. */
+export class WorkerPoolBusyError extends SignetError {
+  constructor() {
+    super("worker.busy", "The server is busy with other files. Try again in a few seconds.", { status: 503 });
+  }
+}
+
+/** A job's worker ran past the deadline, out of memory, or died; the worker was replaced. */
+export class WorkerJobFailedError extends SignetError {
+  readonly kind: WorkerFailureKind;
+  constructor(kind: WorkerFailureKind, cause?: unknown) {
+    super(`worker.${kind}`, kind === "crashed" ? "The work could not be finished because of an internal error." : "The work took more time or memory than is allowed.", {
+      status: kind === "crashed" ? 500 : 422,
+      cause,
+    });
+    this.kind = kind;
+  }
+}
+
+/** A SignetError thrown inside the worker, rebuilt on this side with its code, message and status. */
+export class WorkerSignetError extends SignetError {}
+
+/** What lib/runtime/worker-jobs posts back for each job. */
+export type WorkerReply<Result> = { id: number; ok: true; result: Result } | { id: number; ok: false; error: { code: string; message: string; status: number } | null };
+
+type Pending<Job, Result> = { job: Job; deadlineMs: number; resolve: (result: Result) => void; reject: (error: unknown) => void };
+type Slot<Job, Result> = { worker: Worker; current: (Pending<Job, Result> & { id: number; timer: NodeJS.Timeout }) | null };
+
+// Workers run TypeScript through tsx's API: node's --import flag does not reach worker threads on Node 20.
+const BOOT = path.join(process.cwd(), "lib", "runtime", "ts-worker-boot.mjs");
+
+/**
+ * Runs jobs in worker threads, so work on untrusted input (a hostile PDF) can neither block the
+ * server's event loop nor take the process down: each job has a wall-time deadline and each
+ * worker a heap limit, and a worker that runs past either is terminated and replaced. Workers
+ * start on first use and do not keep the process alive while idle.
+ */
+export class WorkerPool<Job, Result> {
+  private readonly slots: Slot<Job, Result>[] = [];
+  private readonly queue: Pending<Job, Result>[] = [];
+  private nextId = 1;
+
+  constructor(private readonly options: WorkerPoolOptions) {}
+
+  /** Runs one job; `deadlineMs` overrides the pool's deadline for it. */
+  run(job: Job, options: { deadlineMs?: number } = {}): Promise<Result> {
+    return new Promise<Result>((resolve, reject) => {
+      const pending = { job, deadlineMs: options.deadlineMs ?? this.options.deadlineMs, resolve, reject };
+      const slot = this.idleSlot();
+      if (slot !== undefined) return this.start(slot, pending);
+      if (this.queue.length >= this.options.maxQueue) return reject(new WorkerPoolBusyError());
+      this.queue.push(pending);
+    });
+  }
+
+  /** Terminates every worker; jobs still running or waiting are rejected. */
+  async close(): Promise<void> {
+    const slots = this.slots.splice(0);
+    for (const pending of this.queue.splice(0)) pending.reject(new WorkerJobFailedError("crashed", new Error("the pool was closed")));
+    await Promise.all(
+      slots.map(async (slot) => {
+        const current = slot.current;
+        slot.current = null;
+        if (current !== null) {
+          clearTimeout(current.timer);
+          current.reject(new WorkerJobFailedError("crashed", new Error("the pool was closed")));
+        }
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private idleSlot(): Slot<Job, Result> | undefined {
+    const idle = this.slots.find((slot) => slot.current === null);
+    if (idle !== undefined) return idle;
+    if (this.slots.length >= this.options.size) return undefined;
+    const slot = this.spawn();
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private spawn(): Slot<Job, Result> {
+    const worker = new Worker(BOOT, {
+      workerData: { entry: path.resolve(process.cwd(), this.options.entry) },
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
+      stdout: false,
+      stderr: false,
+    });
+    worker.unref();
+    const slot: Slot<Job, Result> = { worker, current: null };
+    worker.on("message", (reply: WorkerReply<Result>) => this.settle(slot, reply));
+    worker.on("error", (error: Error & { code?: string }) => this.fail(slot, new WorkerJobFailedError(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out_of_memory" : "crashed", error)));
+    worker.on("exit", (exitCode) => this.fail(slot, new WorkerJobFailedError("crashed", new Error(`the worker exited with code ${exitCode}`))));
+    return slot;
+  }
+
+  private start(slot: Slot<Job, Result>, pending: Pending<Job, Result>): void {
+    const id = this.nextId++;
+    const timer = setTimeout(() => this.fail(slot, new WorkerJobFailedError("deadline")), pending.deadlineMs);
+    slot.current = { ...pending, id, timer };
+    slot.worker.ref();
+    slot.worker.postMessage({ id, job: pending.job });
+  }
+
+  private settle(slot: Slot<Job, Result>, reply: WorkerReply<Result>): void {
+    const current = slot.current;
+    if (current === null || current.id !== reply.id) return;
+    clearTimeout(current.timer);
+    slot.current = null;
+    slot.worker.unref();
+    if (reply.ok) current.resolve(reply.result);
+    else if (reply.error === null) current.reject(new WorkerJobFailedError("crashed"));
+    else current.reject(new WorkerSignetError(reply.error.code, reply.error.message, { status: reply.error.status }));
+    this.next(slot);
+  }
+
+  /** The worker is no longer usable: its job fails, it is terminated, and the queue moves to a new one. */
+  private fail(slot: Slot<Job, Result>, error: WorkerJobFailedError): void {
+    const index = this.slots.indexOf(slot);
+    if (index === -1) return;
+    this.slots.splice(index, 1);
+    const current = slot.current;
+    slot.current = null;
+    if (current !== null) {
+      clearTimeout(current.timer);
+      current.reject(error);
+    }
+    void slot.worker.terminate();
+    const replacement = this.queue.length > 0 ? this.idleSlot() : undefined;
+    if (replacement !== undefined) this.next(replacement);
+  }
+
+  private next(slot: Slot<Job, Result>): void {
+    const pending = this.queue.shift();
+    if (pending !== undefined) this.start(slot, pending);
+  }
+}
