@@ -46,7 +46,8 @@ type Pending<Job, Result> = { job: Job; deadlineMs: number; resolve: (result: Re
 type Slot<Job, Result> = { worker: Worker; current: (Pending<Job, Result> & { id: number; timer: NodeJS.Timeout }) | null };
 
 // Workers run TypeScript through tsx's API: node's --import flag does not reach worker threads on Node 20.
-const BOOT = path.join(process.cwd(), "lib", "runtime", "ts-worker-boot.mjs");
+// The files are the project's own, loaded at run time: the bundler must neither trace nor bundle them.
+const BOOT = path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "runtime", "ts-worker-boot.mjs");
 
 /**
  * Runs jobs in worker threads, so work on untrusted input (a hostile PDF) can neither block the
@@ -99,8 +100,8 @@ export class WorkerPool<Job, Result> {
   }
 
   private spawn(): Slot<Job, Result> {
-    const worker = new Worker(BOOT, {
-      workerData: { entry: path.resolve(process.cwd(), this.options.entry) },
+    const worker = new Worker(/* turbopackIgnore: true */ BOOT, {
+      workerData: { entry: path.resolve(/* turbopackIgnore: true */ process.cwd(), this.options.entry) },
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
       stdout: false,
       stderr: false,
