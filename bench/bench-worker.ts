@@ -8,9 +8,11 @@ import { SignPdf } from "@signpdf/signpdf";
 import { P12Signer } from "@signpdf/signer-p12";
 import { LocalKeyBackend } from "@/lib/keys/local/local-key-backend";
 import { parseCertificates } from "@/lib/pki/certificate";
+import { isolationSettings, verificationPool, verifyIsolated } from "@/lib/public-verify/isolated-verify";
+import { PUBLIC_VERIFY_LIMITS } from "@/lib/public-verify/verify-upload";
 import { sealPdf } from "@/lib/seal/seal-pdf";
 
-type Scenario = "floor" | "signet-seal" | "naive" | "floor-verify" | "signet-verify";
+type Scenario = "floor" | "signet-seal" | "naive" | "floor-verify" | "signet-verify" | "public-verify";
 const [scenario, input, output, keyPem, certPem, p12] = process.argv.slice(2) as [Scenario, string, string, string, string, string];
 
 const key = fs.readFileSync(keyPem, "utf8");
@@ -46,6 +48,13 @@ async function run(): Promise<void> {
       if (report.signatures.length === 0) throw new Error("no signature found");
       return;
     }
+    case "public-verify": {
+      // As the public page does: in a warm worker thread (the server's steady state), the file's memory handed over.
+      const bytes = fs.readFileSync(input);
+      const report = await verifyIsolated({ pdf: bytes, trustAnchors: [], now: new Date().toISOString(), limits: PUBLIC_VERIFY_LIMITS }, publicPool, { handOverPdf: true });
+      if (report.report.signatures.length === 0) throw new Error("no signature found");
+      return;
+    }
     case "naive": {
       // What peers ship: pdf-lib load + placeholder + full save, then @signpdf with its P12 signer.
       const pdfDoc = await PDFDocument.load(fs.readFileSync(input));
@@ -58,10 +67,14 @@ async function run(): Promise<void> {
   }
 }
 
+const publicPool = scenario === "public-verify" ? verificationPool(isolationSettings(1)) : undefined!;
+if (scenario === "public-verify") await publicPool.run({ pdf: new Uint8Array(0), trustAnchors: [], now: new Date().toISOString(), limits: {} }).catch(() => undefined);
+
 const baseRssMb = process.memoryUsage().rss / 2 ** 20;
 const started = process.hrtime.bigint();
 await run();
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
+await publicPool?.close();
 console.log(JSON.stringify({ ms, peakRssMb: highWaterMarkMb(), baseRssMb }));
 
 /** Peak RSS of this process image. (getrusage's maxRSS would include the parent's RSS at fork time.) */

@@ -100,10 +100,10 @@ for (const file of files) {
     rows.push({ file: file.label, sizeMb, scenario, medianMs: median(samples.map((s) => s.ms)), mbPerS: 0, peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)), baseRssMb: median(samples.map((s) => s.baseRssMb)), runs: file.runs });
     if (scenario === "signet-seal") fs.copyFileSync(path.join(work, "out-signet-seal.pdf"), sealed);
   }
-  if (fs.existsSync(path.join(root, "lib", "verify", "verify-pdf.ts"))) {
-    console.log(`  ${file.label}: signet-verify ×${file.runs}`);
-    const samples = measure("signet-verify", sealed, keys, file.runs);
-    rows.push({ file: file.label, sizeMb, scenario: "signet-verify", medianMs: median(samples.map((s) => s.ms)), mbPerS: 0, peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)), baseRssMb: median(samples.map((s) => s.baseRssMb)), runs: file.runs });
+  for (const scenario of ["signet-verify", "public-verify"]) {
+    console.log(`  ${file.label}: ${scenario} ×${file.runs}`);
+    const samples = measure(scenario, sealed, keys, file.runs);
+    rows.push({ file: file.label, sizeMb, scenario, medianMs: median(samples.map((s) => s.ms)), mbPerS: 0, peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)), baseRssMb: median(samples.map((s) => s.baseRssMb)), runs: file.runs });
   }
 }
 for (const row of rows) row.mbPerS = row.sizeMb / (row.medianMs / 1000);
@@ -122,6 +122,7 @@ for (const file of files) {
   const naive = get("naive")!;
   const floorVerify = get("floor-verify")!;
   const verify = get("signet-verify");
+  const publicVerify = get("public-verify");
   const parts = [
     `seal/floor ${(seal.medianMs / floor.medianMs).toFixed(2)}×`,
     `naive/seal ${(naive.medianMs / seal.medianMs).toFixed(1)}×`,
@@ -129,6 +130,7 @@ for (const file of files) {
     `naive peak RSS ${naive.peakRssMb.toFixed(0)} MB`,
   ];
   if (verify) parts.push(`verify/floor ${(verify.medianMs / Math.max(floor.medianMs, floorVerify.medianMs)).toFixed(2)}× (floor: read+hash+sign+write)`, `verify/read+hash ${(verify.medianMs / floorVerify.medianMs).toFixed(2)}×`);
+  if (verify && publicVerify) parts.push(`public (worker thread)/in-process verify ${(publicVerify.medianMs / verify.medianMs).toFixed(2)}×`);
   console.log(`  ${pad(file.label, 8)} ${parts.join(" · ")}`);
 }
 console.log("\ntargets (issue 3): sealing 100 MB within 2× the floor, ≥10× faster than naive, peak RSS under file size + 150 MB; verifying 100 MB within 2× the floor.");

@@ -26,7 +26,9 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
         <WorkspaceNav items={items} />
         <span className="spacer" />
         <OrganisationSwitcher organisations={organisations} activeId={active.id} />
-        <span aria-label="Signed in as">{user.name}</span>
+        <span className="signed-in" aria-label="Signed in as">
+          {user.name}
+        </span>
         <SignOutButton />
       </header>
       <main className="content">{children}</main>

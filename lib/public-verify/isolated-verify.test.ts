@@ -35,6 +35,19 @@ describe("verification in a worker thread", () => {
     expect(isolated.queries[0]?.cmsSha256).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("hands a PDF that owns its memory over to the worker uncopied, and copies a view into a larger buffer", async () => {
+    const p = pool();
+    const owned = new Uint8Array(twoSignatures);
+    const handed = await verifyIsolated(job(owned), p, { handOverPdf: true });
+    expect(handed.report.signatures).toHaveLength(2);
+    expect(owned.byteLength).toBe(0); // detached: its memory moved to the worker
+    const larger = new Uint8Array(twoSignatures.length + 16);
+    larger.set(twoSignatures, 8);
+    const view = larger.subarray(8, 8 + twoSignatures.length);
+    expect((await verifyIsolated(job(view), p, { handOverPdf: true })).report.signatures).toHaveLength(2);
+    expect(larger.byteLength).toBe(twoSignatures.length + 16);
+  });
+
   it("returns lib/pdf's errors with their codes and messages", async () => {
     const error = await verifyIsolated(job(Buffer.from("%PDF-1.7\nnot really a PDF")), pool()).catch((e: unknown) => e);
     expect(codeOf(error)).toBe("pdf.damaged");

@@ -36,14 +36,21 @@ export function sharedVerificationPool(workers: number): VerificationPool {
  * lib/verify's report of an untrusted PDF, computed in a worker thread (lib/runtime/worker-pool):
  * a file that would keep the CPU busy past the deadline or exhaust the heap ends its worker, not
  * the server, and is answered like any file over a processing limit. Errors of lib/pdf and
- * lib/verify come back with their codes and messages.
+ * lib/verify come back with their codes and messages. With `handOverPdf` the PDF's memory moves
+ * to the worker rather than being copied: the caller must not touch `job.pdf` afterwards.
  */
-export async function verifyIsolated(job: IsolatedVerifyJob, pool: VerificationPool): Promise<IsolatedVerifyResult> {
+export async function verifyIsolated(job: IsolatedVerifyJob, pool: VerificationPool, options: { handOverPdf?: boolean } = {}): Promise<IsolatedVerifyResult> {
   try {
-    return await pool.run(job);
+    return await pool.run(job, { transfer: options.handOverPdf === true ? ownBuffer(job.pdf) : [] });
   } catch (error) {
     if (error instanceof WorkerPoolBusyError) throw new VerifyBusyError();
     if (error instanceof WorkerJobFailedError && error.kind !== "crashed") throw new PdfLimitExceededError(error.kind === "deadline" ? "wall time" : "memory");
     throw error;
   }
+}
+
+/** The PDF's buffer when the PDF is all of it (a view into a shared or pooled buffer is copied instead). */
+function ownBuffer(pdf: Uint8Array): ArrayBuffer[] {
+  const buffer = pdf.buffer;
+  return buffer instanceof ArrayBuffer && pdf.byteOffset === 0 && pdf.byteLength === buffer.byteLength ? [buffer] : [];
 }

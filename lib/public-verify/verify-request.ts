@@ -30,5 +30,6 @@ export async function verifyRequest(db: Db, input: VerifyRequestInput, settings:
   const declared = input.contentLength === null ? NaN : Number(input.contentLength);
   if (Number.isFinite(declared) && declared > settings.verifyMaxBytes) throw new VerifyTooLargeError(settings.verifyMaxBytes);
   const pdf = await readLimitedBody(input.body, settings.verifyMaxBytes);
-  return verifyUpload(db, pdf, { publicUrl: settings.publicUrl, now: options.now });
+  // The body was read into memory of its own: it moves to the verification worker uncopied.
+  return verifyUpload(db, pdf, { publicUrl: settings.publicUrl, now: options.now, handOverPdf: true });
 }

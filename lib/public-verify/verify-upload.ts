@@ -30,14 +30,14 @@ const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 export async function verifyUpload(
   db: Db,
   pdf: Uint8Array,
-  options: { publicUrl: string; now?: Date; limits?: Partial<PdfLimits>; pool?: VerificationPool },
+  options: { publicUrl: string; now?: Date; limits?: Partial<PdfLimits>; pool?: VerificationPool; handOverPdf?: boolean },
 ): Promise<VerificationReport> {
   if (!startsWithPdfHeader(pdf)) throw new VerifyUnreadableError("pdf.not_pdf", "This file is not a PDF document (a PDF starts with %PDF-).");
   const trust = await loadSignetTrust(db);
   const now = options.now ?? new Date();
   let verified: IsolatedVerifyResult;
   try {
-    verified = await verifyIsolated({ pdf, trustAnchors: trust.anchors.map((c) => c.der), now: now.toISOString(), limits: { ...PUBLIC_VERIFY_LIMITS, ...options.limits } }, options.pool ?? sharedVerificationPool(readSettings().verifyWorkers));
+    verified = await verifyIsolated({ pdf, trustAnchors: trust.anchors.map((c) => c.der), now: now.toISOString(), limits: { ...PUBLIC_VERIFY_LIMITS, ...options.limits } }, options.pool ?? sharedVerificationPool(readSettings().verifyWorkers), { handOverPdf: options.handOverPdf });
   } catch (error) {
     if (isSignetError(error) && error.code.startsWith("pdf.")) throw new VerifyUnreadableError(error.code, unreadableMessage(error), { cause: error });
     throw error;

@@ -42,7 +42,7 @@ export class WorkerSignetError extends SignetError {}
 /** What lib/runtime/worker-jobs posts back for each job. */
 export type WorkerReply<Result> = { id: number; ok: true; result: Result } | { id: number; ok: false; error: { code: string; message: string; status: number } | null };
 
-type Pending<Job, Result> = { job: Job; deadlineMs: number; resolve: (result: Result) => void; reject: (error: unknown) => void };
+type Pending<Job, Result> = { job: Job; deadlineMs: number; transfer: ArrayBuffer[]; resolve: (result: Result) => void; reject: (error: unknown) => void };
 type Slot<Job, Result> = { worker: Worker; current: (Pending<Job, Result> & { id: number; timer: NodeJS.Timeout }) | null };
 
 // Workers run TypeScript through tsx's API: node's --import flag does not reach worker threads on Node 20.
@@ -62,10 +62,13 @@ export class WorkerPool<Job, Result> {
 
   constructor(private readonly options: WorkerPoolOptions) {}
 
-  /** Runs one job; `deadlineMs` overrides the pool's deadline for it. */
-  run(job: Job, options: { deadlineMs?: number } = {}): Promise<Result> {
+  /**
+   * Runs one job; `deadlineMs` overrides the pool's deadline for it. Buffers named in `transfer`
+   * move to the worker instead of being copied, and are unusable here afterwards.
+   */
+  run(job: Job, options: { deadlineMs?: number; transfer?: ArrayBuffer[] } = {}): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      const pending = { job, deadlineMs: options.deadlineMs ?? this.options.deadlineMs, resolve, reject };
+      const pending = { job, deadlineMs: options.deadlineMs ?? this.options.deadlineMs, transfer: options.transfer ?? [], resolve, reject };
       const slot = this.idleSlot();
       if (slot !== undefined) return this.start(slot, pending);
       if (this.queue.length >= this.options.maxQueue) return reject(new WorkerPoolBusyError());
@@ -119,7 +122,7 @@ export class WorkerPool<Job, Result> {
     const timer = setTimeout(() => this.fail(slot, new WorkerJobFailedError("deadline")), pending.deadlineMs);
     slot.current = { ...pending, id, timer };
     slot.worker.ref();
-    slot.worker.postMessage({ id, job: pending.job });
+    slot.worker.postMessage({ id, job: pending.job }, pending.transfer);
   }
 
   private settle(slot: Slot<Job, Result>, reply: WorkerReply<Result>): void {
