@@ -24,15 +24,15 @@ async function openRequest(tx: Tx, orgId: string, requestId: string, now: Date) 
   if (found === null) throw new ApprovalError("approval.not_found", "That approval request was not found in this organisation.");
   if (found.status !== "PENDING") throw new ApprovalError("approval.closed", `This request is ${STATUS_WORDS[found.status]}.`);
   if (found.expiresAt <= now) {
-    await closeAsExpired(tx, found.id, orgId, now);
+    await closeAsExpired(tx, found, now);
     return null;
   }
   return found;
 }
 
-export async function closeAsExpired(tx: Tx, requestId: string, orgId: string, now: Date): Promise<void> {
-  await tx.approvalRequest.update({ where: { id: requestId }, data: { status: "EXPIRED", decidedAt: now } });
-  await appendAudit(tx, { orgId, actorId: null, action: "approval.expired", subjectType: "approval", subjectId: requestId, data: {} });
+export async function closeAsExpired(tx: Tx, request: { id: string; orgId: string; action: string; expiresAt: Date }, now: Date): Promise<void> {
+  await tx.approvalRequest.update({ where: { id: request.id }, data: { status: "EXPIRED", decidedAt: now } });
+  await appendAudit(tx, { orgId: request.orgId, actorId: null, action: "approval.expired", subjectType: "approval", subjectId: request.id, data: { kind: request.action, expiresAt: request.expiresAt.toISOString() } });
 }
 
 /**

@@ -5,14 +5,23 @@ import { GOVERNED_KIND_LABELS, governedActionSchema, type GovernedAction } from 
 
 /** Closes, with an audit entry each, the organisation's requests whose time ran out. */
 export async function expireRequests(db: Db, orgId: string, now = new Date()): Promise<number> {
-  const stale = await db.approvalRequest.findMany({ where: { orgId, status: "PENDING", expiresAt: { lte: now } }, select: { id: true } });
+  return closeExpired(db, { orgId }, now);
+}
+
+/** The same for every organisation: the server's background sweep, so an expiry is recorded when it happens. */
+export async function expireDueRequests(db: Db, now = new Date()): Promise<number> {
+  return closeExpired(db, {}, now);
+}
+
+async function closeExpired(db: Db, where: { orgId?: string }, now: Date): Promise<number> {
+  const stale = await db.approvalRequest.findMany({ where: { ...where, status: "PENDING", expiresAt: { lte: now } }, select: { id: true } });
   let closed = 0;
   for (const { id } of stale) {
     closed += await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "ApprovalRequest" WHERE id = ${id} FOR UPDATE`;
-      const row = await tx.approvalRequest.findUniqueOrThrow({ where: { id }, select: { status: true } });
+      const row = await tx.approvalRequest.findUniqueOrThrow({ where: { id }, select: { id: true, orgId: true, action: true, status: true, expiresAt: true } });
       if (row.status !== "PENDING") return 0;
-      await closeAsExpired(tx, id, orgId, now);
+      await closeAsExpired(tx, row, now);
       return 1;
     });
   }

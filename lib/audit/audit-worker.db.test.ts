@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -68,5 +68,26 @@ describe("the audit worker", () => {
     } finally {
       server.close();
     }
+  });
+
+  it("closes approval requests when their time runs out, with an audit entry, and leaves the others waiting", async () => {
+    const { orgId } = await createOrganisation(t.db);
+    const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.OWNER] }]);
+    const request = (expiresAt: Date) =>
+      t.db.approvalRequest.create({
+        data: { orgId, action: "certificate.activate", subjectType: "certificate", subjectId: randomUUID(), params: { kind: "certificate.activate" }, approvalsNeeded: 1, requestedById: userId, expiresAt },
+      });
+    const due = await request(new Date(Date.now() - 1000));
+    const waiting = await request(new Date(Date.now() + 3_600_000));
+    const worker = startAuditWorker({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 20 });
+    try {
+      await waitFor(async () => (await t.db.approvalRequest.findUniqueOrThrow({ where: { id: due.id } })).status === "EXPIRED");
+    } finally {
+      await worker.stop();
+    }
+    const entry = await t.db.auditEntry.findFirst({ where: { orgId, action: "approval.expired", subjectId: due.id } });
+    expect(entry?.actorId).toBeNull();
+    expect(entry?.data).toMatchObject({ kind: "certificate.activate", expiresAt: due.expiresAt.toISOString() });
+    expect((await t.db.approvalRequest.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe("PENDING");
   });
 });

@@ -1,3 +1,4 @@
+import { expireDueRequests } from "../approvals/list-requests";
 import type { Db } from "../db/client";
 import type { MasterKey } from "../keys/platform/master-key";
 import { log } from "../log/logger";
@@ -14,6 +15,8 @@ export type AuditWorkerOptions = {
   siemPollMs: number;
   /** How often chains whose head moved get a checkpoint; 0 turns periodic checkpoints off. */
   checkpointIntervalMs: number;
+  /** How often approval requests whose time ran out are closed (and audited); 0 turns the sweep off. */
+  approvalExpiryMs?: number;
   /** Delay before the first checkpoint run. */
   firstCheckpointAfterMs?: number;
   backoff?: Backoff;
@@ -23,8 +26,8 @@ export type AuditWorkerOptions = {
 export type AuditWorker = { stop(): Promise<void> };
 
 /**
- * The background jobs of the audit log in one server process: SIEM delivery from the outbox
- * and periodic signed checkpoints. Each job runs again only after its previous run finished
+ * The background jobs of the audit log in one server process: SIEM delivery from the outbox,
+ * periodic signed checkpoints, and closing expired approval requests when they expire. Each job runs again only after its previous run finished
  * (no overlap), errors are logged and retried at the next tick, timers do not keep the
  * process alive, and stop() waits for a run in progress.
  */
@@ -63,6 +66,12 @@ export function startAuditWorker(options: AuditWorkerOptions): AuditWorker {
     const signed = await signDueCheckpoints(db, await options.masterKey());
     if (signed.length > 0) log.info({ chains: signed.map((c) => ({ chainId: c.chainId, seq: c.seq })) }, "audit checkpoints signed");
     await pruneDelivered(db, 7);
+  });
+
+  const expiryMs = options.approvalExpiryMs ?? 60_000;
+  loop("approval-expiry", expiryMs, expiryMs, async () => {
+    const closed = await expireDueRequests(await options.db());
+    if (closed > 0) log.info({ closed }, "expired approval requests closed");
   });
 
   return {
