@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<Command>> = {
   keys: () => import("./commands/keys").then((m) => m.keysCommand),
   audit: () => import("./commands/audit").then((m) => m.auditCommand),
   verify: () => import("./commands/verify").then((m) => m.verifyCommand),
+  org: () => import("./commands/org").then((m) => m.orgCommand),
 };
 
 const io: CommandIo = {

@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
@@ -6,24 +5,18 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSignet } from "@/test/support/run-signet-cli";
 import { appendAudit } from "@/lib/audit/append-audit";
 import { auditPublicKeys } from "@/lib/audit/audit-signing-key";
 import { entryHash } from "@/lib/audit/entry-hash";
 import { createTestDatabase, usingPostgres, type TestDatabase } from "@/test/support/test-database";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
 const masterKey = randomBytes(32).toString("base64");
 let t: TestDatabase;
 let orgA: string;
 let orgB: string;
 
-function signet(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli", "signet.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: t.url ?? "", SIGNET_MASTER_KEY: masterKey }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
-    );
-  });
-}
+const signet = (args: string[]) => runSignet(args, { DATABASE_URL: t.url ?? "", SIGNET_MASTER_KEY: masterKey });
 
 // The CLI is a separate process: it needs a real PostgreSQL (an in-memory PGlite lives in this process only).
 describe.skipIf(!usingPostgres)("signet audit verify", () => {

@@ -1,9 +1,9 @@
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSignet } from "@/test/support/run-signet-cli";
 import { openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { openSqlSession } from "@/lib/db/sql-session";
@@ -11,18 +11,11 @@ import { checkMasterKey } from "@/lib/custody/check-master-key";
 import { organisationDataKey } from "@/lib/custody/key-material-store";
 import { LocalMasterKey } from "@/lib/keys/platform/local-master-key";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
 const oldKey = randomBytes(32).toString("base64");
 const newKey = randomBytes(32).toString("base64");
 let dataDir: string;
 
-function signet(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli", "signet.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, DATABASE_URL: "", SIGNET_DATA_DIR: dataDir, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
-    );
-  });
-}
+const signet = (args: string[], env: Record<string, string>) => runSignet(args, { DATABASE_URL: "", SIGNET_DATA_DIR: dataDir, ...env });
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-rewrap-"));

@@ -1,8 +1,9 @@
-import { execFile, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSignet } from "@/test/support/run-signet-cli";
 import { readSignatures } from "@/lib/pdf/read-signatures";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
@@ -10,19 +11,11 @@ import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
 import { solidPng } from "@/test/support/pdf-png";
 import { parsePlacement } from "./seal";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
 let pki: TestPki;
 let dir: string;
 let tsa: TestTsa;
 
-/** Runs the CLI as a separate process, asynchronously: the test TSA lives in this process and must keep answering. */
-function signet(args: string[], env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli", "signet.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
-    );
-  });
-}
+const signet = runSignet;
 
 beforeAll(async () => {
   pki = await getTestPki();

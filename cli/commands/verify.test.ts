@@ -1,26 +1,19 @@
-import { execFile } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSignet } from "@/test/support/run-signet-cli";
 import type { VerificationReport } from "@/lib/verify";
 import { appendInfoUpdate } from "@/lib/verify/test-fixtures/append-info-update";
 import { tinyPdf } from "@/test/support/pdf-samples";
 import { PDF_CORPUS_DIR, SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { verifyCommand } from "./verify";
 
-const root = path.resolve(import.meta.dirname, "..", "..");
 const corpus = (file: string) => path.join(SIGNED_CORPUS_DIR, file);
 const TRUST = ["--trust", corpus("test-root-ca.pem")];
 let dir: string;
 
-function signet(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli", "signet.ts"), ...args], { cwd: root, encoding: "utf8", timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
-    );
-  });
-}
+const signet = (args: string[]) => runSignet(args);
 
 /** The command in-process, with its output captured. */
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

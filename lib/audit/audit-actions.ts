@@ -34,6 +34,7 @@ export const AUDIT_ACTIONS = [
   "siem.changed",
   "master_key.rewrapped",
   "org.policy_changed",
+  "org.policy_overridden",
   "passkey.registered",
   "passkey.removed",
   "totp.enabled",
