@@ -34,18 +34,13 @@ export async function checkApprovalsRequired(tx: Tx, orgId: string, approvalsReq
  * included) could ever gather its approvals. Call with the organisation's memberships locked.
  */
 export async function assertAdministratorsRemain(tx: Tx, orgId: string, membershipId: string, rolesAfter: readonly Role[]): Promise<void> {
-  const required = await readApprovalsRequired(tx, orgId);
+  const required = await lockApprovalsRequired(tx, orgId);
   if (required < 2) return;
   const memberships = await tx.membership.findMany({ where: { orgId }, select: { id: true, roles: true } });
   const after = memberships.filter((m) => rolesAllow(m.id === membershipId ? rolesAfter : m.roles, "certificates.manage")).length;
   if (after < required) {
     throw new ApprovalError("approval.policy", `Dual control needs ${required} administrators and this change would leave ${after}. Lower "approvals required" first, or make another member an administrator.`, { field: "roles" });
   }
-}
-
-async function readApprovalsRequired(tx: Tx, orgId: string): Promise<number> {
-  const org = await tx.organization.findUnique({ where: { id: orgId }, select: { approvalsRequired: true } });
-  return org?.approvalsRequired ?? 1;
 }
 
 export async function applyApprovalsRequired(tx: Tx, actor: LifecycleActor, approvalsRequired: number): Promise<void> {

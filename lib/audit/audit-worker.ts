@@ -27,9 +27,9 @@ export type AuditWorker = { stop(): Promise<void> };
 
 /**
  * The background jobs of the audit log in one server process: SIEM delivery from the outbox,
- * periodic signed checkpoints, and closing expired approval requests when they expire. Each job runs again only after its previous run finished
- * (no overlap), errors are logged and retried at the next tick, timers do not keep the
- * process alive, and stop() waits for a run in progress.
+ * periodic signed checkpoints, and closing approval requests when they expire. Each job runs
+ * again only after its previous run finished (no overlap), errors are logged and retried at
+ * the next tick, timers do not keep the process alive, and stop() waits for a run in progress.
  */
 export function startAuditWorker(options: AuditWorkerOptions): AuditWorker {
   let stopped = false;
