@@ -7,7 +7,8 @@ import { log } from "../log/logger";
 import { UploadTooLargeError } from "./document-errors";
 import type { ByteSource, DocumentStore, StoredObject } from "./document-store";
 import { cleanFileName } from "./file-names";
-import { inspectPdf, rejection, type PageSize, type UploadRejection } from "./inspect-pdf";
+import { rejection, type PageSize, type UploadRejection } from "./inspect-pdf";
+import { inspectIsolated } from "./isolated-inspection";
 
 export type UploadInput = {
   /** The name the browser gave; cleaned before use. */
@@ -24,7 +25,7 @@ export type UploadOutcome = AcceptedUpload | RejectedUpload;
 /**
  * Stores one uploaded file and gives its verdict. The body is streamed to the store with the
  * size limit enforced as it arrives (never buffered whole before the limit is known); the
- * stored bytes are then read back with lib/pdf's limits. An accepted file becomes a Document
+ * stored bytes are then read back with lib/pdf's limits, in a worker thread (isolated-inspection.ts). An accepted file becomes a Document
  * row and a "document.uploaded" entry in one transaction; a refused one leaves no row and no
  * stored bytes, only a "document.rejected" entry. Signers upload: the caller's roles must
  * allow "documents.seal".
@@ -46,7 +47,7 @@ export async function uploadDocument(db: Db, store: DocumentStore, ctx: OrgConte
   }
 
   try {
-    const verdict = inspectPdf(await store.get(stored.key));
+    const verdict = await inspectIsolated(await store.get(stored.key));
     if (!verdict.ok) {
       await store.remove(stored.key);
       return refuse(db, ctx, fileName, verdict, { size: stored.size, sha256: stored.sha256 }, request);

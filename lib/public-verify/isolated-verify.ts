@@ -1,6 +1,6 @@
 import type { PdfLimits } from "../pdf/limits";
 import { PdfLimitExceededError } from "../pdf/errors";
-import { WorkerJobFailedError, WorkerPool, WorkerPoolBusyError } from "../runtime/worker-pool";
+import { transferableBuffer, WorkerJobFailedError, WorkerPool, WorkerPoolBusyError } from "../runtime/worker-pool";
 import type { SignetRecordQuery } from "../verify/signet-record";
 import type { VerificationReport } from "../verify/verification-report";
 import { VerifyBusyError } from "./public-verify-errors";
@@ -41,16 +41,10 @@ export function sharedVerificationPool(workers: number): VerificationPool {
  */
 export async function verifyIsolated(job: IsolatedVerifyJob, pool: VerificationPool, options: { handOverPdf?: boolean } = {}): Promise<IsolatedVerifyResult> {
   try {
-    return await pool.run(job, { transfer: options.handOverPdf === true ? ownBuffer(job.pdf) : [] });
+    return await pool.run(job, { transfer: options.handOverPdf === true ? transferableBuffer(job.pdf) : [] });
   } catch (error) {
     if (error instanceof WorkerPoolBusyError) throw new VerifyBusyError();
     if (error instanceof WorkerJobFailedError && error.kind !== "crashed") throw new PdfLimitExceededError(error.kind === "deadline" ? "wall time" : "memory");
     throw error;
   }
-}
-
-/** The PDF's buffer when the PDF is all of it (a view into a shared or pooled buffer is copied instead). */
-function ownBuffer(pdf: Uint8Array): ArrayBuffer[] {
-  const buffer = pdf.buffer;
-  return buffer instanceof ArrayBuffer && pdf.byteOffset === 0 && pdf.byteLength === buffer.byteLength ? [buffer] : [];
 }

@@ -158,3 +158,12 @@ export class WorkerPool<Job, Result> {
     if (pending !== undefined) this.start(slot, pending);
   }
 }
+
+/**
+ * What `run`'s `transfer` may take of some bytes the caller is done with: their buffer, when the
+ * bytes are all of it (a view into a larger or shared buffer is copied instead, as usual).
+ */
+export function transferableBuffer(bytes: Uint8Array): ArrayBuffer[] {
+  const buffer = bytes.buffer;
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+}

@@ -1,4 +1,4 @@
-/** Test fixture: a valid, empty PDF padded with `count` small objects (slow and memory-hungry to read). */
+/** Test fixture: a valid one-page PDF padded to `count` small objects (slow and memory-hungry to read). */
 export function manyObjectsPdf(count: number): Uint8Array {
   const parts: string[] = [];
   const offsets: number[] = [];
@@ -13,8 +13,9 @@ export function manyObjectsPdf(count: number): Uint8Array {
   };
   push("%PDF-1.7\n");
   object("<< /Type /Catalog /Pages 2 0 R >>");
-  object("<< /Type /Pages /Kids [] /Count 0 >>");
-  for (let n = 3; n <= count; n++) object(`[${n} 0 R ${n} 0 R (filler)]`);
+  object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  object("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>");
+  for (let n = 4; n <= count; n++) object(`[${n} 0 R ${n} 0 R (filler)]`);
   const xrefAt = length;
   push(`xref\n0 ${offsets.length + 1}\n0000000000 65535 f \n`);
   push(offsets.map((offset) => `${String(offset).padStart(10, "0")} 00000 n \n`).join(""));
