@@ -1,6 +1,6 @@
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { defaultWorkerCount } from "../runtime/worker-count";
 import { ConfigError } from "./config-error";
 
 /**
@@ -19,7 +19,7 @@ const schema = z.object({
   SIGNET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SIGNET_VERIFY_MAX_MB: z.coerce.number().positive().max(1024).default(50),
   SIGNET_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
-  SIGNET_VERIFY_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(4, availableParallelism() - 1))),
+  SIGNET_VERIFY_WORKERS: z.coerce.number().int().min(1).max(64).default(defaultWorkerCount(4)),
   SIGNET_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
   SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),

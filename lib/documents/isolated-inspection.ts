@@ -1,4 +1,4 @@
-import { availableParallelism } from "node:os";
+import { defaultWorkerCount } from "../runtime/worker-count";
 import { transferableBuffer, WorkerJobFailedError, WorkerPool } from "../runtime/worker-pool";
 import { rejection, type PdfInspection } from "./inspect-pdf";
 
@@ -8,7 +8,7 @@ export type InspectionPool = WorkerPool<{ pdf: Uint8Array }, PdfInspection>;
  * Upload verdicts have a pool of their own, so a flood of public verifications cannot hold up
  * signers' uploads. lib/pdf stops itself at 20 s; the worker is ended at 30 s or a 1 GiB heap.
  */
-export function inspectionPool(settings: { workers: number; deadlineMs?: number; maxHeapMb?: number } = { workers: Math.max(1, Math.min(2, availableParallelism() - 1)) }): InspectionPool {
+export function inspectionPool(settings: { workers: number; deadlineMs?: number; maxHeapMb?: number } = { workers: defaultWorkerCount(2) }): InspectionPool {
   return new WorkerPool({ entry: "lib/documents/inspection-worker.ts", size: settings.workers, maxQueue: 64, deadlineMs: settings.deadlineMs ?? 30_000, maxHeapMb: settings.maxHeapMb ?? 1024 });
 }
 
@@ -24,7 +24,7 @@ export async function inspectIsolated(bytes: Uint8Array, pool: InspectionPool = 
   try {
     return await pool.run({ pdf: bytes }, { transfer: transferableBuffer(bytes) });
   } catch (error) {
-    if (error instanceof WorkerJobFailedError && error.kind !== "crashed") return rejection("damaged", `limit: ${error.kind === "deadline" ? "wall time" : "memory"}`);
+    if (error instanceof WorkerJobFailedError && error.limit !== undefined) return rejection("damaged", `limit: ${error.limit}`);
     throw error;
   }
 }

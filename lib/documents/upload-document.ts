@@ -25,10 +25,10 @@ export type UploadOutcome = AcceptedUpload | RejectedUpload;
 /**
  * Stores one uploaded file and gives its verdict. The body is streamed to the store with the
  * size limit enforced as it arrives (never buffered whole before the limit is known); the
- * stored bytes are then read back with lib/pdf's limits, in a worker thread (isolated-inspection.ts). An accepted file becomes a Document
- * row and a "document.uploaded" entry in one transaction; a refused one leaves no row and no
- * stored bytes, only a "document.rejected" entry. Signers upload: the caller's roles must
- * allow "documents.seal".
+ * stored bytes are then read back with lib/pdf's limits, in a worker thread
+ * (isolated-inspection.ts). An accepted file becomes a Document row and a "document.uploaded"
+ * entry in one transaction; a refused one leaves no row and no stored bytes, only a
+ * "document.rejected" entry. Signers upload: the caller's roles must allow "documents.seal".
  */
 export async function uploadDocument(db: Db, store: DocumentStore, ctx: OrgContext, input: UploadInput, maxBytes: number, request: RequestMeta): Promise<UploadOutcome> {
   if (!rolesAllow(ctx.roles, "documents.seal")) throw new ForbiddenError("Only signers can upload documents to seal.");

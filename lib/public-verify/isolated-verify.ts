@@ -44,7 +44,7 @@ export async function verifyIsolated(job: IsolatedVerifyJob, pool: VerificationP
     return await pool.run(job, { transfer: options.handOverPdf === true ? transferableBuffer(job.pdf) : [] });
   } catch (error) {
     if (error instanceof WorkerPoolBusyError) throw new VerifyBusyError();
-    if (error instanceof WorkerJobFailedError && error.kind !== "crashed") throw new PdfLimitExceededError(error.kind === "deadline" ? "wall time" : "memory");
+    if (error instanceof WorkerJobFailedError && error.limit !== undefined) throw new PdfLimitExceededError(error.limit);
     throw error;
   }
 }

@@ -34,6 +34,11 @@ export class WorkerJobFailedError extends SignetError {
     });
     this.kind = kind;
   }
+
+  /** The limit the job ran past, in the words of lib/pdf's limit errors; undefined for a crash. */
+  get limit(): "wall time" | "memory" | undefined {
+    return this.kind === "deadline" ? "wall time" : this.kind === "out_of_memory" ? "memory" : undefined;
+  }
 }
 
 /** A SignetError thrown inside the worker, rebuilt on this side with its code, message and status. */
