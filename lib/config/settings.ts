@@ -11,7 +11,8 @@ const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
   SIGNET_DATA_DIR: z.string().default("./data"),
-  SIGNET_PUBLIC_URL: z.string().url().default("http://localhost:3000"),
+  /** Defaults to http://localhost:${PORT} (see readSettings). */
+  SIGNET_PUBLIC_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   SIGNET_INVITATION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
   SIGNET_SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
@@ -62,7 +63,7 @@ export function readSettings(env: Env = process.env): Settings {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
     dataDir: path.resolve(e.SIGNET_DATA_DIR),
-    publicUrl: e.SIGNET_PUBLIC_URL.replace(/\/+$/, ""),
+    publicUrl: (e.SIGNET_PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     port: e.PORT,
     invitationTtlHours: e.SIGNET_INVITATION_TTL_HOURS,
     sessionMaxAgeHours: e.SIGNET_SESSION_MAX_AGE_HOURS,
