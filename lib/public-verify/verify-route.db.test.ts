@@ -5,13 +5,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/v1/verify/route";
 import { verifyCommand } from "@/cli/commands/verify";
 import { sealForTest } from "@/lib/verify/test-fixtures/seal-for-test";
 import { corpusFiles } from "@/test/support/pdf-corpus";
 import { getTestPki } from "@/test/support/pki-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
+import { log } from "@/lib/log/logger";
 
 let t: TestDatabase;
 let sealed: Uint8Array;
@@ -91,4 +92,24 @@ describe("POST /api/v1/verify", () => {
     expect(((await limited.json()) as { error: { code: string } }).error.code).toBe("verify.rate_limited");
     expect((await post(Buffer.from(sealed), {}, "192.0.2.11")).status).toBe(200);
   });
+
+  it("answers 503 with Retry-After, every time, while the worker queue is full, and logs no error", async () => {
+    const errors = vi.spyOn(log, "error");
+    const warnings = vi.spyOn(log, "warn");
+    // More requests at once than the workers and their queue (16) can take, each from its own address.
+    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => post(Buffer.from(sealed), {}, `198.51.100.${i + 1}`)));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
+    const busy = responses.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    for (const response of busy) {
+      expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe("verify.busy");
+    }
+    expect(errors).not.toHaveBeenCalled();
+    // At most a warning, and never a stack.
+    expect(JSON.stringify(warnings.mock.calls)).not.toMatch(/stack|at .+\.ts:\d+/);
+    errors.mockRestore();
+    warnings.mockRestore();
+  }, 120_000);
 });

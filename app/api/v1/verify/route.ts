@@ -3,7 +3,7 @@ import { readSettings } from "@/lib/config/settings";
 import { getDb } from "@/lib/db/client";
 import { isSignetError, userMessage } from "@/lib/errors";
 import { log } from "@/lib/log/logger";
-import { VerifyBusyError, VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
+import { PublicVerifyError, VerifyBusyError, VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
 import { verifyRequest } from "@/lib/public-verify/verify-request";
 
 export const dynamic = "force-dynamic";
@@ -38,9 +38,11 @@ export async function POST(request: Request): Promise<Response> {
 const NO_STORE = { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff" };
 
 function verifyErrorResponse(error: unknown): Response {
-  if (isSignetError(error) && error.status < 500) {
+  // A refusal (a busy pool included: 503 is an answer, not a failure) carries its own status.
+  if (error instanceof PublicVerifyError || (isSignetError(error) && error.status < 500)) {
     const headers: Record<string, string> = { ...NO_STORE };
     if (error instanceof VerifyRateLimitedError || error instanceof VerifyBusyError) headers["Retry-After"] = String(error.retryAfterSeconds);
+    if (error instanceof VerifyBusyError) log.warn({ code: error.code }, "public verification refused: every worker is busy and the queue is full");
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   }
   // Never the file's content: only what failed.
