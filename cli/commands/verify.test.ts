@@ -7,11 +7,17 @@ import type { VerificationReport } from "@/lib/verify";
 import { appendInfoUpdate } from "@/lib/verify/test-fixtures/append-info-update";
 import { tinyPdf } from "@/test/support/pdf-samples";
 import { PDF_CORPUS_DIR, SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
+import { getTestPki, type TestCertificate } from "@/test/support/pki-fixtures";
+import { LocalKeyBackend } from "@/lib/keys/local/local-key-backend";
+import { parseCertificate } from "@/lib/pki/certificate";
+import { sealPdf } from "@/lib/seal/seal-pdf";
 import { verifyCommand } from "./verify";
 
 const corpus = (file: string) => path.join(SIGNED_CORPUS_DIR, file);
 const TRUST = ["--trust", corpus("test-root-ca.pem")];
 let dir: string;
+let forger: TestCertificate;
+let forged: string;
 
 const signet = (args: string[]) => runSignet(args);
 
@@ -23,15 +29,21 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout, stderr };
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-cli-verify-"));
+  // A forger's self-signed certificate, named like a public root: anyone can make one.
+  const pki = await getTestPki();
+  forger = await pki.issue({ name: "forger", key: "ec256", issuer: "self", subject: "/C=US/O=DigiCert Inc/CN=DigiCert Global Root G2" });
+  const sealed = await sealPdf(tinyPdf(), { backend: LocalKeyBackend.fromKeyFile(forger.keyPem), certificate: parseCertificate(forger.certDer) });
+  forged = path.join(dir, "forged.pdf");
+  fs.writeFileSync(forged, sealed.pdf);
   fs.writeFileSync(path.join(dir, "unsigned.pdf"), tinyPdf());
   fs.writeFileSync(path.join(dir, "updated.pdf"), appendInfoUpdate(fs.readFileSync(corpus("s01-pyhanko-pades-bb-rsa.pdf"))));
   fs.writeFileSync(path.join(dir, "empty.pdf"), "");
   fs.writeFileSync(path.join(dir, "truncated.pdf"), fs.readFileSync(corpus("s01-pyhanko-pades-bb-rsa.pdf")).subarray(0, 20_000));
   fs.writeFileSync(path.join(dir, "garbage.pdf"), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31) % 256)));
   fs.writeFileSync(path.join(dir, "not-a-cert.pem"), "hello");
-});
+}, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("signet verify (a real process)", () => {
@@ -67,6 +79,48 @@ describe("signet verify (a real process)", () => {
   });
 });
 
+describe("signet verify: trust without --trust (a real process)", () => {
+  it("a self-signed forger is INDETERMINATE against the operating system's trust store, exit 1", async () => {
+    const r = await signet(["verify", forged]);
+    expect(r.status, r.stderr).toBe(1);
+    const [verdict, counts] = r.stdout.split("\n");
+    expect(verdict).toMatch(/forged\.pdf: INDETERMINATE: Signature ".*": The signer's certificate is self-signed and not trusted\.$/);
+    expect(counts).toMatch(/; trusted roots: the operating system's trust store \(\/.+\), \d+ certificates$/);
+  });
+
+  it("the same file with --trust of the forger's own certificate is VALID, exit 0", async () => {
+    const r = await signet(["verify", forged, "--trust", forger.certPath]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout.split("\n")[0]).toMatch(/: VALID: The signature is valid, and the signers are trusted\.$/);
+  });
+
+  it("--no-trust-check skips trust and says so in the text and the JSON (exit 0 when the signatures are intact)", async () => {
+    const text = await signet(["verify", forged, "--no-trust-check"]);
+    expect(text.status, text.stderr).toBe(0);
+    expect(text.stdout.split("\n")[0]).toMatch(/: VALID: The signature is valid \(signers were not checked against trusted certificates\)\.$/);
+    expect(text.stdout.split("\n")[1]).toMatch(/; trust NOT checked \(--no-trust-check\): the signer may be anyone$/);
+    const json = await signet(["verify", forged, "--no-trust-check", "--json"]);
+    expect(json.status).toBe(0);
+    const report = JSON.parse(json.stdout) as VerificationReport & { trustCheck: unknown };
+    expect(report.trustCheck).toEqual({ mode: "skipped" });
+    expect(report.signatures[0]?.chain.trust).toBe("not-checked");
+    expect((await signet(["verify", forged, "--no-trust-check", ...TRUST])).status).toBe(2);
+  });
+
+  it("a chain to a root that is not in the system store is INDETERMINATE; the store is SSL_CERT_FILE when it is set", async () => {
+    const untrusted = await signet(["verify", corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--json"]);
+    expect(untrusted.status).toBe(1);
+    const report = JSON.parse(untrusted.stdout) as VerificationReport & { trustCheck: { mode: string; source: string } };
+    expect(report.summary.verdict).toBe("indeterminate");
+    expect(report.trustCheck.mode).toBe("system");
+    const bundle = path.join(dir, "bundle.pem");
+    fs.writeFileSync(bundle, fs.readFileSync(corpus("test-root-ca.pem")));
+    const trusted = await runSignet(["verify", corpus("s01-pyhanko-pades-bb-rsa.pdf")], { SSL_CERT_FILE: bundle });
+    expect(trusted.status, trusted.stdout).toBe(0);
+    expect(trusted.stdout.split("\n")[1]).toContain(`trusted roots: the operating system's trust store (${bundle}), 1 certificate`);
+  });
+});
+
 describe("signet verify (in-process)", () => {
   const CORPUS: Array<[string, number, string[]]> = [
     ["s01-pyhanko-pades-bb-rsa.pdf", 0, TRUST],
@@ -75,7 +129,8 @@ describe("signet verify (in-process)", () => {
     ["s04-pyhanko-pades-bt-rsa.pdf", 0, TRUST],
     ["s05-signpdf-pkcs7-rsa.pdf", 0, TRUST],
     ["s06-pyhanko-selfsigned.pdf", 1, TRUST],
-    ["s06-pyhanko-selfsigned.pdf", 0, []],
+    ["s06-pyhanko-selfsigned.pdf", 1, []],
+    ["s06-pyhanko-selfsigned.pdf", 0, ["--no-trust-check"]],
     ["t01-tampered-signed-byte.pdf", 1, TRUST],
     ["t02-tampered-appended-bytes.pdf", 1, TRUST],
     ["t03-tampered-signature-value.pdf", 1, TRUST],
@@ -99,7 +154,7 @@ describe("signet verify (in-process)", () => {
   });
 
   it("exit 1: a PDF without any signature", async () => {
-    const r = await run([path.join(dir, "unsigned.pdf")]);
+    const r = await run([path.join(dir, "unsigned.pdf"), "--no-trust-check"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/INVALID: The document holds no signature\./);
   });
