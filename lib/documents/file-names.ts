@@ -1,10 +1,19 @@
 /**
+ * Characters a file name never needs and that can disguise it: control characters (C0, C1),
+ * format characters (bidirectional overrides and isolates such as U+202E, which make
+ * "invoice\u202Efdp.exe" read as "invoiceexe.pdf"; marks, zero-width characters, the BOM),
+ * line and paragraph separators, and lone surrogates (which no encoder accepts).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]/gu;
+
+/**
  * File names as people gave them (shown, and used for downloads), never as paths:
- * no directories, no control characters, bounded length.
+ * no directories, no control or format characters, bounded length.
  */
 export function cleanFileName(raw: string): string {
   const base = raw.split(/[\\/]/).pop() ?? "";
-  const cleaned = base.replace(/[\u0000-\u001f\u007f]/g, "").replace(/\s+/g, " ").trim().slice(0, 200);
+  // Shortened by code points: cutting a surrogate pair would leave half a character.
+  const cleaned = Array.from(base.replace(INVISIBLE, "").replace(/\s+/g, " ").trim()).slice(0, 200).join("").trim();
   return cleaned === "" || cleaned === "." || cleaned === ".." ? "document.pdf" : cleaned;
 }
 

@@ -43,7 +43,7 @@ function storedObjects(): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-function upload(ctx: OrgContext, f: CorpusFile, maxBytes = 200 * MB, declaredSize?: number): Promise<UploadOutcome> {
+function upload(ctx: OrgContext, f: CorpusFile, maxBytes = 200 * MB, declaredSize?: number, fileName = path.basename(f.path)): Promise<UploadOutcome> {
   const bytes = readFileSync(f.path);
   // Streamed in 64 KB chunks, as a request body arrives.
   const body = new ReadableStream<Uint8Array>({
@@ -52,7 +52,7 @@ function upload(ctx: OrgContext, f: CorpusFile, maxBytes = 200 * MB, declaredSiz
       controller.close();
     },
   });
-  return uploadDocument(t.db, store, ctx, { fileName: path.basename(f.path), body, declaredSize }, maxBytes, request);
+  return uploadDocument(t.db, store, ctx, { fileName, body, declaredSize }, maxBytes, request);
 }
 
 beforeAll(async () => {
@@ -82,6 +82,23 @@ describe("uploading documents", () => {
     const entries = await t.db.auditEntry.findMany({ where: { orgId: signer.orgId, action: "document.uploaded", subjectId: row.id } });
     expect(entries).toHaveLength(1);
     expect(entries[0]?.data).toMatchObject({ sha256: row.sha256, size: row.size, pageCount: 6, request: { ip: "192.0.2.7" } });
+  });
+
+  it("stores and serves the name without bidirectional controls (U+202E would disguise it)", async () => {
+    const outcome = await upload(signer, file("p06-reportlab-simple.pdf"), 200 * MB, undefined, "invoice\u202Efdp.\u2066pdf");
+    if (!outcome.accepted) throw new Error("expected the upload to be accepted");
+    expect(outcome.document.fileName).toBe("invoicefdp.pdf");
+    const row = await t.db.document.findUniqueOrThrow({ where: { id: outcome.document.id } });
+    expect(row.fileName).toBe("invoicefdp.pdf");
+    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { orgId: signer.orgId, action: "document.uploaded", subjectId: row.id } });
+    expect(JSON.stringify(entry.data)).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
+    const opened = await openOriginal(t.db, store, signer, row.id);
+    expect(opened.fileName).toBe("invoicefdp.pdf");
+    await opened.body.cancel();
+    const refused = await upload(signer, file("p22-not-pdf-png.pdf"), 200 * MB, undefined, "photo\u202Egnp.pdf");
+    expect(refused).toMatchObject({ accepted: false, fileName: "photognp.pdf" });
+    const rejected = await t.db.auditEntry.findFirst({ where: { orgId: signer.orgId, action: "document.rejected" }, orderBy: { seq: "desc" } });
+    expect(rejected?.data).toMatchObject({ fileName: "photognp.pdf" });
   });
 
   it("gives the page sizes as displayed, rotation included", async () => {
