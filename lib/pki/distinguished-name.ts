@@ -53,8 +53,13 @@ export function commonName(nameDer: Uint8Array): string | undefined {
   return nameAttributes(readElement(nameDer)).findLast((a) => a.shortName === "CN")?.value;
 }
 
+/** RFC 4514 2.4: specials anywhere, a leading '#' or space, a trailing space, NUL as \00 (read back by readable-name.ts). */
 function escapeValue(value: string): string {
-  return value.replace(/([,+"\\<>;])/g, "\\$1");
+  return value
+    .replace(/([,+"\\<>;])/g, "\\$1")
+    .replace(/\u0000/g, "\\00")
+    .replace(/^([# ])/, "\\$1")
+    .replace(/( )$/, "\\$1");
 }
 
 function decodeDirectoryString(element: DerElement): string {
