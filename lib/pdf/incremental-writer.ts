@@ -23,8 +23,8 @@ export interface IncrementalUpdateResult {
 /**
  * Appends an incremental update: the given objects, then a cross-reference section of
  * the same kind as the file's newest one (a classic table for table and hybrid files, a
- * cross-reference stream otherwise), a trailer with /Size /Root /Info /ID /Prev,
- * startxref and %%EOF. The original bytes are an exact prefix of the output.
+ * cross-reference stream otherwise), a trailer that carries the previous one's entries with a
+ * new /Size, /ID and /Prev, startxref and %%EOF. The original bytes are an exact prefix of the output.
  *
  * @param newIdPart the second element of the new /ID (the first one is kept)
  */
@@ -45,11 +45,7 @@ export function writeIncrementalUpdate(file: PdfFile, objects: UpdatedObject[], 
   let size = file.nextObjectNumber;
   for (const num of offsets.keys()) size = Math.max(size, num + 1);
 
-  const trailer = new PdfDict();
-  const root = file.trailer.get("Root");
-  if (root !== undefined) trailer.set("Root", root);
-  const info = file.trailer.get("Info");
-  if (info instanceof PdfRef) trailer.set("Info", info);
+  const trailer = carriedTrailer(file);
   trailer.set("ID", [new PdfString(firstIdPart(file, newIdPart)), new PdfString(newIdPart)]);
   trailer.set("Prev", file.startxref);
 
@@ -73,6 +69,24 @@ export function writeIncrementalUpdate(file: PdfFile, objects: UpdatedObject[], 
     placeholders: sink.placeholders,
     xrefOffset,
   };
+}
+
+/**
+ * Keys of a trailer or cross-reference stream dictionary that describe that section or stream
+ * only, and must not be copied into the next one: /Prev and /Size are written anew, /XRefStm
+ * points at a hybrid section's own stream, the rest are a cross-reference stream's own keys.
+ */
+const SECTION_KEYS = new Set(["Prev", "Size", "XRefStm", "Type", "W", "Index", "Length", "Filter", "DecodeParms", "F", "FFilter", "FDecodeParms", "DL"]);
+
+/**
+ * The previous trailer's entries, for the update's trailer: ISO 32000-1 7.5.6 asks for every
+ * entry but /Prev (a direct /Info dictionary, /ID, /Root, producers' own keys…). The trailer
+ * read is the newest section's, completed from older ones (a linearized file's /Root).
+ */
+function carriedTrailer(file: PdfFile): PdfDict {
+  const trailer = new PdfDict();
+  for (const [key, value] of file.trailer.entries) if (!SECTION_KEYS.has(key)) trailer.set(key, value);
+  return trailer;
 }
 
 function firstIdPart(file: PdfFile, fallback: Uint8Array): Uint8Array {
