@@ -62,7 +62,7 @@ test("the owner filters the audit log by action and actor, sees the chain verifi
   const csv = await download(page, "CSV");
   expect(csv.name).toMatch(/\.csv$/);
   const [header, ...records] = parseCsv(csv.text);
-  expect(header).toEqual(["seq", "at", "action", "actorId", "actorEmail", "subjectType", "subjectId", "data", "id", "chainId", "prevHash", "hash"]);
+  expect(header).toEqual(["seq", "at", "action", "actorId", "actorEmail", "subjectType", "subjectId", "data", "id", "chainId", "orgId", "prevHash", "hash"]);
   expect(records.map((r) => Number(r[0]))).toEqual(entries.map((e) => e.seq));
   expect(records.map((r) => r[4])).toEqual(entries.map(() => owner.email));
   expect(records.map((r) => r[11])).toEqual(entries.map((e) => e.hash));

@@ -9,6 +9,10 @@ import { runSignet } from "@/test/support/run-signet-cli";
 import { appendAudit } from "@/lib/audit/append-audit";
 import { auditPublicKeys } from "@/lib/audit/audit-signing-key";
 import { entryHash } from "@/lib/audit/entry-hash";
+import { auditExportStream, startAuditExport } from "@/lib/audit/audit-export";
+import { authorize } from "@/lib/auth/org-context";
+import { Role } from "@/lib/auth/roles";
+import { createOrganisation, createPerson } from "@/test/support/signet-accounts";
 import { createTestDatabase, usingPostgres, type TestDatabase } from "@/test/support/test-database";
 
 const masterKey = randomBytes(32).toString("base64");
@@ -139,5 +143,77 @@ describe.skipIf(!usingPostgres)("signet audit checkpoint", () => {
     fs.writeFileSync(notJson, "hello");
     expect((await signet(["audit", "checkpoint", "verify", "--file", notJson])).status).toBe(2);
     expect((await signet(["audit", "checkpoint", "create", "--org", "00000000-0000-4000-8000-000000000000"])).status).toBe(2);
+  });
+});
+
+// `--file` needs no database: the export is made here (PGlite or PostgreSQL), the CLI checks the file alone.
+describe("signet audit verify --file (an exported file)", () => {
+  let db: TestDatabase;
+  let dir: string;
+  let jsonl: string;
+  let csv: string;
+  const request = { ip: "192.0.2.9", userAgent: "vitest" };
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-audit-file-"));
+    const { orgId } = await createOrganisation(db.db);
+    const { userId } = await createPerson(db.db, [{ orgId, roles: [Role.AUDITOR] }], "Auditor");
+    for (let i = 0; i < 6; i++) await db.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: i % 2 ? userId : null, action: "member.roles_changed", subjectType: "membership", subjectId: i === 3 ? "-1" : `m${i}`, data: { i } }));
+    const ctx = await authorize(db.db, userId, orgId, "audit.export");
+    for (const format of ["jsonl", "csv"] as const) {
+      const plan = await startAuditExport(db.db, ctx, {}, format, request);
+      const file = path.join(dir, `export.${format}`);
+      fs.writeFileSync(file, await new Response(auditExportStream(db.db, plan)).text());
+      if (format === "jsonl") jsonl = file;
+      else csv = file;
+    }
+  }, 120_000);
+  afterAll(async () => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await db?.drop();
+  });
+  const noDatabase = { DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none", SIGNET_DATA_DIR: "/nonexistent" };
+
+  it("an untouched export verifies, JSONL and CSV, with no database", async () => {
+    const result = await runSignet(["audit", "verify", "--file", jsonl], noDatabase);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^ok      org:[0-9a-f-]+: entries 1–6 \(6\), head [0-9a-f]{64}\n$/);
+    const fromCsv = await runSignet(["audit", "verify", "--file", csv, "--json"], noDatabase);
+    expect(fromCsv.status, fromCsv.stderr).toBe(0);
+    expect(JSON.parse(fromCsv.stdout)).toMatchObject({ valid: true, entries: 7, firstSeq: 1, lastSeq: 7, gaps: 0 });
+  });
+
+  it("one changed field in the file: exit 1, the entry is named", async () => {
+    const lines = fs.readFileSync(jsonl, "utf8").split("\n");
+    const victim = JSON.parse(lines[3]!) as { id: string; action: string };
+    lines[3] = JSON.stringify({ ...victim, action: "member.removed" });
+    const tampered = path.join(dir, "tampered.jsonl");
+    fs.writeFileSync(tampered, lines.join("\n"));
+    const result = await runSignet(["audit", "verify", "--file", tampered], noDatabase);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe(`BROKEN  ${tampered}: first mismatch at entry 4 (line 4, id ${victim.id}): its content does not match its hash\n`);
+
+    const csvText = fs.readFileSync(csv, "utf8");
+    const changedCsv = path.join(dir, "tampered.csv");
+    fs.writeFileSync(changedCsv, csvText.replace(",m4,", ",m44,"));
+    const fromCsv = await runSignet(["audit", "verify", "--file", changedCsv], noDatabase);
+    expect(fromCsv.status).toBe(1);
+    expect(fromCsv.stdout).toMatch(/first mismatch at entry 5 \(record 5, id [0-9a-f-]+\): its content does not match its hash/);
+  });
+
+  it("a missing line fails unless --partial (a filtered export); a file that cannot be read exits 2", async () => {
+    const lines = fs.readFileSync(jsonl, "utf8").split("\n");
+    const gap = path.join(dir, "gap.jsonl");
+    fs.writeFileSync(gap, [...lines.slice(0, 2), ...lines.slice(3)].join("\n"));
+    const strict = await runSignet(["audit", "verify", "--file", gap], noDatabase);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout).toMatch(/first mismatch at entry 3 \(line 3\): entry 3 is missing \(the next line holds entry 4\)/);
+    const partial = await runSignet(["audit", "verify", "--file", gap, "--partial"], noDatabase);
+    expect(partial.status, partial.stdout).toBe(0);
+    expect(partial.stdout).toMatch(/ok      org:.*: entries 1–6 \(5, 1 gap\)/);
+    const missing = await runSignet(["audit", "verify", "--file", path.join(dir, "nope.jsonl")], noDatabase);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^signet audit verify: cannot read .*nope\.jsonl: no such file\n$/);
+    expect((await runSignet(["audit", "verify", "--file", jsonl, "--org", "x"], noDatabase)).status).toBe(2);
   });
 });

@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import readline from "node:readline";
 import { parseArgs } from "node:util";
 import { readSettings } from "@/lib/config/settings";
 import { chainIdFor, PLATFORM_CHAIN } from "@/lib/audit/audit-actions";
@@ -7,6 +8,7 @@ import { spkiKeyId, AUDIT_KEY_ALGORITHM, type AuditPublicKey } from "@/lib/audit
 import { parseCheckpointDocument, verifyCheckpoint } from "@/lib/audit/checkpoint-verify";
 import { createCheckpoint, signDueCheckpoints, type PublishedCheckpoint } from "@/lib/audit/checkpoints";
 import { listChains, verifyChain } from "@/lib/audit/verify-chain";
+import { jsonlEntriesOf, readAuditExport, verifyExportedEntries, type ExportVerification } from "@/lib/audit/verify-export";
 import { resolveMasterKey } from "@/lib/custody/master-key-config";
 import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
@@ -15,11 +17,17 @@ import { createPublicKey } from "node:crypto";
 import type { Command, CommandIo } from "../command";
 
 const USAGE = `usage: signet audit verify [--org ORG_ID] [--json]
+       signet audit verify --file EXPORT.jsonl|EXPORT.csv [--partial] [--json]
        signet audit checkpoint create [--org ORG_ID | --platform] [--json]
        signet audit checkpoint verify (--file CHECKPOINT.json | --url URL) [--public-key KEY.pem] [--json]
 
 verify: recomputes every hash of the audit chain(s) in the database (DATABASE_URL, or the
 embedded database in SIGNET_DATA_DIR) and names the first entry that does not match.
+With --file it checks an exported file instead (JSON Lines or CSV from the audit page, by
+its extension), without the database: every entry's hash recomputed, each linked to the one
+before it, from the chain's first entry with none missing (--partial: a filtered export, whose
+gaps are allowed). The first bad entry is named by sequence number, line and id; the file's
+head hash is printed, to compare with a signed checkpoint.
 
 checkpoint create: signs the head of one organisation's chain (--org), of the platform chain
 (--platform), or of every chain whose head moved since its last checkpoint, with the platform
@@ -69,8 +77,19 @@ function failed(name: string, error: unknown, io: Io): number {
 }
 
 async function verifyCommand(args: string[], io: Io): Promise<number> {
-  const values = parse("verify", args, { org: { type: "string" }, json: { type: "boolean" } }, io);
+  const values = parse("verify", args, { org: { type: "string" }, json: { type: "boolean" }, file: { type: "string" }, partial: { type: "boolean" } }, io);
   if (values === null) return 2;
+  if (values.file !== undefined) {
+    if (values.org !== undefined) {
+      io.stderr(`signet audit verify: --org is for the database; a file holds one chain\n${USAGE}`);
+      return 2;
+    }
+    return verifyFile(values.file, { partial: values.partial === true, json: values.json === true }, io);
+  }
+  if (values.partial) {
+    io.stderr(`signet audit verify: --partial goes with --file\n${USAGE}`);
+    return 2;
+  }
   try {
     const database = await openDatabase(databaseTarget(readSettings()));
     try {
@@ -96,6 +115,41 @@ async function verifyCommand(args: string[], io: Io): Promise<number> {
   } catch (error) {
     return failed("verify", error, io);
   }
+}
+
+async function verifyFile(file: string, options: { partial: boolean; json: boolean }, io: Io): Promise<number> {
+  const format = file.toLowerCase().endsWith(".csv") ? "csv" : "jsonl";
+  let result: ExportVerification;
+  try {
+    // JSON Lines are read line by line, so the size of the export does not matter; CSV records may span lines.
+    const lines = format === "csv" ? readAuditExport(fs.readFileSync(file, "utf8"), "csv") : jsonlEntriesOf(readline.createInterface({ input: await openStream(file), crlfDelay: Infinity }));
+    result = await verifyExportedEntries(lines, { partial: options.partial });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    io.stderr(`signet audit verify: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message}\n`);
+    return 2;
+  }
+  if (options.json) {
+    io.stdout(`${JSON.stringify({ file, format, ...result }, null, 2)}\n`);
+  } else if (result.valid) {
+    const gaps = result.gaps === 0 ? "" : `, ${result.gaps} gap${result.gaps === 1 ? "" : "s"}`;
+    io.stdout(`ok      ${result.chainId}: entries ${result.firstSeq}–${result.lastSeq} (${result.entries}${gaps}), head ${result.headHash}\n`);
+  } else {
+    const where = [`${format === "csv" ? "record" : "line"} ${result.firstBreak?.line}`, ...(result.firstBreak?.entryId ? [`id ${result.firstBreak.entryId}`] : [])].join(", ");
+    const seq = result.firstBreak?.seq === null ? "" : ` at entry ${result.firstBreak?.seq}`;
+    io.stdout(`BROKEN  ${file}: first mismatch${seq} (${where}): ${result.firstBreak?.reason}\n`);
+  }
+  return result.valid ? 0 : 1;
+}
+
+/** Opens the file first, so that a missing file is an error here rather than inside readline. */
+async function openStream(file: string): Promise<fs.ReadStream> {
+  const stream = fs.createReadStream(file, { encoding: "utf8" });
+  await new Promise<void>((resolve, reject) => {
+    stream.once("ready", () => resolve());
+    stream.once("error", reject);
+  });
+  return stream;
 }
 
 async function checkpointCreate(args: string[], io: Io): Promise<number> {

@@ -10,6 +10,7 @@ import type { AuditEntryJson } from "./audit-entry-json";
 import { auditExportStream, CSV_COLUMNS, startAuditExport } from "./audit-export";
 import { parseAuditFilter } from "./audit-query";
 import { parseCsv } from "./csv";
+import { readAuditExport } from "./verify-export";
 import { entryHash, GENESIS_HASH } from "./entry-hash";
 import { verifyChain } from "./verify-chain";
 
@@ -68,6 +69,24 @@ describe("audit export", () => {
     expect(row).toMatchObject({ seq: "1", action: "invitation.created", actorId: ctx.userId, actorEmail: email, subjectType: "'@SUM(A1)", subjectId: "'-2+3" });
     expect(JSON.parse(row.data!)).toEqual(nasty);
     expect(text).not.toMatch(/(^|,)[=+\-@]/m);
+  });
+
+  it("CSV rows carry every hashed field: each row re-hashes to its stored hash", async () => {
+    const { orgId } = await createOrganisation(t.db);
+    const { ctx } = await auditorOf(orgId);
+    await t.db.$transaction(async (tx) => {
+      await appendAudit(tx, { orgId, actorId: ctx.userId, action: "invitation.created", subjectType: "@SUM(A1)", subjectId: "-2+3", data: { name: '=HYPERLINK("x")', n: 1.5, nested: { b: [1, "two", null], a: true } } });
+      await appendAudit(tx, { orgId, actorId: null, action: "member.removed", subjectType: "'quoted", subjectId: "", data: {} });
+      await appendAudit(tx, { orgId, actorId: ctx.userId, action: "auth.sign_in", request });
+    });
+    const plan = await startAuditExport(t.db, ctx, parseAuditFilter({}), "csv", request);
+    const [header, ...records] = parseCsv(await readAll(auditExportStream(t.db, plan)));
+    expect(header).toContain("orgId");
+    expect(records).toHaveLength(3);
+    const stored = await t.db.auditEntry.findMany({ where: { chainId: chainIdFor(orgId), seq: { lte: 3 } }, orderBy: { seq: "asc" } });
+    const fromCsv = readAuditExport(await readAll(auditExportStream(t.db, plan)), "csv").map((line) => ("entry" in line ? line.entry : line));
+    expect(fromCsv).toEqual(stored.map((s) => ({ ...s, at: s.at.toISOString() })));
+    for (const e of fromCsv) expect(entryHash({ ...e, at: new Date(e.at) })).toBe(e.hash);
   });
 
   it("refuses a caller without audit.export", async () => {

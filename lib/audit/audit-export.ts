@@ -12,7 +12,7 @@ import { csvRecord } from "./csv";
 export const EXPORT_FORMATS = ["jsonl", "csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export const CSV_COLUMNS = ["seq", "at", "action", "actorId", "actorEmail", "subjectType", "subjectId", "data", "id", "chainId", "prevHash", "hash"] as const;
+export const CSV_COLUMNS = ["seq", "at", "action", "actorId", "actorEmail", "subjectType", "subjectId", "data", "id", "chainId", "orgId", "prevHash", "hash"] as const;
 
 export const EXPORT_PAGE_SIZE = 500;
 
@@ -46,7 +46,8 @@ export async function startAuditExport(db: Db, ctx: OrgContext, filter: AuditFil
  * The export as a byte stream, read from the database one page (keyset on seq, ascending) per
  * pull: memory holds one page whatever the size of the log, and a slow reader slows the queries.
  * JSONL: one entry per line exactly as stored (hashes included, so the file can be checked
- * against the chain). CSV: a header, then one record per entry, the data as canonical JSON.
+ * against the chain). CSV: a header, then one record per entry, the data as canonical JSON; every
+ * field the hash covers is there, so each record can be re-hashed (lib/audit/verify-export).
  */
 export function auditExportStream(db: Db, plan: ExportPlan, options: { pageSize?: number } = {}): ReadableStream<Uint8Array> {
   const pageSize = options.pageSize ?? EXPORT_PAGE_SIZE;
@@ -71,7 +72,7 @@ export function auditExportStream(db: Db, plan: ExportPlan, options: { pageSize?
         } else {
           const emails = await actorEmails(db, rows.map((r) => r.actorId));
           for (const row of rows) {
-            text += csvRecord([row.seq, row.at.toISOString(), row.action, row.actorId, row.actorId === null ? null : (emails.get(row.actorId) ?? null), row.subjectType, row.subjectId, canonicalJson(row.data as JsonValue), row.id, row.chainId, row.prevHash, row.hash]);
+            text += csvRecord([row.seq, row.at.toISOString(), row.action, row.actorId, row.actorId === null ? null : (emails.get(row.actorId) ?? null), row.subjectType, row.subjectId, canonicalJson(row.data as JsonValue), row.id, row.chainId, row.orgId, row.prevHash, row.hash]);
           }
         }
         if (text !== "") controller.enqueue(encoder.encode(text));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, csvRecord, parseCsv } from "./csv";
+import { csvCell, csvRecord, parseCsv, parseCsvCells, unescapeCsvText } from "./csv";
 
 describe("CSV", () => {
   it("quotes only what needs quoting, doubling quotes (RFC 4180)", () => {
@@ -24,5 +24,13 @@ describe("CSV", () => {
       ["1", "2", "3", "4"],
     ];
     expect(parseCsv(records.map((r) => csvRecord(r)).join(""))).toEqual(records);
+  });
+
+  it("can be read back exactly: null and the empty string differ, and the added apostrophe is the only one removed", () => {
+    const cells = [null, "", "'quoted", "=1+1", "''", "-", "plain", 'a "b", c'];
+    const [record] = parseCsvCells(csvRecord(cells));
+    expect(record?.map((cell) => (cell === null ? null : unescapeCsvText(cell)))).toEqual(cells);
+    expect(csvCell("")).toBe('""');
+    expect(csvCell("'x")).toBe("''x");
   });
 });
