@@ -7,20 +7,22 @@ import { FormMessage } from "./form-message";
 import { SubmitButton } from "./submit-button";
 import { TextField } from "./text-field";
 
-export function AcceptInvitationForm({ token, accountExists }: { token: string; accountExists: boolean }) {
+/** One form whether or not the email already has an account: the page must not tell which. */
+export function AcceptInvitationForm({ token }: { token: string }) {
   const [state, action] = useActionState<ActionState, FormData>(acceptInvitationWithForm, {});
   return (
     <form action={action} className="stack">
       <FormMessage error={state.error} />
       <input type="hidden" name="token" value={token} />
-      {accountExists ? (
-        <TextField name="password" label="Your current password" type="password" autoComplete="current-password" hint="You already have a Signet account; confirm it is you." />
-      ) : (
-        <>
-          <TextField name="name" label="Your name" defaultValue={state.values?.name} autoComplete="name" invalid={state.field === "name"} />
-          <TextField name="password" label="Choose a password" type="password" autoComplete="new-password" hint="At least 12 characters." invalid={state.field === "password"} />
-        </>
-      )}
+      <TextField name="name" label="Your name" defaultValue={state.values?.name} autoComplete="name" hint="New to Signet: how colleagues will see you. Left out if you already have an account." invalid={state.field === "name"} />
+      <TextField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        hint="If you already have a Signet account, its password; otherwise choose one of at least 12 characters."
+        invalid={state.field === "password"}
+      />
       <SubmitButton pendingLabel="Joining…">Accept invitation</SubmitButton>
     </form>
   );

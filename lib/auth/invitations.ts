@@ -6,6 +6,7 @@ import { ForbiddenError, InvalidCredentialsError, InvitationUnusableError, NotFo
 import { emailSchema } from "./email";
 import type { OrgContext } from "./org-context";
 import { hashPassword, passwordSchema, verifyPassword } from "./password";
+import { attemptPassword } from "./password-attempt";
 import { mayChangeRoles } from "./permissions";
 import { grantsAdministration } from "./members";
 import { normaliseRoles, Role } from "./roles";
@@ -79,13 +80,13 @@ export async function listPendingInvitations(db: Db, ctx: OrgContext) {
   });
 }
 
-export type InvitationView = { organisationName: string; email: string; roles: Role[]; accountExists: boolean };
+/** The same shape whether an account exists for the email or not: the page must not tell. */
+export type InvitationView = { organisationName: string; email: string; roles: Role[] };
 
 export async function describeInvitation(db: Db, token: string): Promise<InvitationView> {
   const invitation = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) }, include: { org: true } });
   assertUsable(invitation);
-  const account = await db.user.findUnique({ where: { email: invitation.email }, select: { id: true } });
-  return { organisationName: invitation.org.name, email: invitation.email, roles: invitation.roles, accountExists: account !== null };
+  return { organisationName: invitation.org.name, email: invitation.email, roles: invitation.roles };
 }
 
 export const acceptanceSchema = z.object({
@@ -96,8 +97,12 @@ export const acceptanceSchema = z.object({
 
 /**
  * Accepts an invitation. A newcomer chooses their password here; someone who already has an
- * account proves it with their current password. The invitation is consumed by a conditional
- * UPDATE, so a link can be used once even when two requests race.
+ * account proves it with their current password. Both are answered alike (the same checks in
+ * the same order, the same messages), so the link does not tell whether the account exists,
+ * and the password attempt is counted and throttled exactly like a sign-in (per account and
+ * per address, before the check; failures audited): accepting is no way around a locked
+ * account. The invitation is consumed by a conditional UPDATE, so a link can be used once
+ * even when two requests race.
  */
 export async function acceptInvitation(
   db: Db,
@@ -107,17 +112,20 @@ export async function acceptInvitation(
   const tokenHash = hashInvitationToken(input.token);
   const invitation = await db.invitation.findUnique({ where: { tokenHash } });
   assertUsable(invitation);
+  // The policy applies to both: an existing account's password met it when it was chosen.
+  const password = passwordSchema.safeParse(input.password);
+  if (!password.success) throw new ValidationError(password.error.issues[0]?.message ?? "Choose a longer password.", "password");
   const account = await db.user.findUnique({ where: { email: invitation.email } });
 
-  let newPasswordHash: string | null = null;
-  if (account === null) {
-    const password = passwordSchema.safeParse(input.password);
-    if (!password.success) throw new ValidationError(password.error.issues[0]?.message ?? "Choose a longer password.", "password");
-    if (input.name === undefined || input.name === "") throw new ValidationError("Enter your name.", "name");
-    newPasswordHash = await hashPassword(input.password);
-  } else if (!(await verifyPassword(account.passwordHash, input.password))) {
-    throw new InvalidCredentialsError();
-  }
+  let newPasswordHash = null as string | null;
+  const check = async (): Promise<boolean> => {
+    if (account !== null) return verifyPassword(account.passwordHash, input.password);
+    newPasswordHash = await hashPassword(input.password); // as slow as a verification
+    return true;
+  };
+  const ok = await attemptPassword(db, { email: invitation.email, userId: account?.id ?? null, request, during: "invitation", check });
+  if (!ok) throw new InvalidCredentialsError();
+  const name = input.name === undefined || input.name === "" ? invitation.email : input.name;
 
   return db.$transaction(async (tx) => {
     const consumed = await tx.invitation.updateMany({
@@ -126,7 +134,7 @@ export async function acceptInvitation(
     });
     if (consumed.count !== 1) throw new InvitationUnusableError("used");
     const user =
-      account ?? (await tx.user.create({ data: { email: invitation.email, name: input.name ?? invitation.email, passwordHash: newPasswordHash ?? "" } }));
+      account ?? (await tx.user.create({ data: { email: invitation.email, name, passwordHash: newPasswordHash ?? "" } }));
     await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedById: user.id } });
     const existing = await tx.membership.findUnique({ where: { userId_orgId: { userId: user.id, orgId: invitation.orgId } } });
     const roles = normaliseRoles([...(existing?.roles ?? []), ...invitation.roles]);

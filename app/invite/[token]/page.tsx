@@ -34,7 +34,7 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         <p className="lede">
           You are invited as {invitation.email} with the role{invitation.roles.length > 1 ? "s" : ""} {invitation.roles.map((r) => ROLE_LABELS[r]).join(", ")}.
         </p>
-        <AcceptInvitationForm token={token} accountExists={invitation.accountExists} />
+        <AcceptInvitationForm token={token} />
       </div>
     </main>
   );
