@@ -127,6 +127,10 @@ test("the owner forwards the log to a SIEM: the secret is shown once, deliveries
     await page.getByLabel("Webhook URL").fill("http://siem.example.com/hook");
     await page.getByRole("button", { name: "Turn on forwarding" }).click();
     await expect(page.getByRole("alert").filter({ hasText: "Use https" })).toBeVisible();
+    // The cloud metadata address (and any internal one the operator did not allow) is refused.
+    await page.getByLabel("Webhook URL").fill("https://169.254.169.254/latest/meta-data/");
+    await page.getByRole("button", { name: "Turn on forwarding" }).click();
+    await expect(page.getByRole("alert").filter({ hasText: "not allowed" })).toBeVisible();
 
     await page.getByLabel("Webhook URL").fill(url);
     await page.getByRole("button", { name: "Turn on forwarding" }).click();

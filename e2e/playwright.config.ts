@@ -39,6 +39,8 @@ export default defineConfig({
       SIGNET_PUBLIC_URL: baseURL,
       SIGNET_DATA_DIR: dataDir,
       SIGNET_LOG_LEVEL: "warn",
+      // The SIEM receiver of 06-audit listens on loopback, which outbound requests may reach only when allowed.
+      SIGNET_OUTBOUND_ALLOW: "127.0.0.1",
       NODE_ENV: "production",
       // Production on an external database refuses to generate secrets: give them, as an operator would.
       ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL, AUTH_SECRET: randomBytes(32).toString("base64"), SIGNET_MASTER_KEY: randomBytes(32).toString("base64") } : {}),

@@ -12,6 +12,7 @@ import { chainIdFor } from "./audit-actions";
 import { startAuditWorker } from "./audit-worker";
 import { siemKeyFromSecret } from "./siem-secret";
 import { configureSiem } from "./siem-settings";
+import { parseOutboundAllowList } from "../outbound/outbound-allow-list";
 
 const masterKey = new LocalMasterKey(randomBytes(32).toString("base64"));
 let t: TestDatabase;
@@ -45,7 +46,7 @@ describe("the audit worker", () => {
       const { orgId } = await createOrganisation(t.db);
       const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.OWNER] }]);
       const ctx = await authorize(t.db, userId, orgId, "settings.manage");
-      await configureSiem(t.db, ctx, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }, key, { allowHttp: false }, {});
+      await configureSiem(t.db, ctx, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }, key, { allowHttp: false, outboundAllow: parseOutboundAllowList("127.0.0.1") }, {});
       await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: userId, action: "auth.sign_in" }));
 
       const worker = startAuditWorker({
@@ -55,6 +56,7 @@ describe("the audit worker", () => {
         siemPollMs: 50,
         checkpointIntervalMs: 100,
         firstCheckpointAfterMs: 10,
+        outbound: { allow: parseOutboundAllowList("127.0.0.1") },
       });
       await waitFor(() => bodies.length >= 2);
       await waitFor(async () => (await t.db.auditCheckpoint.count({ where: { chainId: chainIdFor(orgId) } })) > 0);

@@ -2,6 +2,8 @@ import { expireDueRequests } from "../approvals/list-requests";
 import type { Db } from "../db/client";
 import type { MasterKey } from "../keys/platform/master-key";
 import { log } from "../log/logger";
+import type { OutboundPolicy } from "../outbound/guarded-lookup";
+import { NOTHING_ALLOWED } from "../outbound/outbound-allow-list";
 import { signDueCheckpoints } from "./checkpoints";
 import { deliverPending, type Backoff } from "./siem-delivery";
 import { pruneDelivered } from "./siem-outbox";
@@ -20,7 +22,8 @@ export type AuditWorkerOptions = {
   /** Delay before the first checkpoint run. */
   firstCheckpointAfterMs?: number;
   backoff?: Backoff;
-  fetch?: typeof fetch;
+  /** Where SIEM deliveries may go (SIGNET_OUTBOUND_ALLOW); by default, public addresses only. */
+  outbound?: OutboundPolicy;
 };
 
 export type AuditWorker = { stop(): Promise<void> };
@@ -57,7 +60,7 @@ export function startAuditWorker(options: AuditWorkerOptions): AuditWorker {
   }
 
   loop("siem-delivery", options.siemPollMs, options.siemPollMs, async () => {
-    const { delivered, failed } = await deliverPending(await options.db(), { key: options.siemKey(), backoff: options.backoff, fetch: options.fetch });
+    const { delivered, failed } = await deliverPending(await options.db(), { key: options.siemKey(), backoff: options.backoff, outbound: options.outbound ?? { allow: NOTHING_ALLOWED } });
     if (delivered > 0 || failed > 0) log.debug({ delivered, failed }, "SIEM outbox run");
   });
 

@@ -19,6 +19,7 @@ export function startServerAuditWorker(): void {
     siemKey: () => siemKeyFromEnvironment(),
     siemPollMs: settings.siemPollSeconds * 1000,
     checkpointIntervalMs: settings.checkpointIntervalMinutes * 60_000,
+    outbound: { allow: settings.outboundAllow },
   });
   g[GLOBAL_KEY] = worker;
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void worker.stop());

@@ -1,6 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
 import { log } from "../log/logger";
+import type { OutboundPolicy } from "../outbound/guarded-lookup";
+import { guardedRequest } from "../outbound/guarded-request";
+import { DESTINATION_NOT_ALLOWED, OutboundError } from "../outbound/outbound-errors";
 import { auditEntryJson } from "./audit-entry-json";
 import { claimNext, dueOrganisations, markDelivered, markFailed, release } from "./siem-outbox";
 import { openSiemSecret, type SiemKey } from "./siem-secret";
@@ -11,7 +14,8 @@ export const DEFAULT_BACKOFF: Backoff = { baseMs: 10_000, capMs: 60 * 60 * 1000 
 
 export type SiemDeliveryOptions = {
   key: SiemKey;
-  fetch?: typeof fetch;
+  /** Where deliveries may go: never internal addresses unless the operator allowed them (SIGNET_OUTBOUND_ALLOW). */
+  outbound: OutboundPolicy;
   /** How long one POST may take. */
   timeoutMs?: number;
   /** How long a claimed row stays reserved for this delivery (longer than timeoutMs). */
@@ -31,27 +35,31 @@ export function retryDelayMs(failures: number, backoff: Backoff = DEFAULT_BACKOF
   return Math.round(exponential / 2 + (backoff.random ?? Math.random)() * (exponential / 2));
 }
 
-export type PostResult = { ok: true; status: number } | { ok: false; error: string };
+/**
+ * `error` is what the organisation's administrators see (the audit page, the test button): a
+ * status code, "destination not allowed", or "could not reach the SIEM" whatever the network
+ * failure was, so that the webhook cannot be used to tell open, closed and filtered ports
+ * apart. `detail` is for the server log only.
+ */
+export type PostResult = { ok: true; status: number } | { ok: false; error: string; detail?: string };
 
 /**
- * One signed POST. Redirects are not followed (a 3xx counts as a failure), the response body
- * is discarded, and the error kept is the status or the network failure's code: never the
- * secret, never the response.
+ * One signed POST through the outbound guard. Redirects are not followed (a 3xx counts as a
+ * failure), the response body is discarded, and nothing of the secret or the response is kept.
  */
 export async function postToSiem(
   url: string,
   secret: Uint8Array,
   body: string,
   headers: { event: "audit.entry" | "test"; deliveryId: string },
-  options: { fetch?: typeof fetch; timeoutMs?: number } = {},
+  options: { outbound: OutboundPolicy; timeoutMs?: number },
 ): Promise<PostResult> {
   const timestamp = String(Math.floor(Date.now() / 1000));
-  const timeoutMs = options.timeoutMs ?? 10_000;
   try {
-    const response = await (options.fetch ?? fetch)(url, {
+    const response = await guardedRequest(url, {
       method: "POST",
-      redirect: "manual",
-      signal: AbortSignal.timeout(timeoutMs),
+      policy: options.outbound,
+      timeoutMs: options.timeoutMs ?? 10_000,
       headers: {
         "Content-Type": "application/json",
         "User-Agent": "Signet-SIEM/1",
@@ -62,19 +70,12 @@ export async function postToSiem(
       },
       body,
     });
-    await response.body?.cancel().catch(() => undefined);
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
     return { ok: false, error: `the SIEM answered HTTP ${response.status}` };
   } catch (error) {
-    return { ok: false, error: describeNetworkError(error, timeoutMs) };
+    if (error instanceof OutboundError && error.code === "outbound.destination_refused") return { ok: false, error: DESTINATION_NOT_ALLOWED, detail: error.detail };
+    return { ok: false, error: "could not reach the SIEM", detail: error instanceof OutboundError ? error.detail : undefined };
   }
-}
-
-function describeNetworkError(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return `no answer within ${Math.round(timeoutMs / 1000)} s`;
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (typeof cause?.code === "string") return `could not reach the SIEM (${cause.code})`;
-  return "could not reach the SIEM";
 }
 
 /**
@@ -116,7 +117,7 @@ export async function deliverPending(db: Db, options: SiemDeliveryOptions): Prom
       } else {
         const retryInMs = retryDelayMs(row.attempts + 1, options.backoff);
         await markFailed(db, row.id, result.error, retryInMs);
-        log.warn({ orgId, outboxId: row.id, seq: entry.seq, attempts: row.attempts + 1, retryInMs, error: result.error }, "SIEM delivery failed; will retry");
+        log.warn({ orgId, outboxId: row.id, seq: entry.seq, attempts: row.attempts + 1, retryInMs, error: result.error, detail: result.detail }, "SIEM delivery failed; will retry");
         failed += 1;
         break;
       }

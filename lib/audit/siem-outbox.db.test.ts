@@ -11,10 +11,16 @@ import { siemDeliveryStatus } from "./siem-outbox";
 import { siemKeyFromSecret } from "./siem-secret";
 import { configureSiem, disableSiem, sendSiemTestEvent, siemSettings } from "./siem-settings";
 import { verifySiemSignature } from "./siem-signature";
+import { resolveAllowed, type OutboundPolicy, type Resolver } from "../outbound/guarded-lookup";
+import { NOTHING_ALLOWED, parseOutboundAllowList } from "../outbound/outbound-allow-list";
 
 const key = siemKeyFromSecret("auth secret of the SIEM tests");
 const request = { ip: "192.0.2.30", userAgent: "vitest" };
 const fastBackoff = { baseMs: 1, capMs: 1, random: () => 0 };
+/** The test collectors listen on loopback: the operator's allow-list lets them through. */
+const loopbackAllowed = parseOutboundAllowList("127.0.0.0/8");
+const outbound: OutboundPolicy = { allow: loopbackAllowed };
+const allowLocal = { allowHttp: false, outboundAllow: loopbackAllowed };
 
 type Received = { headers: http.IncomingHttpHeaders; body: string };
 
@@ -104,9 +110,9 @@ describe("SIEM delivery", () => {
     try {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
-      const { generatedSecret } = await configureSiem(t.db, ctx, { url: siem.url }, key, { allowHttp: false }, request);
+      const { generatedSecret } = await configureSiem(t.db, ctx, { url: siem.url }, key, allowLocal, request);
       const entry = await append(orgId, 7);
-      const result = await deliverPending(t.db, { key, backoff: fastBackoff });
+      const result = await deliverPending(t.db, { key, backoff: fastBackoff, outbound });
       expect(result.failed).toBe(0);
       const mine = siem.accepted.filter((r) => JSON.parse(r.body).orgId === orgId);
       expect(mine.map((r) => JSON.parse(r.body).action)).toEqual(["siem.changed", "member.roles_changed"]);
@@ -126,7 +132,7 @@ describe("SIEM delivery", () => {
       expect(outbox.deliveredAt).not.toBeNull();
       expect(await siemDeliveryStatus(t.db, orgId)).toMatchObject({ pending: 0, lastError: null });
       // Nothing is sent twice.
-      await deliverPending(t.db, { key, backoff: fastBackoff });
+      await deliverPending(t.db, { key, backoff: fastBackoff, outbound });
       expect(siem.accepted.filter((r) => JSON.parse(r.body).orgId === orgId)).toHaveLength(2);
     } finally {
       await siem.close();
@@ -138,22 +144,22 @@ describe("SIEM delivery", () => {
     try {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
-      await configureSiem(t.db, ctx, { url: siem.url, secret: "a-secret-the-admin-chose-123" }, key, { allowHttp: false }, request);
+      await configureSiem(t.db, ctx, { url: siem.url, secret: "a-secret-the-admin-chose-123" }, key, allowLocal, request);
       for (let i = 0; i < 5; i++) await append(orgId, i);
 
-      expect(await deliverPending(t.db, { key, backoff: { baseMs: 60_000, capMs: 3_600_000, random: () => 0 } })).toEqual({ delivered: 0, failed: 1 });
+      expect(await deliverPending(t.db, { key, backoff: { baseMs: 60_000, capMs: 3_600_000, random: () => 0 }, outbound })).toEqual({ delivered: 0, failed: 1 });
       const head = await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } });
       expect(head.lastError).toBe("the SIEM answered HTTP 500");
       expect(head.deliveredAt).toBeNull();
       expect(head.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 20_000);
       // Not due yet: nothing is sent, and the later entries do not overtake the failed one.
-      expect(await deliverPending(t.db, { key })).toEqual({ delivered: 0, failed: 0 });
+      expect(await deliverPending(t.db, { key, outbound })).toEqual({ delivered: 0, failed: 0 });
       expect(await siemDeliveryStatus(t.db, orgId)).toMatchObject({ pending: 6, lastError: "the SIEM answered HTTP 500" });
 
       await t.db.auditOutbox.updateMany({ where: { orgId }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
-      expect(await deliverPending(t.db, { key, backoff: fastBackoff })).toEqual({ delivered: 0, failed: 1 });
+      expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toEqual({ delivered: 0, failed: 1 });
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await deliverPending(t.db, { key, backoff: fastBackoff })).toEqual({ delivered: 6, failed: 0 });
+      expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toEqual({ delivered: 6, failed: 0 });
 
       const bodies = siem.accepted.map((r) => JSON.parse(r.body) as { seq: number; orgId: string });
       expect(bodies.every((b) => b.orgId === orgId)).toBe(true);
@@ -179,15 +185,15 @@ describe("SIEM delivery", () => {
     try {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
-      await configureSiem(t.db, ctx, { url: unreachable.url }, key, { allowHttp: false }, request);
-      expect((await deliverPending(t.db, { key, backoff: fastBackoff })).failed).toBe(1);
+      await configureSiem(t.db, ctx, { url: unreachable.url }, key, allowLocal, request);
+      expect((await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).failed).toBe(1);
       expect((await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } })).lastError).toMatch(/could not reach the SIEM/);
 
-      await configureSiem(t.db, ctx, { url: siem.url }, key, { allowHttp: false }, request);
+      await configureSiem(t.db, ctx, { url: siem.url }, key, allowLocal, request);
       for (let i = 0; i < 10; i++) await append(orgId, i);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const runs = await Promise.all([deliverPending(t.db, { key, backoff: fastBackoff }), deliverPending(t.db, { key, backoff: fastBackoff })]);
-      const more = await deliverPending(t.db, { key, backoff: fastBackoff });
+      const runs = await Promise.all([deliverPending(t.db, { key, backoff: fastBackoff, outbound }), deliverPending(t.db, { key, backoff: fastBackoff, outbound })]);
+      const more = await deliverPending(t.db, { key, backoff: fastBackoff, outbound });
       expect(runs[0].delivered + runs[1].delivered + more.delivered).toBe(12);
       const seqs = siem.accepted.map((r) => (JSON.parse(r.body) as { seq: number }).seq);
       expect(new Set(seqs).size).toBe(seqs.length);
@@ -202,10 +208,10 @@ describe("SIEM delivery", () => {
     try {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
-      await expect(sendSiemTestEvent(t.db, ctx, key)).rejects.toThrow(/first/);
-      const { generatedSecret } = await configureSiem(t.db, ctx, { url: siem.url }, key, { allowHttp: false }, request);
-      expect(await sendSiemTestEvent(t.db, ctx, key)).toEqual({ ok: false, error: "the SIEM answered HTTP 418" });
-      expect(await sendSiemTestEvent(t.db, ctx, key)).toEqual({ ok: true, status: 200 });
+      await expect(sendSiemTestEvent(t.db, ctx, key, { outbound })).rejects.toThrow(/first/);
+      const { generatedSecret } = await configureSiem(t.db, ctx, { url: siem.url }, key, allowLocal, request);
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound })).toEqual({ ok: false, error: "the SIEM answered HTTP 418" });
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound })).toEqual({ ok: true, status: 200 });
       const test = siem.accepted[0]!;
       expect(test.headers["x-signet-event"]).toBe("test");
       expect(verifySiemSignature(Buffer.from(generatedSecret!), { signature: String(test.headers["x-signet-signature"]), timestamp: String(test.headers["x-signet-timestamp"]) }, test.body)).toBe(true);
@@ -228,6 +234,107 @@ describe("retry delay", () => {
       const d = retryDelayMs(3);
       expect(d).toBeGreaterThanOrEqual(20_000);
       expect(d).toBeLessThanOrEqual(40_000);
+    }
+  });
+});
+
+/** A loopback listener that counts TCP connections and answers every request 200. */
+async function startListener(): Promise<{ port: number; connections: () => number; close(): Promise<void> }> {
+  let connections = 0;
+  const server = http.createServer((_req, res) => res.writeHead(200).end());
+  server.on("connection", () => (connections += 1));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { port, connections: () => connections, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+const PUBLIC_ADDRESS = "93.184.215.14";
+
+describe("SIEM destinations (outbound guard)", () => {
+  it("refuses a webhook aimed at loopback, by address, by localhost or by a name resolving there, without connecting; the test button says only 'destination not allowed'", async () => {
+    const listener = await startListener();
+    try {
+      const { orgId } = await createOrganisation(t.db);
+      const ctx = await adminOf(orgId);
+      await configureSiem(t.db, ctx, { url: `http://collector.example.test:${listener.port}/hook` }, key, { allowHttp: true }, request);
+      // Addresses saved before the guard existed (or written by hand) are refused at delivery time.
+      for (const url of [`http://127.0.0.1:${listener.port}/hook`, `http://localhost:${listener.port}/hook`, `http://[::ffff:127.0.0.1]:${listener.port}/hook`, `http://0.0.0.0:${listener.port}/hook`]) {
+        await t.db.organization.update({ where: { id: orgId }, data: { siemWebhookUrl: url } });
+        expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED } })).toEqual({ ok: false, error: "destination not allowed" });
+      }
+      await append(orgId, 1);
+      await deliverPending(t.db, { key, backoff: fastBackoff, outbound: { allow: NOTHING_ALLOWED } });
+      expect((await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } })).lastError).toBe("destination not allowed");
+      await t.db.organization.update({ where: { id: orgId }, data: { siemWebhookUrl: `http://collector.example.test:${listener.port}/hook` } });
+      const toLoopback: Resolver = async () => [{ address: "127.0.0.1", family: 4 }];
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED, resolve: toLoopback } })).toEqual({ ok: false, error: "destination not allowed" });
+      expect(listener.connections()).toBe(0);
+      // A literal internal address is refused when it is saved.
+      await expect(configureSiem(t.db, ctx, { url: `http://127.0.0.1:${listener.port}/hook` }, key, { allowHttp: false }, request)).rejects.toThrow(/not allowed/);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("with the operator's allow-list the same deliveries reach a loopback collector, by address and by name", async () => {
+    const listener = await startListener();
+    try {
+      const { orgId } = await createOrganisation(t.db);
+      const ctx = await adminOf(orgId);
+      await configureSiem(t.db, ctx, { url: `http://127.0.0.1:${listener.port}/hook` }, key, allowLocal, request);
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound })).toEqual({ ok: true, status: 200 });
+      await configureSiem(t.db, ctx, { url: `http://collector.example.test:${listener.port}/hook` }, key, { allowHttp: true }, request);
+      const byName = { allow: parseOutboundAllowList("collector.example.test"), resolve: (async () => [{ address: "127.0.0.1", family: 4 }]) satisfies Resolver };
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: byName })).toEqual({ ok: true, status: 200 });
+      await append(orgId, 2);
+      await deliverPending(t.db, { key, backoff: fastBackoff, outbound: byName });
+      expect(await siemDeliveryStatus(t.db, orgId)).toMatchObject({ pending: 0, lastError: null });
+      expect(listener.connections()).toBeGreaterThanOrEqual(3);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("DNS rebinding: a name that answered public when checked and loopback at connection time is refused at the connection", async () => {
+    const listener = await startListener();
+    try {
+      const { orgId } = await createOrganisation(t.db);
+      const ctx = await adminOf(orgId);
+      await configureSiem(t.db, ctx, { url: `http://rebind.example.test:${listener.port}/hook` }, key, { allowHttp: true }, request);
+      let calls = 0;
+      const rebinding: Resolver = async () => (calls++ === 0 ? [{ address: PUBLIC_ADDRESS, family: 4 }] : [{ address: "127.0.0.1", family: 4 }]);
+      const policy = { allow: NOTHING_ALLOWED, resolve: rebinding };
+      // A check made ahead of the request passes…
+      expect(await resolveAllowed("rebind.example.test", policy)).toEqual([{ address: PUBLIC_ADDRESS, family: 4 }]);
+      // …but the connection resolves again, and that answer is the one checked and used.
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: policy })).toEqual({ ok: false, error: "destination not allowed" });
+      // One loopback answer among public ones is enough to refuse.
+      const mixed: Resolver = async () => [{ address: PUBLIC_ADDRESS, family: 4 }, { address: "::1", family: 6 }];
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED, resolve: mixed } })).toEqual({ ok: false, error: "destination not allowed" });
+      expect(listener.connections()).toBe(0);
+    } finally {
+      await listener.close();
+    }
+  });
+
+  it("keeps failures at allowed destinations coarse: a closed port, a reset and a TLS failure read the same", async () => {
+    const closed = await startListener();
+    await closed.close();
+    const reset = http.createServer((req) => req.socket.destroy());
+    await new Promise<void>((resolve) => reset.listen(0, "127.0.0.1", resolve));
+    const plain = await startListener();
+    try {
+      const { orgId } = await createOrganisation(t.db);
+      const ctx = await adminOf(orgId);
+      const errors: unknown[] = [];
+      for (const url of [`http://127.0.0.1:${closed.port}/`, `http://127.0.0.1:${(reset.address() as AddressInfo).port}/`, `https://127.0.0.1:${plain.port}/`]) {
+        await configureSiem(t.db, ctx, { url }, key, allowLocal, request);
+        errors.push(await sendSiemTestEvent(t.db, ctx, key, { outbound }));
+      }
+      expect(errors).toEqual([0, 1, 2].map(() => ({ ok: false, error: "could not reach the SIEM" })));
+    } finally {
+      await plain.close();
+      await new Promise((resolve) => reset.close(resolve));
     }
   });
 });

@@ -2,6 +2,9 @@ import { ForbiddenError } from "../auth/auth-errors";
 import type { OrgContext } from "../auth/org-context";
 import { rolesAllow } from "../auth/permissions";
 import type { Db } from "../db/client";
+import type { OutboundPolicy } from "../outbound/guarded-lookup";
+import { NOTHING_ALLOWED, type OutboundAllowList } from "../outbound/outbound-allow-list";
+import { refusedBeforeLookup } from "../outbound/destination-check";
 import { appendAudit, type RequestMeta } from "./append-audit";
 import { AuditError } from "./audit-errors";
 import { newDeliveryId, postToSiem, siemTestBody, type PostResult } from "./siem-delivery";
@@ -28,9 +31,19 @@ function requireSettingsPermission(ctx: OrgContext): void {
  * whether the secret changed; never the secret). Returns the secret when Signet generated it:
  * it is shown once and cannot be read back from the page afterwards.
  */
-export async function configureSiem(db: Db, ctx: OrgContext, input: SiemSettingsInput, key: SiemKey, options: { allowHttp: boolean }, request: RequestMeta): Promise<{ generatedSecret: string | null }> {
+export async function configureSiem(
+  db: Db,
+  ctx: OrgContext,
+  input: SiemSettingsInput,
+  key: SiemKey,
+  options: { allowHttp: boolean; outboundAllow?: OutboundAllowList },
+  request: RequestMeta,
+): Promise<{ generatedSecret: string | null }> {
   requireSettingsPermission(ctx);
   const url = parseSiemWebhookUrl(input.url, options);
+  if (refusedBeforeLookup(new URL(url).hostname, options.outboundAllow ?? NOTHING_ALLOWED)) {
+    throw new AuditError("audit.siem_url", "That address is not allowed: Signet does not send to this server, private or link-local networks unless the operator allows them (SIGNET_OUTBOUND_ALLOW).", { field: "url" });
+  }
   const chosen = input.secret?.trim() ?? "";
   if (chosen !== "" && chosen.length < MIN_SECRET_LENGTH) throw new AuditError("audit.siem_secret", `A webhook secret must be at least ${MIN_SECRET_LENGTH} characters long; leave it empty and Signet generates one.`, { field: "secret" });
   if (chosen.length > 256) throw new AuditError("audit.siem_secret", "A webhook secret must be at most 256 characters long.", { field: "secret" });
@@ -75,14 +88,16 @@ export async function siemSettings(db: Db, ctx: OrgContext): Promise<SiemSetting
   return { url: org.siemWebhookUrl, hasSecret: org.siemSecretEncrypted !== null, delivery: await siemDeliveryStatus(db, ctx.orgId) };
 }
 
-/** Posts a signed test event to the configured webhook now and reports the answer. Not audited: it changes nothing. */
-export async function sendSiemTestEvent(db: Db, ctx: OrgContext, key: SiemKey, options: { fetch?: typeof fetch; timeoutMs?: number } = {}): Promise<PostResult> {
+/** Posts a signed test event to the configured webhook now and reports the answer (coarsely). Not audited: it changes nothing. */
+export async function sendSiemTestEvent(db: Db, ctx: OrgContext, key: SiemKey, options: { outbound: OutboundPolicy; timeoutMs?: number }): Promise<PostResult> {
   requireSettingsPermission(ctx);
   const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { siemWebhookUrl: true, siemSecretEncrypted: true } });
   if (org.siemWebhookUrl === null || org.siemSecretEncrypted === null) throw new AuditError("audit.siem_not_configured", "Set up the SIEM webhook first.", { status: 409 });
   const secret = openSiemSecret(key, ctx.orgId, org.siemSecretEncrypted);
   try {
-    return await postToSiem(org.siemWebhookUrl, secret, siemTestBody(ctx.orgId), { event: "test", deliveryId: newDeliveryId() }, options);
+    const result = await postToSiem(org.siemWebhookUrl, secret, siemTestBody(ctx.orgId), { event: "test", deliveryId: newDeliveryId() }, options);
+    // The network detail stays on the server: the button must not work as a port scanner.
+    return result.ok ? result : { ok: false, error: result.error };
   } finally {
     secret.fill(0);
   }

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { defaultWorkerCount } from "../runtime/worker-count";
+import { parseOutboundAllowList, type OutboundAllowList } from "../outbound/outbound-allow-list";
 import { ConfigError } from "./config-error";
 
 /**
@@ -24,6 +25,7 @@ const schema = z.object({
   SIGNET_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
   SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),
+  SIGNET_OUTBOUND_ALLOW: z.string().default(""),
 });
 
 /** Environment variables as read; not NodeJS.ProcessEnv, whose Next.js typing requires NODE_ENV. */
@@ -49,6 +51,8 @@ export type Settings = {
   siemPollSeconds: number;
   /** SIEM webhooks may use plain http to hosts other than localhost. */
   siemAllowHttp: boolean;
+  /** Internal destinations outbound requests (SIEM webhooks, …) may reach: address ranges and host names. */
+  outboundAllow: OutboundAllowList;
 };
 
 export function readSettings(env: Env = process.env): Settings {
@@ -74,5 +78,14 @@ export function readSettings(env: Env = process.env): Settings {
     checkpointIntervalMinutes: e.SIGNET_CHECKPOINT_INTERVAL_MINUTES,
     siemPollSeconds: e.SIGNET_SIEM_POLL_SECONDS,
     siemAllowHttp: e.SIGNET_SIEM_ALLOW_HTTP === "1" || e.SIGNET_SIEM_ALLOW_HTTP === "true",
+    outboundAllow: outboundAllowList(e.SIGNET_OUTBOUND_ALLOW),
   };
+}
+
+function outboundAllowList(text: string): OutboundAllowList {
+  try {
+    return parseOutboundAllowList(text);
+  } catch (error) {
+    throw new ConfigError(`Configuration error in SIGNET_OUTBOUND_ALLOW: ${error instanceof Error ? error.message : "invalid value"}`);
+  }
 }

@@ -24,7 +24,7 @@ export async function configureSiemAction(_previous: ActionState, form: FormData
   try {
     const { ctx } = await requireOrgPermission("settings.manage");
     const input = siemFormSchema.parse({ url: values.url, secret: String(form.get("secret") ?? ""), newSecret: form.get("newSecret") === "on" });
-    const { generatedSecret } = await configureSiem(await getDb(), ctx, input, siemKeyFromEnvironment(), { allowHttp: readSettings().siemAllowHttp }, await requestMeta());
+    const { generatedSecret } = await configureSiem(await getDb(), ctx, input, siemKeyFromEnvironment(), { allowHttp: readSettings().siemAllowHttp, outboundAllow: readSettings().outboundAllow }, await requestMeta());
     revalidatePath("/audit");
     return generatedSecret === null
       ? { ok: true, message: "SIEM forwarding saved. Each new audit entry is sent to the webhook." }
@@ -48,7 +48,7 @@ export async function disableSiemAction(_previous: ActionState): Promise<ActionS
 export async function sendSiemTestAction(_previous: ActionState): Promise<ActionState> {
   try {
     const { ctx } = await requireOrgPermission("settings.manage");
-    const result = await sendSiemTestEvent(await getDb(), ctx, siemKeyFromEnvironment());
+    const result = await sendSiemTestEvent(await getDb(), ctx, siemKeyFromEnvironment(), { outbound: { allow: readSettings().outboundAllow } });
     return result.ok ? { ok: true, message: `Test event delivered (HTTP ${result.status}).` } : { error: `The test event was not delivered: ${result.error}.` };
   } catch (error) {
     return failure(error);
