@@ -1,8 +1,9 @@
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError } from "../pdf/errors";
+import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError } from "../pdf/errors";
 import type { PdfLimits } from "../pdf/limits";
 import { visiblePageSize } from "../pdf/page-geometry";
-import { findPage, pageCount } from "../pdf/page-tree";
+import { walkPageTree } from "../pdf/page-tree";
 import { PdfFile } from "../pdf/pdf-file";
+import { checkSoundStructure } from "../pdf/sound-structure";
 import { formatMegabytes } from "./document-errors";
 
 /** The size of a page as displayed (crop box after /Rotate), in points: the space placements live in. */
@@ -18,18 +19,15 @@ export const MAX_DESCRIBED_PAGES = 5000;
 
 /**
  * The quick verdict on an uploaded file: is it a PDF we can seal? Opens it with lib/pdf's
- * limits (depth, object count, decompressed size, time), counts the pages and walks to each
- * one, so a file whose page tree is broken is refused now rather than at sealing time.
- * Page content is never inflated.
+ * limits (depth, object count, decompressed size, time), walks the whole page tree and reads
+ * every object reachable from the trailer (checkSoundStructure), so a file whose structure is
+ * broken is refused now rather than at sealing time. Page content is never inflated.
  */
 export function inspectPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>): PdfInspection {
   try {
     const file = PdfFile.open(bytes, limits);
-    const count = pageCount(file);
-    if (count < 1) return rejection("damaged", "page tree has no pages");
-    const pages: PageSize[] = [];
-    for (let page = 1; page <= Math.min(count, MAX_DESCRIBED_PAGES); page++) pages.push(visiblePageSize(findPage(file, page)));
-    return { ok: true, pageCount: count, pages };
+    const pages = checkSoundStructure(file);
+    return { ok: true, pageCount: pages.length, pages: pages.slice(0, MAX_DESCRIBED_PAGES).map((page) => visiblePageSize(page)) };
   } catch (error) {
     return verdictForError(error);
   }
@@ -37,17 +35,14 @@ export function inspectPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>): PdfI
 
 /** Page sizes of an accepted document (for placement); throws lib/pdf's errors. */
 export function describePages(bytes: Uint8Array, maxPages = MAX_DESCRIBED_PAGES): PageSize[] {
-  const file = PdfFile.open(bytes);
-  const count = Math.min(pageCount(file), maxPages);
-  const pages: PageSize[] = [];
-  for (let page = 1; page <= count; page++) pages.push(visiblePageSize(findPage(file, page)));
-  return pages;
+  return walkPageTree(PdfFile.open(bytes)).slice(0, maxPages).map((page) => visiblePageSize(page));
 }
 
 export function verdictForError(error: unknown): Extract<PdfInspection, { ok: false }> {
   if (error instanceof NotAPdfError) return rejection("not_pdf", error.detail);
   if (error instanceof PdfEncryptedError) return rejection("encrypted");
   if (error instanceof PdfLimitExceededError) return rejection("damaged", `limit: ${error.limit}`);
+  if (error instanceof PdfUnsoundStructureError) return { ...rejection("damaged", error.detail), message: damagedMessage(error.problem) };
   if (error instanceof PdfDamagedError) return rejection("damaged", error.detail);
   // Anything else the reader threw on a hostile file is still "we cannot read it", never a crash.
   return rejection("damaged", error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : "unreadable");
@@ -64,8 +59,13 @@ export function rejectionMessage(reason: UploadRejection, limitBytes?: number): 
     case "encrypted":
       return "Protected by a password — remove the protection and upload again.";
     case "damaged":
-      return "Damaged: this PDF cannot be read reliably. Re-export or repair it (for example by printing it to PDF) and upload again.";
+      return damagedMessage();
     case "too_large":
       return `Too large (limit ${limitBytes === undefined ? "" : formatMegabytes(limitBytes)} MB).`.replace("(limit  MB)", "(over the size limit)");
   }
+}
+
+/** "Damaged: …", naming the problem when lib/pdf could (a circular page tree, absurd nesting). */
+function damagedMessage(problem = "this PDF cannot be read reliably"): string {
+  return `Damaged: ${problem}. Re-export or repair it (for example by printing it to PDF) and upload again.`;
 }

@@ -29,6 +29,25 @@ export class PdfDamagedError extends SignetError {
 }
 
 /**
+ * Damage that independent validators refuse too (qpdf reports it, pyHanko cannot read the file):
+ * a circular page tree, absurd nesting. Its message names the problem.
+ */
+export class PdfUnsoundStructureError extends PdfDamagedError {
+  /** What is wrong, in words for the person who sent the file ("its page tree is circular …"). */
+  readonly problem: string;
+
+  constructor(problem: string, detail: string) {
+    super(detail, { message: `This PDF is damaged: ${problem}. PDF readers and validators cannot read it reliably, so it cannot be sealed. Re-export or repair it (for example by printing it to PDF) and try again.` });
+    this.problem = problem;
+  }
+}
+
+/** Nesting deeper than the limit: no producer writes it, and validators give up on it. */
+export function tooDeeplyNested(maxDepth: number, at: number): PdfUnsoundStructureError {
+  return new PdfUnsoundStructureError(`it nests arrays or dictionaries more than ${maxDepth} levels deep`, `objects nested deeper than ${maxDepth} levels at ${at}`);
+}
+
+/**
  * The bytes are not a PDF at all (no %PDF- header in the first 1024 bytes, or an empty file).
  * It is a kind of damaged PDF (a file that was supposed to be one), with its own code.
  */

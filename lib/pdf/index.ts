@@ -12,4 +12,5 @@ export { analyseChangesAfter, type ChangesAfter, type RevisionChanges, type Obje
 export { formatStampTime, type SealStampContent } from "./seal-stamp";
 export type { VisibleRect } from "./page-geometry";
 export { DEFAULT_PDF_LIMITS, type PdfLimits } from "./limits";
-export { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
+export { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
+export { checkSoundStructure } from "./sound-structure";

@@ -1,4 +1,4 @@
-import { PdfDamagedError, SignatureRequestError } from "./errors";
+import { PdfDamagedError, PdfUnsoundStructureError, SignatureRequestError } from "./errors";
 import { PdfDict, PdfRef, isArray, isInteger, isName, isNumber, type PdfObject } from "./objects";
 import type { PdfFile } from "./pdf-file";
 
@@ -39,7 +39,7 @@ export function findPage(file: PdfFile, pageNumber: number): PageInfo {
   }
   let nodeRef: PdfObject | undefined = rootRef;
   let remaining = pageNumber - 1;
-  const inherited: { MediaBox?: PdfObject; CropBox?: PdfObject; Rotate?: PdfObject } = {};
+  const inherited: Inherited = {};
   const visited = new Set<number>();
   for (;;) {
     file.budget.tick();
@@ -52,8 +52,7 @@ export function findPage(file: PdfFile, pageNumber: number): PageInfo {
       if (value !== undefined) inherited[key] = value;
     }
     const kids = file.resolve(node.get("Kids"));
-    const isPage = isName(node.get("Type"), "Page") || !isArray(kids);
-    if (isPage) {
+    if (isPageLeaf(node, kids)) {
       if (remaining !== 0 || !(nodeRef instanceof PdfRef)) throw new PdfDamagedError("page tree /Count does not match its pages");
       return describePage(file, nodeRef, node, inherited);
     }
@@ -62,8 +61,7 @@ export function findPage(file: PdfFile, pageNumber: number): PageInfo {
       file.budget.tick();
       const kid = file.resolveDict(kidRef);
       if (kid === undefined) continue;
-      const kidKids = kid.get("Kids");
-      const kidIsPage = isName(kid.get("Type"), "Page") || kidKids === undefined;
+      const kidIsPage = isPageLeaf(kid, file.resolve(kid.get("Kids")));
       const countValue = kid.get("Count");
       const count = kidIsPage ? 1 : isInteger(countValue) && countValue >= 0 ? countValue : 0;
       if (remaining < count) {
@@ -78,7 +76,71 @@ export function findPage(file: PdfFile, pageNumber: number): PageInfo {
   }
 }
 
-function describePage(file: PdfFile, ref: PdfRef, dict: PdfDict, inherited: { MediaBox?: PdfObject; CropBox?: PdfObject; Rotate?: PdfObject }): PageInfo {
+type Inherited = { MediaBox?: PdfObject; CropBox?: PdfObject; Rotate?: PdfObject };
+
+/** The rule findPage and walkPageTree share: a node typed /Page, or one without a /Kids array, is a page. */
+function isPageLeaf(node: PdfDict, kids: PdfObject | undefined): boolean {
+  return isName(node.get("Type"), "Page") || !isArray(kids);
+}
+
+/**
+ * Every page of the document, in order, by one walk of the whole page tree. Refuses, as damage
+ * that validators refuse too, a tree that contains itself (a /Pages node among its own
+ * descendants), one that lists a page or a node twice, and one whose /Count values do not match
+ * the pages below them (findPage relies on them to find a page by number).
+ */
+export function walkPageTree(file: PdfFile): PageInfo[] {
+  const rootRef = file.catalog().dict.get("Pages");
+  const root = file.resolveDict(rootRef);
+  if (root === undefined) throw new PdfDamagedError("no page tree");
+  type Frame = { ref: PdfObject | undefined; dict: PdfDict; kids: PdfObject[]; next: number; inherited: Inherited; firstPage: number };
+  const pages: PageInfo[] = [];
+  const stack: Frame[] = [];
+  const seen = new Set<number>();
+  const onPath = new Set<number>();
+
+  const enter = (ref: PdfObject | undefined, dict: PdfDict, parent: Inherited) => {
+    if (ref instanceof PdfRef) {
+      if (onPath.has(ref.num)) throw new PdfUnsoundStructureError("its page tree is circular (a group of pages lists itself among its own pages)", `page tree node ${ref.num} is its own descendant`);
+      if (seen.has(ref.num)) throw new PdfUnsoundStructureError("its page tree lists the same page or group of pages more than once", `page tree node ${ref.num} appears twice`);
+      seen.add(ref.num);
+    }
+    const inherited: Inherited = { ...parent };
+    for (const key of ["MediaBox", "CropBox", "Rotate"] as const) {
+      const value = dict.get(key);
+      if (value !== undefined) inherited[key] = value;
+    }
+    const kids = file.resolve(dict.get("Kids"));
+    if (isPageLeaf(dict, kids)) {
+      if (!(ref instanceof PdfRef)) throw new PdfDamagedError("a page is not an indirect object");
+      pages.push(describePage(file, ref, dict, inherited));
+      return;
+    }
+    if (ref instanceof PdfRef) onPath.add(ref.num);
+    stack.push({ ref, dict, kids: kids as PdfObject[], next: 0, inherited, firstPage: pages.length });
+  };
+
+  enter(rootRef, root, {});
+  while (stack.length > 0) {
+    file.budget.tick();
+    const top = stack[stack.length - 1] as Frame;
+    if (top.next < top.kids.length) {
+      const kidRef = top.kids[top.next++];
+      const kid = file.resolveDict(kidRef);
+      if (kid !== undefined) enter(kidRef, kid, top.inherited);
+      continue;
+    }
+    stack.pop();
+    if (top.ref instanceof PdfRef) onPath.delete(top.ref.num);
+    const count = top.dict.get("Count");
+    if (count !== pages.length - top.firstPage) {
+      throw new PdfUnsoundStructureError("its page tree's page counts (/Count) do not match its pages", `page tree node /Count ${String(count)} over ${pages.length - top.firstPage} pages`);
+    }
+  }
+  return pages;
+}
+
+function describePage(file: PdfFile, ref: PdfRef, dict: PdfDict, inherited: Inherited): PageInfo {
   const mediaBox = readBox(file, inherited.MediaBox) ?? [0, 0, 612, 792];
   const crop = readBox(file, inherited.CropBox);
   const cropBox: Box = crop

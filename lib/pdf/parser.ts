@@ -1,4 +1,4 @@
-import { PdfDamagedError } from "./errors";
+import { PdfDamagedError, tooDeeplyNested } from "./errors";
 import { Lexer, isWhite, type Token } from "./lexer";
 import type { Budget } from "./limits";
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, asBuffer, isInteger, type PdfObject } from "./objects";
@@ -36,7 +36,7 @@ export function parseObject(lexer: Lexer, budget: Budget, options: { spans?: boo
         break;
       case "punct":
         if (token.value === "[" || token.value === "<<") {
-          if (stack.length >= maxDepth) throw new PdfDamagedError(`objects nested deeper than ${maxDepth} levels at ${token.start}`);
+          if (stack.length >= maxDepth) throw tooDeeplyNested(maxDepth, token.start);
           stack.push(token.value === "[" ? { kind: "array", items: [] } : { kind: "dict", dict: new PdfDict(), key: undefined });
           continue;
         }

@@ -10,6 +10,7 @@ import { PdfFile } from "./pdf-file";
 import { buildSealAppearance } from "./seal-appearance";
 import type { SealStampContent } from "./seal-stamp";
 import { signatureField } from "./signature-widget";
+import { checkSoundStructure } from "./sound-structure";
 import { attachSignatureField } from "./signature-field";
 import { BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER_ID, CONTENTS_PLACEHOLDER_ID, signatureDictionary } from "./signature-dictionary";
 
@@ -56,12 +57,13 @@ export const MAX_CONTENTS_BYTES = 512 * 1024;
 /**
  * Appends, by incremental update, a signature field with a /ByteRange and /Contents
  * placeholder (and a visible seal stamp when asked). The input is an exact prefix of
- * the output. Only the objects that must change are parsed: the cross-reference
- * sections, the catalog, the page tree path to the target page, the AcroForm and its fields.
+ * the output. A file whose structure validators cannot read (checkSoundStructure: a
+ * circular page tree, absurd nesting anywhere reachable) is refused as damaged first.
  */
 export async function prepareSignature(pdf: Uint8Array, request: SignatureRequest, limits?: Partial<PdfLimits>): Promise<PreparedSignature> {
   validateRequest(request);
   const file = PdfFile.open(pdf, limits);
+  checkSoundStructure(file);
   const pageNumber = request.appearance?.page ?? 1;
   const page = findPage(file, pageNumber);
   const fieldName = chooseFieldName(file, request.fieldName);
