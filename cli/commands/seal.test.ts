@@ -91,7 +91,7 @@ describe("signet seal", () => {
 
   it("usage errors exit 2", async () => {
     expect((await signet(["seal"])).status).toBe(2);
-    expect((await signet(["seal", "in.pdf", "-o", "out.pdf"])).stderr).toMatch(/either --key or --p12/);
+    expect((await signet(["seal", "in.pdf", "-o", "out.pdf"])).stderr).toMatch(/give one of --key, --p12, --kms-key-id or --pkcs11-module/);
     expect((await signet(["nonsense"])).status).toBe(2);
   });
 

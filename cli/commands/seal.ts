@@ -3,7 +3,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { isSignetError, SignetError } from "@/lib/errors";
 import type { HashAlgorithm, KeyBackend } from "@/lib/keys/key-backend";
+import { AwsKmsKeyBackend } from "@/lib/keys/aws-kms/aws-kms-key-backend";
 import { LocalKeyBackend } from "@/lib/keys/local/local-key-backend";
+import { Pkcs11KeyBackend } from "@/lib/keys/pkcs11/pkcs11-key-backend";
 import { loadPkcs12 } from "@/lib/keys/local/pkcs12";
 import { parseCertificate, parseCertificates, type Certificate } from "@/lib/pki/certificate";
 import { sealPdf } from "@/lib/seal/seal-pdf";
@@ -11,6 +13,8 @@ import { HttpTimestamper } from "@/lib/tsa/http-timestamper";
 import type { Command, CommandIo } from "../command";
 
 const USAGE = `usage: signet seal IN.pdf -o OUT.pdf (--key KEY.pem | --p12 FILE.p12) [--password-env VAR] --cert CERT.pem
+       signet seal IN.pdf -o OUT.pdf --kms-key-id ID [--kms-region R] [--kms-endpoint URL] --cert CERT.pem
+       signet seal IN.pdf -o OUT.pdf --pkcs11-module LIB.so --pkcs11-token LABEL --pkcs11-key LABEL --pin-env VAR --cert CERT.pem
          [--chain CHAIN.pem] [--tsa URL] [--visible page=N,x=X,y=Y,w=W,h=H] [--image SEAL.png|SEAL.jpg]
          [--name TEXT] [--organisation TEXT] [--licence TEXT] [--jurisdiction TEXT] [--reason TEXT] [--location TEXT]
          [--hash sha256|sha384|sha512]
@@ -24,6 +28,7 @@ export const sealCommand: Command = {
   async run(args: string[], io: CommandIo): Promise<number> {
     let output: string | undefined;
     let temporary: string | undefined;
+    let backend: KeyBackend | undefined;
     try {
       const { values, positionals } = parseArgs({
         args,
@@ -33,6 +38,13 @@ export const sealCommand: Command = {
           key: { type: "string" },
           p12: { type: "string" },
           "password-env": { type: "string" },
+          "kms-key-id": { type: "string" },
+          "kms-region": { type: "string" },
+          "kms-endpoint": { type: "string" },
+          "pkcs11-module": { type: "string" },
+          "pkcs11-token": { type: "string" },
+          "pkcs11-key": { type: "string" },
+          "pin-env": { type: "string" },
           cert: { type: "string" },
           chain: { type: "string" },
           tsa: { type: "string" },
@@ -56,17 +68,17 @@ export const sealCommand: Command = {
       output = values.output;
       if (input === undefined || positionals.length > 1) throw new UsageError("give exactly one input PDF");
       if (output === undefined) throw new UsageError("give the output file with -o OUT.pdf");
-      if ((values.key === undefined) === (values.p12 === undefined)) throw new UsageError("give either --key or --p12");
-
-      const password = values["password-env"] === undefined ? undefined : readPasswordEnv(values["password-env"]);
-      const { backend, certificate, chain } = loadSigner(values.key, values.p12, password, values.cert, values.chain);
+      const source = keySource(values);
+      const signer = await openSigner(source, values.cert, values.chain);
+      backend = signer.backend;
+      const { certificate, chain } = signer;
       const inputStat = fs.statSync(input, { throwIfNoEntry: false });
       const pdf = readFile(input, "input PDF");
       const result = await sealPdf(pdf, {
         backend,
         certificate,
         chain,
-        hash: parseHash(values.hash),
+        hash: parseHash(values.hash) ?? defaultHash(backend),
         timestamper: values.tsa === undefined ? undefined : new HttpTimestamper({ url: values.tsa }),
         placement: values.visible === undefined ? undefined : parsePlacement(values.visible),
         signer: {
@@ -93,6 +105,8 @@ export const sealCommand: Command = {
       }
       io.stderr(`signet seal: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`);
       return 1;
+    } finally {
+      await backend?.close?.().catch(() => undefined);
     }
   },
 };
@@ -119,24 +133,90 @@ function readFile(file: string, what: string): Uint8Array {
   }
 }
 
-function readPasswordEnv(variable: string): string {
+function readSecretEnv(variable: string, option: string): string {
   const value = process.env[variable];
-  if (value === undefined) throw new UsageError(`the environment variable ${variable} (--password-env) is not set`);
+  if (value === undefined) throw new UsageError(`the environment variable ${variable} (${option}) is not set`);
   return value;
 }
 
-function loadSigner(key: string | undefined, p12: string | undefined, password: string | undefined, cert: string | undefined, chainFile: string | undefined): { backend: KeyBackend; certificate: Certificate; chain: Certificate[] } {
+type SealValues = {
+  key?: string;
+  p12?: string;
+  "password-env"?: string;
+  "kms-key-id"?: string;
+  "kms-region"?: string;
+  "kms-endpoint"?: string;
+  "pkcs11-module"?: string;
+  "pkcs11-token"?: string;
+  "pkcs11-key"?: string;
+  "pin-env"?: string;
+};
+
+/** Where the private key is: exactly one of four places, each with only its own options. */
+type KeySource =
+  | { kind: "key"; file: string; passwordEnv?: string }
+  | { kind: "p12"; file: string; passwordEnv?: string }
+  | { kind: "kms"; keyId: string; region?: string; endpoint?: string }
+  | { kind: "pkcs11"; modulePath: string; tokenLabel: string; keyLabel: string; pinEnv: string };
+
+function keySource(values: SealValues): KeySource {
+  const given = (["key", "p12", "kms-key-id", "pkcs11-module"] as const).filter((option) => values[option] !== undefined);
+  if (given.length !== 1) throw new UsageError("give one of --key, --p12, --kms-key-id or --pkcs11-module");
+  const only = (owner: string, options: readonly (keyof SealValues)[]) => {
+    for (const option of options) if (values[option] !== undefined) throw new UsageError(`--${option} goes with ${owner}`);
+  };
+  const kmsOptions = ["kms-region", "kms-endpoint"] as const;
+  const pkcs11Options = ["pkcs11-token", "pkcs11-key", "pin-env"] as const;
+  if (values.key !== undefined || values.p12 !== undefined) {
+    only("--kms-key-id", kmsOptions);
+    only("--pkcs11-module", pkcs11Options);
+    return values.key !== undefined ? { kind: "key", file: values.key, passwordEnv: values["password-env"] } : { kind: "p12", file: values.p12 as string, passwordEnv: values["password-env"] };
+  }
+  only("--key or --p12", ["password-env"]);
+  if (values["kms-key-id"] !== undefined) {
+    only("--pkcs11-module", pkcs11Options);
+    const endpoint = values["kms-endpoint"];
+    if (endpoint !== undefined && !URL.canParse(endpoint)) throw new UsageError(`--kms-endpoint "${endpoint}" is not a URL`);
+    return { kind: "kms", keyId: values["kms-key-id"], region: values["kms-region"], endpoint };
+  }
+  only("--kms-key-id", kmsOptions);
+  for (const option of pkcs11Options) if (values[option] === undefined) throw new UsageError(`--pkcs11-module needs --${option}`);
+  return { kind: "pkcs11", modulePath: values["pkcs11-module"] as string, tokenLabel: values["pkcs11-token"] as string, keyLabel: values["pkcs11-key"] as string, pinEnv: values["pin-env"] as string };
+}
+
+async function openSigner(source: KeySource, cert: string | undefined, chainFile: string | undefined): Promise<{ backend: KeyBackend; certificate: Certificate; chain: Certificate[] }> {
   const extraChain = chainFile === undefined ? [] : parseCertificates(readFile(chainFile, "certificate chain"));
-  if (p12 !== undefined) {
-    const contents = loadPkcs12(readFile(p12, "PKCS#12 file"), password ?? "", { description: `PKCS#12 file ${path.basename(p12)}` });
+  if (source.kind === "p12") {
+    const password = source.passwordEnv === undefined ? "" : readSecretEnv(source.passwordEnv, "--password-env");
+    const contents = loadPkcs12(readFile(source.file, "PKCS#12 file"), password, { description: `PKCS#12 file ${path.basename(source.file)}` });
     const certificate = cert === undefined ? parseCertificate(contents.certificate) : firstCertificate(cert);
     return { backend: contents.backend, certificate, chain: [...contents.chain.map(parseCertificate), ...extraChain] };
   }
-  if (cert === undefined) throw new UsageError("--key needs --cert CERT.pem");
-  const backend = LocalKeyBackend.fromKeyFile(readFile(key!, "key file"), { passphrase: password, description: `key file ${path.basename(key!)}` });
+  // The certificate is read first: a usage mistake costs no KMS call and no token login.
+  const option = source.kind === "key" ? "--key" : source.kind === "kms" ? "--kms-key-id" : "--pkcs11-module";
+  if (cert === undefined) throw new UsageError(`${option} needs --cert CERT.pem`);
   const [certificate, ...rest] = parseCertificates(readFile(cert, "certificate"));
   if (certificate === undefined) throw new UsageError(`${cert} holds no certificate`);
-  return { backend, certificate, chain: [...rest, ...extraChain] };
+  const chain = [...rest, ...extraChain];
+  // The backend checks nothing against the certificate; lib/cms refuses a key that is not the certificate's before anything is signed.
+  if (source.kind === "key") {
+    const passphrase = source.passwordEnv === undefined ? undefined : readSecretEnv(source.passwordEnv, "--password-env");
+    return { backend: LocalKeyBackend.fromKeyFile(readFile(source.file, "key file"), { passphrase, description: `key file ${path.basename(source.file)}` }), certificate, chain };
+  }
+  if (source.kind === "kms") {
+    // Credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, an instance or container role).
+    // The SDK's multi-line notice about future Node versions would bury the one line a refused seal prints (set the variable to "false" to see it).
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+    return { backend: await AwsKmsKeyBackend.connect({ keyId: source.keyId, region: source.region, endpoint: source.endpoint }), certificate, chain };
+  }
+  const pin = readSecretEnv(source.pinEnv, "--pin-env");
+  return { backend: await Pkcs11KeyBackend.open({ modulePath: source.modulePath, tokenLabel: source.tokenLabel, keyLabel: source.keyLabel, pin }), certificate, chain };
+}
+
+/** A KMS ECC key signs with its curve's hash only (P-384: SHA-384); anything else defaults to SHA-256. */
+function defaultHash(backend: KeyBackend): HashAlgorithm {
+  const supported = backend instanceof AwsKmsKeyBackend ? backend.supportedHashes() : undefined;
+  return supported === undefined || supported.includes("SHA-256") ? "SHA-256" : (supported[0] as HashAlgorithm);
 }
 
 function firstCertificate(file: string): Certificate {
@@ -145,9 +225,9 @@ function firstCertificate(file: string): Certificate {
   return certificate;
 }
 
-function parseHash(value: string | undefined): HashAlgorithm {
+function parseHash(value: string | undefined): HashAlgorithm | undefined {
   const hashes: Record<string, HashAlgorithm> = { sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
-  if (value === undefined) return "SHA-256";
+  if (value === undefined) return undefined;
   const hash = hashes[value.toLowerCase().replace("-", "")];
   if (hash === undefined) throw new UsageError(`--hash must be sha256, sha384 or sha512`);
   return hash;
