@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { LIFECYCLE_STATE_LABELS, type CertificateRow, type PendingKeyRow } from "@/lib/lifecycle/certificate-overview";
+import { readableName } from "@/lib/pki/readable-name";
+import { CertificateName } from "./certificate-name";
 
 const BACKEND_LABELS = { PLATFORM: "Platform", AWS_KMS: "AWS KMS", PKCS11: "PKCS#11 HSM" } as const;
 
@@ -45,11 +47,15 @@ export function CertificateTable({ rows }: { rows: (CertificateRow | PendingKeyR
               <td data-label="Seals">0</td>
             </tr>
           ) : (
-            <tr key={row.id} aria-label={row.subject}>
+            <tr key={row.id} aria-label={readableName(row.subject)}>
               <td>
-                <Link href={`/certificates/${row.id}`}>{row.subject}</Link>
+                <Link href={`/certificates/${row.id}`}>
+                  <CertificateName dn={row.subject} />
+                </Link>
                 <br />
-                <span className="hint">issued by {row.issuer}</span>
+                <span className="hint">
+                  issued by <CertificateName dn={row.issuer} />
+                </span>
                 {row.selfSigned && <span className="badge">Self-signed (testing)</span>}
                 {row.restrictSealers && <span className="badge">Listed sealers only</span>}
               </td>

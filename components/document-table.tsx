@@ -1,5 +1,6 @@
 import Link from "next/link";
 import type { DocumentListing } from "@/lib/documents/list-documents";
+import { CertificateName } from "./certificate-name";
 
 const STATUS_LABELS = { UPLOADED: "Ready to seal", SEALING: "Sealing…", SEALED: "Sealed", FAILED: "Failed" } as const;
 
@@ -59,7 +60,7 @@ export function DocumentTable({ documents, canSeal }: { documents: DocumentListi
                   "—"
                 ) : (
                   <>
-                    {d.seal.certificateSubject}
+                    <CertificateName dn={d.seal.certificateSubject} />
                     <br />
                     <span className="mono hint">{d.seal.certificateSha256.slice(0, 16)}…</span>
                   </>

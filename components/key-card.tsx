@@ -2,6 +2,8 @@ import type { KeyListing } from "@/lib/custody/list-keys";
 import Link from "next/link";
 import { ActivateCertificateForm, CertificateRequestForm, CertificateUploadForm } from "./enrolment-forms";
 import { DestroyKeyForm } from "./lifecycle-forms";
+import { readableName } from "@/lib/pki/readable-name";
+import { CertificateName } from "./certificate-name";
 
 const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;
 
@@ -49,14 +51,18 @@ export function KeyCard({ signingKey, manage, organisation }: { signingKey: KeyL
               return (
                 <tr key={certificate.id}>
                   <td>
-                    <Link href={`/certificates/${certificate.id}`}>{certificate.subject}</Link>
+                    <Link href={`/certificates/${certificate.id}`}>
+                      <CertificateName dn={certificate.subject} />
+                    </Link>
                     <br />
-                    <span className="hint">issued by {certificate.issuer}</span>
+                    <span className="hint">
+                      issued by <CertificateName dn={certificate.issuer} />
+                    </span>
                     {certificate.selfSigned && <span className="badge">Self-signed (testing)</span>}
                   </td>
                   <td data-label="State">
                     {certificate.state.toLowerCase()}
-                    {manage && certificate.state === "INACTIVE" && key.state === "ACTIVE" && <ActivateCertificateForm certificateId={certificate.id} subject={certificate.subject} />}
+                    {manage && certificate.state === "INACTIVE" && key.state === "ACTIVE" && <ActivateCertificateForm certificateId={certificate.id} subject={readableName(certificate.subject)} />}
                   </td>
                   <td data-label="Valid until">
                     {certificate.notAfter.toISOString().slice(0, 10)}

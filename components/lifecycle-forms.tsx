@@ -6,6 +6,7 @@ import type { ActionState } from "@/app/_server/action-state";
 import { REVOCATION_REASON_LABELS } from "@/lib/lifecycle/revocation-reasons";
 import { FormMessage } from "./form-message";
 import { SubmitButton } from "./submit-button";
+import { readableName } from "@/lib/pki/readable-name";
 
 type Successor = { id: string; subject: string; sha256: string; keyLabel: string; notAfter: string };
 
@@ -28,7 +29,7 @@ export function RotateCertificateForm({ certificateId, successors }: { certifica
               </option>
               {successors.map((s) => (
                 <option key={s.id} value={s.id}>
-                  {`${s.subject} — key ${s.keyLabel}, valid until ${s.notAfter.slice(0, 10)}, ${s.sha256.slice(0, 12)}…`}
+                  {`${readableName(s.subject)} — key ${s.keyLabel}, valid until ${s.notAfter.slice(0, 10)}, ${s.sha256.slice(0, 12)}…`}
                 </option>
               ))}
             </select>

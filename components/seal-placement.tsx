@@ -9,7 +9,8 @@ import { SealPagePreview, type PageSize } from "./seal-page-preview";
 import { SealProgressList, type ProgressRow } from "./seal-progress-list";
 
 export type SealableDocument = { id: string; fileName: string; pageCount: number; pages: PageSize[] };
-export type CertificateOption = { id: string; subject: string; keyLabel: string; notAfter: string; selfSigned: boolean; sha256: string };
+/** name: what people call the certificate (its CN); details: every attribute of its subject, labelled. */
+export type CertificateOption = { id: string; name: string; details: string; keyLabel: string; notAfter: string; selfSigned: boolean; sha256: string };
 type Placement = { page: number; x: number; y: number; width: number; height: number };
 type SealRequest = { certificateId: string; reason: string | null; location: string | null; documents: { documentId: string; placement: { page: number; rect: { x: number; y: number; width: number; height: number } } | null }[] };
 
@@ -228,6 +229,11 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
                   </option>
                 ))}
               </select>
+              {certificate !== undefined && (
+                <p className="hint" data-testid="chosen-certificate">
+                  {certificate.details}
+                </p>
+              )}
             </div>
           )}
           <label className="inline-check">
@@ -274,10 +280,15 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
               <select id={`${fieldId}-certificate`} value={certificateId} onChange={(e) => setCertificateId(e.target.value)} disabled={busy}>
                 {certificates.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {c.subject} ({c.keyLabel}, valid until {c.notAfter.slice(0, 10)}){c.selfSigned ? " — testing" : ""}
+                    {c.name} ({c.keyLabel}, valid until {c.notAfter.slice(0, 10)}){c.selfSigned ? " — testing" : ""}
                   </option>
                 ))}
               </select>
+              {certificate !== undefined && (
+                <p className="hint" data-testid="chosen-certificate">
+                  {certificate.details}
+                </p>
+              )}
             </div>
           )}
           <label>
@@ -296,7 +307,7 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
           {phase.kind === "confirming" ? (
             <div className="stack confirm-box" role="group" aria-label="Confirm the seal">
               <p className="hint">
-                You are sealing {documents.length === 1 ? "1 document" : `${documents.length} documents`} with {certificate?.subject ?? "the chosen certificate"}.
+                You are sealing {documents.length === 1 ? "1 document" : `${documents.length} documents`} with {certificate?.name ?? "the chosen certificate"}.
               </p>
               {phase.waiting && <p role="status">Confirm with your passkey…</p>}
               {phase.note !== undefined && <p role="status">{phase.note}</p>}

@@ -1,5 +1,6 @@
 import { documentAnswer, formatDateTime, signatureAnswer, statusWords, type PlainAnswer } from "@/lib/public-verify/plain-answer";
 import type { CertificateReport, SignatureReport, VerificationReport } from "@/lib/verify";
+import { commonNameOf, nameDetails, readableName } from "@/lib/pki/readable-name";
 
 /**
  * A verification report for a recipient: the answer for the file first, then one card per
@@ -57,7 +58,7 @@ function SignatureCard({ signature: s, total }: { signature: SignatureReport; to
           {s.kind === "signature" && (
             <>
               <dt>Signer</dt>
-              <dd>{s.signer ? s.signer.subject : "Unknown"}</dd>
+              <dd>{s.signer ? nameDetails(s.signer.subject) : "Unknown"}</dd>
               {record?.organisations && record.organisations.length > 0 && (
                 <>
                   <dt>Organisation</dt>
@@ -97,7 +98,7 @@ function SignatureCard({ signature: s, total }: { signature: SignatureReport; to
               <dd>
                 {s.timestamp.valid ? "Valid" : "Not valid"}
                 {s.timestamp.time ? `, ${formatDateTime(s.timestamp.time)}` : ""}
-                {s.timestamp.tsa ? `, by ${s.timestamp.tsa.subject}` : ""}
+                {s.timestamp.tsa ? `, by ${readableName(s.timestamp.tsa.subject)}` : ""}
               </dd>
             </>
           )}
@@ -165,7 +166,7 @@ function SignatureCard({ signature: s, total }: { signature: SignatureReport; to
 function CertificateLine({ certificate: c }: { certificate: CertificateReport }) {
   return (
     <>
-      {c.subject} <span className="hint">({c.keyAlgorithm}, valid {c.notBefore.slice(0, 10)} to {c.notAfter.slice(0, 10)}, SHA-256 </span>
+      {nameDetails(c.subject)} <span className="hint">({c.keyAlgorithm}, valid {c.notBefore.slice(0, 10)} to {c.notAfter.slice(0, 10)}, SHA-256 </span>
       <span className="mono">{c.fingerprintSha256}</span>
       <span className="hint">)</span>
     </>
@@ -173,7 +174,7 @@ function CertificateLine({ certificate: c }: { certificate: CertificateReport })
 }
 
 function signerName(s: SignatureReport): string | undefined {
-  const cn = s.signer ? /CN=([^,]+)/.exec(s.signer.subject)?.[1] : undefined;
+  const cn = s.signer ? commonNameOf(s.signer.subject) : undefined;
   return s.signet?.sealedBy ?? s.signerName ?? cn;
 }
 

@@ -75,6 +75,18 @@ test("the owner requests a certificate, the CA issues it, the owner uploads and 
   await card.getByRole("button", { name: /^Activate / }).click();
   await expect(card.getByRole("cell", { name: /^active/ })).toBeVisible();
   await keepScreenshot(page, "10-certificate-active");
+
+  // The name has a comma: people see it as written, never as an RFC 4514 escape ("Olivia Owner\, P.Eng.").
+  await page.reload();
+  const table = page.getByRole("table", { name: "Certificates" });
+  await expect(table.getByRole("link", { name: "Olivia Owner, P.Eng.", exact: true })).toBeVisible();
+  await expect(card.getByRole("link", { name: "Olivia Owner, P.Eng.", exact: true })).toBeVisible();
+  expect(await page.locator("main").innerText()).not.toContain("\\");
+  await table.getByRole("link", { name: "Olivia Owner, P.Eng.", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Olivia Owner, P.Eng.", exact: true })).toBeVisible();
+  await expect(page.getByTestId("certificate-subject")).toContainText("Common name: Olivia Owner, P.Eng.");
+  await expect(page.getByTestId("certificate-subject")).toContainText("Serial number: PEO 100123");
+  expect(await page.locator("main").innerText()).not.toContain("\\");
   await signOut(page);
 });
 

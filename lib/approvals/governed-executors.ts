@@ -1,5 +1,5 @@
 import type { JsonValue } from "../audit/canonical-json";
-import { checkRoleChange, changeMemberRolesInTx, grantsAdministration } from "../auth/members";
+import { checkRoleChange, changeMemberRolesInTx, grantsGovernedRole } from "../auth/members";
 import type { Action } from "../auth/permissions";
 import type { Role } from "../auth/roles";
 import type { Tx } from "../db/client";
@@ -10,6 +10,7 @@ import { checkRevocation, revokeCertificateInTx } from "../lifecycle/revoke-cert
 import { checkRotation, rotateCertificateInTx } from "../lifecycle/rotate-certificate";
 import type { GovernedAction } from "./governed-action";
 import { applyApprovalsRequired, checkApprovalsRequired } from "./approvals-policy";
+import { readableName } from "../pki/readable-name";
 
 /** Who acts: the requester (with their roles now), and the approvals when there were any. */
 export type GovernedActor = LifecycleActor & { roles: readonly Role[] };
@@ -24,14 +25,14 @@ export function permissionFor(action: GovernedAction): Action {
 
 /**
  * Whether an action needs approval at all under dual control: role changes only when they
- * hand out administration; the policy only when it is lowered (raising it is always safe).
+ * hand out administration or the signer role; the policy only when it is lowered (raising it is always safe).
  */
 export async function needsApproval(tx: Tx, orgId: string, action: GovernedAction, currentlyRequired: number): Promise<boolean> {
   if (currentlyRequired < 2) return false;
   if (action.kind === "org.approvals_required") return action.approvalsRequired < currentlyRequired;
   if (action.kind === "member.roles") {
     const target = await tx.membership.findFirst({ where: { id: action.membershipId, orgId }, select: { roles: true } });
-    return target !== null && grantsAdministration(target.roles, action.roles);
+    return target !== null && grantsGovernedRole(target.roles, action.roles);
   }
   return true;
 }
@@ -41,20 +42,20 @@ export async function checkAction(tx: Tx, actor: GovernedActor, action: Governed
   switch (action.kind) {
     case "certificate.activate": {
       const c = await checkActivation(tx, actor.orgId, action, now);
-      return { subjectType: "certificate", subjectId: c.id, summary: `Activate "${c.subject}"`, facts: { sha256: c.sha256, subject: c.subject } };
+      return { subjectType: "certificate", subjectId: c.id, summary: `Activate "${readableName(c.subject)}"`, facts: { sha256: c.sha256, subject: c.subject } };
     }
     case "certificate.rotate": {
       const { predecessor, successor } = await checkRotation(tx, actor.orgId, action, now);
       return {
         subjectType: "certificate",
         subjectId: predecessor.id,
-        summary: `Rotate "${predecessor.subject}" to "${successor.subject}"`,
+        summary: `Rotate "${readableName(predecessor.subject)}" to "${readableName(successor.subject)}"`,
         facts: { oldSha256: predecessor.sha256, newSha256: successor.sha256, successorId: successor.id, reason: action.reason },
       };
     }
     case "certificate.revoke": {
       const { certificate, effectiveAt } = await checkRevocation(tx, actor.orgId, action, now);
-      return { subjectType: "certificate", subjectId: certificate.id, summary: `Revoke "${certificate.subject}"`, facts: { sha256: certificate.sha256, reasonCode: action.reasonCode, effectiveAt: effectiveAt.toISOString() } };
+      return { subjectType: "certificate", subjectId: certificate.id, summary: `Revoke "${readableName(certificate.subject)}"`, facts: { sha256: certificate.sha256, reasonCode: action.reasonCode, effectiveAt: effectiveAt.toISOString() } };
     }
     case "key.destroy": {
       const key = await checkKeyDestruction(tx, actor.orgId, action);

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "../db/client";
 import type { AuditEntry, Prisma } from "../db/generated/client";
 import { AUDIT_ACTIONS, chainIdFor } from "./audit-actions";
+import { readableName } from "../pki/readable-name";
 
 const emptyIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const day = z.preprocess(emptyIsUnset, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "That date does not exist.").optional());
@@ -97,12 +98,8 @@ export async function auditFilterChoices(db: Db, orgId: string): Promise<{ actor
   ]);
   return {
     actors: members.map((m) => ({ id: m.user.id, label: `${m.user.name} <${m.user.email}>` })),
-    certificates: certificates.map((c) => ({ id: c.id, label: `${commonName(c.subject)} · ${c.sha256.slice(0, 12)}… · ${c.state.toLowerCase()}` })),
+    certificates: certificates.map((c) => ({ id: c.id, label: `${readableName(c.subject)} · ${c.sha256.slice(0, 12)}… · ${c.state.toLowerCase()}` })),
   };
-}
-
-function commonName(subject: string): string {
-  return /CN=([^,/]+)/.exec(subject)?.[1]?.trim() ?? subject;
 }
 
 /** Emails of the given actors, for display and the CSV's actorEmail column. */

@@ -5,6 +5,7 @@ import { approvalFacts, type LifecycleActor } from "./lifecycle-audit";
 import { LifecycleError } from "./lifecycle-errors";
 import { lockCertificate } from "./load-certificate";
 import { isRevocationReasonCode, revocationReasonName } from "./revocation-reasons";
+import { readableName } from "../pki/readable-name";
 
 export const revokeCertificateSchema = z.object({
   certificateId: z.string().uuid("Choose the certificate to revoke."),
@@ -25,7 +26,7 @@ export function revocationEffectiveAt(action: RevokeCertificate, now: Date): Dat
 
 export async function checkRevocation(tx: Tx, orgId: string, action: RevokeCertificate, now = new Date()) {
   const certificate = await lockCertificate(tx, orgId, action.certificateId);
-  if (certificate.state === "REVOKED") throw new LifecycleError("lifecycle.wrong_state", `The certificate "${certificate.subject}" is already revoked.`);
+  if (certificate.state === "REVOKED") throw new LifecycleError("lifecycle.wrong_state", `The certificate "${readableName(certificate.subject)}" is already revoked.`);
   const effectiveAt = revocationEffectiveAt(action, now);
   return { certificate, effectiveAt };
 }

@@ -4,6 +4,7 @@ import type { Tx } from "../db/client";
 import { approvalFacts, type LifecycleActor } from "./lifecycle-audit";
 import { LifecycleError } from "./lifecycle-errors";
 import { assertActivatable, lockCertificate } from "./load-certificate";
+import { readableName } from "../pki/readable-name";
 
 export const rotateCertificateSchema = z.object({
   certificateId: z.string().uuid("Choose the certificate to rotate."),
@@ -20,7 +21,7 @@ export async function checkRotation(tx: Tx, orgId: string, action: RotateCertifi
   if (action.certificateId === action.successorId) throw new LifecycleError("lifecycle.invalid", "A certificate cannot succeed itself: choose another certificate.", { field: "successorId" });
   const predecessor = await lockCertificate(tx, orgId, action.certificateId);
   const successor = await lockCertificate(tx, orgId, action.successorId);
-  if (predecessor.state !== "ACTIVE") throw new LifecycleError("lifecycle.wrong_state", `The certificate "${predecessor.subject}" is ${predecessor.state.toLowerCase()}; only an active certificate can be rotated.`);
+  if (predecessor.state !== "ACTIVE") throw new LifecycleError("lifecycle.wrong_state", `The certificate "${readableName(predecessor.subject)}" is ${predecessor.state.toLowerCase()}; only an active certificate can be rotated.`);
   assertActivatable(successor, now);
   return { predecessor, successor };
 }

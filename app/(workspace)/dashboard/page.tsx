@@ -4,6 +4,7 @@ import { CreateOrganisationForm } from "@/components/create-organisation-form";
 import { getDb } from "@/lib/db/client";
 import { lifecycleAttention } from "@/lib/lifecycle/attention";
 import { requirePagePermission } from "@/app/_server/session";
+import { CertificateName } from "@/components/certificate-name";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Dashboard" };
@@ -25,7 +26,9 @@ export default async function DashboardPage() {
             )}
             {attention.expiring.map((c) => (
               <li key={c.id}>
-                <a href={`/certificates/${c.id}`}>{c.subject}</a>
+                <a href={`/certificates/${c.id}`}>
+                  <CertificateName dn={c.subject} />
+                </a>
                 {` ${c.daysLeft === 0 ? "expires today" : `expires in ${c.daysLeft} day${c.daysLeft === 1 ? "" : "s"}`} (${c.notAfter.toISOString().slice(0, 10)}): enrol its successor and rotate.`}
               </li>
             ))}

@@ -6,6 +6,7 @@ import { formatDateTime, statusWords } from "@/lib/public-verify/plain-answer";
 import { recordedSeal } from "@/lib/public-verify/recorded-seal";
 import { SealHashCheck } from "@/components/seal-hash-check";
 import "../verify.css";
+import { nameDetails } from "@/lib/pki/readable-name";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Seal record", referrer: "no-referrer", robots: { index: false } };
@@ -72,9 +73,9 @@ export default async function SealRecordPage({ params }: { params: Promise<{ sea
           <dt>Original SHA-256</dt>
           <dd className="mono">{seal.document.originalSha256}</dd>
           <dt>Certificate</dt>
-          <dd>{c.subject}</dd>
+          <dd>{nameDetails(c.subject)}</dd>
           <dt>Issued by</dt>
-          <dd>{c.issuer}</dd>
+          <dd>{nameDetails(c.issuer)}</dd>
           <dt>Valid</dt>
           <dd>
             {c.notBefore.slice(0, 10)} to {c.notAfter.slice(0, 10)}

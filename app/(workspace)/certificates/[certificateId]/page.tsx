@@ -11,6 +11,8 @@ import { ActivateCertificateForm } from "@/components/enrolment-forms";
 import { CertificateSealersForm, DestroyKeyForm, RevokeCertificateForm, RotateCertificateForm } from "@/components/lifecycle-forms";
 import { TimelineList } from "@/components/timeline-list";
 import { requirePagePermission } from "@/app/_server/session";
+import { nameDetails, readableName } from "@/lib/pki/readable-name";
+import { CertificateName } from "@/components/certificate-name";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Certificate" };
@@ -33,7 +35,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
       <p>
         <Link href="/certificates">← Keys and certificates</Link>
       </p>
-      <h1>{certificate.subject}</h1>
+      <h1>{readableName(certificate.subject)}</h1>
       <p>
         <span className="badge" data-testid="lifecycle-state">
           {LIFECYCLE_STATE_LABELS[state]}
@@ -44,8 +46,10 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
       <section className="panel" aria-labelledby="facts-heading">
         <h2 id="facts-heading">Certificate</h2>
         <dl className="facts">
+          <dt>Subject</dt>
+          <dd data-testid="certificate-subject">{nameDetails(certificate.subject)}</dd>
           <dt>Issuer</dt>
-          <dd>{certificate.issuer}</dd>
+          <dd>{nameDetails(certificate.issuer)}</dd>
           <dt>Serial</dt>
           <dd className="mono">{certificate.serialHex}</dd>
           <dt>Valid</dt>
@@ -68,7 +72,9 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
             <>
               <dt>Took over from</dt>
               <dd>
-                <Link href={`/certificates/${details.predecessor.id}`}>{details.predecessor.subject}</Link>
+                <Link href={`/certificates/${details.predecessor.id}`}>
+                  <CertificateName dn={details.predecessor.subject} />
+                </Link>
               </dd>
             </>
           )}
@@ -76,7 +82,9 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
             <>
               <dt>Succeeded by</dt>
               <dd>
-                <Link href={`/certificates/${details.successor.id}`}>{details.successor.subject}</Link>
+                <Link href={`/certificates/${details.successor.id}`}>
+                  <CertificateName dn={details.successor.subject} />
+                </Link>
                 {certificate.supersededAt !== null && ` on ${utc(certificate.supersededAt)}`}
               </dd>
             </>
@@ -101,7 +109,7 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
           {state === "enrolled" && keyAlive && (
             <section className="panel" aria-labelledby="activate-heading">
               <h2 id="activate-heading">Activate</h2>
-              <ActivateCertificateForm certificateId={certificate.id} subject={certificate.subject} />
+              <ActivateCertificateForm certificateId={certificate.id} subject={readableName(certificate.subject)} />
             </section>
           )}
           {state === "active" && (

@@ -10,6 +10,7 @@ import { listSealingCertificates } from "@/lib/sealing/sealing-certificates";
 import { SealPlacement, type SealableDocument } from "@/components/seal-placement";
 import { requirePagePermission } from "@/app/_server/session";
 import "../documents.css";
+import { nameDetails, readableName } from "@/lib/pki/readable-name";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Place the seal" };
@@ -39,7 +40,7 @@ export default async function SealPage({ searchParams }: { searchParams: Promise
   listed.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const documents: SealableDocument[] = [];
   for (const d of listed) documents.push({ id: d.id, fileName: d.fileName, pageCount: d.pageCount ?? 1, pages: await pagesOf(db, store, ctx, d.id) });
-  const certificates = (await listSealingCertificates(db, ctx)).map((c) => ({ id: c.id, subject: c.subject, keyLabel: c.keyLabel, notAfter: c.notAfter.toISOString(), selfSigned: c.selfSigned, sha256: c.sha256 }));
+  const certificates = (await listSealingCertificates(db, ctx)).map((c) => ({ id: c.id, name: readableName(c.subject), details: nameDetails(c.subject), keyLabel: c.keyLabel, notAfter: c.notAfter.toISOString(), selfSigned: c.selfSigned, sha256: c.sha256 }));
 
   return (
     <>
