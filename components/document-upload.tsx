@@ -3,6 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useId, useRef, useState, type DragEvent } from "react";
+import { formatFileSize } from "@/lib/documents/file-size";
 
 type UploadItem = {
   key: string;
@@ -39,11 +40,6 @@ function sendFile(file: File, tooLarge: boolean, onProgress: (percent: number) =
     // A file over the limit is announced, not sent: the server refuses (and records) it at once.
     xhr.send(tooLarge ? null : file);
   });
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** Upload one or many PDFs by drag and drop or the file picker, each with its progress bar and verdict. */
@@ -120,7 +116,7 @@ export function DocumentUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
           {items.map((item) => (
             <li key={item.key} className={`upload-item ${item.state}`} aria-label={item.name}>
               <div className="upload-name">
-                <strong>{item.name}</strong> <span className="hint">{formatSize(item.size)}</span>
+                <strong>{item.name}</strong> <span className="hint">{formatFileSize(item.size)}</span>
               </div>
               <progress max={100} value={item.percent} aria-label={`Upload of ${item.name}`} />
               <p className="upload-verdict" role={item.state === "rejected" || item.state === "error" ? "alert" : "status"}>

@@ -1,13 +1,20 @@
 import { switchOrganisationAction } from "@/app/_server/workspace-actions";
 
 export function OrganisationSwitcher({ organisations, activeId }: { organisations: { id: string; name: string }[]; activeId: string }) {
-  if (organisations.length < 2) return <span className="badge">{organisations[0]?.name}</span>;
+  const activeName = organisations.find((org) => org.id === activeId)?.name ?? organisations[0]?.name ?? "";
+  // A long name is shortened with an ellipsis (the whole name in its title), never wrapped under the bar.
+  if (organisations.length < 2)
+    return (
+      <span className="badge organisation-name" title={activeName}>
+        {activeName}
+      </span>
+    );
   return (
-    <form action={switchOrganisationAction}>
+    <form action={switchOrganisationAction} className="organisation-switcher">
       <label htmlFor="org-switcher" className="sr-only">
         Organisation
       </label>
-      <select id="org-switcher" name="orgId" defaultValue={activeId}>
+      <select id="org-switcher" name="orgId" defaultValue={activeId} title={activeName}>
         {organisations.map((org) => (
           <option key={org.id} value={org.id}>
             {org.name}

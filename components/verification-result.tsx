@@ -1,6 +1,7 @@
 import { documentAnswer, formatDateTime, signatureAnswer, statusWords, type PlainAnswer } from "@/lib/public-verify/plain-answer";
 import type { CertificateReport, SignatureReport, VerificationReport } from "@/lib/verify";
 import { commonNameOf, nameDetails, readableName } from "@/lib/pki/readable-name";
+import { formatFileSize } from "@/lib/documents/file-size";
 
 /**
  * A verification report for a recipient: the answer for the file first, then one card per
@@ -16,7 +17,7 @@ export function VerificationResult({ report, fileName }: { report: VerificationR
         <p className="verify-reason">{answer.reason}</p>
         <AnswerNotes answer={answer} />
         <p className="verify-meta">
-          {fileName} · {formatSize(report.fileSize)} · checked {formatDateTime(report.verifiedAt)}
+          {fileName} · {formatFileSize(report.fileSize)} · checked {formatDateTime(report.verifiedAt)}
         </p>
       </div>
       <ol className="verify-signatures" aria-label="Signatures">
@@ -205,9 +206,4 @@ function integrityWords(s: SignatureReport): string {
   if (i.intact) return `Intact: the signed bytes match (${i.digestAlgorithm ?? "digest"}) and the signature verifies`;
   if (!i.digestMatches) return "Broken: the signed bytes were changed";
   return "Broken: the signature value does not verify";
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }

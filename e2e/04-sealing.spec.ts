@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 import { corpusFiles } from "../test/support/pdf-corpus";
 import { getTestPki } from "../test/support/pki-fixtures";
 import { createNssDb, pdfsig } from "../test/support/pki-nss";
@@ -73,6 +73,12 @@ test("the owner adds a passkey, uploads two PDFs, places the stamp, confirms wit
   await expect(page.getByRole("heading", { name: /p13-qpdf-rotate90-page1\.pdf — page 1 of 1/ })).toBeVisible();
   await expect(page.getByTestId("page-preview")).toHaveAttribute("data-status", "ready", { timeout: 30_000 });
   await expect(page.getByLabel("Certificate", { exact: true })).toContainText("Olivia Owner");
+  // The certificate's name has a comma: the picker shows it as written, never "Olivia Owner\, P.Eng.".
+  const chosen = page.getByLabel("Certificate", { exact: true }).locator("option:checked");
+  await expect(chosen).toHaveText(/^Olivia Owner, P\.Eng\. \(/);
+  expect(await page.getByLabel("Certificate", { exact: true }).innerText()).not.toContain("\\");
+  await expect(page.getByTestId("chosen-certificate")).toContainText("Common name: Olivia Owner, P.Eng.");
+  await expect(page.getByTestId("chosen-certificate")).not.toContainText("\\");
   await page.getByLabel("Reason (optional)").fill("Approved for construction");
   await page.getByLabel("Location (optional)").fill("Toronto");
   await keepScreenshot(page, "13-placement");
@@ -123,6 +129,8 @@ test("the owner adds a passkey, uploads two PDFs, places the stamp, confirms wit
   for (const row of await rows.all()) {
     await expect(row).toContainText("Sealed");
     await expect(row).toContainText(owner.name);
+    await expect(row.getByRole("cell").nth(5)).toContainText("Olivia Owner, P.Eng.");
+    expect(await row.innerText()).not.toContain("\\");
   }
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByRole("cell", { name: "seal.created", exact: true })).toHaveCount(2);
@@ -165,6 +173,83 @@ test("another organisation's documents and batches are never served", async ({ p
   await expect(page.getByTestId("document-row")).toHaveCount(2);
   expect((await page.request.get(`/api/documents/${sealed.documentIds[0]}/sealed`)).status()).toBe(200);
   await signOut(page);
+});
+
+/** How many lines an element's text takes (one client rect per line box). */
+async function linesOf(locator: Locator): Promise<number> {
+  return locator.evaluate((element) => {
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    return new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+  });
+}
+
+test("at 1280 px badges and the top bar keep to one line, and pages load without a 404 (favicon included)", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const missing: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() === 404) missing.push(response.url());
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error" && /404|Not Found/i.test(message.text())) missing.push(`console: ${message.text()}`);
+  });
+
+  await signIn(page, owner.email, owner.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.goto("/documents");
+  const badges = page.getByTestId("document-row").locator(".badge.status-sealed");
+  await expect(badges).toHaveCount(2);
+  for (const badge of await badges.all()) {
+    await expect(badge).toHaveText("Sealed");
+    expect(await linesOf(badge), "the Sealed badge wraps").toBe(1);
+    const { height, lineHeight } = await badge.evaluate((e) => ({ height: e.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(e).lineHeight) }));
+    expect(height).toBeLessThan(lineHeight * 1.6);
+  }
+  await keepScreenshot(page, "15-documents-1280");
+
+  // The page names its icon, and both it and /favicon.ico answer.
+  const icons = await page.locator('head link[rel~="icon"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
+  expect(icons.length).toBeGreaterThan(0);
+  for (const href of [...icons, new URL("/favicon.ico", page.url()).href]) {
+    const response = await page.request.get(href);
+    expect(response.status(), href).toBe(200);
+    expect(response.headers()["content-type"], href).toMatch(/^image\//);
+  }
+  await page.goto("/certificates");
+  await page.goto("/dashboard");
+  await signOut(page);
+
+  // A long organisation name (28 characters and more) is shortened with an ellipsis, never wrapped under the bar.
+  const longName = "Northern Ontario Bridge & Tunnel Engineering Partners";
+  await signIn(page, member.email, member.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await page.getByLabel("Name of the new organisation").fill(longName);
+  await page.getByRole("button", { name: "Create organisation" }).click();
+  await expect(page.getByRole("heading", { name: longName })).toBeVisible();
+  const bar = page.locator("header.topbar");
+  const signOutButton = bar.getByRole("button", { name: "Sign out" });
+  const brand = bar.getByRole("link", { name: "Signet", exact: true });
+  const organisation = bar.getByLabel("Organisation", { exact: true });
+  await expect(organisation).toHaveAttribute("title", longName);
+  const brandBox = (await brand.boundingBox())!;
+  const centre = (b: { y: number; height: number }) => b.y + b.height / 2;
+  for (const element of [signOutButton, organisation, bar.getByRole("button", { name: "Switch" }), bar.getByRole("link", { name: "Account" })]) {
+    const box = (await element.boundingBox())!;
+    expect(Math.abs(centre(box) - centre(brandBox)), `${await element.textContent()} is on the bar's line`).toBeLessThan(8);
+    expect(box.x + box.width).toBeLessThanOrEqual(1280);
+  }
+  expect(await linesOf(signOutButton)).toBe(1);
+  const barHeight = (await bar.boundingBox())!.height;
+  expect(barHeight).toBeLessThan(brandBox.height * 2 + 24);
+  await keepScreenshot(page, "16-topbar-long-organisation");
+  await noHorizontalOverflow(page);
+
+  // Back to the organisation the other specs expect.
+  await organisation.selectOption({ label: owner.organisation });
+  await bar.getByRole("button", { name: "Switch" }).click();
+  await expect(page.getByRole("heading", { name: owner.organisation })).toBeVisible();
+  await signOut(page);
+  expect(missing).toEqual([]);
 });
 
 test("the documents and placement screens work at phone width", async ({ page }) => {

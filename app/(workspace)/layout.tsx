@@ -26,7 +26,7 @@ export default async function WorkspaceLayout({ children }: { children: ReactNod
         <WorkspaceNav items={items} />
         <span className="spacer" />
         <OrganisationSwitcher organisations={organisations} activeId={active.id} />
-        <span className="signed-in" aria-label="Signed in as">
+        <span className="signed-in" aria-label="Signed in as" title={user.name}>
           {user.name}
         </span>
         <SignOutButton />
