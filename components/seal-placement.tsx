@@ -229,11 +229,6 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
                   </option>
                 ))}
               </select>
-              {certificate !== undefined && (
-                <p className="hint" data-testid="chosen-certificate">
-                  {certificate.details}
-                </p>
-              )}
             </div>
           )}
           <label className="inline-check">
