@@ -30,6 +30,6 @@ export const GOVERNED_KIND_LABELS: Record<GovernedKind, string> = {
   "certificate.rotate": "Rotate a certificate",
   "certificate.revoke": "Revoke a certificate",
   "key.destroy": "Destroy a key",
-  "member.roles": "Grant administration",
+  "member.roles": "Grant administration or signing",
   "org.approvals_required": "Lower the approvals required",
 };

@@ -170,7 +170,8 @@ describe("members and organisation boundaries", () => {
     await changeMemberRoles(t.db, ctx, signer.id, [Role.SIGNER, Role.AUDITOR], request);
     const entry = await t.db.auditEntry.findFirstOrThrow({ where: { chainId: chainIdFor(owner.orgId), action: "member.roles_changed" } });
     expect(entry.data).toMatchObject({ before: [Role.SIGNER], after: [Role.SIGNER, Role.AUDITOR] });
-    await expect(changeMemberRoles(t.db, ctx, ctx.membershipId, [Role.ADMIN], request)).rejects.toThrow(/at least one owner/);
+    // The last owner cannot be demoted: only an owner changes an owner's roles, and no one their own.
+    await expect(changeMemberRoles(t.db, ctx, ctx.membershipId, [Role.ADMIN], request)).rejects.toThrow(/your own roles/);
     await expect(removeMember(t.db, ctx, ctx.membershipId, request)).rejects.toThrow(/at least one owner/);
     await expect(changeMemberRoles(t.db, ctx, signer.id, [], request)).rejects.toBeInstanceOf(ValidationError);
   });

@@ -8,7 +8,7 @@ import type { OrgContext } from "./org-context";
 import { hashPassword, passwordSchema, verifyPassword } from "./password";
 import { attemptPassword } from "./password-attempt";
 import { mayChangeRoles } from "./permissions";
-import { grantsAdministration } from "./members";
+import { grantsGovernedRole } from "./members";
 import { normaliseRoles, Role } from "./roles";
 
 export const invitationInputSchema = z.object({
@@ -38,8 +38,8 @@ export async function createInvitation(
   const existing = await db.membership.findFirst({ where: { orgId: ctx.orgId, user: { email: input.email } } });
   if (existing !== null) throw new ValidationError(`${input.email} is already a member of this organisation.`, "email");
   const { approvalsRequired } = await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { approvalsRequired: true } });
-  if (approvalsRequired >= 2 && grantsAdministration([], roles)) {
-    throw new ValidationError("Dual control is on: invite the member without the administrator or owner role, then grant it on the members page, where other administrators approve it.", "roles");
+  if (approvalsRequired >= 2 && grantsGovernedRole([], roles)) {
+    throw new ValidationError("Dual control is on: invite the member without the owner, administrator or signer role, then grant it on the members page, where other administrators approve it.", "roles");
   }
 
   const token = randomBytes(32).toString("base64url");

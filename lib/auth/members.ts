@@ -20,12 +20,21 @@ export function grantsAdministration(before: readonly Role[], after: readonly Ro
   return [Role.ADMIN, Role.OWNER].some((role) => after.includes(role) && !before.includes(role));
 }
 
+/**
+ * Whether a role change needs approval under dual control: it hands out administration or the
+ * signer role (sealing in the organisation's name), which one administrator alone may not give.
+ */
+export function grantsGovernedRole(before: readonly Role[], after: readonly Role[]): boolean {
+  return grantsAdministration(before, after) || (after.includes(Role.SIGNER) && !before.includes(Role.SIGNER));
+}
+
 export type RoleChangeActor = { orgId: string; userId: string; roles: readonly Role[]; request: RequestMeta; approval?: { requestId: string; approvedBy: string[] } };
 
 /**
  * Changes a member's roles. The membership is looked up within ctx.orgId only, so an id from
  * another organisation is simply not found. The organisation always keeps an owner.
- * Under dual control a grant of ADMIN goes through lib/approvals, which calls changeMemberRolesInTx.
+ * No one changes their own roles. Under dual control a grant of ADMIN, OWNER or SIGNER goes
+ * through lib/approvals, which calls changeMemberRolesInTx.
  */
 export async function changeMemberRoles(db: Db, ctx: OrgContext, membershipId: string, requested: Role[], request: RequestMeta): Promise<Role[]> {
   return db.$transaction((tx) => changeMemberRolesInTx(tx, { orgId: ctx.orgId, userId: ctx.userId, roles: ctx.roles, request }, membershipId, requested));
@@ -38,9 +47,11 @@ export function checkedRoles(requested: readonly Role[]): Role[] {
 }
 
 /** The checks of a role change, under lock, without changing anything; returns the membership as it is. */
-export async function checkRoleChange(tx: Tx, actor: Pick<RoleChangeActor, "orgId" | "roles">, membershipId: string, requested: readonly Role[]) {
+export async function checkRoleChange(tx: Tx, actor: Pick<RoleChangeActor, "orgId" | "userId" | "roles">, membershipId: string, requested: readonly Role[]) {
   const roles = checkedRoles(requested);
   const target = await lockMembership(tx, actor.orgId, membershipId);
+  // Separation of duties: roles are always given by someone else (and under dual control, approved by a third).
+  if (target.userId === actor.userId) throw new ForbiddenError("You cannot change your own roles. Ask another administrator of the organisation.");
   if (!mayChangeRoles(actor.roles, target.roles, roles)) throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
   if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER)) await assertAnotherOwner(tx, actor.orgId, membershipId);
   await assertAdministratorsRemain(tx, actor.orgId, membershipId, roles);

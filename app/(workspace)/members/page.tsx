@@ -59,10 +59,10 @@ export default async function MembersPage() {
                 </td>
                 <td data-label="Email">{m.email}</td>
                 <td>
-                  {manage ? (
+                  {manage && m.userId !== user.id ? (
                     <>
                       <MemberRolesForm membershipId={m.membershipId} name={m.name} roles={m.roles} allowOwner={isOwner} />
-                      {m.userId !== user.id && <RemoveMemberForm membershipId={m.membershipId} name={m.name} />}
+                      <RemoveMemberForm membershipId={m.membershipId} name={m.name} />
                     </>
                   ) : (
                     m.roles.map((r) => (
