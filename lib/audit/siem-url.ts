@@ -4,7 +4,8 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
  * A SIEM webhook address: https, or plain http only to this host's loopback (a local
- * collector) unless the operator allows http everywhere (SIGNET_SIEM_ALLOW_HTTP=1). No
+ * collector) unless the operator allows http everywhere (SIGNET_SIEM_ALLOW_HTTP=1). Where it
+ * may connect is decided separately, at connection time (lib/outbound). No
  * credentials in the URL (the URL is shown on the audit page and kept in the audit log; the
  * HMAC secret authenticates Signet to the receiver), no fragment.
  */
@@ -24,7 +25,7 @@ export function parseSiemWebhookUrl(input: string, options: { allowHttp: boolean
   if (url.protocol === "https:") return url.href;
   if (url.protocol === "http:") {
     if (LOOPBACK_HOSTS.has(url.hostname) || options.allowHttp) return url.href;
-    throw fail("Use https: plain http is only accepted for a collector on this server (localhost), unless the operator sets SIGNET_SIEM_ALLOW_HTTP=1.");
+    throw fail("Use https: plain http is only accepted for a collector on this server (localhost, which the operator must also allow in SIGNET_OUTBOUND_ALLOW), unless the operator sets SIGNET_SIEM_ALLOW_HTTP=1.");
   }
   throw fail("Use an https:// address.");
 }
