@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import type { RequestMeta } from "../../audit/append-audit";
 import type { Db, Tx } from "../../db/client";
-import { SignInThrottledError } from "../auth-errors";
 import { appendAccountAudit } from "../passkeys/account-audit";
-import { ACCOUNT_POLICY, assertNotThrottled, recordFailure, type ThrottleKey } from "../sign-in-throttle";
+import { ACCOUNT_POLICY, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "../sign-in-throttle";
 import { confirmPassword } from "../step-up/confirm-password";
 import { base32Encode } from "./base32";
 import { qrCode, type QrCode } from "./qr-code";
@@ -26,18 +25,21 @@ function totpThrottle(userId: string): ThrottleKey[] {
   return [{ key: `totp:${userId}`, policy: ACCOUNT_POLICY }];
 }
 
-async function assertTotpNotThrottled(db: Db | Tx, userId: string): Promise<void> {
-  try {
-    await assertNotThrottled(db, totpThrottle(userId));
-  } catch (error) {
-    if (error instanceof SignInThrottledError) throw new TotpError("totp.throttled");
-    throw error;
-  }
+/** Counts a code attempt before the code is compared (concurrent guesses each see their own number). */
+async function claimTotpAttempt(db: Db | Tx, userId: string): Promise<AttemptClaim> {
+  const claim = await claimAttempt(db, totpThrottle(userId));
+  if (claim.refused) throw new TotpError("totp.throttled");
+  return claim;
 }
 
-async function recordWrongCode(db: Db, userId: string): Promise<never> {
-  const locked = await db.$transaction((tx) => recordFailure(tx, totpThrottle(userId)));
+async function recordWrongCode(db: Db, claim: AttemptClaim): Promise<never> {
+  const locked = await db.$transaction((tx) => lockExhaustedKeys(tx, claim));
   throw new TotpError(locked ? "totp.throttled" : "totp.bad_code");
+}
+
+/** A right code gives its attempt back: only wrong codes should use up the allowance. */
+async function recordRightCode(db: Db, claim: AttemptClaim): Promise<void> {
+  await db.$transaction((tx) => settleSuccessfulAttempt(tx, claim));
 }
 
 export async function totpStatus(db: Db | Tx, userId: string): Promise<TotpStatus> {
@@ -86,10 +88,10 @@ export async function startTotpEnrolment(db: Db, key: TotpKey, userId: string, p
  */
 export async function confirmTotpEnrolment(db: Db, key: TotpKey, userId: string, code: string, request: RequestMeta): Promise<{ recoveryCodes: string[] }> {
   const input = totpCodeSchema.parse(code);
-  await assertTotpNotThrottled(db, userId);
   const factor = await db.totpFactor.findUnique({ where: { userId } });
   if (factor === null) throw new TotpError("totp.no_enrolment");
   if (factor.confirmedAt !== null) throw new TotpError("totp.already_enabled");
+  const claim = await claimTotpAttempt(db, userId);
   const secret = openTotpSecret(key, userId, factor.secretEncrypted);
   let step: number | null;
   try {
@@ -97,7 +99,8 @@ export async function confirmTotpEnrolment(db: Db, key: TotpKey, userId: string,
   } finally {
     secret.fill(0);
   }
-  if (step === null) return recordWrongCode(db, userId);
+  if (step === null) return recordWrongCode(db, claim);
+  await recordRightCode(db, claim);
   const matchedStep = step;
 
   const recoveryCodes = generateRecoveryCodes();
@@ -131,9 +134,9 @@ async function replaceRecoveryCodes(tx: Tx, userId: string, codes: string[]): Pr
  * it. Wrong codes are counted (five in fifteen minutes lock the factor for fifteen minutes).
  */
 export async function checkTotpCode(db: Db, key: TotpKey, userId: string, code: string): Promise<{ step: number }> {
-  await assertTotpNotThrottled(db, userId);
   const factor = await db.totpFactor.findUnique({ where: { userId } });
   if (factor?.confirmedAt == null) throw new TotpError("totp.not_enabled");
+  const claim = await claimTotpAttempt(db, userId);
   const secret = openTotpSecret(key, userId, factor.secretEncrypted);
   let step: number | null;
   try {
@@ -141,7 +144,8 @@ export async function checkTotpCode(db: Db, key: TotpKey, userId: string, code: 
   } finally {
     secret.fill(0);
   }
-  if (step === null) return recordWrongCode(db, userId);
+  if (step === null) return recordWrongCode(db, claim);
+  await recordRightCode(db, claim);
   return { step };
 }
 
@@ -161,11 +165,11 @@ export async function claimTotpStep(tx: Db | Tx, userId: string, step: number): 
  */
 export async function disableTotp(db: Db, key: TotpKey, userId: string, code: string, request: RequestMeta): Promise<void> {
   const input = totpCodeSchema.parse(code);
-  await assertTotpNotThrottled(db, userId);
   const status = await totpStatus(db, userId);
   if (!status.enabled) throw new TotpError("totp.not_enabled");
 
   if (looksLikeRecoveryCode(input)) {
+    const claim = await claimTotpAttempt(db, userId);
     const codeHash = hashRecoveryCode(userId, input);
     const done = await db.$transaction(async (tx) => {
       const used = await tx.recoveryCode.deleteMany({ where: { userId, codeHash: codeHash ?? "", usedAt: null } });
@@ -173,7 +177,8 @@ export async function disableTotp(db: Db, key: TotpKey, userId: string, code: st
       await removeFactor(tx, userId, "recovery_code", request);
       return true;
     });
-    if (!done) await recordWrongCode(db, userId);
+    if (!done) await recordWrongCode(db, claim);
+    await recordRightCode(db, claim);
     return;
   }
 
