@@ -58,7 +58,7 @@ test("setup → sign out → sign in → invite → the member accepts and signs
   await expect(page.getByRole("heading", { name: `Join ${owner.organisation}` })).toBeVisible();
   await keepScreenshot(page, "05-accept-invitation");
   await page.getByLabel("Your name").fill(member.name);
-  await page.getByLabel("Password", { exact: true }).fill(member.password);
+  await page.getByLabel("Password").fill(member.password);
   await page.getByRole("button", { name: "Accept invitation" }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=joined$/);
 
