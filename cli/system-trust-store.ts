@@ -14,7 +14,7 @@ const BUNDLE_PATHS = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/
 /** `source`: the bundle's path, or "node" for Node's own roots. */
 export type TrustStore = { source: string; description: string; certificates: Certificate[] };
 
-export function systemTrustStore(env: NodeJS.ProcessEnv = process.env): TrustStore {
+export function systemTrustStore(env: Readonly<Record<string, string | undefined>> = process.env): TrustStore {
   const candidates = env.SSL_CERT_FILE ? [env.SSL_CERT_FILE] : BUNDLE_PATHS;
   for (const file of candidates) {
     let text: string;

@@ -84,7 +84,10 @@ describe("audit export", () => {
     expect(header).toContain("orgId");
     expect(records).toHaveLength(3);
     const stored = await t.db.auditEntry.findMany({ where: { chainId: chainIdFor(orgId), seq: { lte: 3 } }, orderBy: { seq: "asc" } });
-    const fromCsv = readAuditExport(await readAll(auditExportStream(t.db, plan)), "csv").map((line) => ("entry" in line ? line.entry : line));
+    const fromCsv = readAuditExport(await readAll(auditExportStream(t.db, plan)), "csv").map((line) => {
+      if (!("entry" in line)) throw new Error(`record ${line.line}: ${line.problem}`);
+      return line.entry;
+    });
     expect(fromCsv).toEqual(stored.map((s) => ({ ...s, at: s.at.toISOString() })));
     for (const e of fromCsv) expect(entryHash({ ...e, at: new Date(e.at) })).toBe(e.hash);
   });
