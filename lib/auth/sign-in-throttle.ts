@@ -11,9 +11,12 @@ export const ADDRESS_POLICY: ThrottlePolicy = { maxFailures: 30, windowSeconds: 
 export type ThrottleKey = { key: string; policy: ThrottlePolicy };
 
 export function throttleKeys(email: string, clientAddress: string | null): ThrottleKey[] {
-  const keys: ThrottleKey[] = [{ key: `account:${email}`, policy: ACCOUNT_POLICY }];
-  if (clientAddress !== null && clientAddress !== "") keys.push({ key: `address:${rateLimitSubject(clientAddress)}`, policy: ADDRESS_POLICY });
-  return keys;
+  return [{ key: `account:${email}`, policy: ACCOUNT_POLICY }, ...addressThrottleKeys(clientAddress)];
+}
+
+/** The client address's key alone (an IPv6 client counts by its /64), or none when the address is unknown. */
+export function addressThrottleKeys(clientAddress: string | null): ThrottleKey[] {
+  return clientAddress === null || clientAddress === "" ? [] : [{ key: `address:${rateLimitSubject(clientAddress)}`, policy: ADDRESS_POLICY }];
 }
 
 // All times come from the database's clock, so every app instance agrees on them.

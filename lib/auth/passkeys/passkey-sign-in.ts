@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { RequestMeta } from "../../audit/append-audit";
 import type { Db, Tx } from "../../db/client";
 import { SignInThrottledError } from "../auth-errors";
-import { ADDRESS_POLICY, assertNotThrottled, recordFailure, type ThrottleKey } from "../sign-in-throttle";
+import { ADDRESS_POLICY, addressThrottleKeys, assertNotThrottled, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "../sign-in-throttle";
 import type { SignedInUser } from "../sign-in";
 import { appendAudit } from "../../audit/append-audit";
 import { appendAccountAudit } from "./account-audit";
@@ -17,7 +17,7 @@ export const passkeySignInSchema = z.object({ challengeId: z.string().uuid(), re
 
 /** Failed passkey sign-ins count per client address, with password sign-in's address policy. */
 function addressThrottle(request: RequestMeta): ThrottleKey[] {
-  return request.ip === undefined || request.ip === null || request.ip === "" ? [] : [{ key: `address:${request.ip}`, policy: ADDRESS_POLICY }];
+  return addressThrottleKeys(request.ip ?? null);
 }
 
 /**
@@ -42,25 +42,30 @@ type Refusal = "throttled" | "invalid_response" | "challenge_unusable" | "unknow
  * counted per client address (as for passwords) and audited with the reason and credential.
  */
 export async function signInWithPasskey(db: Db, input: unknown, request: RequestMeta, rp: RelyingParty = relyingParty()): Promise<SignedInUser> {
-  const keys = addressThrottle(request);
-  try {
-    await assertNotThrottled(db, keys);
-  } catch (error) {
-    if (error instanceof SignInThrottledError) await db.$transaction((tx) => auditFailure(tx, null, null, "throttled", request));
-    throw error;
+  // Counted before anything is checked; of the refused attempts only the first is audited one
+  // by one, the rest in one summary once the address is let through again.
+  const claim = await claimAttempt(db, addressThrottle(request));
+  const firstRefusal = claim.keys.some((k) => k.firstRefusal);
+  const refusalsToReport = Math.max(0, ...claim.keys.map((k) => k.refusalsToReport));
+  if (firstRefusal || refusalsToReport > 0) {
+    await db.$transaction(async (tx) => {
+      if (firstRefusal) await auditFailure(tx, null, null, "throttled", request);
+      if (refusalsToReport > 0) await appendAudit(tx, { orgId: null, actorId: null, action: "auth.sign_in_throttled", data: { method: "passkey", throttledBy: "address", refused: refusalsToReport }, request });
+    });
   }
+  if (claim.refused) throw new SignInThrottledError(claim.retryAfterSeconds);
 
   const parsed = passkeySignInSchema.safeParse(input);
-  if (!parsed.success) return refuse(db, keys, null, null, "invalid_response", request);
+  if (!parsed.success) return refuse(db, claim, null, null, "invalid_response", request);
   const { challengeId, response } = parsed.data;
 
   const passkey = await db.passkey.findUnique({ where: { id: response.id }, include: { user: { select: { id: true, email: true, name: true } } } });
   const challenge = await findChallenge(db, challengeId, "passkey.sign_in");
-  if (challenge === null || challenge.consumedAt !== null || challenge.expired) return refuse(db, keys, passkey?.userId ?? null, response.id, "challenge_unusable", request);
-  if (passkey === null) return refuse(db, keys, null, response.id, "unknown_credential", request);
+  if (challenge === null || challenge.consumedAt !== null || challenge.expired) return refuse(db, claim, passkey?.userId ?? null, response.id, "challenge_unusable", request);
+  if (passkey === null) return refuse(db, claim, null, response.id, "unknown_credential", request);
 
   const check = await verifyPasskeyAssertion(response, passkey, challenge.challenge, rp);
-  if (!check.ok) return refuse(db, keys, passkey.userId, passkey.id, check.reason, request);
+  if (!check.ok) return refuse(db, claim, passkey.userId, passkey.id, check.reason, request);
 
   const refusal = await db.$transaction(async (tx): Promise<Refusal | null> => {
     if (!(await consumeChallenge(tx, challengeId, "passkey.sign_in"))) return "challenge_unusable";
@@ -75,13 +80,14 @@ export async function signInWithPasskey(db: Db, input: unknown, request: Request
     });
     return null;
   });
-  if (refusal !== null) return refuse(db, keys, passkey.userId, passkey.id, refusal, request);
+  if (refusal !== null) return refuse(db, claim, passkey.userId, passkey.id, refusal, request);
+  await db.$transaction((tx) => settleSuccessfulAttempt(tx, claim));
   return { id: passkey.user.id, email: passkey.user.email, name: passkey.user.name };
 }
 
-async function refuse(db: Db, keys: ThrottleKey[], userId: string | null, credentialId: string | null, reason: Refusal, request: RequestMeta): Promise<never> {
+async function refuse(db: Db, claim: AttemptClaim, userId: string | null, credentialId: string | null, reason: Refusal, request: RequestMeta): Promise<never> {
   const locked = await db.$transaction(async (tx) => {
-    const lockedNow = keys.length === 0 ? false : await recordFailure(tx, keys);
+    const lockedNow = await lockExhaustedKeys(tx, claim);
     await auditFailure(tx, userId, credentialId, reason, request);
     return lockedNow;
   });

@@ -179,6 +179,13 @@ describe("signing in with a passkey", () => {
     await expect(signInWithPasskey(t.db, { challengeId, response: authenticator.assert(options.challenge) }, request, rp)).resolves.toMatchObject({ id: person.userId });
   });
 
+  it("a throttled address's further attempts are audited once, not one entry each", async () => {
+    const noisy = { ip: "198.51.100.99", userAgent: "vitest" };
+    const before = await t.db.auditEntry.count();
+    for (let i = 0; i < 100; i++) await expect(signInWithPasskey(t.db, {}, noisy, rp)).rejects.toBeInstanceOf(SignInThrottledError);
+    expect((await t.db.auditEntry.count()) - before).toBeLessThanOrEqual(1);
+  });
+
   it("kept the audit chain intact", async () => {
     expect((await verifyChain(t.db, chainIdFor(orgId))).valid).toBe(true);
   });
