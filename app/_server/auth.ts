@@ -6,6 +6,7 @@ import { readSettings } from "@/lib/config/settings";
 import { getDb } from "@/lib/db/client";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { signInWithPasskey } from "@/lib/auth/passkeys/passkey-sign-in";
+import { endSession, isSessionLive, startSession } from "@/lib/auth/sessions";
 import { log } from "@/lib/log/logger";
 import { requestMetaFrom } from "./request-meta";
 
@@ -67,16 +68,41 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     }),
   ],
   callbacks: {
-    jwt({ token, user }) {
-      if (user?.id !== undefined) token.sub = user.id;
-      return token;
+    // Runs whenever a session is read (auth(), /api/auth/session): a cookie is honoured only
+    // while its server-side record (lib/auth/sessions.ts) is live, so sign-out, "sign out
+    // everywhere" and a password change take effect on the next request. Returning null
+    // makes Auth.js treat the request as signed out.
+    async jwt({ token, user }) {
+      const maxAge = readSettings().sessionMaxAgeHours * 3600;
+      if (user?.id !== undefined) {
+        token.sub = user.id;
+        token.sid = await startSession(await getDb(), user.id, maxAge);
+        return token;
+      }
+      if (typeof token.sid !== "string" || typeof token.sub !== "string") return null;
+      return (await isSessionLive(await getDb(), token.sid, token.sub, maxAge)) ? token : null;
     },
     session({ session, token }) {
       if (token.sub !== undefined) session.user.id = token.sub;
+      if (typeof token.sid === "string") session.sessionId = token.sid;
       return session;
     },
   },
+  events: {
+    // Auth.js's own sign-out endpoint ends the server-side record too (our action does it itself).
+    async signOut(message) {
+      const token = "token" in message ? message.token : null;
+      if (typeof token?.sid === "string" && typeof token.sub === "string") await endSession(await getDb(), token.sub, token.sid);
+    },
+  },
 }));
+
+declare module "next-auth" {
+  interface Session {
+    /** The server-side session record this cookie belongs to (lib/auth/sessions.ts). */
+    sessionId?: string;
+  }
+}
 
 /** A WebAuthn response is a few kilobytes of JSON; anything larger or unparsable is refused by the schema. */
 function parseJson(text: string): unknown {

@@ -11,13 +11,29 @@ export const ACTIVE_ORG_COOKIE = "signet-org";
 
 export type SessionUser = { id: string; email: string; name: string };
 
-/** The signed-in user, read again from the database (a deleted account's session is worthless). */
+/**
+ * The signed-in user, read again from the database (a deleted account's session is worthless).
+ * auth() honours the cookie only while its server-side session record is live (see auth.ts).
+ */
 export async function currentUser(): Promise<SessionUser | null> {
+  return (await currentSession())?.user ?? null;
+}
+
+/** The signed-in user and the id of this browser's session record (to end it, or to keep it when ending the others). */
+export async function currentSession(): Promise<{ user: SessionUser; sessionId: string } | null> {
   const session = await auth();
   const id = session?.user?.id;
-  if (id === undefined) return null;
+  const sessionId = session?.sessionId;
+  if (id === undefined || sessionId === undefined) return null;
   const db = await getDb();
-  return db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  const user = await db.user.findUnique({ where: { id }, select: { id: true, email: true, name: true } });
+  return user === null ? null : { user, sessionId };
+}
+
+export async function requireSession(): Promise<{ user: SessionUser; sessionId: string }> {
+  const session = await currentSession();
+  if (session === null) redirect("/sign-in");
+  return session;
 }
 
 export async function requireUser(): Promise<SessionUser> {

@@ -1,32 +1,51 @@
 "use server";
 
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { recordSignOut } from "@/lib/auth/sign-out";
+import { signOutEverywhere, signOutSession } from "@/lib/auth/sign-out";
+import { ForbiddenError } from "@/lib/auth/auth-errors";
 import { authorize } from "@/lib/auth/org-context";
 import { createOrganisation } from "@/lib/auth/organisations";
 import { failure, formValues, isNextControlFlow, type ActionState } from "./action-state";
 import { signOut } from "./auth";
 import { requestMeta } from "./request-meta";
-import { ACTIVE_ORG_COOKIE, currentUser, requireUser } from "./session";
+import { ACTIVE_ORG_COOKIE, currentSession, requireSession, requireUser } from "./session";
 
 const ACTIVE_ORG_COOKIE_OPTIONS = { httpOnly: true, sameSite: "lax", path: "/", secure: process.env.SIGNET_PUBLIC_URL?.startsWith("https:") === true } as const;
 
+/** Ends this browser's session on the server (a copied cookie stops working) and clears the cookie. */
 export async function signOutAction(): Promise<void> {
-  const user = await currentUser();
-  if (user !== null) await recordSignOut(await getDb(), user.id, await requestMeta());
+  const session = await currentSession();
+  if (session !== null) await signOutSession(await getDb(), session.user.id, session.sessionId, await requestMeta());
   (await cookies()).delete(ACTIVE_ORG_COOKIE);
   await signOut({ redirectTo: "/sign-in?notice=signed-out" });
 }
 
-/** Switches the active organisation; membership is checked, the cookie is only a preference. */
+/** Ends every session of the account, this one included (a lost laptop, a shared computer). */
+export async function signOutEverywhereAction(): Promise<void> {
+  const { user } = await requireSession();
+  await signOutEverywhere(await getDb(), user.id, await requestMeta());
+  (await cookies()).delete(ACTIVE_ORG_COOKIE);
+  await signOut({ redirectTo: "/sign-in?notice=signed-out" });
+}
+
+/**
+ * Switches the active organisation; membership is checked, the cookie is only a preference.
+ * An organisation the person does not belong to (or a malformed id) is simply not found.
+ */
 export async function switchOrganisationAction(form: FormData): Promise<void> {
   const user = await requireUser();
-  const orgId = z.string().uuid().parse(form.get("orgId"));
-  await authorize(await getDb(), user.id, orgId, "organisation.view");
-  (await cookies()).set(ACTIVE_ORG_COOKIE, orgId, ACTIVE_ORG_COOKIE_OPTIONS);
+  const orgId = z.string().uuid().safeParse(form.get("orgId"));
+  if (!orgId.success) notFound();
+  try {
+    await authorize(await getDb(), user.id, orgId.data, "organisation.view");
+  } catch (error) {
+    if (error instanceof ForbiddenError) notFound();
+    throw error;
+  }
+  (await cookies()).set(ACTIVE_ORG_COOKIE, orgId.data, ACTIVE_ORG_COOKIE_OPTIONS);
   redirect("/dashboard");
 }
 

@@ -1,4 +1,5 @@
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
+import type { JsonValue } from "../audit/canonical-json";
 import type { Db, Tx } from "../db/client";
 import { SignInThrottledError } from "./auth-errors";
 import { claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, throttleKeys, type AttemptClaim } from "./sign-in-throttle";
@@ -56,16 +57,17 @@ async function reportRefusals(db: Db, attempt: PasswordAttempt, claim: AttemptCl
   });
 }
 
-/** "account" or "address": the kind of key, never the key itself (it holds the address's prefix). */
+/** "account" or "address": which kind of limit refused. */
 function throttleKind(key: string): string {
   return key.slice(0, key.indexOf(":"));
 }
 
 async function auditAttempt(tx: Tx, attempt: PasswordAttempt, action: "auth.sign_in_failed" | "auth.sign_in_throttled", data: { [key: string]: string | number | string[] }): Promise<void> {
   const orgIds = attempt.userId === null ? [null] : await orgIdsOf(tx, attempt.userId);
-  const context = attempt.during === undefined ? {} : { during: attempt.during };
+  const entry: { [key: string]: JsonValue } = { email: attempt.email, ...data };
+  if (attempt.during !== undefined) entry.during = attempt.during;
   for (const orgId of orgIds) {
-    await appendAudit(tx, { orgId, actorId: null, action, subjectType: "user", subjectId: attempt.userId ?? undefined, data: { email: attempt.email, ...data, ...context }, request: attempt.request });
+    await appendAudit(tx, { orgId, actorId: null, action, subjectType: "user", subjectId: attempt.userId ?? undefined, data: entry, request: attempt.request });
   }
 }
 

@@ -1,10 +1,21 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
+import type { RequestMeta } from "../audit/append-audit";
 import type { Db } from "../db/client";
+import { appendAccountAudit } from "./passkeys/account-audit";
+import { endSession, endSessionsOf } from "./sessions";
 
-export async function recordSignOut(db: Db, userId: string, request: RequestMeta): Promise<void> {
+/** Ends this browser's session on the server (a copied cookie is worthless from now on) and audits it. */
+export async function signOutSession(db: Db, userId: string, sessionId: string | null, request: RequestMeta): Promise<void> {
   await db.$transaction(async (tx) => {
-    const memberships = await tx.membership.findMany({ where: { userId }, select: { orgId: true }, orderBy: { orgId: "asc" } });
-    const orgIds = memberships.length === 0 ? [null] : memberships.map((m) => m.orgId);
-    for (const orgId of orgIds) await appendAudit(tx, { orgId, actorId: userId, action: "auth.sign_out", subjectType: "user", subjectId: userId, request });
+    if (sessionId !== null) await endSession(tx, userId, sessionId);
+    await appendAccountAudit(tx, { userId, action: "auth.sign_out", subjectType: "user", subjectId: userId, data: {}, request });
+  });
+}
+
+/** Ends every session of the user, this one included, and audits how many were ended. */
+export async function signOutEverywhere(db: Db, userId: string, request: RequestMeta): Promise<{ sessionsEnded: number }> {
+  return db.$transaction(async (tx) => {
+    const sessionsEnded = await endSessionsOf(tx, userId);
+    await appendAccountAudit(tx, { userId, action: "auth.signed_out_everywhere", subjectType: "user", subjectId: userId, data: { sessionsEnded }, request });
+    return { sessionsEnded };
   });
 }

@@ -10,7 +10,8 @@ import { totpKeyFromEnvironment } from "@/lib/auth/totp/secret-box";
 import { confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment, type TotpEnrolment } from "@/lib/auth/totp/totp-factor";
 import { failure, formValues, isNextControlFlow, type ActionState } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
-import { requireUser } from "@/app/_server/session";
+import { requireSession, requireUser } from "@/app/_server/session";
+import { changePassword, passwordChangeSchema } from "@/lib/auth/change-password";
 
 /**
  * Account security: every action works on the signed-in person's own passkeys and
@@ -122,6 +123,18 @@ export async function disableTotpAction(_previous: ActionState, form: FormData):
     return { ok: true, message: "The authenticator app is turned off and its recovery codes no longer work." };
   } catch (error) {
     if (isNextControlFlow(error)) throw error;
+    return failure(error);
+  }
+}
+
+/** A new password ends every other session of the account; this one stays signed in. */
+export async function changePasswordAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const { user, sessionId } = await requireSession();
+    const input = passwordChangeSchema.parse({ password: String(form.get("password") ?? ""), newPassword: String(form.get("newPassword") ?? "") });
+    const { otherSessionsEnded } = await changePassword(await getDb(), user.id, sessionId, input, await requestMeta());
+    return { ok: true, message: `Password changed. ${otherSessionsEnded === 0 ? "No other session was open." : `Signed out ${otherSessionsEnded} other session${otherSessionsEnded === 1 ? "" : "s"}.`}` };
+  } catch (error) {
     return failure(error);
   }
 }

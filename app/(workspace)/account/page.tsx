@@ -7,6 +7,8 @@ import { PasskeyRegisterForm } from "@/components/passkey-register-form";
 import { TotpEnrolment } from "@/components/totp-enrolment";
 import { TotpSettings } from "@/components/totp-settings";
 import { organisationsOf, requireUser } from "@/app/_server/session";
+import { signOutEverywhereAction } from "@/app/_server/workspace-actions";
+import { ChangePasswordForm } from "./password-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Account" };
@@ -34,6 +36,20 @@ export default async function AccountPage() {
       <p className="lede">
         {user.name} · {user.email}
       </p>
+      <section className="panel" aria-labelledby="password-heading">
+        <h2 id="password-heading">Password</h2>
+        <p className="hint">Changing it signs you out everywhere else.</p>
+        <ChangePasswordForm />
+      </section>
+      <section className="panel" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">Sessions</h2>
+        <p className="hint">Signs you out on every computer and phone, this one included. Use it if you lost a device or signed in somewhere shared.</p>
+        <form action={signOutEverywhereAction}>
+          <button type="submit" className="secondary">
+            Sign out everywhere
+          </button>
+        </form>
+      </section>
       <section className="panel" aria-labelledby="passkeys-heading">
         <h2 id="passkeys-heading">Passkeys</h2>
         <p className="hint">A passkey signs you in without a password and confirms each seal with your fingerprint, face or device PIN.</p>
