@@ -15,7 +15,12 @@ export type ActionState = {
   reveal?: string;
 };
 
+/**
+ * The state a form shows after `error`. Next.js's redirect and not-found signals (an expired
+ * session sent to sign-in, for instance) are not failures: they are thrown on, for Next to follow.
+ */
 export function failure(error: unknown, values: Record<string, string> = {}): ActionState {
+  if (isNextControlFlow(error)) throw error;
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     return { error: issue?.message ?? "Check the form and try again.", field: issue?.path.join("."), values };
