@@ -14,33 +14,49 @@ import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
 import { isSignetError } from "@/lib/errors";
 import { createPublicKey } from "node:crypto";
-import type { Command, CommandIo } from "../command";
+import { wantsHelp, type Command, type CommandIo } from "../command";
 
 const USAGE = `usage: signet audit verify [--org ORG_ID] [--json]
        signet audit verify --file EXPORT.jsonl|EXPORT.csv [--partial] [--json]
        signet audit checkpoint create [--org ORG_ID | --platform] [--json]
        signet audit checkpoint verify (--file CHECKPOINT.json | --url URL) [--public-key KEY.pem] [--json]
 
-verify: recomputes every hash of the audit chain(s) in the database (DATABASE_URL, or the
-embedded database in SIGNET_DATA_DIR) and names the first entry that does not match.
-With --file it checks an exported file instead (JSON Lines or CSV from the audit page, by
-its extension), without the database: every entry's hash recomputed, each linked to the one
-before it, from the chain's first entry with none missing (--partial: a filtered export, whose
-gaps are allowed). The first bad entry is named by sequence number, line and id; the file's
+The database is DATABASE_URL, or the embedded database in SIGNET_DATA_DIR.
+
+verify: recomputes every hash of the audit chain(s) in the database and names the first entry
+that does not match. With --file it checks an exported file instead, without the database:
+every entry's hash recomputed, each linked to the one before it, from the chain's first entry
+with none missing. The first bad entry is named by sequence number, line and id; the file's
 head hash is printed, to compare with a signed checkpoint.
+  --org ORG_ID              only this organisation's chain (default: every chain)
+  --file EXPORT             an exported file (JSON Lines, or CSV when the name ends in .csv)
+  --partial                 with --file: a filtered export, whose gaps in sequence are allowed
+  --json                    the result as JSON
 
-checkpoint create: signs the head of one organisation's chain (--org), of the platform chain
-(--platform), or of every chain whose head moved since its last checkpoint, with the platform
-audit key (generated on first use, wrapped by the master key). Prints the checkpoint(s).
+checkpoint create: signs the head of one chain, or of every chain whose head moved since its
+last checkpoint, with the platform audit key (generated on first use, wrapped by the master
+key). Prints the checkpoint(s).
+  --org ORG_ID              this organisation's chain
+  --platform                the platform chain
+  --json                    the checkpoint(s) as JSON
 
-checkpoint verify: checks a checkpoint someone kept (a file, or a URL such as
-/api/v1/audit/checkpoints/ORG_ID, whose latest checkpoint is taken): its signature (with the
-public key it names, from the database or pinned with --public-key), that the chain still has
-the entry at its sequence number with exactly its hash, and that the chain verifies from
-genesis to its current head.
+checkpoint verify: checks a checkpoint someone kept: its signature (with the public key it
+names, from the database or pinned), that the chain still has the entry at its sequence number
+with exactly its hash, and that the chain verifies from genesis to its current head.
+  --file CHECKPOINT.json    a checkpoint saved as JSON
+  --url URL                 a checkpoint URL such as /api/v1/audit/checkpoints/ORG_ID (its latest is taken)
+  --public-key KEY.pem      pin the audit public key instead of reading it from the database
+  --json                    the checks as JSON
 
-Exit 0 when everything verifies, 1 when something does not, 2 on usage or other errors.
+  -h, --help                this help
+
+Exit codes: 0 everything verifies; 1 something does not; 2 usage or other errors.
 `;
+
+/** Every option of each subcommand; the help describes each (cli/signet.test.ts checks it). */
+export const AUDIT_VERIFY_OPTIONS = { org: { type: "string" }, json: { type: "boolean" }, file: { type: "string" }, partial: { type: "boolean" } } as const;
+export const CHECKPOINT_CREATE_OPTIONS = { org: { type: "string" }, platform: { type: "boolean" }, json: { type: "boolean" } } as const;
+export const CHECKPOINT_VERIFY_OPTIONS = { file: { type: "string" }, url: { type: "string" }, "public-key": { type: "string" }, json: { type: "boolean" } } as const;
 
 type Io = CommandIo;
 
@@ -48,6 +64,10 @@ export const auditCommand: Command = {
   name: "audit",
   summary: "verify the hash-chained audit log; sign and check checkpoints",
   async run(args: string[], io: CommandIo): Promise<number> {
+    if (wantsHelp(args)) {
+      io.stdout(USAGE);
+      return 0;
+    }
     const [sub, ...rest] = args;
     if (sub === "verify") return verifyCommand(rest, io);
     if (sub === "checkpoint") {
@@ -57,8 +77,8 @@ export const auditCommand: Command = {
       io.stderr(`signet audit checkpoint: ${action === undefined ? "missing" : `unknown`} subcommand${action === undefined ? "" : ` "${action}"`}\n${USAGE}`);
       return 2;
     }
-    io.stderr(sub === undefined || sub === "--help" ? USAGE : `signet audit: unknown subcommand "${sub}"\n${USAGE}`);
-    return sub === "--help" ? 0 : 2;
+    io.stderr(sub === undefined ? USAGE : `signet audit: unknown subcommand "${sub}"\n${USAGE}`);
+    return 2;
   },
 };
 
@@ -77,7 +97,7 @@ function failed(name: string, error: unknown, io: Io): number {
 }
 
 async function verifyCommand(args: string[], io: Io): Promise<number> {
-  const values = parse("verify", args, { org: { type: "string" }, json: { type: "boolean" }, file: { type: "string" }, partial: { type: "boolean" } }, io);
+  const values = parse("verify", args, AUDIT_VERIFY_OPTIONS, io);
   if (values === null) return 2;
   if (values.file !== undefined) {
     if (values.org !== undefined) {
@@ -153,7 +173,7 @@ async function openStream(file: string): Promise<fs.ReadStream> {
 }
 
 async function checkpointCreate(args: string[], io: Io): Promise<number> {
-  const values = parse("checkpoint create", args, { org: { type: "string" }, platform: { type: "boolean" }, json: { type: "boolean" } }, io);
+  const values = parse("checkpoint create", args, CHECKPOINT_CREATE_OPTIONS, io);
   if (values === null) return 2;
   if (values.org !== undefined && values.platform) {
     io.stderr(`signet audit checkpoint create: give --org or --platform, not both\n${USAGE}`);
@@ -192,7 +212,7 @@ async function checkpointCreate(args: string[], io: Io): Promise<number> {
 }
 
 async function checkpointVerify(args: string[], io: Io): Promise<number> {
-  const values = parse("checkpoint verify", args, { file: { type: "string" }, url: { type: "string" }, "public-key": { type: "string" }, json: { type: "boolean" } }, io);
+  const values = parse("checkpoint verify", args, CHECKPOINT_VERIFY_OPTIONS, io);
   if (values === null) return 2;
   if ((values.file === undefined) === (values.url === undefined)) {
     io.stderr(`signet audit checkpoint verify: give exactly one of --file or --url\n${USAGE}`);

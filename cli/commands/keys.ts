@@ -9,28 +9,51 @@ import { databaseTarget } from "@/lib/db/target";
 import { isSignetError } from "@/lib/errors";
 import { LocalMasterKey } from "@/lib/keys/platform/local-master-key";
 import type { MasterKey } from "@/lib/keys/platform/master-key";
-import type { Command, CommandIo } from "../command";
+import { wantsHelp, type Command, type CommandIo } from "../command";
 
-const USAGE = `usage: signet keys rewrap (--to-key-env VAR | --to-key-file FILE | --to-kms KEY_ID --to-kms-region REGION)
+const USAGE = `usage: signet keys rewrap (--to-key-env VAR | --to-key-file FILE | --to-kms KEY_ID [--to-kms-region REGION])
 
-Re-wraps every organisation's data key from the current master key (SIGNET_MASTER_KEY,
-SIGNET_MASTER_KEY_FILE, SIGNET_MASTER_KEY_KMS_KEY_ID, or the generated one in the data
-directory) to a new one. Key ciphertexts are not touched. Stop Signet first when it runs on the
-embedded database. Afterwards, start Signet with the new master key.
+Re-wraps every organisation's data key (and the platform audit signing key) from the current
+master key (SIGNET_MASTER_KEY, SIGNET_MASTER_KEY_FILE, SIGNET_MASTER_KEY_KMS_KEY_ID, or the
+generated one in the data directory) to a new one. Key ciphertexts are not touched. Stop Signet
+first when it runs on the embedded database. Afterwards, start Signet with the new master key.
+
+The new master key, exactly one of:
+  --to-key-env VAR          the environment variable holding it (base64 of 32 random bytes)
+  --to-key-file FILE        a file holding it (base64 of 32 random bytes)
+  --to-kms KEY_ID           an AWS KMS symmetric key (ARN, key id or alias); credentials from the
+                            AWS SDK's usual chain, endpoint from SIGNET_MASTER_KEY_KMS_ENDPOINT
+  --to-kms-region REGION    the KMS key's region (default AWS_REGION)
+  -h, --help                this help
+
+Exit codes: 0 re-wrapped; 1 it failed (or the new key is the current one); 2 the command line is wrong.
 `;
+
+/** Every option of `keys rewrap`; the help describes each (cli/signet.test.ts checks it). */
+export const REWRAP_OPTIONS = {
+  "to-key-env": { type: "string" },
+  "to-key-file": { type: "string" },
+  "to-kms": { type: "string" },
+  "to-kms-region": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
 
 export const keysCommand: Command = {
   name: "keys",
   summary: "key custody administration (rewrap)",
   async run(args: string[], io: CommandIo): Promise<number> {
+    if (wantsHelp(args)) {
+      io.stdout(USAGE);
+      return 0;
+    }
     const [sub, ...rest] = args;
     if (sub !== "rewrap") {
-      io.stderr(sub === undefined || sub === "--help" ? USAGE : `signet keys: unknown subcommand "${sub}"\n${USAGE}`);
-      return sub === "--help" ? 0 : 2;
+      io.stderr(sub === undefined ? USAGE : `signet keys: unknown subcommand "${sub}"\n${USAGE}`);
+      return 2;
     }
     let values: { "to-key-env"?: string; "to-key-file"?: string; "to-kms"?: string; "to-kms-region"?: string };
     try {
-      values = parseArgs({ args: rest, options: { "to-key-env": { type: "string" }, "to-key-file": { type: "string" }, "to-kms": { type: "string" }, "to-kms-region": { type: "string" } } }).values;
+      values = parseArgs({ args: rest, options: REWRAP_OPTIONS }).values;
     } catch (error) {
       io.stderr(`signet keys rewrap: ${(error as Error).message}\n${USAGE}`);
       return 2;

@@ -10,15 +10,112 @@ import { loadPkcs12 } from "@/lib/keys/local/pkcs12";
 import { parseCertificate, parseCertificates, type Certificate } from "@/lib/pki/certificate";
 import { sealPdf } from "@/lib/seal/seal-pdf";
 import { HttpTimestamper } from "@/lib/tsa/http-timestamper";
-import type { Command, CommandIo } from "../command";
+import { checkCertificateProfile } from "@/lib/pki/profile/certificate-profile";
+import { wantsHelp, type Command, type CommandIo } from "../command";
 
-const USAGE = `usage: signet seal IN.pdf -o OUT.pdf (--key KEY.pem | --p12 FILE.p12) [--password-env VAR] --cert CERT.pem
-       signet seal IN.pdf -o OUT.pdf --kms-key-id ID [--kms-region R] [--kms-endpoint URL] --cert CERT.pem
-       signet seal IN.pdf -o OUT.pdf --pkcs11-module LIB.so --pkcs11-token LABEL --pkcs11-key LABEL --pin-env VAR --cert CERT.pem
-         [--chain CHAIN.pem] [--tsa URL] [--visible page=N,x=X,y=Y,w=W,h=H] [--image SEAL.png|SEAL.jpg]
-         [--name TEXT] [--organisation TEXT] [--licence TEXT] [--jurisdiction TEXT] [--reason TEXT] [--location TEXT]
-         [--hash sha256|sha384|sha512]
+const SYNOPSIS = `usage: signet seal IN.pdf -o OUT.pdf (--key KEY.pem | --p12 FILE.p12 | --kms-key-id ID | --pkcs11-module LIB.so …) --cert CERT.pem [options]
+Run "signet seal --help" for every option and the certificate requirements.
 `;
+
+const HELP = `usage: signet seal IN.pdf -o OUT.pdf (--key KEY.pem | --p12 FILE.p12) [--password-env VAR] --cert CERT.pem [options]
+       signet seal IN.pdf -o OUT.pdf --kms-key-id ID [--kms-region R] [--kms-endpoint URL] --cert CERT.pem [options]
+       signet seal IN.pdf -o OUT.pdf --pkcs11-module LIB.so --pkcs11-token LABEL --pkcs11-key LABEL --pin-env VAR --cert CERT.pem [options]
+
+Seals IN.pdf with a PAdES baseline signature (ETSI.CAdES.detached; B-B, or B-T with --tsa),
+appended as one incremental update: the input is a byte-for-byte prefix of the output.
+
+Input and output:
+  IN.pdf                    the PDF to seal; "-" reads it from standard input
+  -o, --out OUT.pdf         where to write the sealed PDF; "-" writes it to standard output (the
+                            summary line then goes to standard error). Written whole or not at all.
+  --output OUT.pdf          the same as --out
+
+The key, exactly one of:
+  --key KEY.pem             a private key file (PEM or DER; PKCS#8, PKCS#1 or SEC 1)
+  --p12 FILE.p12            a PKCS#12 file with the key, the certificate and its chain
+  --password-env VAR        the environment variable holding the password of --key or --p12
+  --kms-key-id ID           an AWS KMS signing key: its ARN, or a key id or alias/NAME with
+                            --kms-region. Credentials come from the AWS SDK's usual chain
+                            (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, an instance
+                            or container role). The key never leaves KMS.
+  --kms-region REGION       the KMS key's region, when --kms-key-id is not an ARN
+  --kms-endpoint URL        another KMS endpoint (a VPC endpoint, a test server)
+  --pkcs11-module LIB.so    a PKCS#11 token (HSM, smart card, SoftHSM): the absolute path of its library
+  --pkcs11-token LABEL      the token's label
+  --pkcs11-key LABEL        the private key's label (CKA_LABEL) on the token
+  --pin-env VAR             the environment variable holding the token's user PIN (never put a
+                            PIN or password on the command line)
+
+The certificate:
+  --cert CERT.pem           the signer's certificate, PEM or DER (more certificates in the file
+                            count as its chain). Needed with --key, --kms-key-id and
+                            --pkcs11-module; with --p12 it replaces the file's certificate.
+                            It must be the key's: another key's certificate is refused before
+                            anything is signed.
+  --chain CHAIN.pem         the intermediate CA certificates (the root may be added) to embed, so
+                            that validators can build the path to a root they trust
+  --allow-self-signed       accept a self-signed signer certificate (for testing: no validator trusts it)
+
+Certificate requirements, checked before signing (what PDF validators ask of a document signer):
+  - key usage present, with digitalSignature and nonRepudiation (contentCommitment);
+  - extended key usage absent, or including emailProtection (documentSigning may be added):
+    NSS-based readers (poppler, Firefox) reject a signer without it;
+  - an RSA key of at least 2048 bits, or an ECDSA key on P-256, P-384 or P-521;
+  - valid now, and no certificate of it or its chain signed with SHA-1 or MD5;
+  - issued by a CA, not self-signed (unless --allow-self-signed); validators know only roots,
+    so give every intermediate CA certificate with --chain (or after it in the --cert file).
+
+Appearance and details:
+  --tsa URL                 an RFC 3161 timestamp authority: the seal becomes PAdES B-T
+  --visible SPEC            a visible stamp, SPEC = page=N,x=X,y=Y,w=W,h=H: page from 1, the
+                            rectangle in points from the bottom left of the page as displayed
+                            (rotation and offset page boxes are handled); without it the seal is invisible
+  --image SEAL.png          a PNG or JPEG image shown in the stamp
+  --name TEXT               the signer's name: the signature's /Name and the stamp
+  --organisation TEXT       the organisation, shown in the stamp
+  --licence TEXT            a professional licence number, shown in the stamp
+  --jurisdiction TEXT       the licence's jurisdiction, shown in the stamp
+  --reason TEXT             the reason for sealing (/Reason)
+  --location TEXT           where it was sealed (/Location)
+  --hash ALGORITHM          sha256, sha384 or sha512 (default sha256; an AWS KMS EC key: its curve's hash)
+  -h, --help                this help
+
+Exit codes: 0 sealed; 1 refused (the file is not a PDF, or damaged, encrypted or too complex; the
+certificate or the key cannot be used; KMS or the token said no), with one line on standard
+error and nothing written; 2 the command line is wrong.
+`;
+
+/** Every option of the command; the help describes each (cli/signet.test.ts checks it). */
+export const SEAL_OPTIONS = {
+  out: { type: "string", short: "o" },
+  output: { type: "string" },
+  key: { type: "string" },
+  p12: { type: "string" },
+  "password-env": { type: "string" },
+  "kms-key-id": { type: "string" },
+  "kms-region": { type: "string" },
+  "kms-endpoint": { type: "string" },
+  "pkcs11-module": { type: "string" },
+  "pkcs11-token": { type: "string" },
+  "pkcs11-key": { type: "string" },
+  "pin-env": { type: "string" },
+  cert: { type: "string" },
+  chain: { type: "string" },
+  "allow-self-signed": { type: "boolean" },
+  tsa: { type: "string" },
+  visible: { type: "string" },
+  image: { type: "string" },
+  name: { type: "string" },
+  organisation: { type: "string" },
+  licence: { type: "string" },
+  jurisdiction: { type: "string" },
+  reason: { type: "string" },
+  location: { type: "string" },
+  hash: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+const STDIO = "-";
 
 class UsageError extends Error {}
 
@@ -30,50 +127,24 @@ export const sealCommand: Command = {
     let temporary: string | undefined;
     let backend: KeyBackend | undefined;
     try {
-      const { values, positionals } = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          output: { type: "string", short: "o" },
-          key: { type: "string" },
-          p12: { type: "string" },
-          "password-env": { type: "string" },
-          "kms-key-id": { type: "string" },
-          "kms-region": { type: "string" },
-          "kms-endpoint": { type: "string" },
-          "pkcs11-module": { type: "string" },
-          "pkcs11-token": { type: "string" },
-          "pkcs11-key": { type: "string" },
-          "pin-env": { type: "string" },
-          cert: { type: "string" },
-          chain: { type: "string" },
-          tsa: { type: "string" },
-          visible: { type: "string" },
-          image: { type: "string" },
-          name: { type: "string" },
-          organisation: { type: "string" },
-          licence: { type: "string" },
-          jurisdiction: { type: "string" },
-          reason: { type: "string" },
-          location: { type: "string" },
-          hash: { type: "string" },
-          help: { type: "boolean", short: "h" },
-        },
-      });
-      if (values.help) {
-        io.stdout(USAGE);
+      if (wantsHelp(args)) {
+        io.stdout(HELP);
         return 0;
       }
+      const { values, positionals } = parseArgs({ args, allowPositionals: true, options: SEAL_OPTIONS });
       const input = positionals[0];
-      output = values.output;
       if (input === undefined || positionals.length > 1) throw new UsageError("give exactly one input PDF");
-      if (output === undefined) throw new UsageError("give the output file with -o OUT.pdf");
+      if (values.out !== undefined && values.output !== undefined) throw new UsageError("give --out or --output, not both");
+      output = values.out ?? values.output;
+      if (output === undefined) throw new UsageError("give the output file with -o OUT.pdf (or -o - for standard output)");
       const source = keySource(values);
       const signer = await openSigner(source, values.cert, values.chain);
       backend = signer.backend;
       const { certificate, chain } = signer;
-      const inputStat = fs.statSync(input, { throwIfNoEntry: false });
-      const pdf = readFile(input, "input PDF");
+      checkSignerProfile(certificate, chain, values["allow-self-signed"] === true);
+      const fromStdin = input === STDIO;
+      const inputStat = fromStdin ? undefined : fs.statSync(input, { throwIfNoEntry: false });
+      const pdf = fromStdin ? await readStdin(io) : readFile(input, "input PDF");
       const result = await sealPdf(pdf, {
         backend,
         certificate,
@@ -91,16 +162,26 @@ export const sealCommand: Command = {
         reason: values.reason,
         location: values.location,
       });
+      const summary = `(field ${result.fieldName}, certificate ${result.certificateFingerprint.slice(0, 16)}…${result.timestamp ? `, timestamp ${result.timestamp.genTime.toISOString()}` : ""})`;
+      const inputName = fromStdin ? "standard input" : input;
+      if (output === STDIO) {
+        if (io.writeStdout === undefined) throw new UsageError("standard output cannot take a PDF here");
+        await io.writeStdout(pdf);
+        await io.writeStdout(result.update);
+        io.stderr(`sealed ${inputName} → standard output ${summary}\n`);
+        return 0;
+      }
       temporary = path.join(path.dirname(path.resolve(output)), `.${path.basename(output)}.${process.pid}.partial`);
-      writeSealed(input, inputStat, pdf.length, result.update, temporary);
+      if (fromStdin) writeFromMemory(pdf, result.update, temporary);
+      else writeSealed(input, inputStat, pdf.length, result.update, temporary);
       fs.renameSync(temporary, output);
       temporary = undefined;
-      io.stdout(`sealed ${input} → ${output} (field ${result.fieldName}, certificate ${result.certificateFingerprint.slice(0, 16)}…${result.timestamp ? `, timestamp ${result.timestamp.genTime.toISOString()}` : ""})\n`);
+      io.stdout(`sealed ${inputName} → ${output} ${summary}\n`);
       return 0;
     } catch (error) {
       if (temporary !== undefined) fs.rmSync(temporary, { force: true });
       if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-        io.stderr(`signet seal: ${(error as Error).message}\n${USAGE}`);
+        io.stderr(`signet seal: ${(error as Error).message}\n${SYNOPSIS}`);
         return 2;
       }
       io.stderr(`signet seal: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`);
@@ -123,6 +204,24 @@ function writeSealed(input: string, before: fs.Stats | undefined, sealedLength: 
     throw new SignetError("cli.input_changed", `${input} changed while it was being sealed; nothing was written. Seal it again.`);
   }
   fs.appendFileSync(target, update);
+}
+
+function writeFromMemory(original: Uint8Array, update: Uint8Array, target: string): void {
+  fs.writeFileSync(target, original, { flag: "wx" });
+  fs.appendFileSync(target, update);
+}
+
+async function readStdin(io: CommandIo): Promise<Uint8Array> {
+  if (io.readStdin === undefined) throw new UsageError("standard input cannot be read here");
+  return io.readStdin();
+}
+
+/** The enrolment profile (lib/pki/profile), less the key match, which lib/cms checks against the backend itself. */
+function checkSignerProfile(certificate: Certificate, chain: readonly Certificate[], allowSelfSigned: boolean): void {
+  const { failures } = checkCertificateProfile({ certificate, chain, allowSelfSigned });
+  if (failures.length === 0) return;
+  const reasons = failures.map((failure) => (failure.code === "certificate.self_signed" ? "The certificate is self-signed; for testing, seal with --allow-self-signed." : failure.message));
+  throw new SignetError("cli.certificate_profile", `the certificate does not meet the signer profile: ${reasons.join(" ")}`);
 }
 
 function readFile(file: string, what: string): Uint8Array {

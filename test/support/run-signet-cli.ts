@@ -1,7 +1,8 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..", "..");
+const entry = path.join(root, "cli", "signet.ts");
 
 export type CliResult = { status: number | null; stdout: string; stderr: string };
 
@@ -11,8 +12,23 @@ export type CliResult = { status: number | null; stdout: string; stderr: string 
  */
 export function runSignet(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", path.join(root, "cli", "signet.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
+    execFile(process.execPath, ["--import", "tsx", entry, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
       resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
     );
+  });
+}
+
+/** As runSignet, with bytes on standard input (closed at once when none are given) and standard output kept as bytes. */
+export function runSignetBinary(args: string[], options: { input?: Uint8Array; env?: Record<string, string> } = {}): Promise<{ status: number | null; stdout: Buffer; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], { cwd: root, env: { ...process.env, ...options.env }, timeout: 60_000 });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8") }));
+    child.stdin.on("error", () => undefined); // a command that exits before reading everything closes the pipe
+    child.stdin.end(options.input === undefined ? undefined : Buffer.from(options.input));
   });
 }
