@@ -1,9 +1,10 @@
 import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError } from "../pdf/errors";
-import type { PdfLimits } from "../pdf/limits";
+import { sealingLimits, type PdfLimits } from "../pdf/limits";
 import { visiblePageSize } from "../pdf/page-geometry";
 import { walkPageTree } from "../pdf/page-tree";
 import { PdfFile } from "../pdf/pdf-file";
 import { checkSoundStructure } from "../pdf/sound-structure";
+import { checkVerifiable } from "../verify/pdf-facts";
 import { formatMegabytes } from "./document-errors";
 
 /** The size of a page as displayed (crop box after /Rotate), in points: the space placements live in. */
@@ -18,15 +19,18 @@ export type PdfInspection = { ok: true; pageCount: number; pages: PageSize[] } |
 export const MAX_DESCRIBED_PAGES = 5000;
 
 /**
- * The quick verdict on an uploaded file: is it a PDF we can seal? Opens it with lib/pdf's
- * limits (depth, object count, decompressed size, time), walks the whole page tree and reads
- * every object reachable from the trailer (checkSoundStructure), so a file whose structure is
- * broken is refused now rather than at sealing time. Page content is never inflated.
+ * The quick verdict on an uploaded file: is it a PDF we can seal? Opens it with the seal path's
+ * limits (lib/pdf's sealingLimits: depth, object count, decompressed size, time), walks the
+ * whole page tree and reads every object reachable from the trailer (checkSoundStructure), and
+ * reads what Signet's verifier will read of it once sealed (checkVerifiable), so a file whose
+ * structure is broken, or whose seal could not be verified, is refused now rather than later.
+ * Page content is never inflated.
  */
 export function inspectPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>): PdfInspection {
   try {
-    const file = PdfFile.open(bytes, limits);
+    const file = PdfFile.open(bytes, sealingLimits(limits));
     const pages = checkSoundStructure(file);
+    checkVerifiable(file);
     return { ok: true, pageCount: pages.length, pages: pages.slice(0, MAX_DESCRIBED_PAGES).map((page) => visiblePageSize(page)) };
   } catch (error) {
     return verdictForError(error);
@@ -35,13 +39,13 @@ export function inspectPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>): PdfI
 
 /** Page sizes of an accepted document (for placement); throws lib/pdf's errors. */
 export function describePages(bytes: Uint8Array, maxPages = MAX_DESCRIBED_PAGES): PageSize[] {
-  return walkPageTree(PdfFile.open(bytes)).slice(0, maxPages).map((page) => visiblePageSize(page));
+  return walkPageTree(PdfFile.open(bytes, sealingLimits())).slice(0, maxPages).map((page) => visiblePageSize(page));
 }
 
 export function verdictForError(error: unknown): Extract<PdfInspection, { ok: false }> {
   if (error instanceof NotAPdfError) return rejection("not_pdf", error.detail);
   if (error instanceof PdfEncryptedError) return rejection("encrypted");
-  if (error instanceof PdfLimitExceededError) return rejection("damaged", `limit: ${error.limit}`);
+  if (error instanceof PdfLimitExceededError) return tooComplex(error.limit);
   if (error instanceof PdfUnsoundStructureError) return { ...rejection("damaged", error.detail), message: damagedMessage(error.problem) };
   if (error instanceof PdfDamagedError) return rejection("damaged", error.detail);
   // Anything else the reader threw on a hostile file is still "we cannot read it", never a crash.
@@ -68,4 +72,22 @@ export function rejectionMessage(reason: UploadRejection, limitBytes?: number): 
 /** "Damaged: …", naming the problem when lib/pdf could (a circular page tree, absurd nesting). */
 function damagedMessage(problem = "this PDF cannot be read reliably"): string {
   return `Damaged: ${problem}. Re-export or repair it (for example by printing it to PDF) and upload again.`;
+}
+
+/** What each of lib/pdf's limits (and the worker's) means for the person who sent the file. */
+const LIMIT_PROBLEMS: Record<string, string> = {
+  objects: "it has more objects than Signet can seal and then verify",
+  signatures: "it already carries as many signatures as Signet's verifier checks",
+  "xref-sections": "it has more incremental updates than Signet can seal and then verify",
+  "decompressed-size": "its compressed structure inflates to more data than Signet reads",
+  operations: "reading its structure takes more steps than Signet allows",
+  time: "reading its structure takes longer than Signet allows",
+  "wall time": "reading its structure takes longer than Signet allows",
+  memory: "reading its structure needs more memory than Signet allows",
+};
+
+/** A file over a processing limit: refused as damaged, with a message that says it is too complex and why. */
+export function tooComplex(limit: string): Extract<PdfInspection, { ok: false }> {
+  const problem = LIMIT_PROBLEMS[limit] ?? "it exceeds a processing limit";
+  return { ...rejection("damaged", `limit: ${limit}`), message: `Too complex: ${problem}. Simplify or re-export it (for example by printing it to PDF) and upload again.` };
 }

@@ -1,15 +1,17 @@
 import { defaultWorkerCount } from "../runtime/worker-count";
 import { transferableBuffer, WorkerJobFailedError, WorkerPool } from "../runtime/worker-pool";
-import { rejection, type PdfInspection } from "./inspect-pdf";
+import { tooComplex, type PdfInspection } from "./inspect-pdf";
 
 export type InspectionPool = WorkerPool<{ pdf: Uint8Array }, PdfInspection>;
 
 /**
  * Upload verdicts have a pool of their own, so a flood of public verifications cannot hold up
- * signers' uploads. lib/pdf stops itself at 20 s; the worker is ended at 30 s or a 1 GiB heap.
+ * signers' uploads. lib/pdf stops itself at PDF_LIMITS.maxMilliseconds (10 s); the worker is
+ * ended at 20 s or a 1 GiB heap: what the verification worker allows (lib/public-verify/
+ * isolated-verify), so the seal path is never more lenient than the verifier (invariant 19).
  */
 export function inspectionPool(settings: { workers: number; deadlineMs?: number; maxHeapMb?: number } = { workers: defaultWorkerCount(2) }): InspectionPool {
-  return new WorkerPool({ entry: "lib/documents/inspection-worker.ts", size: settings.workers, maxQueue: 64, deadlineMs: settings.deadlineMs ?? 30_000, maxHeapMb: settings.maxHeapMb ?? 1024 });
+  return new WorkerPool({ entry: "lib/documents/inspection-worker.ts", size: settings.workers, maxQueue: 64, deadlineMs: settings.deadlineMs ?? 20_000, maxHeapMb: settings.maxHeapMb ?? 1024 });
 }
 
 let shared: InspectionPool | undefined;
@@ -24,7 +26,7 @@ export async function inspectIsolated(bytes: Uint8Array, pool: InspectionPool = 
   try {
     return await pool.run({ pdf: bytes }, { transfer: transferableBuffer(bytes) });
   } catch (error) {
-    if (error instanceof WorkerJobFailedError && error.limit !== undefined) return rejection("damaged", `limit: ${error.limit}`);
+    if (error instanceof WorkerJobFailedError && error.limit !== undefined) return tooComplex(error.limit);
     throw error;
   }
 }

@@ -57,7 +57,11 @@ export interface ChangesAfter {
  * information dictionary and XMP metadata may be updated (pyHanko and others do), and so on.
  */
 export function analyseChangesAfter(pdf: Uint8Array, offset: number, limits?: Partial<PdfLimits>): ChangesAfter {
-  const file = PdfFile.open(pdf, limits);
+  return analyseChangesOf(PdfFile.open(pdf, limits), offset);
+}
+
+/** analyseChangesAfter on a file already open (within its budget). */
+export function analyseChangesOf(file: PdfFile, offset: number): ChangesAfter {
   const revisions = revisionsOf(file);
   const states = new RevisionStates(file, revisions);
   const out: RevisionChanges[] = [];

@@ -11,6 +11,6 @@ export { listRevisions, type Revision } from "./revisions";
 export { analyseChangesAfter, type ChangesAfter, type RevisionChanges, type ObjectChange, type ChangeCategory } from "./change-analysis";
 export { formatStampTime, type SealStampContent } from "./seal-stamp";
 export type { VisibleRect } from "./page-geometry";
-export { DEFAULT_PDF_LIMITS, type PdfLimits } from "./limits";
+export { PDF_LIMITS, SEAL_RESERVE, sealingLimits, type PdfLimits } from "./limits";
 export { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
 export { checkSoundStructure } from "./sound-structure";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { PdfDamagedError, SignatureRequestError } from "./errors";
 import { listFormFields } from "./form-fields";
 import { joinParts, writeIncrementalUpdate, type UpdatedObject } from "./incremental-writer";
-import type { PdfLimits } from "./limits";
+import { sealingLimits, type PdfLimits } from "./limits";
 import { PdfRef } from "./objects";
 import { placeOnPage, type VisibleRect } from "./page-geometry";
 import { findPage } from "./page-tree";
@@ -59,10 +59,12 @@ export const MAX_CONTENTS_BYTES = 512 * 1024;
  * placeholder (and a visible seal stamp when asked). The input is an exact prefix of
  * the output. A file whose structure validators cannot read (checkSoundStructure: a
  * circular page tree, absurd nesting anywhere reachable) is refused as damaged first.
+ * Bytes are read with sealingLimits(limits); a file already open is read within its own budget.
  */
-export async function prepareSignature(pdf: Uint8Array, request: SignatureRequest, limits?: Partial<PdfLimits>): Promise<PreparedSignature> {
+export async function prepareSignature(input: Uint8Array | PdfFile, request: SignatureRequest, limits?: Partial<PdfLimits>): Promise<PreparedSignature> {
   validateRequest(request);
-  const file = PdfFile.open(pdf, limits);
+  const file = input instanceof PdfFile ? input : PdfFile.open(input, sealingLimits(limits));
+  const pdf = file.bytes;
   checkSoundStructure(file);
   const pageNumber = request.appearance?.page ?? 1;
   const page = findPage(file, pageNumber);

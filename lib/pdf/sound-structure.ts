@@ -12,8 +12,14 @@ import { readReachableObjects } from "./reachable-objects";
  * returns the pages, in order.
  */
 export function checkSoundStructure(file: PdfFile): PageInfo[] {
+  const known = checked.get(file);
+  if (known !== undefined) return known;
   const pages = walkPageTree(file);
   if (pages.length === 0) throw new PdfDamagedError("page tree has no pages");
   readReachableObjects(file);
+  checked.set(file, pages);
   return pages;
 }
+
+/** Files already found sound: sealPdf checks before preparing, and may prepare twice. */
+const checked = new WeakMap<PdfFile, PageInfo[]>();

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { isSignetError } from "../errors";
-import type { PdfLimits } from "../pdf/limits";
+import { PDF_LIMITS, type PdfLimits } from "../pdf/limits";
 import { unreadableMessage } from "../verify/unreadable-message";
 import type { VerificationReport } from "../verify/verification-report";
 import type { SignetRecord } from "../verify/signet-record";
@@ -12,8 +12,8 @@ import { VerifyUnreadableError } from "./public-verify-errors";
 import { signetLookup } from "./signet-lookup";
 import { loadSignetTrust } from "./signet-trust";
 
-/** Tighter than lib/pdf's defaults: a public endpoint must answer quickly or not at all. */
-export const PUBLIC_VERIFY_LIMITS: Partial<PdfLimits> = { maxMilliseconds: 10_000, maxDecompressedBytes: 64 * 1024 * 1024, maxObjects: 500_000 };
+/** lib/pdf's one set of limits, which the seal path also reads with: what Signet seals, it verifies (SECURITY.md invariant 19). */
+export const PUBLIC_VERIFY_LIMITS: Partial<PdfLimits> = PDF_LIMITS;
 
 const PDF_HEADER = [0x25, 0x50, 0x44, 0x46, 0x2d]; // "%PDF-"
 

@@ -6,11 +6,14 @@ import { keyAlgorithmOf, publicKeyFromSpki } from "../keys/key-algorithm";
 import { digestByteRangeOfParts, type DigestAlgorithm } from "../pdf/byte-range-digest";
 import { embedSignatureInUpdate } from "../pdf/embed-signature";
 import { joinParts } from "../pdf/incremental-writer";
-import type { PdfLimits } from "../pdf/limits";
+import { sealingLimits, type PdfLimits } from "../pdf/limits";
 import type { VisibleRect } from "../pdf/page-geometry";
+import { PdfFile } from "../pdf/pdf-file";
 import { prepareSignature, type PreparedSignature } from "../pdf/prepare-signature";
+import { checkSoundStructure } from "../pdf/sound-structure";
 import type { Certificate } from "../pki/certificate";
 import type { Timestamper } from "../tsa/timestamper";
+import { checkVerifiable } from "../verify/pdf-facts";
 import { SealError } from "./seal-errors";
 import { stampContentFor, type SignerDetails } from "./stamp-content";
 
@@ -33,6 +36,7 @@ export type SealRequest = {
   fieldName?: string;
   /** Default: now, truncated to whole seconds (what /M can hold). */
   signingTime?: Date;
+  /** Tests only: overrides of PDF_LIMITS (the seal reads with sealingLimits of them). */
   limits?: Partial<PdfLimits>;
 };
 
@@ -72,11 +76,19 @@ export async function sealPdf(input: Uint8Array, request: SealRequest): Promise<
   const signingTime = request.signingTime ?? new Date(Math.floor(Date.now() / 1000) * 1000);
   const keyAlgorithm = keyAlgorithmOf(publicKeyFromSpki(request.certificate.spki));
   const chain = request.chain ?? [];
+  // The seal path's limits and checks (SECURITY.md invariant 19): a file validators cannot read,
+  // or one whose sealed result Signet's own verifier would refuse, is refused before any signing.
+  let checked: PdfFile | undefined = PdfFile.open(input, sealingLimits(request.limits));
+  checkSoundStructure(checked);
+  checkVerifiable(checked);
   const estimate = estimateSignatureSize({ certificates: [request.certificate, ...chain], keyAlgorithm, withTimestamp: request.timestamper !== undefined, hash, timestampTokenSize: request.timestampAllowanceBytes });
 
   const attempt = async (contentsBytes: number) => {
+    // A retry reads the file afresh: the first reading's time budget ran on while the backend signed.
+    const file = checked ?? PdfFile.open(input, sealingLimits(request.limits));
+    checked = undefined;
     const prepared = await prepareSignature(
-      input,
+      file,
       {
         fieldName: request.fieldName,
         signingTime,
@@ -86,7 +98,6 @@ export async function sealPdf(input: Uint8Array, request: SealRequest): Promise<
         contentsBytes,
         appearance: request.placement === undefined ? undefined : { ...request.placement, stamp: stampContentFor(request.certificate, request.signer ?? {}, signingTime) },
       },
-      request.limits,
     );
     const documentDigest = digestByteRangeOfParts([prepared.original, prepared.update], prepared.byteRange, DIGEST_NAMES[hash]);
     const signature = await signPades({ contentDigest: documentDigest, hash, signerCertificate: request.certificate, chain, backend: request.backend, timestamper: request.timestamper });

@@ -1,4 +1,5 @@
 import type { Placement } from "../auth/step-up/seal-manifest";
+import { sealingLimits } from "../pdf/limits";
 import { visiblePageSize } from "../pdf/page-geometry";
 import { findPage } from "../pdf/page-tree";
 import { PdfFile } from "../pdf/pdf-file";
@@ -15,7 +16,7 @@ export function checkPlacement(bytes: Uint8Array, placement: Placement, fileName
   if (placement === null) return;
   let size: { width: number; height: number };
   try {
-    size = visiblePageSize(findPage(PdfFile.open(bytes), placement.page));
+    size = visiblePageSize(findPage(PdfFile.open(bytes, sealingLimits()), placement.page));
   } catch {
     throw new SealingError("sealing.bad_placement", `"${fileName}" has no page ${placement.page}.`, { status: 422 });
   }

@@ -10,9 +10,9 @@
  * SignetErrors.
  */
 import { isSignetError } from "@/lib/errors";
-import { analyseChangesAfter, type RevisionChanges } from "@/lib/pdf/change-analysis";
-import { PdfDamagedError } from "@/lib/pdf/errors";
-import type { PdfLimits } from "@/lib/pdf/limits";
+import { analyseChangesAfter, analyseChangesOf, type RevisionChanges } from "@/lib/pdf/change-analysis";
+import { PdfDamagedError, PdfLimitExceededError } from "@/lib/pdf/errors";
+import { PDF_LIMITS, type PdfLimits } from "@/lib/pdf/limits";
 import { PdfFile } from "@/lib/pdf/pdf-file";
 import { readSignaturesOf, type EmbeddedSignature } from "@/lib/pdf/read-signatures";
 import { revisionsOf } from "@/lib/pdf/revisions";
@@ -35,15 +35,13 @@ export interface PdfFacts {
   dss?: DssContents;
 }
 
-/** Files with more signatures than this are refused (each one hashes most of the file). */
-export const MAX_SIGNATURES = 200;
+/** Files with more signatures than this are refused (each one hashes most of the file): PDF_LIMITS.maxSignatures. */
+export const MAX_SIGNATURES = PDF_LIMITS.maxSignatures;
 
 export function readPdfFacts(pdf: Uint8Array, limits?: Partial<PdfLimits>): PdfFacts {
   return typed(() => {
     const file = PdfFile.open(pdf, limits);
-    const signatures = readSignaturesOf(file);
-    const revisionEnds = revisionsOf(file).map((r) => r.end);
-    const dss = readDss(file);
+    const { signatures, revisionEnds, dss } = structureOf(file);
     let changes: Map<number, RevisionChanges> | undefined;
     const revisionChanges = () =>
       (changes ??= typed(() => {
@@ -54,6 +52,28 @@ export function readPdfFacts(pdf: Uint8Array, limits?: Partial<PdfLimits>): PdfF
       }));
     const trailingBytes = countNonWhiteSpace(pdf, revisionEnds[revisionEnds.length - 1] ?? 0, pdf.length);
     return { signatures, revisionEnds, trailingBytes, revisionChanges, dss };
+  });
+}
+
+/** What the verifier reads of a file's structure (the change analysis aside). */
+function structureOf(file: PdfFile): { signatures: EmbeddedSignature[]; revisionEnds: number[]; dss?: DssContents } {
+  const signatures = readSignaturesOf(file);
+  if (signatures.length > file.budget.limits.maxSignatures) throw new PdfLimitExceededError("signatures");
+  return { signatures, revisionEnds: revisionsOf(file).map((r) => r.end), dss: readDss(file) };
+}
+
+/**
+ * The seal path's half of SECURITY.md invariant 19: reads, within `file`'s budget (opened with
+ * sealingLimits), everything this verifier reads of the file once sealed — the signatures,
+ * revisions and DSS, and the change analysis of every revision, which a seal makes the verifier
+ * run on any earlier signature. Sealing only appends a small update within SEAL_RESERVE, so a
+ * file that passes is one the verifier reads within PDF_LIMITS once sealed. Throws lib/pdf's
+ * typed errors (PdfLimitExceededError "signatures" when one more would be too many).
+ */
+export function checkVerifiable(file: PdfFile): void {
+  typed(() => {
+    structureOf(file);
+    analyseChangesOf(file, 0);
   });
 }
 

@@ -13,7 +13,6 @@
  * VerificationError for an internal failure. A bad signature is a verdict, not an error.
  */
 import { isSignetError } from "@/lib/errors";
-import { PdfLimitExceededError } from "@/lib/pdf/errors";
 import type { PdfLimits } from "@/lib/pdf/limits";
 import type { EmbeddedSignature } from "@/lib/pdf/read-signatures";
 import { checkByteRange, type CheckedByteRange } from "./byte-range-check";
@@ -27,7 +26,7 @@ import type { CryptoFindings } from "./crypto-findings";
 import { summarize } from "./document-summary";
 import { parseValidationData } from "./ltv/validation-data";
 import { padesLevel } from "./pades-level";
-import { MAX_SIGNATURES, readPdfFacts } from "./pdf-facts";
+import { readPdfFacts } from "./pdf-facts";
 import { signatureVerdict } from "./signature-verdict";
 import type { SignetRecordLookup } from "./signet-record";
 import type { VerificationContext } from "./verification-context";
@@ -66,7 +65,6 @@ async function verify(pdf: Uint8Array, options: VerifyOptions): Promise<Verifica
   const now = options.now ?? new Date();
   const anchors = certificatesOf(options.trustAnchors);
   const facts = readPdfFacts(pdf, options.limits);
-  if (facts.signatures.length > MAX_SIGNATURES) throw new PdfLimitExceededError("signatures");
   const validationData = parseValidationData(facts.dss);
   const context: VerificationContext = {
     anchors,
