@@ -5,7 +5,7 @@ import { corpusFiles, readCorpusFile } from "../../test/support/pdf-corpus";
 import { tinyPdf } from "../../test/support/pdf-samples";
 import { digestByteRange, digestByteRangeOfParts } from "./byte-range-digest";
 import { embedSignature } from "./embed-signature";
-import { PlaceholderTooSmallError, SignatureRequestError } from "./errors";
+import { PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
 import { listFormFields } from "./form-fields";
 import { PdfName, PdfRef, PdfString } from "./objects";
 import { findPage } from "./page-tree";
@@ -146,3 +146,37 @@ describe("embedSignature and digestByteRange", () => {
   });
 });
 
+
+describe("prepareSignature refuses what validators cannot read, naming the problem", () => {
+  /** tinyPdf's three objects with the page tree node and a fourth object replaced. */
+  function withObjects(pages: string, extra?: string): Uint8Array {
+    const objects = ["<< /Type /Catalog /Pages 2 0 R >>", pages, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", ...(extra === undefined ? [] : [extra])];
+    let body = "%PDF-1.4\n";
+    const offsets: number[] = [];
+    objects.forEach((object, i) => {
+      offsets.push(body.length);
+      body += `${i + 1} 0 obj\n${object}\nendobj\n`;
+    });
+    const xrefAt = body.length;
+    body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+    body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${extra === undefined ? "" : " /Info 4 0 R"} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
+    return Buffer.from(body, "latin1");
+  }
+  const cases = [
+    { label: "a page tree listing itself", pdf: withObjects("<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 1 >>"), problem: /page tree is circular/ },
+    { label: "a page listed twice", pdf: withObjects("<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>"), problem: /lists the same page/ },
+    { label: "a /Count that does not match the pages", pdf: withObjects("<< /Type /Pages /Kids [3 0 R] /Count 2 >>"), problem: /page counts \(\/Count\) do not match/ },
+    { label: "an /Info 65 levels deep", pdf: withObjects("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", `${"<< /A ".repeat(65)}1${" >>".repeat(65)}`), problem: /more than 64 levels deep/ },
+  ];
+  it.each(cases)("$label", async ({ pdf, problem }) => {
+    const error = await prepareSignature(pdf, { signingTime: TIME, contentsBytes: 100 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PdfUnsoundStructureError);
+    expect((error as PdfUnsoundStructureError).code).toBe("pdf.damaged");
+    expect((error as PdfUnsoundStructureError).message).toMatch(problem);
+  });
+
+  it("still seals an /Info 64 levels deep", async () => {
+    const pdf = withObjects("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", `${"<< /A ".repeat(64)}1${" >>".repeat(64)}`);
+    await expect(prepareSignature(pdf, { signingTime: TIME, contentsBytes: 100 })).resolves.toMatchObject({ fieldName: "Signet-Seal-1" });
+  });
+});
