@@ -1,4 +1,5 @@
-// `npm start`: prepare secrets and the database, build when the sources changed, then serve.
+// `npm start`: prepare secrets and the database, build when the sources changed, then serve
+// (scripts/serve.ts: Signet's HTTP edge in front of Next.js).
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { prepareRuntime } from "@/lib/runtime/prepare";
@@ -8,6 +9,7 @@ import { buildIsCurrent, recordBuild } from "./next-build-stamp";
 
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+const serveScript = path.join(root, "scripts", "serve.ts");
 const dev = process.argv.includes("--dev");
 
 async function main(): Promise<number> {
@@ -25,7 +27,8 @@ async function main(): Promise<number> {
   }
 
   log.info({ url: settings.publicUrl, port: settings.port }, "starting Signet");
-  const server = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "--port", String(settings.port)], { cwd: root, stdio: "inherit", env });
+  // As `next start` and `next dev` would: production unless developing.
+  const server = spawn(process.execPath, ["--import", "tsx", serveScript, ...(dev ? ["--dev"] : [])], { cwd: root, stdio: "inherit", env: { ...env, NODE_ENV: dev ? "development" : "production" } });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   return new Promise((resolve) => server.on("exit", (code, signal) => resolve(code ?? (signal === null ? 0 : 1))));
 }

@@ -1,12 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { clientAddressFrom, rateLimitSubject } from "./client-address";
+import { CLIENT_ADDRESS_HEADER, connectionClientAddress, rateLimitSubject, requestClientAddress } from "./client-address";
 
-describe("clientAddressFrom", () => {
-  it("believes only the entry the server appended, or one further left behind a trusted proxy", () => {
-    expect(clientAddressFrom("6.6.6.6, 203.0.113.7", false)).toBe("203.0.113.7");
-    expect(clientAddressFrom("198.51.100.2, 203.0.113.7", true)).toBe("198.51.100.2");
-    expect(clientAddressFrom("::ffff:203.0.113.7", false)).toBe("203.0.113.7");
-    expect(clientAddressFrom(null, false)).toBeNull();
+describe("connectionClientAddress", () => {
+  it("is the socket's address unless a proxy is trusted, whatever X-Forwarded-For says", () => {
+    expect(connectionClientAddress("203.0.113.7", "6.6.6.6", false)).toBe("203.0.113.7");
+    expect(connectionClientAddress("::ffff:203.0.113.7", undefined, false)).toBe("203.0.113.7");
+    expect(connectionClientAddress("2001:db8::1", "6.6.6.6", false)).toBe("2001:db8::1");
+    expect(connectionClientAddress(undefined, "6.6.6.6", false)).toBeNull();
+  });
+
+  it("behind a trusted proxy is the right-most X-Forwarded-For entry, the one the proxy appended", () => {
+    expect(connectionClientAddress("10.0.0.2", "6.6.6.6, 198.51.100.2", true)).toBe("198.51.100.2");
+    expect(connectionClientAddress("10.0.0.2", "198.51.100.2", true)).toBe("198.51.100.2");
+    // No header, or an entry that is not an address: the proxy's own address, never the client's words.
+    expect(connectionClientAddress("10.0.0.2", undefined, true)).toBe("10.0.0.2");
+    expect(connectionClientAddress("10.0.0.2", "198.51.100.2, anything-at-all", true)).toBe("10.0.0.2");
+  });
+});
+
+describe("requestClientAddress", () => {
+  it("reads only the server's header, and only an IP address in it", () => {
+    expect(requestClientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: "203.0.113.7", "x-forwarded-for": "6.6.6.6" }))).toBe("203.0.113.7");
+    expect(requestClientAddress(new Headers({ "x-forwarded-for": "6.6.6.6" }))).toBeNull();
+    expect(requestClientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: "<script>" }))).toBeNull();
   });
 });
 

@@ -1,20 +1,36 @@
 import { isIP } from "node:net";
 
 /**
- * The client's address from X-Forwarded-For. The Next.js server appends the socket's address
- * as the last entry, so without a trusted proxy in front only that entry is believed (a
- * client can write anything into the earlier ones). Behind one trusted reverse proxy
- * (SIGNET_TRUST_PROXY=1) the proxy's view, one entry further left, is used.
+ * The request header that carries the client's address to the app. Signet's HTTP server
+ * (lib/http/signet-edge) removes any copy a client sent and writes it from the connection,
+ * before Next.js sees the request; nothing else in a request says where it came from.
  */
-export function clientAddressFrom(forwardedFor: string | null, trustProxy: boolean): string | null {
-  if (forwardedFor === null) return null;
-  const entries = forwardedFor
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
-  const index = trustProxy && entries.length >= 2 ? entries.length - 2 : entries.length - 1;
-  const address = entries[index];
-  return address === undefined ? null : address.replace(/^::ffff:/, "").slice(0, 64);
+export const CLIENT_ADDRESS_HEADER = "x-signet-client-address";
+
+/**
+ * The client's address as the server works it out for one connection: the socket's peer, or,
+ * behind one trusted reverse proxy (SIGNET_TRUST_PROXY=1), the right-most X-Forwarded-For entry,
+ * which that proxy appended (every entry left of it is whatever the client wrote). An entry
+ * that is not an IP address is not believed: the socket's address is used instead.
+ */
+export function connectionClientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustProxy: boolean): string | null {
+  if (trustProxy && forwardedFor !== undefined) {
+    const appended = ipAddress(forwardedFor.split(",").at(-1) ?? "");
+    if (appended !== null) return appended;
+  }
+  return ipAddress(socketAddress ?? "");
+}
+
+/** The client's address as the server wrote it into the request (null when it could not tell). */
+export function requestClientAddress(headers: { get(name: string): string | null }): string | null {
+  return ipAddress(headers.get(CLIENT_ADDRESS_HEADER) ?? "");
+}
+
+/** An IP address as written, without an IPv4-mapped IPv6 prefix; null for anything else. */
+function ipAddress(text: string): string | null {
+  const trimmed = text.trim();
+  const address = /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(trimmed) ? trimmed.slice(7) : trimmed;
+  return isIP(address) === 0 ? null : address;
 }
 
 /**

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/v1/verify/route";
+import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { verifyCommand } from "@/cli/commands/verify";
 import { sealForTest } from "@/lib/verify/test-fixtures/seal-for-test";
 import { corpusFiles } from "@/test/support/pdf-corpus";
@@ -45,7 +46,7 @@ afterAll(async () => {
 });
 
 const post = (body: BodyInit | null, headers: Record<string, string> = {}, address = "192.0.2.10") =>
-  POST(new Request("http://localhost/api/v1/verify", { method: "POST", body, headers: { "content-type": "application/pdf", "x-forwarded-for": address, ...headers } }));
+  POST(new Request("http://localhost/api/v1/verify", { method: "POST", body, headers: { "content-type": "application/pdf", [CLIENT_ADDRESS_HEADER]: address, ...headers } }));
 
 describe("POST /api/v1/verify", () => {
   it("answers with the JSON report of `signet verify --json`, plus Signet's records", async () => {

@@ -1,4 +1,4 @@
-import { clientAddressFrom } from "@/lib/auth/client-address";
+import { requestClientAddress } from "@/lib/auth/client-address";
 import { readSettings } from "@/lib/config/settings";
 import { getDb } from "@/lib/db/client";
 import { isSignetError, userMessage } from "@/lib/errors";
@@ -25,7 +25,7 @@ export async function POST(request: Request): Promise<Response> {
         body: request.body,
         contentType: request.headers.get("content-type"),
         contentLength: request.headers.get("content-length"),
-        clientAddress: clientAddressFrom(request.headers.get("x-forwarded-for"), settings.trustProxy),
+        clientAddress: requestClientAddress(request.headers),
       },
       settings,
     );

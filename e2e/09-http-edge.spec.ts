@@ -1,0 +1,75 @@
+import http from "node:http";
+import { expect, test } from "@playwright/test";
+import { ADDRESS_POLICY } from "../lib/auth/sign-in-throttle";
+import { readSettings } from "../lib/config/settings";
+
+// The HTTP edge of the server `npm start` runs (scripts/serve.ts): where a client's address comes
+// from, how much of a body is read, and the headers every answer carries. Each test that uses up
+// a per-address limit connects from its own loopback address (127.0.0.x, all routed to this
+// machine), so the limits it reaches bind that address alone and no other spec.
+
+let port = 0;
+test.beforeAll(({}, testInfo) => {
+  port = Number(new URL(testInfo.project.use.baseURL!).port);
+});
+
+type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+function request(options: { localAddress: string; method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, localAddress: options.localAddress, method: options.method ?? "GET", path: options.path, headers: options.headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+/** What a forger puts in every request: addresses that change each time, in every header a server might believe. */
+const forged = (i: number) => ({ "x-forwarded-for": `203.0.113.${i % 250}, 198.51.100.${i % 250}`, "x-signet-client-address": `192.0.2.${i % 250}`, "x-real-ip": `192.0.2.${i % 250}` });
+
+test("the public verification counts a client by its socket address, whatever X-Forwarded-For says", async () => {
+  const { verifyRateLimit } = readSettings(process.env);
+  const statuses: number[] = [];
+  for (let i = 0; i <= verifyRateLimit; i++) {
+    const answer = await request({ localAddress: "127.0.0.21", method: "POST", path: "/api/v1/verify", headers: { "content-type": "application/pdf", ...forged(i) }, body: "not a PDF" });
+    statuses.push(answer.status);
+  }
+  // Refused as not a PDF until the limit, and then refused as over the limit.
+  expect(statuses.slice(0, verifyRateLimit).every((status) => status === 400)).toBe(true);
+  expect(statuses[verifyRateLimit]).toBe(429);
+  // Another socket address, with the same forged headers, is another client.
+  const other = await request({ localAddress: "127.0.0.22", method: "POST", path: "/api/v1/verify", headers: { "content-type": "application/pdf", ...forged(0) }, body: "not a PDF" });
+  expect(other.status).toBe(400);
+});
+
+test("sign-in throttling by address holds against a client that rotates X-Forwarded-For", async () => {
+  async function attempt(localAddress: string, email: string, i: number, session: { cookie: string; csrfToken: string }): Promise<string> {
+    const answer = await request({
+      localAddress,
+      method: "POST",
+      path: "/api/auth/callback/credentials",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: session.cookie, ...forged(i) },
+      body: new URLSearchParams({ csrfToken: session.csrfToken, email, password: "a-wrong-password" }).toString(),
+    });
+    expect(answer.status).toBe(302);
+    return new URL(answer.headers.location!, "http://localhost").searchParams.get("code") ?? "";
+  }
+  async function csrf(localAddress: string) {
+    const answer = await request({ localAddress, path: "/api/auth/csrf" });
+    const cookie = (answer.headers["set-cookie"] ?? []).map((c) => c.split(";")[0]).join("; ");
+    return { cookie, csrfToken: (JSON.parse(answer.body) as { csrfToken: string }).csrfToken };
+  }
+
+  const session = await csrf("127.0.0.23");
+  // A different account each time, so only the per-address limit can stop the guesser.
+  const codes: string[] = [];
+  for (let i = 0; i <= ADDRESS_POLICY.maxFailures; i++) codes.push(await attempt("127.0.0.23", `nobody-${i}@example.test`, i, session));
+  expect(codes[0]).toBe("auth.invalid_credentials");
+  expect(codes.at(-1)).toBe("auth.throttled");
+  // Another socket address is not throttled.
+  expect(await attempt("127.0.0.24", "someone-else@example.test", 0, await csrf("127.0.0.24"))).toBe("auth.invalid_credentials");
+});
