@@ -1,11 +1,12 @@
 // The HTTP server `npm start` runs (scripts/start.ts starts it once the runtime is prepared):
 // Signet's edge (lib/http/signet-edge) in front of Next.js, through Next's custom-server API.
 // Route handlers cannot see the socket in Next.js 16: only a server of our own can say where a
-// request came from.
+// request came from, or refuse a body before anything reads it.
 import http from "node:http";
 import path from "node:path";
 import next from "next";
 import { readSettings } from "@/lib/config/settings";
+import { readDocumentSettings } from "@/lib/documents/document-settings";
 import { isSignetError } from "@/lib/errors";
 import { signetEdge } from "@/lib/http/signet-edge";
 import { log } from "@/lib/log/logger";
@@ -17,11 +18,14 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
   const settings = readSettings();
+  const { maxUploadBytes } = readDocumentSettings();
   const server = http.createServer();
   const app = next({ dev, dir: root, port: settings.port, httpServer: server });
   await app.prepare();
-  const edge = signetEdge(app.getRequestHandler(), { trustProxy: settings.trustProxy });
+  const edge = signetEdge(app.getRequestHandler(), { maxUploadBytes, verifyMaxBytes: settings.verifyMaxBytes, trustProxy: settings.trustProxy });
   server.on("request", (req, res) => edge(req, res));
+  // Without this listener Node answers "100 Continue" itself, and the client sends a body we would refuse.
+  server.on("checkContinue", (req, res) => edge(req, res, { expectsContinue: true }));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(settings.port, resolve);

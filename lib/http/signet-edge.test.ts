@@ -1,9 +1,11 @@
 import http from "node:http";
+import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { SMALL_BODY_MAX_BYTES } from "./body-limit";
 import { signetEdge, type AppHandler, type EdgeSettings } from "./signet-edge";
 
-const settings: EdgeSettings = { trustProxy: false };
+const settings: EdgeSettings = { maxUploadBytes: 8 * 1024 * 1024, verifyMaxBytes: 4 * 1024 * 1024, trustProxy: false };
 
 /** What the app behind the edge saw of each request. */
 type Seen = { headers: http.IncomingHttpHeaders; bodyBytes: number };
@@ -29,6 +31,7 @@ async function serve(overrides: Partial<EdgeSettings> = {}) {
     });
   const edge = signetEdge(app, { ...settings, ...overrides });
   const server = http.createServer((req, res) => edge(req, res));
+  server.on("checkContinue", (req, res) => edge(req, res, { expectsContinue: true }));
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return { port: (server.address() as AddressInfo).port, seen };
@@ -40,6 +43,31 @@ function get(port: number, headers: Record<string, string> = {}, localAddress = 
       res.resume();
       res.on("end", () => resolve(res));
     }).on("error", reject);
+  });
+}
+
+/** Writes `head` and `then` on a raw socket; resolves with what came back once the server closed (or after `waitMs`). */
+function raw(port: number, head: string, then: (socket: net.Socket) => void, waitMs = 3000): Promise<{ response: string; closed: boolean; ms: number }> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const socket = net.connect({ host: "127.0.0.1", port });
+    let response = "";
+    let settled = false;
+    const done = (closed: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ response, closed, ms: Date.now() - started });
+    };
+    const timer = setTimeout(() => done(false), waitMs);
+    socket.on("data", (chunk) => (response += chunk.toString("latin1")));
+    socket.on("close", () => done(true));
+    socket.on("error", () => done(true));
+    socket.on("connect", () => {
+      socket.write(head);
+      then(socket);
+    });
   });
 }
 
@@ -57,5 +85,68 @@ describe("the client's address", () => {
     expect(seen[0]!.headers["x-signet-client-address"]).toBe("203.0.113.9");
     await get(port, {}, "127.0.0.8");
     expect(seen[1]!.headers["x-signet-client-address"]).toBe("127.0.0.8");
+  });
+});
+
+describe("request bodies", () => {
+  it("past the route's declared cap are refused with 413 before a byte is read, and the connection closes", async () => {
+    const { port, seen } = await serve();
+    const head = `POST /api/auth/callback/credentials HTTP/1.1\r\nHost: x\r\nContent-Length: ${400 * 1024 * 1024}\r\n\r\n`;
+    const result = await raw(port, head, (socket) => socket.write("email=a"));
+    expect(result.response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(result.response).toContain('"code":"request.too_large"');
+    expect(result.closed).toBe(true);
+    expect(result.ms).toBeLessThan(2000);
+    expect(seen).toEqual([]);
+  });
+
+  it("are capped by route: the upload and the public verification take their own limits", async () => {
+    const { port } = await serve();
+    const status = (path: string, length: number) => raw(port, `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`, () => undefined, 500).then((r) => r.response.slice(9, 12));
+    expect(await status("/api/v1/verify", settings.verifyMaxBytes + 1)).toBe("413");
+    expect(await status("/api/v1/verify", SMALL_BODY_MAX_BYTES + 1)).toBe(""); // waits for its body
+    expect(await status("/api/documents/upload", settings.maxUploadBytes + 1)).toBe("413");
+    expect(await status("/api/documents/upload?x=1", settings.verifyMaxBytes + 1)).toBe("");
+    // Another spelling of a path is another route, with the small cap.
+    expect(await status("/api/documents/upload/", SMALL_BODY_MAX_BYTES + 1)).toBe("413");
+    expect(await status("/api/documents/../documents/upload", SMALL_BODY_MAX_BYTES + 1)).toBe("413");
+  });
+
+  it("without a length (chunked) are counted as they stream and cut off at the cap", async () => {
+    const { port, seen } = await serve();
+    const chunk = Buffer.alloc(64 * 1024, "a");
+    const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
+    let sent = 0;
+    const result = await raw(port, "POST /some/page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", (socket) => {
+      const pump = () => {
+        while (!socket.destroyed && sent < 64 * 1024 * 1024) {
+          sent += chunk.length;
+          if (!socket.write(frame)) return void socket.once("drain", pump);
+        }
+        if (!socket.destroyed) socket.write("0\r\n\r\n");
+      };
+      pump();
+    }, 10_000);
+    expect(result.response).toMatch(/^HTTP\/1\.1 413 /);
+    expect(result.closed).toBe(true);
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+    // The app never received a complete body.
+    expect(seen).toEqual([]);
+  });
+
+  it("under the cap reach the app whole, chunked or not", async () => {
+    const { port, seen } = await serve();
+    const body = "a".repeat(100_000);
+    await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`, () => undefined);
+    await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`, () => undefined);
+    expect(seen.map((s) => s.bodyBytes)).toEqual([body.length, body.length]);
+  });
+
+  it("past the cap are refused without 100 Continue when the client waits for it", async () => {
+    const { port } = await serve();
+    const refused = await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: ${SMALL_BODY_MAX_BYTES + 1}\r\n\r\n`, () => undefined);
+    expect(refused.response).toMatch(/^HTTP\/1\.1 413 /);
+    const accepted = await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n`, (socket) => setTimeout(() => socket.write("ab"), 200));
+    expect(accepted.response).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
   });
 });

@@ -1,22 +1,31 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS_HEADER, connectionClientAddress } from "../auth/client-address";
 import { log } from "../log/logger";
+import { bodyLimitFor, type BodyLimit, type BodyLimitSettings } from "./body-limit";
 
-export type EdgeSettings = { trustProxy: boolean };
+export type EdgeSettings = BodyLimitSettings & { trustProxy: boolean };
 
 /** Next.js's request handler (`app.getRequestHandler()`), or anything shaped like it. */
 export type AppHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-/** Answers one request. */
-export type EdgeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+/** Answers one request: `expectsContinue` when the client waits for "100 Continue" before it sends the body. */
+export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, options?: { expectsContinue?: boolean }) => void;
 
 /**
  * What Signet's HTTP server does to every request before the app sees it:
+ * - the body is held to its route's cap (lib/http/body-limit): a declared length past it is
+ *   refused with 413 before a byte of the body is read, and a body without a length (chunked)
+ *   is counted as it arrives and cut off at the cap;
  * - the client's address is written from the connection into CLIENT_ADDRESS_HEADER (and
  *   X-Forwarded-For), replacing whatever the client sent (lib/auth/client-address).
  */
 export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler {
-  return (req, res) => {
+  return (req, res, options = {}) => {
+    const limit = bodyLimitFor(req.url ?? "/", settings);
+    const declared = declaredLength(req);
+    if (declared !== null && declared > limit.maxBytes) return refuse(res, limit);
+    if (declared === null && req.headers["transfer-encoding"] !== undefined) capWhileStreaming(req, res, limit);
+
     const forwardedFor = req.headers["x-forwarded-for"];
     const address = connectionClientAddress(req.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(", ") : forwardedFor, settings.trustProxy);
     delete req.headers[CLIENT_ADDRESS_HEADER];
@@ -26,10 +35,55 @@ export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler
       req.headers["x-forwarded-for"] = address;
     }
 
+    if (options.expectsContinue === true) res.writeContinue();
     app(req, res).catch((error: unknown) => {
       log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "request failed");
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
+  };
+}
+
+/** Content-Length as a number; null when the body has no declared length (or there is no body). */
+function declaredLength(req: IncomingMessage): number | null {
+  const header = req.headers["content-length"];
+  if (header === undefined) return null;
+  // Node's parser has already refused a malformed or contradictory length.
+  return Number(header);
+}
+
+/** 413 with the route's refusal, and the connection closes once it is sent: the body is never read. */
+function refuse(res: ServerResponse, limit: BodyLimit): void {
+  const error = limit.refusal();
+  const body = JSON.stringify({ error: { code: error.code, message: error.message } });
+  res.shouldKeepAlive = false;
+  res.writeHead(413, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", Connection: "close" });
+  res.end(body);
+}
+
+/**
+ * Counts a body that declared no length as Node's parser hands it over (IncomingMessage#push),
+ * before anything downstream buffers it. Past the cap nothing more is passed on, the socket
+ * stops being read, a 413 goes out if no answer has started, and the connection is closed.
+ */
+function capWhileStreaming(req: IncomingMessage, res: ServerResponse, limit: BodyLimit): void {
+  let received = 0;
+  let cut = false;
+  const push = req.push.bind(req);
+  req.push = (chunk: Buffer | null, encoding?: BufferEncoding): boolean => {
+    if (chunk === null) return push(chunk, encoding);
+    received += chunk.length;
+    if (received <= limit.maxBytes) return push(chunk, encoding);
+    if (!cut) {
+      cut = true;
+      log.warn({ maxBytes: limit.maxBytes, path: (req.url ?? "").split("?", 1)[0] }, "request body cut off at its route's cap");
+      if (res.headersSent) req.socket.destroy();
+      else {
+        refuse(res, limit);
+        res.once("finish", () => req.socket.destroy());
+      }
+    }
+    // false: the parser stops reading the socket.
+    return false;
   };
 }
