@@ -113,4 +113,21 @@ describe("POST /api/v1/verify", () => {
     errors.mockRestore();
     warnings.mockRestore();
   }, 120_000);
+
+  it("logs no error when the client is gone before its body arrived (the server cut it off, or it hung up)", async () => {
+    const errors = vi.spyOn(log, "error");
+    const connection = new AbortController();
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(stream) {
+        if (pulls++ === 0) return stream.enqueue(new TextEncoder().encode("%PDF-1.7\n"));
+        connection.abort();
+        stream.error(new Error("aborted"));
+      },
+    });
+    const request = new Request("http://localhost/api/v1/verify", { method: "POST", body, signal: connection.signal, duplex: "half", headers: { "content-type": "application/pdf", [CLIENT_ADDRESS_HEADER]: "192.0.2.99" } } as RequestInit);
+    await POST(request);
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
+  });
 });

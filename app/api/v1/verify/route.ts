@@ -31,6 +31,11 @@ export async function POST(request: Request): Promise<Response> {
     );
     return Response.json(report, { headers: NO_STORE });
   } catch (error) {
+    // The connection is gone (the client hung up, or the server cut off a body past its cap): no one to answer, nothing failed here.
+    if (request.signal.aborted && !isSignetError(error)) {
+      log.warn({ reason: error instanceof Error ? error.message : String(error) }, "public verification: the client's connection closed before its body arrived");
+      return new Response(null, { status: 400, headers: NO_STORE });
+    }
     return verifyErrorResponse(error);
   }
 }
