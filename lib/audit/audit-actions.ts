@@ -12,6 +12,7 @@ export const AUDIT_ACTIONS = [
   "invitation.revoked",
   "invitation.accepted",
   "member.roles_changed",
+  "member.roles_change_refused",
   "member.removed",
   "key.generated",
   "key.imported",

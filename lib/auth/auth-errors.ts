@@ -22,6 +22,13 @@ export class ForbiddenError extends SignetError {
   }
 }
 
+/** Separation of duties: roles are always given by someone else. */
+export class OwnRolesError extends ForbiddenError {
+  constructor() {
+    super("You cannot change your own roles. Ask another administrator of the organisation.");
+  }
+}
+
 export class NotFoundError extends SignetError {
   constructor(what: string) {
     super("not_found", `${what} was not found.`, { status: 404 });

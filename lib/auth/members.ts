@@ -1,7 +1,7 @@
 import { assertAdministratorsRemain } from "../approvals/approvals-policy";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { Db, Tx } from "../db/client";
-import { ForbiddenError, NotFoundError, ValidationError } from "./auth-errors";
+import { ForbiddenError, NotFoundError, OwnRolesError, ValidationError } from "./auth-errors";
 import type { OrgContext } from "./org-context";
 import { mayChangeRoles } from "./permissions";
 import { normaliseRoles, Role } from "./roles";
@@ -51,7 +51,7 @@ export async function checkRoleChange(tx: Tx, actor: Pick<RoleChangeActor, "orgI
   const roles = checkedRoles(requested);
   const target = await lockMembership(tx, actor.orgId, membershipId);
   // Separation of duties: roles are always given by someone else (and under dual control, approved by a third).
-  if (target.userId === actor.userId) throw new ForbiddenError("You cannot change your own roles. Ask another administrator of the organisation.");
+  if (target.userId === actor.userId) throw new OwnRolesError();
   if (!mayChangeRoles(actor.roles, target.roles, roles)) throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
   if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER)) await assertAnotherOwner(tx, actor.orgId, membershipId);
   await assertAdministratorsRemain(tx, actor.orgId, membershipId, roles);
@@ -71,6 +71,26 @@ export async function changeMemberRolesInTx(tx: Tx, actor: RoleChangeActor, memb
     request: actor.request,
   });
   return roles;
+}
+
+/**
+ * Records a refused attempt to change one's own roles (the refusal itself rolls back with its
+ * transaction, so it is written afterwards, on its own). Only the caller's own membership is
+ * recorded: anything else was not a change of their own roles.
+ */
+export async function auditOwnRolesRefused(db: Db, ctx: OrgContext, membershipId: string, requested: readonly Role[], request: RequestMeta): Promise<void> {
+  if (membershipId !== ctx.membershipId) return;
+  await db.$transaction((tx) =>
+    appendAudit(tx, {
+      orgId: ctx.orgId,
+      actorId: ctx.userId,
+      action: "member.roles_change_refused",
+      subjectType: "membership",
+      subjectId: membershipId,
+      data: { reason: "own_roles", before: ctx.roles, requested: normaliseRoles(requested) },
+      request,
+    }),
+  );
 }
 
 export async function removeMember(db: Db, ctx: OrgContext, membershipId: string, request: RequestMeta): Promise<void> {

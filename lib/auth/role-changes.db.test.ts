@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { approveRequest } from "../approvals/decide-request";
 import { submitGovernedAction } from "../approvals/submit-action";
-import { ForbiddenError } from "./auth-errors";
+import { ForbiddenError, OwnRolesError } from "./auth-errors";
 import { createInvitation } from "./invitations";
-import { changeMemberRoles } from "./members";
+import { auditOwnRolesRefused, changeMemberRoles } from "./members";
 import { authorize, type OrgContext } from "./org-context";
 import { Role } from "./roles";
 
@@ -38,6 +38,15 @@ describe("no one changes their own roles", () => {
     await expect(changeMemberRoles(t.db, adam, adam.membershipId, [Role.ADMIN, Role.SIGNER], request)).rejects.toBeInstanceOf(ForbiddenError);
     await expect(submitGovernedAction(t.db, adam, { kind: "member.roles", membershipId: adam.membershipId, roles: [Role.ADMIN, Role.SIGNER] }, request)).rejects.toBeInstanceOf(ForbiddenError);
     expect(await rolesOf(adam)).toEqual([Role.ADMIN]);
+  });
+
+  it("the refused attempt is audited in the organisation's log", async () => {
+    const refusal = await submitGovernedAction(t.db, adam, { kind: "member.roles", membershipId: adam.membershipId, roles: [Role.ADMIN, Role.SIGNER] }, request).catch((e: unknown) => e);
+    expect(refusal).toBeInstanceOf(OwnRolesError);
+    await auditOwnRolesRefused(t.db, adam, adam.membershipId, [Role.ADMIN, Role.SIGNER], request);
+    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { orgId, action: "member.roles_change_refused" } });
+    expect(entry).toMatchObject({ actorId: adam.userId, subjectType: "membership", subjectId: adam.membershipId });
+    expect(entry.data).toMatchObject({ reason: "own_roles", before: [Role.ADMIN], requested: [Role.ADMIN, Role.SIGNER] });
   });
 
   it("nor can an owner change their own roles", async () => {

@@ -5,7 +5,8 @@ import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { readSettings } from "@/lib/config/settings";
 import { createInvitation, invitationInputSchema, revokeInvitation } from "@/lib/auth/invitations";
-import { removeMember } from "@/lib/auth/members";
+import { auditOwnRolesRefused, removeMember } from "@/lib/auth/members";
+import { OwnRolesError } from "@/lib/auth/auth-errors";
 import { submitGovernedAction } from "@/lib/approvals/submit-action";
 import { outcomeMessage } from "@/app/_server/governed-messages";
 import { Role } from "@/lib/auth/roles";
@@ -38,7 +39,11 @@ export async function changeRolesAction(_previous: ActionState, form: FormData):
   try {
     const { ctx } = await requireOrgPermission("members.change_roles");
     const roles = rolesSchema.parse(form.getAll("roles"));
-    const outcome = await submitGovernedAction(await getDb(), ctx, { kind: "member.roles", membershipId: idSchema.parse(form.get("membershipId")), roles }, await requestMeta());
+    const membershipId = idSchema.parse(form.get("membershipId"));
+    const outcome = await submitGovernedAction(await getDb(), ctx, { kind: "member.roles", membershipId, roles }, await requestMeta()).catch(async (error: unknown) => {
+      if (error instanceof OwnRolesError) await auditOwnRolesRefused(await getDb(), ctx, membershipId, roles, await requestMeta());
+      throw error;
+    });
     revalidatePath("/members");
     revalidatePath("/approvals");
     return { ok: true, message: outcome.status === "done" ? `Roles saved: ${roles.join(", ")}.` : outcomeMessage("member.roles", outcome) };
