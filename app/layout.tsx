@@ -2,6 +2,10 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import "./globals.css";
 
+// Every page is rendered per request, the not-found page included: the Content-Security-Policy
+// nonce (lib/http/security-headers) is new for each answer, and a prerendered page would carry none.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Signet", template: "%s · Signet" },
   description: "Seal PDFs with PAdES signatures under keys you control.",

@@ -1,6 +1,8 @@
 import http from "node:http";
 import net from "node:net";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { SIGNED_CORPUS_DIR } from "../test/support/shared-dir";
 import { ADDRESS_POLICY } from "../lib/auth/sign-in-throttle";
 import { readSettings } from "../lib/config/settings";
 
@@ -135,4 +137,49 @@ test("a chunked body is counted while it streams and cut off at its route's cap"
   expect(result.closed).toBe(true);
   expect(sent).toBeLessThan(ceiling);
   if (result.response !== "") expect(result.response).toMatch(/^HTTP\/1\.1 413 /);
+});
+
+test("every page carries a nonce-based Content-Security-Policy, a new nonce each time, on every script", async ({ request }) => {
+  const nonces: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await request.get("/verify");
+    expect(response.status()).toBe(200);
+    const policy = response.headers()["content-security-policy"] ?? "";
+    const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1] ?? "";
+    expect(nonce.length).toBeGreaterThanOrEqual(16);
+    expect(policy).toMatch(/script-src [^;]*'nonce-[^']+' 'strict-dynamic'/);
+    for (const directive of ["object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'", "default-src 'self'"]) expect(policy).toContain(directive);
+    expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
+    const html = await response.text();
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+    // SIGNET_PUBLIC_URL is http here: no Strict-Transport-Security.
+    expect(response.headers()["strict-transport-security"]).toBeUndefined();
+    nonces.push(nonce);
+  }
+  expect(nonces[0]).not.toBe(nonces[1]);
+
+  // A page that does not exist is rendered per request too, so its scripts carry the nonce as well.
+  const missing = await request.get("/no-such-page");
+  expect(missing.status()).toBe(404);
+  const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(missing.headers()["content-security-policy"] ?? "")?.[1];
+  const scripts = (await missing.text()).match(/<script\b[^>]*>/g) ?? [];
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`);
+});
+
+test("the public verification page works under the policy: no violation in the browser", async ({ page }) => {
+  const violations: string[] = [];
+  page.on("console", (message) => {
+    if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) violations.push(message.text());
+  });
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`));
+  });
+  await page.goto("/verify");
+  await expect(page.getByRole("heading", { name: "Verify a sealed PDF" })).toBeVisible();
+  await page.getByLabel("PDF to verify").setInputFiles(path.join(SIGNED_CORPUS_DIR, "s03-pyhanko-two-signatures.pdf"));
+  await expect(page.getByTestId("document-answer")).toBeVisible({ timeout: 30_000 });
+  expect(violations).toEqual([]);
 });

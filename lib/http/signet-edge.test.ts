@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SMALL_BODY_MAX_BYTES } from "./body-limit";
 import { signetEdge, type AppHandler, type EdgeSettings } from "./signet-edge";
 
-const settings: EdgeSettings = { maxUploadBytes: 8 * 1024 * 1024, verifyMaxBytes: 4 * 1024 * 1024, trustProxy: false };
+const settings: EdgeSettings = { maxUploadBytes: 8 * 1024 * 1024, verifyMaxBytes: 4 * 1024 * 1024, trustProxy: false, publicUrl: "http://localhost:3000", dev: false };
 
 /** What the app behind the edge saw of each request. */
 type Seen = { headers: http.IncomingHttpHeaders; bodyBytes: number };
@@ -148,5 +148,27 @@ describe("request bodies", () => {
     expect(refused.response).toMatch(/^HTTP\/1\.1 413 /);
     const accepted = await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n`, (socket) => setTimeout(() => socket.write("ab"), 200));
     expect(accepted.response).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
+});
+
+describe("security headers", () => {
+  it("give every answer a Content-Security-Policy with a fresh nonce, and Next.js the same policy", async () => {
+    const { port, seen } = await serve();
+    const first = await get(port, { "content-security-policy": "script-src 'nonce-chosen-by-client'" });
+    const second = await get(port);
+    const nonceOf = (policy: string | string[] | undefined) => /'nonce-([^']+)'/.exec(String(policy ?? ""))?.[1];
+    expect(nonceOf(first.headers["content-security-policy"])).toMatch(/^[A-Za-z0-9+/]{24}$/);
+    expect(nonceOf(first.headers["content-security-policy"])).not.toBe(nonceOf(second.headers["content-security-policy"]));
+    expect(seen[0]!.headers["content-security-policy"]).toBe(first.headers["content-security-policy"]);
+    expect(first.headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
+    expect(first.headers["content-security-policy"]).not.toContain(" 'unsafe-eval'");
+    expect(first.headers["strict-transport-security"]).toBeUndefined();
+  });
+
+  it("add Strict-Transport-Security and upgrade-insecure-requests when Signet is served over https", async () => {
+    const { port } = await serve({ publicUrl: "https://signet.example.com" });
+    const answer = await get(port);
+    expect(answer.headers["strict-transport-security"]).toBe("max-age=31536000");
+    expect(answer.headers["content-security-policy"]).toContain("upgrade-insecure-requests");
   });
 });

@@ -2,8 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CLIENT_ADDRESS_HEADER, connectionClientAddress } from "../auth/client-address";
 import { log } from "../log/logger";
 import { bodyLimitFor, type BodyLimit, type BodyLimitSettings } from "./body-limit";
+import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "./security-headers";
 
-export type EdgeSettings = BodyLimitSettings & { trustProxy: boolean };
+export type EdgeSettings = BodyLimitSettings & { trustProxy: boolean; publicUrl: string; dev: boolean };
 
 /** Next.js's request handler (`app.getRequestHandler()`), or anything shaped like it. */
 export type AppHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -17,9 +18,13 @@ export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, options?: 
  *   refused with 413 before a byte of the body is read, and a body without a length (chunked)
  *   is counted as it arrives and cut off at the cap;
  * - the client's address is written from the connection into CLIENT_ADDRESS_HEADER (and
- *   X-Forwarded-For), replacing whatever the client sent (lib/auth/client-address).
+ *   X-Forwarded-For), replacing whatever the client sent (lib/auth/client-address);
+ * - the answer gets a Content-Security-Policy with a fresh nonce, which Next.js applies to its
+ *   scripts, and Strict-Transport-Security when Signet is served over https.
  */
 export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler {
+  const hsts = strictTransportSecurity(settings.publicUrl);
+  const https = hsts !== undefined;
   return (req, res, options = {}) => {
     const limit = bodyLimitFor(req.url ?? "/", settings);
     const declared = declaredLength(req);
@@ -34,6 +39,13 @@ export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler
       req.headers[CLIENT_ADDRESS_HEADER] = address;
       req.headers["x-forwarded-for"] = address;
     }
+
+    const policy = contentSecurityPolicy(newNonce(), { dev: settings.dev, https });
+    // Next.js takes the nonce for the scripts it renders from the request's copy of the policy.
+    req.headers["content-security-policy"] = policy;
+    delete req.headers["content-security-policy-report-only"];
+    res.setHeader("Content-Security-Policy", policy);
+    if (hsts !== undefined) res.setHeader("Strict-Transport-Security", hsts);
 
     if (options.expectsContinue === true) res.writeContinue();
     app(req, res).catch((error: unknown) => {
