@@ -11,7 +11,7 @@ import { keepScreenshot } from "./screens";
 // checkpoint that anyone can fetch, and forwards the log to a SIEM receiver run by this test.
 test.describe.configure({ mode: "serial" });
 
-type Entry = { id: string; seq: number; action: string; actorId: string | null; hash: string; prevHash: string };
+type Entry = { id: string; seq: number; orgId: string | null; action: string; actorId: string | null; hash: string; prevHash: string };
 
 async function openAudit(page: Page) {
   await signIn(page, owner.email, owner.password);
@@ -65,7 +65,8 @@ test("the owner filters the audit log by action and actor, sees the chain verifi
   expect(header).toEqual(["seq", "at", "action", "actorId", "actorEmail", "subjectType", "subjectId", "data", "id", "chainId", "orgId", "prevHash", "hash"]);
   expect(records.map((r) => Number(r[0]))).toEqual(entries.map((e) => e.seq));
   expect(records.map((r) => r[4])).toEqual(entries.map(() => owner.email));
-  expect(records.map((r) => r[11])).toEqual(entries.map((e) => e.hash));
+  expect(records.map((r) => r[10])).toEqual(entries.map((e) => e.orgId));
+  expect(records.map((r) => r[12])).toEqual(entries.map((e) => e.hash));
 
   // Both exports are in the log, with their filters; the chain still verifies.
   await page.goto("/audit?action=audit.exported");
