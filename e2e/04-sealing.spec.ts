@@ -227,7 +227,7 @@ test("at 1280 px badges and the top bar keep to one line, and pages load without
   await page.getByRole("button", { name: "Create organisation" }).click();
   await expect(page.getByRole("heading", { name: longName })).toBeVisible();
   const bar = page.locator("header.topbar");
-  const signOutButton = bar.getByRole("button", { name: "Sign out" });
+  const signOutButton = bar.getByRole("button", { name: "Sign out", exact: true });
   const brand = bar.getByRole("link", { name: "Signet", exact: true });
   const organisation = bar.getByLabel("Organisation", { exact: true });
   await expect(organisation).toHaveAttribute("title", longName);

@@ -60,7 +60,7 @@ test("a session cookie copied before sign-out opens neither pages nor APIs after
   const thief = await withCopiedCookies(browser, copied);
   await expectOpens(thief);
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
 
   const later = await withCopiedCookies(browser, copied);
