@@ -79,5 +79,9 @@ describe("names for people", () => {
       "Common name: Ann · Serial number: PEO 100123 · Email: ann@example.com · Locality: Ottawa · State or province: Ontario · Organisational unit: Bridges",
     );
     expect(nameDetails(dn)).not.toContain("\\");
+    // The common name leads, whatever order the certificate authority wrote the attributes in.
+    expect(nameDetails("serialNumber=PEO 100123, CN=Olivia Owner\\, P.Eng., O=Acme, C=CA")).toBe(
+      "Common name: Olivia Owner, P.Eng. · Serial number: PEO 100123 · Organisation: Acme · Country: CA",
+    );
   });
 });

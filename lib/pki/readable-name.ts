@@ -190,9 +190,10 @@ export function readableName(dn: string): string {
   return findValue(parts, "cn") ?? findValue(parts, "o") ?? nameDetails(dn);
 }
 
-/** Every attribute with its label: "Common name: Nadia Newcomer, P.Eng. · Organisation: … · Country: CA". */
+/** Every attribute with its label, the common name first: "Common name: Nadia Newcomer, P.Eng. · Organisation: … · Country: CA". */
 export function nameDetails(dn: string): string {
   const parts = parseDistinguishedName(dn);
   if (parts === undefined || parts.length === 0) return dn;
-  return parts.map((p) => `${p.label}: ${p.value}`).join(" · ");
+  const commonNames = parts.filter((p) => keyOf(p.type) === "cn");
+  return [...commonNames, ...parts.filter((p) => !commonNames.includes(p))].map((p) => `${p.label}: ${p.value}`).join(" · ");
 }
