@@ -15,6 +15,14 @@ export type VerifyRequestInput = {
   clientAddress: string | null;
 };
 
+/**
+ * The public verification's answer: the report of `signet verify --json`, whose `trustCheck` names
+ * what trust was checked against — here Signet's own ("signet": certificates Signet manages and
+ * those issued under an organisation's registered CA chain), where the CLI says "given", "system"
+ * or "skipped".
+ */
+export type PublicVerificationAnswer = VerificationReport & { trustCheck: { mode: "signet" } };
+
 const ACCEPTED_TYPES = new Set(["application/pdf", "application/octet-stream", "application/x-pdf"]);
 
 /**
@@ -23,7 +31,7 @@ const ACCEPTED_TYPES = new Set(["application/pdf", "application/octet-stream", "
  * check the declared type and size, read the body into memory under the size limit, verify.
  * Used by POST /api/v1/verify, which the /verify page calls too.
  */
-export async function verifyRequest(db: Db, input: VerifyRequestInput, settings: PublicVerifySettings, options: { now?: Date } = {}): Promise<VerificationReport> {
+export async function verifyRequest(db: Db, input: VerifyRequestInput, settings: PublicVerifySettings, options: { now?: Date } = {}): Promise<PublicVerificationAnswer> {
   await consumeRateLimit(db, verifyRateLimitKey(input.clientAddress), { limit: settings.verifyRateLimit, windowSeconds: VERIFY_WINDOW_SECONDS });
   const type = input.contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
   if (type !== "" && !ACCEPTED_TYPES.has(type)) throw new VerifyUnsupportedTypeError();
@@ -31,5 +39,6 @@ export async function verifyRequest(db: Db, input: VerifyRequestInput, settings:
   if (Number.isFinite(declared) && declared > settings.verifyMaxBytes) throw new VerifyTooLargeError(settings.verifyMaxBytes);
   const pdf = await readLimitedBody(input.body, settings.verifyMaxBytes);
   // The body was read into memory of its own: it moves to the verification worker uncopied.
-  return verifyUpload(db, pdf, { publicUrl: settings.publicUrl, now: options.now, handOverPdf: true });
+  const report = await verifyUpload(db, pdf, { publicUrl: settings.publicUrl, now: options.now, handOverPdf: true });
+  return { ...report, trustCheck: { mode: "signet" } };
 }

@@ -53,7 +53,7 @@ describe("POST /api/v1/verify", () => {
     const response = await post(Buffer.from(sealed));
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    const report = (await response.json()) as { signatures: Array<Record<string, unknown>>; verifiedAt: string };
+    const report = (await response.json()) as { signatures: Array<Record<string, unknown>>; verifiedAt: string; trustCheck: unknown };
 
     const file = path.join(dir, "sealed.pdf");
     writeFileSync(file, sealed);
@@ -62,9 +62,11 @@ describe("POST /api/v1/verify", () => {
     const code = await verifyCommand.run([file, "--trust", path.join(dir, "root.pem"), "--json"], { stdout: (s) => (out += s), stderr: () => undefined });
     expect(code).toBe(0);
     const cli = JSON.parse(out) as typeof report;
-    // The same report, field for field, except when it was made and what Signet's records add.
-    const strip = (r: typeof report) => ({ ...r, verifiedAt: "", signatures: r.signatures.map(({ signet: _signet, ...s }) => s) });
+    // The same report, field for field, except when it was made, what Signet's records add, and what trust was checked against.
+    const strip = (r: typeof report) => ({ ...r, verifiedAt: "", trustCheck: null, signatures: r.signatures.map(({ signet: _signet, ...s }) => s) });
     expect(strip(report)).toEqual(strip(cli));
+    expect(report.trustCheck).toEqual({ mode: "signet" });
+    expect(cli.trustCheck).toEqual({ mode: "given" });
     expect(report.signatures[0]!.signet).toMatchObject({ inRecords: false, recognition: "organisation-ca", organisations: ["Alpha Structural"] });
   });
 
