@@ -79,6 +79,17 @@ describe("the client's address", () => {
     expect(seen[0]!.headers["x-forwarded-for"]).toBe("127.0.0.7");
   });
 
+  it("comes with no other forwarded claims from a client when no proxy is trusted (host, scheme, port, Forwarded, X-Real-IP)", async () => {
+    const forged = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", "x-forwarded-port": "443", forwarded: "for=6.6.6.6;host=evil.example", "x-real-ip": "6.6.6.6" };
+    const { port, seen } = await serve();
+    await get(port, forged);
+    for (const name of Object.keys(forged)) expect(seen[0]!.headers[name], name).toBeUndefined();
+    // Behind a trusted proxy they are the proxy's to set, and pass.
+    const behind = await serve({ trustProxy: true });
+    await get(behind.port, forged);
+    expect(behind.seen[0]!.headers["x-forwarded-host"]).toBe("evil.example");
+  });
+
   it("behind a trusted proxy is the entry the proxy appended, the right-most one", async () => {
     const { port, seen } = await serve({ trustProxy: true });
     await get(port, { "x-forwarded-for": "6.6.6.6, 203.0.113.9", "x-signet-client-address": "198.51.100.1" });

@@ -18,7 +18,8 @@ export type EdgeHandler = (req: IncomingMessage, res: ServerResponse, options?: 
  *   refused with 413 before a byte of the body is read, and a body without a length (chunked)
  *   is counted as it arrives and cut off at the cap;
  * - the client's address is written from the connection into CLIENT_ADDRESS_HEADER (and
- *   X-Forwarded-For), replacing whatever the client sent (lib/auth/client-address);
+ *   X-Forwarded-For), replacing whatever the client sent (lib/auth/client-address); without a
+ *   trusted proxy, the client's other forwarded claims (host, scheme, port) are dropped;
  * - the answer gets a Content-Security-Policy with a fresh nonce, which Next.js applies to its
  *   scripts, and Strict-Transport-Security when Signet is served over https.
  */
@@ -35,6 +36,8 @@ export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler
     const address = connectionClientAddress(req.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(", ") : forwardedFor, settings.trustProxy);
     delete req.headers[CLIENT_ADDRESS_HEADER];
     delete req.headers["x-forwarded-for"];
+    // Without a trusted proxy, what a client claims about the host, scheme or its address is not believed (Auth.js builds URLs from X-Forwarded-Host).
+    if (!settings.trustProxy) for (const name of CLIENT_FORWARDED_CLAIMS) delete req.headers[name];
     if (address !== null) {
       req.headers[CLIENT_ADDRESS_HEADER] = address;
       req.headers["x-forwarded-for"] = address;
@@ -55,6 +58,8 @@ export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler
     });
   };
 }
+
+const CLIENT_FORWARDED_CLAIMS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"] as const;
 
 /** Content-Length as a number; null when the body has no declared length (or there is no body). */
 function declaredLength(req: IncomingMessage): number | null {
