@@ -184,8 +184,36 @@ async function linesOf(locator: Locator): Promise<number> {
   });
 }
 
-test("at 1280 px badges and the top bar keep to one line, and pages load without a 404 (favicon included)", async ({ page }) => {
+test("at 1280 px the status badges keep to one line, even beside a long file name (whose U+202E is dropped)", async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
+  await signIn(page, owner.email, owner.password);
+  await expect(page).toHaveURL(/\/dashboard$/);
+  // A long name squeezes the other columns (it made "Sealed" break inside the word); its U+202E
+  // (right-to-left override, which shows the rest of a name reversed) is dropped on upload and download.
+  const longName = "Quarterly structural inspection report for the Northern Ontario bridge and tunnel rehabilitation programme, section 7 — final issue\u202E.pdf";
+  const upload = await page.request.post("/api/documents/upload", { headers: { "X-File-Name": encodeURIComponent(longName) }, data: fs.readFileSync(corpus("p01-gs10-pdfwrite-pdf14.pdf")) });
+  expect(upload.status()).toBe(201);
+  const uploaded = (await upload.json()) as { document: { id: string; fileName: string } };
+  expect(uploaded.document.fileName).toBe(longName.replace("\u202E", ""));
+  const original = await page.request.get(`/api/documents/${uploaded.document.id}/original`);
+  expect(original.headers()["content-disposition"]).not.toMatch(/%E2%80%AE|\u202E/i);
+  expect(original.headers()["content-disposition"]).toContain("final%20issue.pdf");
+
+  await page.goto("/documents");
+  await expect(page.getByTestId("document-row")).toHaveCount(3);
+  const badges = page.getByTestId("document-row").locator(".badge.status-sealed, .badge.status-uploaded");
+  await expect(badges).toHaveCount(3);
+  await keepScreenshot(page, "15-documents-1280");
+  for (const badge of await badges.all()) {
+    await expect(badge).toHaveText(/^(Sealed|Ready to seal)$/);
+    expect(await linesOf(badge), `the badge "${await badge.textContent()}" wraps`).toBe(1);
+    const { height, lineHeight } = await badge.evaluate((e) => ({ height: e.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(e).lineHeight) }));
+    expect(height).toBeLessThan(lineHeight * 1.6);
+  }
+  await signOut(page);
+});
+
+test("every page names its icon, the icon and /favicon.ico answer, and no page load meets a 404", async ({ page }) => {
   const missing: string[] = [];
   page.on("response", (response) => {
     if (response.status() === 404) missing.push(response.url());
@@ -193,33 +221,24 @@ test("at 1280 px badges and the top bar keep to one line, and pages load without
   page.on("console", (message) => {
     if (message.type() === "error" && /404|Not Found/i.test(message.text())) missing.push(`console: ${message.text()}`);
   });
-
   await signIn(page, owner.email, owner.password);
   await expect(page).toHaveURL(/\/dashboard$/);
-  await page.goto("/documents");
-  const badges = page.getByTestId("document-row").locator(".badge.status-sealed");
-  await expect(badges).toHaveCount(2);
-  for (const badge of await badges.all()) {
-    await expect(badge).toHaveText("Sealed");
-    expect(await linesOf(badge), "the Sealed badge wraps").toBe(1);
-    const { height, lineHeight } = await badge.evaluate((e) => ({ height: e.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(e).lineHeight) }));
-    expect(height).toBeLessThan(lineHeight * 1.6);
+  for (const screen of ["/documents", "/certificates", "/dashboard"]) {
+    await page.goto(screen);
+    const icons = await page.locator('head link[rel~="icon"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
+    expect(icons.length, `${screen} names an icon`).toBeGreaterThan(0);
+    for (const href of [...icons, new URL("/favicon.ico", page.url()).href]) {
+      const response = await page.request.get(href);
+      expect(response.status(), href).toBe(200);
+      expect(response.headers()["content-type"], href).toMatch(/^image\//);
+    }
   }
-  await keepScreenshot(page, "15-documents-1280");
-
-  // The page names its icon, and both it and /favicon.ico answer.
-  const icons = await page.locator('head link[rel~="icon"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
-  expect(icons.length).toBeGreaterThan(0);
-  for (const href of [...icons, new URL("/favicon.ico", page.url()).href]) {
-    const response = await page.request.get(href);
-    expect(response.status(), href).toBe(200);
-    expect(response.headers()["content-type"], href).toMatch(/^image\//);
-  }
-  await page.goto("/certificates");
-  await page.goto("/dashboard");
   await signOut(page);
+  expect(missing).toEqual([]);
+});
 
-  // A long organisation name (28 characters and more) is shortened with an ellipsis, never wrapped under the bar.
+test("at 1280 px the top bar keeps Sign out on its line beside a long organisation name (shortened, never wrapped)", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
   const longName = "Northern Ontario Bridge & Tunnel Engineering Partners";
   await signIn(page, member.email, member.password);
   await expect(page).toHaveURL(/\/dashboard$/);
@@ -227,10 +246,10 @@ test("at 1280 px badges and the top bar keep to one line, and pages load without
   await page.getByRole("button", { name: "Create organisation" }).click();
   await expect(page.getByRole("heading", { name: longName })).toBeVisible();
   const bar = page.locator("header.topbar");
-  const signOutButton = bar.getByRole("button", { name: "Sign out", exact: true });
+  const signOutButton = bar.getByRole("button", { name: "Sign out" });
   const brand = bar.getByRole("link", { name: "Signet", exact: true });
   const organisation = bar.getByLabel("Organisation", { exact: true });
-  await expect(organisation).toHaveAttribute("title", longName);
+  await keepScreenshot(page, "16-topbar-long-organisation");
   const brandBox = (await brand.boundingBox())!;
   const centre = (b: { y: number; height: number }) => b.y + b.height / 2;
   for (const element of [signOutButton, organisation, bar.getByRole("button", { name: "Switch" }), bar.getByRole("link", { name: "Account" })]) {
@@ -239,9 +258,8 @@ test("at 1280 px badges and the top bar keep to one line, and pages load without
     expect(box.x + box.width).toBeLessThanOrEqual(1280);
   }
   expect(await linesOf(signOutButton)).toBe(1);
-  const barHeight = (await bar.boundingBox())!.height;
-  expect(barHeight).toBeLessThan(brandBox.height * 2 + 24);
-  await keepScreenshot(page, "16-topbar-long-organisation");
+  expect((await bar.boundingBox())!.height).toBeLessThan(brandBox.height * 2 + 24);
+  await expect(organisation).toHaveAttribute("title", longName);
   await noHorizontalOverflow(page);
 
   // Back to the organisation the other specs expect.
@@ -249,7 +267,6 @@ test("at 1280 px badges and the top bar keep to one line, and pages load without
   await bar.getByRole("button", { name: "Switch" }).click();
   await expect(page.getByRole("heading", { name: owner.organisation })).toBeVisible();
   await signOut(page);
-  expect(missing).toEqual([]);
 });
 
 test("the documents and placement screens work at phone width", async ({ page }) => {
