@@ -210,6 +210,11 @@ test("at 1280 px the status badges keep to one line, even beside a long file nam
     const { height, lineHeight } = await badge.evaluate((e) => ({ height: e.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(e).lineHeight) }));
     expect(height).toBeLessThan(lineHeight * 1.6);
   }
+  // An empty file reads as what it is (it was "1 KB"), and is refused.
+  await page.getByLabel("PDF files to upload").setInputFiles({ name: "empty.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(0) });
+  const empty = page.getByRole("list", { name: "Uploads" }).getByRole("listitem", { name: "empty.pdf" });
+  await expect(empty).toContainText("0 bytes");
+  await expect(empty.getByRole("alert")).toBeVisible({ timeout: 30_000 });
   await signOut(page);
 });
 
