@@ -14,7 +14,8 @@ export function OrganisationSwitcher({ organisations, activeId }: { organisation
       <label htmlFor="org-switcher" className="sr-only">
         Organisation
       </label>
-      <select id="org-switcher" name="orgId" defaultValue={activeId} title={activeName}>
+      {/* Keyed by the active organisation: a default value applies only when the select is created. */}
+      <select key={activeId} id="org-switcher" name="orgId" defaultValue={activeId} title={activeName}>
         {organisations.map((org) => (
           <option key={org.id} value={org.id}>
             {org.name}

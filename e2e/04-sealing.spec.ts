@@ -265,6 +265,8 @@ test("at 1280 px the top bar keeps Sign out on its line beside a long organisati
   expect(await linesOf(signOutButton)).toBe(1);
   expect((await bar.boundingBox())!.height).toBeLessThan(brandBox.height * 2 + 24);
   await expect(organisation).toHaveAttribute("title", longName);
+  // The switcher shows the organisation now active (it kept showing the previous one after founding).
+  await expect(organisation.locator("option:checked")).toHaveText(longName);
   await noHorizontalOverflow(page);
 
   // Back to the organisation the other specs expect.
