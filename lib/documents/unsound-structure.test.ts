@@ -3,25 +3,11 @@ import { LocalKeyBackend } from "@/lib/keys/local/local-key-backend";
 import { PdfDamagedError } from "@/lib/pdf/errors";
 import { parseCertificate } from "@/lib/pki/certificate";
 import { sealPdf, type SealRequest } from "@/lib/seal/seal-pdf";
+import { classicPdf } from "@/test/support/pdf-samples";
 import { qpdfCheck } from "@/test/support/pdf-tools";
 import { getTestPki } from "@/test/support/pki-fixtures";
 import { inspectPdf } from "./inspect-pdf";
 import { inspectionPool, inspectIsolated } from "./isolated-inspection";
-
-/** A classic-xref PDF of the given objects (object i + 1 is objects[i]) with correct offsets. */
-function classicPdf(objects: string[], trailerExtra = ""): Uint8Array {
-  let body = "%PDF-1.7\n";
-  const offsets: number[] = [];
-  objects.forEach((object, i) => {
-    offsets.push(body.length);
-    body += `${i + 1} 0 obj\n${object}\nendobj\n`;
-  });
-  const xrefAt = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const offset of offsets) body += `${String(offset).padStart(10, "0")} 00000 n \n`;
-  body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R ${trailerExtra} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
-  return Buffer.from(body, "latin1");
-}
 
 const CATALOG = "<< /Type /Catalog /Pages 2 0 R >>";
 const PAGE = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>";

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { corpusFiles, readCorpusFile } from "../../test/support/pdf-corpus";
-import { tinyPdf } from "../../test/support/pdf-samples";
+import { classicPdf, ONE_PAGE_OBJECTS, tinyPdf } from "../../test/support/pdf-samples";
 import { digestByteRange, digestByteRangeOfParts } from "./byte-range-digest";
 import { embedSignature } from "./embed-signature";
 import { PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
@@ -150,17 +150,8 @@ describe("embedSignature and digestByteRange", () => {
 describe("prepareSignature refuses what validators cannot read, naming the problem", () => {
   /** tinyPdf's three objects with the page tree node and a fourth object replaced. */
   function withObjects(pages: string, extra?: string): Uint8Array {
-    const objects = ["<< /Type /Catalog /Pages 2 0 R >>", pages, "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", ...(extra === undefined ? [] : [extra])];
-    let body = "%PDF-1.4\n";
-    const offsets: number[] = [];
-    objects.forEach((object, i) => {
-      offsets.push(body.length);
-      body += `${i + 1} 0 obj\n${object}\nendobj\n`;
-    });
-    const xrefAt = body.length;
-    body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
-    body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R${extra === undefined ? "" : " /Info 4 0 R"} >>\nstartxref\n${xrefAt}\n%%EOF\n`;
-    return Buffer.from(body, "latin1");
+    const [catalog, , page] = ONE_PAGE_OBJECTS;
+    return classicPdf([catalog, pages, page, ...(extra === undefined ? [] : [extra])], extra === undefined ? "" : "/Info 4 0 R");
   }
   const cases = [
     { label: "a page tree listing itself", pdf: withObjects("<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 1 >>"), problem: /page tree is circular/ },
