@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Cookie, type Page } from "@playwright/test";
-import { owner, signIn } from "./accounts";
+import { ensureOwner, owner, signIn } from "./accounts";
 
 // Sessions end on the server: a session cookie copied before sign-out, "sign out everywhere"
 // or a password change opens nothing afterwards, neither pages nor API routes. Runs after 01
@@ -7,17 +7,6 @@ import { owner, signIn } from "./accounts";
 test.describe.configure({ mode: "serial" });
 
 const API = "/api/audit/export?format=jsonl";
-
-async function ensureOwner(page: Page): Promise<void> {
-  await page.goto("/");
-  if (!/\/setup$/.test(page.url())) return;
-  await page.getByLabel("Organisation").fill(owner.organisation);
-  await page.getByLabel("Your name").fill(owner.name);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 async function signedInContext(browser: Browser, password = owner.password): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();

@@ -1,20 +1,9 @@
-import { expect, test, type Page } from "@playwright/test";
-import { owner, signIn } from "./accounts";
+import { expect, test } from "@playwright/test";
+import { ensureOwner, owner, signIn } from "./accounts";
 
 // GET /api/health through the running server: public and secret-free for anyone; the per-key
 // section only for an administrator's session. Runs after 01 (the owner exists) or alone.
 test.describe.configure({ mode: "serial" });
-
-async function ensureOwner(page: Page): Promise<void> {
-  await page.goto("/");
-  if (!/\/setup$/.test(page.url())) return;
-  await page.getByLabel("Organisation").fill(owner.organisation);
-  await page.getByLabel("Your name").fill(owner.name);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Create organisation" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
-}
 
 test("anyone reads the service's health; an administrator also reads each active key's", async ({ browser, request }) => {
   const anonymous = await request.get("/api/health");
