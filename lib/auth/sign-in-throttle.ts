@@ -150,7 +150,3 @@ async function lockKey(tx: Tx, key: string, policy: ThrottlePolicy): Promise<voi
     policy.lockSeconds,
   );
 }
-
-export async function clearAccountFailures(tx: Tx, email: string): Promise<void> {
-  await tx.signInThrottle.deleteMany({ where: { key: `account:${email}` } });
-}
