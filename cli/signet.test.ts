@@ -1,9 +1,13 @@
-/** The `signet` command line as a process: version, help for every command and option, `-` for stdin and stdout. */
+/**
+ * The `signet` command line: version, help for every command and option, `-` for stdin and stdout.
+ * Run in-process (cli/main.ts on buffers, as the process runs it on its streams), except one smoke
+ * test that starts `signet` as an operator would: bare, --version, and seal - --out - | verify -.
+ */
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSignet, runSignetBinary } from "@/test/support/run-signet-cli";
+import { runSignet as runSignetProcess, runSignetBinary as runSignetProcessBinary, runSignetInProcess as runSignet, runSignetInProcessBinary as runSignetBinary } from "@/test/support/run-signet-cli";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { AUDIT_VERIFY_OPTIONS, CHECKPOINT_CREATE_OPTIONS, CHECKPOINT_VERIFY_OPTIONS } from "./commands/audit";
@@ -21,6 +25,38 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-cli-"));
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** seal - --out - then verify -: what each side of the pipe must show (in the smoke test and in-process). */
+async function sealAndVerifyThroughPipes(run: typeof runSignetProcessBinary): Promise<void> {
+  const leaf = await pki.leaf("rsa2048");
+  const chain = path.join(dir, "chain.pem");
+  fs.writeFileSync(chain, pki.chainPem);
+  const input = fs.readFileSync(INPUT);
+  const sealed = await run(["seal", "-", "--out", "-", "--key", leaf.keyPath, "--cert", leaf.certPath, "--chain", chain], { input });
+  expect(sealed.status, sealed.stderr).toBe(0);
+  expect(sealed.stdout.subarray(0, input.length).equals(input)).toBe(true);
+  expect(sealed.stdout.length).toBeGreaterThan(input.length);
+  expect(sealed.stdout.subarray(sealed.stdout.length - 6).toString("latin1")).toMatch(/%%EOF\s*$/);
+  expect(sealed.stderr).toMatch(/^sealed standard input → standard output \(field Signet-Seal-1/);
+
+  const verified = await run(["verify", "-", "--trust", pki.root.certPath], { input: sealed.stdout });
+  expect(verified.status, verified.stderr).toBe(0);
+  expect(verified.stdout.toString("utf8")).toMatch(/^\(standard input\): VALID: /);
+}
+
+describe("signet as a process (the one spawned smoke test)", () => {
+  it("bare `signet`, --version, and seal - --out - | verify - through the process's own streams", async () => {
+    const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string };
+    const versioned = await runSignetProcess(["--version"]);
+    expect(versioned.status).toBe(0);
+    expect(versioned.stdout).toBe(`signet ${version}\n`);
+    const bare = await runSignetProcess([]);
+    expect(bare.status).toBe(2);
+    expect(bare.stdout).toBe("");
+    expect(bare.stderr).toBe((await runSignet([])).stderr);
+    await sealAndVerifyThroughPipes(runSignetProcessBinary);
+  });
+});
 
 describe("signet: version and help", () => {
   it("--version prints the package's version", async () => {
@@ -103,20 +139,7 @@ describe("signet seal refuses a certificate outside the profile its help describ
 
 describe("`-` for standard input and output", () => {
   it("seal - --out - reads the PDF from stdin and writes the sealed PDF to stdout; verify - reads it back", async () => {
-    const leaf = await pki.leaf("rsa2048");
-    const chain = path.join(dir, "chain.pem");
-    fs.writeFileSync(chain, pki.chainPem);
-    const input = fs.readFileSync(INPUT);
-    const sealed = await runSignetBinary(["seal", "-", "--out", "-", "--key", leaf.keyPath, "--cert", leaf.certPath, "--chain", chain], { input });
-    expect(sealed.status, sealed.stderr).toBe(0);
-    expect(sealed.stdout.subarray(0, input.length).equals(input)).toBe(true);
-    expect(sealed.stdout.length).toBeGreaterThan(input.length);
-    expect(sealed.stdout.subarray(sealed.stdout.length - 6).toString("latin1")).toMatch(/%%EOF\s*$/);
-    expect(sealed.stderr).toMatch(/^sealed standard input → standard output \(field Signet-Seal-1/);
-
-    const verified = await runSignetBinary(["verify", "-", "--trust", pki.root.certPath], { input: sealed.stdout });
-    expect(verified.status, verified.stderr).toBe(0);
-    expect(verified.stdout.toString("utf8")).toMatch(/^\(standard input\): VALID: /);
+    await sealAndVerifyThroughPipes(runSignetBinary);
   });
 
   it("seal - -o FILE and seal FILE --out - both work; a refused seal writes nothing to stdout", async () => {

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSignet } from "@/test/support/run-signet-cli";
+import { runSignet, runSignetInProcess } from "@/test/support/run-signet-cli";
 import { appendAudit } from "@/lib/audit/append-audit";
 import { auditPublicKeys } from "@/lib/audit/audit-signing-key";
 import { entryHash } from "@/lib/audit/entry-hash";
@@ -172,13 +172,15 @@ describe("signet audit verify --file (an exported file)", () => {
     fs.rmSync(dir, { recursive: true, force: true });
     await db?.drop();
   });
+  // In-process (cli/main.ts on buffers), with an unreachable database in the environment for each
+  // call: the command reads its settings when it runs, so touching the database would fail here too.
   const noDatabase = { DATABASE_URL: "postgresql://nobody@127.0.0.1:1/none", SIGNET_DATA_DIR: "/nonexistent" };
 
   it("an untouched export verifies, JSONL and CSV, with no database", async () => {
-    const result = await runSignet(["audit", "verify", "--file", jsonl], noDatabase);
+    const result = await runSignetInProcess(["audit", "verify", "--file", jsonl], noDatabase);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^ok      org:[0-9a-f-]+: entries 1–6 \(6\), head [0-9a-f]{64}\n$/);
-    const fromCsv = await runSignet(["audit", "verify", "--file", csv, "--json"], noDatabase);
+    const fromCsv = await runSignetInProcess(["audit", "verify", "--file", csv, "--json"], noDatabase);
     expect(fromCsv.status, fromCsv.stderr).toBe(0);
     expect(JSON.parse(fromCsv.stdout)).toMatchObject({ valid: true, entries: 7, firstSeq: 1, lastSeq: 7, gaps: 0 });
   });
@@ -189,14 +191,14 @@ describe("signet audit verify --file (an exported file)", () => {
     lines[3] = JSON.stringify({ ...victim, action: "member.removed" });
     const tampered = path.join(dir, "tampered.jsonl");
     fs.writeFileSync(tampered, lines.join("\n"));
-    const result = await runSignet(["audit", "verify", "--file", tampered], noDatabase);
+    const result = await runSignetInProcess(["audit", "verify", "--file", tampered], noDatabase);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe(`BROKEN  ${tampered}: first mismatch at entry 4 (line 4, id ${victim.id}): its content does not match its hash\n`);
 
     const csvText = fs.readFileSync(csv, "utf8");
     const changedCsv = path.join(dir, "tampered.csv");
     fs.writeFileSync(changedCsv, csvText.replace(",m4,", ",m44,"));
-    const fromCsv = await runSignet(["audit", "verify", "--file", changedCsv], noDatabase);
+    const fromCsv = await runSignetInProcess(["audit", "verify", "--file", changedCsv], noDatabase);
     expect(fromCsv.status).toBe(1);
     expect(fromCsv.stdout).toMatch(/first mismatch at entry 5 \(record 5, id [0-9a-f-]+\): its content does not match its hash/);
   });
@@ -205,15 +207,15 @@ describe("signet audit verify --file (an exported file)", () => {
     const lines = fs.readFileSync(jsonl, "utf8").split("\n");
     const gap = path.join(dir, "gap.jsonl");
     fs.writeFileSync(gap, [...lines.slice(0, 2), ...lines.slice(3)].join("\n"));
-    const strict = await runSignet(["audit", "verify", "--file", gap], noDatabase);
+    const strict = await runSignetInProcess(["audit", "verify", "--file", gap], noDatabase);
     expect(strict.status).toBe(1);
     expect(strict.stdout).toMatch(/first mismatch at entry 3 \(line 3\): entry 3 is missing \(the next line holds entry 4\)/);
-    const partial = await runSignet(["audit", "verify", "--file", gap, "--partial"], noDatabase);
+    const partial = await runSignetInProcess(["audit", "verify", "--file", gap, "--partial"], noDatabase);
     expect(partial.status, partial.stdout).toBe(0);
     expect(partial.stdout).toMatch(/ok      org:.*: entries 1–6 \(5, 1 gap\)/);
-    const missing = await runSignet(["audit", "verify", "--file", path.join(dir, "nope.jsonl")], noDatabase);
+    const missing = await runSignetInProcess(["audit", "verify", "--file", path.join(dir, "nope.jsonl")], noDatabase);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^signet audit verify: cannot read .*nope\.jsonl: no such file\n$/);
-    expect((await runSignet(["audit", "verify", "--file", jsonl, "--org", "x"], noDatabase)).status).toBe(2);
+    expect((await runSignetInProcess(["audit", "verify", "--file", jsonl, "--org", "x"], noDatabase)).status).toBe(2);
   });
 });

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSignet } from "@/test/support/run-signet-cli";
+import { runSignetInProcess } from "@/test/support/run-signet-cli";
 import { openDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { openSqlSession } from "@/lib/db/sql-session";
@@ -15,7 +15,9 @@ const oldKey = randomBytes(32).toString("base64");
 const newKey = randomBytes(32).toString("base64");
 let dataDir: string;
 
-const signet = (args: string[], env: Record<string, string>) => runSignet(args, { DATABASE_URL: "", SIGNET_DATA_DIR: dataDir, ...env });
+// In-process (cli/main.ts on buffers): the command reads its settings and keys from the environment
+// when it runs, and opens and closes the database itself (PGlite allows one opener at a time).
+const signet = (args: string[], env: Record<string, string>) => runSignetInProcess(args, { DATABASE_URL: "", SIGNET_DATA_DIR: dataDir, ...env });
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-rewrap-"));

@@ -9,12 +9,14 @@ import { Role } from "@/lib/auth/roles";
 import { openDatabase, type Db } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { openSqlSession } from "@/lib/db/sql-session";
-import { runSignet } from "@/test/support/run-signet-cli";
+import { runSignetInProcess } from "@/test/support/run-signet-cli";
 
 let dataDir: string;
 let orgId: string;
 const target = () => ({ kind: "pglite" as const, dataDir: path.join(dataDir, "pglite") });
-const signet = (args: string[]) => runSignet(args, { DATABASE_URL: "", SIGNET_DATA_DIR: dataDir });
+// In-process (cli/main.ts on buffers): the command reads its settings when it runs and opens and
+// closes the database itself, as this test does around each call (PGlite allows one opener at a time).
+const signet = (args: string[]) => runSignetInProcess(args, { DATABASE_URL: "", SIGNET_DATA_DIR: dataDir });
 
 async function withDatabase<T>(work: (db: Db) => Promise<T>): Promise<T> {
   const database = await openDatabase(target());

@@ -15,7 +15,7 @@ import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { createNssDb, pdfsig, type NssDb } from "@/test/support/pki-nss";
 import { opensslCmsVerify } from "@/test/support/pki-openssl";
 import { signaturesOfPdf } from "@/test/support/pki-signed-pdf";
-import { runSignet } from "@/test/support/run-signet-cli";
+import { runSignet, runSignetInProcess } from "@/test/support/run-signet-cli";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { disposeSoftHsm, getSoftHsm, softHsmAvailability, type SoftHsm, type SoftHsmToken } from "@/test/support/softhsm-token";
 
@@ -60,6 +60,8 @@ async function expectIndependentlyValid(out: string): Promise<void> {
 describe("signet seal --kms-key-id (AWS KMS)", () => {
   let kms: TestKmsServer;
   let env: Record<string, string>;
+  // In-process (cli/main.ts on buffers), the credentials set in the environment for each call: the
+  // AWS SDK reads them when the command makes its client. The PKCS#11 cases below stay spawned.
   beforeAll(async () => {
     kms = await startTestKms();
     env = { AWS_ACCESS_KEY_ID: kms.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: kms.credentials.secretAccessKey, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" };
@@ -78,7 +80,7 @@ describe("signet seal --kms-key-id (AWS KMS)", () => {
       const out = path.join(dir, `kms-${spec}.pdf`);
       const keyArgs = naming === "arn" ? ["--kms-key-id", key.arn] : ["--kms-key-id", key.keyId, "--kms-region", kms.region];
       const before = kms.requests.length;
-      const result = await runSignet(["seal", INPUT, "-o", out, ...keyArgs, "--kms-endpoint", kms.endpoint, "--cert", cert, "--chain", chain], env);
+      const result = await runSignetInProcess(["seal", INPUT, "-o", out, ...keyArgs, "--kms-endpoint", kms.endpoint, "--cert", cert, "--chain", chain], env);
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout).toMatch(/^sealed .* → .*\(field Signet-Seal-1, certificate [0-9a-f]{16}…\)\n$/);
       const signs = kms.requests.slice(before).filter((r) => r.operation === "Sign");
@@ -93,7 +95,7 @@ describe("signet seal --kms-key-id (AWS KMS)", () => {
     const other = await pki.leaf("rsa2048");
     const out = path.join(dir, "kms-mismatch.pdf");
     const before = kms.requests.length;
-    const result = await runSignet(["seal", INPUT, "-o", out, "--kms-key-id", key.arn, "--kms-endpoint", kms.endpoint, "--cert", other.certPath], env);
+    const result = await runSignetInProcess(["seal", INPUT, "-o", out, "--kms-key-id", key.arn, "--kms-endpoint", kms.endpoint, "--cert", other.certPath], env);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^signet seal: .*AWS KMS key .* does not belong to the certificate .*\n$/);
     expect(kms.requests.slice(before).filter((r) => r.operation === "Sign")).toEqual([]);
@@ -105,7 +107,7 @@ describe("signet seal --kms-key-id (AWS KMS)", () => {
     const cert = await certificateFor(key.spki, `Signet KMS CLI ${mode}`);
     kms.setMode(key, mode);
     const out = path.join(dir, `kms-${mode}.pdf`);
-    const result = await runSignet(["seal", INPUT, "-o", out, "--kms-key-id", key.arn, "--kms-endpoint", kms.endpoint, "--cert", cert], env);
+    const result = await runSignetInProcess(["seal", INPUT, "-o", out, "--kms-key-id", key.arn, "--kms-endpoint", kms.endpoint, "--cert", cert], env);
     expect(result.status).toBe(1);
     const lines = result.stderr.trim().split("\n");
     expect(lines, result.stderr).toHaveLength(1);
@@ -116,10 +118,10 @@ describe("signet seal --kms-key-id (AWS KMS)", () => {
   });
 
   it("usage: --kms-key-id needs --cert, and one key source only", async () => {
-    const needsCert = await runSignet(["seal", INPUT, "-o", path.join(dir, "x.pdf"), "--kms-key-id", "arn:aws:kms:eu-west-1:111122223333:key/x"], env);
+    const needsCert = await runSignetInProcess(["seal", INPUT, "-o", path.join(dir, "x.pdf"), "--kms-key-id", "arn:aws:kms:eu-west-1:111122223333:key/x"], env);
     expect(needsCert.status).toBe(2);
     expect(needsCert.stderr).toMatch(/--kms-key-id needs --cert/);
-    const two = await runSignet(["seal", INPUT, "-o", path.join(dir, "x.pdf"), "--kms-key-id", "k", "--key", "k.pem", "--cert", "c.pem"], env);
+    const two = await runSignetInProcess(["seal", INPUT, "-o", path.join(dir, "x.pdf"), "--kms-key-id", "k", "--key", "k.pem", "--cert", "c.pem"], env);
     expect(two.status).toBe(2);
     expect(two.stderr).toMatch(/give one of --key, --p12, --kms-key-id or --pkcs11-module/);
   });
@@ -135,6 +137,7 @@ describe.skipIf(!softhsm.available)("signet seal --pkcs11-module (SoftHSM2)", ()
     token = await hsm.initToken("cli-seal");
   });
   afterAll(() => disposeSoftHsm());
+  // Spawned: SoftHSM reads SOFTHSM2_CONF when the PKCS#11 module is initialised, once per process.
 
   const pkcs11Args = (label: string) => ["--pkcs11-module", hsm.modulePath, "--pkcs11-token", token.label, "--pkcs11-key", label, "--pin-env", "SIGNET_TEST_PIN"];
 

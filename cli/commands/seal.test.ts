@@ -3,7 +3,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSignet } from "@/test/support/run-signet-cli";
+import { runSignetInProcess } from "@/test/support/run-signet-cli";
 import { readSignatures } from "@/lib/pdf/read-signatures";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
@@ -15,7 +15,8 @@ let pki: TestPki;
 let dir: string;
 let tsa: TestTsa;
 
-const signet = runSignet;
+/** `signet …` in-process (cli/main.ts on buffers); cli/signet.test.ts starts the real process once. */
+const signet = runSignetInProcess;
 
 beforeAll(async () => {
   pki = await getTestPki();

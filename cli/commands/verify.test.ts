@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSignet } from "@/test/support/run-signet-cli";
+import { runSignet, runSignetInProcess } from "@/test/support/run-signet-cli";
 import type { VerificationReport } from "@/lib/verify";
 import { appendInfoUpdate } from "@/lib/verify/test-fixtures/append-info-update";
 import { tinyPdf } from "@/test/support/pdf-samples";
@@ -19,7 +19,8 @@ let dir: string;
 let forger: TestCertificate;
 let forged: string;
 
-const signet = (args: string[]) => runSignet(args);
+/** `signet …` in-process (cli/main.ts on buffers); cli/signet.test.ts starts the real process once. */
+const signet = (args: string[]) => runSignetInProcess(args);
 
 /** The command in-process, with its output captured. */
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -115,6 +116,7 @@ describe("signet verify: trust without --trust (a real process)", () => {
     expect(report.trustCheck.mode).toBe("system");
     const bundle = path.join(dir, "bundle.pem");
     fs.writeFileSync(bundle, fs.readFileSync(corpus("test-root-ca.pem")));
+    // A process of its own: the system store is read from the environment the operator starts signet in.
     const trusted = await runSignet(["verify", corpus("s01-pyhanko-pades-bb-rsa.pdf")], { SSL_CERT_FILE: bundle });
     expect(trusted.status, trusted.stdout).toBe(0);
     expect(trusted.stdout.split("\n")[1]).toContain(`trusted roots: the operating system's trust store (${bundle}), 1 certificate`);

@@ -1,7 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { inject } from "vitest";
 
 export interface QpdfCheck {
   status: number;
@@ -9,8 +11,33 @@ export interface QpdfCheck {
   problems: string[];
 }
 
-/** Runs `qpdf --check` on bytes. */
+/** The run's shared scratch folder (vitest-global-setup.ts), or undefined outside a vitest run. */
+function qpdfCacheDir(): string | undefined {
+  try {
+    return inject("qpdfCacheDir");
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs `qpdf --check` on bytes. The verdict depends only on the bytes, so within one test run it
+ * is computed once per content (SHA-256) and shared by every worker: the corpus originals (qpdf
+ * inflates the 1 GiB bombs, about 15 s each) are checked by several test files.
+ */
 export function qpdfCheck(bytes: Uint8Array): QpdfCheck {
+  const dir = qpdfCacheDir();
+  if (dir === undefined) return runQpdfCheck(bytes);
+  const cached = path.join(dir, `${createHash("sha256").update(bytes).digest("hex")}.json`);
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8")) as QpdfCheck;
+  const check = runQpdfCheck(bytes);
+  const partial = `${cached}.${process.pid}.tmp`;
+  writeFileSync(partial, JSON.stringify(check));
+  renameSync(partial, cached);
+  return check;
+}
+
+function runQpdfCheck(bytes: Uint8Array): QpdfCheck {
   const dir = mkdtempSync(path.join(tmpdir(), "signet-qpdf-"));
   try {
     const file = path.join(dir, "in.pdf");
