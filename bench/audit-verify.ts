@@ -1,7 +1,7 @@
 // Full vs incremental audit-chain verification on a chain of 100,000 entries (or --entries N).
 //
 //   TEST_DATABASE_URL= npm run bench:audit                                               PGlite in memory
-//   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/signet_test npx tsx bench/audit-verify.ts   PostgreSQL (scratch database, dropped after)
+//   TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/signet_test npm run bench:audit   PostgreSQL (scratch database, dropped after)
 //
 // The entries are bulk-inserted with their real hashes (lib/audit/entry-hash.ts), then 10 more are
 // appended with appendAudit. Prints wall times; asserts nothing about them.
