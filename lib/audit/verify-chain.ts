@@ -3,7 +3,21 @@ import type { JsonValue } from "./canonical-json";
 import { entryHash, GENESIS_HASH } from "./entry-hash";
 
 export type ChainBreak = { seq: number; entryId: string | null; reason: string };
-export type ChainVerification = { chainId: string; entries: number; headHash: string; valid: boolean; firstBreak: ChainBreak | null };
+export type ChainVerification = {
+  chainId: string;
+  /** Entries from 1 on that are known to verify (the chain's length when valid). */
+  entries: number;
+  headHash: string;
+  valid: boolean;
+  firstBreak: ChainBreak | null;
+  /** "full": every entry was recomputed; "incremental": only those after a remembered verified head. */
+  mode: "full" | "incremental";
+  /** How many entries this call recomputed. */
+  checked: number;
+};
+
+/** A point of the chain that is taken as verified: entries 1..seq, the last with this hash. */
+export type VerifiedHead = { seq: number; hash: string };
 
 const PAGE = 1000;
 
@@ -13,9 +27,18 @@ const PAGE = 1000;
  * link to its predecessor, or a head that disagrees with the last entry.
  */
 export async function verifyChain(db: Db, chainId: string): Promise<ChainVerification> {
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let count = 0;
+  return verifyChainFrom(db, chainId, { seq: 0, hash: GENESIS_HASH }, "full");
+}
+
+/**
+ * Recomputes the entries after `from` (which the caller vouches for) up to the end of the
+ * chain, and checks the chain head against the last of them. With `from` = (0, genesis) this
+ * is the full verification.
+ */
+export async function verifyChainFrom(db: Db, chainId: string, from: VerifiedHead, mode: ChainVerification["mode"]): Promise<ChainVerification> {
+  let expectedSeq = from.seq + 1;
+  let prevHash = from.hash;
+  let checked = 0;
   let firstBreak: ChainBreak | null = null;
 
   for (;;) {
@@ -36,18 +59,19 @@ export async function verifyChain(db: Db, chainId: string): Promise<ChainVerific
       }
       prevHash = row.hash;
       expectedSeq += 1;
-      count += 1;
+      checked += 1;
     }
     if (firstBreak !== null || rows.length < PAGE) break;
   }
 
+  const count = from.seq + checked;
   if (firstBreak === null) {
     const head = await db.auditHead.findUnique({ where: { chainId } });
     if (head !== null && (head.seq !== count || head.hash !== prevHash)) {
       firstBreak = { seq: count + 1, entryId: null, reason: `the chain head says ${head.seq} entries but ${count} verify` };
     }
   }
-  return { chainId, entries: count, headHash: prevHash, valid: firstBreak === null, firstBreak };
+  return { chainId, entries: count, headHash: prevHash, valid: firstBreak === null, firstBreak, mode, checked };
 }
 
 export async function listChains(db: Db): Promise<string[]> {

@@ -8,7 +8,7 @@ import { AUDIT_ACTIONS, chainIdFor } from "@/lib/audit/audit-actions";
 import { actorEmails, auditFilterChoices, auditFilterQuery, parseAuditFilter, queryAuditPage, type AuditFilter } from "@/lib/audit/audit-query";
 import { latestCheckpoint } from "@/lib/audit/checkpoints";
 import { siemSettings } from "@/lib/audit/siem-settings";
-import { verifyChain } from "@/lib/audit/verify-chain";
+import { verifyChainIncremental } from "@/lib/audit/incremental-verify";
 import { SignCheckpointForm, SiemDisableForm, SiemSettingsForm, SiemTestForm } from "@/components/audit-forms";
 import { requirePagePermission } from "@/app/_server/session";
 
@@ -25,8 +25,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const chainId = chainIdFor(ctx.orgId);
   let filter: AuditFilter = {};
   let filterError: string | null = null;
+  const params = await searchParams;
+  // Incremental by default (entries since the last verified head); the whole chain on request,
+  // and by itself once the last full pass is a day old (see lib/audit/incremental-verify.ts).
+  const verifyWhole = params.verify === "full";
   try {
-    filter = parseAuditFilter(await searchParams);
+    filter = parseAuditFilter(params);
   } catch (error) {
     if (!(error instanceof ZodError)) throw error;
     filterError = error.issues[0]?.message ?? "Check the filters.";
@@ -34,7 +38,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const mayExport = rolesAllow(ctx.roles, "audit.export");
   const mayManage = rolesAllow(ctx.roles, "settings.manage");
   const [verification, page, choices, checkpoint, siem] = await Promise.all([
-    verifyChain(db, chainId),
+    verifyChainIncremental(db, chainId, { forceFull: verifyWhole }),
     queryAuditPage(db, ctx.orgId, filter, PAGE_SIZE),
     auditFilterChoices(db, ctx.orgId),
     latestCheckpoint(db, chainId),
@@ -50,8 +54,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       <h1>Audit log</h1>
       <p className={verification.valid ? "alert ok" : "alert error"} role="status" data-testid="chain-status">
         {verification.valid
-          ? `Chain verified: ${verification.entries} entries, head ${verification.headHash.slice(0, 16)}…`
-          : `Chain broken at entry ${verification.firstBreak?.seq}${verification.firstBreak?.entryId ? ` (id ${verification.firstBreak.entryId})` : ""}: ${verification.firstBreak?.reason}. Entries from there on cannot be trusted.`}
+          ? `Chain verified: ${verification.entries} entries, head ${verification.headHash.slice(0, 16)}…${verification.mode === "incremental" ? ` (the ${verification.checked} appended since the last verified head; earlier entries as of the last full verification)` : " (whole chain)"}`
+          : `Chain broken at entry ${verification.firstBreak?.seq}${verification.firstBreak?.entryId ? ` (id ${verification.firstBreak.entryId})` : ""}: ${verification.firstBreak?.reason}. Entries from there on cannot be trusted.`}{" "}
+        {verification.mode === "incremental" && (
+          <Link href="?verify=full" data-testid="verify-whole-chain">
+            Verify the whole chain
+          </Link>
+        )}
       </p>
 
       <div className="two-columns">
