@@ -2,7 +2,7 @@ import type { KeyListing } from "@/lib/custody/list-keys";
 import Link from "next/link";
 import { ActivateCertificateForm, CertificateRequestForm, CertificateUploadForm } from "./enrolment-forms";
 import { DestroyKeyForm } from "./lifecycle-forms";
-import { readableName } from "@/lib/pki/readable-name";
+import { readableName } from "@/lib/engine/pki/readable-name";
 import { CertificateName } from "./certificate-name";
 
 const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;

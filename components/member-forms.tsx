@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { changeRolesAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "@/app/(workspace)/members/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import type { Role } from "@/lib/auth/roles";
+import type { Role } from "@/lib/access/roles";
 import { FormMessage } from "./form-message";
 import { RoleCheckboxes } from "./role-checkboxes";
 import { SubmitButton } from "./submit-button";

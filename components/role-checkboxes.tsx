@@ -1,4 +1,4 @@
-import { ALL_ROLES, ROLE_LABELS, type Role } from "@/lib/auth/roles";
+import { ALL_ROLES, ROLE_LABELS, type Role } from "@/lib/access/roles";
 
 export function RoleCheckboxes({ legend, selected, allowOwner, idPrefix }: { legend: string; selected: readonly Role[]; allowOwner: boolean; idPrefix: string }) {
   return (

@@ -1,7 +1,7 @@
 "use client";
 
 import { useId, useState, type DragEvent } from "react";
-import type { VerificationReport } from "@/lib/verify";
+import type { VerificationReport } from "@/lib/engine/verify";
 import { VerificationResult } from "./verification-result";
 
 type Outcome = { state: "idle" } | { state: "checking"; fileName: string } | { state: "done"; fileName: string; report: VerificationReport } | { state: "error"; fileName: string; message: string };

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { issueFromCsr } from "../lib/enrolment/test-fixtures/openssl-csr";
+import { issueFromCsr } from "../test/support/openssl-csr";
 import { getTestPki } from "../test/support/pki-fixtures";
 import { formAlert, member, owner, signIn, signOut } from "./accounts";
 import { keepScreenshot } from "./screens";

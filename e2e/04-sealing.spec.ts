@@ -4,7 +4,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { corpusFiles } from "../test/support/pdf-corpus";
 import { getTestPki } from "../test/support/pki-fixtures";
 import { createNssDb, pdfsig } from "../test/support/pki-nss";
-import { verifyPdf } from "../lib/verify/verify-pdf";
+import { verifyPdf } from "../lib/engine/verify/verify-pdf";
 import { member, owner, signIn, signOut } from "./accounts";
 import { keepScreenshot } from "./screens";
 import { addVirtualAuthenticator } from "./webauthn";

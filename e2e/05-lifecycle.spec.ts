@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { issueFromCsr } from "../lib/enrolment/test-fixtures/openssl-csr";
-import { verifyPdf } from "../lib/verify/verify-pdf";
+import { issueFromCsr } from "../test/support/openssl-csr";
+import { verifyPdf } from "../lib/engine/verify/verify-pdf";
 import { corpusFiles } from "../test/support/pdf-corpus";
 import { getTestPki } from "../test/support/pki-fixtures";
 import { createNssDb, pdfsig } from "../test/support/pki-nss";

@@ -3,13 +3,13 @@
 //   npx tsx scripts/db-diff.ts                 print it (stdout), or say on stderr that there is none
 //   npx tsx scripts/db-diff.ts --create NAME   also write it to prisma/migrations/<UTC yyyymmddHHMMSS>_NAME/migration.sql
 //
-// Runs Prisma's wasm schema engine against an in-memory PGlite (see lib/db/schema-diff.ts), so it
+// Runs Prisma's wasm schema engine against an in-memory PGlite (see scripts/schema-diff.ts), so it
 // needs neither a database server nor the CLI's native schema engine. Review what it writes, and
 // add by hand what the Prisma datamodel cannot express (triggers, for instance).
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_MIGRATIONS_DIR, diffMigrationsToSchema } from "../lib/db/schema-diff";
+import { DEFAULT_MIGRATIONS_DIR, diffMigrationsToSchema } from "./schema-diff";
 
 function usage(message: string): never {
   console.error(`${message}\nUsage: npx tsx scripts/db-diff.ts [--create NAME]`);

@@ -3,7 +3,7 @@ import { readSettings } from "@/lib/config/settings";
 import { migrate } from "@/lib/db/migrate";
 import { openSqlSession } from "@/lib/db/sql-session";
 import { databaseTarget, describeTarget } from "@/lib/db/target";
-import { isSignetError } from "@/lib/errors";
+import { isSignetError } from "@/lib/engine/errors";
 
 try {
   const target = databaseTarget(readSettings());

@@ -7,7 +7,7 @@ import path from "node:path";
 import next from "next";
 import { readSettings } from "@/lib/config/settings";
 import { readDocumentSettings } from "@/lib/documents/document-settings";
-import { isSignetError } from "@/lib/errors";
+import { isSignetError } from "@/lib/engine/errors";
 import { signetEdge } from "@/lib/http/signet-edge";
 import { log } from "@/lib/log/logger";
 

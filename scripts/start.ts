@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { prepareRuntime } from "@/lib/runtime/prepare";
-import { isSignetError } from "@/lib/errors";
+import { isSignetError } from "@/lib/engine/errors";
 import { log } from "@/lib/log/logger";
 import { buildIsCurrent, recordBuild } from "./next-build-stamp";
 

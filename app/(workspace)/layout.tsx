@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
-import { rolesAllow } from "@/lib/auth/permissions";
+import { rolesAllow } from "@/lib/access/permissions";
 import { OrganisationSwitcher } from "@/components/organisation-switcher";
 import { SignOutButton } from "@/components/sign-out-button";
 import { WorkspaceNav, type NavItem } from "@/components/workspace-nav";

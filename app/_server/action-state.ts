@@ -1,7 +1,7 @@
 import "server-only";
 import { ZodError } from "zod";
-import { isSignetError } from "@/lib/errors";
-import { ValidationError } from "@/lib/auth/auth-errors";
+import { isSignetError } from "@/lib/engine/errors";
+import { ValidationError } from "@/lib/access/access-errors";
 import { log } from "@/lib/log/logger";
 
 /** What every form action returns: a message for the person, and the values to show again (never passwords). */

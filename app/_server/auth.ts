@@ -1,7 +1,7 @@
 import "server-only";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { isSignetError } from "@/lib/errors";
+import { isSignetError } from "@/lib/engine/errors";
 import { readSettings } from "@/lib/config/settings";
 import { getDb } from "@/lib/db/client";
 import { signInWithPassword } from "@/lib/auth/sign-in";

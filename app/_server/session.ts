@@ -2,9 +2,9 @@ import "server-only";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
-import { authorize, listOrganisationsOf, type OrgContext } from "@/lib/auth/org-context";
-import { ForbiddenError } from "@/lib/auth/auth-errors";
-import type { Action } from "@/lib/auth/permissions";
+import { authorize, listOrganisationsOf, type OrgContext } from "@/lib/access/org-context";
+import { ForbiddenError } from "@/lib/access/access-errors";
+import type { Action } from "@/lib/access/permissions";
 import { auth } from "./auth";
 
 export const ACTIVE_ORG_COOKIE = "signet-org";

@@ -10,8 +10,8 @@ import { appendAudit } from "@/lib/audit/append-audit";
 import { auditPublicKeys } from "@/lib/audit/audit-signing-key";
 import { entryHash } from "@/lib/audit/entry-hash";
 import { auditExportStream, startAuditExport } from "@/lib/audit/audit-export";
-import { authorize } from "@/lib/auth/org-context";
-import { Role } from "@/lib/auth/roles";
+import { authorize } from "@/lib/access/org-context";
+import { Role } from "@/lib/access/roles";
 import { createOrganisation, createPerson } from "@/test/support/signet-accounts";
 import { createTestDatabase, usingPostgres, type TestDatabase } from "@/test/support/test-database";
 

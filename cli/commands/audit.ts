@@ -12,7 +12,7 @@ import { jsonlEntriesOf, readAuditExport, verifyExportedEntries, type ExportVeri
 import { resolveMasterKey } from "@/lib/custody/master-key-config";
 import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
-import { isSignetError } from "@/lib/errors";
+import { isSignetError } from "@/lib/engine/errors";
 import { createPublicKey } from "node:crypto";
 import { wantsHelp, type Command, type CommandIo } from "../command";
 

@@ -9,7 +9,7 @@ import { migrate } from "@/lib/db/migrate";
 import { openSqlSession } from "@/lib/db/sql-session";
 import { checkMasterKey } from "@/lib/custody/check-master-key";
 import { organisationDataKey } from "@/lib/custody/key-material-store";
-import { LocalMasterKey } from "@/lib/keys/platform/local-master-key";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 
 const oldKey = randomBytes(32).toString("base64");
 const newKey = randomBytes(32).toString("base64");

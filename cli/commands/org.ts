@@ -5,7 +5,7 @@ import { overrideApprovalsRequired } from "@/lib/approvals/operator-override";
 import { readSettings } from "@/lib/config/settings";
 import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
-import { isSignetError } from "@/lib/errors";
+import { isSignetError } from "@/lib/engine/errors";
 import { wantsHelp, type Command, type CommandIo } from "../command";
 
 const USAGE = `usage: signet org approvals --org ORG_ID --set N --reason TEXT

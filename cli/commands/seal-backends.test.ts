@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generatePkcs11Key } from "@/lib/keys/pkcs11/generate-pkcs11-key";
+import { generatePkcs11Key } from "@/lib/engine/keys/pkcs11/generate-pkcs11-key";
 import { issueCertificateForPublicKey } from "@/test/support/kms-certificate";
 import { startTestKms, type TestKmsKeySpec, type TestKmsServer } from "@/test/support/kms-server";
 import { qpdfCheck } from "@/test/support/pdf-tools";

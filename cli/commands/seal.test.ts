@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSignetInProcess } from "@/test/support/run-signet-cli";
-import { readSignatures } from "@/lib/pdf/read-signatures";
+import { readSignatures } from "@/lib/engine/pdf/read-signatures";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";

@@ -1,6 +1,6 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 
-export type ApprovalErrorCode = "approval.not_found" | "approval.closed" | "approval.own_request" | "approval.already_decided" | "approval.duplicate" | "approval.policy";
+export type ApprovalErrorCode = "approval.not_found" | "approval.closed" | "approval.own_request" | "approval.already_decided" | "approval.duplicate";
 
 export class ApprovalError extends SignetError {
   declare readonly code: ApprovalErrorCode;

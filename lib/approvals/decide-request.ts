@@ -1,8 +1,8 @@
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import { authorize, type OrgContext } from "../auth/org-context";
-import { rolesAllow } from "../auth/permissions";
+import { authorize, type OrgContext } from "../access/org-context";
+import { rolesAllow } from "../access/permissions";
 import type { Db, Tx } from "../db/client";
-import { isSignetError } from "../errors";
+import { isSignetError } from "../engine/errors";
 import { ApprovalError } from "./approval-errors";
 import { governedActionSchema } from "./governed-action";
 import { applyAction, checkAction, permissionFor } from "./governed-executors";

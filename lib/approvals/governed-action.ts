@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { Role } from "../auth/roles";
+import { Role } from "../access/roles";
 import { destroyKeySchema } from "../lifecycle/destroy-key";
 import { revokeCertificateSchema } from "../lifecycle/revoke-certificate";
 import { rotateCertificateSchema } from "../lifecycle/rotate-certificate";

@@ -1,7 +1,7 @@
 import type { JsonValue } from "../audit/canonical-json";
 import { checkRoleChange, changeMemberRolesInTx, grantsGovernedRole } from "../auth/members";
-import type { Action } from "../auth/permissions";
-import type { Role } from "../auth/roles";
+import type { Action } from "../access/permissions";
+import type { Role } from "../access/roles";
 import type { Tx } from "../db/client";
 import { activateCertificateInTx, checkActivation } from "../lifecycle/activate-certificate";
 import { checkKeyDestruction, destroyKeyInTx } from "../lifecycle/destroy-key";
@@ -10,7 +10,7 @@ import { checkRevocation, revokeCertificateInTx } from "../lifecycle/revoke-cert
 import { checkRotation, rotateCertificateInTx } from "../lifecycle/rotate-certificate";
 import type { GovernedAction } from "./governed-action";
 import { applyApprovalsRequired, checkApprovalsRequired } from "./approvals-policy";
-import { readableName } from "../pki/readable-name";
+import { readableName } from "../engine/pki/readable-name";
 
 /** Who acts: the requester (with their roles now), and the approvals when there were any. */
 export type GovernedActor = LifecycleActor & { roles: readonly Role[] };

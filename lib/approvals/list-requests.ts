@@ -1,4 +1,4 @@
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
 import { closeAsExpired } from "./decide-request";
 import { GOVERNED_KIND_LABELS, governedActionSchema, type GovernedAction } from "./governed-action";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { appendAudit } from "../audit/append-audit";
-import { NotFoundError } from "../auth/auth-errors";
+import { NotFoundError } from "../access/access-errors";
 import type { Db } from "../db/client";
 import { checkApprovalsRequired } from "./approvals-policy";
 import { MAX_APPROVALS_REQUIRED } from "./governed-action";

@@ -1,9 +1,9 @@
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { JsonValue } from "../audit/canonical-json";
-import { authorize, type OrgContext } from "../auth/org-context";
+import { authorize, type OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
 import { ApprovalError } from "./approval-errors";
-import { lockApprovalsRequired } from "./approvals-policy";
+import { lockApprovalsRequired } from "../access/dual-control";
 import { governedActionSchema, type GovernedAction } from "./governed-action";
 import { applyAction, checkAction, needsApproval, permissionFor } from "./governed-executors";
 

@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 
 export type AuditErrorCode =
   | "audit.bad_filter"

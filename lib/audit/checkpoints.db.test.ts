@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { createOrganisation } from "@/test/support/signet-accounts";
-import { LocalMasterKey } from "../keys/platform/local-master-key";
+import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
 import { appendAudit } from "./append-audit";
 import { chainIdFor } from "./audit-actions";
 import { auditPublicKeys, ensureAuditSigningKey, rewrapAuditSigningKeys, signWithAuditKey } from "./audit-signing-key";

@@ -1,6 +1,6 @@
-import { ForbiddenError } from "../auth/auth-errors";
-import type { OrgContext } from "../auth/org-context";
-import { rolesAllow } from "../auth/permissions";
+import { ForbiddenError } from "../access/access-errors";
+import type { OrgContext } from "../access/org-context";
+import { rolesAllow } from "../access/permissions";
 import type { Db } from "../db/client";
 import type { OutboundPolicy } from "../outbound/guarded-lookup";
 import { NOTHING_ALLOWED, type OutboundAllowList } from "../outbound/outbound-allow-list";

@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export class InvalidCredentialsError extends SignetError {
   constructor() {
@@ -12,26 +12,6 @@ export class SignInThrottledError extends SignetError {
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
     super("auth.throttled", `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { status: 429 });
     this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
-/** Deliberately the same for "not a member" and "member without the role": ids of other organisations reveal nothing. */
-export class ForbiddenError extends SignetError {
-  constructor(message = "You do not have permission to do this in this organisation.") {
-    super("auth.forbidden", message, { status: 403 });
-  }
-}
-
-/** Separation of duties: roles are always given by someone else. */
-export class OwnRolesError extends ForbiddenError {
-  constructor() {
-    super("You cannot change your own roles. Ask another administrator of the organisation.");
-  }
-}
-
-export class NotFoundError extends SignetError {
-  constructor(what: string) {
-    super("not_found", `${what} was not found.`, { status: 404 });
   }
 }
 
@@ -50,13 +30,5 @@ export class InvitationUnusableError extends SignetError {
       revoked: "This invitation was withdrawn. Ask an administrator of the organisation for a new one.",
     } as const;
     super(`invitation.${reason}`, messages[reason], { status: 410 });
-  }
-}
-
-export class ValidationError extends SignetError {
-  readonly field: string | undefined;
-  constructor(message: string, field?: string) {
-    super("validation", message, { status: 422 });
-    this.field = field;
   }
 }

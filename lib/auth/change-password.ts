@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { RequestMeta } from "../audit/append-audit";
 import type { Db } from "../db/client";
-import { ValidationError } from "./auth-errors";
+import { ValidationError } from "../access/access-errors";
 import { appendAccountAudit } from "./passkeys/account-audit";
 import { hashPassword, passwordSchema } from "./password";
 import { endSessionsOf } from "./sessions";

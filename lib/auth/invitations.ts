@@ -2,14 +2,15 @@ import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { Db } from "../db/client";
-import { ForbiddenError, InvalidCredentialsError, InvitationUnusableError, NotFoundError, ValidationError } from "./auth-errors";
+import { ForbiddenError, NotFoundError, ValidationError } from "../access/access-errors";
+import { InvalidCredentialsError, InvitationUnusableError } from "./auth-errors";
 import { emailSchema } from "./email";
-import type { OrgContext } from "./org-context";
+import type { OrgContext } from "../access/org-context";
 import { hashPassword, passwordSchema, verifyPassword } from "./password";
 import { attemptPassword } from "./password-attempt";
-import { mayChangeRoles } from "./permissions";
+import { mayChangeRoles } from "../access/permissions";
 import { grantsGovernedRole } from "./members";
-import { normaliseRoles, Role } from "./roles";
+import { normaliseRoles, Role } from "../access/roles";
 
 export const invitationInputSchema = z.object({
   email: emailSchema,

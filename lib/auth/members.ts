@@ -1,10 +1,10 @@
-import { assertAdministratorsRemain } from "../approvals/approvals-policy";
+import { assertAdministratorsRemain } from "../access/dual-control";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { Db, Tx } from "../db/client";
-import { ForbiddenError, NotFoundError, OwnRolesError, ValidationError } from "./auth-errors";
-import type { OrgContext } from "./org-context";
-import { mayChangeRoles } from "./permissions";
-import { normaliseRoles, Role } from "./roles";
+import { ForbiddenError, NotFoundError, OwnRolesError, ValidationError } from "../access/access-errors";
+import type { OrgContext } from "../access/org-context";
+import { mayChangeRoles } from "../access/permissions";
+import { normaliseRoles, Role } from "../access/roles";
 
 export async function listMembers(db: Db, ctx: OrgContext) {
   const memberships = await db.membership.findMany({

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { chainIdFor, PLATFORM_CHAIN } from "../audit/audit-actions";
 import { verifyChain } from "../audit/verify-chain";
-import { InvalidCredentialsError, SignInThrottledError, ValidationError } from "./auth-errors";
+import { ValidationError } from "../access/access-errors";
+import { InvalidCredentialsError, SignInThrottledError } from "./auth-errors";
 import { acceptInvitation, createInvitation, describeInvitation } from "./invitations";
-import { authorize } from "./org-context";
+import { authorize } from "../access/org-context";
 import { hashPassword, verifyPassword } from "./password";
-import { Role } from "./roles";
+import { Role } from "../access/roles";
 import { completeSetup, setupInputSchema } from "./setup";
 import { signInWithPassword } from "./sign-in";
 import { ACCOUNT_POLICY } from "./sign-in-throttle";

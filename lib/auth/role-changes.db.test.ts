@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { approveRequest } from "../approvals/decide-request";
 import { submitGovernedAction } from "../approvals/submit-action";
-import { ForbiddenError, OwnRolesError } from "./auth-errors";
+import { ForbiddenError, OwnRolesError } from "../access/access-errors";
 import { createInvitation } from "./invitations";
 import { auditOwnRolesRefused, changeMemberRoles } from "./members";
-import { authorize, type OrgContext } from "./org-context";
-import { Role } from "./roles";
+import { authorize, type OrgContext } from "../access/org-context";
+import { Role } from "../access/roles";
 
 const request = { ip: "198.51.100.20", userAgent: "vitest" };
 let t: TestDatabase;

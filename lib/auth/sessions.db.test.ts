@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { chainIdFor } from "../audit/audit-actions";
-import { ForbiddenError, InvalidCredentialsError, ValidationError } from "./auth-errors";
+import { ForbiddenError, ValidationError } from "../access/access-errors";
+import { InvalidCredentialsError } from "./auth-errors";
 import { changePassword } from "./change-password";
 import { changeMemberRoles, removeMember } from "./members";
-import { authorize } from "./org-context";
+import { authorize } from "../access/org-context";
 import { hashPassword } from "./password";
-import { Role } from "./roles";
+import { Role } from "../access/roles";
 import { endSession, isSessionLive, startSession } from "./sessions";
 import { completeSetup, setupInputSchema } from "./setup";
 import { signInWithPassword } from "./sign-in";

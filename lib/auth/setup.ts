@@ -5,7 +5,7 @@ import { SetupClosedError } from "./auth-errors";
 import { emailSchema } from "./email";
 import { organisationNameSchema } from "./organisations";
 import { hashPassword, passwordSchema } from "./password";
-import { Role } from "./roles";
+import { Role } from "../access/roles";
 
 export const setupInputSchema = z.object({
   organisationName: organisationNameSchema,

@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 
 /** Configuration that stops start-up: the message says what to set and where. */
 export class ConfigError extends SignetError {

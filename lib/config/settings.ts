@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { defaultWorkerCount } from "../runtime/worker-count";
+import { defaultWorkerCount } from "./worker-count";
 import { parseOutboundAllowList, type OutboundAllowList } from "../outbound/outbound-allow-list";
 import { ConfigError } from "./config-error";
 

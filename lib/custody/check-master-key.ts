@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
-import type { MasterKey } from "../keys/platform/master-key";
-import { PlatformKeyError } from "../keys/platform/platform-key-errors";
+import type { MasterKey } from "../engine/keys/platform/master-key";
+import { PlatformKeyError } from "../engine/keys/platform/platform-key-errors";
 import { allWrappedDataKeys } from "./key-material-store";
 
 /**

@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 
 export type CustodyErrorCode =
   | "custody.key_not_found"

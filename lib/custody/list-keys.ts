@@ -1,5 +1,5 @@
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
 
 /** What the certificates page shows: keys (never their secrets), their requests and certificates. */

@@ -1,13 +1,13 @@
 import { createPrivateKey, randomBytes, verify } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { authorize, type OrgContext } from "../auth/org-context";
-import { Role } from "../auth/roles";
+import { authorize, type OrgContext } from "../access/org-context";
+import { Role } from "../access/roles";
 import { chainIdFor, PLATFORM_CHAIN } from "../audit/audit-actions";
 import { verifyChain } from "../audit/verify-chain";
-import { digest } from "../keys/hash";
-import { publicKeyFromSpki } from "../keys/key-algorithm";
-import { LocalMasterKey } from "../keys/platform/local-master-key";
+import { digest } from "../engine/crypto/hash";
+import { publicKeyFromSpki } from "../engine/crypto/key-algorithm";
+import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
 import { checkMasterKey } from "./check-master-key";
 import { keyBackendFor } from "./key-backends";
 import { createPlatformKey } from "./platform-keys";
@@ -15,8 +15,8 @@ import { rewrapDataKeys } from "./rewrap-data-keys";
 
 // Every plaintext PKCS#8 the signing path decrypts is kept here, to check it was overwritten.
 const decrypted: Buffer[] = [];
-vi.mock("@/lib/keys/platform/key-envelope", async (importOriginal) => {
-  const original = await importOriginal<typeof import("@/lib/keys/platform/key-envelope")>();
+vi.mock("@/lib/engine/keys/platform/key-envelope", async (importOriginal) => {
+  const original = await importOriginal<typeof import("@/lib/engine/keys/platform/key-envelope")>();
   return {
     ...original,
     decryptPrivateKey: (...args: Parameters<typeof original.decryptPrivateKey>) => {

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db, Tx } from "../db/client";
-import { encryptPrivateKey } from "../keys/platform/key-envelope";
-import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "../keys/platform/generate-platform-key";
-import type { MasterKey } from "../keys/platform/master-key";
+import { encryptPrivateKey } from "../engine/keys/platform/key-envelope";
+import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "../engine/keys/platform/generate-platform-key";
+import type { MasterKey } from "../engine/keys/platform/master-key";
 import { CustodyError } from "./custody-errors";
 import { organisationDataKey, storeKeyMaterial } from "./key-material-store";
 import { createSigningKeyRecord } from "./signing-key-record";

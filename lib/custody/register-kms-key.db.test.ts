@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { startTestKms, type TestKmsServer } from "@/test/support/kms-server";
 import { testKmsConnection } from "@/test/support/kms-fixtures";
-import { authorize, type OrgContext } from "../auth/org-context";
-import { Role } from "../auth/roles";
+import { authorize, type OrgContext } from "../access/org-context";
+import { Role } from "../access/roles";
 import { chainIdFor } from "../audit/audit-actions";
-import { digest } from "../keys/hash";
-import { LocalMasterKey } from "../keys/platform/local-master-key";
+import { digest } from "../engine/crypto/hash";
+import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
 import { keyBackendFor } from "./key-backends";
 import { registerKmsKey } from "./register-kms-key";
 

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
-import { describeAwsKmsKey, type AwsKmsKeyDescription } from "../keys/aws-kms/describe-aws-kms-key";
-import { KmsError } from "../keys/aws-kms/kms-errors";
-import type { AwsKmsConnection } from "../keys/aws-kms/kms-client";
+import { describeAwsKmsKey, type AwsKmsKeyDescription } from "../engine/keys/aws-kms/describe-aws-kms-key";
+import { KmsError } from "../engine/keys/aws-kms/kms-errors";
+import type { AwsKmsConnection } from "../engine/keys/aws-kms/kms-client";
 import { assertLabelFree, keyLabelSchema } from "./platform-keys";
 import { createSigningKeyRecord } from "./signing-key-record";
 

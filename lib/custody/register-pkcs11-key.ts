@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
-import { isSignetError } from "../errors";
-import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "../keys/pkcs11/generate-pkcs11-key";
-import { Pkcs11KeyBackend } from "../keys/pkcs11/pkcs11-key-backend";
+import { isSignetError } from "../engine/errors";
+import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "../engine/keys/pkcs11/generate-pkcs11-key";
+import { Pkcs11KeyBackend } from "../engine/keys/pkcs11/pkcs11-key-backend";
 import { assertAllowedPkcs11Module, pkcs11Pin } from "./pkcs11-modules";
 import { assertLabelFree, keyLabelSchema } from "./platform-keys";
 import { createSigningKeyRecord } from "./signing-key-record";

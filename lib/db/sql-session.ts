@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 import { describeTarget, type DatabaseTarget } from "./target";
 
 export class DatabaseUnavailableError extends SignetError {

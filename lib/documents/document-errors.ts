@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 
 export type DocumentErrorCode = "document.too_large" | "document.not_found" | "document.bad_key" | "document.storage" | "document.bad_name";
 

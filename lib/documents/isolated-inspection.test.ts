@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { corpusFiles } from "@/test/support/pdf-corpus";
-import { manyObjectsPdf } from "../verify/test-fixtures/many-objects-pdf";
+import { manyObjectsPdf } from "../../test/support/pdf-fixtures/many-objects-pdf";
 import { inspectPdf } from "./inspect-pdf";
 import { inspectionPool, inspectIsolated, type InspectionPool } from "./isolated-inspection";
 

@@ -1,4 +1,4 @@
-import { defaultWorkerCount } from "../runtime/worker-count";
+import { defaultWorkerCount } from "../config/worker-count";
 import { transferableBuffer, WorkerJobFailedError, WorkerPool } from "../runtime/worker-pool";
 import { tooComplex, type PdfInspection } from "./inspect-pdf";
 

@@ -1,4 +1,4 @@
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
 import { DocumentNotFoundError } from "./document-errors";
 import type { DocumentStore } from "./document-store";

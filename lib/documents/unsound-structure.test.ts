@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LocalKeyBackend } from "@/lib/keys/local/local-key-backend";
-import { PdfDamagedError } from "@/lib/pdf/errors";
-import { parseCertificate } from "@/lib/pki/certificate";
-import { sealPdf, type SealRequest } from "@/lib/seal/seal-pdf";
+import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
+import { PdfDamagedError } from "@/lib/engine/pdf/errors";
+import { parseCertificate } from "@/lib/engine/pki/certificate";
+import { sealPdf, type SealRequest } from "@/lib/engine/seal/seal-pdf";
 import { classicPdf } from "@/test/support/pdf-samples";
 import { qpdfCheck } from "@/test/support/pdf-tools";
 import { getTestPki } from "@/test/support/pki-fixtures";

@@ -1,7 +1,7 @@
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import { ForbiddenError } from "../auth/auth-errors";
-import type { OrgContext } from "../auth/org-context";
-import { rolesAllow } from "../auth/permissions";
+import { ForbiddenError } from "../access/access-errors";
+import type { OrgContext } from "../access/org-context";
+import { rolesAllow } from "../access/permissions";
 import type { Db } from "../db/client";
 import { log } from "../log/logger";
 import { UploadTooLargeError } from "./document-errors";

@@ -1,13 +1,13 @@
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import { withKeyBackend } from "../custody/key-backends";
 import type { Db } from "../db/client";
-import { isSignetError } from "../errors";
-import { describeAwsKmsKey } from "../keys/aws-kms/describe-aws-kms-key";
-import type { AwsKmsConnection } from "../keys/aws-kms/kms-client";
-import { digest } from "../keys/hash";
-import { canonicalSpki } from "../keys/key-algorithm";
-import type { MasterKey } from "../keys/platform/master-key";
-import { bytesEqual } from "../pki/der";
+import { isSignetError } from "../engine/errors";
+import { describeAwsKmsKey } from "../engine/keys/aws-kms/describe-aws-kms-key";
+import type { AwsKmsConnection } from "../engine/keys/aws-kms/kms-client";
+import { digest } from "../engine/crypto/hash";
+import { canonicalSpki } from "../engine/crypto/key-algorithm";
+import type { MasterKey } from "../engine/keys/platform/master-key";
+import { bytesEqual } from "../engine/asn1/der";
 import { HealthError, withinMs } from "./health-errors";
 
 export type KeyHealth = {

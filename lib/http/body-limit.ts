@@ -1,4 +1,4 @@
-import type { SignetError } from "../errors";
+import type { SignetError } from "../engine/errors";
 import { UploadTooLargeError } from "../documents/document-errors";
 import { VerifyTooLargeError } from "../public-verify/public-verify-errors";
 import { RequestTooLargeError } from "./http-errors";

@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 import { formatMegabytes } from "../public-verify/public-verify-errors";
 
 /** A request body past the cap of its route (lib/http/body-limit), refused before it is read. */

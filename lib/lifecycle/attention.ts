@@ -1,5 +1,5 @@
-import type { OrgContext } from "../auth/org-context";
-import { rolesAllow } from "../auth/permissions";
+import type { OrgContext } from "../access/org-context";
+import { rolesAllow } from "../access/permissions";
 import type { Db } from "../db/client";
 import { EXPIRY_WARNING_DAYS } from "./certificate-overview";
 

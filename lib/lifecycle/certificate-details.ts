@@ -1,5 +1,5 @@
-import type { OrgContext } from "../auth/org-context";
-import { rolesAllow } from "../auth/permissions";
+import type { OrgContext } from "../access/org-context";
+import { rolesAllow } from "../access/permissions";
 import type { Db } from "../db/client";
 import { certificateTimeline, type CertificateEvent } from "./certificate-timeline";
 import { lifecycleState, type LifecycleState } from "./certificate-overview";

@@ -1,4 +1,4 @@
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
 import type { CertificateState, KeyBackendKind, KeyState } from "../db/generated/enums";
 

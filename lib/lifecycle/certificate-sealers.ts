@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../auth/org-context";
-import { rolesAllow } from "../auth/permissions";
+import type { OrgContext } from "../access/org-context";
+import { rolesAllow } from "../access/permissions";
 import type { Db, Tx } from "../db/client";
 import { LifecycleError } from "./lifecycle-errors";
 import { lockCertificate } from "./load-certificate";

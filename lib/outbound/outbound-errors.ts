@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 
 export type OutboundErrorCode = "outbound.destination_refused" | "outbound.unreachable" | "outbound.response_too_large" | "outbound.bad_allow_list";
 

@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "../engine/errors";
 
 /**
  * Refusals of the public verification (the page and POST /api/v1/verify), each with the

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST } from "@/app/api/v1/verify/route";
 import { CLIENT_ADDRESS_HEADER } from "@/lib/auth/client-address";
 import { verifyCommand } from "@/cli/commands/verify";
-import { sealForTest } from "@/lib/verify/test-fixtures/seal-for-test";
+import { sealForTest } from "@/test/support/pdf-fixtures/seal-for-test";
 import { corpusFiles } from "@/test/support/pdf-corpus";
 import { getTestPki } from "@/test/support/pki-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";

@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { isSignetError } from "../errors";
+import { isSignetError } from "../engine/errors";
 import type { WorkerReply } from "./worker-pool";
 
 /**

@@ -1,8 +1,8 @@
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { JsonValue } from "../audit/canonical-json";
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
-import { isSignetError } from "../errors";
+import { isSignetError } from "../engine/errors";
 
 export type RefusalFacts = {
   stage: "prepare" | "seal";

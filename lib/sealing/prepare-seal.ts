@@ -1,5 +1,5 @@
 import type { RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
 import type { DocumentStore } from "../documents/document-store";
 import { auditRefusal } from "./audit-refusal";

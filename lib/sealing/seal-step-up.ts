@@ -1,7 +1,7 @@
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
 import type { RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../auth/org-context";
+import type { OrgContext } from "../access/org-context";
 import type { SealManifest } from "../auth/step-up/seal-manifest";
 import type { Db } from "../db/client";
 

@@ -1,6 +1,6 @@
 import type { RequestMeta } from "../audit/append-audit";
-import { authorize, type OrgContext } from "../auth/org-context";
-import { rolesAllow } from "../auth/permissions";
+import { authorize, type OrgContext } from "../access/org-context";
+import { rolesAllow } from "../access/permissions";
 import type { SealManifest } from "../auth/step-up/seal-manifest";
 import type { Db } from "../db/client";
 import type { Document } from "../db/generated/client";

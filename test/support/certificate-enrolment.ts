@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { Db } from "../../lib/db/client";
-import { parseCertificate, type Certificate } from "../../lib/pki/certificate";
+import { parseCertificate, type Certificate } from "../../lib/engine/pki/certificate";
 import { getTestPki, type TestPki } from "./pki-fixtures";
 
 const run = promisify(execFile);

@@ -6,8 +6,8 @@
  * constant-time. The key is checked against its public point before use.
  */
 import { randomBytes, type KeyObject } from "node:crypto";
-import { ecdsaRawToDer } from "@/lib/keys/ecdsa-signature";
-import type { EcCurve } from "@/lib/keys/key-backend";
+import { ecdsaRawToDer } from "@/lib/engine/crypto/ecdsa-signature";
+import type { EcCurve } from "@/lib/engine/crypto/key-algorithm";
 
 interface Curve {
   p: bigint;

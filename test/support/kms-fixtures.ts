@@ -1,7 +1,7 @@
 /** Shared set-up for tests against the test KMS endpoint: connections and registered keys. */
-import { AwsKmsKeyBackend } from "@/lib/keys/aws-kms/aws-kms-key-backend";
-import { describeAwsKmsKey, type AwsKmsKeyDescription } from "@/lib/keys/aws-kms/describe-aws-kms-key";
-import type { AwsKmsConnection } from "@/lib/keys/aws-kms/kms-client";
+import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms/aws-kms-key-backend";
+import { describeAwsKmsKey, type AwsKmsKeyDescription } from "@/lib/engine/keys/aws-kms/describe-aws-kms-key";
+import type { AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
 import type { TestKmsKey, TestKmsKeySpec, TestKmsServer } from "./kms-server";
 
 /** A connection to the test endpoint with its long-term test credentials; fast timeouts, one attempt unless told. */

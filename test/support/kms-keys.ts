@@ -19,8 +19,8 @@
  * Failures are thrown as KmsFault (__type + message).
  */
 import { constants, createCipheriv, createDecipheriv, createHash, generateKeyPairSync, privateEncrypt, randomBytes, randomUUID, sign, type KeyObject } from "node:crypto";
-import { digestInfo } from "@/lib/keys/digest-info";
-import type { EcCurve, HashAlgorithm } from "@/lib/keys/key-backend";
+import { digestInfo } from "@/lib/engine/crypto/digest-info";
+import type { EcCurve, HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { prehashEcdsaKey, signDigestEcdsa, type PrehashEcdsaKey } from "./kms-ecdsa";
 
 export type TestKmsKeySpec = "RSA_2048" | "RSA_3072" | "RSA_4096" | "ECC_NIST_P256" | "ECC_NIST_P384" | "ECC_NIST_P521" | "ECC_SECG_P256K1";

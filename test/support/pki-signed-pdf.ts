@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { HashAlgorithm } from "@/lib/keys/key-backend";
+import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 
 export interface PdfSignatureForTest {
   byteRange: [number, number, number, number];

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "@/lib/db/client";
 import { hashPassword } from "@/lib/auth/password";
-import type { Role } from "@/lib/auth/roles";
+import type { Role } from "@/lib/access/roles";
 
 /** People and organisations for database tests, written directly (no setup flow, no audit). */
 export const TEST_PASSWORD = "a-long-enough-test-password";

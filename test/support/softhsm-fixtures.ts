@@ -1,7 +1,8 @@
 /** Small helpers shared by the PKCS#11 tests. */
 import { createPublicKey, randomBytes, verify } from "node:crypto";
-import type { HashAlgorithm, SignRequest } from "@/lib/keys/key-backend";
-import { digest, nodeHashName } from "@/lib/keys/hash";
+import type { SignRequest } from "@/lib/engine/keys/key-backend";
+import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
+import { digest, nodeHashName } from "@/lib/engine/crypto/hash";
 
 /** A request as lib/cms makes one: random "signed attributes" and their digest. */
 export function testSignRequest(hash: HashAlgorithm, size = 200): SignRequest {

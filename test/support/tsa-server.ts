@@ -10,7 +10,7 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
-import { Tag, expectTag, readChildren, readSingle, sequence, tlv, unsignedInteger, concatBytes } from "@/lib/pki/der";
+import { Tag, expectTag, readChildren, readSingle, sequence, tlv, unsignedInteger, concatBytes } from "@/lib/engine/asn1/der";
 import type { TestPki } from "./pki-fixtures";
 
 const run = promisify(execFile);

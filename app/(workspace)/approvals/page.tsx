@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
-import { rolesAllow } from "@/lib/auth/permissions";
-import { countAdministrators } from "@/lib/approvals/approvals-policy";
+import { rolesAllow } from "@/lib/access/permissions";
+import { countAdministrators } from "@/lib/access/dual-control";
 import { listApprovalRequests, type ApprovalRequestView } from "@/lib/approvals/list-requests";
 import { ApprovalsPolicyForm, DecideRequestForm } from "@/components/approval-forms";
 import { requirePagePermission } from "@/app/_server/session";

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { ZodError } from "zod";
 import { getDb } from "@/lib/db/client";
 import { readSettings } from "@/lib/config/settings";
-import { rolesAllow } from "@/lib/auth/permissions";
+import { rolesAllow } from "@/lib/access/permissions";
 import { AUDIT_ACTIONS, chainIdFor } from "@/lib/audit/audit-actions";
 import { actorEmails, auditFilterChoices, auditFilterQuery, parseAuditFilter, queryAuditPage, type AuditFilter } from "@/lib/audit/audit-query";
 import { latestCheckpoint } from "@/lib/audit/checkpoints";

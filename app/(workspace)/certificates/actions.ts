@@ -7,13 +7,13 @@ import { createPlatformKey, platformKeyInputSchema } from "@/lib/custody/platfor
 import { registerKmsKey } from "@/lib/custody/register-kms-key";
 import { registerPkcs11Key } from "@/lib/custody/register-pkcs11-key";
 import { setSelfSignedPolicy } from "@/lib/custody/list-keys";
-import { createCertificateRequest, importPkcs12Key, uploadCertificate } from "@/lib/custody/enrolment";
+import { createCertificateRequest, importPkcs12Key, uploadCertificate } from "@/lib/custody/enrol-key";
 import { submitGovernedAction } from "@/lib/approvals/submit-action";
 import { outcomeMessage } from "@/app/_server/governed-messages";
 import { governedActionSchema } from "@/lib/approvals/governed-action";
 import { setCertificateSealers } from "@/lib/lifecycle/certificate-sealers";
 import { z } from "zod";
-import { csrSubjectSchema } from "@/lib/enrolment/csr/csr-subject";
+import { csrSubjectSchema } from "@/lib/engine/enrolment/csr/csr-subject";
 
 const idSchema = z.string().uuid("That item does not exist.");
 /** Certificates and PKCS#12 files are small; anything larger is not one. */

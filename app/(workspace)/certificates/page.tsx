@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { listKeys, organisationPolicy } from "@/lib/custody/list-keys";
-import { rolesAllow } from "@/lib/auth/permissions";
+import { rolesAllow } from "@/lib/access/permissions";
 import { GeneratePlatformKeyForm, RegisterKmsKeyForm, RegisterPkcs11KeyForm, TestingPolicyForm } from "@/components/key-forms";
 import { allowedPkcs11Modules } from "@/lib/custody/pkcs11-modules";
 import { ImportPkcs12Form } from "@/components/enrolment-forms";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ROLE_LABELS } from "@/lib/auth/roles";
+import { ROLE_LABELS } from "@/lib/access/roles";
 import { CreateOrganisationForm } from "@/components/create-organisation-form";
 import { getDb } from "@/lib/db/client";
 import { lifecycleAttention } from "@/lib/lifecycle/attention";

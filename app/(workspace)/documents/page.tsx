@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { rolesAllow } from "@/lib/auth/permissions";
+import { rolesAllow } from "@/lib/access/permissions";
 import { getDb } from "@/lib/db/client";
 import { listDocuments } from "@/lib/documents/list-documents";
 import { processDocumentStore } from "@/lib/documents/process-document-store";

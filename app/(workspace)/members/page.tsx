@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { listPendingInvitations } from "@/lib/auth/invitations";
 import { listMembers } from "@/lib/auth/members";
-import { rolesAllow } from "@/lib/auth/permissions";
-import { ROLE_LABELS } from "@/lib/auth/roles";
+import { rolesAllow } from "@/lib/access/permissions";
+import { ROLE_LABELS } from "@/lib/access/roles";
 import { InviteMemberForm, MemberRolesForm, RemoveMemberForm, RevokeInvitationForm } from "@/components/member-forms";
 import { requirePagePermission } from "@/app/_server/session";
 

@@ -1,5 +1,5 @@
-import { authorize, type OrgContext } from "@/lib/auth/org-context";
-import { ForbiddenError } from "@/lib/auth/auth-errors";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { ForbiddenError } from "@/lib/access/access-errors";
 import { processMasterKey } from "@/lib/custody/process-master-key";
 import { getDb } from "@/lib/db/client";
 import { keyHealth } from "@/lib/health/key-health";

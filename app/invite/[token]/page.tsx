@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { getDb } from "@/lib/db/client";
 import { describeInvitation, type InvitationView } from "@/lib/auth/invitations";
-import { ROLE_LABELS } from "@/lib/auth/roles";
-import { userMessage } from "@/lib/errors";
+import { ROLE_LABELS } from "@/lib/access/roles";
+import { userMessage } from "@/lib/engine/errors";
 import { AcceptInvitationForm } from "@/components/accept-invitation-form";
 
 export const dynamic = "force-dynamic";

@@ -2,7 +2,7 @@ import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJS
 import { z } from "zod";
 import type { RequestMeta } from "../../audit/append-audit";
 import type { Db, Tx } from "../../db/client";
-import { SignInThrottledError } from "../auth-errors";
+import { SignInThrottledError } from "@/lib/auth/auth-errors";
 import { ADDRESS_POLICY, addressThrottleKeys, assertNotThrottled, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "../sign-in-throttle";
 import type { SignedInUser } from "../sign-in";
 import { appendAudit } from "../../audit/append-audit";

@@ -1,6 +1,6 @@
 import type { RequestMeta } from "../../audit/append-audit";
 import type { Db } from "../../db/client";
-import { ValidationError } from "../auth-errors";
+import { ValidationError } from "../../access/access-errors";
 import { verifyPassword } from "../password";
 import { attemptPassword } from "../password-attempt";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { createOrganisation, createPerson, TEST_PASSWORD } from "@/test/support/signet-accounts";
-import { Role } from "../roles";
+import { Role } from "../../access/roles";
 import { ACCOUNT_POLICY } from "../sign-in-throttle";
 import { base32Decode } from "./base32";
 import { totpKeyFromSecret } from "./secret-box";

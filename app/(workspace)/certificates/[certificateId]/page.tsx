@@ -3,7 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { rolesAllow } from "@/lib/auth/permissions";
+import { rolesAllow } from "@/lib/access/permissions";
 import { certificateDetails } from "@/lib/lifecycle/certificate-details";
 import { LIFECYCLE_STATE_LABELS } from "@/lib/lifecycle/certificate-overview";
 import { REVOCATION_REASON_LABELS, isRevocationReasonCode } from "@/lib/lifecycle/revocation-reasons";
@@ -11,7 +11,7 @@ import { ActivateCertificateForm } from "@/components/enrolment-forms";
 import { CertificateSealersForm, DestroyKeyForm, RevokeCertificateForm, RotateCertificateForm } from "@/components/lifecycle-forms";
 import { TimelineList } from "@/components/timeline-list";
 import { requirePagePermission } from "@/app/_server/session";
-import { nameDetails, readableName } from "@/lib/pki/readable-name";
+import { nameDetails, readableName } from "@/lib/engine/pki/readable-name";
 import { CertificateName } from "@/components/certificate-name";
 
 export const dynamic = "force-dynamic";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { z } from "zod";
-import { rolesAllow } from "@/lib/auth/permissions";
+import { rolesAllow } from "@/lib/access/permissions";
 import { getDb } from "@/lib/db/client";
 import { listDocuments } from "@/lib/documents/list-documents";
 import { pagesOf } from "@/lib/documents/open-document";
@@ -10,7 +10,7 @@ import { listSealingCertificates } from "@/lib/sealing/sealing-certificates";
 import { SealPlacement, type SealableDocument } from "@/components/seal-placement";
 import { requirePagePermission } from "@/app/_server/session";
 import "../documents.css";
-import { nameDetails, readableName } from "@/lib/pki/readable-name";
+import { nameDetails, readableName } from "@/lib/engine/pki/readable-name";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Place the seal" };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
-import { certificateRequestPem } from "@/lib/custody/enrolment";
-import { isSignetError } from "@/lib/errors";
+import { certificateRequestPem } from "@/lib/custody/enrol-key";
+import { isSignetError } from "@/lib/engine/errors";
 import { requireOrgPermission } from "@/app/_server/session";
 
 /** Downloads a stored CSR (PEM) of the caller's active organisation. */

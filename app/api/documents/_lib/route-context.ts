@@ -1,8 +1,8 @@
 import "server-only";
-import { authorize, type OrgContext } from "@/lib/auth/org-context";
-import type { Action } from "@/lib/auth/permissions";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import type { Action } from "@/lib/access/permissions";
 import { getDb } from "@/lib/db/client";
-import { isSignetError, userMessage } from "@/lib/errors";
+import { isSignetError, userMessage } from "@/lib/engine/errors";
 import { log } from "@/lib/log/logger";
 import { currentUser, organisationsOf } from "@/app/_server/session";
 

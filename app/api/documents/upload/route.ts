@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { rolesAllow } from "@/lib/auth/permissions";
+import { rolesAllow } from "@/lib/access/permissions";
 import { getDb } from "@/lib/db/client";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { uploadDocument } from "@/lib/documents/upload-document";

@@ -1,7 +1,7 @@
 import { requestClientAddress } from "@/lib/auth/client-address";
 import { readSettings } from "@/lib/config/settings";
 import { getDb } from "@/lib/db/client";
-import { isSignetError, userMessage } from "@/lib/errors";
+import { isSignetError, userMessage } from "@/lib/engine/errors";
 import { log } from "@/lib/log/logger";
 import { PublicVerifyError, VerifyBusyError, VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
 import { verifyRequest } from "@/lib/public-verify/verify-request";

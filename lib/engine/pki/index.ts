@@ -1,0 +1,18 @@
+export { parseCertificate, parseCertificates, toPem, type Certificate, type KeyUsageFlags } from "./certificate";
+export { CertificateError } from "./pki-errors";
+export { displayName, commonName } from "./distinguished-name";
+export { sha256Fingerprint, formatFingerprint } from "./fingerprint";
+export { certificateKeyAlgorithm, describeCertificateKey } from "./certificate-key-algorithm";
+export { summarizeCertificate, type CertificateSummary } from "./certificate-summary";
+export { isSelfSigned, issuedBy } from "./self-signed";
+export { buildCertificationPath, type CertificationPath, type Trust } from "./certification-path";
+export { checkCertificateProfile, type ProfileInput, type ProfileResult } from "./profile/certificate-profile";
+export { checkPublicKeyMatch } from "./profile/check-public-key-match";
+export { checkValidityWindow } from "./profile/check-validity-window";
+export { checkKeyUsage } from "./profile/check-key-usage";
+export { checkExtendedKeyUsage } from "./profile/check-extended-key-usage";
+export { checkKeyStrength, checkRsaKeySize, checkCurve, MIN_RSA_BITS } from "./profile/check-key-strength";
+export { checkSignatureAlgorithms } from "./profile/check-signature-algorithms";
+export { checkSelfSigned } from "./profile/check-self-signed";
+export { CertificateProfileError, type CertificateProfileErrorCode } from "./profile/profile-errors";
+export { OID } from "../asn1/oids";

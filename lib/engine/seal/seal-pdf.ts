@@ -1,0 +1,139 @@
+import { createHash } from "node:crypto";
+import { signPades } from "./create-pades-signature";
+import { estimateSignatureSize } from "../cms/estimate-signature-size";
+import type { KeyBackend } from "../keys/key-backend";
+import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
+import { keyAlgorithmOf, publicKeyFromSpki } from "../crypto/key-algorithm";
+import { digestByteRangeOfParts, type DigestAlgorithm } from "../pdf/byte-range-digest";
+import { embedSignatureInUpdate } from "../pdf/embed-signature";
+import { joinParts } from "../pdf/incremental-writer";
+import { sealingLimits, type PdfLimits } from "../pdf/limits";
+import type { VisibleRect } from "../pdf/page-geometry";
+import { PdfFile } from "../pdf/pdf-file";
+import { prepareSignature, type PreparedSignature } from "../pdf/prepare-signature";
+import { checkSoundStructure } from "../pdf/sound-structure";
+import type { Certificate } from "../pki/certificate";
+import type { Timestamper } from "../tsa/timestamper";
+import { checkVerifiable } from "../verify/pdf-facts";
+import { SealError } from "./seal-errors";
+import { stampContentFor, type SignerDetails } from "./stamp-content";
+
+export type SealRequest = {
+  backend: KeyBackend;
+  certificate: Certificate;
+  /** Intermediates (and optionally the root) to embed. */
+  chain?: readonly Certificate[];
+  /** Default SHA-256. */
+  hash?: HashAlgorithm;
+  /** With a timestamper the seal is PAdES B-T. */
+  timestamper?: Timestamper;
+  /** Space reserved for the timestamp token; default lib/cms's allowance. A token that turns out larger costs one retry. */
+  timestampAllowanceBytes?: number;
+  /** Absent: an invisible seal. */
+  placement?: { page: number; rect: VisibleRect };
+  signer?: SignerDetails;
+  reason?: string;
+  location?: string;
+  fieldName?: string;
+  /** Default: now, truncated to whole seconds (what /M can hold). */
+  signingTime?: Date;
+  /** Tests only: overrides of PDF_LIMITS (the seal reads with sealingLimits of them). */
+  limits?: Partial<PdfLimits>;
+};
+
+export type SealResult = {
+  /** The sealed file is `original` (the input, untouched, not copied) followed by `update`. */
+  original: Uint8Array;
+  update: Uint8Array;
+  /** The whole sealed file, joined on each access: large-file callers write original + update. */
+  readonly pdf: Uint8Array;
+  fieldName: string;
+  signingTime: Date;
+  certificateFingerprint: string;
+  /** Digest of the signed byte ranges, with `hash`. */
+  documentDigest: Uint8Array;
+  hash: HashAlgorithm;
+  cmsBytes: number;
+  /** SHA-256 (hex) of the DER CMS embedded in /Contents: how a verifier finds the seal's record (Seal.signatureSha256). */
+  cmsSha256: string;
+  reservedBytes: number;
+  timestamp?: { genTime: Date; tsaSubject?: string };
+};
+
+/** Headroom over the estimate: ECDSA signatures vary by a few bytes, TSA tokens by more. */
+const HEADROOM_BYTES = 256;
+
+/**
+ * Seals a PDF by incremental update: reserve /Contents sized from the real certificates
+ * (and a timestamp allowance), hash the byte ranges, build the PAdES CMS through the key
+ * backend, embed it. The input is a byte-for-byte prefix of the output.
+ *
+ * The reservation is known to fit the B-B part before the backend is asked to sign; only a
+ * timestamp token larger than its allowance can overflow, and then the seal is redone once
+ * with the measured size.
+ */
+export async function sealPdf(input: Uint8Array, request: SealRequest): Promise<SealResult> {
+  const hash = request.hash ?? "SHA-256";
+  const signingTime = request.signingTime ?? new Date(Math.floor(Date.now() / 1000) * 1000);
+  const keyAlgorithm = keyAlgorithmOf(publicKeyFromSpki(request.certificate.spki));
+  const chain = request.chain ?? [];
+  // The seal path's limits and checks (SECURITY.md invariant 19): a file validators cannot read,
+  // or one whose sealed result Signet's own verifier would refuse, is refused before any signing.
+  let checked: PdfFile | undefined = PdfFile.open(input, sealingLimits(request.limits));
+  checkSoundStructure(checked);
+  checkVerifiable(checked);
+  const estimate = estimateSignatureSize({ certificates: [request.certificate, ...chain], keyAlgorithm, withTimestamp: request.timestamper !== undefined, hash, timestampTokenSize: request.timestampAllowanceBytes });
+
+  const attempt = async (contentsBytes: number) => {
+    // A retry reads the file afresh: the first reading's time budget ran on while the backend signed.
+    const file = checked ?? PdfFile.open(input, sealingLimits(request.limits));
+    checked = undefined;
+    const prepared = await prepareSignature(
+      file,
+      {
+        fieldName: request.fieldName,
+        signingTime,
+        reason: request.reason,
+        location: request.location,
+        name: request.signer?.name,
+        contentsBytes,
+        appearance: request.placement === undefined ? undefined : { ...request.placement, stamp: stampContentFor(request.certificate, request.signer ?? {}, signingTime) },
+      },
+    );
+    const documentDigest = digestByteRangeOfParts([prepared.original, prepared.update], prepared.byteRange, DIGEST_NAMES[hash]);
+    const signature = await signPades({ contentDigest: documentDigest, hash, signerCertificate: request.certificate, chain, backend: request.backend, timestamper: request.timestamper });
+    return { prepared, documentDigest, signature };
+  };
+
+  let { prepared, documentDigest, signature } = await attempt(estimate + HEADROOM_BYTES);
+  if (signature.cms.length > prepared.contentsCapacity) {
+    ({ prepared, documentDigest, signature } = await attempt(signature.cms.length + HEADROOM_BYTES));
+    assertFits(prepared, signature.cms.length);
+  }
+  embedSignatureInUpdate(prepared, signature.cms);
+  const { original, update } = prepared;
+  return {
+    original,
+    update,
+    get pdf() {
+      return joinParts(original, update);
+    },
+    fieldName: prepared.fieldName,
+    signingTime,
+    certificateFingerprint: request.certificate.fingerprintSha256,
+    documentDigest,
+    hash,
+    cmsBytes: signature.cms.length,
+    cmsSha256: createHash("sha256").update(signature.cms).digest("hex"),
+    reservedBytes: prepared.contentsCapacity,
+    timestamp: signature.timestamp === undefined ? undefined : { genTime: signature.timestamp.genTime, tsaSubject: signature.timestamp.tsaSubject },
+  };
+}
+
+const DIGEST_NAMES: Record<HashAlgorithm, DigestAlgorithm> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+
+function assertFits(prepared: PreparedSignature, size: number): void {
+  if (size > prepared.contentsCapacity) {
+    throw new SealError("seal.placeholder_overflow", `The signature (${size} bytes) did not fit the space reserved for it (${prepared.contentsCapacity} bytes) even after a retry; nothing was written.`, { status: 500 });
+  }
+}
