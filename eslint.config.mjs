@@ -15,6 +15,23 @@ const config = [
     },
   },
   {
+    // The same rule, in the editor, as scripts/architecture/check.ts enforces in npm test.
+    files: ["lib/engine/**/*.ts"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react-dom"], message: "lib/ knows nothing of Next.js or React." },
+            { group: ["@/lib/*", "!@/lib/engine", "@/app/*", "@/components/*", "@/test/*"], message: "The sealing engine imports only lib/engine." },
+            { group: ["pino", "@prisma/*", "pg", "@electric-sql/*", "pglite-prisma-adapter", "server-only"], message: "The sealing engine uses no database, logger or server framework." },
+          ],
+        },
+      ],
+    },
+  },
+  {
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },

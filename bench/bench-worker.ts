@@ -6,11 +6,11 @@ import { PDFDocument } from "pdf-lib";
 import { pdflibAddPlaceholder } from "@signpdf/placeholder-pdf-lib";
 import { SignPdf } from "@signpdf/signpdf";
 import { P12Signer } from "@signpdf/signer-p12";
-import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
-import { parseCertificates } from "@/lib/engine/pki/certificate";
+import { LocalKeyBackend } from "@/lib/engine/keys/local";
+import { parseCertificates } from "@/lib/engine/pki";
 import { isolationSettings, verificationPool, verifyIsolated } from "@/lib/public-verify/isolated-verify";
 import { PUBLIC_VERIFY_LIMITS } from "@/lib/public-verify/verify-upload";
-import { sealPdf } from "@/lib/engine/seal/seal-pdf";
+import { sealPdf } from "@/lib/engine/seal";
 
 type Scenario = "floor" | "signet-seal" | "naive" | "floor-verify" | "signet-verify" | "public-verify";
 const [scenario, input, output, keyPem, certPem, p12] = process.argv.slice(2) as [Scenario, string, string, string, string, string];
@@ -43,7 +43,7 @@ async function run(): Promise<void> {
       return;
     }
     case "signet-verify": {
-      const { verifyPdf } = await import("@/lib/engine/verify/verify-pdf");
+      const { verifyPdf } = await import("@/lib/engine/verify");
       const report = await verifyPdf(fs.readFileSync(input), {});
       if (report.signatures.length === 0) throw new Error("no signature found");
       return;

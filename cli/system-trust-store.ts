@@ -5,8 +5,8 @@
  */
 import fs from "node:fs";
 import tls from "node:tls";
-import { readPemBlocks } from "@/lib/engine/pki/pem";
-import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
+import { readPemBlocks } from "@/lib/engine/pki";
+import { parseCertificate, type Certificate } from "@/lib/engine/pki";
 
 /** Debian/Ubuntu, Fedora/RHEL, openSUSE, Alpine/macOS. */
 const BUNDLE_PATHS = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"];

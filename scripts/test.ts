@@ -1,4 +1,4 @@
-// `npm test`: lint, types, unit + integration tests on PGlite (and on PostgreSQL when
+// `npm test`: lint, types, the architecture check, unit + integration tests on PGlite (and on PostgreSQL when
 // TEST_DATABASE_URL is set), then the browser suite in Chromium. Ends with one summary line.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -86,6 +86,7 @@ async function e2e(): Promise<void> {
 const started = Date.now();
 step("ESLint", bin("eslint"), ["--max-warnings=0", "."]);
 step("TypeScript (strict)", bin("tsc"), ["--noEmit", "-p", "."]);
+step("Architecture (layers, engine surface, folder cycles)", bin("tsx"), ["scripts/architecture/check.ts"]);
 vitest("unit + integration on PGlite", "vitest-pglite.json", [], { TEST_DATABASE_URL: "" });
 if (pgUrl !== undefined) {
   vitest("integration on PostgreSQL", "vitest-postgres.json", ["db.test"], { TEST_DATABASE_URL: pgUrl });

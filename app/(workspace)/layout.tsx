@@ -1,8 +1,8 @@
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { rolesAllow } from "@/lib/access/permissions";
-import { OrganisationSwitcher } from "@/components/organisation-switcher";
-import { SignOutButton } from "@/components/sign-out-button";
+import { OrganisationSwitcher } from "@/app/(workspace)/organisation-switcher";
+import { SignOutButton } from "@/app/_components/sign-out-button";
 import { WorkspaceNav, type NavItem } from "@/components/workspace-nav";
 import { requireOrgPermission } from "../_server/session";
 

@@ -1,4 +1,4 @@
-import { SignOutButton } from "@/components/sign-out-button";
+import { SignOutButton } from "@/app/_components/sign-out-button";
 import { requireUser } from "../_server/session";
 
 export const dynamic = "force-dynamic";

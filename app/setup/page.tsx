@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { isSetupOpen } from "@/lib/auth/setup";
-import { SetupForm } from "@/components/setup-form";
+import { SetupForm } from "@/app/setup/setup-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Set up Signet" };

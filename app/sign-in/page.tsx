@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { isSetupOpen } from "@/lib/auth/setup";
-import { SignInForm } from "@/components/sign-in-form";
-import { PasskeySignInButton } from "@/components/passkey-sign-in-button";
+import { SignInForm } from "@/app/sign-in/sign-in-form";
+import { PasskeySignInButton } from "@/app/sign-in/passkey-sign-in-button";
 import { currentUser } from "../_server/session";
 
 export const dynamic = "force-dynamic";

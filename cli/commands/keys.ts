@@ -7,8 +7,8 @@ import { rewrapDataKeys } from "@/lib/custody/rewrap-data-keys";
 import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
 import { isSignetError } from "@/lib/engine/errors";
-import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
-import type { MasterKey } from "@/lib/engine/keys/platform/master-key";
+import { LocalMasterKey } from "@/lib/engine/keys/platform";
+import type { MasterKey } from "@/lib/engine/keys/platform";
 import { wantsHelp, type Command, type CommandIo } from "../command";
 
 const USAGE = `usage: signet keys rewrap (--to-key-env VAR | --to-key-file FILE | --to-kms KEY_ID [--to-kms-region REGION])
@@ -98,6 +98,6 @@ async function newMasterKey(values: { "to-key-env"?: string; "to-key-file"?: str
   if (values["to-key-file"] !== undefined) return new LocalMasterKey(fs.readFileSync(values["to-key-file"], "utf8").trim());
   const region = values["to-kms-region"] ?? process.env.AWS_REGION;
   if (region === undefined) throw new Error("--to-kms needs --to-kms-region (or AWS_REGION)");
-  const { AwsKmsMasterKey } = await import("@/lib/engine/keys/platform/aws-kms-master-key");
+  const { AwsKmsMasterKey } = await import("@/lib/engine/keys/aws-kms");
   return AwsKmsMasterKey.connect({ keyId: values["to-kms"]!, region, endpoint: process.env.SIGNET_MASTER_KEY_KMS_ENDPOINT || undefined });
 }

@@ -2,16 +2,16 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { isSignetError, SignetError } from "@/lib/engine/errors";
-import type { KeyBackend } from "@/lib/engine/keys/key-backend";
-import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms/aws-kms-key-backend";
-import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
-import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11/pkcs11-key-backend";
-import { loadPkcs12 } from "@/lib/engine/keys/local/pkcs12";
-import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki/certificate";
-import { sealPdf } from "@/lib/engine/seal/seal-pdf";
-import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
-import { checkCertificateProfile } from "@/lib/engine/pki/profile/certificate-profile";
+import type { KeyBackend } from "@/lib/engine/keys";
+import type { HashAlgorithm } from "@/lib/engine/crypto";
+import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms";
+import { LocalKeyBackend } from "@/lib/engine/keys/local";
+import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11";
+import { loadPkcs12 } from "@/lib/engine/keys/local";
+import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki";
+import { sealPdf } from "@/lib/engine/seal";
+import { HttpTimestamper } from "@/lib/engine/tsa";
+import { checkCertificateProfile } from "@/lib/engine/pki";
 import { wantsHelp, type Command, type CommandIo } from "../command";
 
 const SYNOPSIS = `usage: signet seal IN.pdf -o OUT.pdf (--key KEY.pem | --p12 FILE.p12 | --kms-key-id ID | --pkcs11-module LIB.so …) --cert CERT.pem [options]

@@ -14,7 +14,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { isSignetError } from "@/lib/engine/errors";
 import { formatReportText, unreadableMessage, verifyPdf, type VerificationReport } from "@/lib/engine/verify";
-import type { Certificate } from "@/lib/engine/pki/certificate";
+import type { Certificate } from "@/lib/engine/pki";
 import { wantsHelp, type Command, type CommandIo } from "../command";
 import { systemTrustStore } from "../system-trust-store";
 

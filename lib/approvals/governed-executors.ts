@@ -10,7 +10,7 @@ import { checkRevocation, revokeCertificateInTx } from "../lifecycle/revoke-cert
 import { checkRotation, rotateCertificateInTx } from "../lifecycle/rotate-certificate";
 import type { GovernedAction } from "./governed-action";
 import { applyApprovalsRequired, checkApprovalsRequired } from "./approvals-policy";
-import { readableName } from "../engine/pki/readable-name";
+import { readableName } from "../engine/pki";
 
 /** Who acts: the requester (with their roles now), and the approvals when there were any. */
 export type GovernedActor = LifecycleActor & { roles: readonly Role[] };

@@ -10,8 +10,8 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import type { Db, Tx } from "../db/client";
-import { openBox, sealBox } from "../engine/crypto/aes-gcm";
-import type { DataKeyContext, MasterKey } from "../engine/keys/platform/master-key";
+import { openBox, sealBox } from "../engine/crypto";
+import type { DataKeyContext, MasterKey } from "../engine/keys/platform";
 import { appendAudit } from "./append-audit";
 import { AuditError } from "./audit-errors";
 

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform/master-key";
+import type { MasterKey } from "../engine/keys/platform";
 import { appendAudit, type RequestMeta } from "./append-audit";
 import { chainIdFor, PLATFORM_CHAIN } from "./audit-actions";
 import { AuditError } from "./audit-errors";

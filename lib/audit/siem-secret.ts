@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { appKeyFromEnvironment, appKeyFromSecret } from "../config/app-secret-key";
 import type { Env } from "../config/settings";
-import { openBox, sealBox } from "../engine/crypto/aes-gcm";
+import { openBox, sealBox } from "../engine/crypto";
 import { AuditError } from "./audit-errors";
 
 /**

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform/master-key";
-import { PlatformKeyError } from "../engine/keys/platform/platform-key-errors";
+import type { MasterKey } from "../engine/keys/platform";
+import { PlatformKeyError } from "../engine/keys/platform";
 import { allWrappedDataKeys } from "./key-material-store";
 
 /**

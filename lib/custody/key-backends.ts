@@ -1,13 +1,13 @@
 import type { Db } from "../db/client";
-import type { KeyBackend } from "../engine/keys/key-backend";
-import { keyAlgorithmOf, publicKeyFromSpki } from "../engine/crypto/key-algorithm";
-import { AwsKmsKeyBackend } from "../engine/keys/aws-kms/aws-kms-key-backend";
-import type { AwsKmsConnection } from "../engine/keys/aws-kms/kms-client";
-import type { MasterKey } from "../engine/keys/platform/master-key";
-import { PlatformKeyBackend } from "../engine/keys/platform/platform-key-backend";
+import type { KeyBackend } from "../engine/keys";
+import { keyAlgorithmOf, publicKeyFromSpki } from "../engine/crypto";
+import { AwsKmsKeyBackend } from "../engine/keys/aws-kms";
+import type { AwsKmsConnection } from "../engine/keys/aws-kms";
+import type { MasterKey } from "../engine/keys/platform";
+import { PlatformKeyBackend } from "../engine/keys/platform";
 import { CustodyError } from "./custody-errors";
 import { keyMaterialSource } from "./key-material-store";
-import { Pkcs11KeyBackend } from "../engine/keys/pkcs11/pkcs11-key-backend";
+import { Pkcs11KeyBackend } from "../engine/keys/pkcs11";
 import { assertAllowedPkcs11Module, pkcs11Pin } from "./pkcs11-modules";
 
 /**

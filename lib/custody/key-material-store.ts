@@ -3,9 +3,9 @@
  * invariant 3). Everything else works with SigningKey rows, which hold no secret.
  */
 import type { Db, Tx } from "../db/client";
-import type { KeyContext } from "../engine/keys/platform/key-envelope";
-import type { MasterKey } from "../engine/keys/platform/master-key";
-import type { PlatformKeyMaterialSource } from "../engine/keys/platform/platform-key-backend";
+import type { KeyContext } from "../engine/keys/platform";
+import type { MasterKey } from "../engine/keys/platform";
+import type { PlatformKeyMaterialSource } from "../engine/keys/platform";
 import { CustodyError } from "./custody-errors";
 
 export function keyMaterialSource(db: Db): PlatformKeyMaterialSource {

@@ -1,5 +1,5 @@
 import { readSettings } from "../config/settings";
-import type { MasterKey } from "../engine/keys/platform/master-key";
+import type { MasterKey } from "../engine/keys/platform";
 import { resolveMasterKey } from "./master-key-config";
 
 const GLOBAL_KEY = Symbol.for("signet.masterKey");

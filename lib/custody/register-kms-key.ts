@@ -3,9 +3,9 @@ import { z } from "zod";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
-import { describeAwsKmsKey, type AwsKmsKeyDescription } from "../engine/keys/aws-kms/describe-aws-kms-key";
-import { KmsError } from "../engine/keys/aws-kms/kms-errors";
-import type { AwsKmsConnection } from "../engine/keys/aws-kms/kms-client";
+import { describeAwsKmsKey, type AwsKmsKeyDescription } from "../engine/keys/aws-kms";
+import { KmsError } from "../engine/keys/aws-kms";
+import type { AwsKmsConnection } from "../engine/keys/aws-kms";
 import { assertLabelFree, keyLabelSchema } from "./platform-keys";
 import { createSigningKeyRecord } from "./signing-key-record";
 

@@ -1,6 +1,6 @@
 import { appendAudit } from "../audit/append-audit";
 import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform/master-key";
+import type { MasterKey } from "../engine/keys/platform";
 import { allWrappedDataKeys, replaceWrappedDataKey } from "./key-material-store";
 
 /**

@@ -1,7 +1,7 @@
 import type { OrgContext } from "../access/org-context";
 import type { Tx } from "../db/client";
 import type { Prisma } from "../db/generated/client";
-import { describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "../engine/crypto/key-algorithm";
+import { describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "../engine/crypto";
 import { spkiSha256 } from "./spki-sha256";
 
 /** Where a customer-held key lives (never a secret): the backend-specific columns of SigningKey. */

@@ -1,10 +1,10 @@
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError } from "../engine/pdf/errors";
-import { sealingLimits, type PdfLimits } from "../engine/pdf/limits";
-import { visiblePageSize } from "../engine/pdf/page-geometry";
-import { walkPageTree } from "../engine/pdf/page-tree";
-import { PdfFile } from "../engine/pdf/pdf-file";
-import { checkSoundStructure } from "../engine/pdf/sound-structure";
-import { checkVerifiable } from "../engine/verify/pdf-facts";
+import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError } from "../engine/pdf";
+import { sealingLimits, type PdfLimits } from "../engine/pdf";
+import { visiblePageSize } from "../engine/pdf";
+import { walkPageTree } from "../engine/pdf";
+import { PdfFile } from "../engine/pdf";
+import { checkSoundStructure } from "../engine/pdf";
+import { checkVerifiable } from "../engine/verify";
 import { formatMegabytes } from "./document-errors";
 
 /** The size of a page as displayed (crop box after /Rotate), in points: the space placements live in. */

@@ -2,12 +2,12 @@ import type { OrgContext } from "../access/org-context";
 import { withKeyBackend } from "../custody/key-backends";
 import type { Db } from "../db/client";
 import { isSignetError } from "../engine/errors";
-import { describeAwsKmsKey } from "../engine/keys/aws-kms/describe-aws-kms-key";
-import type { AwsKmsConnection } from "../engine/keys/aws-kms/kms-client";
-import { digest } from "../engine/crypto/hash";
-import { canonicalSpki } from "../engine/crypto/key-algorithm";
-import type { MasterKey } from "../engine/keys/platform/master-key";
-import { bytesEqual } from "../engine/asn1/der";
+import { describeAwsKmsKey } from "../engine/keys/aws-kms";
+import type { AwsKmsConnection } from "../engine/keys/aws-kms";
+import { digest } from "../engine/crypto";
+import { canonicalSpki } from "../engine/crypto";
+import type { MasterKey } from "../engine/keys/platform";
+import { bytesEqual } from "../engine/asn1";
 import { HealthError, withinMs } from "./health-errors";
 
 export type KeyHealth = {

@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform/master-key";
+import type { MasterKey } from "../engine/keys/platform";
 import { allWrappedDataKeys } from "../custody/key-material-store";
 import { HealthError, withinMs } from "./health-errors";
 import type { MasterKeyKind } from "./master-key-kind";

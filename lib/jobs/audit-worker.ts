@@ -1,6 +1,6 @@
 import { expireDueRequests } from "../approvals/list-requests";
 import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform/master-key";
+import type { MasterKey } from "../engine/keys/platform";
 import { log } from "../log/logger";
 import type { OutboundPolicy } from "../outbound/guarded-lookup";
 import { NOTHING_ALLOWED } from "../outbound/outbound-allow-list";

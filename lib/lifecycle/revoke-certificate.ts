@@ -5,7 +5,7 @@ import { approvalFacts, type LifecycleActor } from "./lifecycle-audit";
 import { LifecycleError } from "./lifecycle-errors";
 import { lockCertificate } from "./load-certificate";
 import { isRevocationReasonCode, revocationReasonName } from "./revocation-reasons";
-import { readableName } from "../engine/pki/readable-name";
+import { readableName } from "../engine/pki";
 
 export const revokeCertificateSchema = z.object({
   certificateId: z.string().uuid("Choose the certificate to revoke."),

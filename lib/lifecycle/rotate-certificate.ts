@@ -4,7 +4,7 @@ import type { Tx } from "../db/client";
 import { approvalFacts, type LifecycleActor } from "./lifecycle-audit";
 import { LifecycleError } from "./lifecycle-errors";
 import { assertActivatable, lockCertificate } from "./load-certificate";
-import { readableName } from "../engine/pki/readable-name";
+import { readableName } from "../engine/pki";
 
 export const rotateCertificateSchema = z.object({
   certificateId: z.string().uuid("Choose the certificate to rotate."),

@@ -1,8 +1,8 @@
-import type { PdfLimits } from "../engine/pdf/limits";
-import { PdfLimitExceededError } from "../engine/pdf/errors";
+import type { PdfLimits } from "../engine/pdf";
+import { PdfLimitExceededError } from "../engine/pdf";
 import { transferableBuffer, WorkerJobFailedError, WorkerPool, WorkerPoolBusyError } from "../runtime/worker-pool";
-import type { SignetRecordQuery } from "../engine/verify/signet-record";
-import type { VerificationReport } from "../engine/verify/verification-report";
+import type { SignetRecordQuery } from "../engine/verify";
+import type { VerificationReport } from "../engine/verify";
 import { VerifyBusyError } from "./public-verify-errors";
 
 export type IsolatedVerifyJob = { pdf: Uint8Array; trustAnchors: Uint8Array[]; now: string; limits: Partial<PdfLimits> };

@@ -5,8 +5,8 @@
  * know). Pure functions over the report: the page, the printable report and tests share them.
  */
 import { REVOCATION_REASON_LABELS, REVOCATION_REASONS, type RevocationReasonCode } from "../lifecycle/revocation-reasons";
-import type { SignetCertificateStatus } from "../engine/verify/signet-record";
-import type { SignatureReport, Verdict, VerificationReport } from "../engine/verify/verification-report";
+import type { SignetCertificateStatus } from "../engine/verify";
+import type { SignatureReport, Verdict, VerificationReport } from "../engine/verify";
 
 export type AnswerTone = "valid" | "invalid" | "indeterminate";
 

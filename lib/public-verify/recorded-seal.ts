@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { certificateStatusAt } from "../lifecycle/certificate-status";
 import { certificateTimeline } from "../lifecycle/certificate-timeline";
-import type { SignetCertificateStatus } from "../engine/verify/signet-record";
+import type { SignetCertificateStatus } from "../engine/verify";
 import { statusRecord } from "./certificate-status-record";
 
 /** A recorded seal as a recipient may see it (the public page /verify/[sealId]): no e-mail addresses, no internal ids. */

@@ -1,7 +1,7 @@
 import type { Db } from "../db/client";
 import { certificateStatusAt } from "../lifecycle/certificate-status";
 import { certificateTimeline } from "../lifecycle/certificate-timeline";
-import type { SignetRecord, SignetRecordLookup, SignetRecordQuery } from "../engine/verify/signet-record";
+import type { SignetRecord, SignetRecordLookup, SignetRecordQuery } from "../engine/verify";
 import { shortStatus, statusRecord } from "./certificate-status-record";
 import type { SignetTrust } from "./signet-trust";
 

@@ -1,6 +1,6 @@
 import type { Db } from "../db/client";
 import { log } from "../log/logger";
-import { parseCertificate, parseCertificates, type Certificate } from "../engine/pki/certificate";
+import { parseCertificate, parseCertificates, type Certificate } from "../engine/pki";
 
 /**
  * What Signet recognises as trusted, from its own records: every CA certificate that an

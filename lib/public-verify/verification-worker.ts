@@ -4,8 +4,8 @@
  * themselves are looked up on the main thread, which holds the database connection.
  */
 import { serveJobs } from "../runtime/worker-jobs";
-import type { SignetRecordQuery } from "../engine/verify/signet-record";
-import { verifyPdf } from "../engine/verify/verify-pdf";
+import type { SignetRecordQuery } from "../engine/verify";
+import { verifyPdf } from "../engine/verify";
 import type { IsolatedVerifyJob, IsolatedVerifyResult } from "./isolated-verify";
 
 serveJobs<IsolatedVerifyJob, IsolatedVerifyResult>(async (job) => {

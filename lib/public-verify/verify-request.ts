@@ -1,5 +1,5 @@
 import type { Db } from "../db/client";
-import type { VerificationReport } from "../engine/verify/verification-report";
+import type { VerificationReport } from "../engine/verify";
 import { VerifyTooLargeError, VerifyUnsupportedTypeError } from "./public-verify-errors";
 import { consumeRateLimit, verifyRateLimitKey, VERIFY_WINDOW_SECONDS } from "./rate-limit";
 import { readLimitedBody } from "./read-limited-body";

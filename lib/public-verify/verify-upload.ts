@@ -1,10 +1,10 @@
 import type { Db } from "../db/client";
 import { isSignetError } from "../engine/errors";
-import { PDF_LIMITS, type PdfLimits } from "../engine/pdf/limits";
-import { unreadableMessage } from "../engine/verify/unreadable-message";
-import type { VerificationReport } from "../engine/verify/verification-report";
-import type { SignetRecord } from "../engine/verify/signet-record";
-import { VerificationError } from "../engine/verify/verify-errors";
+import { PDF_LIMITS, type PdfLimits } from "../engine/pdf";
+import { unreadableMessage } from "../engine/verify";
+import type { VerificationReport } from "../engine/verify";
+import type { SignetRecord } from "../engine/verify";
+import { VerificationError } from "../engine/verify";
 import { readSettings } from "../config/settings";
 import { sharedVerificationPool, verifyIsolated, type IsolatedVerifyResult, type VerificationPool } from "./isolated-verify";
 import { applySignetRecords } from "./apply-signet-records";

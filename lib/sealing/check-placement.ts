@@ -1,8 +1,8 @@
 import type { Placement } from "../auth/step-up/seal-manifest";
-import { sealingLimits } from "../engine/pdf/limits";
-import { visiblePageSize } from "../engine/pdf/page-geometry";
-import { findPage } from "../engine/pdf/page-tree";
-import { PdfFile } from "../engine/pdf/pdf-file";
+import { sealingLimits } from "../engine/pdf";
+import { visiblePageSize } from "../engine/pdf";
+import { findPage } from "../engine/pdf";
+import { PdfFile } from "../engine/pdf";
 import { SealingError } from "./sealing-errors";
 
 /** Same slack as lib/pdf's placeOnPage: half a point. */

@@ -1,6 +1,6 @@
 import type { OrgContext } from "../access/org-context";
 import type { Db } from "../db/client";
-import { parseCertificate, parseCertificates, type Certificate } from "../engine/pki/certificate";
+import { parseCertificate, parseCertificates, type Certificate } from "../engine/pki";
 import { mayUseCertificate } from "../lifecycle/certificate-sealers";
 import { SealingError } from "./sealing-errors";
 

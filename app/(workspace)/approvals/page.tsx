@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { rolesAllow } from "@/lib/access/permissions";
 import { countAdministrators } from "@/lib/access/dual-control";
 import { listApprovalRequests, type ApprovalRequestView } from "@/lib/approvals/list-requests";
-import { ApprovalsPolicyForm, DecideRequestForm } from "@/components/approval-forms";
+import { ApprovalsPolicyForm, DecideRequestForm } from "@/app/(workspace)/approvals/approval-forms";
 import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";

@@ -9,7 +9,7 @@ import { actorEmails, auditFilterChoices, auditFilterQuery, parseAuditFilter, qu
 import { latestCheckpoint } from "@/lib/audit/checkpoints";
 import { siemSettings } from "@/lib/audit/siem-settings";
 import { verifyChainIncremental } from "@/lib/audit/incremental-verify";
-import { SignCheckpointForm, SiemDisableForm, SiemSettingsForm, SiemTestForm } from "@/components/audit-forms";
+import { SignCheckpointForm, SiemDisableForm, SiemSettingsForm, SiemTestForm } from "@/app/(workspace)/audit/audit-forms";
 import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";

@@ -13,7 +13,7 @@ import { outcomeMessage } from "@/app/_server/governed-messages";
 import { governedActionSchema } from "@/lib/approvals/governed-action";
 import { setCertificateSealers } from "@/lib/lifecycle/certificate-sealers";
 import { z } from "zod";
-import { csrSubjectSchema } from "@/lib/engine/enrolment/csr/csr-subject";
+import { csrSubjectSchema } from "@/lib/engine/enrolment";
 
 const idSchema = z.string().uuid("That item does not exist.");
 /** Certificates and PKCS#12 files are small; anything larger is not one. */

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { ROLE_LABELS } from "@/lib/access/roles";
-import { CreateOrganisationForm } from "@/components/create-organisation-form";
+import { CreateOrganisationForm } from "@/app/(workspace)/dashboard/create-organisation-form";
 import { getDb } from "@/lib/db/client";
 import { lifecycleAttention } from "@/lib/lifecycle/attention";
 import { requirePagePermission } from "@/app/_server/session";

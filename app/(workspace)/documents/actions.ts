@@ -10,7 +10,7 @@ import { prepareSeal, sealDocuments, sealRequestSchema, stepUpResponseSchema, ty
 import { failure } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";
-import { configuredTimestamper } from "@/lib/engine/tsa/configured-timestamper";
+import { configuredTimestamper } from "@/lib/config/configured-timestamper";
 
 const stepUp: SealStepUp = { issue: issueSealStepUp, consume: consumeSealStepUp };
 

@@ -4,7 +4,7 @@ import { listPendingInvitations } from "@/lib/auth/invitations";
 import { listMembers } from "@/lib/auth/members";
 import { rolesAllow } from "@/lib/access/permissions";
 import { ROLE_LABELS } from "@/lib/access/roles";
-import { InviteMemberForm, MemberRolesForm, RemoveMemberForm, RevokeInvitationForm } from "@/components/member-forms";
+import { InviteMemberForm, MemberRolesForm, RemoveMemberForm, RevokeInvitationForm } from "@/app/(workspace)/members/member-forms";
 import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";

@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { describeInvitation, type InvitationView } from "@/lib/auth/invitations";
 import { ROLE_LABELS } from "@/lib/access/roles";
 import { userMessage } from "@/lib/engine/errors";
-import { AcceptInvitationForm } from "@/components/accept-invitation-form";
+import { AcceptInvitationForm } from "@/app/invite/[token]/accept-invitation-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Join an organisation", referrer: "no-referrer" };

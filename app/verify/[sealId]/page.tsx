@@ -6,7 +6,7 @@ import { formatDateTime, statusWords } from "@/lib/public-verify/plain-answer";
 import { recordedSeal } from "@/lib/public-verify/recorded-seal";
 import { SealHashCheck } from "@/components/seal-hash-check";
 import "../verify.css";
-import { nameDetails } from "@/lib/engine/pki/readable-name";
+import { nameDetails } from "@/lib/engine/pki";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Seal record", referrer: "no-referrer", robots: { index: false } };

@@ -1,10 +1,6 @@
+/**
+ * lib/engine/keys: the KeyBackend contract. Each backend is its own surface
+ * (keys/local, keys/platform, keys/aws-kms, keys/pkcs11), so a process loads only
+ * the SDK or native binding of the custody it uses.
+ */
 export type { KeyBackend, SignRequest } from "./key-backend";
-export { KeyError, type KeyErrorCode } from "../crypto/key-errors";
-export { digest, digestLength, hashOid, nodeHashName, HASH_ALGORITHMS } from "../crypto/hash";
-export { keyAlgorithmOf, publicKeyFromSpki, canonicalSpki, describeKeyAlgorithm } from "../crypto/key-algorithm";
-export { verifySignature } from "../crypto/verify-signature";
-export { digestInfo } from "../crypto/digest-info";
-export { ecdsaDerToRaw, ecdsaRawToDer } from "../crypto/ecdsa-signature";
-export { LocalKeyBackend } from "./local/local-key-backend";
-export { loadPrivateKey } from "./local/load-private-key";
-export { loadPkcs12, type Pkcs12Contents } from "./local/pkcs12";

@@ -14,3 +14,6 @@ export type { VisibleRect } from "./page-geometry";
 export { PDF_LIMITS, SEAL_RESERVE, sealingLimits, type PdfLimits } from "./limits";
 export { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
 export { checkSoundStructure } from "./sound-structure";
+export { visiblePageSize } from "./page-geometry";
+export { findPage, walkPageTree } from "./page-tree";
+export { PdfFile } from "./pdf-file";

@@ -15,4 +15,5 @@ export { checkKeyStrength, checkRsaKeySize, checkCurve, MIN_RSA_BITS } from "./p
 export { checkSignatureAlgorithms } from "./profile/check-signature-algorithms";
 export { checkSelfSigned } from "./profile/check-self-signed";
 export { CertificateProfileError, type CertificateProfileErrorCode } from "./profile/profile-errors";
-export { OID } from "../asn1/oids";
+export { readPemBlocks } from "./pem";
+export { commonNameOf, nameDetails, readableName } from "./readable-name";

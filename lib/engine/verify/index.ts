@@ -24,3 +24,5 @@ export { VerificationError } from "./verify-errors";
 export { MAX_SIGNATURES } from "./pdf-facts";
 export { formatReportText } from "./format-report-text";
 export { unreadableMessage } from "./unreadable-message";
+export { summarize } from "./document-summary";
+export { checkVerifiable } from "./pdf-facts";

@@ -7,11 +7,11 @@ import { rolesAllow } from "@/lib/access/permissions";
 import { certificateDetails } from "@/lib/lifecycle/certificate-details";
 import { LIFECYCLE_STATE_LABELS } from "@/lib/lifecycle/certificate-overview";
 import { REVOCATION_REASON_LABELS, isRevocationReasonCode } from "@/lib/lifecycle/revocation-reasons";
-import { ActivateCertificateForm } from "@/components/enrolment-forms";
-import { CertificateSealersForm, DestroyKeyForm, RevokeCertificateForm, RotateCertificateForm } from "@/components/lifecycle-forms";
+import { ActivateCertificateForm } from "@/app/_components/enrolment-forms";
+import { CertificateSealersForm, DestroyKeyForm, RevokeCertificateForm, RotateCertificateForm } from "@/app/(workspace)/certificates/[certificateId]/lifecycle-forms";
 import { TimelineList } from "@/components/timeline-list";
 import { requirePagePermission } from "@/app/_server/session";
-import { nameDetails, readableName } from "@/lib/engine/pki/readable-name";
+import { nameDetails, readableName } from "@/lib/engine/pki";
 import { CertificateName } from "@/components/certificate-name";
 
 export const dynamic = "force-dynamic";

@@ -7,10 +7,10 @@ import { listDocuments } from "@/lib/documents/list-documents";
 import { pagesOf } from "@/lib/documents/open-document";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { listSealingCertificates } from "@/lib/sealing/sealing-certificates";
-import { SealPlacement, type SealableDocument } from "@/components/seal-placement";
+import { SealPlacement, type SealableDocument } from "@/app/(workspace)/documents/seal/seal-placement";
 import { requirePagePermission } from "@/app/_server/session";
 import "../documents.css";
-import { nameDetails, readableName } from "@/lib/engine/pki/readable-name";
+import { nameDetails, readableName } from "@/lib/engine/pki";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Place the seal" };

@@ -4,3 +4,4 @@ export { DEFAULT_KMS_TIMEOUTS, type AwsKmsConnection, type AwsKmsRole, type AwsS
 export { KmsError, isKmsError, type KmsErrorCode, type KmsOperation } from "./kms-errors";
 export { parseKmsKeyReference, isAwsRegion, type KmsKeyReference } from "./kms-key-reference";
 export { SUPPORTED_KEY_SPECS, kmsHashesFor, kmsSigningAlgorithm, type SupportedKeySpec } from "./kms-key-spec";
+export { AwsKmsMasterKey } from "./aws-kms-master-key";

@@ -1,5 +1,4 @@
-import { HttpTimestamper } from "./http-timestamper";
-import type { Timestamper } from "./timestamper";
+import { HttpTimestamper, type Timestamper } from "@/lib/engine/tsa";
 
 /** The server's RFC 3161 authority (SIGNET_TSA_URL): with one, seals are PAdES B-T; without, B-B. */
 export function configuredTimestamper(env: Record<string, string | undefined> = process.env): Timestamper | undefined {

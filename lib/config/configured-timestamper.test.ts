@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { configuredTimestamper } from "./configured-timestamper";
-import { HttpTimestamper } from "./http-timestamper";
+import { HttpTimestamper } from "../engine/tsa/http-timestamper";
 
 describe("configuredTimestamper", () => {
   it("is absent without SIGNET_TSA_URL, and an HTTP timestamper with it", () => {

@@ -1,0 +1,3 @@
+export { openBox, sealBox } from "./aes-gcm";
+export { digest } from "./hash";
+export { canonicalSpki, describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki, type HashAlgorithm } from "./key-algorithm";

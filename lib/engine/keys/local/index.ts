@@ -1,0 +1,2 @@
+export { LocalKeyBackend } from "./local-key-backend";
+export { loadPkcs12 } from "./pkcs12";

@@ -1,0 +1,1 @@
+export { sealPdf } from "./seal-pdf";
