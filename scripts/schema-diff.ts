@@ -19,7 +19,7 @@ import {
 import type { DiffParams, MigrationDirectory, MigrationList, SchemaContainer } from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
-const projectRoot = fileURLToPath(new URL("../../", import.meta.url));
+const projectRoot = fileURLToPath(new URL("../", import.meta.url));
 export const DEFAULT_MIGRATIONS_DIR = path.join(projectRoot, "prisma", "migrations");
 export const DEFAULT_SCHEMA_PATH = path.join(projectRoot, "prisma", "schema.prisma");
 
