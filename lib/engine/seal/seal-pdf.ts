@@ -15,7 +15,7 @@ import { checkSoundStructure } from "../pdf/sound-structure";
 import type { Certificate } from "../pki/certificate";
 import type { Timestamper } from "../tsa/timestamper";
 import { checkVerifiable } from "../verify/pdf-facts";
-import { SealError } from "./seal-errors";
+import { SignetError } from "../errors";
 import { stampContentFor, type SignerDetails } from "./stamp-content";
 
 export type SealRequest = {
@@ -135,5 +135,15 @@ const DIGEST_NAMES: Record<HashAlgorithm, DigestAlgorithm> = { "SHA-256": "sha25
 function assertFits(prepared: PreparedSignature, size: number): void {
   if (size > prepared.contentsCapacity) {
     throw new SealError("seal.placeholder_overflow", `The signature (${size} bytes) did not fit the space reserved for it (${prepared.contentsCapacity} bytes) even after a retry; nothing was written.`, { status: 500 });
+  }
+}
+
+export type SealErrorCode = "seal.bad_request" | "seal.placeholder_overflow";
+
+export class SealError extends SignetError {
+  override readonly code: SealErrorCode;
+  constructor(code: SealErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(code, message, options);
+    this.code = code;
   }
 }

@@ -20,7 +20,7 @@ export type {
   VerificationReport,
 } from "./verification-report";
 export type { SignetCertificateStatus, SignetRecord, SignetRecordLookup, SignetRecordQuery, SignetSignerRecognition } from "./signet-record";
-export { VerificationError } from "./verify-errors";
+export { VerificationError } from "./verify-pdf";
 export { MAX_SIGNATURES } from "./pdf-facts";
 export { formatReportText } from "./format-report-text";
 export { unreadableMessage } from "./unreadable-message";

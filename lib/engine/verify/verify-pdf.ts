@@ -12,7 +12,7 @@
  * damaged, encrypted, over a limit), CertificateError for unusable trust anchors,
  * VerificationError for an internal failure. A bad signature is a verdict, not an error.
  */
-import { isSignetError } from "@/lib/engine/errors";
+import { isSignetError, SignetError } from "@/lib/engine/errors";
 import type { PdfLimits } from "@/lib/engine/pdf/limits";
 import type { EmbeddedSignature } from "@/lib/engine/pdf/read-signatures";
 import { checkByteRange, type CheckedByteRange } from "./byte-range-check";
@@ -31,7 +31,6 @@ import { signatureVerdict } from "./signature-verdict";
 import type { SignetRecordLookup } from "./signet-record";
 import type { VerificationContext } from "./verification-context";
 import type { SignatureKind, SignatureReport, VerificationReport } from "./verification-report";
-import { VerificationError } from "./verify-errors";
 
 export interface VerifyOptions {
   /** Root (or other trusted) certificates. Without them trust is "not-checked". */
@@ -182,4 +181,14 @@ function inSigningOrder(entries: Entry[]): Entry[] {
 /** Drops keys whose value is undefined, so the object equals its JSON round trip. */
 function withoutUndefined<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/**
+ * Verification stopped for a reason that is not the file's structure (those are
+ * lib/pdf's errors): an internal failure, reported as a typed error instead of a crash.
+ */
+export class VerificationError extends SignetError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super("verify.failed", message, { status: 500, cause: options.cause });
+  }
 }

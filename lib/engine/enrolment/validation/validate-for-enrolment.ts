@@ -17,7 +17,7 @@ import { EnrolmentCheckError, type EnrolmentCheckCode } from "../enrolment-error
 import { checkChainComplete } from "./check-chain-complete";
 import { checkChainIssuers } from "./check-chain-issuers";
 import { checkChainValidity } from "./check-chain-validity";
-import { documentSigningOnlyMessage } from "./extended-key-usage-message";
+import { OID } from "@/lib/engine/asn1/oids";
 
 export interface EnrolmentPolicy {
   /** The organisation's "testing" policy: self-signed certificates are accepted, and marked as testing. */
@@ -81,4 +81,16 @@ export function validateForEnrolment(input: EnrolmentValidationInput): Enrolment
   }
 
   return { ok: failures.length === 0, failures, selfSigned: profile.selfSigned, testing: profile.selfSigned && policy.allowSelfSigned, path: built.path };
+}
+
+/**
+ * The most common wrong EKU is documentSigning alone (what a "document signing"
+ * product of a CA often carries): lib/pki's message is general, this one names it.
+ * Undefined when the general message fits.
+ */
+export function documentSigningOnlyMessage(certificate: Certificate): string | undefined {
+  const eku = certificate.extendedKeyUsage;
+  if (!eku || eku.includes(OID.emailProtection)) return undefined;
+  if (!eku.includes(OID.documentSigningKp) && !eku.includes(OID.documentSigning)) return undefined;
+  return "The certificate's extended key usage is documentSigning without emailProtection: poppler and other NSS-based PDF readers refuse such a signer (they report “Unknown issue with Certificate”). Ask your CA for a certificate without extended key usage, or with emailProtection added (documentSigning may stay).";
 }
