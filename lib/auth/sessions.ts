@@ -30,3 +30,9 @@ export async function endSessionsOf(db: Db | Tx, userId: string, keep: string | 
   const ended = await db.userSession.updateMany({ where: { userId, revokedAt: null, ...(keep === null ? {} : { id: { not: keep } }) }, data: { revokedAt: new Date() } });
   return ended.count;
 }
+
+/** Every user's sessions past their maximum age (revoked or not): run by the background jobs. */
+export async function removeExpiredSessions(db: Db, maxAgeSeconds: number): Promise<number> {
+  const removed = await db.userSession.deleteMany({ where: { createdAt: { lt: new Date(Date.now() - maxAgeSeconds * 1000) } } });
+  return removed.count;
+}

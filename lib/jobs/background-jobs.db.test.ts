@@ -9,7 +9,7 @@ import { Role } from "../access/roles";
 import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
 import { appendAudit } from "../audit/append-audit";
 import { chainIdFor } from "../audit/audit-actions";
-import { startAuditWorker } from "./audit-worker";
+import { startBackgroundJobs } from "./background-jobs";
 import { siemKeyFromSecret } from "../audit/siem-secret";
 import { configureSiem } from "../audit/siem-settings";
 import { parseOutboundAllowList } from "../outbound/outbound-allow-list";
@@ -29,7 +29,7 @@ const waitFor = async (condition: () => Promise<boolean> | boolean, timeoutMs = 
   }
 };
 
-describe("the audit worker", () => {
+describe("the background jobs", () => {
   it("delivers the outbox and signs checkpoints on its own, and does nothing after stop()", async () => {
     const bodies: string[] = [];
     const server = http.createServer((req, res) => {
@@ -49,7 +49,7 @@ describe("the audit worker", () => {
       await configureSiem(t.db, ctx, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }, key, { allowHttp: false, outboundAllow: parseOutboundAllowList("127.0.0.1") }, {});
       await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: userId, action: "auth.sign_in" }));
 
-      const worker = startAuditWorker({
+      const worker = startBackgroundJobs({
         db: async () => t.db,
         masterKey: async () => masterKey,
         siemKey: () => key,
@@ -81,7 +81,7 @@ describe("the audit worker", () => {
       });
     const due = await request(new Date(Date.now() - 1000));
     const waiting = await request(new Date(Date.now() + 3_600_000));
-    const worker = startAuditWorker({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 20 });
+    const worker = startBackgroundJobs({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 20 });
     try {
       await waitFor(async () => (await t.db.approvalRequest.findUniqueOrThrow({ where: { id: due.id } })).status === "EXPIRED");
     } finally {
@@ -91,5 +91,32 @@ describe("the audit worker", () => {
     expect(entry?.actorId).toBeNull();
     expect(entry?.data).toMatchObject({ kind: "certificate.activate", expiresAt: due.expiresAt.toISOString() });
     expect((await t.db.approvalRequest.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe("PENDING");
+  });
+
+  it("remove every user's sessions past their maximum age, and only those", async () => {
+    const { orgId } = await createOrganisation(t.db);
+    const { userId: alice } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
+    const { userId: bob } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
+    const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
+    const old = await t.db.userSession.create({ data: { userId: alice, createdAt: hoursAgo(13) } });
+    const oldRevoked = await t.db.userSession.create({ data: { userId: bob, createdAt: hoursAgo(20), revokedAt: hoursAgo(19) } });
+    const fresh = await t.db.userSession.create({ data: { userId: bob, createdAt: hoursAgo(1) } });
+    const worker = startBackgroundJobs({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 0, sessionMaxAgeSeconds: 12 * 3600, sessionSweepMs: 20 });
+    try {
+      await waitFor(async () => (await t.db.userSession.count({ where: { id: { in: [old.id, oldRevoked.id] } } })) === 0);
+    } finally {
+      await worker.stop();
+    }
+    expect(await t.db.userSession.findUnique({ where: { id: fresh.id } })).not.toBeNull();
+  });
+
+  it("do not sweep sessions unless a maximum age is given", async () => {
+    const { orgId } = await createOrganisation(t.db);
+    const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
+    const ancient = await t.db.userSession.create({ data: { userId, createdAt: new Date(Date.now() - 1000 * 3_600_000) } });
+    const worker = startBackgroundJobs({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 0, sessionSweepMs: 10 });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await worker.stop();
+    expect(await t.db.userSession.findUnique({ where: { id: ancient.id } })).not.toBeNull();
   });
 });
