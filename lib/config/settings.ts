@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { defaultWorkerCount } from "./worker-count";
+import { availableParallelism } from "node:os";
 import { parseOutboundAllowList, type OutboundAllowList } from "../outbound/outbound-allow-list";
 import { ConfigError } from "./config-error";
 
@@ -88,4 +88,9 @@ function outboundAllowList(text: string): OutboundAllowList {
   } catch (error) {
     throw new ConfigError(`Configuration error in SIGNET_OUTBOUND_ALLOW: ${error instanceof Error ? error.message : "invalid value"}`);
   }
+}
+
+/** One worker per core but one (the web server keeps a core), at least one and at most `cap`. */
+export function defaultWorkerCount(cap: number): number {
+  return Math.max(1, Math.min(cap, availableParallelism() - 1));
 }

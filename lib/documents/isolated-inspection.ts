@@ -1,4 +1,4 @@
-import { defaultWorkerCount } from "../config/worker-count";
+import { defaultWorkerCount } from "../config/settings";
 import { transferableBuffer, WorkerJobFailedError, WorkerPool } from "../runtime/worker-pool";
 import { tooComplex, type PdfInspection } from "./inspect-pdf";
 
