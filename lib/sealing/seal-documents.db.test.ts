@@ -17,7 +17,11 @@ import { LocalDocumentStore } from "../documents/local-document-store";
 import { listDocuments } from "../documents/list-documents";
 import { openSealed, sealedFilesOfBatch } from "../documents/open-document";
 import { uploadDocument } from "../documents/upload-document";
+import { CustodyError } from "../custody/custody-errors";
 import { KmsError } from "../engine/keys/aws-kms/kms-errors";
+import { KeyError } from "../engine/crypto/key-errors";
+import { Pkcs11Error } from "../engine/keys/pkcs11/pkcs11-errors";
+import { PlatformKeyError } from "../engine/keys/platform/platform-key-errors";
 import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
 import { verifyPdf } from "../engine/verify/verify-pdf";
 import { prepareSeal } from "./prepare-seal";
@@ -197,6 +201,55 @@ describe("sealing a batch", () => {
     expect((await auditActions(olivia, "seal.failed")).filter((e) => ids.includes(e.subjectId ?? ""))).toHaveLength(2);
     const refusal = (await auditActions(olivia, "seal.refused")).at(-1)!;
     expect(refusal.data).toMatchObject({ stage: "seal", reason: "kms.access_denied", batchId: outcome.batchId, documentIds: ids, stepUpMethod: "webauthn", credentialId: "cred-olivia-1" });
+  });
+
+  it.each([
+    ["KMS throttled", () => new KmsError("kms.throttled", "AWS KMS throttled the request.", { region: "eu-west-1", keyId: "arn:aws:kms:eu-west-1:111122223333:key/x", operation: "Sign" })],
+    ["an HSM that fails", () => new Pkcs11Error("pkcs11.device_error", "The PKCS#11 library failed; nothing was signed.", { modulePath: "/usr/lib/softhsm/libsofthsm2.so", operation: "C_Sign", ckr: "CKR_DEVICE_ERROR" })],
+    ["a master key that no longer unwraps", () => new PlatformKeyError("master_key.mismatch", "A data key could not be unwrapped: the master key is not the one it was wrapped with.")],
+    ["key material erased during the batch", () => new CustodyError("custody.key_destroyed", "This key's private material no longer exists (it was destroyed); it cannot sign any more.", { status: 409 })],
+  ])("stops a batch midway when the key fails (%s): what was sealed stays sealed, the rest is refused", async (_, failure) => {
+    const ids = [await uploadCorpus(olivia, sealable[13]!), await uploadCorpus(olivia, sealable[14]!), await uploadCorpus(olivia, sealable[15]!)];
+    const prepared = await prepareSeal(t.db, store, olivia, requestFor(ids), stepUp, request);
+    const error = failure();
+    let documents = 0;
+    const backendFor: typeof keyBackendFor = async (...args) => {
+      const real = await keyBackendFor(...args);
+      return { description: real.description, keyAlgorithm: () => real.keyAlgorithm(), publicKey: () => real.publicKey(), sign: async (r) => {
+        if (documents++ === 1) throw error;
+        return real.sign(r);
+      } };
+    };
+    const outcome = await sealDocuments(t.db, store, olivia, { challengeId: prepared.challengeId, request: requestFor(ids), response: passkey() }, { ...deps, backendFor }, request);
+    expect(documents).toBe(2);
+    expect(outcome.documents.map((d) => d.status)).toEqual(["SEALED", "FAILED", "FAILED"]);
+    expect(outcome.documents[1]).toMatchObject({ failure: error.message });
+    const stopped = `Not sealed: sealing stopped because the signing key could not be used (${error.message})`;
+    expect(outcome.documents[2]).toMatchObject({ failure: stopped });
+    const rows = new Map((await t.db.document.findMany({ where: { id: { in: ids } } })).map((d) => [d.id, [d.status, d.failure]]));
+    expect(ids.map((id) => rows.get(id))).toEqual([["SEALED", null], ["FAILED", error.message], ["FAILED", stopped]]);
+    const failed = (await auditActions(olivia, "seal.failed")).filter((e) => ids.includes(e.subjectId ?? ""));
+    expect(failed.map((e) => [e.subjectId, (e.data as { reason: string }).reason])).toEqual([[ids[1], error.code], [ids[2], "sealing.stopped"]]);
+    const refusal = (await auditActions(olivia, "seal.refused")).at(-1)!;
+    expect(refusal.data).toMatchObject({ stage: "seal", reason: error.code, message: error.message, batchId: outcome.batchId, documentIds: ids.slice(1), stepUpMethod: "webauthn" });
+    expect(await t.db.seal.count({ where: { batchId: outcome.batchId } })).toBe(1);
+  });
+
+  it("goes on with the batch when a signature fails for a reason that is not the key's custody", async () => {
+    const ids = [await uploadCorpus(olivia, sealable[16]!), await uploadCorpus(olivia, sealable[17]!)];
+    const prepared = await prepareSeal(t.db, store, olivia, requestFor(ids), stepUp, request);
+    const refusals = (await auditActions(olivia, "seal.refused")).length;
+    let documents = 0;
+    const backendFor: typeof keyBackendFor = async (...args) => {
+      const real = await keyBackendFor(...args);
+      return { description: real.description, keyAlgorithm: () => real.keyAlgorithm(), publicKey: () => real.publicKey(), sign: async (r) => {
+        if (documents++ === 0) throw new KeyError("key.digest_mismatch", "The digest handed to the key does not match the message to sign.");
+        return real.sign(r);
+      } };
+    };
+    const outcome = await sealDocuments(t.db, store, olivia, { challengeId: prepared.challengeId, request: requestFor(ids), response: passkey() }, { ...deps, backendFor }, request);
+    expect(outcome.documents.map((d) => d.status)).toEqual(["FAILED", "SEALED"]);
+    expect(await auditActions(olivia, "seal.refused")).toHaveLength(refusals);
   });
 
   it("refuses, audits and seals nothing for a user without the signer role", async () => {

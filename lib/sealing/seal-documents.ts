@@ -3,12 +3,13 @@ import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../access/org-context";
 import { readSettings } from "../config/settings";
 import type { Placement } from "../auth/step-up/seal-manifest";
+import { CustodyError } from "../custody/custody-errors";
 import { keyBackendFor } from "../custody/key-backends";
 import type { Db } from "../db/client";
 import type { Document } from "../db/generated/client";
 import type { DocumentStore, StoredObject } from "../documents/document-store";
 import { isSignetError, userMessage } from "../engine/errors";
-import type { KeyBackend } from "../engine/keys";
+import { KeyBackendError, type KeyBackend } from "../engine/keys";
 import type { MasterKey } from "../engine/keys/platform";
 import { log } from "../log/logger";
 import { sealPdf } from "../engine/seal";
@@ -36,8 +37,13 @@ export type DocumentOutcome =
 
 export type BatchOutcome = { batchId: string; certificateSha256: string; stepUp: ConsumedStepUp; documents: DocumentOutcome[] };
 
-/** Errors of the signing key's backend stop the batch: every remaining document would fail the same way. */
-const BACKEND_ERROR = /^(kms|pkcs11|platform_key|master_key|custody)\./;
+/**
+ * Errors of the signing key's backend stop the batch: every remaining document would fail the same way.
+ * A CustodyError met while sealing is the key's too: its material was erased during the batch.
+ */
+function stopsBatch(error: unknown): error is KeyBackendError | CustodyError {
+  return error instanceof KeyBackendError || error instanceof CustodyError;
+}
 
 /**
  * Step two of a seal. Reads everything again (signer role, certificate, documents), rebuilds
@@ -120,7 +126,7 @@ async function sealWithBackend(batch: {
       const message = userMessage(error);
       if (!isSignetError(error)) log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), documentId: document.id }, "sealing a document failed");
       outcomes.push(await recordFailure(job, document, message, isSignetError(error) ? error.code : "internal"));
-      if (isSignetError(error) && BACKEND_ERROR.test(error.code)) {
+      if (stopsBatch(error)) {
         stopped = `Not sealed: sealing stopped because the signing key could not be used (${message})`;
         // The key's backend refused (KMS access denied, HSM unreachable…): the rest of the batch is refused with that reason.
         await auditRefusal(db, ctx, error, { ...refusalFacts, documentIds: checked.documents.slice(i).map((d) => d.id), batchId, stepUp }, audit);

@@ -5,7 +5,7 @@
  * an error (message, fields or cause) ever holds credentials: the SDK's own
  * exception is replaced by a plain summary before it is attached as `cause`.
  */
-import { SignetError } from "@/lib/engine/errors";
+import { KeyBackendError } from "../key-backend-error";
 
 export type KmsErrorCode =
   | "kms.invalid_reference"
@@ -35,24 +35,25 @@ export interface KmsErrorDetails {
   awsRequestId?: string;
 }
 
-const STATUS: Record<KmsErrorCode, number> = {
-  "kms.invalid_reference": 400,
-  "kms.access_denied": 409,
-  "kms.bad_credentials": 502,
-  "kms.key_disabled": 409,
-  "kms.key_pending_deletion": 409,
-  "kms.key_state": 409,
-  "kms.not_found": 409,
-  "kms.throttled": 503,
-  "kms.timeout": 504,
-  "kms.unavailable": 502,
-  "kms.unsupported_key": 400,
-  "kms.invalid_key_usage": 400,
-  "kms.unsupported_hash": 400,
-  "kms.signature_invalid": 502,
+/** HTTP-ish status, and whether trying again unchanged may succeed (KeyBackendError.transient). */
+const CODES: Record<KmsErrorCode, { status: number; transient: boolean }> = {
+  "kms.invalid_reference": { status: 400, transient: false },
+  "kms.access_denied": { status: 409, transient: false },
+  "kms.bad_credentials": { status: 502, transient: false },
+  "kms.key_disabled": { status: 409, transient: false },
+  "kms.key_pending_deletion": { status: 409, transient: false },
+  "kms.key_state": { status: 409, transient: false },
+  "kms.not_found": { status: 409, transient: false },
+  "kms.throttled": { status: 503, transient: true },
+  "kms.timeout": { status: 504, transient: true },
+  "kms.unavailable": { status: 502, transient: true },
+  "kms.unsupported_key": { status: 400, transient: false },
+  "kms.invalid_key_usage": { status: 400, transient: false },
+  "kms.unsupported_hash": { status: 400, transient: false },
+  "kms.signature_invalid": { status: 502, transient: false },
 };
 
-export class KmsError extends SignetError {
+export class KmsError extends KeyBackendError {
   declare readonly code: KmsErrorCode;
   readonly keyId: string;
   readonly region: string;
@@ -61,15 +62,11 @@ export class KmsError extends SignetError {
   readonly awsRequestId: string | undefined;
 
   constructor(code: KmsErrorCode, message: string, details: KmsErrorDetails, options: { cause?: unknown } = {}) {
-    super(code, message, { status: STATUS[code], cause: options.cause });
+    super(code, message, { backend: "AWS_KMS", transient: CODES[code].transient }, { status: CODES[code].status, cause: options.cause });
     this.keyId = details.keyId;
     this.region = details.region;
     this.operation = details.operation;
     this.awsErrorName = details.awsErrorName;
     this.awsRequestId = details.awsRequestId;
   }
-}
-
-export function isKmsError(error: unknown): error is KmsError {
-  return error instanceof KmsError;
 }

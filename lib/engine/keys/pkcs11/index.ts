@@ -6,5 +6,5 @@ export {
   type Pkcs11KeyGenAlgorithm,
   type Pkcs11KeyProtection,
 } from "./generate-pkcs11-key";
-export { Pkcs11Error, isPkcs11Error, type Pkcs11ErrorCode, type Pkcs11ErrorDetails } from "./pkcs11-errors";
+export { Pkcs11Error, type Pkcs11ErrorCode, type Pkcs11ErrorDetails } from "./pkcs11-errors";
 export { parseKeyReference, parseKeyId, type Pkcs11KeyReference, type Pkcs11TokenReference } from "./pkcs11-reference";

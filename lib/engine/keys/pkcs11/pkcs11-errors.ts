@@ -6,7 +6,7 @@
  * replaced by a plain summary (function name and CKR_* name) before it is
  * attached as `cause`.
  */
-import { SignetError } from "@/lib/engine/errors";
+import { KeyBackendError } from "../key-backend-error";
 
 export type Pkcs11ErrorCode =
   | "pkcs11.invalid_reference"
@@ -34,21 +34,22 @@ export interface Pkcs11ErrorDetails {
   ckr?: string;
 }
 
-const STATUS: Record<Pkcs11ErrorCode, number> = {
-  "pkcs11.invalid_reference": 400,
-  "pkcs11.binding_unavailable": 500,
-  "pkcs11.module_not_found": 502,
-  "pkcs11.token_not_found": 409,
-  "pkcs11.pin_incorrect": 409,
-  "pkcs11.pin_locked": 409,
-  "pkcs11.key_not_found": 409,
-  "pkcs11.ambiguous": 409,
-  "pkcs11.unsupported_key": 400,
-  "pkcs11.device_error": 502,
-  "pkcs11.signature_invalid": 502,
+/** HTTP-ish status, and whether trying again unchanged may succeed (KeyBackendError.transient). */
+const CODES: Record<Pkcs11ErrorCode, { status: number; transient: boolean }> = {
+  "pkcs11.invalid_reference": { status: 400, transient: false },
+  "pkcs11.binding_unavailable": { status: 500, transient: false },
+  "pkcs11.module_not_found": { status: 502, transient: false },
+  "pkcs11.token_not_found": { status: 409, transient: false },
+  "pkcs11.pin_incorrect": { status: 409, transient: false },
+  "pkcs11.pin_locked": { status: 409, transient: false },
+  "pkcs11.key_not_found": { status: 409, transient: false },
+  "pkcs11.ambiguous": { status: 409, transient: false },
+  "pkcs11.unsupported_key": { status: 400, transient: false },
+  "pkcs11.device_error": { status: 502, transient: true },
+  "pkcs11.signature_invalid": { status: 502, transient: false },
 };
 
-export class Pkcs11Error extends SignetError {
+export class Pkcs11Error extends KeyBackendError {
   declare readonly code: Pkcs11ErrorCode;
   readonly modulePath: string;
   readonly token: string | undefined;
@@ -57,15 +58,11 @@ export class Pkcs11Error extends SignetError {
   readonly ckr: string | undefined;
 
   constructor(code: Pkcs11ErrorCode, message: string, details: Pkcs11ErrorDetails, options: { cause?: unknown } = {}) {
-    super(code, message, { status: STATUS[code], cause: options.cause });
+    super(code, message, { backend: "PKCS11", transient: CODES[code].transient }, { status: CODES[code].status, cause: options.cause });
     this.modulePath = details.modulePath;
     this.token = details.token;
     this.key = details.key;
     this.operation = details.operation;
     this.ckr = details.ckr;
   }
-}
-
-export function isPkcs11Error(error: unknown): error is Pkcs11Error {
-  return error instanceof Pkcs11Error;
 }

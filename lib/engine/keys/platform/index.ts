@@ -3,4 +3,4 @@ export { encryptPrivateKey, type KeyContext } from "./key-envelope";
 export { LocalMasterKey } from "./local-master-key";
 export { type DataKeyContext, type MasterKey } from "./master-key";
 export { PlatformKeyBackend, type PlatformKeyMaterialSource } from "./platform-key-backend";
-export { PlatformKeyError } from "./platform-key-errors";
+export { PlatformKeyError, type PlatformKeyErrorCode } from "./platform-key-errors";
