@@ -21,16 +21,16 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 /** A record as the old code wrote it (0x01 ‖ IV ‖ tag ‖ ciphertext), by the old algorithm, not the new code. */
-function legacyTotpRecord(totpKey: TotpKey, userId: string, secret: Uint8Array): Buffer {
+function legacyTotpRecord(totpKey: TotpKey, userId: string, secret: Uint8Array): Uint8Array<ArrayBuffer> {
   const iv = randomBytes(12);
   const cipher = createCipheriv("aes-256-gcm", totpKey.key, iv);
   cipher.setAAD(Buffer.from(`signet-totp:${userId}`, "utf8"));
   const ciphertext = Buffer.concat([cipher.update(secret), cipher.final()]);
-  return Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), ciphertext]);
+  return new Uint8Array(Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), ciphertext]));
 }
 
 /** A person with a confirmed factor stored in the legacy format. */
-async function legacyFactor(totpKey: TotpKey = key): Promise<{ userId: string; secret: Buffer; stored: Buffer }> {
+async function legacyFactor(totpKey: TotpKey = key): Promise<{ userId: string; secret: Buffer; stored: Uint8Array<ArrayBuffer> }> {
   const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
   const secret = randomBytes(20);
   const stored = legacyTotpRecord(totpKey, userId, secret);
@@ -38,7 +38,7 @@ async function legacyFactor(totpKey: TotpKey = key): Promise<{ userId: string; s
   return { userId, secret, stored };
 }
 
-const secretOf = async (userId: string) => Buffer.from((await t.db.totpFactor.findUniqueOrThrow({ where: { userId } })).secretEncrypted);
+const secretOf = async (userId: string) => (await t.db.totpFactor.findUniqueOrThrow({ where: { userId } })).secretEncrypted;
 const codeAt = (secret: Uint8Array, offset: number) => hotp(secret, totpStep(Date.now()) + offset);
 
 describe("TOTP secrets of the legacy format", () => {
@@ -54,8 +54,8 @@ describe("TOTP secrets of the legacy format", () => {
     expect(result.migrated).toBeGreaterThanOrEqual(1);
 
     const migrated = await secretOf(userId);
-    expect(migrated.equals(stored)).toBe(false);
-    expect(migrated.subarray(0, 5).toString("latin1")).toBe("SGAE\x01");
+    expect(Buffer.from(migrated).equals(stored)).toBe(false);
+    expect(Buffer.from(migrated).subarray(0, 5).toString("latin1")).toBe("SGAE\x01");
     expect(openTotpSecret(key, userId, migrated).equals(secret)).toBe(true);
     const audit = await t.db.auditEntry.findMany({ where: { chainId: PLATFORM_CHAIN, action: "secret.reencrypted", subjectId: userId } });
     expect(audit).toHaveLength(1);
@@ -75,7 +75,7 @@ describe("TOTP secrets of the legacy format", () => {
     const before = await t.db.auditEntry.count({ where: { action: "secret.reencrypted" } });
     const again = await migrateTotpSecrets(t.db, key);
     expect(again).toEqual({ migrated: 0, unreadable: [foreign.userId] });
-    expect((await secretOf(foreign.userId)).equals(foreign.stored)).toBe(true);
+    expect(Buffer.from(await secretOf(foreign.userId)).equals(foreign.stored)).toBe(true);
     expect(await t.db.auditEntry.count({ where: { action: "secret.reencrypted" } })).toBe(before);
     await t.db.totpFactor.delete({ where: { userId: foreign.userId } });
   });
