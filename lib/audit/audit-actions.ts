@@ -37,6 +37,7 @@ export const AUDIT_ACTIONS = [
   "audit.checkpoint_signed",
   "siem.changed",
   "master_key.rewrapped",
+  "secret.reencrypted",
   "org.policy_changed",
   "org.policy_overridden",
   "passkey.registered",

@@ -7,6 +7,7 @@ import { migrate } from "../db/migrate";
 import { openSqlSession } from "../db/sql-session";
 import { databaseTarget, describeTarget } from "../db/target";
 import { log } from "../log/logger";
+import { migrateStoredSecrets } from "./migrate-stored-secrets";
 
 /**
  * Everything the server needs before it takes requests: settings, secrets (generated into
@@ -29,11 +30,13 @@ export async function prepareRuntime(env: Env = process.env): Promise<{ settings
   } finally {
     await session.close();
   }
-  // A wrong or missing master key stops start-up here rather than at the first seal.
+  // A wrong or missing master key stops start-up here rather than at the first seal. Secrets
+  // still in a legacy at-rest format are then rewritten, while AUTH_SECRET is at hand.
   const database = await openDatabase(target);
   try {
     const { dataKeys } = await checkMasterKey(database.db, master.masterKey);
     log.info({ masterKey: master.masterKey.id, dataKeys }, "master key checked");
+    await migrateStoredSecrets(database.db, authSecret.value);
   } finally {
     await database.close();
   }

@@ -1,10 +1,19 @@
-import { randomBytes } from "node:crypto";
+import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { openTotpSecret, sealTotpSecret, totpKeyFromEnvironment, totpKeyFromSecret } from "./secret-box";
+import { openTotpSecret, sealTotpSecret, totpKeyFromEnvironment, totpKeyFromSecret, type TotpKey } from "./secret-box";
 import { TotpError } from "./totp-errors";
 
 const userA = "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10";
 const userB = "6c3f1d9a-2b4e-4f5a-8c7d-1e2f3a4b5c6d";
+
+/** The format written before the AEAD record, by its old algorithm: 0x01 ‖ IV ‖ tag ‖ ciphertext. */
+function legacyTotpRecord(key: TotpKey, userId: string, secret: Uint8Array): Buffer {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv("aes-256-gcm", key.key, iv);
+  cipher.setAAD(Buffer.from(`signet-totp:${userId}`, "utf8"));
+  const ciphertext = Buffer.concat([cipher.update(secret), cipher.final()]);
+  return Buffer.concat([Buffer.from([1]), iv, cipher.getAuthTag(), ciphertext]);
+}
 
 describe("TOTP secrets at rest", () => {
   const key = totpKeyFromSecret("an auth secret for tests");
@@ -24,6 +33,26 @@ describe("TOTP secrets at rest", () => {
     expect(() => openTotpSecret(totpKeyFromSecret("another auth secret"), userA, sealed)).toThrow(TotpError);
     const tampered = Buffer.from(sealed);
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
+    expect(() => openTotpSecret(key, userA, tampered)).toThrow(TotpError);
+  });
+
+  it("writes the AEAD record format, bound to the user's TotpFactor row", () => {
+    const sealed = Buffer.from(sealTotpSecret(key, userA, secret));
+    expect(sealed.subarray(0, 5).toString("latin1")).toBe("SGAE\x01");
+    try {
+      openTotpSecret(key, userB, sealed);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toMatchObject({ code: "totp.unreadable", cause: "aead_record.refused" });
+    }
+  });
+
+  it("still reads a record of the legacy format, and refuses one copied onto another user or altered", () => {
+    const legacy = legacyTotpRecord(key, userA, secret);
+    expect(openTotpSecret(key, userA, legacy).equals(secret)).toBe(true);
+    expect(() => openTotpSecret(key, userB, legacy)).toThrow(TotpError);
+    const tampered = Buffer.from(legacy);
+    tampered[20] = (tampered[20] ?? 0) ^ 1;
     expect(() => openTotpSecret(key, userA, tampered)).toThrow(TotpError);
   });
 

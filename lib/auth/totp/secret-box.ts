@@ -1,15 +1,16 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { AeadRecordError, openRecord, sealRecord, type RecordBinding } from "../../engine/crypto";
 import { appKeyFromEnvironment, appKeyFromSecret } from "../../config/app-secret-key";
 import type { Env } from "../../config/settings";
+import { isLegacyTotpSecret, openLegacyTotpSecret } from "./legacy-totp-secret";
 import { TotpError } from "./totp-errors";
 
 /**
- * TOTP secrets at rest: AES-256-GCM under a key derived from AUTH_SECRET with HKDF-SHA256 and
- * a fixed label, the user id as additional data (a ciphertext copied onto another user's row
- * does not decrypt). Layout: version (1) ‖ IV (12) ‖ tag (16) ‖ ciphertext.
+ * TOTP secrets at rest: an AEAD record (lib/engine/crypto/aead-record.ts) under a key derived
+ * from AUTH_SECRET with HKDF-SHA256 and a fixed label, bound to the user's TotpFactor row (a
+ * ciphertext copied onto another user's row does not decrypt). Records of the legacy format
+ * are still read until migrateTotpSecrets has rewritten them.
  */
 const HKDF_INFO = "signet/totp-secret/v1";
-const VERSION = 1;
 
 export type TotpKey = { readonly key: Buffer };
 
@@ -22,27 +23,19 @@ export function totpKeyFromEnvironment(env: Env = process.env): TotpKey {
   return { key: appKeyFromEnvironment(HKDF_INFO, "TOTP secrets", env) };
 }
 
-function additionalData(userId: string): Buffer {
-  return Buffer.from(`signet-totp:${userId}`, "utf8");
+export function totpSecretBinding(userId: string): RecordBinding {
+  return { table: "TotpFactor", column: "secretEncrypted", rowId: userId };
 }
 
 export function sealTotpSecret(key: TotpKey, userId: string, secret: Uint8Array): Uint8Array<ArrayBuffer> {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv("aes-256-gcm", key.key, iv);
-  cipher.setAAD(additionalData(userId));
-  const ciphertext = Buffer.concat([cipher.update(secret), cipher.final()]);
-  return new Uint8Array(Buffer.concat([Buffer.from([VERSION]), iv, cipher.getAuthTag(), ciphertext]));
+  return sealRecord(key.key, secret, totpSecretBinding(userId));
 }
 
 export function openTotpSecret(key: TotpKey, userId: string, sealed: Uint8Array): Buffer {
-  const blob = Buffer.from(sealed);
   try {
-    if (blob.length < 1 + 12 + 16 + 1 || blob[0] !== VERSION) throw new Error("unknown TOTP secret format");
-    const decipher = createDecipheriv("aes-256-gcm", key.key, blob.subarray(1, 13));
-    decipher.setAAD(additionalData(userId));
-    decipher.setAuthTag(blob.subarray(13, 29));
-    return Buffer.concat([decipher.update(blob.subarray(29)), decipher.final()]);
+    if (isLegacyTotpSecret(sealed)) return openLegacyTotpSecret(key.key, userId, sealed);
+    return openRecord(key.key, sealed, totpSecretBinding(userId));
   } catch (error) {
-    throw new TotpError("totp.unreadable", { cause: error instanceof Error ? error.message : undefined });
+    throw new TotpError("totp.unreadable", { cause: error instanceof AeadRecordError ? error.code : error instanceof Error ? error.message : undefined });
   }
 }

@@ -1,6 +1,10 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 
-/** iv (12) ‖ ciphertext ‖ tag (16): one self-contained AES-256-GCM box. */
+/**
+ * iv (12) ‖ ciphertext ‖ tag (16): one self-contained AES-256-GCM box, unversioned. Used by
+ * key custody's envelopes (platform keys, locally wrapped data keys, the audit signing key)
+ * and by the legacy secret readers; secrets stored by the application use aead-record.ts.
+ */
 export type SealedBox = Uint8Array;
 
 const IV_BYTES = 12;
