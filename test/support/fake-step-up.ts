@@ -5,7 +5,7 @@ import { SignetError } from "../../lib/engine/errors";
 import type { SealStepUp } from "../../lib/sealing/seal-step-up";
 
 /**
- * Tests only: a step-up with lib/auth/step-up's contract and its essential rules (bound to
+ * Tests only: a step-up with lib/sealing's SealStepUp contract and its essential rules (bound to
  * the manifest's hash and the user, single-use), without WebAuthn. A refusal is audited, as
  * the real one does.
  */
