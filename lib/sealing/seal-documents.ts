@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../access/org-context";
 import { readSettings } from "../config/settings";
-import type { Placement } from "../auth/step-up/seal-manifest";
+import type { Placement } from "./placement";
 import { keyBackendFor } from "../custody/key-backends";
 import type { Db } from "../db/client";
 import type { Document } from "../db/generated/client";

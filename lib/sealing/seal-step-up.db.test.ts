@@ -14,7 +14,7 @@ import { base32Decode } from "../auth/totp/base32";
 import { totpKeyFromSecret } from "../auth/totp/secret-box";
 import { hotp, totpAt, totpStep } from "../auth/totp/totp";
 import { confirmTotpEnrolment, startTotpEnrolment } from "../auth/totp/totp-factor";
-import { sealManifestHash, type SealManifest } from "../auth/step-up/seal-manifest";
+import { sealManifestHash, type SealManifest } from "./seal-manifest";
 import { StepUpError } from "../auth/step-up/step-up-errors";
 import type { StepUpOptions } from "../auth/step-up/step-up-factors";
 import { consumeSealStepUp, issueSealStepUp, stepUpChallengeBytes } from "./seal-step-up";

@@ -10,7 +10,7 @@ import { findChallenge, storeChallenge } from "../auth/passkeys/auth-challenges"
 import { StepUpError, type StepUpErrorCode } from "../auth/step-up/step-up-errors";
 import { offerStepUpFactors, verifyStepUpAnswer, type ConsumedStepUp, type StepUpOptions } from "../auth/step-up/step-up-factors";
 import { readStepUpAnswer, type StepUpMethod, type StepUpResponse } from "../auth/step-up/step-up-response";
-import { sealManifestHash, sealManifestSchema, type SealManifest } from "../auth/step-up/seal-manifest";
+import { sealManifestHash, sealManifestSchema, type SealManifest } from "./seal-manifest";
 
 /**
  * The sealing step-up: a challenge bound to a SealManifest (this user, organisation, document

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "../../lib/audit/append-audit";
-import { sealManifestHash } from "../../lib/auth/step-up/seal-manifest";
+import { sealManifestHash } from "../../lib/sealing/seal-manifest";
 import { SignetError } from "../../lib/engine/errors";
 import type { SealStepUp } from "../../lib/sealing/seal-step-up";
 
