@@ -1,10 +1,9 @@
+import type { ByteSource } from "../streams/bounded-read";
+
 /**
  * DocumentStore: where the bytes of originals and sealed files live, by an opaque random key.
  * The database holds the key, the size and the SHA-256; the store holds nothing else.
  */
-
-/** What a store writes: parts written one after the other (a sealed file is original ‖ update), or a stream. */
-export type ByteSource = Iterable<Uint8Array> | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;
 
 export type StoredObject = { key: string; size: number; sha256: string };
 
@@ -14,7 +13,7 @@ export type PutOptions = {
 };
 
 export interface DocumentStore {
-  /** Writes the bytes under a new random key, atomically (readers never see a partial file), hashing as it goes. */
+  /** Writes the bytes under a new random key, atomically (readers never see a partial file), hashing as it goes; a sealed file arrives as two parts, original ‖ update. */
   put(source: ByteSource, options?: PutOptions): Promise<StoredObject>;
   /** All the bytes of an object. */
   get(key: string): Promise<Uint8Array>;
@@ -22,27 +21,4 @@ export interface DocumentStore {
   stream(key: string): Promise<{ size: number; body: ReadableStream<Uint8Array> }>;
   /** Removes an object; removing a missing object is not an error. */
   remove(key: string): Promise<void>;
-}
-
-/** Iterates any ByteSource chunk by chunk. */
-export async function* chunksOf(source: ByteSource): AsyncGenerator<Uint8Array> {
-  if (source instanceof ReadableStream) {
-    const reader = source.getReader();
-    let finished = false;
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) {
-          finished = true;
-          return;
-        }
-        yield value;
-      }
-    } finally {
-      // A consumer that stops early (a size limit, an error) cancels the body instead of leaving it half read.
-      if (!finished) await reader.cancel().catch(() => undefined);
-      reader.releaseLock();
-    }
-  }
-  yield* source as Iterable<Uint8Array> | AsyncIterable<Uint8Array>;
 }

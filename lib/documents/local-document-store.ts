@@ -3,7 +3,8 @@ import { constants } from "node:fs";
 import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { DocumentError, UploadTooLargeError } from "./document-errors";
-import { chunksOf, type ByteSource, type DocumentStore, type PutOptions, type StoredObject } from "./document-store";
+import { boundedChunks, ByteLimitError, type ByteSource } from "../streams/bounded-read";
+import type { DocumentStore, PutOptions, StoredObject } from "./document-store";
 
 const KEY_PATTERN = /^[0-9a-f]{32}$/;
 const READ_CHUNK_BYTES = 256 * 1024;
@@ -29,9 +30,8 @@ export class LocalDocumentStore implements DocumentStore {
     let size = 0;
     let handle: FileHandle | undefined = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
     try {
-      for await (const chunk of chunksOf(source)) {
+      for await (const chunk of boundedChunks(source, options.maxBytes)) {
         size += chunk.byteLength;
-        if (options.maxBytes !== undefined && size > options.maxBytes) throw new UploadTooLargeError(options.maxBytes);
         hash.update(chunk);
         await handle.write(chunk);
       }
@@ -45,7 +45,7 @@ export class LocalDocumentStore implements DocumentStore {
     } catch (error) {
       await handle?.close().catch(() => undefined);
       await unlink(temp).catch(() => undefined);
-      throw error;
+      throw error instanceof ByteLimitError ? new UploadTooLargeError(error.maxBytes) : error;
     }
   }
 

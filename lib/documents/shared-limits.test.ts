@@ -8,7 +8,7 @@ import { PDF_LIMITS, SEAL_RESERVE, type PdfLimits } from "@/lib/engine/pdf/limit
 import { parseCertificate, parseCertificates } from "@/lib/engine/pki/certificate";
 import { isolationSettings, verificationPool, verifyIsolated } from "@/lib/public-verify/isolated-verify";
 import { PUBLIC_VERIFY_LIMITS } from "@/lib/public-verify/verify-upload";
-import { sealPdf, type SealRequest } from "@/lib/engine/seal/seal-pdf";
+import { sealPdf, type SealPdfRequest } from "@/lib/engine/seal/seal-pdf";
 import { compressedObjectsPdf } from "@/test/support/pdf-fixtures/compressed-objects-pdf";
 import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
@@ -19,7 +19,7 @@ import { inspectionPool, inspectIsolated } from "./isolated-inspection";
 const TOO_COMPLEX = /too complex/i;
 
 let pki: TestPki;
-let signer: Pick<SealRequest, "backend" | "certificate" | "chain">;
+let signer: Pick<SealPdfRequest, "backend" | "certificate" | "chain">;
 const inspections = inspectionPool({ workers: 1 });
 const verifications = verificationPool({ ...isolationSettings(1), maxQueue: 4 });
 beforeAll(async () => {

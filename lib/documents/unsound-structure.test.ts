@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 import { PdfDamagedError } from "@/lib/engine/pdf/errors";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
-import { sealPdf, type SealRequest } from "@/lib/engine/seal/seal-pdf";
+import { sealPdf, type SealPdfRequest } from "@/lib/engine/seal/seal-pdf";
 import { classicPdf } from "@/test/support/pdf-samples";
 import { qpdfCheck } from "@/test/support/pdf-tools";
 import { getTestPki } from "@/test/support/pki-fixtures";
@@ -44,7 +44,7 @@ const UNSOUND = [
   },
 ];
 
-let signer: Pick<SealRequest, "backend" | "certificate">;
+let signer: Pick<SealPdfRequest, "backend" | "certificate">;
 const pool = inspectionPool({ workers: 1 });
 beforeAll(async () => {
   const leaf = await (await getTestPki()).leaf("rsa2048");

@@ -1,8 +1,8 @@
 import type { Db } from "../db/client";
 import type { VerificationReport } from "../engine/verify";
-import { VerifyTooLargeError, VerifyUnsupportedTypeError } from "./public-verify-errors";
+import { ByteLimitError, readAtMost } from "../streams/bounded-read";
+import { VerifyEmptyError, VerifyTooLargeError, VerifyUnsupportedTypeError } from "./public-verify-errors";
 import { consumeRateLimit, verifyRateLimitKey, VERIFY_WINDOW_SECONDS } from "./rate-limit";
-import { readLimitedBody } from "./read-limited-body";
 import { verifyUpload } from "./verify-upload";
 
 export type PublicVerifySettings = { publicUrl: string; verifyMaxBytes: number; verifyRateLimit: number };
@@ -37,8 +37,21 @@ export async function verifyRequest(db: Db, input: VerifyRequestInput, settings:
   if (type !== "" && !ACCEPTED_TYPES.has(type)) throw new VerifyUnsupportedTypeError();
   const declared = input.contentLength === null ? NaN : Number(input.contentLength);
   if (Number.isFinite(declared) && declared > settings.verifyMaxBytes) throw new VerifyTooLargeError(settings.verifyMaxBytes);
-  const pdf = await readLimitedBody(input.body, settings.verifyMaxBytes);
+  const pdf = await readBody(input.body, settings.verifyMaxBytes);
   // The body was read into memory of its own: it moves to the verification worker uncopied.
   const report = await verifyUpload(db, pdf, { publicUrl: settings.publicUrl, now: options.now, handOverPdf: true });
   return { ...report, trustCheck: { mode: "signet" } };
+}
+
+/**
+ * Reads the body into memory under the size limit, cancelling the stream past it. The bytes
+ * are kept in memory only: nothing is written anywhere.
+ */
+async function readBody(body: ReadableStream<Uint8Array> | null, maxBytes: number): Promise<Uint8Array> {
+  if (body === null) throw new VerifyEmptyError();
+  const bytes = await readAtMost(body, maxBytes).catch((error: unknown) => {
+    throw error instanceof ByteLimitError ? new VerifyTooLargeError(maxBytes) : error;
+  });
+  if (bytes.byteLength === 0) throw new VerifyEmptyError();
+  return bytes;
 }

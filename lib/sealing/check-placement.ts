@@ -1,4 +1,4 @@
-import type { Placement } from "../auth/step-up/seal-manifest";
+import type { Placement } from "./placement";
 import { sealingLimits } from "../engine/pdf";
 import { visiblePageSize } from "../engine/pdf";
 import { findPage } from "../engine/pdf";

@@ -9,5 +9,5 @@ export { sealDocuments, type BatchOutcome, type DocumentOutcome, type SealingDep
 export { sealProgress, type SealProgress } from "./seal-progress";
 export { sealRequestSchema, type SealRequest, type SealRequestInput } from "./seal-request";
 export { listSealingCertificates, loadSealingCertificate, type SealingCertificateChoice } from "./sealing-certificates";
-export { stepUpResponseSchema, type SealStepUp, type StepUpResponse, type IssuedStepUp, type ConsumedStepUp } from "./seal-step-up";
+export { consumeSealStepUp, issueSealStepUp, type SealStepUp, type IssuedStepUp } from "./seal-step-up";
 export { SealingError } from "./sealing-errors";

@@ -13,7 +13,7 @@ export type PreparedSeal = IssuedStepUp & { documents: { id: string; fileName: s
 /**
  * Step one of a seal: check the request against the server's records (signer role,
  * certificate, documents, placements on real pages), build the manifest from those records,
- * and ask lib/auth/step-up for a challenge bound to it. Nothing is sealed yet.
+ * and ask the step-up (seal-step-up.ts) for a challenge bound to it. Nothing is sealed yet.
  */
 export async function prepareSeal(db: Db, store: DocumentStore, session: OrgContext, input: SealRequestInput, stepUp: SealStepUp, audit: RequestMeta): Promise<PreparedSeal> {
   const checked = await checkSealRequest(db, session, input, "prepare", audit);

@@ -28,7 +28,7 @@ import { prepareSeal } from "./prepare-seal";
 import { sealDocuments } from "./seal-documents";
 import { sealProgress } from "./seal-progress";
 import type { SealRequestInput } from "./seal-request";
-import type { StepUpResponse } from "./seal-step-up";
+import type { StepUpResponse } from "../auth/step-up/step-up-response";
 import { SealingError } from "./sealing-errors";
 import { listSealingCertificates } from "./sealing-certificates";
 import { FakeStepUp } from "../../test/support/fake-step-up";

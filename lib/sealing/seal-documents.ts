@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { appendAudit, type RequestMeta } from "../audit/append-audit";
 import type { OrgContext } from "../access/org-context";
 import { readSettings } from "../config/settings";
-import type { Placement } from "../auth/step-up/seal-manifest";
+import type { Placement } from "./placement";
 import { CustodyError } from "../custody/custody-errors";
 import { keyBackendFor } from "../custody/key-backends";
 import type { Db } from "../db/client";
@@ -16,7 +16,9 @@ import { sealPdf } from "../engine/seal";
 import type { Timestamper } from "../engine/tsa";
 import { auditRefusal } from "./audit-refusal";
 import type { SealRequestInput } from "./seal-request";
-import type { ConsumedStepUp, SealStepUp, StepUpResponse } from "./seal-step-up";
+import type { ConsumedStepUp } from "../auth/step-up/step-up-factors";
+import type { StepUpResponse } from "../auth/step-up/step-up-response";
+import type { SealStepUp } from "./seal-step-up";
 import { checkSealRequest, SEALABLE_STATUSES, type CheckedSealRequest } from "./sealing-context";
 import { SealingError } from "./sealing-errors";
 
@@ -48,7 +50,7 @@ function stopsBatch(error: unknown): error is KeyBackendError | CustodyError {
 /**
  * Step two of a seal. Reads everything again (signer role, certificate, documents), rebuilds
  * the manifest from the server's records, opens the key's backend, and only then consumes
- * the step-up (lib/auth/step-up verifies the assertion or TOTP code against the challenge
+ * the step-up (seal-step-up checks the assertion or TOTP code against the challenge
  * bound to that manifest, single-use). Refusals up to here are audited as "seal.refused" and
  * nothing is sealed.
  *
@@ -103,7 +105,7 @@ async function sealWithBackend(batch: {
   const { db, store, checked, input, deps, audit, backend, signer, refusalFacts } = batch;
   const { ctx, certificate } = checked;
 
-  // Refusals of the step-up itself (bad, reused or expired assertion, another manifest) are audited by lib/auth/step-up.
+  // Refusals of the step-up itself (bad, reused or expired assertion, another manifest) are audited by the step-up (seal-step-up.ts).
   const stepUp = await deps.stepUp.consume(db, ctx, { challengeId: input.challengeId, manifest: checked.manifest, response: input.response }, audit);
 
   const batchId = await startBatch(db, checked, input.challengeId, stepUp).catch(async (error: unknown) => {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { placementSchema } from "../auth/step-up/seal-manifest";
+import { placementSchema } from "./placement";
 
 const optionalText = (max: number) =>
   z

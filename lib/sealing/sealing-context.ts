@@ -1,7 +1,7 @@
 import type { RequestMeta } from "../audit/append-audit";
 import { authorize, type OrgContext } from "../access/org-context";
 import { rolesAllow } from "../access/permissions";
-import type { SealManifest } from "../auth/step-up/seal-manifest";
+import type { SealManifest } from "./seal-manifest";
 import type { Db } from "../db/client";
 import type { Document } from "../db/generated/client";
 import { auditRefusal } from "./audit-refusal";

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { appendAudit } from "../../lib/audit/append-audit";
-import { sealManifestHash } from "../../lib/auth/step-up/seal-manifest";
+import { sealManifestHash } from "../../lib/sealing/seal-manifest";
 import { SignetError } from "../../lib/engine/errors";
 import type { SealStepUp } from "../../lib/sealing/seal-step-up";
 
 /**
- * Tests only: a step-up with lib/auth/step-up's contract and its essential rules (bound to
+ * Tests only: a step-up with lib/sealing's SealStepUp contract and its essential rules (bound to
  * the manifest's hash and the user, single-use), without WebAuthn. A refusal is audited, as
  * the real one does.
  */

@@ -2,11 +2,11 @@
 
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
-import { consumeSealStepUp, issueSealStepUp } from "@/lib/auth/step-up/seal-step-up";
+import { stepUpResponseSchema } from "@/lib/auth/step-up/step-up-response";
 import { processMasterKey } from "@/lib/custody/process-master-key";
 import { getDb } from "@/lib/db/client";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
-import { prepareSeal, sealDocuments, sealRequestSchema, stepUpResponseSchema, type DocumentOutcome, type SealStepUp } from "@/lib/sealing";
+import { consumeSealStepUp, issueSealStepUp, prepareSeal, sealDocuments, sealRequestSchema, type DocumentOutcome, type SealStepUp } from "@/lib/sealing";
 import { failure } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";

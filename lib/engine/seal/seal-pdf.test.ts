@@ -15,7 +15,7 @@ import { createNssDb, pdfsig, type NssDb } from "@/test/support/pki-nss";
 import { getTestPki, type TestCertificate, type TestKeyType, type TestPki } from "@/test/support/pki-fixtures";
 import { opensslCmsVerify } from "@/test/support/pki-openssl";
 import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
-import { sealPdf, type SealRequest, type SealResult } from "./seal-pdf";
+import { sealPdf, type SealPdfRequest, type SealResult } from "./seal-pdf";
 
 let pki: TestPki;
 let nss: NssDb;
@@ -212,7 +212,7 @@ describe("keys, hashes and timestamps", () => {
     it("retries once, with the measured size, when the token outgrows its allowance", async () => {
       let calls = 0;
       const counting: KeyBackend = { ...signer.backend, description: "counting", keyAlgorithm: () => signer.backend.keyAlgorithm(), publicKey: () => signer.backend.publicKey(), sign: (r) => ((calls += 1), signer.backend.sign(r)) };
-      const request: SealRequest = { ...signer, backend: counting, timestamper: new HttpTimestamper({ url: tsa.url }), timestampAllowanceBytes: 64 };
+      const request: SealPdfRequest = { ...signer, backend: counting, timestamper: new HttpTimestamper({ url: tsa.url }), timestampAllowanceBytes: 64 };
       const result = await sealPdf(p06(), request);
       expect(calls).toBe(2);
       expect(result.cmsBytes).toBeLessThanOrEqual(result.reservedBytes);

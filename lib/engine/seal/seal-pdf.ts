@@ -18,7 +18,8 @@ import { checkVerifiable } from "../verify/pdf-facts";
 import { SignetError } from "../errors";
 import { stampContentFor, type SignerDetails } from "./stamp-content";
 
-export type SealRequest = {
+/** How sealPdf seals one PDF: with which key and certificate, and what goes into the signature and stamp. */
+export type SealPdfRequest = {
   backend: KeyBackend;
   certificate: Certificate;
   /** Intermediates (and optionally the root) to embed. */
@@ -72,7 +73,7 @@ const HEADROOM_BYTES = 256;
  * timestamp token larger than its allowance can overflow, and then the seal is redone once
  * with the measured size.
  */
-export async function sealPdf(input: Uint8Array, request: SealRequest): Promise<SealResult> {
+export async function sealPdf(input: Uint8Array, request: SealPdfRequest): Promise<SealResult> {
   const hash = request.hash ?? "SHA-256";
   const signingTime = request.signingTime ?? new Date(Math.floor(Date.now() / 1000) * 1000);
   const keyAlgorithm = keyAlgorithmOf(publicKeyFromSpki(request.certificate.spki));

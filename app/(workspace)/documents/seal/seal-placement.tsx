@@ -5,6 +5,7 @@ import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "rea
 import { startAuthentication } from "@simplewebauthn/browser";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { prepareSealAction, sealDocumentsAction, type SealDocumentsResult } from "@/app/(workspace)/documents/actions";
+import type { SealRequest } from "@/lib/sealing";
 import { SealPagePreview, type PageSize } from "../../../../components/seal-page-preview";
 import { SealProgressList, type ProgressRow } from "../../../../components/seal-progress-list";
 
@@ -12,7 +13,6 @@ export type SealableDocument = { id: string; fileName: string; pageCount: number
 /** name: what people call the certificate (its CN); details: every attribute of its subject, labelled. */
 export type CertificateOption = { id: string; name: string; details: string; keyLabel: string; notAfter: string; selfSigned: boolean; sha256: string };
 type Placement = { page: number; x: number; y: number; width: number; height: number };
-type SealRequest = { certificateId: string; reason: string | null; location: string | null; documents: { documentId: string; placement: { page: number; rect: { x: number; y: number; width: number; height: number } } | null }[] };
 
 type Phase =
   | { kind: "editing" }

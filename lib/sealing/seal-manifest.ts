@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { canonicalJson, type JsonValue } from "../../audit/canonical-json";
+import { canonicalJson, type JsonValue } from "../audit/canonical-json";
+import { placementSchema } from "./placement";
 
 /**
  * What one sealing step-up authorises: this user, in this organisation, sealing exactly these
@@ -8,13 +9,6 @@ import { canonicalJson, type JsonValue } from "../../audit/canonical-json";
  * challenge is derived from the manifest's hash, so an assertion made for one manifest cannot
  * authorise another.
  */
-export const placementSchema = z
-  .object({
-    page: z.number().int().min(1).max(100_000),
-    rect: z.object({ x: z.number().finite(), y: z.number().finite(), width: z.number().positive().max(14_400), height: z.number().positive().max(14_400) }),
-  })
-  .nullable();
-
 export const sealManifestSchema = z.object({
   orgId: z.string().uuid(),
   userId: z.string().uuid(),
@@ -28,7 +22,6 @@ export const sealManifestSchema = z.object({
 });
 
 export type SealManifest = z.infer<typeof sealManifestSchema>;
-export type Placement = z.infer<typeof placementSchema>;
 
 /** SHA-256 (hex) of the manifest's canonical JSON; documents are sorted by id so order does not matter. */
 export function sealManifestHash(manifest: SealManifest): string {
