@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isSignetError } from "@/lib/engine/errors";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
-import { PdfLimitExceededError } from "@/lib/engine/pdf/errors";
+import { PdfLimitExceededError } from "@/lib/engine/pdf/pdf-errors";
 import { PDF_LIMITS, SEAL_RESERVE, type PdfLimits } from "@/lib/engine/pdf/limits";
 import { parseCertificate, parseCertificates } from "@/lib/engine/pki/certificate";
 import { isolationSettings, verificationPool, verifyIsolated } from "@/lib/public-verify/isolated-verify";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
-import { PdfDamagedError } from "@/lib/engine/pdf/errors";
+import { PdfDamagedError } from "@/lib/engine/pdf/pdf-errors";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
 import { sealPdf, type SealPdfRequest } from "@/lib/engine/seal/seal-pdf";
 import { classicPdf } from "@/test/support/pdf-samples";

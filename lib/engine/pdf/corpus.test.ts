@@ -4,7 +4,7 @@ import { corpusFiles, readCorpusFile, type CorpusFile } from "../../../test/supp
 import { qpdfCheck, type QpdfCheck } from "../../../test/support/pdf-tools";
 import { analyseChangesAfter } from "./change-analysis";
 import { embedSignature } from "./embed-signature";
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "./errors";
+import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "./pdf-errors";
 import { listFormFields } from "./form-fields";
 import { PdfDict, PdfRef } from "./objects";
 import { PdfFile } from "./pdf-file";

@@ -1,4 +1,4 @@
-import { PlaceholderTooSmallError } from "./errors";
+import { PlaceholderTooSmallError } from "./pdf-errors";
 import type { PreparedSignature } from "./prepare-signature";
 
 /**

@@ -12,7 +12,7 @@ export { analyseChangesAfter, type ChangesAfter, type RevisionChanges, type Obje
 export { formatStampTime, type SealStampContent } from "./seal-stamp";
 export type { VisibleRect } from "./page-geometry";
 export { PDF_LIMITS, SEAL_RESERVE, sealingLimits, type PdfLimits } from "./limits";
-export { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
+export { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./pdf-errors";
 export { checkSoundStructure } from "./sound-structure";
 export { visiblePageSize } from "./page-geometry";
 export { findPage, walkPageTree } from "./page-tree";

@@ -1,4 +1,4 @@
-import { PdfDamagedError } from "./errors";
+import { PdfDamagedError } from "./pdf-errors";
 import type { Budget } from "./limits";
 
 /**

@@ -1,4 +1,4 @@
-import { PdfLimitExceededError } from "./errors";
+import { PdfLimitExceededError } from "./pdf-errors";
 
 /** Hard limits applied while reading an untrusted PDF. */
 export interface PdfLimits {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SignatureRequestError } from "./errors";
+import { SignatureRequestError } from "./pdf-errors";
 import { PdfDict, PdfRef } from "./objects";
 import { placeOnPage, visiblePageSize } from "./page-geometry";
 import type { PageInfo } from "./page-tree";

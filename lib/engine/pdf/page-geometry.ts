@@ -1,4 +1,4 @@
-import { SignatureRequestError } from "./errors";
+import { SignatureRequestError } from "./pdf-errors";
 import type { Box, PageInfo } from "./page-tree";
 
 /** A rectangle in a page's visible coordinates: origin at the bottom-left of the displayed (rotated) crop box, in points. */

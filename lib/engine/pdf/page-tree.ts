@@ -1,4 +1,4 @@
-import { PdfDamagedError, PdfUnsoundStructureError, SignatureRequestError } from "./errors";
+import { PdfDamagedError, PdfUnsoundStructureError, SignatureRequestError } from "./pdf-errors";
 import { PdfDict, PdfRef, isArray, isInteger, isName, isNumber, type PdfObject } from "./objects";
 import type { PdfFile } from "./pdf-file";
 

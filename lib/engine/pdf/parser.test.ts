@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { PdfDamagedError } from "./errors";
+import { PdfDamagedError } from "./pdf-errors";
 import { Lexer } from "./lexer";
 import { Budget, resolveLimits } from "./limits";
 import { PdfDict, PdfName, PdfRef, PdfString, type PdfObject } from "./objects";

@@ -1,4 +1,4 @@
-import { PdfDamagedError, tooDeeplyNested } from "./errors";
+import { PdfDamagedError, tooDeeplyNested } from "./pdf-errors";
 import { Lexer, isWhite, type Token } from "./lexer";
 import type { Budget } from "./limits";
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, asBuffer, isInteger, type PdfObject } from "./objects";

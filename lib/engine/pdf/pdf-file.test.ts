@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { corpusFiles, readCorpusFile } from "../../../test/support/pdf-corpus";
-import { NotAPdfError, PdfDamagedError, PdfLimitExceededError } from "./errors";
+import { NotAPdfError, PdfDamagedError, PdfLimitExceededError } from "./pdf-errors";
 import { PdfDict, PdfStream } from "./objects";
 import { PdfFile } from "./pdf-file";
 import { tinyPdf } from "../../../test/support/pdf-samples";

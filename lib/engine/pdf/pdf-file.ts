@@ -1,4 +1,4 @@
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "./errors";
+import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "./pdf-errors";
 import { Lexer } from "./lexer";
 import { Budget, resolveLimits, type PdfLimits } from "./limits";
 import { PdfDict, PdfRef, PdfStream, asBuffer, isInteger, type PdfObject } from "./objects";

@@ -5,7 +5,7 @@ import { corpusFiles, readCorpusFile } from "../../../test/support/pdf-corpus";
 import { classicPdf, ONE_PAGE_OBJECTS, tinyPdf } from "../../../test/support/pdf-samples";
 import { digestByteRange, digestByteRangeOfParts } from "./byte-range-digest";
 import { embedSignature } from "./embed-signature";
-import { PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./errors";
+import { PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./pdf-errors";
 import { listFormFields } from "./form-fields";
 import { PdfName, PdfRef, PdfString } from "./objects";
 import { findPage } from "./page-tree";

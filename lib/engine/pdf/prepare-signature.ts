@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { PdfDamagedError, SignatureRequestError } from "./errors";
+import { PdfDamagedError, SignatureRequestError } from "./pdf-errors";
 import { listFormFields } from "./form-fields";
 import { joinParts, writeIncrementalUpdate, type UpdatedObject } from "./incremental-writer";
 import { sealingLimits, type PdfLimits } from "./limits";

@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { PdfDamagedError } from "./errors";
+import { PdfDamagedError } from "./pdf-errors";
 import type { UpdatedObject } from "./incremental-writer";
 import { PdfDict, PdfName, PdfRef, PdfStream, isArray, type PdfObject } from "./objects";
 import type { Matrix } from "./page-geometry";

@@ -1,4 +1,4 @@
-import { PdfDamagedError } from "./errors";
+import { PdfDamagedError } from "./pdf-errors";
 import { walkPageTree, type PageInfo } from "./page-tree";
 import type { PdfFile } from "./pdf-file";
 import { readReachableObjects } from "./reachable-objects";

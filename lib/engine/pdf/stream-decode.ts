@@ -1,5 +1,5 @@
 import { constants, inflateSync } from "node:zlib";
-import { PdfDamagedError, PdfLimitExceededError } from "./errors";
+import { PdfDamagedError, PdfLimitExceededError } from "./pdf-errors";
 import type { Budget } from "./limits";
 import { PdfDict, PdfName, PdfStream, isArray, isInteger, type PdfObject } from "./objects";
 

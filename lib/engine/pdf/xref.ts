@@ -1,4 +1,4 @@
-import { PdfDamagedError, PdfLimitExceededError } from "./errors";
+import { PdfDamagedError, PdfLimitExceededError } from "./pdf-errors";
 import { Lexer, skipWhitespace } from "./lexer";
 import type { Budget } from "./limits";
 import { PdfDict, PdfStream, asBuffer, isArray, isInteger, isName } from "./objects";

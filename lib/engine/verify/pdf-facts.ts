@@ -11,7 +11,7 @@
  */
 import { isSignetError } from "@/lib/engine/errors";
 import { analyseChangesAfter, analyseChangesOf, type RevisionChanges } from "@/lib/engine/pdf/change-analysis";
-import { PdfDamagedError, PdfLimitExceededError } from "@/lib/engine/pdf/errors";
+import { PdfDamagedError, PdfLimitExceededError } from "@/lib/engine/pdf/pdf-errors";
 import { PDF_LIMITS, type PdfLimits } from "@/lib/engine/pdf/limits";
 import { PdfFile } from "@/lib/engine/pdf/pdf-file";
 import { readSignaturesOf, type EmbeddedSignature } from "@/lib/engine/pdf/read-signatures";

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isSignetError } from "@/lib/engine/errors";
-import { NotAPdfError, PdfDamagedError } from "@/lib/engine/pdf/errors";
+import { NotAPdfError, PdfDamagedError } from "@/lib/engine/pdf/pdf-errors";
 import { CertificateError } from "@/lib/engine/pki/pki-errors";
 import { PDF_CORPUS_DIR, SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { tinyPdf } from "@/test/support/pdf-samples";
