@@ -9,7 +9,8 @@
  */
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { Tag, decodeOid, decodeTime } from "@/lib/engine/asn1/der";
-import { parseCertificates, type Certificate } from "@/lib/engine/pki/certificate";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { certificatesOf, type CertificateInput } from "./certificate-inputs";
 import { summarizeCertificate, type CertificateSummary } from "@/lib/engine/pki/certificate-summary";
 import { buildCertificationPath, type Trust } from "@/lib/engine/pki/certification-path";
 import { OID } from "@/lib/engine/asn1/oids";
@@ -23,8 +24,6 @@ export type ContentDigestSource =
   | { hash: HashAlgorithm; digest: Uint8Array }
   /** Digest of the signed bytes (the byte ranges) with the algorithm the signature uses. */
   | ((hash: HashAlgorithm) => Uint8Array | Promise<Uint8Array>);
-
-export type CertificateInput = Uint8Array | string | Certificate;
 
 export interface CmsVerificationRequest {
   cms: Uint8Array;
@@ -179,10 +178,6 @@ export async function verifyCmsSignature(request: CmsVerificationRequest): Promi
 
 function hashOfSignerInfo(oid: string): HashAlgorithm | undefined {
   return oid === OID.sha256 ? "SHA-256" : oid === OID.sha384 ? "SHA-384" : oid === OID.sha512 ? "SHA-512" : undefined;
-}
-
-function certificatesOf(inputs: readonly CertificateInput[] | undefined): Certificate[] {
-  return (inputs ?? []).flatMap((input) => (typeof input === "string" || input instanceof Uint8Array ? parseCertificates(input) : [input]));
 }
 
 function reportTimestamp(
