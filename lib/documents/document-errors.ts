@@ -1,3 +1,4 @@
+import { formatMegabytes } from "./file-size";
 import { SignetError } from "../engine/errors";
 
 export type DocumentErrorCode = "document.too_large" | "document.not_found" | "document.bad_key" | "document.storage" | "document.bad_name";
@@ -26,7 +27,3 @@ export class DocumentNotFoundError extends DocumentError {
   }
 }
 
-export function formatMegabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return Number.isInteger(mb) ? String(mb) : mb.toFixed(1);
-}

@@ -11,3 +11,9 @@ export function formatFileSize(bytes: number): string {
   if (Number(mb) < 1024) return `${mb} MB`;
   return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
+
+/** Megabytes (binary) for limits stated in MB: "10", "2.5"; the caller writes the unit. */
+export function formatMegabytes(bytes: number): string {
+  const mb = bytes / (1024 * 1024);
+  return Number.isInteger(mb) ? String(mb) : mb.toFixed(1);
+}

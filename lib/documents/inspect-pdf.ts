@@ -5,7 +5,7 @@ import { walkPageTree } from "../engine/pdf";
 import { PdfFile } from "../engine/pdf";
 import { checkSoundStructure } from "../engine/pdf";
 import { checkVerifiable } from "../engine/verify";
-import { formatMegabytes } from "./document-errors";
+import { formatMegabytes } from "./file-size";
 
 /** The size of a page as displayed (crop box after /Rotate), in points: the space placements live in. */
 export type PageSize = { width: number; height: number };

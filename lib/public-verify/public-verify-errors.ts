@@ -1,3 +1,4 @@
+import { formatMegabytes } from "../documents/file-size";
 import { SignetError } from "../engine/errors";
 
 /**
@@ -10,7 +11,7 @@ export class VerifyTooLargeError extends PublicVerifyError {
   readonly maxBytes: number;
 
   constructor(maxBytes: number) {
-    super("verify.too_large", `This file is larger than ${formatMegabytes(maxBytes)}, the largest PDF that can be verified here.`, { status: 413 });
+    super("verify.too_large", `This file is larger than ${formatMegabytes(maxBytes)} MB, the largest PDF that can be verified here.`, { status: 413 });
     this.maxBytes = maxBytes;
   }
 }
@@ -52,7 +53,3 @@ export class VerifyUnreadableError extends PublicVerifyError {
   }
 }
 
-export function formatMegabytes(bytes: number): string {
-  const mb = bytes / (1024 * 1024);
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
-}

@@ -9,6 +9,9 @@ export type EcCurve = "P-256" | "P-384" | "P-521";
 
 export type KeyAlgorithm = { kind: "RSA"; modulusBits: number } | { kind: "EC"; curve: EcCurve };
 
+/** The smallest RSA modulus Signet signs with or accepts in a certificate. */
+export const MIN_RSA_BITS = 2048;
+
 const CURVES: Record<string, EcCurve> = {
   prime256v1: "P-256",
   secp384r1: "P-384",

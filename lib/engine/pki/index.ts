@@ -11,7 +11,7 @@ export { checkPublicKeyMatch } from "./profile/check-public-key-match";
 export { checkValidityWindow } from "./profile/check-validity-window";
 export { checkKeyUsage } from "./profile/check-key-usage";
 export { checkExtendedKeyUsage } from "./profile/check-extended-key-usage";
-export { checkKeyStrength, checkRsaKeySize, checkCurve, MIN_RSA_BITS } from "./profile/check-key-strength";
+export { checkKeyStrength, checkRsaKeySize, checkCurve } from "./profile/check-key-strength";
 export { checkSignatureAlgorithms } from "./profile/check-signature-algorithms";
 export { checkSelfSigned } from "./profile/check-self-signed";
 export { CertificateProfileError, type CertificateProfileErrorCode } from "./profile/profile-errors";

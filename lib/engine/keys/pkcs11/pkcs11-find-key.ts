@@ -23,8 +23,7 @@ import { curveOfEcParams } from "./pkcs11-ec";
 import { ecSpki, rsaSpki } from "./pkcs11-public-key";
 import { describeKey, type ParsedKeyReference } from "./pkcs11-reference";
 import { pkcs11Error } from "./map-pkcs11-error";
-
-export const MIN_RSA_BITS = 2048;
+import { MIN_RSA_BITS } from "../../crypto/key-algorithm";
 
 export interface FoundKey {
   handle: Handle;

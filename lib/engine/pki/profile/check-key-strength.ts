@@ -1,9 +1,8 @@
+import { MIN_RSA_BITS } from "@/lib/engine/crypto/key-algorithm";
 import type { Certificate } from "../certificate";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { certificateKeyAlgorithm, describeCertificateKey } from "../certificate-key-algorithm";
 import { CertificateProfileError } from "./profile-errors";
-
-export const MIN_RSA_BITS = 2048;
 
 /** RSA keys have at least 2048 bits. */
 export function checkRsaKeySize(algorithm: KeyAlgorithm): void {
