@@ -11,9 +11,10 @@ import { AeadRecordError } from "./aead-record-errors";
  * so old and new records are told apart by their first byte, never by guessing. The
  * associated data is the header followed by the record's binding (table, column, row id),
  * each length-prefixed, so a ciphertext copied onto another row, column or table does not
- * open, nor does one whose header was edited.
+ * open, nor does one whose header was edited. A row id of several parts (a key id with its
+ * organisation) is length-prefixed part by part.
  */
-export type RecordBinding = { readonly table: string; readonly column: string; readonly rowId: string };
+export type RecordBinding = { readonly table: string; readonly column: string; readonly rowId: string | readonly string[] };
 
 const MAGIC = Buffer.from("SGAE", "ascii");
 const VERSION = 0x01;
@@ -27,7 +28,8 @@ function header(): Buffer {
 }
 
 function associatedData(binding: RecordBinding): Buffer {
-  const parts = [LABEL, binding.table, binding.column, binding.rowId].map((part) => {
+  const rowId = typeof binding.rowId === "string" ? [binding.rowId] : binding.rowId;
+  const parts = [LABEL, binding.table, binding.column, ...rowId].map((part) => {
     const bytes = Buffer.from(part, "utf8");
     const length = Buffer.alloc(4);
     length.writeUInt32BE(bytes.length);
