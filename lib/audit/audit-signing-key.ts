@@ -13,7 +13,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import type { Db, Tx } from "../db/client";
-import { openRecordOrLegacy, sealRecord, type RecordBinding } from "../engine/crypto";
+import { isAeadRecord, openRecordOrLegacy, sealRecord, type RecordBinding } from "../engine/crypto";
 import { LEGACY_DATA_KEY_FORMAT, LocalMasterKey, type DataKeyContext, type MasterKey } from "../engine/keys/platform";
 import { appendAudit } from "./append-audit";
 import { AuditError } from "./audit-errors";
@@ -164,6 +164,9 @@ export async function migrateAuditSigningKeys(db: Db, masterKey: MasterKey): Pro
   const result = { migrated: 0, unreadable: [] as string[] };
   const rows = await db.auditSigningKey.findMany({ select: { id: true, masterKeyId: true, privateKeyEncrypted: true }, orderBy: { createdAt: "asc" } });
   for (const row of rows) {
+    // As for the other key records (migrateKeyRecords): only parts without the AEAD header are
+    // taken up, so a start-up with nothing to migrate unwraps nothing.
+    if (!mayBeLegacy(masterKey, row.privateKeyEncrypted)) continue;
     let next: { envelope: Uint8Array<ArrayBuffer>; from: string[] } | null;
     try {
       next = await reencryptedEnvelope(masterKey, row);
@@ -189,6 +192,15 @@ export async function migrateAuditSigningKeys(db: Db, masterKey: MasterKey): Pro
     if (done) result.migrated += 1;
   }
   return result;
+}
+
+function mayBeLegacy(masterKey: MasterKey, stored: Uint8Array): boolean {
+  try {
+    const { wrapped, box } = openEnvelope(stored);
+    return !isAeadRecord(box) || (masterKey instanceof LocalMasterKey && !isAeadRecord(wrapped));
+  } catch {
+    return true;
+  }
 }
 
 /** The row's envelope with its legacy parts rewritten, or null when nothing is legacy. Throws when it does not open. */
