@@ -3,12 +3,14 @@ import { AeadRecordError } from "./aead-record-errors";
 
 /**
  * The one at-rest format for secrets Signet stores in its database (TOTP seeds, SIEM webhook
- * secrets): AES-256-GCM, a random 96-bit IV, a 128-bit tag.
+ * secrets, platform keys, locally wrapped data keys, the audit signing key): AES-256-GCM, a
+ * random 96-bit IV, a 128-bit tag.
  *
  * Layout: "SGAE" (4) ‖ version 0x01 (1) ‖ IV (12) ‖ ciphertext ‖ tag (16).
  *
- * The magic makes a record self-describing: the formats it replaced began with the byte 0x01,
- * so old and new records are told apart by their first byte, never by guessing. The
+ * The magic makes a record self-describing: the TOTP and SIEM formats it replaced began with
+ * the byte 0x01, so those are told apart by their first byte, never by guessing; the key
+ * custody box began with a random IV, for which see open-record-or-legacy.ts. The
  * associated data is the header followed by the record's binding (table, column, row id),
  * each length-prefixed, so a ciphertext copied onto another row, column or table does not
  * open, nor does one whose header was edited. A row id of several parts (a key id with its
