@@ -3,17 +3,21 @@
  * is the only reader of AuditSigningKey.privateKeyEncrypted (see secret-columns.test.ts).
  *
  * At rest the PKCS#8 is envelope-encrypted like organisations' platform keys: a fresh 32-byte
- * data key from the master key (context "platform-audit-key") encrypts it with AES-256-GCM,
- * the key id (SHA-256 of the SPKI) as additional data. Layout of privateKeyEncrypted:
- * version (1) ‖ length of the wrapped data key (2, big-endian) ‖ wrapped data key ‖ sealed box.
- * Rotating the master key re-wraps only the data key (rewrapAuditSigningKeys).
+ * data key from the master key (context "platform-audit-key") encrypts it as an AEAD record
+ * (lib/engine/crypto/aead-record.ts) bound to this table, column and key id (SHA-256 of the
+ * SPKI). Layout of privateKeyEncrypted: version (1) ‖ length of the wrapped data key (2,
+ * big-endian) ‖ wrapped data key ‖ sealed box. The envelope's version stays 1: both parts
+ * inside say their own format (a record by its header; see openRecordOrLegacy), and boxes of
+ * the legacy format are read until migrateAuditSigningKeys has rewritten them. Rotating the
+ * master key re-wraps only the data key (rewrapAuditSigningKeys).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import type { Db, Tx } from "../db/client";
-import { openBox, sealBox } from "../engine/crypto";
-import type { DataKeyContext, MasterKey } from "../engine/keys/platform";
+import { isAeadRecord, openRecordOrLegacy, sealRecord, type RecordBinding } from "../engine/crypto";
+import { LEGACY_DATA_KEY_FORMAT, LocalMasterKey, type DataKeyContext, type MasterKey } from "../engine/keys/platform";
 import { appendAudit } from "./append-audit";
 import { AuditError } from "./audit-errors";
+import { LEGACY_AUDIT_KEY_FORMAT, openLegacyAuditKeyBox } from "./legacy-audit-signing-key";
 
 export const AUDIT_KEY_ALGORITHM = "Ed25519";
 const DATA_KEY_CONTEXT: DataKeyContext = { orgId: "platform-audit-key" };
@@ -64,7 +68,7 @@ export async function ensureAuditSigningKey(db: Db, masterKey: MasterKey): Promi
     const id = spkiKeyId(spki);
     const dataKey = await masterKey.generateDataKey(DATA_KEY_CONTEXT);
     try {
-      const box = sealBox(dataKey.plaintext, pkcs8, additionalData(id));
+      const box = sealRecord(dataKey.plaintext, pkcs8, recordBinding(id));
       const row = await tx.auditSigningKey.create({
         data: { id, algorithm: AUDIT_KEY_ALGORITHM, publicKey: spki, privateKeyEncrypted: Buffer.from(envelope(dataKey.wrapped, box)), masterKeyId: masterKey.id },
         select: PUBLIC_COLUMNS,
@@ -78,8 +82,13 @@ export async function ensureAuditSigningKey(db: Db, masterKey: MasterKey): Promi
   });
 }
 
-function additionalData(keyId: string): Buffer {
-  return Buffer.from(`signet:audit-signing-key:v1:${keyId}`, "utf8");
+function recordBinding(keyId: string): RecordBinding {
+  return { table: "AuditSigningKey", column: "privateKeyEncrypted", rowId: keyId };
+}
+
+/** The box's PKCS#8 (the caller overwrites it), and whether the box is in the legacy format. */
+function openKeyBox(dataKey: Uint8Array, box: Uint8Array, keyId: string): { plaintext: Buffer; legacy: boolean } {
+  return openRecordOrLegacy(dataKey, box, recordBinding(keyId), (stored) => openLegacyAuditKeyBox(dataKey, stored, keyId));
 }
 
 function envelope(wrapped: Uint8Array, box: Uint8Array): Uint8Array {
@@ -110,7 +119,7 @@ export async function signWithAuditKey(db: Db | Tx, masterKey: MasterKey, keyId:
   const dataKey = await masterKey.unwrap(wrapped, DATA_KEY_CONTEXT);
   let pkcs8: Buffer | null = null;
   try {
-    pkcs8 = openBox(dataKey, box, additionalData(row.id));
+    pkcs8 = openKeyBox(dataKey, box, row.id).plaintext;
     const key = createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" });
     return sign(null, message, key);
   } catch (error) {
@@ -142,4 +151,77 @@ export async function rewrapAuditSigningKeys(db: Db, current: MasterKey, next: M
     }
   }
   return { rewrapped };
+}
+
+/**
+ * Start-up migration: rewrites each audit key whose sealed box is in the legacy format, or whose
+ * data key the local master key wrapped in the legacy format, with both parts in the AEAD
+ * record format (the data key itself is kept). One key per transaction with its audit entry in
+ * the platform chain, written only if the row still holds the bytes read; safe to run again.
+ * Keys that do not open under `masterKey` are reported and left as they are.
+ */
+export async function migrateAuditSigningKeys(db: Db, masterKey: MasterKey): Promise<{ migrated: number; unreadable: string[] }> {
+  const result = { migrated: 0, unreadable: [] as string[] };
+  const rows = await db.auditSigningKey.findMany({ select: { id: true, masterKeyId: true, privateKeyEncrypted: true }, orderBy: { createdAt: "asc" } });
+  for (const row of rows) {
+    // As for the other key records (migrateKeyRecords): only parts without the AEAD header are
+    // taken up, so a start-up with nothing to migrate unwraps nothing.
+    if (!mayBeLegacy(masterKey, row.privateKeyEncrypted)) continue;
+    let next: { envelope: Uint8Array<ArrayBuffer>; from: string[] } | null;
+    try {
+      next = await reencryptedEnvelope(masterKey, row);
+    } catch {
+      result.unreadable.push(row.id);
+      continue;
+    }
+    if (next === null) continue;
+    const { envelope: rewritten, from } = next;
+    const done = await db.$transaction(async (tx) => {
+      const updated = await tx.auditSigningKey.updateMany({ where: { id: row.id, masterKeyId: row.masterKeyId, privateKeyEncrypted: { equals: Buffer.from(row.privateKeyEncrypted) } }, data: { privateKeyEncrypted: rewritten } });
+      if (updated.count !== 1) return false;
+      await appendAudit(tx, {
+        orgId: null,
+        actorId: null,
+        action: "secret.reencrypted",
+        subjectType: "audit_signing_key",
+        subjectId: row.id,
+        data: { column: "AuditSigningKey.privateKeyEncrypted", from: from.join("+"), to: "aead-record/v1" },
+      });
+      return true;
+    });
+    if (done) result.migrated += 1;
+  }
+  return result;
+}
+
+function mayBeLegacy(masterKey: MasterKey, stored: Uint8Array): boolean {
+  try {
+    const { wrapped, box } = openEnvelope(stored);
+    return !isAeadRecord(box) || (masterKey instanceof LocalMasterKey && !isAeadRecord(wrapped));
+  } catch {
+    return true;
+  }
+}
+
+/** The row's envelope with its legacy parts rewritten, or null when nothing is legacy. Throws when it does not open. */
+async function reencryptedEnvelope(masterKey: MasterKey, row: { id: string; masterKeyId: string; privateKeyEncrypted: Uint8Array }): Promise<{ envelope: Uint8Array<ArrayBuffer>; from: string[] } | null> {
+  if (row.masterKeyId !== masterKey.id) throw new AuditError("audit.signing_key_unreadable", "The audit signing key was wrapped by another master key.", { status: 500 });
+  const { wrapped, box } = openEnvelope(row.privateKeyEncrypted);
+  const from: string[] = [];
+  // Only the local master key ever wrote a legacy wrapping; a KMS ciphertext is opaque and stays.
+  const rewrapped = masterKey instanceof LocalMasterKey ? await masterKey.rewrapLegacy(wrapped, DATA_KEY_CONTEXT) : null;
+  if (rewrapped !== null) from.push(LEGACY_DATA_KEY_FORMAT);
+  const dataKey = await masterKey.unwrap(wrapped, DATA_KEY_CONTEXT);
+  let pkcs8: Buffer | null = null;
+  try {
+    const opened = openKeyBox(dataKey, box, row.id);
+    pkcs8 = opened.plaintext;
+    const resealed = opened.legacy ? sealRecord(dataKey, pkcs8, recordBinding(row.id)) : null;
+    if (resealed !== null) from.push(LEGACY_AUDIT_KEY_FORMAT);
+    if (from.length === 0) return null;
+    return { envelope: new Uint8Array(envelope(rewrapped ?? wrapped, resealed ?? box)), from };
+  } finally {
+    pkcs8?.fill(0);
+    dataKey.fill(0);
+  }
 }

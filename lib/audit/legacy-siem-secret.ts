@@ -1,4 +1,4 @@
-import { openBox } from "../engine/crypto";
+import { openLegacyBox } from "../engine/crypto";
 
 /**
  * LEGACY READER, for migration only: the SIEM webhook secret format written before the AEAD
@@ -17,5 +17,5 @@ export function isLegacySiemSecret(stored: Uint8Array): boolean {
 /** Throws when it does not open (the caller maps that to its own error). */
 export function openLegacySiemSecret(key: Uint8Array, orgId: string, stored: Uint8Array): Buffer {
   if (!isLegacySiemSecret(stored)) throw new Error("not a legacy SIEM secret");
-  return openBox(key, Buffer.from(stored).subarray(1), Buffer.from(`signet-siem-secret:${orgId}`, "utf8"));
+  return openLegacyBox(key, Buffer.from(stored).subarray(1), Buffer.from(`signet-siem-secret:${orgId}`, "utf8"));
 }

@@ -56,3 +56,20 @@ export async function allWrappedDataKeys(db: Db | Tx): Promise<{ orgId: string; 
 export async function replaceWrappedDataKey(tx: Tx, orgId: string, wrappedKey: Uint8Array, masterKeyId: string): Promise<void> {
   await tx.orgDataKey.update({ where: { orgId }, data: { wrappedKey: Buffer.from(wrappedKey), masterKeyId } });
 }
+
+/** Every platform key's ciphertext, for the start-up migration of legacy records. */
+export async function allKeyMaterial(db: Db | Tx): Promise<{ keyId: string; orgId: string; ciphertext: Uint8Array }[]> {
+  return db.platformKeyMaterial.findMany({ select: { keyId: true, orgId: true, ciphertext: true }, orderBy: [{ orgId: "asc" }, { keyId: "asc" }] });
+}
+
+/** Replaces a key's ciphertext only if the row still holds `stored`; whether it did. */
+export async function replaceKeyMaterialIfUnchanged(tx: Tx, keyId: string, stored: Uint8Array, ciphertext: Uint8Array): Promise<boolean> {
+  const updated = await tx.platformKeyMaterial.updateMany({ where: { keyId, ciphertext: { equals: Buffer.from(stored) } }, data: { ciphertext: Buffer.from(ciphertext) } });
+  return updated.count === 1;
+}
+
+/** Replaces a wrapped data key only if the row still holds `stored` under `masterKeyId`; whether it did. */
+export async function replaceWrappedDataKeyIfUnchanged(tx: Tx, orgId: string, stored: Uint8Array, wrappedKey: Uint8Array, masterKeyId: string): Promise<boolean> {
+  const updated = await tx.orgDataKey.updateMany({ where: { orgId, masterKeyId, wrappedKey: { equals: Buffer.from(stored) } }, data: { wrappedKey: Buffer.from(wrappedKey) } });
+  return updated.count === 1;
+}

@@ -4,9 +4,12 @@ import { createOrganisation, createPerson } from "@/test/support/signet-accounts
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { openSiemSecret, siemKeyFromSecret } from "../audit/siem-secret";
 import { openTotpSecret, totpKeyFromSecret } from "../auth/totp/secret-box";
+import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
 import { migrateStoredSecrets } from "./migrate-stored-secrets";
 
 const AUTH_SECRET = "auth secret of the start-up migration test";
+const MASTER_KEY = randomBytes(32);
+const master = new LocalMasterKey(MASTER_KEY.toString("base64"));
 let t: TestDatabase;
 
 beforeAll(async () => {
@@ -38,7 +41,7 @@ describe("the start-up pass over stored secrets", () => {
       data: { siemWebhookUrl: "https://siem.example.test/hook", siemSecretEncrypted: legacy(siemKey.key, `signet-siem-secret:${orgId}`, Buffer.from(siemSecret, "utf8"), false) },
     });
 
-    await migrateStoredSecrets(t.db, AUTH_SECRET);
+    await migrateStoredSecrets(t.db, AUTH_SECRET, master);
 
     const factor = Buffer.from((await t.db.totpFactor.findUniqueOrThrow({ where: { userId } })).secretEncrypted);
     const org = Buffer.from((await t.db.organization.findUniqueOrThrow({ where: { id: orgId } })).siemSecretEncrypted ?? Buffer.alloc(0));
@@ -47,5 +50,22 @@ describe("the start-up pass over stored secrets", () => {
     expect(openTotpSecret(totpKey, userId, factor).equals(totpSecret)).toBe(true);
     expect(openSiemSecret(siemKey, orgId, org).toString("utf8")).toBe(siemSecret);
     expect(await t.db.auditEntry.count({ where: { action: "secret.reencrypted" } })).toBe(2);
+  });
+
+  it("rewraps a data key the local master key wrapped in the legacy format", async () => {
+    const { orgId } = await createOrganisation(t.db);
+    const dataKey = randomBytes(32);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", MASTER_KEY, iv);
+    cipher.setAAD(Buffer.from(`signet:data-key:v1:${orgId}`, "utf8"));
+    const old = Buffer.concat([iv, cipher.update(dataKey), cipher.final(), cipher.getAuthTag()]);
+    await t.db.orgDataKey.create({ data: { orgId, wrappedKey: new Uint8Array(old), masterKeyId: master.id } });
+
+    await migrateStoredSecrets(t.db, AUTH_SECRET, master);
+
+    const wrapped = (await t.db.orgDataKey.findUniqueOrThrow({ where: { orgId } })).wrappedKey;
+    expect(Buffer.from(wrapped).subarray(0, 5).toString("latin1")).toBe("SGAE\x01");
+    expect((await master.unwrap(wrapped, { orgId })).equals(dataKey)).toBe(true);
+    expect(await t.db.auditEntry.count({ where: { action: "secret.reencrypted", subjectId: orgId } })).toBe(1);
   });
 });

@@ -31,12 +31,12 @@ export async function prepareRuntime(env: Env = process.env): Promise<{ settings
     await session.close();
   }
   // A wrong or missing master key stops start-up here rather than at the first seal. Secrets
-  // still in a legacy at-rest format are then rewritten, while AUTH_SECRET is at hand.
+  // still in a legacy at-rest format are then rewritten, while AUTH_SECRET and the master key are at hand.
   const database = await openDatabase(target);
   try {
     const { dataKeys } = await checkMasterKey(database.db, master.masterKey);
     log.info({ masterKey: master.masterKey.id, dataKeys }, "master key checked");
-    await migrateStoredSecrets(database.db, authSecret.value);
+    await migrateStoredSecrets(database.db, authSecret.value, master.masterKey);
   } finally {
     await database.close();
   }

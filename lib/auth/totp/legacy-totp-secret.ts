@@ -1,4 +1,4 @@
-import { openBox } from "../../engine/crypto";
+import { openLegacyBox } from "../../engine/crypto";
 
 /**
  * LEGACY READER, for migration only: the TOTP secret format written before the AEAD record
@@ -18,7 +18,7 @@ export function isLegacyTotpSecret(stored: Uint8Array): boolean {
 export function openLegacyTotpSecret(key: Uint8Array, userId: string, stored: Uint8Array): Buffer {
   if (!isLegacyTotpSecret(stored)) throw new Error("not a legacy TOTP secret");
   const bytes = Buffer.from(stored);
-  // Re-ordered to the IV ‖ ciphertext ‖ tag layout of openBox: the cipher is the same.
+  // Re-ordered to the IV ‖ ciphertext ‖ tag layout of openLegacyBox: the cipher is the same.
   const box = Buffer.concat([bytes.subarray(1, 13), bytes.subarray(29), bytes.subarray(13, 29)]);
-  return openBox(key, box, Buffer.from(`signet-totp:${userId}`, "utf8"));
+  return openLegacyBox(key, box, Buffer.from(`signet-totp:${userId}`, "utf8"));
 }

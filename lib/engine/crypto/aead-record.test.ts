@@ -4,7 +4,7 @@ import { isAeadRecord, openRecord, sealRecord, type RecordBinding } from "./aead
 import { AeadRecordError } from "./aead-record-errors";
 
 const key = randomBytes(32);
-const binding: RecordBinding = { table: "TotpFactor", column: "secretEncrypted", rowId: "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10" };
+const binding = { table: "TotpFactor", column: "secretEncrypted", rowId: "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10" } satisfies RecordBinding;
 const plaintext = Buffer.from("a secret worth keeping", "utf8");
 
 function refusal(run: () => unknown): string | undefined {
@@ -73,5 +73,14 @@ describe("AEAD at-rest records", () => {
     const legacy = Buffer.concat([Buffer.from([1]), randomBytes(40)]);
     expect(isAeadRecord(legacy)).toBe(false);
     expect(refusal(() => openRecord(key, legacy, binding))).toBe("aead_record.malformed");
+  });
+
+  it("binds a row id of several parts part by part", () => {
+    const composite = { table: "SigningKey", column: "privateKey", rowId: ["org_a", "key_bc"] };
+    const sealed = sealRecord(key, plaintext, composite);
+    expect(openRecord(key, sealed, composite).equals(plaintext)).toBe(true);
+    expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: ["org_ak", "ey_bc"] }))).toBe("aead_record.refused");
+    expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: ["org_b", "key_bc"] }))).toBe("aead_record.refused");
+    expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: "org_a" }))).toBe("aead_record.refused");
   });
 });

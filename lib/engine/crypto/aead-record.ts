@@ -3,17 +3,20 @@ import { AeadRecordError } from "./aead-record-errors";
 
 /**
  * The one at-rest format for secrets Signet stores in its database (TOTP seeds, SIEM webhook
- * secrets): AES-256-GCM, a random 96-bit IV, a 128-bit tag.
+ * secrets, platform keys, locally wrapped data keys, the audit signing key): AES-256-GCM, a
+ * random 96-bit IV, a 128-bit tag.
  *
  * Layout: "SGAE" (4) ‖ version 0x01 (1) ‖ IV (12) ‖ ciphertext ‖ tag (16).
  *
- * The magic makes a record self-describing: the formats it replaced began with the byte 0x01,
- * so old and new records are told apart by their first byte, never by guessing. The
+ * The magic makes a record self-describing: the TOTP and SIEM formats it replaced began with
+ * the byte 0x01, so those are told apart by their first byte, never by guessing; the key
+ * custody box began with a random IV, for which see open-record-or-legacy.ts. The
  * associated data is the header followed by the record's binding (table, column, row id),
  * each length-prefixed, so a ciphertext copied onto another row, column or table does not
- * open, nor does one whose header was edited.
+ * open, nor does one whose header was edited. A row id of several parts (a key id with its
+ * organisation) is length-prefixed part by part.
  */
-export type RecordBinding = { readonly table: string; readonly column: string; readonly rowId: string };
+export type RecordBinding = { readonly table: string; readonly column: string; readonly rowId: string | readonly string[] };
 
 const MAGIC = Buffer.from("SGAE", "ascii");
 const VERSION = 0x01;
@@ -27,7 +30,8 @@ function header(): Buffer {
 }
 
 function associatedData(binding: RecordBinding): Buffer {
-  const parts = [LABEL, binding.table, binding.column, binding.rowId].map((part) => {
+  const rowId = typeof binding.rowId === "string" ? [binding.rowId] : binding.rowId;
+  const parts = [LABEL, binding.table, binding.column, ...rowId].map((part) => {
     const bytes = Buffer.from(part, "utf8");
     const length = Buffer.alloc(4);
     length.writeUInt32BE(bytes.length);

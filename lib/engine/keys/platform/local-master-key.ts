@@ -1,9 +1,15 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { openBox, sealBox } from "../../crypto/aes-gcm";
+import { sealRecord, type RecordBinding } from "../../crypto/aead-record";
+import { openRecordOrLegacy } from "../../crypto/open-record-or-legacy";
+import { unwrapLegacyDataKey } from "./legacy-wrapped-data-key";
 import type { DataKeyContext, MasterKey } from "./master-key";
 import { PlatformKeyError } from "./platform-key-errors";
 
-/** SIGNET_MASTER_KEY: 32 random bytes, base64. Wrapping is AES-256-GCM bound to the organisation. */
+/**
+ * SIGNET_MASTER_KEY: 32 random bytes, base64. A wrapped data key is an AEAD record
+ * (aead-record.ts) bound to its organisation; wrappings of the legacy format are still read
+ * until the start-up migration has rewrapped them (rewrapLegacy).
+ */
 export class LocalMasterKey implements MasterKey {
   readonly id: string;
   readonly description = "local master key (SIGNET_MASTER_KEY)";
@@ -24,18 +30,36 @@ export class LocalMasterKey implements MasterKey {
   }
 
   async wrap(dataKey: Uint8Array, context: DataKeyContext): Promise<Uint8Array> {
-    return sealBox(this.#key, dataKey, aad(context));
+    return sealRecord(this.#key, dataKey, binding(context));
   }
 
   async unwrap(wrapped: Uint8Array, context: DataKeyContext): Promise<Buffer> {
+    return this.#open(wrapped, context).plaintext;
+  }
+
+  /**
+   * Migration: the same data key wrapped as an AEAD record when `wrapped` is in the legacy
+   * format, null when it is already current. The plaintext is overwritten before this returns.
+   */
+  async rewrapLegacy(wrapped: Uint8Array, context: DataKeyContext): Promise<Uint8Array | null> {
+    const { plaintext, legacy } = this.#open(wrapped, context);
     try {
-      return openBox(this.#key, wrapped, aad(context));
+      return legacy ? sealRecord(this.#key, plaintext, binding(context)) : null;
+    } finally {
+      plaintext.fill(0);
+    }
+  }
+
+  #open(wrapped: Uint8Array, context: DataKeyContext): { plaintext: Buffer; legacy: boolean } {
+    try {
+      return openRecordOrLegacy(this.#key, wrapped, binding(context), (stored) => unwrapLegacyDataKey(this.#key, stored, context));
     } catch (error) {
       throw new PlatformKeyError("master_key.mismatch", "A data key could not be unwrapped: the master key is not the one it was wrapped with, or the record was altered.", { cause: error });
     }
   }
 }
 
-function aad(context: DataKeyContext): Buffer {
-  return Buffer.from(`signet:data-key:v1:${context.orgId}`, "utf8");
+/** The data key of organisation `orgId`, or of a platform-level owner named the same way (DataKeyContext). */
+function binding(context: DataKeyContext): RecordBinding {
+  return { table: "DataKey", column: "wrappedKey", rowId: context.orgId };
 }
