@@ -5,6 +5,6 @@
  */
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const { startServerBackgroundJobs } = await import("./lib/jobs/server-background-jobs");
+  const { startServerBackgroundJobs } = await import("@/lib/jobs/server-background-jobs");
   startServerBackgroundJobs();
 }

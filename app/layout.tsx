@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import type { ReactNode } from "react";
-import "./globals.css";
+import "@/app/globals.css";
 
 // Every page is rendered per request, the not-found page included: the Content-Security-Policy
 // nonce (lib/http/security-headers) is new for each answer, and a prerendered page would carry none.

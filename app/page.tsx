@@ -1,7 +1,7 @@
 import { redirect } from "next/navigation";
 import { getDb } from "@/lib/db/client";
 import { isSetupOpen } from "@/lib/auth/setup";
-import { currentUser } from "./_server/session";
+import { currentUser } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 

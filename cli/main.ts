@@ -2,14 +2,14 @@
 // `io`. cli/signet.ts runs it on the process's streams; tests run it in-process on buffers.
 import fs from "node:fs";
 import path from "node:path";
-import type { Command, CommandIo } from "./command";
+import type { Command, CommandIo } from "@/cli/command";
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  seal: { summary: "seal a PDF with a PAdES signature (a key file, PKCS#12, AWS KMS or a PKCS#11 token)", load: () => import("./commands/seal").then((m) => m.sealCommand) },
-  verify: { summary: "check the signatures of a PDF and explain the verdict", load: () => import("./commands/verify").then((m) => m.verifyCommand) },
-  audit: { summary: "verify the hash-chained audit log or an exported file; sign and check checkpoints", load: () => import("./commands/audit").then((m) => m.auditCommand) },
-  keys: { summary: "key custody administration: re-wrap the data keys under a new master key", load: () => import("./commands/keys").then((m) => m.keysCommand) },
-  org: { summary: "organisation administration for the operator (approvals break-glass)", load: () => import("./commands/org").then((m) => m.orgCommand) },
+  seal: { summary: "seal a PDF with a PAdES signature (a key file, PKCS#12, AWS KMS or a PKCS#11 token)", load: () => import("@/cli/commands/seal").then((m) => m.sealCommand) },
+  verify: { summary: "check the signatures of a PDF and explain the verdict", load: () => import("@/cli/commands/verify").then((m) => m.verifyCommand) },
+  audit: { summary: "verify the hash-chained audit log or an exported file; sign and check checkpoints", load: () => import("@/cli/commands/audit").then((m) => m.auditCommand) },
+  keys: { summary: "key custody administration: re-wrap the data keys under a new master key", load: () => import("@/cli/commands/keys").then((m) => m.keysCommand) },
+  org: { summary: "organisation administration for the operator (approvals break-glass)", load: () => import("@/cli/commands/org").then((m) => m.orgCommand) },
 };
 
 const HELP = `usage: signet <command> [options]

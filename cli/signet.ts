@@ -1,6 +1,6 @@
 // `npm run --silent signet -- <command> …`: the stable interface for operators and scripts.
-import type { CommandIo } from "./command";
-import { runCli } from "./main";
+import type { CommandIo } from "@/cli/command";
+import { runCli } from "@/cli/main";
 
 const io: CommandIo = {
   stdout: (text) => process.stdout.write(text),

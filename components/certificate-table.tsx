@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { LIFECYCLE_STATE_LABELS, type CertificateRow, type PendingKeyRow } from "@/lib/lifecycle/certificate-overview";
 import { readableName } from "@/lib/engine/pki";
-import { CertificateName } from "./certificate-name";
+import { CertificateName } from "@/components/certificate-name";
 
 const BACKEND_LABELS = { PLATFORM: "Platform", AWS_KMS: "AWS KMS", PKCS11: "PKCS#11 HSM" } as const;
 

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import type { DocumentListing } from "@/lib/documents/list-documents";
-import { CertificateName } from "./certificate-name";
+import { CertificateName } from "@/components/certificate-name";
 
 const STATUS_LABELS = { UPLOADED: "Ready to seal", SEALING: "Sealing…", SEALED: "Sealed", FAILED: "Failed" } as const;
 

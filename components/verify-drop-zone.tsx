@@ -2,7 +2,7 @@
 
 import { useId, useState, type DragEvent } from "react";
 import type { VerificationReport } from "@/lib/engine/verify";
-import { VerificationResult } from "./verification-result";
+import { VerificationResult } from "@/components/verification-result";
 
 type Outcome = { state: "idle" } | { state: "checking"; fileName: string } | { state: "done"; fileName: string; report: VerificationReport } | { state: "error"; fileName: string; message: string };
 

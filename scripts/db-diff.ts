@@ -9,7 +9,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_MIGRATIONS_DIR, diffMigrationsToSchema } from "./schema-diff";
+import { DEFAULT_MIGRATIONS_DIR, diffMigrationsToSchema } from "@/scripts/schema-diff";
 
 function usage(message: string): never {
   console.error(`${message}\nUsage: npx tsx scripts/db-diff.ts [--create NAME]`);

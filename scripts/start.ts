@@ -5,7 +5,7 @@ import path from "node:path";
 import { prepareRuntime } from "@/lib/runtime/prepare";
 import { isSignetError } from "@/lib/engine/errors";
 import { log } from "@/lib/log/logger";
-import { buildIsCurrent, recordBuild } from "./next-build-stamp";
+import { buildIsCurrent, recordBuild } from "@/scripts/next-build-stamp";
 
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");

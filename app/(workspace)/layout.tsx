@@ -4,7 +4,7 @@ import { rolesAllow } from "@/lib/access/permissions";
 import { OrganisationSwitcher } from "@/app/(workspace)/organisation-switcher";
 import { SignOutButton } from "@/app/_components/sign-out-button";
 import { WorkspaceNav, type NavItem } from "@/components/workspace-nav";
-import { requireOrgPermission } from "../_server/session";
+import { requireOrgPermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 

@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { createCertificateRequestAction, lifecycleAction, importPkcs12Action, uploadCertificateAction } from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../components/form-message";
-import { SubmitButton } from "../../components/submit-button";
-import { TextField } from "../../components/text-field";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
 
 export function CertificateRequestForm({ keyId, keyLabel, organisation }: { keyId: string; keyLabel: string; organisation: string }) {
   const [state, action] = useActionState<ActionState, FormData>(createCertificateRequestAction, {});

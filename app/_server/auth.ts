@@ -8,7 +8,7 @@ import { signInWithPassword } from "@/lib/auth/sign-in";
 import { signInWithPasskey } from "@/lib/auth/passkeys/passkey-sign-in";
 import { endSession, isSessionLive, startSession } from "@/lib/auth/sessions";
 import { log } from "@/lib/log/logger";
-import { requestMetaFrom } from "./request-meta";
+import { requestMetaFrom } from "@/app/_server/request-meta";
 
 /** Carries our typed error code to the sign-in action; Auth.js puts `code` in URLs, so it is never sensitive. */
 export class SignetCredentialsSignin extends CredentialsSignin {

@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { authorize, listOrganisationsOf, type OrgContext } from "@/lib/access/org-context";
 import { ForbiddenError } from "@/lib/access/access-errors";
 import type { Action } from "@/lib/access/permissions";
-import { auth } from "./auth";
+import { auth } from "@/app/_server/auth";
 
 export const ACTIVE_ORG_COOKIE = "signet-org";
 

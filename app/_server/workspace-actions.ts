@@ -8,10 +8,10 @@ import { signOutEverywhere, signOutSession } from "@/lib/auth/sign-out";
 import { ForbiddenError } from "@/lib/access/access-errors";
 import { authorize } from "@/lib/access/org-context";
 import { createOrganisation } from "@/lib/auth/organisations";
-import { failure, formValues, isNextControlFlow, type ActionState } from "./action-state";
-import { signOut } from "./auth";
-import { requestMeta } from "./request-meta";
-import { ACTIVE_ORG_COOKIE, currentSession, requireSession, requireUser } from "./session";
+import { failure, formValues, isNextControlFlow, type ActionState } from "@/app/_server/action-state";
+import { signOut } from "@/app/_server/auth";
+import { requestMeta } from "@/app/_server/request-meta";
+import { ACTIVE_ORG_COOKIE, currentSession, requireSession, requireUser } from "@/app/_server/session";
 
 const ACTIVE_ORG_COOKIE_OPTIONS = { httpOnly: true, sameSite: "lax", path: "/", secure: process.env.SIGNET_PUBLIC_URL?.startsWith("https:") === true } as const;
 

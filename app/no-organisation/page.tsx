@@ -1,5 +1,5 @@
 import { SignOutButton } from "@/app/_components/sign-out-button";
-import { requireUser } from "../_server/session";
+import { requireUser } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 

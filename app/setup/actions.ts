@@ -2,9 +2,9 @@
 
 import { getDb } from "@/lib/db/client";
 import { completeSetup, setupInputSchema } from "@/lib/auth/setup";
-import { failure, formValues, isNextControlFlow, type ActionState } from "../_server/action-state";
-import { signIn } from "../_server/auth";
-import { requestMeta } from "../_server/request-meta";
+import { failure, formValues, isNextControlFlow, type ActionState } from "@/app/_server/action-state";
+import { signIn } from "@/app/_server/auth";
+import { requestMeta } from "@/app/_server/request-meta";
 
 export async function setUpSignet(_previous: ActionState, form: FormData): Promise<ActionState> {
   const values = formValues(form, ["organisationName", "name", "email"]);

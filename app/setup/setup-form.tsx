@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { setUpSignet } from "@/app/setup/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../components/form-message";
-import { SubmitButton } from "../../components/submit-button";
-import { TextField } from "../../components/text-field";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
 
 export function SetupForm() {
   const [state, action] = useActionState<ActionState, FormData>(setUpSignet, {});

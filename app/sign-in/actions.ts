@@ -2,8 +2,8 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { InvalidCredentialsError } from "@/lib/auth/auth-errors";
-import { failure, formValues, isNextControlFlow, type ActionState } from "../_server/action-state";
-import { signIn } from "../_server/auth";
+import { failure, formValues, isNextControlFlow, type ActionState } from "@/app/_server/action-state";
+import { signIn } from "@/app/_server/auth";
 
 const MESSAGES: Record<string, string> = {
   "auth.invalid_credentials": new InvalidCredentialsError().message,

@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { isSetupOpen } from "@/lib/auth/setup";
 import { SignInForm } from "@/app/sign-in/sign-in-form";
 import { PasskeySignInButton } from "@/app/sign-in/passkey-sign-in-button";
-import { currentUser } from "../_server/session";
+import { currentUser } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Sign in" };

@@ -5,9 +5,9 @@ import { AuthError, CredentialsSignin } from "next-auth";
 import { getDb } from "@/lib/db/client";
 import { beginPasskeySignIn } from "@/lib/auth/passkeys/passkey-sign-in";
 import { PasskeyError } from "@/lib/auth/passkeys/passkey-errors";
-import { failure, isNextControlFlow } from "../_server/action-state";
-import { signIn } from "../_server/auth";
-import { requestMeta } from "../_server/request-meta";
+import { failure, isNextControlFlow } from "@/app/_server/action-state";
+import { signIn } from "@/app/_server/auth";
+import { requestMeta } from "@/app/_server/request-meta";
 
 export type PasskeySignInStart = { ok: true; challengeId: string; options: PublicKeyCredentialRequestOptionsJSON } | { ok: false; error: string };
 

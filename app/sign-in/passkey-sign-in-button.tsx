@@ -3,8 +3,8 @@
 import { useState, useTransition } from "react";
 import { startAuthentication } from "@simplewebauthn/browser";
 import { beginPasskeySignInAction, signInWithPasskeyAction } from "@/app/sign-in/passkey-actions";
-import { passkeyPromptError } from "../../components/passkey-browser-errors";
-import { FormMessage } from "../../components/form-message";
+import { passkeyPromptError } from "@/components/passkey-browser-errors";
+import { FormMessage } from "@/components/form-message";
 
 /** Signs in with a discoverable passkey: no email needed, the device offers the account's passkey. */
 export function PasskeySignInButton() {

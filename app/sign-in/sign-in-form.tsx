@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { signInWithForm } from "@/app/sign-in/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../components/form-message";
-import { SubmitButton } from "../../components/submit-button";
-import { TextField } from "../../components/text-field";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
 
 export function SignInForm({ notice }: { notice?: string }) {
   const [state, action] = useActionState<ActionState, FormData>(signInWithForm, {});

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { readSettings } from "@/lib/config/settings";
 import { VerifyDropZone } from "@/components/verify-drop-zone";
-import "./verify.css";
+import "@/app/verify/verify.css";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Verify a sealed PDF", referrer: "no-referrer" };

@@ -14,7 +14,7 @@ import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
 import { isSignetError } from "@/lib/engine/errors";
 import { createPublicKey } from "node:crypto";
-import { wantsHelp, type Command, type CommandIo } from "../command";
+import { wantsHelp, type Command, type CommandIo } from "@/cli/command";
 
 const USAGE = `usage: signet audit verify [--org ORG_ID] [--json]
        signet audit verify --file EXPORT.jsonl|EXPORT.csv [--partial] [--json]

@@ -9,7 +9,7 @@ import { databaseTarget } from "@/lib/db/target";
 import { isSignetError } from "@/lib/engine/errors";
 import { LocalMasterKey } from "@/lib/engine/keys/platform";
 import type { MasterKey } from "@/lib/engine/keys/platform";
-import { wantsHelp, type Command, type CommandIo } from "../command";
+import { wantsHelp, type Command, type CommandIo } from "@/cli/command";
 
 const USAGE = `usage: signet keys rewrap (--to-key-env VAR | --to-key-file FILE | --to-kms KEY_ID [--to-kms-region REGION])
 

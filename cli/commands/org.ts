@@ -6,7 +6,7 @@ import { readSettings } from "@/lib/config/settings";
 import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
 import { isSignetError } from "@/lib/engine/errors";
-import { wantsHelp, type Command, type CommandIo } from "../command";
+import { wantsHelp, type Command, type CommandIo } from "@/cli/command";
 
 const USAGE = `usage: signet org approvals --org ORG_ID --set N --reason TEXT
 

@@ -12,7 +12,7 @@ import { parseCertificate, parseCertificates, type Certificate } from "@/lib/eng
 import { sealPdf } from "@/lib/engine/seal";
 import { HttpTimestamper } from "@/lib/engine/tsa";
 import { checkCertificateProfile } from "@/lib/engine/pki";
-import { wantsHelp, type Command, type CommandIo } from "../command";
+import { wantsHelp, type Command, type CommandIo } from "@/cli/command";
 
 const SYNOPSIS = `usage: signet seal IN.pdf -o OUT.pdf (--key KEY.pem | --p12 FILE.p12 | --kms-key-id ID | --pkcs11-module LIB.so …) --cert CERT.pem [options]
 Run "signet seal --help" for every option and the certificate requirements.

@@ -15,8 +15,8 @@ import { parseArgs } from "node:util";
 import { isSignetError } from "@/lib/engine/errors";
 import { formatReportText, unreadableMessage, verifyPdf, type VerificationReport } from "@/lib/engine/verify";
 import type { Certificate } from "@/lib/engine/pki";
-import { wantsHelp, type Command, type CommandIo } from "../command";
-import { systemTrustStore } from "../system-trust-store";
+import { wantsHelp, type Command, type CommandIo } from "@/cli/command";
+import { systemTrustStore } from "@/cli/system-trust-store";
 
 const USAGE = "usage: signet verify IN.pdf [--trust CA.pem]... [--no-trust-check] [--json]";
 

@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 /** Deliberately the same for "not a member" and "member without the role": ids of other organisations reveal nothing. */
 export class ForbiddenError extends SignetError {

@@ -1,7 +1,7 @@
 import type { Tx, Db } from "@/lib/db/client";
 import { SignetError } from "@/lib/engine/errors";
-import { rolesAllow } from "./permissions";
-import type { Role } from "./roles";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Role } from "@/lib/access/roles";
 
 /** A change that would leave dual control unable to gather its approvals. */
 export class DualControlError extends SignetError {

@@ -1,7 +1,7 @@
-import type { Db, Tx } from "../db/client";
-import { ForbiddenError } from "./access-errors";
-import { rolesAllow, type Action } from "./permissions";
-import type { Role } from "./roles";
+import type { Db, Tx } from "@/lib/db/client";
+import { ForbiddenError } from "@/lib/access/access-errors";
+import { rolesAllow, type Action } from "@/lib/access/permissions";
+import type { Role } from "@/lib/access/roles";
 
 /** A caller proven to be a member of an organisation, with the roles the database gives them. */
 export type OrgContext = { userId: string; orgId: string; roles: Role[]; membershipId: string };

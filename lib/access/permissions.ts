@@ -1,4 +1,4 @@
-import { Role } from "./roles";
+import { Role } from "@/lib/access/roles";
 
 /**
  * Every permission in Signet, decided from roles alone. Separation of duties is deliberate:

@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export type ApprovalErrorCode = "approval.not_found" | "approval.closed" | "approval.own_request" | "approval.already_decided" | "approval.duplicate";
 

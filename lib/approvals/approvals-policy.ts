@@ -1,6 +1,6 @@
-import { appendAudit } from "../audit/append-audit";
-import type { Tx } from "../db/client";
-import type { LifecycleActor } from "../lifecycle/lifecycle-audit";
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { Tx } from "@/lib/db/client";
+import type { LifecycleActor } from "@/lib/lifecycle/lifecycle-audit";
 import { countAdministrators, DualControlError, lockApprovalsRequired } from "@/lib/access/dual-control";
 
 /** A policy that needs more admins than the organisation has would lock every lifecycle action. */

@@ -1,11 +1,11 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import { authorize, type OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { Db, Tx } from "../db/client";
-import { isSignetError } from "../engine/errors";
-import { ApprovalError } from "./approval-errors";
-import { governedActionSchema } from "./governed-action";
-import { applyAction, checkAction, permissionFor } from "./governed-executors";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Db, Tx } from "@/lib/db/client";
+import { isSignetError } from "@/lib/engine/errors";
+import { ApprovalError } from "@/lib/approvals/approval-errors";
+import { governedActionSchema } from "@/lib/approvals/governed-action";
+import { applyAction, checkAction, permissionFor } from "@/lib/approvals/governed-executors";
 
 export type DecisionOutcome =
   | { status: "pending"; approvals: number; approvalsNeeded: number }

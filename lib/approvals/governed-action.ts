@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { Role } from "../access/roles";
-import { destroyKeySchema } from "../lifecycle/destroy-key";
-import { revokeCertificateSchema } from "../lifecycle/revoke-certificate";
-import { rotateCertificateSchema } from "../lifecycle/rotate-certificate";
+import { Role } from "@/lib/access/roles";
+import { destroyKeySchema } from "@/lib/lifecycle/destroy-key";
+import { revokeCertificateSchema } from "@/lib/lifecycle/revoke-certificate";
+import { rotateCertificateSchema } from "@/lib/lifecycle/rotate-certificate";
 
 export const MAX_APPROVALS_REQUIRED = 10;
 

@@ -1,16 +1,16 @@
-import type { JsonValue } from "../audit/canonical-json";
-import { checkRoleChange, changeMemberRolesInTx, grantsGovernedRole } from "../auth/members";
-import type { Action } from "../access/permissions";
-import type { Role } from "../access/roles";
-import type { Tx } from "../db/client";
-import { activateCertificateInTx, checkActivation } from "../lifecycle/activate-certificate";
-import { checkKeyDestruction, destroyKeyInTx } from "../lifecycle/destroy-key";
-import type { LifecycleActor } from "../lifecycle/lifecycle-audit";
-import { checkRevocation, revokeCertificateInTx } from "../lifecycle/revoke-certificate";
-import { checkRotation, rotateCertificateInTx } from "../lifecycle/rotate-certificate";
-import type { GovernedAction } from "./governed-action";
-import { applyApprovalsRequired, checkApprovalsRequired } from "./approvals-policy";
-import { readableName } from "../engine/pki";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import { checkRoleChange, changeMemberRolesInTx, grantsGovernedRole } from "@/lib/auth/members";
+import type { Action } from "@/lib/access/permissions";
+import type { Role } from "@/lib/access/roles";
+import type { Tx } from "@/lib/db/client";
+import { activateCertificateInTx, checkActivation } from "@/lib/lifecycle/activate-certificate";
+import { checkKeyDestruction, destroyKeyInTx } from "@/lib/lifecycle/destroy-key";
+import type { LifecycleActor } from "@/lib/lifecycle/lifecycle-audit";
+import { checkRevocation, revokeCertificateInTx } from "@/lib/lifecycle/revoke-certificate";
+import { checkRotation, rotateCertificateInTx } from "@/lib/lifecycle/rotate-certificate";
+import type { GovernedAction } from "@/lib/approvals/governed-action";
+import { applyApprovalsRequired, checkApprovalsRequired } from "@/lib/approvals/approvals-policy";
+import { readableName } from "@/lib/engine/pki";
 
 /** Who acts: the requester (with their roles now), and the approvals when there were any. */
 export type GovernedActor = LifecycleActor & { roles: readonly Role[] };

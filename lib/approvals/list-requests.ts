@@ -1,7 +1,7 @@
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import { closeAsExpired } from "./decide-request";
-import { GOVERNED_KIND_LABELS, governedActionSchema, type GovernedAction } from "./governed-action";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import { closeAsExpired } from "@/lib/approvals/decide-request";
+import { GOVERNED_KIND_LABELS, governedActionSchema, type GovernedAction } from "@/lib/approvals/governed-action";
 
 /** Closes, with an audit entry each, the organisation's requests whose time ran out. */
 export async function expireRequests(db: Db, orgId: string, now = new Date()): Promise<number> {

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { appendAudit } from "../audit/append-audit";
-import { NotFoundError } from "../access/access-errors";
-import type { Db } from "../db/client";
-import { checkApprovalsRequired } from "./approvals-policy";
-import { MAX_APPROVALS_REQUIRED } from "./governed-action";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { NotFoundError } from "@/lib/access/access-errors";
+import type { Db } from "@/lib/db/client";
+import { checkApprovalsRequired } from "@/lib/approvals/approvals-policy";
+import { MAX_APPROVALS_REQUIRED } from "@/lib/approvals/governed-action";
 
 export const operatorOverrideSchema = z.object({
   orgId: z.string().uuid("Give the organisation's id (a UUID)."),

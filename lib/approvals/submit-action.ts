@@ -1,11 +1,11 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { JsonValue } from "../audit/canonical-json";
-import { authorize, type OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import { ApprovalError } from "./approval-errors";
-import { lockApprovalsRequired } from "../access/dual-control";
-import { governedActionSchema, type GovernedAction } from "./governed-action";
-import { applyAction, checkAction, needsApproval, permissionFor } from "./governed-executors";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import { ApprovalError } from "@/lib/approvals/approval-errors";
+import { lockApprovalsRequired } from "@/lib/access/dual-control";
+import { governedActionSchema, type GovernedAction } from "@/lib/approvals/governed-action";
+import { applyAction, checkAction, needsApproval, permissionFor } from "@/lib/approvals/governed-executors";
 
 /** How long a request waits for its approvals. */
 export const APPROVAL_TTL_MS = 72 * 60 * 60 * 1000;

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Tx } from "../db/client";
-import { chainIdFor, type AuditAction } from "./audit-actions";
-import type { JsonValue } from "./canonical-json";
-import { entryHash, GENESIS_HASH } from "./entry-hash";
-import { enqueueForSiem } from "./siem-outbox";
+import type { Tx } from "@/lib/db/client";
+import { chainIdFor, type AuditAction } from "@/lib/audit/audit-actions";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import { entryHash, GENESIS_HASH } from "@/lib/audit/entry-hash";
+import { enqueueForSiem } from "@/lib/audit/siem-outbox";
 
 /** Who asked, as far as the server can tell. Never includes secrets or cookies. */
 export type RequestMeta = { ip?: string | null; userAgent?: string | null };

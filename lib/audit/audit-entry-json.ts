@@ -1,4 +1,4 @@
-import type { JsonValue } from "./canonical-json";
+import type { JsonValue } from "@/lib/audit/canonical-json";
 
 /** An audit entry as stored, with everything needed to recompute its hash and link. */
 export type AuditEntryJson = {

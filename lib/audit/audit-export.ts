@@ -1,13 +1,13 @@
-import { ForbiddenError } from "../access/access-errors";
-import type { OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { Db } from "../db/client";
-import { appendAudit, type RequestMeta } from "./append-audit";
-import { auditEntryJson } from "./audit-entry-json";
-import { actorEmails, auditEntryWhere, type AuditFilter } from "./audit-query";
-import type { JsonValue } from "./canonical-json";
-import { canonicalJson } from "./canonical-json";
-import { csvRecord } from "./csv";
+import { ForbiddenError } from "@/lib/access/access-errors";
+import type { OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Db } from "@/lib/db/client";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import { auditEntryJson } from "@/lib/audit/audit-entry-json";
+import { actorEmails, auditEntryWhere, type AuditFilter } from "@/lib/audit/audit-query";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import { canonicalJson } from "@/lib/audit/canonical-json";
+import { csvRecord } from "@/lib/audit/csv";
 
 export const EXPORT_FORMATS = ["jsonl", "csv"] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];

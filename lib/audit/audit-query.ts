@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { Db } from "../db/client";
+import type { Db } from "@/lib/db/client";
 import type { AuditEntry, Prisma } from "../db/generated/client";
-import { AUDIT_ACTIONS, chainIdFor } from "./audit-actions";
-import { readableName } from "../engine/pki";
+import { AUDIT_ACTIONS, chainIdFor } from "@/lib/audit/audit-actions";
+import { readableName } from "@/lib/engine/pki";
 
 const emptyIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const day = z.preprocess(emptyIsUnset, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "That date does not exist.").optional());

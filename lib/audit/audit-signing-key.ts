@@ -12,12 +12,12 @@
  * master key re-wraps only the data key (rewrapAuditSigningKeys).
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
-import type { Db, Tx } from "../db/client";
-import { isAeadRecord, openRecordOrLegacy, sealRecord, type RecordBinding } from "../engine/crypto";
-import { LEGACY_DATA_KEY_FORMAT, LocalMasterKey, type DataKeyContext, type MasterKey } from "../engine/keys/platform";
-import { appendAudit } from "./append-audit";
-import { AuditError } from "./audit-errors";
-import { LEGACY_AUDIT_KEY_FORMAT, openLegacyAuditKeyBox } from "./legacy-audit-signing-key";
+import type { Db, Tx } from "@/lib/db/client";
+import { isAeadRecord, openRecordOrLegacy, sealRecord, type RecordBinding } from "@/lib/engine/crypto";
+import { LEGACY_DATA_KEY_FORMAT, LocalMasterKey, type DataKeyContext, type MasterKey } from "@/lib/engine/keys/platform";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { AuditError } from "@/lib/audit/audit-errors";
+import { LEGACY_AUDIT_KEY_FORMAT, openLegacyAuditKeyBox } from "@/lib/audit/legacy-audit-signing-key";
 
 export const AUDIT_KEY_ALGORITHM = "Ed25519";
 const DATA_KEY_CONTEXT: DataKeyContext = { orgId: "platform-audit-key" };

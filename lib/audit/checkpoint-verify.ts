@@ -1,11 +1,11 @@
 import { createPublicKey, verify } from "node:crypto";
 import { z } from "zod";
-import type { Db } from "../db/client";
-import { AuditError } from "./audit-errors";
-import { auditPublicKey, spkiKeyId, type AuditPublicKey } from "./audit-signing-key";
-import { canonicalJson, type JsonValue } from "./canonical-json";
-import { CHECKPOINT_TYPE, type CheckpointStatement } from "./checkpoints";
-import { verifyChain } from "./verify-chain";
+import type { Db } from "@/lib/db/client";
+import { AuditError } from "@/lib/audit/audit-errors";
+import { auditPublicKey, spkiKeyId, type AuditPublicKey } from "@/lib/audit/audit-signing-key";
+import { canonicalJson, type JsonValue } from "@/lib/audit/canonical-json";
+import { CHECKPOINT_TYPE, type CheckpointStatement } from "@/lib/audit/checkpoints";
+import { verifyChain } from "@/lib/audit/verify-chain";
 
 const statementSchema = z.object({
   type: z.literal(CHECKPOINT_TYPE),

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform";
-import { appendAudit, type RequestMeta } from "./append-audit";
-import { chainIdFor, PLATFORM_CHAIN } from "./audit-actions";
-import { AuditError } from "./audit-errors";
-import { AUDIT_KEY_ALGORITHM, ensureAuditSigningKey, signWithAuditKey } from "./audit-signing-key";
-import { canonicalJson } from "./canonical-json";
+import type { Db } from "@/lib/db/client";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import { chainIdFor, PLATFORM_CHAIN } from "@/lib/audit/audit-actions";
+import { AuditError } from "@/lib/audit/audit-errors";
+import { AUDIT_KEY_ALGORITHM, ensureAuditSigningKey, signWithAuditKey } from "@/lib/audit/audit-signing-key";
+import { canonicalJson } from "@/lib/audit/canonical-json";
 
 export const CHECKPOINT_TYPE = "signet-audit-checkpoint/v1";
 

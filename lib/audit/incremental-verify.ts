@@ -1,7 +1,7 @@
-import type { Db } from "../db/client";
-import type { JsonValue } from "./canonical-json";
-import { entryHash } from "./entry-hash";
-import { verifyChain, verifyChainFrom, type ChainVerification, type VerifiedHead } from "./verify-chain";
+import type { Db } from "@/lib/db/client";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import { entryHash } from "@/lib/audit/entry-hash";
+import { verifyChain, verifyChainFrom, type ChainVerification, type VerifiedHead } from "@/lib/audit/verify-chain";
 
 /** The audit view recomputes the whole chain again when its last full pass is older than this. */
 export const FULL_VERIFICATION_EVERY_MS = 24 * 60 * 60 * 1000;

@@ -1,8 +1,8 @@
-import type { Db } from "../db/client";
-import { sealRecord } from "../engine/crypto";
-import { appendAudit } from "./append-audit";
-import { isLegacySiemSecret, openLegacySiemSecret } from "./legacy-siem-secret";
-import { siemSecretBinding, type SiemKey } from "./siem-secret";
+import type { Db } from "@/lib/db/client";
+import { sealRecord } from "@/lib/engine/crypto";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { isLegacySiemSecret, openLegacySiemSecret } from "@/lib/audit/legacy-siem-secret";
+import { siemSecretBinding, type SiemKey } from "@/lib/audit/siem-secret";
 
 /**
  * Rewrites every SIEM webhook secret still in the legacy format as an AEAD record, one

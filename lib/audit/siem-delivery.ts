@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
-import type { Db } from "../db/client";
-import { log } from "../log/logger";
-import type { OutboundPolicy } from "../outbound/guarded-lookup";
-import { guardedRequest } from "../outbound/guarded-request";
-import { DESTINATION_NOT_ALLOWED, OutboundError } from "../outbound/outbound-errors";
-import { auditEntryJson } from "./audit-entry-json";
-import { claimNext, dueOrganisations, markDelivered, markFailed, release } from "./siem-outbox";
-import { openSiemSecret, type SiemKey } from "./siem-secret";
-import { siemSignature } from "./siem-signature";
+import type { Db } from "@/lib/db/client";
+import { log } from "@/lib/log/logger";
+import type { OutboundPolicy } from "@/lib/outbound/guarded-lookup";
+import { guardedRequest } from "@/lib/outbound/guarded-request";
+import { DESTINATION_NOT_ALLOWED, OutboundError } from "@/lib/outbound/outbound-errors";
+import { auditEntryJson } from "@/lib/audit/audit-entry-json";
+import { claimNext, dueOrganisations, markDelivered, markFailed, release } from "@/lib/audit/siem-outbox";
+import { openSiemSecret, type SiemKey } from "@/lib/audit/siem-secret";
+import { siemSignature } from "@/lib/audit/siem-signature";
 
 export type Backoff = { baseMs: number; capMs: number; random?: () => number };
 export const DEFAULT_BACKOFF: Backoff = { baseMs: 10_000, capMs: 60 * 60 * 1000 };

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Db, Tx } from "../db/client";
+import type { Db, Tx } from "@/lib/db/client";
 
 /**
  * The SIEM outbox: one row per audit entry to forward, written in the entry's own

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { appKeyFromEnvironment, appKeyFromSecret } from "../config/app-secret-key";
-import type { Env } from "../config/settings";
-import { AeadRecordError, openRecord, sealRecord, type RecordBinding } from "../engine/crypto";
-import { AuditError } from "./audit-errors";
-import { isLegacySiemSecret, openLegacySiemSecret } from "./legacy-siem-secret";
+import { appKeyFromEnvironment, appKeyFromSecret } from "@/lib/config/app-secret-key";
+import type { Env } from "@/lib/config/settings";
+import { AeadRecordError, openRecord, sealRecord, type RecordBinding } from "@/lib/engine/crypto";
+import { AuditError } from "@/lib/audit/audit-errors";
+import { isLegacySiemSecret, openLegacySiemSecret } from "@/lib/audit/legacy-siem-secret";
 
 /**
  * SIEM webhook secrets at rest, in the same AEAD record format as TOTP secrets

@@ -1,16 +1,16 @@
-import { ForbiddenError } from "../access/access-errors";
-import type { OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { Db } from "../db/client";
-import type { OutboundPolicy } from "../outbound/guarded-lookup";
-import { NOTHING_ALLOWED, type OutboundAllowList } from "../outbound/outbound-allow-list";
-import { refusedBeforeLookup } from "../outbound/destination-check";
-import { appendAudit, type RequestMeta } from "./append-audit";
-import { AuditError } from "./audit-errors";
-import { newDeliveryId, postToSiem, siemTestBody, type PostResult } from "./siem-delivery";
-import { siemDeliveryStatus, type SiemDeliveryStatus } from "./siem-outbox";
-import { generateSiemSecret, openSiemSecret, sealSiemSecret, type SiemKey } from "./siem-secret";
-import { parseSiemWebhookUrl } from "./siem-url";
+import { ForbiddenError } from "@/lib/access/access-errors";
+import type { OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Db } from "@/lib/db/client";
+import type { OutboundPolicy } from "@/lib/outbound/guarded-lookup";
+import { NOTHING_ALLOWED, type OutboundAllowList } from "@/lib/outbound/outbound-allow-list";
+import { refusedBeforeLookup } from "@/lib/outbound/destination-check";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import { AuditError } from "@/lib/audit/audit-errors";
+import { newDeliveryId, postToSiem, siemTestBody, type PostResult } from "@/lib/audit/siem-delivery";
+import { siemDeliveryStatus, type SiemDeliveryStatus } from "@/lib/audit/siem-outbox";
+import { generateSiemSecret, openSiemSecret, sealSiemSecret, type SiemKey } from "@/lib/audit/siem-secret";
+import { parseSiemWebhookUrl } from "@/lib/audit/siem-url";
 
 export const MIN_SECRET_LENGTH = 24;
 

@@ -1,4 +1,4 @@
-import { AuditError } from "./audit-errors";
+import { AuditError } from "@/lib/audit/audit-errors";
 
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 

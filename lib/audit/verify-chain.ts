@@ -1,6 +1,6 @@
-import type { Db } from "../db/client";
-import type { JsonValue } from "./canonical-json";
-import { entryHash, GENESIS_HASH } from "./entry-hash";
+import type { Db } from "@/lib/db/client";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import { entryHash, GENESIS_HASH } from "@/lib/audit/entry-hash";
 
 export type ChainBreak = { seq: number; entryId: string | null; reason: string };
 export type ChainVerification = {

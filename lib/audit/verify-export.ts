@@ -6,11 +6,11 @@
  * fails is named by sequence number, line and id. A file rewritten and re-hashed from some
  * entry on still verifies here; its head hash, compared with a signed checkpoint, shows that.
  */
-import type { AuditEntryJson } from "./audit-entry-json";
-import type { ExportFormat } from "./audit-export";
-import type { JsonValue } from "./canonical-json";
-import { parseCsvCells, unescapeCsvText } from "./csv";
-import { entryHash, GENESIS_HASH } from "./entry-hash";
+import type { AuditEntryJson } from "@/lib/audit/audit-entry-json";
+import type { ExportFormat } from "@/lib/audit/audit-export";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import { parseCsvCells, unescapeCsvText } from "@/lib/audit/csv";
+import { entryHash, GENESIS_HASH } from "@/lib/audit/entry-hash";
 
 /** One entry of the file, or why its line is not one. `line`: the JSONL line, or the CSV record after the header. */
 export type ExportedLine = { line: number; entry: AuditEntryJson } | { line: number; problem: string };

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { RequestMeta } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import { ValidationError } from "../access/access-errors";
-import { appendAccountAudit } from "./passkeys/account-audit";
-import { hashPassword, passwordSchema } from "./password";
-import { endSessionsOf } from "./sessions";
-import { confirmPassword } from "./step-up/confirm-password";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { ValidationError } from "@/lib/access/access-errors";
+import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
+import { hashPassword, passwordSchema } from "@/lib/auth/password";
+import { endSessionsOf } from "@/lib/auth/sessions";
+import { confirmPassword } from "@/lib/auth/step-up/confirm-password";
 
 export const passwordChangeSchema = z.object({
   password: z.string().max(256),

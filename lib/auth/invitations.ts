@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import { ForbiddenError, NotFoundError, ValidationError } from "../access/access-errors";
-import { InvalidCredentialsError, InvitationUnusableError } from "./auth-errors";
-import { emailSchema } from "./email";
-import type { OrgContext } from "../access/org-context";
-import { hashPassword, passwordSchema, verifyPassword } from "./password";
-import { attemptPassword } from "./password-attempt";
-import { mayChangeRoles } from "../access/permissions";
-import { grantsGovernedRole } from "./members";
-import { normaliseRoles, Role } from "../access/roles";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { ForbiddenError, NotFoundError, ValidationError } from "@/lib/access/access-errors";
+import { InvalidCredentialsError, InvitationUnusableError } from "@/lib/auth/auth-errors";
+import { emailSchema } from "@/lib/auth/email";
+import type { OrgContext } from "@/lib/access/org-context";
+import { hashPassword, passwordSchema, verifyPassword } from "@/lib/auth/password";
+import { attemptPassword } from "@/lib/auth/password-attempt";
+import { mayChangeRoles } from "@/lib/access/permissions";
+import { grantsGovernedRole } from "@/lib/auth/members";
+import { normaliseRoles, Role } from "@/lib/access/roles";
 
 export const invitationInputSchema = z.object({
   email: emailSchema,

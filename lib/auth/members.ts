@@ -1,10 +1,10 @@
-import { assertAdministratorsRemain } from "../access/dual-control";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { Db, Tx } from "../db/client";
-import { ForbiddenError, NotFoundError, OwnRolesError, ValidationError } from "../access/access-errors";
-import type { OrgContext } from "../access/org-context";
-import { mayChangeRoles } from "../access/permissions";
-import { normaliseRoles, Role } from "../access/roles";
+import { assertAdministratorsRemain } from "@/lib/access/dual-control";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { Db, Tx } from "@/lib/db/client";
+import { ForbiddenError, NotFoundError, OwnRolesError, ValidationError } from "@/lib/access/access-errors";
+import type { OrgContext } from "@/lib/access/org-context";
+import { mayChangeRoles } from "@/lib/access/permissions";
+import { normaliseRoles, Role } from "@/lib/access/roles";
 
 export async function listMembers(db: Db, ctx: OrgContext) {
   const memberships = await db.membership.findMany({

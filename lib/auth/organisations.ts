@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import { Role } from "../access/roles";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { Role } from "@/lib/access/roles";
 
 export const organisationNameSchema = z.string().trim().min(2, "Enter the organisation's name (at least 2 characters).").max(120, "Use at most 120 characters for the organisation's name.");
 

@@ -1,8 +1,8 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { JsonValue } from "../audit/canonical-json";
-import type { Db, Tx } from "../db/client";
-import { SignInThrottledError } from "./auth-errors";
-import { claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, throttleKeys, type AttemptClaim } from "./sign-in-throttle";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import type { Db, Tx } from "@/lib/db/client";
+import { SignInThrottledError } from "@/lib/auth/auth-errors";
+import { claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, throttleKeys, type AttemptClaim } from "@/lib/auth/sign-in-throttle";
 
 export type PasswordAttempt = {
   /** The normalised email the attempt is for (known account or not). */

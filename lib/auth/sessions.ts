@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../db/client";
+import type { Db, Tx } from "@/lib/db/client";
 
 /**
  * Server-side records of signed-in browsers. The session cookie (a signed, encrypted JWT)

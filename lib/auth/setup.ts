@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import { SetupClosedError } from "./auth-errors";
-import { emailSchema } from "./email";
-import { organisationNameSchema } from "./organisations";
-import { hashPassword, passwordSchema } from "./password";
-import { Role } from "../access/roles";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { SetupClosedError } from "@/lib/auth/auth-errors";
+import { emailSchema } from "@/lib/auth/email";
+import { organisationNameSchema } from "@/lib/auth/organisations";
+import { hashPassword, passwordSchema } from "@/lib/auth/password";
+import { Role } from "@/lib/access/roles";
 
 export const setupInputSchema = z.object({
   organisationName: organisationNameSchema,

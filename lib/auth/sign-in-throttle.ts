@@ -1,6 +1,6 @@
-import type { Db, Tx } from "../db/client";
-import { SignInThrottledError } from "./auth-errors";
-import { rateLimitSubject } from "./client-address";
+import type { Db, Tx } from "@/lib/db/client";
+import { SignInThrottledError } from "@/lib/auth/auth-errors";
+import { rateLimitSubject } from "@/lib/auth/client-address";
 
 export type ThrottlePolicy = { maxFailures: number; windowSeconds: number; lockSeconds: number };
 

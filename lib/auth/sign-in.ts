@@ -1,9 +1,9 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import { InvalidCredentialsError } from "./auth-errors";
-import { emailSchema } from "./email";
-import { dummyPasswordHash, verifyPassword } from "./password";
-import { attemptPassword, orgIdsOf } from "./password-attempt";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { InvalidCredentialsError } from "@/lib/auth/auth-errors";
+import { emailSchema } from "@/lib/auth/email";
+import { dummyPasswordHash, verifyPassword } from "@/lib/auth/password";
+import { attemptPassword, orgIdsOf } from "@/lib/auth/password-attempt";
 
 export type SignedInUser = { id: string; email: string; name: string };
 

@@ -1,7 +1,7 @@
-import type { RequestMeta } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import { appendAccountAudit } from "./passkeys/account-audit";
-import { endSession, endSessionsOf } from "./sessions";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
+import { endSession, endSessionsOf } from "@/lib/auth/sessions";
 
 /** Ends this browser's session on the server (a copied cookie is worthless from now on) and audits it. */
 export async function signOutSession(db: Db, userId: string, sessionId: string | null, request: RequestMeta): Promise<void> {

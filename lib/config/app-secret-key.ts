@@ -1,6 +1,6 @@
 import { hkdfSync } from "node:crypto";
-import { ConfigError } from "./config-error";
-import type { Env } from "./settings";
+import { ConfigError } from "@/lib/config/config-error";
+import type { Env } from "@/lib/config/settings";
 
 /**
  * A 32-byte key for one purpose, derived from AUTH_SECRET with HKDF-SHA256 and the purpose's

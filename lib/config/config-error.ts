@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 /** Configuration that stops start-up: the message says what to set and where. */
 export class ConfigError extends SignetError {

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { ConfigError } from "./config-error";
-import type { Env, Settings } from "./settings";
+import { ConfigError } from "@/lib/config/config-error";
+import type { Env, Settings } from "@/lib/config/settings";
 
 export type SecretSpec = {
   /** Environment variable that may give the secret. */

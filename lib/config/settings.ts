@@ -1,8 +1,8 @@
 import path from "node:path";
 import { z } from "zod";
 import { availableParallelism } from "node:os";
-import { parseOutboundAllowList, type OutboundAllowList } from "../outbound/outbound-allow-list";
-import { ConfigError } from "./config-error";
+import { parseOutboundAllowList, type OutboundAllowList } from "@/lib/outbound/outbound-allow-list";
+import { ConfigError } from "@/lib/config/config-error";
 
 /**
  * Every environment variable Signet reads, with its default. README.md's configuration

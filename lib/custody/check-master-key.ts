@@ -1,7 +1,7 @@
-import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform";
-import { PlatformKeyError } from "../engine/keys/platform";
-import { allWrappedDataKeys } from "./key-material-store";
+import type { Db } from "@/lib/db/client";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { PlatformKeyError } from "@/lib/engine/keys/platform";
+import { allWrappedDataKeys } from "@/lib/custody/key-material-store";
 
 /**
  * Start-up check: every wrapped data key must name this master key, and one of them must

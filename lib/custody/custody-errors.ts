@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export type CustodyErrorCode =
   | "custody.key_not_found"

@@ -1,21 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../access/org-context";
-import type { Db, Tx } from "../db/client";
-import { createCsr } from "../engine/enrolment";
-import type { CsrSubjectInput } from "../engine/enrolment";
-import { importPkcs12 } from "../engine/enrolment";
-import { parseCertificateUpload } from "../engine/enrolment";
-import type { EnrolmentValidation } from "../engine/enrolment";
-import { validateForEnrolment } from "../engine/enrolment";
-import { zeroize } from "../engine/enrolment";
-import { isSignetError, SignetError } from "../engine/errors";
-import type { MasterKey } from "../engine/keys/platform";
-import { toPem, type Certificate } from "../engine/pki";
-import { CustodyError } from "./custody-errors";
-import { withKeyBackend } from "./key-backends";
-import { assertLabelFree, keyLabelSchema, storePlatformKey } from "./platform-keys";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db, Tx } from "@/lib/db/client";
+import { createCsr } from "@/lib/engine/enrolment";
+import type { CsrSubjectInput } from "@/lib/engine/enrolment";
+import { importPkcs12 } from "@/lib/engine/enrolment";
+import { parseCertificateUpload } from "@/lib/engine/enrolment";
+import type { EnrolmentValidation } from "@/lib/engine/enrolment";
+import { validateForEnrolment } from "@/lib/engine/enrolment";
+import { zeroize } from "@/lib/engine/enrolment";
+import { isSignetError, SignetError } from "@/lib/engine/errors";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { toPem, type Certificate } from "@/lib/engine/pki";
+import { CustodyError } from "@/lib/custody/custody-errors";
+import { withKeyBackend } from "@/lib/custody/key-backends";
+import { assertLabelFree, keyLabelSchema, storePlatformKey } from "@/lib/custody/platform-keys";
 
 /** A certificate the enrolment checks refused: every failed check, each with its own message. */
 export class EnrolmentRejectedError extends SignetError {

@@ -1,14 +1,14 @@
-import type { Db } from "../db/client";
-import type { KeyBackend } from "../engine/keys";
-import { keyAlgorithmOf, publicKeyFromSpki } from "../engine/crypto";
-import { AwsKmsKeyBackend } from "../engine/keys/aws-kms";
-import type { AwsKmsConnection } from "../engine/keys/aws-kms";
-import type { MasterKey } from "../engine/keys/platform";
-import { PlatformKeyBackend } from "../engine/keys/platform";
-import { CustodyError } from "./custody-errors";
-import { keyMaterialSource } from "./key-material-store";
-import { Pkcs11KeyBackend } from "../engine/keys/pkcs11";
-import { assertAllowedPkcs11Module, pkcs11Pin } from "./pkcs11-modules";
+import type { Db } from "@/lib/db/client";
+import type { KeyBackend } from "@/lib/engine/keys";
+import { keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto";
+import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms";
+import type { AwsKmsConnection } from "@/lib/engine/keys/aws-kms";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { PlatformKeyBackend } from "@/lib/engine/keys/platform";
+import { CustodyError } from "@/lib/custody/custody-errors";
+import { keyMaterialSource } from "@/lib/custody/key-material-store";
+import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11";
+import { assertAllowedPkcs11Module, pkcs11Pin } from "@/lib/custody/pkcs11-modules";
 
 /**
  * The KeyBackend for one key of one organisation. The key is looked up within `orgId` only,

@@ -2,11 +2,11 @@
  * The only code that reads wrapped data keys and platform key ciphertext (SECURITY.md
  * invariant 3). Everything else works with SigningKey rows, which hold no secret.
  */
-import type { Db, Tx } from "../db/client";
-import type { KeyContext } from "../engine/keys/platform";
-import type { MasterKey } from "../engine/keys/platform";
-import type { PlatformKeyMaterialSource } from "../engine/keys/platform";
-import { CustodyError } from "./custody-errors";
+import type { Db, Tx } from "@/lib/db/client";
+import type { KeyContext } from "@/lib/engine/keys/platform";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import type { PlatformKeyMaterialSource } from "@/lib/engine/keys/platform";
+import { CustodyError } from "@/lib/custody/custody-errors";
 
 export function keyMaterialSource(db: Db): PlatformKeyMaterialSource {
   return {

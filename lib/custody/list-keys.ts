@@ -1,6 +1,6 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
 
 /** What the certificates page shows: keys (never their secrets), their requests and certificates. */
 export async function listKeys(db: Db, ctx: OrgContext) {

@@ -1,9 +1,9 @@
 import fs from "node:fs";
-import { ConfigError } from "../config/config-error";
-import { MASTER_KEY, resolveSecret } from "../config/secrets";
-import type { Env, Settings } from "../config/settings";
-import { LocalMasterKey } from "../engine/keys/platform";
-import type { MasterKey } from "../engine/keys/platform";
+import { ConfigError } from "@/lib/config/config-error";
+import { MASTER_KEY, resolveSecret } from "@/lib/config/secrets";
+import type { Env, Settings } from "@/lib/config/settings";
+import { LocalMasterKey } from "@/lib/engine/keys/platform";
+import type { MasterKey } from "@/lib/engine/keys/platform";
 
 export type MasterKeySource = { masterKey: MasterKey; generatedFile?: string };
 
@@ -17,7 +17,7 @@ export async function resolveMasterKey(settings: Settings, env: Env = process.en
   if (kmsKeyId !== undefined && kmsKeyId !== "") {
     const region = env.SIGNET_MASTER_KEY_KMS_REGION ?? env.AWS_REGION;
     if (region === undefined || region === "") throw new ConfigError("SIGNET_MASTER_KEY_KMS_KEY_ID is set but no region: set SIGNET_MASTER_KEY_KMS_REGION (or AWS_REGION).");
-    const { AwsKmsMasterKey } = await import("../engine/keys/aws-kms");
+    const { AwsKmsMasterKey } = await import("@/lib/engine/keys/aws-kms");
     return { masterKey: await AwsKmsMasterKey.connect({ keyId: kmsKeyId, region, endpoint: env.SIGNET_MASTER_KEY_KMS_ENDPOINT || undefined }) };
   }
   const file = env.SIGNET_MASTER_KEY_FILE;

@@ -1,8 +1,8 @@
-import { appendAudit } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import { isAeadRecord } from "../engine/crypto";
-import { LEGACY_DATA_KEY_FORMAT, LEGACY_PLATFORM_KEY_FORMAT, LocalMasterKey, reencryptLegacyPrivateKey, type MasterKey } from "../engine/keys/platform";
-import { allKeyMaterial, allWrappedDataKeys, replaceKeyMaterialIfUnchanged, replaceWrappedDataKeyIfUnchanged } from "./key-material-store";
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { isAeadRecord } from "@/lib/engine/crypto";
+import { LEGACY_DATA_KEY_FORMAT, LEGACY_PLATFORM_KEY_FORMAT, LocalMasterKey, reencryptLegacyPrivateKey, type MasterKey } from "@/lib/engine/keys/platform";
+import { allKeyMaterial, allWrappedDataKeys, replaceKeyMaterialIfUnchanged, replaceWrappedDataKeyIfUnchanged } from "@/lib/custody/key-material-store";
 
 export type KeyRecordMigration = { dataKeys: number; platformKeys: number; unreadableDataKeys: string[]; unreadablePlatformKeys: string[] };
 

@@ -1,5 +1,5 @@
-import { ConfigError } from "../config/config-error";
-import type { Env } from "../config/settings";
+import { ConfigError } from "@/lib/config/config-error";
+import type { Env } from "@/lib/config/settings";
 
 /**
  * The PKCS#11 libraries this server may load. A module path is code the server runs

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../access/org-context";
-import type { Db, Tx } from "../db/client";
-import { encryptPrivateKey } from "../engine/keys/platform";
-import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "../engine/keys/platform";
-import type { MasterKey } from "../engine/keys/platform";
-import { CustodyError } from "./custody-errors";
-import { organisationDataKey, storeKeyMaterial } from "./key-material-store";
-import { createSigningKeyRecord } from "./signing-key-record";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db, Tx } from "@/lib/db/client";
+import { encryptPrivateKey } from "@/lib/engine/keys/platform";
+import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "@/lib/engine/keys/platform";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { CustodyError } from "@/lib/custody/custody-errors";
+import { organisationDataKey, storeKeyMaterial } from "@/lib/custody/key-material-store";
+import { createSigningKeyRecord } from "@/lib/custody/signing-key-record";
 
 export const keyLabelSchema = z.string().trim().min(1, "Give the key a name.").max(80, "Use at most 80 characters for the key's name.");
 
@@ -17,7 +17,7 @@ export const platformKeyInputSchema = z.object({
   algorithm: z.enum(Object.keys(PLATFORM_KEY_ALGORITHMS) as [PlatformKeyAlgorithm, ...PlatformKeyAlgorithm[]]).default(DEFAULT_PLATFORM_KEY_ALGORITHM),
 });
 
-export { spkiSha256 } from "./spki-sha256";
+export { spkiSha256 } from "@/lib/custody/spki-sha256";
 
 /**
  * Generates a key pair in this process and keeps only its encrypted PKCS#8: the plaintext is

@@ -1,6 +1,6 @@
-import { readSettings } from "../config/settings";
-import type { MasterKey } from "../engine/keys/platform";
-import { resolveMasterKey } from "./master-key-config";
+import { readSettings } from "@/lib/config/settings";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { resolveMasterKey } from "@/lib/custody/master-key-config";
 
 const GLOBAL_KEY = Symbol.for("signet.masterKey");
 type GlobalWithMasterKey = typeof globalThis & { [GLOBAL_KEY]?: Promise<MasterKey> };

@@ -1,13 +1,13 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import { describeAwsKmsKey, type AwsKmsKeyDescription } from "../engine/keys/aws-kms";
-import { KmsError } from "../engine/keys/aws-kms";
-import type { AwsKmsConnection } from "../engine/keys/aws-kms";
-import { assertLabelFree, keyLabelSchema } from "./platform-keys";
-import { createSigningKeyRecord } from "./signing-key-record";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import { describeAwsKmsKey, type AwsKmsKeyDescription } from "@/lib/engine/keys/aws-kms";
+import { KmsError } from "@/lib/engine/keys/aws-kms";
+import type { AwsKmsConnection } from "@/lib/engine/keys/aws-kms";
+import { assertLabelFree, keyLabelSchema } from "@/lib/custody/platform-keys";
+import { createSigningKeyRecord } from "@/lib/custody/signing-key-record";
 
 export const kmsKeyInputSchema = z.object({
   label: keyLabelSchema,

@@ -1,14 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import { isSignetError } from "../engine/errors";
-import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "../engine/keys/pkcs11";
-import { Pkcs11KeyBackend } from "../engine/keys/pkcs11";
-import { assertAllowedPkcs11Module, pkcs11Pin } from "./pkcs11-modules";
-import { assertLabelFree, keyLabelSchema } from "./platform-keys";
-import { createSigningKeyRecord } from "./signing-key-record";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import { isSignetError } from "@/lib/engine/errors";
+import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "@/lib/engine/keys/pkcs11";
+import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11";
+import { assertAllowedPkcs11Module, pkcs11Pin } from "@/lib/custody/pkcs11-modules";
+import { assertLabelFree, keyLabelSchema } from "@/lib/custody/platform-keys";
+import { createSigningKeyRecord } from "@/lib/custody/signing-key-record";
 
 const GENERATED_ALGORITHMS: Record<string, Pkcs11KeyGenAlgorithm> = {
   "RSA-2048": { kind: "RSA", modulusBits: 2048 },

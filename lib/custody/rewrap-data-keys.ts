@@ -1,7 +1,7 @@
-import { appendAudit } from "../audit/append-audit";
-import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform";
-import { allWrappedDataKeys, replaceWrappedDataKey } from "./key-material-store";
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { allWrappedDataKeys, replaceWrappedDataKey } from "@/lib/custody/key-material-store";
 
 /**
  * Re-wraps every organisation's data key from `current` to `next`, one organisation per

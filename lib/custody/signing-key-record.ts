@@ -1,8 +1,8 @@
-import type { OrgContext } from "../access/org-context";
-import type { Tx } from "../db/client";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Tx } from "@/lib/db/client";
 import type { Prisma } from "../db/generated/client";
-import { describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "../engine/crypto";
-import { spkiSha256 } from "./spki-sha256";
+import { describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto";
+import { spkiSha256 } from "@/lib/custody/spki-sha256";
 
 /** Where a customer-held key lives (never a secret): the backend-specific columns of SigningKey. */
 export type KeyReference =

@@ -1,10 +1,10 @@
 import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
-import { readSettings } from "../config/settings";
+import { readSettings } from "@/lib/config/settings";
 import { PrismaClient } from "./generated/client";
-import { openPGlite } from "./sql-session";
-import { databaseTarget, type DatabaseTarget } from "./target";
+import { openPGlite } from "@/lib/db/sql-session";
+import { databaseTarget, type DatabaseTarget } from "@/lib/db/target";
 
 export type Db = PrismaClient;
 /** The client handed to callbacks of `db.$transaction(async (tx) => …)`. */

@@ -1,8 +1,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { SignetError } from "../engine/errors";
-import type { SqlSession } from "./sql-session";
+import { SignetError } from "@/lib/engine/errors";
+import type { SqlSession } from "@/lib/db/sql-session";
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "migrations");
 

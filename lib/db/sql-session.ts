@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { SignetError } from "../engine/errors";
-import { describeTarget, type DatabaseTarget } from "./target";
+import { SignetError } from "@/lib/engine/errors";
+import { describeTarget, type DatabaseTarget } from "@/lib/db/target";
 
 export class DatabaseUnavailableError extends SignetError {
   constructor(where: string, cause: unknown) {

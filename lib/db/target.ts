@@ -1,5 +1,5 @@
 import path from "node:path";
-import type { Settings } from "../config/settings";
+import type { Settings } from "@/lib/config/settings";
 
 /** Where the data lives: a PostgreSQL server, or an embedded PGlite directory (or memory). */
 export type DatabaseTarget = { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string | null };

@@ -1,5 +1,5 @@
-import { formatMegabytes } from "./file-size";
-import { SignetError } from "../engine/errors";
+import { formatMegabytes } from "@/lib/documents/file-size";
+import { SignetError } from "@/lib/engine/errors";
 
 export type DocumentErrorCode = "document.too_large" | "document.not_found" | "document.bad_key" | "document.storage" | "document.bad_name";
 

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError } from "../config/config-error";
-import type { Env } from "../config/settings";
+import { ConfigError } from "@/lib/config/config-error";
+import type { Env } from "@/lib/config/settings";
 
 /**
  * Where documents are stored and how large an upload may be:

@@ -1,4 +1,4 @@
-import type { ByteSource } from "../streams/bounded-read";
+import type { ByteSource } from "@/lib/streams/bounded-read";
 
 /**
  * DocumentStore: where the bytes of originals and sealed files live, by an opaque random key.

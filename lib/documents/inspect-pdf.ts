@@ -1,11 +1,11 @@
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError } from "../engine/pdf";
-import { sealingLimits, type PdfLimits } from "../engine/pdf";
-import { visiblePageSize } from "../engine/pdf";
-import { walkPageTree } from "../engine/pdf";
-import { PdfFile } from "../engine/pdf";
-import { checkSoundStructure } from "../engine/pdf";
-import { checkVerifiable } from "../engine/verify";
-import { formatMegabytes } from "./file-size";
+import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError } from "@/lib/engine/pdf";
+import { sealingLimits, type PdfLimits } from "@/lib/engine/pdf";
+import { visiblePageSize } from "@/lib/engine/pdf";
+import { walkPageTree } from "@/lib/engine/pdf";
+import { PdfFile } from "@/lib/engine/pdf";
+import { checkSoundStructure } from "@/lib/engine/pdf";
+import { checkVerifiable } from "@/lib/engine/verify";
+import { formatMegabytes } from "@/lib/documents/file-size";
 
 /** The size of a page as displayed (crop box after /Rotate), in points: the space placements live in. */
 export type PageSize = { width: number; height: number };

@@ -1,6 +1,6 @@
-import { defaultWorkerCount } from "../config/settings";
-import { transferableBuffer, WorkerJobFailedError, WorkerPool } from "../runtime/worker-pool";
-import { tooComplex, type PdfInspection } from "./inspect-pdf";
+import { defaultWorkerCount } from "@/lib/config/settings";
+import { transferableBuffer, WorkerJobFailedError, WorkerPool } from "@/lib/runtime/worker-pool";
+import { tooComplex, type PdfInspection } from "@/lib/documents/inspect-pdf";
 
 export type InspectionPool = WorkerPool<{ pdf: Uint8Array }, PdfInspection>;
 

@@ -1,5 +1,5 @@
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
 import type { DocumentStatus } from "../db/generated/enums";
 
 export type SealSummary = {

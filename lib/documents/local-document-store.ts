@@ -2,9 +2,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { constants } from "node:fs";
 import { mkdir, open, readFile, rename, stat, unlink, type FileHandle } from "node:fs/promises";
 import path from "node:path";
-import { DocumentError, UploadTooLargeError } from "./document-errors";
-import { boundedChunks, ByteLimitError, type ByteSource } from "../streams/bounded-read";
-import type { DocumentStore, PutOptions, StoredObject } from "./document-store";
+import { DocumentError, UploadTooLargeError } from "@/lib/documents/document-errors";
+import { boundedChunks, ByteLimitError, type ByteSource } from "@/lib/streams/bounded-read";
+import type { DocumentStore, PutOptions, StoredObject } from "@/lib/documents/document-store";
 
 const KEY_PATTERN = /^[0-9a-f]{32}$/;
 const READ_CHUNK_BYTES = 256 * 1024;

@@ -1,9 +1,9 @@
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import { DocumentNotFoundError } from "./document-errors";
-import type { DocumentStore } from "./document-store";
-import { sealedFileName } from "./file-names";
-import { describePages, type PageSize } from "./inspect-pdf";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import { DocumentNotFoundError } from "@/lib/documents/document-errors";
+import type { DocumentStore } from "@/lib/documents/document-store";
+import { sealedFileName } from "@/lib/documents/file-names";
+import { describePages, type PageSize } from "@/lib/documents/inspect-pdf";
 
 export type OpenedFile = { fileName: string; size: number; sha256: string; body: ReadableStream<Uint8Array> };
 

@@ -1,6 +1,6 @@
-import { LocalDocumentStore } from "./local-document-store";
-import { readDocumentSettings, type DocumentSettings } from "./document-settings";
-import type { DocumentStore } from "./document-store";
+import { LocalDocumentStore } from "@/lib/documents/local-document-store";
+import { readDocumentSettings, type DocumentSettings } from "@/lib/documents/document-settings";
+import type { DocumentStore } from "@/lib/documents/document-store";
 
 const GLOBAL_KEY = Symbol.for("signet.documentStore");
 type GlobalWithStore = typeof globalThis & { [GLOBAL_KEY]?: { store: DocumentStore; settings: DocumentSettings } };

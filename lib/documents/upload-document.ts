@@ -1,15 +1,15 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import { ForbiddenError } from "../access/access-errors";
-import type { OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { Db } from "../db/client";
-import { log } from "../log/logger";
-import { UploadTooLargeError } from "./document-errors";
-import type { ByteSource } from "../streams/bounded-read";
-import type { DocumentStore, StoredObject } from "./document-store";
-import { cleanFileName } from "./file-names";
-import { rejection, type PageSize, type UploadRejection } from "./inspect-pdf";
-import { inspectIsolated } from "./isolated-inspection";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import { ForbiddenError } from "@/lib/access/access-errors";
+import type { OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Db } from "@/lib/db/client";
+import { log } from "@/lib/log/logger";
+import { UploadTooLargeError } from "@/lib/documents/document-errors";
+import type { ByteSource } from "@/lib/streams/bounded-read";
+import type { DocumentStore, StoredObject } from "@/lib/documents/document-store";
+import { cleanFileName } from "@/lib/documents/file-names";
+import { rejection, type PageSize, type UploadRejection } from "@/lib/documents/inspect-pdf";
+import { inspectIsolated } from "@/lib/documents/isolated-inspection";
 
 export type UploadInput = {
   /** The name the browser gave; cleaned before use. */

@@ -1,6 +1,6 @@
 import { Zip, ZipPassThrough } from "fflate";
-import type { DocumentStore } from "./document-store";
-import { uniqueNames } from "./file-names";
+import type { DocumentStore } from "@/lib/documents/document-store";
+import { uniqueNames } from "@/lib/documents/file-names";
 
 /**
  * A zip of stored files, streamed: each file is read from the store chunk by chunk and

@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export type HealthErrorCode = "health.database_unreachable" | "health.master_key_unusable" | "health.timeout" | "health.key_mismatch" | "health.backend_failed";
 

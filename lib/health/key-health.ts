@@ -1,14 +1,14 @@
-import type { OrgContext } from "../access/org-context";
-import { withKeyBackend } from "../custody/key-backends";
-import type { Db } from "../db/client";
-import { isSignetError } from "../engine/errors";
-import { describeAwsKmsKey } from "../engine/keys/aws-kms";
-import type { AwsKmsConnection } from "../engine/keys/aws-kms";
-import { digest } from "../engine/crypto";
-import { canonicalSpki } from "../engine/crypto";
-import type { MasterKey } from "../engine/keys/platform";
-import { bytesEqual } from "../engine/asn1";
-import { HealthError, withinMs } from "./health-errors";
+import type { OrgContext } from "@/lib/access/org-context";
+import { withKeyBackend } from "@/lib/custody/key-backends";
+import type { Db } from "@/lib/db/client";
+import { isSignetError } from "@/lib/engine/errors";
+import { describeAwsKmsKey } from "@/lib/engine/keys/aws-kms";
+import type { AwsKmsConnection } from "@/lib/engine/keys/aws-kms";
+import { digest } from "@/lib/engine/crypto";
+import { canonicalSpki } from "@/lib/engine/crypto";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { bytesEqual } from "@/lib/engine/asn1";
+import { HealthError, withinMs } from "@/lib/health/health-errors";
 
 export type KeyHealth = {
   keyId: string;

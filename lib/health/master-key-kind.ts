@@ -1,4 +1,4 @@
-import type { Env } from "../config/settings";
+import type { Env } from "@/lib/config/settings";
 
 /** Where the master key comes from: what /api/health may say about it (never the key or its id). */
 export type MasterKeyKind = "kms" | "file" | "env" | "generated";

@@ -1,8 +1,8 @@
-import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform";
-import { allWrappedDataKeys } from "../custody/key-material-store";
-import { HealthError, withinMs } from "./health-errors";
-import type { MasterKeyKind } from "./master-key-kind";
+import type { Db } from "@/lib/db/client";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { allWrappedDataKeys } from "@/lib/custody/key-material-store";
+import { HealthError, withinMs } from "@/lib/health/health-errors";
+import type { MasterKeyKind } from "@/lib/health/master-key-kind";
 
 export type CheckResult = { ok: true; ms: number } | { ok: false; ms: number; error: string };
 

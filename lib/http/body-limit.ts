@@ -1,7 +1,7 @@
-import type { SignetError } from "../engine/errors";
-import { UploadTooLargeError } from "../documents/document-errors";
-import { VerifyTooLargeError } from "../public-verify/public-verify-errors";
-import { RequestTooLargeError } from "./http-errors";
+import type { SignetError } from "@/lib/engine/errors";
+import { UploadTooLargeError } from "@/lib/documents/document-errors";
+import { VerifyTooLargeError } from "@/lib/public-verify/public-verify-errors";
+import { RequestTooLargeError } from "@/lib/http/http-errors";
 
 export type BodyLimitSettings = { maxUploadBytes: number; verifyMaxBytes: number };
 

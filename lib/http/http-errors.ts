@@ -1,5 +1,5 @@
-import { SignetError } from "../engine/errors";
-import { formatMegabytes } from "../documents/file-size";
+import { SignetError } from "@/lib/engine/errors";
+import { formatMegabytes } from "@/lib/documents/file-size";
 
 /** A request body past the cap of its route (lib/http/body-limit), refused before it is read. */
 export class RequestTooLargeError extends SignetError {

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { CLIENT_ADDRESS_HEADER, connectionClientAddress } from "../auth/client-address";
-import { log } from "../log/logger";
-import { bodyLimitFor, type BodyLimit, type BodyLimitSettings } from "./body-limit";
-import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "./security-headers";
+import { CLIENT_ADDRESS_HEADER, connectionClientAddress } from "@/lib/auth/client-address";
+import { log } from "@/lib/log/logger";
+import { bodyLimitFor, type BodyLimit, type BodyLimitSettings } from "@/lib/http/body-limit";
+import { contentSecurityPolicy, newNonce, strictTransportSecurity } from "@/lib/http/security-headers";
 
 export type EdgeSettings = BodyLimitSettings & { trustProxy: boolean; publicUrl: string; dev: boolean };
 

@@ -1,15 +1,15 @@
-import { expireDueRequests } from "../approvals/list-requests";
-import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform";
-import { log } from "../log/logger";
-import type { OutboundPolicy } from "../outbound/guarded-lookup";
-import { NOTHING_ALLOWED } from "../outbound/outbound-allow-list";
-import { signDueCheckpoints } from "../audit/checkpoints";
-import { deliverPending, type Backoff } from "../audit/siem-delivery";
-import { pruneDelivered } from "../audit/siem-outbox";
-import type { SiemKey } from "../audit/siem-secret";
-import { removeExpiredSessions } from "../auth/sessions";
-import { startRepeatingJobs, type RunningJobs } from "./repeating-jobs";
+import { expireDueRequests } from "@/lib/approvals/list-requests";
+import type { Db } from "@/lib/db/client";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { log } from "@/lib/log/logger";
+import type { OutboundPolicy } from "@/lib/outbound/guarded-lookup";
+import { NOTHING_ALLOWED } from "@/lib/outbound/outbound-allow-list";
+import { signDueCheckpoints } from "@/lib/audit/checkpoints";
+import { deliverPending, type Backoff } from "@/lib/audit/siem-delivery";
+import { pruneDelivered } from "@/lib/audit/siem-outbox";
+import type { SiemKey } from "@/lib/audit/siem-secret";
+import { removeExpiredSessions } from "@/lib/auth/sessions";
+import { startRepeatingJobs, type RunningJobs } from "@/lib/jobs/repeating-jobs";
 
 export type BackgroundJobsOptions = {
   db: () => Promise<Db>;

@@ -1,4 +1,4 @@
-import { log } from "../log/logger";
+import { log } from "@/lib/log/logger";
 
 export type RepeatingJob = {
   name: string;

@@ -1,10 +1,10 @@
-import { readSettings } from "../config/settings";
-import { processMasterKey } from "../custody/process-master-key";
-import { getDb } from "../db/client";
-import { log } from "../log/logger";
-import { startBackgroundJobs } from "./background-jobs";
-import type { RunningJobs } from "./repeating-jobs";
-import { siemKeyFromEnvironment } from "../audit/siem-secret";
+import { readSettings } from "@/lib/config/settings";
+import { processMasterKey } from "@/lib/custody/process-master-key";
+import { getDb } from "@/lib/db/client";
+import { log } from "@/lib/log/logger";
+import { startBackgroundJobs } from "@/lib/jobs/background-jobs";
+import type { RunningJobs } from "@/lib/jobs/repeating-jobs";
+import { siemKeyFromEnvironment } from "@/lib/audit/siem-secret";
 
 const GLOBAL_KEY = Symbol.for("signet.backgroundJobs");
 type GlobalWithWorker = typeof globalThis & { [GLOBAL_KEY]?: RunningJobs };

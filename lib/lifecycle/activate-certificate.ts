@@ -1,7 +1,7 @@
-import { appendAudit } from "../audit/append-audit";
-import type { Tx } from "../db/client";
-import { approvalFacts, type LifecycleActor } from "./lifecycle-audit";
-import { assertActivatable, lockCertificate } from "./load-certificate";
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { Tx } from "@/lib/db/client";
+import { approvalFacts, type LifecycleActor } from "@/lib/lifecycle/lifecycle-audit";
+import { assertActivatable, lockCertificate } from "@/lib/lifecycle/load-certificate";
 
 export type ActivateCertificate = { certificateId: string };
 

@@ -1,7 +1,7 @@
-import type { OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { Db } from "../db/client";
-import { EXPIRY_WARNING_DAYS } from "./certificate-overview";
+import type { OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Db } from "@/lib/db/client";
+import { EXPIRY_WARNING_DAYS } from "@/lib/lifecycle/certificate-overview";
 
 /** What needs an administrator's attention: certificates expiring soon, requests waiting for their approval. */
 export async function lifecycleAttention(db: Db, ctx: OrgContext, now = new Date()) {

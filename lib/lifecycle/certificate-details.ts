@@ -1,8 +1,8 @@
-import type { OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { Db } from "../db/client";
-import { certificateTimeline, type CertificateEvent } from "./certificate-timeline";
-import { lifecycleState, type LifecycleState } from "./certificate-overview";
+import type { OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Db } from "@/lib/db/client";
+import { certificateTimeline, type CertificateEvent } from "@/lib/lifecycle/certificate-timeline";
+import { lifecycleState, type LifecycleState } from "@/lib/lifecycle/certificate-overview";
 
 export type TimelineItem = CertificateEvent & { actor: string | null };
 

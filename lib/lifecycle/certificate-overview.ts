@@ -1,5 +1,5 @@
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
 import type { CertificateState, KeyBackendKind, KeyState } from "../db/generated/enums";
 
 /** What the dashboard shows for a certificate, or for a key still waiting for one. */

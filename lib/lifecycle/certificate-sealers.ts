@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { Db, Tx } from "../db/client";
-import { LifecycleError } from "./lifecycle-errors";
-import { lockCertificate } from "./load-certificate";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { Db, Tx } from "@/lib/db/client";
+import { LifecycleError } from "@/lib/lifecycle/lifecycle-errors";
+import { lockCertificate } from "@/lib/lifecycle/load-certificate";
 
 export const certificateSealersSchema = z.object({
   certificateId: z.string().uuid("Choose a certificate."),

@@ -1,5 +1,5 @@
-import type { CertificateEvent } from "./certificate-timeline";
-import { revocationReasonName, type RevocationReasonName } from "./revocation-reasons";
+import type { CertificateEvent } from "@/lib/lifecycle/certificate-timeline";
+import { revocationReasonName, type RevocationReasonName } from "@/lib/lifecycle/revocation-reasons";
 
 export type CertificateStatusName = "inactive" | "active" | "superseded" | "revoked" | "expired" | "not_yet_valid";
 

@@ -1,5 +1,5 @@
-import type { Db, Tx } from "../db/client";
-import type { JsonValue } from "../audit/canonical-json";
+import type { Db, Tx } from "@/lib/db/client";
+import type { JsonValue } from "@/lib/audit/canonical-json";
 
 /** One audit entry about a certificate, as the lifecycle reads it back. */
 export type CertificateEvent = {

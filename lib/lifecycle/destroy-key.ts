@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { appendAudit } from "../audit/append-audit";
-import { eraseKeyMaterial } from "../custody/key-material-store";
-import type { Tx } from "../db/client";
-import { approvalFacts, type LifecycleActor } from "./lifecycle-audit";
-import { LifecycleError } from "./lifecycle-errors";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { eraseKeyMaterial } from "@/lib/custody/key-material-store";
+import type { Tx } from "@/lib/db/client";
+import { approvalFacts, type LifecycleActor } from "@/lib/lifecycle/lifecycle-audit";
+import { LifecycleError } from "@/lib/lifecycle/lifecycle-errors";
 
 export const destroyKeySchema = z.object({
   keyId: z.string().uuid("Choose the key to destroy."),

@@ -1,5 +1,5 @@
-import type { RequestMeta } from "../audit/append-audit";
-import type { JsonValue } from "../audit/canonical-json";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { JsonValue } from "@/lib/audit/canonical-json";
 
 /** Who does a lifecycle action: the requester, and under dual control the admins who approved it. */
 export type LifecycleActor = {

@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export type LifecycleErrorCode =
   | "lifecycle.not_found"

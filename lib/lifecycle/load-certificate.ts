@@ -1,6 +1,6 @@
-import type { Tx } from "../db/client";
-import { LifecycleError } from "./lifecycle-errors";
-import { readableName } from "../engine/pki";
+import type { Tx } from "@/lib/db/client";
+import { LifecycleError } from "@/lib/lifecycle/lifecycle-errors";
+import { readableName } from "@/lib/engine/pki";
 
 /** A certificate of the organisation, with its key, locked for the rest of the transaction. */
 export async function lockCertificate(tx: Tx, orgId: string, certificateId: string) {

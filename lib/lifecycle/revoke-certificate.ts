@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { appendAudit } from "../audit/append-audit";
-import type { Tx } from "../db/client";
-import { approvalFacts, type LifecycleActor } from "./lifecycle-audit";
-import { LifecycleError } from "./lifecycle-errors";
-import { lockCertificate } from "./load-certificate";
-import { isRevocationReasonCode, revocationReasonName } from "./revocation-reasons";
-import { readableName } from "../engine/pki";
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { Tx } from "@/lib/db/client";
+import { approvalFacts, type LifecycleActor } from "@/lib/lifecycle/lifecycle-audit";
+import { LifecycleError } from "@/lib/lifecycle/lifecycle-errors";
+import { lockCertificate } from "@/lib/lifecycle/load-certificate";
+import { isRevocationReasonCode, revocationReasonName } from "@/lib/lifecycle/revocation-reasons";
+import { readableName } from "@/lib/engine/pki";
 
 export const revokeCertificateSchema = z.object({
   certificateId: z.string().uuid("Choose the certificate to revoke."),

@@ -1,4 +1,4 @@
-import { embeddedIpv4, ipRange, parseIpAddress, rangeContains, type IpAddress, type IpRange } from "./ip-address";
+import { embeddedIpv4, ipRange, parseIpAddress, rangeContains, type IpAddress, type IpRange } from "@/lib/outbound/ip-address";
 
 /**
  * What an address is, as far as an outbound request is concerned. Only "public" is reachable

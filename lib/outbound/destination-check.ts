@@ -1,7 +1,7 @@
-import { classifyAddress } from "./address-class";
-import { parseIpAddress } from "./ip-address";
-import { allowsAddress, allowsHost, type OutboundAllowList } from "./outbound-allow-list";
-import { destinationRefused } from "./outbound-errors";
+import { classifyAddress } from "@/lib/outbound/address-class";
+import { parseIpAddress } from "@/lib/outbound/ip-address";
+import { allowsAddress, allowsHost, type OutboundAllowList } from "@/lib/outbound/outbound-allow-list";
+import { destinationRefused } from "@/lib/outbound/outbound-errors";
 
 /**
  * Whether a connection to `address` (what `hostname` resolved to, or the literal in the URL)

@@ -1,8 +1,8 @@
 import dns from "node:dns";
 import type { LookupFunction } from "node:net";
-import { assertAllowedDestination } from "./destination-check";
-import type { OutboundAllowList } from "./outbound-allow-list";
-import { OutboundError } from "./outbound-errors";
+import { assertAllowedDestination } from "@/lib/outbound/destination-check";
+import type { OutboundAllowList } from "@/lib/outbound/outbound-allow-list";
+import { OutboundError } from "@/lib/outbound/outbound-errors";
 
 export type ResolvedAddress = { address: string; family: 4 | 6 };
 

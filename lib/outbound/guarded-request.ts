@@ -1,9 +1,9 @@
 import http, { type IncomingHttpHeaders } from "node:http";
 import https from "node:https";
-import { assertAllowedDestination } from "./destination-check";
-import { guardedLookup, type OutboundPolicy } from "./guarded-lookup";
-import { parseIpAddress } from "./ip-address";
-import { OutboundError } from "./outbound-errors";
+import { assertAllowedDestination } from "@/lib/outbound/destination-check";
+import { guardedLookup, type OutboundPolicy } from "@/lib/outbound/guarded-lookup";
+import { parseIpAddress } from "@/lib/outbound/ip-address";
+import { OutboundError } from "@/lib/outbound/outbound-errors";
 
 export type OutboundRequest = {
   method: "GET" | "POST";

@@ -1,5 +1,5 @@
-import { embeddedIpv4, parseIpAddress, parseIpRange, rangeContains, type IpAddress, type IpRange } from "./ip-address";
-import { OutboundError } from "./outbound-errors";
+import { embeddedIpv4, parseIpAddress, parseIpRange, rangeContains, type IpAddress, type IpRange } from "@/lib/outbound/ip-address";
+import { OutboundError } from "@/lib/outbound/outbound-errors";
 
 /**
  * The operator's exceptions (SIGNET_OUTBOUND_ALLOW): address ranges ("10.20.0.0/16",

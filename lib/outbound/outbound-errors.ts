@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export type OutboundErrorCode = "outbound.destination_refused" | "outbound.unreachable" | "outbound.response_too_large" | "outbound.bad_allow_list";
 

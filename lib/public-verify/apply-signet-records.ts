@@ -1,5 +1,5 @@
-import { summarize } from "../engine/verify";
-import type { SignatureReport, VerificationReport } from "../engine/verify";
+import { summarize } from "@/lib/engine/verify";
+import type { SignatureReport, VerificationReport } from "@/lib/engine/verify";
 
 /** lib/verify's reasons when the signer's chain does not reach a trust anchor. */
 const UNTRUSTED_REASONS = new Set(["The signer's certificate is not trusted.", "The signer's certificate is self-signed and not trusted."]);

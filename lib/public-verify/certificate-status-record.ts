@@ -1,5 +1,5 @@
-import type { CertificateStatus } from "../lifecycle/certificate-status";
-import type { SignetCertificateStatus, SignetRecord } from "../engine/verify";
+import type { CertificateStatus } from "@/lib/lifecycle/certificate-status";
+import type { SignetCertificateStatus, SignetRecord } from "@/lib/engine/verify";
 
 /** lib/lifecycle's status as plain JSON for the report. */
 export function statusRecord(status: CertificateStatus): SignetCertificateStatus {

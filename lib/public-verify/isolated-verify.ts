@@ -1,9 +1,9 @@
-import type { PdfLimits } from "../engine/pdf";
-import { PdfLimitExceededError } from "../engine/pdf";
-import { transferableBuffer, WorkerJobFailedError, WorkerPool, WorkerPoolBusyError } from "../runtime/worker-pool";
-import type { SignetRecordQuery } from "../engine/verify";
-import type { VerificationReport } from "../engine/verify";
-import { VerifyBusyError } from "./public-verify-errors";
+import type { PdfLimits } from "@/lib/engine/pdf";
+import { PdfLimitExceededError } from "@/lib/engine/pdf";
+import { transferableBuffer, WorkerJobFailedError, WorkerPool, WorkerPoolBusyError } from "@/lib/runtime/worker-pool";
+import type { SignetRecordQuery } from "@/lib/engine/verify";
+import type { VerificationReport } from "@/lib/engine/verify";
+import { VerifyBusyError } from "@/lib/public-verify/public-verify-errors";
 
 export type IsolatedVerifyJob = { pdf: Uint8Array; trustAnchors: Uint8Array[]; now: string; limits: Partial<PdfLimits> };
 /** The report without Signet's records, and each signature's query for them, in the report's order. */

@@ -4,9 +4,9 @@
  * certificate revoked or replaced since, a testing certificate, a signer Signet does not
  * know). Pure functions over the report: the page, the printable report and tests share them.
  */
-import { REVOCATION_REASON_LABELS, REVOCATION_REASONS, type RevocationReasonCode } from "../lifecycle/revocation-reasons";
-import type { SignetCertificateStatus } from "../engine/verify";
-import type { SignatureReport, Verdict, VerificationReport } from "../engine/verify";
+import { REVOCATION_REASON_LABELS, REVOCATION_REASONS, type RevocationReasonCode } from "@/lib/lifecycle/revocation-reasons";
+import type { SignetCertificateStatus } from "@/lib/engine/verify";
+import type { SignatureReport, Verdict, VerificationReport } from "@/lib/engine/verify";
 
 export type AnswerTone = "valid" | "invalid" | "indeterminate";
 

@@ -1,5 +1,5 @@
-import { formatMegabytes } from "../documents/file-size";
-import { SignetError } from "../engine/errors";
+import { formatMegabytes } from "@/lib/documents/file-size";
+import { SignetError } from "@/lib/engine/errors";
 
 /**
  * Refusals of the public verification (the page and POST /api/v1/verify), each with the

@@ -1,6 +1,6 @@
-import { rateLimitSubject } from "../auth/client-address";
-import type { Db } from "../db/client";
-import { VerifyRateLimitedError } from "./public-verify-errors";
+import { rateLimitSubject } from "@/lib/auth/client-address";
+import type { Db } from "@/lib/db/client";
+import { VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
 
 export type RateLimitPolicy = { limit: number; windowSeconds: number };
 

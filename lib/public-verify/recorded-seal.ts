@@ -1,8 +1,8 @@
-import type { Db } from "../db/client";
-import { certificateStatusAt } from "../lifecycle/certificate-status";
-import { certificateTimeline } from "../lifecycle/certificate-timeline";
-import type { SignetCertificateStatus } from "../engine/verify";
-import { statusRecord } from "./certificate-status-record";
+import type { Db } from "@/lib/db/client";
+import { certificateStatusAt } from "@/lib/lifecycle/certificate-status";
+import { certificateTimeline } from "@/lib/lifecycle/certificate-timeline";
+import type { SignetCertificateStatus } from "@/lib/engine/verify";
+import { statusRecord } from "@/lib/public-verify/certificate-status-record";
 
 /** A recorded seal as a recipient may see it (the public page /verify/[sealId]): no e-mail addresses, no internal ids. */
 export type RecordedSeal = {

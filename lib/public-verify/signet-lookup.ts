@@ -1,9 +1,9 @@
-import type { Db } from "../db/client";
-import { certificateStatusAt } from "../lifecycle/certificate-status";
-import { certificateTimeline } from "../lifecycle/certificate-timeline";
-import type { SignetRecord, SignetRecordLookup, SignetRecordQuery } from "../engine/verify";
-import { shortStatus, statusRecord } from "./certificate-status-record";
-import type { SignetTrust } from "./signet-trust";
+import type { Db } from "@/lib/db/client";
+import { certificateStatusAt } from "@/lib/lifecycle/certificate-status";
+import { certificateTimeline } from "@/lib/lifecycle/certificate-timeline";
+import type { SignetRecord, SignetRecordLookup, SignetRecordQuery } from "@/lib/engine/verify";
+import { shortStatus, statusRecord } from "@/lib/public-verify/certificate-status-record";
+import type { SignetTrust } from "@/lib/public-verify/signet-trust";
 
 export type SignetLookupOptions = {
   trust: SignetTrust;

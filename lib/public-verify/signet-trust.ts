@@ -1,6 +1,6 @@
-import type { Db } from "../db/client";
-import { log } from "../log/logger";
-import { parseCertificate, parseCertificates, type Certificate } from "../engine/pki";
+import type { Db } from "@/lib/db/client";
+import { log } from "@/lib/log/logger";
+import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki";
 
 /**
  * What Signet recognises as trusted, from its own records: every CA certificate that an

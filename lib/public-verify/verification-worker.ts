@@ -3,10 +3,10 @@
  * report for one PDF, with the query each signature would put to Signet's records. The records
  * themselves are looked up on the main thread, which holds the database connection.
  */
-import { serveJobs } from "../runtime/worker-jobs";
-import type { SignetRecordQuery } from "../engine/verify";
-import { verifyPdf } from "../engine/verify";
-import type { IsolatedVerifyJob, IsolatedVerifyResult } from "./isolated-verify";
+import { serveJobs } from "@/lib/runtime/worker-jobs";
+import type { SignetRecordQuery } from "@/lib/engine/verify";
+import { verifyPdf } from "@/lib/engine/verify";
+import type { IsolatedVerifyJob, IsolatedVerifyResult } from "@/lib/public-verify/isolated-verify";
 
 serveJobs<IsolatedVerifyJob, IsolatedVerifyResult>(async (job) => {
   const queries: SignetRecordQuery[] = [];

@@ -1,9 +1,9 @@
-import type { Db } from "../db/client";
-import type { VerificationReport } from "../engine/verify";
-import { ByteLimitError, readAtMost } from "../streams/bounded-read";
-import { VerifyEmptyError, VerifyTooLargeError, VerifyUnsupportedTypeError } from "./public-verify-errors";
-import { consumeRateLimit, verifyRateLimitKey, VERIFY_WINDOW_SECONDS } from "./rate-limit";
-import { verifyUpload } from "./verify-upload";
+import type { Db } from "@/lib/db/client";
+import type { VerificationReport } from "@/lib/engine/verify";
+import { ByteLimitError, readAtMost } from "@/lib/streams/bounded-read";
+import { VerifyEmptyError, VerifyTooLargeError, VerifyUnsupportedTypeError } from "@/lib/public-verify/public-verify-errors";
+import { consumeRateLimit, verifyRateLimitKey, VERIFY_WINDOW_SECONDS } from "@/lib/public-verify/rate-limit";
+import { verifyUpload } from "@/lib/public-verify/verify-upload";
 
 export type PublicVerifySettings = { publicUrl: string; verifyMaxBytes: number; verifyRateLimit: number };
 

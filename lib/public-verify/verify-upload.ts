@@ -1,16 +1,16 @@
-import type { Db } from "../db/client";
-import { isSignetError } from "../engine/errors";
-import { PDF_LIMITS, type PdfLimits } from "../engine/pdf";
-import { unreadableMessage } from "../engine/verify";
-import type { VerificationReport } from "../engine/verify";
-import type { SignetRecord } from "../engine/verify";
-import { VerificationError } from "../engine/verify";
-import { readSettings } from "../config/settings";
-import { sharedVerificationPool, verifyIsolated, type IsolatedVerifyResult, type VerificationPool } from "./isolated-verify";
-import { applySignetRecords } from "./apply-signet-records";
-import { VerifyUnreadableError } from "./public-verify-errors";
-import { signetLookup } from "./signet-lookup";
-import { loadSignetTrust } from "./signet-trust";
+import type { Db } from "@/lib/db/client";
+import { isSignetError } from "@/lib/engine/errors";
+import { PDF_LIMITS, type PdfLimits } from "@/lib/engine/pdf";
+import { unreadableMessage } from "@/lib/engine/verify";
+import type { VerificationReport } from "@/lib/engine/verify";
+import type { SignetRecord } from "@/lib/engine/verify";
+import { VerificationError } from "@/lib/engine/verify";
+import { readSettings } from "@/lib/config/settings";
+import { sharedVerificationPool, verifyIsolated, type IsolatedVerifyResult, type VerificationPool } from "@/lib/public-verify/isolated-verify";
+import { applySignetRecords } from "@/lib/public-verify/apply-signet-records";
+import { VerifyUnreadableError } from "@/lib/public-verify/public-verify-errors";
+import { signetLookup } from "@/lib/public-verify/signet-lookup";
+import { loadSignetTrust } from "@/lib/public-verify/signet-trust";
 
 /** lib/pdf's one set of limits, which the seal path also reads with: what Signet seals, it verifies (SECURITY.md invariant 19). */
 export const PUBLIC_VERIFY_LIMITS: Partial<PdfLimits> = PDF_LIMITS;

@@ -1,12 +1,12 @@
-import { migrateAuditSigningKeys } from "../audit/audit-signing-key";
-import { migrateSiemSecrets } from "../audit/migrate-siem-secrets";
-import { siemKeyFromSecret } from "../audit/siem-secret";
-import { migrateTotpSecrets } from "../auth/totp/migrate-totp-secrets";
-import { totpKeyFromSecret } from "../auth/totp/secret-box";
-import { migrateKeyRecords } from "../custody/migrate-key-records";
-import type { Db } from "../db/client";
-import type { MasterKey } from "../engine/keys/platform";
-import { log } from "../log/logger";
+import { migrateAuditSigningKeys } from "@/lib/audit/audit-signing-key";
+import { migrateSiemSecrets } from "@/lib/audit/migrate-siem-secrets";
+import { siemKeyFromSecret } from "@/lib/audit/siem-secret";
+import { migrateTotpSecrets } from "@/lib/auth/totp/migrate-totp-secrets";
+import { totpKeyFromSecret } from "@/lib/auth/totp/secret-box";
+import { migrateKeyRecords } from "@/lib/custody/migrate-key-records";
+import type { Db } from "@/lib/db/client";
+import type { MasterKey } from "@/lib/engine/keys/platform";
+import { log } from "@/lib/log/logger";
 
 /**
  * Start-up pass: secrets stored in a legacy format are rewritten as AEAD records. It runs

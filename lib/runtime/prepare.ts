@@ -1,13 +1,13 @@
-import { AUTH_SECRET, resolveSecret } from "../config/secrets";
-import { readSettings, type Env, type Settings } from "../config/settings";
-import { checkMasterKey } from "../custody/check-master-key";
-import { resolveMasterKey } from "../custody/master-key-config";
-import { openDatabase } from "../db/client";
-import { migrate } from "../db/migrate";
-import { openSqlSession } from "../db/sql-session";
-import { databaseTarget, describeTarget } from "../db/target";
-import { log } from "../log/logger";
-import { migrateStoredSecrets } from "./migrate-stored-secrets";
+import { AUTH_SECRET, resolveSecret } from "@/lib/config/secrets";
+import { readSettings, type Env, type Settings } from "@/lib/config/settings";
+import { checkMasterKey } from "@/lib/custody/check-master-key";
+import { resolveMasterKey } from "@/lib/custody/master-key-config";
+import { openDatabase } from "@/lib/db/client";
+import { migrate } from "@/lib/db/migrate";
+import { openSqlSession } from "@/lib/db/sql-session";
+import { databaseTarget, describeTarget } from "@/lib/db/target";
+import { log } from "@/lib/log/logger";
+import { migrateStoredSecrets } from "@/lib/runtime/migrate-stored-secrets";
 
 /**
  * Everything the server needs before it takes requests: settings, secrets (generated into

@@ -1,6 +1,6 @@
 import { parentPort } from "node:worker_threads";
-import { isSignetError } from "../engine/errors";
-import type { WorkerReply } from "./worker-pool";
+import { isSignetError } from "@/lib/engine/errors";
+import type { WorkerReply } from "@/lib/runtime/worker-pool";
 
 /**
  * The worker side of lib/runtime/worker-pool: answers each job with the handler's result, or with

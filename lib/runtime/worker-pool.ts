@@ -1,6 +1,6 @@
 import path from "node:path";
 import { Worker } from "node:worker_threads";
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export type WorkerPoolOptions = {
   /** The TypeScript module each worker runs; it answers jobs through lib/runtime/worker-jobs. */

@@ -1,8 +1,8 @@
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { JsonValue } from "../audit/canonical-json";
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import { isSignetError } from "../engine/errors";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import { isSignetError } from "@/lib/engine/errors";
 
 export type RefusalFacts = {
   stage: "prepare" | "seal";

@@ -1,9 +1,9 @@
-import type { Placement } from "./placement";
-import { sealingLimits } from "../engine/pdf";
-import { visiblePageSize } from "../engine/pdf";
-import { findPage } from "../engine/pdf";
-import { PdfFile } from "../engine/pdf";
-import { SealingError } from "./sealing-errors";
+import type { Placement } from "@/lib/sealing/placement";
+import { sealingLimits } from "@/lib/engine/pdf";
+import { visiblePageSize } from "@/lib/engine/pdf";
+import { findPage } from "@/lib/engine/pdf";
+import { PdfFile } from "@/lib/engine/pdf";
+import { SealingError } from "@/lib/sealing/sealing-errors";
 
 /** Same slack as lib/pdf's placeOnPage: half a point. */
 const TOLERANCE = 0.5;

@@ -1,12 +1,12 @@
-import type { RequestMeta } from "../audit/append-audit";
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import type { DocumentStore } from "../documents/document-store";
-import { auditRefusal } from "./audit-refusal";
-import { checkPlacement } from "./check-placement";
-import type { SealRequestInput } from "./seal-request";
-import type { IssuedStepUp, SealStepUp } from "./seal-step-up";
-import { checkSealRequest } from "./sealing-context";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import type { DocumentStore } from "@/lib/documents/document-store";
+import { auditRefusal } from "@/lib/sealing/audit-refusal";
+import { checkPlacement } from "@/lib/sealing/check-placement";
+import type { SealRequestInput } from "@/lib/sealing/seal-request";
+import type { IssuedStepUp, SealStepUp } from "@/lib/sealing/seal-step-up";
+import { checkSealRequest } from "@/lib/sealing/sealing-context";
 
 export type PreparedSeal = IssuedStepUp & { documents: { id: string; fileName: string }[]; certificateSubject: string };
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { canonicalJson, type JsonValue } from "../audit/canonical-json";
-import { placementSchema } from "./placement";
+import { canonicalJson, type JsonValue } from "@/lib/audit/canonical-json";
+import { placementSchema } from "@/lib/sealing/placement";
 
 /**
  * What one sealing step-up authorises: this user, in this organisation, sealing exactly these

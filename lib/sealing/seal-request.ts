@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { placementSchema } from "./placement";
+import { placementSchema } from "@/lib/sealing/placement";
 
 const optionalText = (max: number) =>
   z

@@ -1,16 +1,16 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
-import { appendAudit, type RequestMeta } from "../audit/append-audit";
-import type { JsonValue } from "../audit/canonical-json";
-import type { Db } from "../db/client";
-import { ForbiddenError } from "../access/access-errors";
-import { authorize, type OrgContext } from "../access/org-context";
-import { findChallenge, storeChallenge } from "../auth/passkeys/auth-challenges";
-import { StepUpError, type StepUpErrorCode } from "../auth/step-up/step-up-errors";
-import { offerStepUpFactors, verifyStepUpAnswer, type ConsumedStepUp, type StepUpOptions } from "../auth/step-up/step-up-factors";
-import { readStepUpAnswer, type StepUpMethod, type StepUpResponse } from "../auth/step-up/step-up-response";
-import { sealManifestHash, sealManifestSchema, type SealManifest } from "./seal-manifest";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import type { Db } from "@/lib/db/client";
+import { ForbiddenError } from "@/lib/access/access-errors";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { findChallenge, storeChallenge } from "@/lib/auth/passkeys/auth-challenges";
+import { StepUpError, type StepUpErrorCode } from "@/lib/auth/step-up/step-up-errors";
+import { offerStepUpFactors, verifyStepUpAnswer, type ConsumedStepUp, type StepUpOptions } from "@/lib/auth/step-up/step-up-factors";
+import { readStepUpAnswer, type StepUpMethod, type StepUpResponse } from "@/lib/auth/step-up/step-up-response";
+import { sealManifestHash, sealManifestSchema, type SealManifest } from "@/lib/sealing/seal-manifest";
 
 /**
  * The sealing step-up: a challenge bound to a SealManifest (this user, organisation, document

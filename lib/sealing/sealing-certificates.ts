@@ -1,8 +1,8 @@
-import type { OrgContext } from "../access/org-context";
-import type { Db } from "../db/client";
-import { parseCertificate, parseCertificates, type Certificate } from "../engine/pki";
-import { mayUseCertificate } from "../lifecycle/certificate-sealers";
-import { SealingError } from "./sealing-errors";
+import type { OrgContext } from "@/lib/access/org-context";
+import type { Db } from "@/lib/db/client";
+import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki";
+import { mayUseCertificate } from "@/lib/lifecycle/certificate-sealers";
+import { SealingError } from "@/lib/sealing/sealing-errors";
 
 export type SealingCertificateChoice = { id: string; subject: string; issuer: string; sha256: string; notAfter: Date; keyLabel: string; selfSigned: boolean };
 

@@ -1,14 +1,14 @@
-import type { RequestMeta } from "../audit/append-audit";
-import { authorize, type OrgContext } from "../access/org-context";
-import { rolesAllow } from "../access/permissions";
-import type { SealManifest } from "./seal-manifest";
-import type { Db } from "../db/client";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { rolesAllow } from "@/lib/access/permissions";
+import type { SealManifest } from "@/lib/sealing/seal-manifest";
+import type { Db } from "@/lib/db/client";
 import type { Document } from "../db/generated/client";
-import { auditRefusal } from "./audit-refusal";
-import { roundPlacement } from "./check-placement";
-import { sealRequestSchema, type SealRequest, type SealRequestInput } from "./seal-request";
-import { loadSealingCertificate, type SealingCertificate } from "./sealing-certificates";
-import { SealingError } from "./sealing-errors";
+import { auditRefusal } from "@/lib/sealing/audit-refusal";
+import { roundPlacement } from "@/lib/sealing/check-placement";
+import { sealRequestSchema, type SealRequest, type SealRequestInput } from "@/lib/sealing/seal-request";
+import { loadSealingCertificate, type SealingCertificate } from "@/lib/sealing/sealing-certificates";
+import { SealingError } from "@/lib/sealing/sealing-errors";
 
 /** Statuses from which a document may be sealed: fresh uploads, and documents whose seal failed. */
 export const SEALABLE_STATUSES = ["UPLOADED", "FAILED"] as const;

@@ -1,4 +1,4 @@
-import { SignetError } from "../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 /** Bytes arriving one chunk after another: parts written in order, a Node stream (async iterable), or a web stream. */
 export type ByteSource = Iterable<Uint8Array> | AsyncIterable<Uint8Array> | ReadableStream<Uint8Array>;

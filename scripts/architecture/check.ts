@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { cruise, type IModule } from "dependency-cruiser";
 import extractTSConfig from "dependency-cruiser/config-utl/extract-ts-config";
-import { configurationReads, folderCycles, layerViolations, type ImportEdge } from "./rules";
+import { configurationReads, folderCycles, layerViolations, type ImportEdge } from "@/scripts/architecture/rules";
 
 const root = path.resolve(import.meta.dirname, "../..");
 process.chdir(root);

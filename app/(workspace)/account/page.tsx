@@ -8,7 +8,7 @@ import { TotpEnrolment } from "@/app/(workspace)/account/totp-enrolment";
 import { TotpSettings } from "@/app/(workspace)/account/totp-settings";
 import { organisationsOf, requireUser } from "@/app/_server/session";
 import { signOutEverywhereAction } from "@/app/_server/workspace-actions";
-import { ChangePasswordForm } from "./password-form";
+import { ChangePasswordForm } from "@/app/(workspace)/account/password-form";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Account" };

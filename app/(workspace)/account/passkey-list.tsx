@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 import { removePasskeyAction, renamePasskeyAction } from "@/app/(workspace)/account/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../../components/form-message";
-import { SubmitButton } from "../../../components/submit-button";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
 
 export type PasskeyRow = { id: string; name: string; created: string; lastUsed: string | null; kind: string };
 

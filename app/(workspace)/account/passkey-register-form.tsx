@@ -4,9 +4,9 @@ import { useRef, useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { startRegistration } from "@simplewebauthn/browser";
 import { beginPasskeyRegistrationAction, finishPasskeyRegistrationAction } from "@/app/(workspace)/account/actions";
-import { passkeyPromptError } from "../../../components/passkey-browser-errors";
-import { FormMessage } from "../../../components/form-message";
-import { TextField } from "../../../components/text-field";
+import { passkeyPromptError } from "@/components/passkey-browser-errors";
+import { FormMessage } from "@/components/form-message";
+import { TextField } from "@/components/text-field";
 
 /** Adds a passkey: password again → the browser's passkey prompt → the server verifies and stores it. */
 export function PasskeyRegisterForm() {

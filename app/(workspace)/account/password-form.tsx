@@ -5,7 +5,7 @@ import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
-import { changePasswordAction } from "./actions";
+import { changePasswordAction } from "@/app/(workspace)/account/actions";
 
 export function ChangePasswordForm() {
   const [state, action] = useActionState<ActionState, FormData>(changePasswordAction, {});

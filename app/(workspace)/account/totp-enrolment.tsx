@@ -2,11 +2,11 @@
 
 import { useActionState } from "react";
 import { confirmTotpEnrolmentAction, startTotpEnrolmentAction, type RecoveryCodesState, type TotpEnrolmentState } from "@/app/(workspace)/account/actions";
-import { FormMessage } from "../../../components/form-message";
-import { SubmitButton } from "../../../components/submit-button";
-import { TextField } from "../../../components/text-field";
-import { TotpQrCode } from "../../../components/totp-qr-code";
-import { TotpRecoveryCodes } from "../../../components/totp-recovery-codes";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
+import { TotpQrCode } from "@/components/totp-qr-code";
+import { TotpRecoveryCodes } from "@/components/totp-recovery-codes";
 
 /** Setting up an authenticator app: password again → QR code and secret → a current code → recovery codes. */
 export function TotpEnrolment() {

@@ -3,10 +3,10 @@
 import { useActionState } from "react";
 import { disableTotpAction, regenerateRecoveryCodesAction, type RecoveryCodesState } from "@/app/(workspace)/account/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../../components/form-message";
-import { SubmitButton } from "../../../components/submit-button";
-import { TextField } from "../../../components/text-field";
-import { TotpRecoveryCodes } from "../../../components/totp-recovery-codes";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
+import { TotpRecoveryCodes } from "@/components/totp-recovery-codes";
 
 /** An active authenticator app: new recovery codes, or turning it off. */
 export function TotpSettings({ since, recoveryCodesLeft }: { since: string; recoveryCodesLeft: number }) {

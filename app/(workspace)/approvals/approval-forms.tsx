@@ -3,8 +3,8 @@
 import { useActionState } from "react";
 import { decideRequestAction, setApprovalsRequiredAction } from "@/app/(workspace)/approvals/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../../components/form-message";
-import { SubmitButton } from "../../../components/submit-button";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
 
 /** Approve or reject another admin's request; the requester sees Cancel instead. */
 export function DecideRequestForm({ requestId, own, summary }: { requestId: string; own: boolean; summary: string }) {

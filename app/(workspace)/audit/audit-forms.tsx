@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { configureSiemAction, disableSiemAction, sendSiemTestAction, signCheckpointAction } from "@/app/(workspace)/audit/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../../components/form-message";
-import { SubmitButton } from "../../../components/submit-button";
-import { TextField } from "../../../components/text-field";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
 
 export function SignCheckpointForm() {
   const [state, action] = useActionState<ActionState, FormData>(signCheckpointAction, {});

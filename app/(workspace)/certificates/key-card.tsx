@@ -1,9 +1,9 @@
 import type { KeyListing } from "@/lib/custody/list-keys";
 import Link from "next/link";
-import { ActivateCertificateForm, CertificateRequestForm, CertificateUploadForm } from "../../_components/enrolment-forms";
-import { DestroyKeyForm } from "./[certificateId]/lifecycle-forms";
+import { ActivateCertificateForm, CertificateRequestForm, CertificateUploadForm } from "@/app/_components/enrolment-forms";
+import { DestroyKeyForm } from "@/app/(workspace)/certificates/[certificateId]/lifecycle-forms";
 import { readableName } from "@/lib/engine/pki";
-import { CertificateName } from "../../../components/certificate-name";
+import { CertificateName } from "@/components/certificate-name";
 
 const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;
 

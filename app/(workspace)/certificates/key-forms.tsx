@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { generatePlatformKeyAction, registerKmsKeyAction, registerPkcs11KeyAction, setTestingPolicyAction } from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../../components/form-message";
-import { SubmitButton } from "../../../components/submit-button";
-import { TextField } from "../../../components/text-field";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
 
 const ALGORITHMS = [
   ["RSA-4096", "RSA 4096 (default)"],

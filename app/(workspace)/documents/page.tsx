@@ -6,7 +6,7 @@ import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { DocumentTable } from "@/components/document-table";
 import { DocumentUpload } from "@/components/document-upload";
 import { requirePagePermission } from "@/app/_server/session";
-import "./documents.css";
+import "@/app/(workspace)/documents/documents.css";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Documents" };

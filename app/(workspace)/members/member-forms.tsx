@@ -4,10 +4,10 @@ import { useActionState } from "react";
 import { changeRolesAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "@/app/(workspace)/members/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import type { Role } from "@/lib/access/roles";
-import { FormMessage } from "../../../components/form-message";
-import { RoleCheckboxes } from "../../../components/role-checkboxes";
-import { SubmitButton } from "../../../components/submit-button";
-import { TextField } from "../../../components/text-field";
+import { FormMessage } from "@/components/form-message";
+import { RoleCheckboxes } from "@/components/role-checkboxes";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
 
 export function InviteMemberForm({ allowOwner }: { allowOwner: boolean }) {
   const [state, action] = useActionState<ActionState, FormData>(inviteMemberAction, {});

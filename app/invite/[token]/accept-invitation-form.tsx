@@ -3,9 +3,9 @@
 import { useActionState } from "react";
 import { acceptInvitationWithForm } from "@/app/invite/[token]/actions";
 import type { ActionState } from "@/app/_server/action-state";
-import { FormMessage } from "../../../components/form-message";
-import { SubmitButton } from "../../../components/submit-button";
-import { TextField } from "../../../components/text-field";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
 
 /** One form whether or not the email already has an account: the page must not tell which. */
 export function AcceptInvitationForm({ token }: { token: string }) {

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import "../verify.css";
+import "@/app/verify/verify.css";
 
 export default function SealNotFound() {
   return (

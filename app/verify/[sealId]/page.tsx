@@ -5,7 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { formatDateTime, statusWords } from "@/lib/public-verify/plain-answer";
 import { recordedSeal } from "@/lib/public-verify/recorded-seal";
 import { SealHashCheck } from "@/components/seal-hash-check";
-import "../verify.css";
+import "@/app/verify/verify.css";
 import { nameDetails } from "@/lib/engine/pki";
 
 export const dynamic = "force-dynamic";

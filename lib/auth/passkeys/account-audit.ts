@@ -1,7 +1,7 @@
-import { appendAudit, type RequestMeta } from "../../audit/append-audit";
-import type { AuditAction } from "../../audit/audit-actions";
-import type { JsonValue } from "../../audit/canonical-json";
-import type { Tx } from "../../db/client";
+import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
+import type { AuditAction } from "@/lib/audit/audit-actions";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import type { Tx } from "@/lib/db/client";
 
 /**
  * An event of a person's account (a passkey, a second factor) concerns every organisation they

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { JsonValue } from "../../audit/canonical-json";
-import type { Db, Tx } from "../../db/client";
+import type { JsonValue } from "@/lib/audit/canonical-json";
+import type { Db, Tx } from "@/lib/db/client";
 
 /** What a server-stored challenge may be used for; a challenge is only ever consumed for its own purpose. */
 export type ChallengePurpose = "passkey.register" | "passkey.sign_in" | "seal.step_up";

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import type { RequestMeta } from "../../audit/append-audit";
-import type { Db } from "../../db/client";
-import { appendAccountAudit } from "./account-audit";
-import { passkeyNameSchema, splitTransports } from "./passkey-registration";
-import { PasskeyError } from "./passkey-errors";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
+import { passkeyNameSchema, splitTransports } from "@/lib/auth/passkeys/passkey-registration";
+import { PasskeyError } from "@/lib/auth/passkeys/passkey-errors";
 
 export type PasskeySummary = {
   id: string;

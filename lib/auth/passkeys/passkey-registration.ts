@@ -1,13 +1,13 @@
 import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
-import type { RequestMeta } from "../../audit/append-audit";
-import type { Db } from "../../db/client";
-import { confirmPassword } from "../step-up/confirm-password";
-import { appendAccountAudit } from "./account-audit";
-import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, purgeStaleChallenges, storeChallenge } from "./auth-challenges";
-import { PasskeyError } from "./passkey-errors";
-import { relyingParty, type RelyingParty } from "./relying-party";
-import { knownTransports, registrationResponseSchema, userHandleOf } from "./webauthn-json";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { confirmPassword } from "@/lib/auth/step-up/confirm-password";
+import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
+import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, purgeStaleChallenges, storeChallenge } from "@/lib/auth/passkeys/auth-challenges";
+import { PasskeyError } from "@/lib/auth/passkeys/passkey-errors";
+import { relyingParty, type RelyingParty } from "@/lib/auth/passkeys/relying-party";
+import { knownTransports, registrationResponseSchema, userHandleOf } from "@/lib/auth/passkeys/webauthn-json";
 
 export const MAX_PASSKEYS_PER_USER = 20;
 /** EdDSA, ES256, RS256: what authenticators offer today. */

@@ -1,17 +1,17 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import { z } from "zod";
-import type { RequestMeta } from "../../audit/append-audit";
-import type { Db, Tx } from "../../db/client";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { Db, Tx } from "@/lib/db/client";
 import { SignInThrottledError } from "@/lib/auth/auth-errors";
-import { ADDRESS_POLICY, addressThrottleKeys, assertNotThrottled, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "../sign-in-throttle";
-import type { SignedInUser } from "../sign-in";
-import { appendAudit } from "../../audit/append-audit";
-import { appendAccountAudit } from "./account-audit";
-import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, purgeStaleChallenges, storeChallenge } from "./auth-challenges";
-import { PasskeyError } from "./passkey-errors";
-import { relyingParty, type RelyingParty } from "./relying-party";
-import { recordPasskeyUse, verifyPasskeyAssertion } from "./verify-assertion";
-import { authenticationResponseSchema } from "./webauthn-json";
+import { ADDRESS_POLICY, addressThrottleKeys, assertNotThrottled, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "@/lib/auth/sign-in-throttle";
+import type { SignedInUser } from "@/lib/auth/sign-in";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
+import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, purgeStaleChallenges, storeChallenge } from "@/lib/auth/passkeys/auth-challenges";
+import { PasskeyError } from "@/lib/auth/passkeys/passkey-errors";
+import { relyingParty, type RelyingParty } from "@/lib/auth/passkeys/relying-party";
+import { recordPasskeyUse, verifyPasskeyAssertion } from "@/lib/auth/passkeys/verify-assertion";
+import { authenticationResponseSchema } from "@/lib/auth/passkeys/webauthn-json";
 
 export const passkeySignInSchema = z.object({ challengeId: z.string().uuid(), response: authenticationResponseSchema });
 

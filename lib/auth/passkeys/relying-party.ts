@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
-import { ConfigError } from "../../config/config-error";
-import { readSettings, type Settings } from "../../config/settings";
+import { ConfigError } from "@/lib/config/config-error";
+import { readSettings, type Settings } from "@/lib/config/settings";
 
 /** Who the passkeys belong to: the host name of SIGNET_PUBLIC_URL (a name, never an IP address) and its origin. */
 export type RelyingParty = { id: string; name: string; origin: string };

@@ -1,8 +1,8 @@
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@simplewebauthn/server";
-import type { Db, Tx } from "../../db/client";
-import { MAX_STORED_COUNTER, splitTransports } from "./passkey-registration";
-import type { RelyingParty } from "./relying-party";
-import { authenticatorFlags, userHandleOf } from "./webauthn-json";
+import type { Db, Tx } from "@/lib/db/client";
+import { MAX_STORED_COUNTER, splitTransports } from "@/lib/auth/passkeys/passkey-registration";
+import type { RelyingParty } from "@/lib/auth/passkeys/relying-party";
+import { authenticatorFlags, userHandleOf } from "@/lib/auth/passkeys/webauthn-json";
 
 export type StoredPasskey = { id: string; userId: string; publicKey: Uint8Array; counter: number; transports: string };
 

@@ -1,8 +1,8 @@
-import type { RequestMeta } from "../../audit/append-audit";
-import type { Db } from "../../db/client";
-import { ValidationError } from "../../access/access-errors";
-import { verifyPassword } from "../password";
-import { attemptPassword } from "../password-attempt";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { ValidationError } from "@/lib/access/access-errors";
+import { verifyPassword } from "@/lib/auth/password";
+import { attemptPassword } from "@/lib/auth/password-attempt";
 
 /**
  * Asks for the account's password again before a change that would let its holder seal:

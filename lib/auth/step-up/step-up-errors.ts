@@ -1,4 +1,4 @@
-import { SignetError } from "../../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 /** Why a sealing step-up was refused. Stable: they are written into seal.refused audit entries. */
 export const STEP_UP_ERROR_CODES = [

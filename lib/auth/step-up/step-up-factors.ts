@@ -1,15 +1,15 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
-import type { Db } from "../../db/client";
-import type { OrgContext } from "../../access/org-context";
-import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, type ChallengePurpose, type StoredChallenge } from "../passkeys/auth-challenges";
-import { splitTransports } from "../passkeys/passkey-registration";
-import { relyingParty, type RelyingParty } from "../passkeys/relying-party";
-import { recordPasskeyUse, verifyPasskeyAssertion } from "../passkeys/verify-assertion";
-import { totpKeyFromEnvironment, type TotpKey } from "../totp/secret-box";
-import { checkTotpCode, claimTotpStep, totpStatus } from "../totp/totp-factor";
-import { TotpError } from "../totp/totp-errors";
-import type { StepUpErrorCode } from "./step-up-errors";
-import type { StepUpAnswer, StepUpMethod } from "./step-up-response";
+import type { Db } from "@/lib/db/client";
+import type { OrgContext } from "@/lib/access/org-context";
+import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, type ChallengePurpose, type StoredChallenge } from "@/lib/auth/passkeys/auth-challenges";
+import { splitTransports } from "@/lib/auth/passkeys/passkey-registration";
+import { relyingParty, type RelyingParty } from "@/lib/auth/passkeys/relying-party";
+import { recordPasskeyUse, verifyPasskeyAssertion } from "@/lib/auth/passkeys/verify-assertion";
+import { totpKeyFromEnvironment, type TotpKey } from "@/lib/auth/totp/secret-box";
+import { checkTotpCode, claimTotpStep, totpStatus } from "@/lib/auth/totp/totp-factor";
+import { TotpError } from "@/lib/auth/totp/totp-errors";
+import type { StepUpErrorCode } from "@/lib/auth/step-up/step-up-errors";
+import type { StepUpAnswer, StepUpMethod } from "@/lib/auth/step-up/step-up-response";
 
 /**
  * The authentication of a step-up: which factors a person can answer a challenge with (a

@@ -1,6 +1,6 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import { z } from "zod";
-import { authenticationResponseSchema } from "../passkeys/webauthn-json";
+import { authenticationResponseSchema } from "@/lib/auth/passkeys/webauthn-json";
 
 /** The browser's answer to a step-up challenge, checked for shape only: verifyStepUpAnswer checks the assertion or code itself. */
 export const stepUpResponseSchema = z.discriminatedUnion("kind", [

@@ -1,4 +1,4 @@
-import { openLegacyBox } from "../../engine/crypto";
+import { openLegacyBox } from "@/lib/engine/crypto";
 
 /**
  * LEGACY READER, for migration only: the TOTP secret format written before the AEAD record

@@ -1,8 +1,8 @@
-import { appendAudit } from "../../audit/append-audit";
-import type { Db } from "../../db/client";
-import { sealRecord } from "../../engine/crypto";
-import { isLegacyTotpSecret, openLegacyTotpSecret } from "./legacy-totp-secret";
-import { totpSecretBinding, type TotpKey } from "./secret-box";
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { Db } from "@/lib/db/client";
+import { sealRecord } from "@/lib/engine/crypto";
+import { isLegacyTotpSecret, openLegacyTotpSecret } from "@/lib/auth/totp/legacy-totp-secret";
+import { totpSecretBinding, type TotpKey } from "@/lib/auth/totp/secret-box";
 
 export type SecretMigration = { migrated: number; unreadable: string[] };
 

@@ -1,8 +1,8 @@
-import { AeadRecordError, openRecord, sealRecord, type RecordBinding } from "../../engine/crypto";
-import { appKeyFromEnvironment, appKeyFromSecret } from "../../config/app-secret-key";
-import type { Env } from "../../config/settings";
-import { isLegacyTotpSecret, openLegacyTotpSecret } from "./legacy-totp-secret";
-import { TotpError } from "./totp-errors";
+import { AeadRecordError, openRecord, sealRecord, type RecordBinding } from "@/lib/engine/crypto";
+import { appKeyFromEnvironment, appKeyFromSecret } from "@/lib/config/app-secret-key";
+import type { Env } from "@/lib/config/settings";
+import { isLegacyTotpSecret, openLegacyTotpSecret } from "@/lib/auth/totp/legacy-totp-secret";
+import { TotpError } from "@/lib/auth/totp/totp-errors";
 
 /**
  * TOTP secrets at rest: an AEAD record (lib/engine/crypto/aead-record.ts) under a key derived

@@ -1,4 +1,4 @@
-import { SignetError } from "../../engine/errors";
+import { SignetError } from "@/lib/engine/errors";
 
 export type TotpErrorCode = "totp.bad_code" | "totp.throttled" | "totp.not_enabled" | "totp.already_enabled" | "totp.no_enrolment" | "totp.unreadable";
 

@@ -1,16 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
-import type { RequestMeta } from "../../audit/append-audit";
-import type { Db, Tx } from "../../db/client";
-import { appendAccountAudit } from "../passkeys/account-audit";
-import { ACCOUNT_POLICY, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "../sign-in-throttle";
-import { confirmPassword } from "../step-up/confirm-password";
-import { base32Encode } from "./base32";
-import { qrCode, type QrCode } from "./qr-code";
-import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from "./recovery-codes";
-import { openTotpSecret, sealTotpSecret, type TotpKey } from "./secret-box";
-import { matchTotp, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "./totp";
-import { TotpError } from "./totp-errors";
+import type { RequestMeta } from "@/lib/audit/append-audit";
+import type { Db, Tx } from "@/lib/db/client";
+import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
+import { ACCOUNT_POLICY, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "@/lib/auth/sign-in-throttle";
+import { confirmPassword } from "@/lib/auth/step-up/confirm-password";
+import { base32Encode } from "@/lib/auth/totp/base32";
+import { qrCode, type QrCode } from "@/lib/auth/totp/qr-code";
+import { generateRecoveryCodes, hashRecoveryCode, looksLikeRecoveryCode } from "@/lib/auth/totp/recovery-codes";
+import { openTotpSecret, sealTotpSecret, type TotpKey } from "@/lib/auth/totp/secret-box";
+import { matchTotp, TOTP_DIGITS, TOTP_PERIOD_SECONDS } from "@/lib/auth/totp/totp";
+import { TotpError } from "@/lib/auth/totp/totp-errors";
 
 export const TOTP_ISSUER = "Signet";
 const SECRET_BYTES = 20;

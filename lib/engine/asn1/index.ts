@@ -1,1 +1,1 @@
-export { bytesEqual } from "./der";
+export { bytesEqual } from "@/lib/engine/asn1/der";

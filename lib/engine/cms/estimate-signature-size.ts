@@ -15,9 +15,9 @@ import type { HashAlgorithm, KeyAlgorithm } from "@/lib/engine/crypto/key-algori
 import { digestLength } from "@/lib/engine/crypto/hash";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
-import { attribute, buildSignedAttributes } from "./signed-attributes";
-import { assembleSignedData } from "./signed-data";
-import { signatureAlgorithmIdentifier } from "./signature-algorithm";
+import { attribute, buildSignedAttributes } from "@/lib/engine/cms/signed-attributes";
+import { assembleSignedData } from "@/lib/engine/cms/signed-data";
+import { signatureAlgorithmIdentifier } from "@/lib/engine/cms/signature-algorithm";
 
 export const DEFAULT_TIMESTAMP_TOKEN_ALLOWANCE = 8192;
 

@@ -15,7 +15,7 @@ import {
 } from "@/lib/engine/asn1/der";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
-import { CmsError } from "./cms-errors";
+import { CmsError } from "@/lib/engine/cms/cms-errors";
 
 export interface ParsedAttribute {
   type: string;

@@ -10,7 +10,7 @@ import { octetString, oid, sequence, setOf } from "@/lib/engine/asn1/der";
 import type { Certificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { signingCertificateV2 } from "./signing-certificate-v2";
+import { signingCertificateV2 } from "@/lib/engine/cms/signing-certificate-v2";
 
 export interface SignedAttributes {
   /** DER as a SET (tag 0x31): the bytes that are hashed and signed. */

@@ -8,8 +8,8 @@ import type { Certificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { hashOid } from "@/lib/engine/crypto/hash";
-import { hashAlgorithmIdentifier } from "./signature-algorithm";
-import { unsignedAttributes } from "./signed-attributes";
+import { hashAlgorithmIdentifier } from "@/lib/engine/cms/signature-algorithm";
+import { unsignedAttributes } from "@/lib/engine/cms/signed-attributes";
 
 export interface SignedDataParts {
   hash: HashAlgorithm;

@@ -11,7 +11,7 @@ import type { Certificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { digest, hashFromOid, hashOid } from "@/lib/engine/crypto/hash";
-import { hashAlgorithmIdentifier } from "./signature-algorithm";
+import { hashAlgorithmIdentifier } from "@/lib/engine/cms/signature-algorithm";
 
 /** The attribute value (the SigningCertificateV2 SEQUENCE). */
 export function signingCertificateV2(certificate: Certificate, hash: HashAlgorithm): Uint8Array {

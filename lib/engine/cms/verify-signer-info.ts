@@ -10,8 +10,8 @@ import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { hashFromOid } from "@/lib/engine/crypto/hash";
 import { keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
 import { verifySignature } from "@/lib/engine/crypto/verify-signature";
-import { findAttribute, type ParsedSignerInfo } from "./parse-signed-data";
-import { describeSignatureAlgorithm } from "./signature-algorithm";
+import { findAttribute, type ParsedSignerInfo } from "@/lib/engine/cms/parse-signed-data";
+import { describeSignatureAlgorithm } from "@/lib/engine/cms/signature-algorithm";
 
 export interface SignerInfoCheck {
   /** Digest algorithm of the SignerInfo; undefined when unsupported (e.g. SHA-1, MD5). */

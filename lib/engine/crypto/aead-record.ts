@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { AeadRecordError } from "./aead-record-errors";
+import { AeadRecordError } from "@/lib/engine/crypto/aead-record-errors";
 
 /**
  * The one at-rest format for secrets Signet stores in its database (TOTP seeds, SIEM webhook

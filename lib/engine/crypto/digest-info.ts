@@ -5,9 +5,9 @@
  * it hashes its input first.
  */
 import { derNull, octetString, oid, sequence } from "@/lib/engine/asn1/der";
-import type { HashAlgorithm } from "./key-algorithm";
-import { digestLength, hashOid } from "./hash";
-import { KeyError } from "./key-errors";
+import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
+import { digestLength, hashOid } from "@/lib/engine/crypto/hash";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
 
 export function digestInfo(digest: Uint8Array, hash: HashAlgorithm): Uint8Array {
   if (digest.length !== digestLength(hash)) {

@@ -3,7 +3,7 @@
  * ECDSA-Sig-Value that CMS carries (SEQUENCE { r INTEGER, s INTEGER }).
  */
 import { DerError, Tag, expectTag, readChildren, readSingle, sequence, unsignedInteger } from "@/lib/engine/asn1/der";
-import type { EcCurve } from "./key-algorithm";
+import type { EcCurve } from "@/lib/engine/crypto/key-algorithm";
 
 const FIELD_BYTES: Record<EcCurve, number> = { "P-256": 32, "P-384": 48, "P-521": 66 };
 

@@ -1,7 +1,7 @@
 /** The hash algorithms a seal may use: names for node:crypto, OIDs, lengths. */
 import { createHash } from "node:crypto";
 import { OID } from "@/lib/engine/asn1/oids";
-import type { HashAlgorithm } from "./key-algorithm";
+import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 
 const TABLE: Record<HashAlgorithm, { node: string; oid: string; length: number }> = {
   "SHA-256": { node: "sha256", oid: OID.sha256, length: 32 },

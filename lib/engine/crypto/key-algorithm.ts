@@ -1,6 +1,6 @@
 /** What kind of key a node:crypto KeyObject (or SubjectPublicKeyInfo) is, as a KeyAlgorithm. */
 import { createPublicKey, type KeyObject } from "node:crypto";
-import { KeyError } from "./key-errors";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
 
 /** The hash algorithms a seal may use; SHA-1 is never one of them. */
 export type HashAlgorithm = "SHA-256" | "SHA-384" | "SHA-512";

@@ -1,4 +1,4 @@
-import { isAeadRecord, openRecord, type RecordBinding } from "./aead-record";
+import { isAeadRecord, openRecord, type RecordBinding } from "@/lib/engine/crypto/aead-record";
 
 export type OpenedRecord = { plaintext: Buffer; legacy: boolean };
 

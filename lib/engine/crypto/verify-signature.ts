@@ -3,8 +3,8 @@
  * Used before any signature is embedded (lib/cms) and by the verifier.
  */
 import { verify, type KeyObject } from "node:crypto";
-import type { HashAlgorithm } from "./key-algorithm";
-import { nodeHashName } from "./hash";
+import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
+import { nodeHashName } from "@/lib/engine/crypto/hash";
 
 export function verifySignature(params: {
   publicKey: KeyObject;

@@ -4,5 +4,5 @@
  * (keys/local, keys/platform, keys/aws-kms, keys/pkcs11), so a process loads only
  * the SDK or native binding of the custody it uses.
  */
-export type { KeyBackend, SignRequest } from "./key-backend";
-export { KeyBackendError, type KeyBackendKind } from "./key-backend-error";
+export type { KeyBackend, SignRequest } from "@/lib/engine/keys/key-backend";
+export { KeyBackendError, type KeyBackendKind } from "@/lib/engine/keys/key-backend-error";

@@ -1,9 +1,9 @@
-import type { PdfLimits } from "./limits";
-import { PdfDict, PdfName, PdfRef, PdfStream, dictOf, isArray, type PdfObject } from "./objects";
-import { changedKeys, samePdfObject } from "./object-equality";
-import { PdfFile } from "./pdf-file";
-import { revisionsOf, type Revision } from "./revisions";
-import type { XrefEntry } from "./xref";
+import type { PdfLimits } from "@/lib/engine/pdf/limits";
+import { PdfDict, PdfName, PdfRef, PdfStream, dictOf, isArray, type PdfObject } from "@/lib/engine/pdf/objects";
+import { changedKeys, samePdfObject } from "@/lib/engine/pdf/object-equality";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { revisionsOf, type Revision } from "@/lib/engine/pdf/revisions";
+import type { XrefEntry } from "@/lib/engine/pdf/xref";
 
 export type ChangeCategory =
   | "unchanged"

@@ -1,5 +1,5 @@
-import { PlaceholderTooSmallError } from "./pdf-errors";
-import type { PreparedSignature } from "./prepare-signature";
+import { PlaceholderTooSmallError } from "@/lib/engine/pdf/pdf-errors";
+import type { PreparedSignature } from "@/lib/engine/pdf/prepare-signature";
 
 /**
  * Writes the DER signature as hex into the /Contents placeholder, in place: `prepared.update`

@@ -1,6 +1,6 @@
-import { PdfDict, PdfName, PdfRef, PdfString, isArray, type PdfObject } from "./objects";
-import type { PdfFile } from "./pdf-file";
-import { decodePdfText } from "./text-string";
+import { PdfDict, PdfName, PdfRef, PdfString, isArray, type PdfObject } from "@/lib/engine/pdf/objects";
+import type { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { decodePdfText } from "@/lib/engine/pdf/text-string";
 
 export interface FormField {
   ref?: PdfRef;

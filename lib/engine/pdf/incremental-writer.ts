@@ -1,6 +1,6 @@
-import { PdfDict, PdfName, PdfRef, PdfString, type PdfObject } from "./objects";
-import type { PdfFile } from "./pdf-file";
-import { ByteSink, writeObject } from "./serializer";
+import { PdfDict, PdfName, PdfRef, PdfString, type PdfObject } from "@/lib/engine/pdf/objects";
+import type { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { ByteSink, writeObject } from "@/lib/engine/pdf/serializer";
 
 export interface UpdatedObject {
   ref: PdfRef;

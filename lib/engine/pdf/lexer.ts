@@ -1,5 +1,5 @@
-import { PdfDamagedError } from "./pdf-errors";
-import type { Budget } from "./limits";
+import { PdfDamagedError } from "@/lib/engine/pdf/pdf-errors";
+import type { Budget } from "@/lib/engine/pdf/limits";
 
 /**
  * Byte-level tokenizer for PDF syntax. Works on a Uint8Array at a position and never

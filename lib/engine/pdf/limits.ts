@@ -1,4 +1,4 @@
-import { PdfLimitExceededError } from "./pdf-errors";
+import { PdfLimitExceededError } from "@/lib/engine/pdf/pdf-errors";
 
 /** Hard limits applied while reading an untrusted PDF. */
 export interface PdfLimits {

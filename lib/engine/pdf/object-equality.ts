@@ -1,4 +1,4 @@
-import { PdfDict, PdfName, PdfPlaceholder, PdfRef, PdfStream, PdfString, type PdfObject } from "./objects";
+import { PdfDict, PdfName, PdfPlaceholder, PdfRef, PdfStream, PdfString, type PdfObject } from "@/lib/engine/pdf/objects";
 
 /** Structural equality of two PDF objects (references compared by number and generation, streams by dictionary and raw data). */
 export function samePdfObject(a: PdfObject | undefined, b: PdfObject | undefined, depth = 0): boolean {

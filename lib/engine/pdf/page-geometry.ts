@@ -1,5 +1,5 @@
-import { SignatureRequestError } from "./pdf-errors";
-import type { Box, PageInfo } from "./page-tree";
+import { SignatureRequestError } from "@/lib/engine/pdf/pdf-errors";
+import type { Box, PageInfo } from "@/lib/engine/pdf/page-tree";
 
 /** A rectangle in a page's visible coordinates: origin at the bottom-left of the displayed (rotated) crop box, in points. */
 export interface VisibleRect {

@@ -1,6 +1,6 @@
-import { PdfDamagedError, PdfUnsoundStructureError, SignatureRequestError } from "./pdf-errors";
-import { PdfDict, PdfRef, isArray, isInteger, isName, isNumber, type PdfObject } from "./objects";
-import type { PdfFile } from "./pdf-file";
+import { PdfDamagedError, PdfUnsoundStructureError, SignatureRequestError } from "@/lib/engine/pdf/pdf-errors";
+import { PdfDict, PdfRef, isArray, isInteger, isName, isNumber, type PdfObject } from "@/lib/engine/pdf/objects";
+import type { PdfFile } from "@/lib/engine/pdf/pdf-file";
 
 export type Box = [number, number, number, number];
 

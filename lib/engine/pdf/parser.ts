@@ -1,7 +1,7 @@
-import { PdfDamagedError, tooDeeplyNested } from "./pdf-errors";
-import { Lexer, isWhite, type Token } from "./lexer";
-import type { Budget } from "./limits";
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, asBuffer, isInteger, type PdfObject } from "./objects";
+import { PdfDamagedError, tooDeeplyNested } from "@/lib/engine/pdf/pdf-errors";
+import { Lexer, isWhite, type Token } from "@/lib/engine/pdf/lexer";
+import type { Budget } from "@/lib/engine/pdf/limits";
+import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, asBuffer, isInteger, type PdfObject } from "@/lib/engine/pdf/objects";
 
 type Frame = { kind: "array"; items: PdfObject[] } | { kind: "dict"; dict: PdfDict; key: string | undefined };
 

@@ -1,4 +1,4 @@
-import { SignetError } from "../errors";
+import { SignetError } from "@/lib/engine/errors";
 
 /** The file is password protected (user or owner password): we cannot add to it safely. */
 export class PdfEncryptedError extends SignetError {

@@ -1,10 +1,10 @@
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "./pdf-errors";
-import { Lexer } from "./lexer";
-import { Budget, resolveLimits, type PdfLimits } from "./limits";
-import { PdfDict, PdfRef, PdfStream, asBuffer, isInteger, type PdfObject } from "./objects";
-import { parseIndirectObject, parseObject } from "./parser";
-import { decodeStructuralStream } from "./stream-decode";
-import { findStartxref, readXrefChain, type XrefEntry, type XrefSection } from "./xref";
+import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "@/lib/engine/pdf/pdf-errors";
+import { Lexer } from "@/lib/engine/pdf/lexer";
+import { Budget, resolveLimits, type PdfLimits } from "@/lib/engine/pdf/limits";
+import { PdfDict, PdfRef, PdfStream, asBuffer, isInteger, type PdfObject } from "@/lib/engine/pdf/objects";
+import { parseIndirectObject, parseObject } from "@/lib/engine/pdf/parser";
+import { decodeStructuralStream } from "@/lib/engine/pdf/stream-decode";
+import { findStartxref, readXrefChain, type XrefEntry, type XrefSection } from "@/lib/engine/pdf/xref";
 
 const HEADER = Buffer.from("%PDF-", "latin1");
 

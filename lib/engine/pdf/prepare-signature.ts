@@ -1,18 +1,18 @@
 import { createHash } from "node:crypto";
-import { PdfDamagedError, SignatureRequestError } from "./pdf-errors";
-import { listFormFields } from "./form-fields";
-import { joinParts, writeIncrementalUpdate, type UpdatedObject } from "./incremental-writer";
-import { sealingLimits, type PdfLimits } from "./limits";
-import { PdfRef } from "./objects";
-import { placeOnPage, type VisibleRect } from "./page-geometry";
-import { findPage } from "./page-tree";
-import { PdfFile } from "./pdf-file";
-import { buildSealAppearance } from "./seal-appearance";
-import type { SealStampContent } from "./seal-stamp";
-import { signatureField } from "./signature-widget";
-import { checkSoundStructure } from "./sound-structure";
-import { attachSignatureField } from "./signature-field";
-import { BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER_ID, CONTENTS_PLACEHOLDER_ID, signatureDictionary } from "./signature-dictionary";
+import { PdfDamagedError, SignatureRequestError } from "@/lib/engine/pdf/pdf-errors";
+import { listFormFields } from "@/lib/engine/pdf/form-fields";
+import { joinParts, writeIncrementalUpdate, type UpdatedObject } from "@/lib/engine/pdf/incremental-writer";
+import { sealingLimits, type PdfLimits } from "@/lib/engine/pdf/limits";
+import { PdfRef } from "@/lib/engine/pdf/objects";
+import { placeOnPage, type VisibleRect } from "@/lib/engine/pdf/page-geometry";
+import { findPage } from "@/lib/engine/pdf/page-tree";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { buildSealAppearance } from "@/lib/engine/pdf/seal-appearance";
+import type { SealStampContent } from "@/lib/engine/pdf/seal-stamp";
+import { signatureField } from "@/lib/engine/pdf/signature-widget";
+import { checkSoundStructure } from "@/lib/engine/pdf/sound-structure";
+import { attachSignatureField } from "@/lib/engine/pdf/signature-field";
+import { BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER_ID, CONTENTS_PLACEHOLDER_ID, signatureDictionary } from "@/lib/engine/pdf/signature-dictionary";
 
 export interface SignatureRequest {
   /** Partial name of the new field; default: the first free "Signet-Seal-N". */

@@ -1,5 +1,5 @@
-import { PdfDict, PdfRef, PdfStream, type PdfObject } from "./objects";
-import type { PdfFile } from "./pdf-file";
+import { PdfDict, PdfRef, PdfStream, type PdfObject } from "@/lib/engine/pdf/objects";
+import type { PdfFile } from "@/lib/engine/pdf/pdf-file";
 
 /**
  * Parses every object reachable from the trailer (/Root and all below it, /Info, any other

@@ -1,8 +1,8 @@
-import { listFormFields } from "./form-fields";
-import type { PdfLimits } from "./limits";
-import { PdfDict, PdfName, PdfRef, PdfString, isArray, isInteger, type PdfObject } from "./objects";
-import { PdfFile } from "./pdf-file";
-import { decodePdfText, parsePdfDate } from "./text-string";
+import { listFormFields } from "@/lib/engine/pdf/form-fields";
+import type { PdfLimits } from "@/lib/engine/pdf/limits";
+import { PdfDict, PdfName, PdfRef, PdfString, isArray, isInteger, type PdfObject } from "@/lib/engine/pdf/objects";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { decodePdfText, parsePdfDate } from "@/lib/engine/pdf/text-string";
 
 export interface EmbeddedSignature {
   /** Fully qualified field name. */

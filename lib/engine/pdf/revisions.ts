@@ -1,7 +1,7 @@
-import type { PdfLimits } from "./limits";
-import { asBuffer } from "./objects";
-import { PdfFile } from "./pdf-file";
-import type { XrefSection } from "./xref";
+import type { PdfLimits } from "@/lib/engine/pdf/limits";
+import { asBuffer } from "@/lib/engine/pdf/objects";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import type { XrefSection } from "@/lib/engine/pdf/xref";
 
 export interface Revision {
   /** 0 for the original document, then one per incremental update. */

@@ -1,12 +1,12 @@
 import { deflateSync } from "node:zlib";
-import { PdfDamagedError } from "./pdf-errors";
-import type { UpdatedObject } from "./incremental-writer";
-import { PdfDict, PdfName, PdfRef, PdfStream, isArray, type PdfObject } from "./objects";
-import type { Matrix } from "./page-geometry";
-import { PdfFile } from "./pdf-file";
-import { findPage } from "./page-tree";
-import { drawSealStamp, type SealStampContent } from "./seal-stamp";
-import { decodeStructuralStream } from "./stream-decode";
+import { PdfDamagedError } from "@/lib/engine/pdf/pdf-errors";
+import type { UpdatedObject } from "@/lib/engine/pdf/incremental-writer";
+import { PdfDict, PdfName, PdfRef, PdfStream, isArray, type PdfObject } from "@/lib/engine/pdf/objects";
+import type { Matrix } from "@/lib/engine/pdf/page-geometry";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { findPage } from "@/lib/engine/pdf/page-tree";
+import { drawSealStamp, type SealStampContent } from "@/lib/engine/pdf/seal-stamp";
+import { decodeStructuralStream } from "@/lib/engine/pdf/stream-decode";
 
 /**
  * Builds the seal's appearance: a form XObject (/BBox [0 0 width height], /Matrix for the

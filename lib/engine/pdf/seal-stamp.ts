@@ -1,6 +1,6 @@
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFImage, type PDFPage } from "pdf-lib";
 import { encode } from "uqr";
-import { SignatureRequestError } from "./pdf-errors";
+import { SignatureRequestError } from "@/lib/engine/pdf/pdf-errors";
 
 /** What a visible seal shows. */
 export interface SealStampContent {

@@ -1,5 +1,5 @@
-import { PdfDict, PdfName, PdfPlaceholder, type PdfObject } from "./objects";
-import { formatPdfDate, pdfTextString } from "./text-string";
+import { PdfDict, PdfName, PdfPlaceholder, type PdfObject } from "@/lib/engine/pdf/objects";
+import { formatPdfDate, pdfTextString } from "@/lib/engine/pdf/text-string";
 
 export const BYTE_RANGE_PLACEHOLDER_ID = "byte-range";
 export const CONTENTS_PLACEHOLDER_ID = "contents";

@@ -1,7 +1,7 @@
-import type { UpdatedObject } from "./incremental-writer";
-import { PdfDict, PdfRef, isArray, isInteger, type PdfObject } from "./objects";
-import type { PageInfo } from "./page-tree";
-import type { PdfFile } from "./pdf-file";
+import type { UpdatedObject } from "@/lib/engine/pdf/incremental-writer";
+import { PdfDict, PdfRef, isArray, isInteger, type PdfObject } from "@/lib/engine/pdf/objects";
+import type { PageInfo } from "@/lib/engine/pdf/page-tree";
+import type { PdfFile } from "@/lib/engine/pdf/pdf-file";
 
 /**
  * The objects to rewrite so that a new signature field (merged field + widget at

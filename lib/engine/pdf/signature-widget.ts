@@ -1,5 +1,5 @@
-import { PdfDict, PdfName, PdfRef } from "./objects";
-import { pdfTextString } from "./text-string";
+import { PdfDict, PdfName, PdfRef } from "@/lib/engine/pdf/objects";
+import { pdfTextString } from "@/lib/engine/pdf/text-string";
 
 /** Print (4) + Locked (128). */
 export const SIGNATURE_WIDGET_FLAGS = 132;

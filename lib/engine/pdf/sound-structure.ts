@@ -1,7 +1,7 @@
-import { PdfDamagedError } from "./pdf-errors";
-import { walkPageTree, type PageInfo } from "./page-tree";
-import type { PdfFile } from "./pdf-file";
-import { readReachableObjects } from "./reachable-objects";
+import { PdfDamagedError } from "@/lib/engine/pdf/pdf-errors";
+import { walkPageTree, type PageInfo } from "@/lib/engine/pdf/page-tree";
+import type { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { readReachableObjects } from "@/lib/engine/pdf/reachable-objects";
 
 /**
  * What a file must be before Signet seals it, beyond opening: a page tree that is a tree (no

@@ -1,7 +1,7 @@
 import { constants, inflateSync } from "node:zlib";
-import { PdfDamagedError, PdfLimitExceededError } from "./pdf-errors";
-import type { Budget } from "./limits";
-import { PdfDict, PdfName, PdfStream, isArray, isInteger, type PdfObject } from "./objects";
+import { PdfDamagedError, PdfLimitExceededError } from "@/lib/engine/pdf/pdf-errors";
+import type { Budget } from "@/lib/engine/pdf/limits";
+import { PdfDict, PdfName, PdfStream, isArray, isInteger, type PdfObject } from "@/lib/engine/pdf/objects";
 
 /**
  * Decodes the data of a structural stream (cross-reference stream, object stream).

@@ -1,4 +1,4 @@
-import { PdfString } from "./objects";
+import { PdfString } from "@/lib/engine/pdf/objects";
 
 /** A PDF text string: printable ASCII as is, anything else as UTF-16BE with a byte order mark. */
 export function pdfTextString(text: string): PdfString {

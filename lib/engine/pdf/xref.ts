@@ -1,9 +1,9 @@
-import { PdfDamagedError, PdfLimitExceededError } from "./pdf-errors";
-import { Lexer, skipWhitespace } from "./lexer";
-import type { Budget } from "./limits";
-import { PdfDict, PdfStream, asBuffer, isArray, isInteger, isName } from "./objects";
-import { parseIndirectObject, parseObject } from "./parser";
-import { decodeStructuralStream } from "./stream-decode";
+import { PdfDamagedError, PdfLimitExceededError } from "@/lib/engine/pdf/pdf-errors";
+import { Lexer, skipWhitespace } from "@/lib/engine/pdf/lexer";
+import type { Budget } from "@/lib/engine/pdf/limits";
+import { PdfDict, PdfStream, asBuffer, isArray, isInteger, isName } from "@/lib/engine/pdf/objects";
+import { parseIndirectObject, parseObject } from "@/lib/engine/pdf/parser";
+import { decodeStructuralStream } from "@/lib/engine/pdf/stream-decode";
 
 export type XrefEntry =
   | { type: 0 }

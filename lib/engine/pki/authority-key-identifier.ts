@@ -3,8 +3,8 @@
  * 4.2.1.1): it names the issuer's subjectKeyIdentifier, which tells apart CA
  * certificates that share a name (renewed or cross-certified CAs).
  */
-import { DerError, Tag, decodeOid, expectTag, readChildren, readSingle } from "../asn1/der";
-import type { Certificate } from "./certificate";
+import { DerError, Tag, decodeOid, expectTag, readChildren, readSingle } from "@/lib/engine/asn1/der";
+import type { Certificate } from "@/lib/engine/pki/certificate";
 
 const AUTHORITY_KEY_IDENTIFIER = "2.5.29.35";
 

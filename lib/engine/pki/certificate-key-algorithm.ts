@@ -2,7 +2,7 @@
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
 import { KeyError } from "@/lib/engine/crypto/key-errors";
-import type { Certificate } from "./certificate";
+import type { Certificate } from "@/lib/engine/pki/certificate";
 
 /** Throws KeyError 'key.unsupported_algorithm' for keys Signet cannot sign with (Ed25519, secp256k1, DSA…). */
 export function certificateKeyAlgorithm(certificate: Certificate): KeyAlgorithm {

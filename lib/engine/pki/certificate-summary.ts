@@ -1,7 +1,7 @@
 /** What a report shows about a certificate (plain data, safe to serialise). */
-import type { Certificate } from "./certificate";
-import { describeCertificateKey } from "./certificate-key-algorithm";
-import { isSelfSigned } from "./self-signed";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { describeCertificateKey } from "@/lib/engine/pki/certificate-key-algorithm";
+import { isSelfSigned } from "@/lib/engine/pki/self-signed";
 
 export interface CertificateSummary {
   subject: string;

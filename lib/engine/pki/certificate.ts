@@ -4,11 +4,11 @@
  * (issuer and subject names, serial number, SubjectPublicKeyInfo).
  */
 import { X509Certificate } from "node:crypto";
-import { DerError, Tag, decodeOid, decodeTime, expectTag, readChildren, readSingle, toHex, type DerElement } from "../asn1/der";
-import { displayName } from "./distinguished-name";
-import { CertificateError } from "./pki-errors";
-import { OID } from "../asn1/oids";
-import { sha256Fingerprint } from "./fingerprint";
+import { DerError, Tag, decodeOid, decodeTime, expectTag, readChildren, readSingle, toHex, type DerElement } from "@/lib/engine/asn1/der";
+import { displayName } from "@/lib/engine/pki/distinguished-name";
+import { CertificateError } from "@/lib/engine/pki/pki-errors";
+import { OID } from "@/lib/engine/asn1/oids";
+import { sha256Fingerprint } from "@/lib/engine/pki/fingerprint";
 
 export interface KeyUsageFlags {
   digitalSignature: boolean;

@@ -5,9 +5,9 @@
  * No revocation checking (that belongs to LTV, with the DSS). Validity at a time
  * is reported separately (`validAt`) and does not change `trust`.
  */
-import { bytesEqual } from "../asn1/der";
-import type { Certificate } from "./certificate";
-import { isSelfSigned, issuedBy } from "./self-signed";
+import { bytesEqual } from "@/lib/engine/asn1/der";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { isSelfSigned, issuedBy } from "@/lib/engine/pki/self-signed";
 
 export type Trust = "trusted" | "untrusted" | "self-signed";
 

@@ -3,8 +3,8 @@
  * has the signature made over `certificationRequestInfo(...)` by whatever holds
  * the key, and assembles the request with `certificationRequest(...)`.
  */
-import { Tag, compareBytes, concatBytes, contextConstructed, oid, sequence, setOf, smallInteger, tlv } from "../asn1/der";
-import { writePemBlock } from "./pem";
+import { Tag, compareBytes, concatBytes, contextConstructed, oid, sequence, setOf, smallInteger, tlv } from "@/lib/engine/asn1/der";
+import { writePemBlock } from "@/lib/engine/pki/pem";
 
 /** PKCS#9 extensionRequest: the extensions the requester asks the CA to include. */
 export const EXTENSION_REQUEST_OID = "1.2.840.113549.1.9.14";

@@ -1,5 +1,5 @@
 /** X.501 Name → display string ("CN=Alice, O=Example, C=BE", most specific first, RFC 4514 style). */
-import { DerError, Tag, decodeOid, readChildren, readElement, type DerElement } from "../asn1/der";
+import { DerError, Tag, decodeOid, readChildren, readElement, type DerElement } from "@/lib/engine/asn1/der";
 
 const SHORT_NAMES: Record<string, string> = {
   "2.5.4.3": "CN",

@@ -1,7 +1,7 @@
 /** X.509 extensions as DER (RFC 5280 4.2), for certification requests. */
-import { Tag, booleanTrue, concatBytes, octetString, oid, sequence, tlv } from "../asn1/der";
-import type { KeyUsageFlags } from "./certificate";
-import { OID } from "../asn1/oids";
+import { Tag, booleanTrue, concatBytes, octetString, oid, sequence, tlv } from "@/lib/engine/asn1/der";
+import type { KeyUsageFlags } from "@/lib/engine/pki/certificate";
+import { OID } from "@/lib/engine/asn1/oids";
 
 /** Bit positions of KeyUsage (RFC 5280 4.2.1.3). */
 const KEY_USAGE_BIT: Record<keyof KeyUsageFlags, number> = {

@@ -2,7 +2,7 @@
  * X.501 Name → DER, one attribute per RDN, in the order given (least specific
  * first, as Names are stored). The reader is distinguished-name.ts.
  */
-import { DerError, Tag, oid, sequence, setOf, tlv } from "../asn1/der";
+import { DerError, Tag, oid, sequence, setOf, tlv } from "@/lib/engine/asn1/der";
 
 /** Attribute types Signet writes into subject names. */
 export const NAME_ATTRIBUTE = {

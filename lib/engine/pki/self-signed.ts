@@ -1,6 +1,6 @@
 /** Self-signed: subject equals issuer and the certificate's own key verifies its signature. */
-import { bytesEqual } from "../asn1/der";
-import { x509Of, type Certificate } from "./certificate";
+import { bytesEqual } from "@/lib/engine/asn1/der";
+import { x509Of, type Certificate } from "@/lib/engine/pki/certificate";
 import { publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
 
 export function isSelfSigned(certificate: Certificate): boolean {

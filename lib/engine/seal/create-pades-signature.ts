@@ -19,10 +19,10 @@ import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate
 import { OID } from "@/lib/engine/asn1/oids";
 import type { Timestamper } from "@/lib/engine/tsa/timestamper";
 import { checkTimestampToken } from "@/lib/engine/tsa/check-timestamp-token";
-import { CmsError } from "../cms/cms-errors";
-import { attribute, buildSignedAttributes } from "../cms/signed-attributes";
-import { assembleSignedData } from "../cms/signed-data";
-import { signatureAlgorithmIdentifier } from "../cms/signature-algorithm";
+import { CmsError } from "@/lib/engine/cms/cms-errors";
+import { attribute, buildSignedAttributes } from "@/lib/engine/cms/signed-attributes";
+import { assembleSignedData } from "@/lib/engine/cms/signed-data";
+import { signatureAlgorithmIdentifier } from "@/lib/engine/cms/signature-algorithm";
 
 export interface PadesSignatureRequest {
   /** Digest of the PDF byte ranges, computed with `hash`. */

@@ -1,1 +1,1 @@
-export { sealPdf } from "./seal-pdf";
+export { sealPdf } from "@/lib/engine/seal/seal-pdf";

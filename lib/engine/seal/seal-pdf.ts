@@ -1,22 +1,22 @@
 import { createHash } from "node:crypto";
-import { signPades } from "./create-pades-signature";
-import { estimateSignatureSize } from "../cms/estimate-signature-size";
-import type { KeyBackend } from "../keys/key-backend";
+import { signPades } from "@/lib/engine/seal/create-pades-signature";
+import { estimateSignatureSize } from "@/lib/engine/cms/estimate-signature-size";
+import type { KeyBackend } from "@/lib/engine/keys/key-backend";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { keyAlgorithmOf, publicKeyFromSpki } from "../crypto/key-algorithm";
-import { digestByteRangeOfParts, type DigestAlgorithm } from "../pdf/byte-range-digest";
-import { embedSignatureInUpdate } from "../pdf/embed-signature";
-import { joinParts } from "../pdf/incremental-writer";
-import { sealingLimits, type PdfLimits } from "../pdf/limits";
-import type { VisibleRect } from "../pdf/page-geometry";
-import { PdfFile } from "../pdf/pdf-file";
-import { prepareSignature, type PreparedSignature } from "../pdf/prepare-signature";
-import { checkSoundStructure } from "../pdf/sound-structure";
-import type { Certificate } from "../pki/certificate";
-import type { Timestamper } from "../tsa/timestamper";
-import { checkVerifiable } from "../verify/pdf-facts";
-import { SignetError } from "../errors";
-import { stampContentFor, type SignerDetails } from "./stamp-content";
+import { keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { digestByteRangeOfParts, type DigestAlgorithm } from "@/lib/engine/pdf/byte-range-digest";
+import { embedSignatureInUpdate } from "@/lib/engine/pdf/embed-signature";
+import { joinParts } from "@/lib/engine/pdf/incremental-writer";
+import { sealingLimits, type PdfLimits } from "@/lib/engine/pdf/limits";
+import type { VisibleRect } from "@/lib/engine/pdf/page-geometry";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { prepareSignature, type PreparedSignature } from "@/lib/engine/pdf/prepare-signature";
+import { checkSoundStructure } from "@/lib/engine/pdf/sound-structure";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import type { Timestamper } from "@/lib/engine/tsa/timestamper";
+import { checkVerifiable } from "@/lib/engine/verify/pdf-facts";
+import { SignetError } from "@/lib/engine/errors";
+import { stampContentFor, type SignerDetails } from "@/lib/engine/seal/stamp-content";
 
 /** How sealPdf seals one PDF: with which key and certificate, and what goes into the signature and stamp. */
 export type SealPdfRequest = {

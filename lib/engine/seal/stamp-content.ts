@@ -1,8 +1,8 @@
-import type { SealStampContent } from "../pdf/seal-stamp";
-import type { Certificate } from "../pki/certificate";
-import { commonName, nameAttributes } from "../pki/distinguished-name";
-import { readElement } from "../asn1/der";
-import { formatFingerprint } from "../pki/fingerprint";
+import type { SealStampContent } from "@/lib/engine/pdf/seal-stamp";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { commonName, nameAttributes } from "@/lib/engine/pki/distinguished-name";
+import { readElement } from "@/lib/engine/asn1/der";
+import { formatFingerprint } from "@/lib/engine/pki/fingerprint";
 
 /** What the caller may say about the signer; anything left out comes from the certificate. */
 export type SignerDetails = {

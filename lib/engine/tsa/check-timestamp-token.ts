@@ -14,7 +14,7 @@ import { CmsError } from "@/lib/engine/cms/cms-errors";
 import { findAttribute, findSignerCertificate, parseSignedData, type ParsedAttribute, type ParsedSignerInfo } from "@/lib/engine/cms/parse-signed-data";
 import { verifySignerInfo } from "@/lib/engine/cms/verify-signer-info";
 import { matchSigningCertificateV2 } from "@/lib/engine/cms/signing-certificate-v2";
-import { decodeTstInfo, stripZeros, type TstInfo } from "./tst-info";
+import { decodeTstInfo, stripZeros, type TstInfo } from "@/lib/engine/tsa/tst-info";
 
 export interface TimestampTokenCheck {
   tstInfo: TstInfo;

@@ -9,11 +9,11 @@
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { digestLength } from "@/lib/engine/crypto/hash";
 import { CmsError } from "@/lib/engine/cms/cms-errors";
-import type { Timestamper } from "./timestamper";
-import { buildTimestampRequest } from "./timestamp-request";
-import { readTimestampResponse } from "./timestamp-response";
-import { checkTimestampToken, type TimestampTokenCheck } from "./check-timestamp-token";
-import { TsaError, type TsaBadResponseReason } from "./tsa-errors";
+import type { Timestamper } from "@/lib/engine/tsa/timestamper";
+import { buildTimestampRequest } from "@/lib/engine/tsa/timestamp-request";
+import { readTimestampResponse } from "@/lib/engine/tsa/timestamp-response";
+import { checkTimestampToken, type TimestampTokenCheck } from "@/lib/engine/tsa/check-timestamp-token";
+import { TsaError, type TsaBadResponseReason } from "@/lib/engine/tsa/tsa-errors";
 
 export interface HttpTimestamperOptions {
   url: string;

@@ -4,7 +4,7 @@
  *              failInfo BIT STRING OPTIONAL }, timeStampToken ContentInfo OPTIONAL }
  */
 import { DerError, Tag, decodeSmallInteger, expectTag, readChildren, readSingle } from "@/lib/engine/asn1/der";
-import { TsaError } from "./tsa-errors";
+import { TsaError } from "@/lib/engine/tsa/tsa-errors";
 
 const STATUS_TEXT = ["granted", "granted with modifications", "rejection", "waiting", "revocation warning", "revocation notification"];
 const FAIL_INFO: Record<number, string> = {

@@ -5,7 +5,7 @@
  * overlap. And which revision does it seal: the one whose end it reaches (white
  * space between the range's end and the revision's end is tolerated).
  */
-import type { ByteRangeReport } from "./verification-report";
+import type { ByteRangeReport } from "@/lib/engine/verify/verification-report";
 
 export type FourNumbers = readonly [number, number, number, number];
 

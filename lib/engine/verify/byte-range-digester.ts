@@ -9,7 +9,7 @@
 import { createHash, type Hash } from "node:crypto";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { nodeHashName } from "@/lib/engine/crypto/hash";
-import type { FourNumbers } from "./byte-range-check";
+import type { FourNumbers } from "@/lib/engine/verify/byte-range-check";
 
 export class ByteRangeDigester {
   private readonly checkpoints = new Map<HashAlgorithm, Array<{ at: number; state: Hash }>>();

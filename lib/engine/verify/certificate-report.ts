@@ -1,7 +1,7 @@
 /** A lib/pki CertificateSummary as plain JSON for the report. */
 import type { CertificateSummary } from "@/lib/engine/pki/certificate-summary";
 import type { Trust } from "@/lib/engine/pki/certification-path";
-import type { CertificateReport, TrustStatus } from "./verification-report";
+import type { CertificateReport, TrustStatus } from "@/lib/engine/verify/verification-report";
 
 export function certificateReport(summary: CertificateSummary): CertificateReport {
   return {

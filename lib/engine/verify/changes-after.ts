@@ -8,8 +8,8 @@
  * range inside its own revision) means the document was modified.
  */
 import type { RevisionChanges } from "@/lib/engine/pdf/change-analysis";
-import { firstNonWhiteSpace } from "./byte-range-check";
-import type { ChangesAfterReport, LaterRevisionContent, LaterRevisionReport, SignatureKind } from "./verification-report";
+import { firstNonWhiteSpace } from "@/lib/engine/verify/byte-range-check";
+import type { ChangesAfterReport, LaterRevisionContent, LaterRevisionReport, SignatureKind } from "@/lib/engine/verify/verification-report";
 
 export interface DocumentRevisions {
   bytes: Uint8Array;

@@ -10,12 +10,12 @@ import { describeSignatureAlgorithm } from "@/lib/engine/cms/signature-algorithm
 import { HASH_ALGORITHMS } from "@/lib/engine/crypto/hash";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import { definiteLengths } from "./ber-to-der";
-import type { FourNumbers } from "./byte-range-check";
-import { certificateReport, isoTime, trustStatus } from "./certificate-report";
-import { unreadableFindings, type CryptoFindings } from "./crypto-findings";
-import { sha256Hex, withoutPadding } from "./der-length";
-import type { VerificationContext } from "./verification-context";
+import { definiteLengths } from "@/lib/engine/verify/ber-to-der";
+import type { FourNumbers } from "@/lib/engine/verify/byte-range-check";
+import { certificateReport, isoTime, trustStatus } from "@/lib/engine/verify/certificate-report";
+import { unreadableFindings, type CryptoFindings } from "@/lib/engine/verify/crypto-findings";
+import { sha256Hex, withoutPadding } from "@/lib/engine/verify/der-length";
+import type { VerificationContext } from "@/lib/engine/verify/verification-context";
 
 /** SubFilters whose /Contents is not a detached CMS over the byte ranges. */
 const UNSUPPORTED_SUBFILTERS = new Set(["adbe.x509.rsa_sha1", "adbe.pkcs7.sha1"]);

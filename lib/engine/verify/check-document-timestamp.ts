@@ -9,12 +9,12 @@ import { checkTimestampToken, type TimestampTokenCheck } from "@/lib/engine/tsa/
 import { buildCertificationPath } from "@/lib/engine/pki/certification-path";
 import { summarizeCertificate } from "@/lib/engine/pki/certificate-summary";
 import { bytesEqual } from "@/lib/engine/asn1/der";
-import { definiteLengths } from "./ber-to-der";
-import type { FourNumbers } from "./byte-range-check";
-import { certificateReport, isoTime, trustStatus } from "./certificate-report";
-import { unreadableFindings, type CryptoFindings } from "./crypto-findings";
-import { sha256Hex, withoutPadding } from "./der-length";
-import type { VerificationContext } from "./verification-context";
+import { definiteLengths } from "@/lib/engine/verify/ber-to-der";
+import type { FourNumbers } from "@/lib/engine/verify/byte-range-check";
+import { certificateReport, isoTime, trustStatus } from "@/lib/engine/verify/certificate-report";
+import { unreadableFindings, type CryptoFindings } from "@/lib/engine/verify/crypto-findings";
+import { sha256Hex, withoutPadding } from "@/lib/engine/verify/der-length";
+import type { VerificationContext } from "@/lib/engine/verify/verification-context";
 
 export function checkDocumentTimestamp(input: { contents: Uint8Array; range?: FourNumbers }, context: VerificationContext): CryptoFindings {
   const cmsSha256 = sha256Hex(withoutPadding(input.contents));

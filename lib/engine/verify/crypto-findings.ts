@@ -3,7 +3,7 @@
  * (RFC 3161 token) found, before the PDF-level findings are added.
  */
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import type { ChainReport, CertificateReport, IntegrityReport, SignatureReport, TimestampInfo } from "./verification-report";
+import type { ChainReport, CertificateReport, IntegrityReport, SignatureReport, TimestampInfo } from "@/lib/engine/verify/verification-report";
 
 export interface CryptoFindings {
   /** Why the signature data could not be checked: unreadable, an unsupported format or algorithm. */

@@ -4,7 +4,7 @@
  * (trusted, when anchors were given), which also means nothing but later
  * signatures, DSS or document timestamps was appended after the first one.
  */
-import type { DocumentSummary, SignatureReport } from "./verification-report";
+import type { DocumentSummary, SignatureReport } from "@/lib/engine/verify/verification-report";
 
 export function summarize(signatures: readonly SignatureReport[], anchorsGiven: boolean): DocumentSummary {
   const signatureCount = signatures.filter((s) => s.kind === "signature").length;

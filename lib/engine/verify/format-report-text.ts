@@ -3,7 +3,7 @@
  * it): the document's verdict first, then one block per signature, verdict first.
  */
 import { formatFingerprint } from "@/lib/engine/pki/fingerprint";
-import type { CertificateReport, SignatureReport, VerificationReport } from "./verification-report";
+import type { CertificateReport, SignatureReport, VerificationReport } from "@/lib/engine/verify/verification-report";
 
 export function formatReportText(report: VerificationReport, options: { fileName?: string } = {}): string {
   const s = report.summary;

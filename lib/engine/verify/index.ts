@@ -1,5 +1,5 @@
-export { verifyPdf, type VerifyOptions } from "./verify-pdf";
-export type { CertificateInput } from "./certificate-inputs";
+export { verifyPdf, type VerifyOptions } from "@/lib/engine/verify/verify-pdf";
+export type { CertificateInput } from "@/lib/engine/verify/certificate-inputs";
 export type {
   ByteRangeReport,
   CertificateReport,
@@ -18,11 +18,11 @@ export type {
   TrustStatus,
   Verdict,
   VerificationReport,
-} from "./verification-report";
-export type { SignetCertificateStatus, SignetRecord, SignetRecordLookup, SignetRecordQuery, SignetSignerRecognition } from "./signet-record";
-export { VerificationError } from "./verify-pdf";
-export { MAX_SIGNATURES } from "./pdf-facts";
-export { formatReportText } from "./format-report-text";
-export { unreadableMessage } from "./unreadable-message";
-export { summarize } from "./document-summary";
-export { checkVerifiable } from "./pdf-facts";
+} from "@/lib/engine/verify/verification-report";
+export type { SignetCertificateStatus, SignetRecord, SignetRecordLookup, SignetRecordQuery, SignetSignerRecognition } from "@/lib/engine/verify/signet-record";
+export { VerificationError } from "@/lib/engine/verify/verify-pdf";
+export { MAX_SIGNATURES } from "@/lib/engine/verify/pdf-facts";
+export { formatReportText } from "@/lib/engine/verify/format-report-text";
+export { unreadableMessage } from "@/lib/engine/verify/unreadable-message";
+export { summarize } from "@/lib/engine/verify/document-summary";
+export { checkVerifiable } from "@/lib/engine/verify/pdf-facts";

@@ -8,9 +8,9 @@
  * The TSA's own chain is not required to be in the DSS here.
  */
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import { revocationCoverage } from "./ltv/revocation-coverage";
-import type { ValidationData } from "./ltv/validation-data";
-import type { LaterRevisionReport, PadesReport } from "./verification-report";
+import { revocationCoverage } from "@/lib/engine/verify/ltv/revocation-coverage";
+import type { ValidationData } from "@/lib/engine/verify/ltv/validation-data";
+import type { LaterRevisionReport, PadesReport } from "@/lib/engine/verify/verification-report";
 
 export interface PadesInput {
   hint: "B-B" | "B-T" | "not PAdES";

@@ -16,8 +16,8 @@ import { PDF_LIMITS, type PdfLimits } from "@/lib/engine/pdf/limits";
 import { PdfFile } from "@/lib/engine/pdf/pdf-file";
 import { readSignaturesOf, type EmbeddedSignature } from "@/lib/engine/pdf/read-signatures";
 import { revisionsOf } from "@/lib/engine/pdf/revisions";
-import { countNonWhiteSpace } from "./byte-range-check";
-import { readDss, type DssContents } from "./ltv/read-dss";
+import { countNonWhiteSpace } from "@/lib/engine/verify/byte-range-check";
+import { readDss, type DssContents } from "@/lib/engine/verify/ltv/read-dss";
 
 export interface PdfFacts {
   signatures: EmbeddedSignature[];

@@ -8,8 +8,8 @@
  *   valid          everything checked holds (trust only when anchors were given).
  * A certificate outside its validity at a time proven by a timestamp is invalid.
  */
-import type { CryptoFindings } from "./crypto-findings";
-import type { ByteRangeReport, ChangesAfterReport, PadesReport, SignatureKind, Verdict } from "./verification-report";
+import type { CryptoFindings } from "@/lib/engine/verify/crypto-findings";
+import type { ByteRangeReport, ChangesAfterReport, PadesReport, SignatureKind, Verdict } from "@/lib/engine/verify/verification-report";
 
 export interface VerdictInput {
   kind: SignatureKind;

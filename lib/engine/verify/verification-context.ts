@@ -1,6 +1,6 @@
 /** What every per-signature check needs from the document and the caller. */
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import type { ByteRangeDigester } from "./byte-range-digester";
+import type { ByteRangeDigester } from "@/lib/engine/verify/byte-range-digester";
 
 export interface VerificationContext {
   anchors: readonly Certificate[];

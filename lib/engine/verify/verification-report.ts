@@ -4,7 +4,7 @@
  * and the API all render. Nothing here is a class or a Date, so
  * `JSON.parse(JSON.stringify(report))` gives back an equal object.
  */
-import type { SignetRecord } from "./signet-record";
+import type { SignetRecord } from "@/lib/engine/verify/signet-record";
 
 /** The outcome of one signature, in the words of ETSI EN 319 102-1. */
 export type Verdict = "valid" | "invalid" | "indeterminate";

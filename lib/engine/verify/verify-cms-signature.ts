@@ -10,15 +10,15 @@
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { Tag, decodeOid, decodeTime } from "@/lib/engine/asn1/der";
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import { certificatesOf, type CertificateInput } from "./certificate-inputs";
+import { certificatesOf, type CertificateInput } from "@/lib/engine/verify/certificate-inputs";
 import { summarizeCertificate, type CertificateSummary } from "@/lib/engine/pki/certificate-summary";
 import { buildCertificationPath, type Trust } from "@/lib/engine/pki/certification-path";
 import { OID } from "@/lib/engine/asn1/oids";
 import { checkTimestampToken } from "@/lib/engine/tsa/check-timestamp-token";
-import { CmsError } from "../cms/cms-errors";
-import { findAttribute, findSignerCertificate, parseSignedData, type ParsedSignerInfo } from "../cms/parse-signed-data";
-import { verifySignerInfo, type SignerInfoCheck } from "../cms/verify-signer-info";
-import { matchSigningCertificateV2 } from "../cms/signing-certificate-v2";
+import { CmsError } from "@/lib/engine/cms/cms-errors";
+import { findAttribute, findSignerCertificate, parseSignedData, type ParsedSignerInfo } from "@/lib/engine/cms/parse-signed-data";
+import { verifySignerInfo, type SignerInfoCheck } from "@/lib/engine/cms/verify-signer-info";
+import { matchSigningCertificateV2 } from "@/lib/engine/cms/signing-certificate-v2";
 
 export type ContentDigestSource =
   | { hash: HashAlgorithm; digest: Uint8Array }

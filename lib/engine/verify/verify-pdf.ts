@@ -15,22 +15,22 @@
 import { isSignetError, SignetError } from "@/lib/engine/errors";
 import type { PdfLimits } from "@/lib/engine/pdf/limits";
 import type { EmbeddedSignature } from "@/lib/engine/pdf/read-signatures";
-import { checkByteRange, type CheckedByteRange } from "./byte-range-check";
-import { ByteRangeDigester } from "./byte-range-digester";
-import { certificatesOf, type CertificateInput } from "./certificate-inputs";
-import { isoTime } from "./certificate-report";
-import { changesAfter, judgeLaterRevisions, type DocumentRevisions } from "./changes-after";
-import { checkCmsSignature } from "./check-cms-signature";
-import { checkDocumentTimestamp } from "./check-document-timestamp";
-import type { CryptoFindings } from "./crypto-findings";
-import { summarize } from "./document-summary";
-import { parseValidationData } from "./ltv/validation-data";
-import { padesLevel } from "./pades-level";
-import { readPdfFacts } from "./pdf-facts";
-import { signatureVerdict } from "./signature-verdict";
-import type { SignetRecordLookup } from "./signet-record";
-import type { VerificationContext } from "./verification-context";
-import type { SignatureKind, SignatureReport, VerificationReport } from "./verification-report";
+import { checkByteRange, type CheckedByteRange } from "@/lib/engine/verify/byte-range-check";
+import { ByteRangeDigester } from "@/lib/engine/verify/byte-range-digester";
+import { certificatesOf, type CertificateInput } from "@/lib/engine/verify/certificate-inputs";
+import { isoTime } from "@/lib/engine/verify/certificate-report";
+import { changesAfter, judgeLaterRevisions, type DocumentRevisions } from "@/lib/engine/verify/changes-after";
+import { checkCmsSignature } from "@/lib/engine/verify/check-cms-signature";
+import { checkDocumentTimestamp } from "@/lib/engine/verify/check-document-timestamp";
+import type { CryptoFindings } from "@/lib/engine/verify/crypto-findings";
+import { summarize } from "@/lib/engine/verify/document-summary";
+import { parseValidationData } from "@/lib/engine/verify/ltv/validation-data";
+import { padesLevel } from "@/lib/engine/verify/pades-level";
+import { readPdfFacts } from "@/lib/engine/verify/pdf-facts";
+import { signatureVerdict } from "@/lib/engine/verify/signature-verdict";
+import type { SignetRecordLookup } from "@/lib/engine/verify/signet-record";
+import type { VerificationContext } from "@/lib/engine/verify/verification-context";
+import type { SignatureKind, SignatureReport, VerificationReport } from "@/lib/engine/verify/verification-report";
 
 export interface VerifyOptions {
   /** Root (or other trusted) certificates. Without them trust is "not-checked". */

@@ -4,8 +4,8 @@ import { useActionState } from "react";
 import { lifecycleAction, setSealersAction } from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { REVOCATION_REASON_LABELS } from "@/lib/lifecycle/revocation-reasons";
-import { FormMessage } from "../../../../components/form-message";
-import { SubmitButton } from "../../../../components/submit-button";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
 import { readableName } from "@/lib/engine/pki";
 
 type Successor = { id: string; subject: string; sha256: string; keyLabel: string; notAfter: string };

@@ -9,7 +9,7 @@ import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { listSealingCertificates } from "@/lib/sealing/sealing-certificates";
 import { SealPlacement, type SealableDocument } from "@/app/(workspace)/documents/seal/seal-placement";
 import { requirePagePermission } from "@/app/_server/session";
-import "../documents.css";
+import "@/app/(workspace)/documents/documents.css";
 import { nameDetails, readableName } from "@/lib/engine/pki";
 
 export const dynamic = "force-dynamic";

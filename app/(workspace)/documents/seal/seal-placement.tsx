@@ -6,8 +6,8 @@ import { startAuthentication } from "@simplewebauthn/browser";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import { prepareSealAction, sealDocumentsAction, type SealDocumentsResult } from "@/app/(workspace)/documents/actions";
 import type { SealRequest } from "@/lib/sealing";
-import { SealPagePreview, type PageSize } from "../../../../components/seal-page-preview";
-import { SealProgressList, type ProgressRow } from "../../../../components/seal-progress-list";
+import { SealPagePreview, type PageSize } from "@/components/seal-page-preview";
+import { SealProgressList, type ProgressRow } from "@/components/seal-progress-list";
 
 export type SealableDocument = { id: string; fileName: string; pageCount: number; pages: PageSize[] };
 /** name: what people call the certificate (its CN); details: every attribute of its subject, labelled. */

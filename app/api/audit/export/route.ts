@@ -3,7 +3,7 @@ import { getDb } from "@/lib/db/client";
 import { auditExportStream, EXPORT_FORMATS, startAuditExport } from "@/lib/audit/audit-export";
 import { parseAuditFilter } from "@/lib/audit/audit-query";
 import { requestMetaFrom } from "@/app/_server/request-meta";
-import { errorResponse, fileHeaders, jsonError, routeContext } from "../../documents/_lib/route-context";
+import { errorResponse, fileHeaders, jsonError, routeContext } from "@/app/api/documents/_lib/route-context";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
 import { sealProgress } from "@/lib/sealing/seal-progress";
-import { errorResponse, jsonError, routeContext } from "../_lib/route-context";
+import { errorResponse, jsonError, routeContext } from "@/app/api/documents/_lib/route-context";
 
 export const dynamic = "force-dynamic";
 

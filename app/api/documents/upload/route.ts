@@ -4,7 +4,7 @@ import { getDb } from "@/lib/db/client";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { uploadDocument } from "@/lib/documents/upload-document";
 import { requestMetaFrom } from "@/app/_server/request-meta";
-import { errorResponse, jsonError, routeContext } from "../_lib/route-context";
+import { errorResponse, jsonError, routeContext } from "@/app/api/documents/_lib/route-context";
 
 export const dynamic = "force-dynamic";
 

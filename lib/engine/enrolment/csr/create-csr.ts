@@ -21,10 +21,10 @@ import { ecdsaDerToRaw, ecdsaRawToDer } from "@/lib/engine/crypto/ecdsa-signatur
 import { signatureAlgorithmIdentifier } from "@/lib/engine/cms/signature-algorithm";
 import { certificationRequest, certificationRequestInfo, certificationRequestPem } from "@/lib/engine/pki/csr";
 import { emailSubjectAltNameExtension, extendedKeyUsageExtension, keyUsageExtension } from "@/lib/engine/pki/encode-extensions";
-import { CsrError } from "../enrolment-errors";
-import { encodeCsrSubject, parseCsrSubject, type CsrSubjectInput } from "./csr-subject";
-import { extendedKeyUsageOids, type ExtendedKeyUsagePurpose } from "./requested-extended-key-usage";
-import { defaultSignatureHash } from "./signature-hash";
+import { CsrError } from "@/lib/engine/enrolment/enrolment-errors";
+import { encodeCsrSubject, parseCsrSubject, type CsrSubjectInput } from "@/lib/engine/enrolment/csr/csr-subject";
+import { extendedKeyUsageOids, type ExtendedKeyUsagePurpose } from "@/lib/engine/enrolment/csr/requested-extended-key-usage";
+import { defaultSignatureHash } from "@/lib/engine/enrolment/csr/signature-hash";
 
 export interface CreateCsrInput {
   /** Validated here; a problem throws CsrSubjectError with the field's name. */

@@ -9,7 +9,7 @@
  */
 import { z } from "zod";
 import { NAME_ATTRIBUTE, PRINTABLE_STRING, encodeName, type NameAttributeInput } from "@/lib/engine/pki/encode-name";
-import { CsrSubjectError } from "../enrolment-errors";
+import { CsrSubjectError } from "@/lib/engine/enrolment/enrolment-errors";
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 

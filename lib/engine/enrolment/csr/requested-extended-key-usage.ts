@@ -5,7 +5,7 @@
  * (documentSigning alone, for instance) as "Unknown issue with Certificate".
  */
 import { OID } from "@/lib/engine/asn1/oids";
-import { CsrError } from "../enrolment-errors";
+import { CsrError } from "@/lib/engine/enrolment/enrolment-errors";
 
 export const EXTENDED_KEY_USAGE_PURPOSES = {
   emailProtection: OID.emailProtection,

@@ -12,10 +12,10 @@
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { loadPkcs12 } from "@/lib/engine/keys/local/pkcs12";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
-import { orderChain } from "../upload/order-chain";
-import { validateForEnrolment, type EnrolmentPolicy, type EnrolmentValidation } from "../validation/validate-for-enrolment";
-import { checkPkcs12Limits } from "./pkcs12-limits";
-import { pkcs12PrivateKey } from "./pkcs12-private-key";
+import { orderChain } from "@/lib/engine/enrolment/upload/order-chain";
+import { validateForEnrolment, type EnrolmentPolicy, type EnrolmentValidation } from "@/lib/engine/enrolment/validation/validate-for-enrolment";
+import { checkPkcs12Limits } from "@/lib/engine/enrolment/pkcs12/pkcs12-limits";
+import { pkcs12PrivateKey } from "@/lib/engine/enrolment/pkcs12/pkcs12-private-key";
 
 export interface Pkcs12ImportInput {
   file: Uint8Array;

@@ -8,8 +8,8 @@
  */
 import { DerError, Tag, readChildren, type DerElement } from "@/lib/engine/asn1/der";
 import { KeyError } from "@/lib/engine/crypto/key-errors";
-import { Pkcs12ImportError } from "../enrolment-errors";
-import { integerValue, readPfxOverview, type PfxOverview } from "./pfx-overview";
+import { Pkcs12ImportError } from "@/lib/engine/enrolment/enrolment-errors";
+import { integerValue, readPfxOverview, type PfxOverview } from "@/lib/engine/enrolment/pkcs12/pfx-overview";
 
 export const MAX_PKCS12_BYTES = 256 * 1024;
 export const MAX_PKCS12_ITERATIONS = 600_000;

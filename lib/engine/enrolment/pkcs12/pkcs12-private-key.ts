@@ -17,7 +17,7 @@ import forge from "node-forge";
 import { bytesEqual } from "@/lib/engine/asn1/der";
 import { canonicalSpki } from "@/lib/engine/crypto/key-algorithm";
 import { KeyError } from "@/lib/engine/crypto/key-errors";
-import type { PfxOverview } from "./pfx-overview";
+import type { PfxOverview } from "@/lib/engine/enrolment/pkcs12/pfx-overview";
 
 /** PKCS#8 DER of the key whose public key is `spki`. The caller encrypts it and then overwrites it (zeroize). */
 export function pkcs12PrivateKey(file: Uint8Array, password: string, overview: PfxOverview, spki: Uint8Array): Uint8Array {

@@ -3,10 +3,10 @@
  * key (the leaf), its chain in order, and whatever else the file held.
  */
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import { CertificateUploadError } from "../enrolment-errors";
-import { matchCertificateToKey } from "./match-certificate-to-key";
-import { orderChain } from "./order-chain";
-import { readCertificateFile } from "./read-certificate-file";
+import { CertificateUploadError } from "@/lib/engine/enrolment/enrolment-errors";
+import { matchCertificateToKey } from "@/lib/engine/enrolment/upload/match-certificate-to-key";
+import { orderChain } from "@/lib/engine/enrolment/upload/order-chain";
+import { readCertificateFile } from "@/lib/engine/enrolment/upload/read-certificate-file";
 
 export interface CertificateUpload {
   leaf: Certificate;

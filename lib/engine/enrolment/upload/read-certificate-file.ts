@@ -9,9 +9,9 @@ import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate
 import { CertificateError } from "@/lib/engine/pki/pki-errors";
 import { DerError, readElement } from "@/lib/engine/asn1/der";
 import { looksLikePem, readPemBlocks, type PemBlock } from "@/lib/engine/pki/pem";
-import { CertificateUploadError } from "../enrolment-errors";
-import { derFileKind } from "./der-file-kind";
-import { readPkcs7Certificates } from "./pkcs7-certificates";
+import { CertificateUploadError } from "@/lib/engine/enrolment/enrolment-errors";
+import { derFileKind } from "@/lib/engine/enrolment/upload/der-file-kind";
+import { readPkcs7Certificates } from "@/lib/engine/enrolment/upload/pkcs7-certificates";
 
 /** A certificate is 1–2 KB and a chain a handful of them: a bigger file is not a certificate upload. */
 export const MAX_CERTIFICATE_FILE_BYTES = 256 * 1024;

@@ -1,8 +1,8 @@
 import type { Certificate } from "@/lib/engine/pki/certificate";
 import type { CertificationPath } from "@/lib/engine/pki/certification-path";
 import { isSelfSigned } from "@/lib/engine/pki/self-signed";
-import { EnrolmentCheckError } from "../enrolment-errors";
-import { MAX_CHAIN_LENGTH } from "../upload/order-chain";
+import { EnrolmentCheckError } from "@/lib/engine/enrolment/enrolment-errors";
+import { MAX_CHAIN_LENGTH } from "@/lib/engine/enrolment/upload/order-chain";
 
 /**
  * The path reaches a self-signed root, or one of the organisation's own CA

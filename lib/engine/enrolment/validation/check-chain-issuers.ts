@@ -1,5 +1,5 @@
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import { EnrolmentCheckError } from "../enrolment-errors";
+import { EnrolmentCheckError } from "@/lib/engine/enrolment/enrolment-errors";
 
 /** Every issuer on the path (leaf first) is a CA allowed to sign certificates (basicConstraints cA, keyUsage keyCertSign when present). */
 export function checkChainIssuers(path: readonly Certificate[]): void {

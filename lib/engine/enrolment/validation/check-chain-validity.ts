@@ -1,5 +1,5 @@
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import { EnrolmentCheckError } from "../enrolment-errors";
+import { EnrolmentCheckError } from "@/lib/engine/enrolment/enrolment-errors";
 
 /** The CA certificates of the chain are within their validity window at `now` (the leaf's own window is a profile check). */
 export function checkChainValidity(chain: readonly Certificate[], now: Date): void {

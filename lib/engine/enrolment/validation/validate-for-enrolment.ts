@@ -13,10 +13,10 @@ import type { Certificate } from "@/lib/engine/pki/certificate";
 import { buildCertificationPath } from "@/lib/engine/pki/certification-path";
 import { checkCertificateProfile } from "@/lib/engine/pki/profile/certificate-profile";
 import type { CertificateProfileErrorCode } from "@/lib/engine/pki/profile/profile-errors";
-import { EnrolmentCheckError, type EnrolmentCheckCode } from "../enrolment-errors";
-import { checkChainComplete } from "./check-chain-complete";
-import { checkChainIssuers } from "./check-chain-issuers";
-import { checkChainValidity } from "./check-chain-validity";
+import { EnrolmentCheckError, type EnrolmentCheckCode } from "@/lib/engine/enrolment/enrolment-errors";
+import { checkChainComplete } from "@/lib/engine/enrolment/validation/check-chain-complete";
+import { checkChainIssuers } from "@/lib/engine/enrolment/validation/check-chain-issuers";
+import { checkChainValidity } from "@/lib/engine/enrolment/validation/check-chain-validity";
 import { OID } from "@/lib/engine/asn1/oids";
 
 export interface EnrolmentPolicy {

@@ -16,20 +16,20 @@
 import { DescribeKeyCommand, SignCommand, type KMSClient } from "@aws-sdk/client-kms";
 import type { KeyObject } from "node:crypto";
 import { bytesEqual } from "@/lib/engine/asn1/der";
-import type { KeyBackend, SignRequest } from "../key-backend";
+import type { KeyBackend, SignRequest } from "@/lib/engine/keys/key-backend";
 import type { HashAlgorithm, KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { canonicalSpki, describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "../../crypto/key-algorithm";
-import { KeyError } from "../../crypto/key-errors";
-import { digest as hashBytes } from "../../crypto/hash";
-import { verifySignature } from "../../crypto/verify-signature";
-import { createKmsClient, type AwsKmsConnection } from "./kms-client";
-import { kmsCall } from "./kms-call";
-import { KmsError } from "./kms-errors";
-import { kmsHashesFor, kmsSigningAlgorithm } from "./kms-key-spec";
-import { keyStateError } from "./kms-key-state";
-import { parseKmsKeyReference } from "./kms-key-reference";
-import { describeAwsKmsKey, type AwsKmsKeyInput } from "./describe-aws-kms-key";
-import { kmsError, type KmsErrorContext } from "./map-kms-error";
+import { canonicalSpki, describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
+import { digest as hashBytes } from "@/lib/engine/crypto/hash";
+import { verifySignature } from "@/lib/engine/crypto/verify-signature";
+import { createKmsClient, type AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
+import { kmsCall } from "@/lib/engine/keys/aws-kms/kms-call";
+import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
+import { kmsHashesFor, kmsSigningAlgorithm } from "@/lib/engine/keys/aws-kms/kms-key-spec";
+import { keyStateError } from "@/lib/engine/keys/aws-kms/kms-key-state";
+import { parseKmsKeyReference } from "@/lib/engine/keys/aws-kms/kms-key-reference";
+import { describeAwsKmsKey, type AwsKmsKeyInput } from "@/lib/engine/keys/aws-kms/describe-aws-kms-key";
+import { kmsError, type KmsErrorContext } from "@/lib/engine/keys/aws-kms/map-kms-error";
 
 export interface AwsKmsKeyBackendOptions extends Omit<AwsKmsConnection, "region"> {
   /** The key ARN stored at registration (a key id or alias works too, with a region). */

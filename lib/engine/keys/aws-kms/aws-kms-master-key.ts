@@ -16,13 +16,13 @@
  * and the key ARN, nothing of the request.
  */
 import { DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, type KeyMetadata, type KMSClient } from "@aws-sdk/client-kms";
-import { createKmsClient, kmsTimeouts, type AwsKmsConnection } from "./kms-client";
-import { kmsCall } from "./kms-call";
-import { KmsError, type KmsErrorCode, type KmsOperation } from "./kms-errors";
-import { parseKmsKeyReference } from "./kms-key-reference";
-import { keyStateError } from "./kms-key-state";
-import type { DataKeyContext, MasterKey } from "../platform/master-key";
-import { PlatformKeyError } from "../platform/platform-key-errors";
+import { createKmsClient, kmsTimeouts, type AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
+import { kmsCall } from "@/lib/engine/keys/aws-kms/kms-call";
+import { KmsError, type KmsErrorCode, type KmsOperation } from "@/lib/engine/keys/aws-kms/kms-errors";
+import { parseKmsKeyReference } from "@/lib/engine/keys/aws-kms/kms-key-reference";
+import { keyStateError } from "@/lib/engine/keys/aws-kms/kms-key-state";
+import type { DataKeyContext, MasterKey } from "@/lib/engine/keys/platform/master-key";
+import { PlatformKeyError } from "@/lib/engine/keys/platform/platform-key-errors";
 
 export interface AwsKmsMasterKeyInput extends Omit<AwsKmsConnection, "region"> {
   /** Key id, key ARN, alias name (alias/NAME) or alias ARN. An alias is resolved once, at connect(). */

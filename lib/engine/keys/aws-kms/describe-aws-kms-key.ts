@@ -8,13 +8,13 @@
  */
 import { DescribeKeyCommand, GetPublicKeyCommand, type KMSClient } from "@aws-sdk/client-kms";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { canonicalSpki, keyAlgorithmOf, publicKeyFromSpki } from "../../crypto/key-algorithm";
-import { createKmsClient, type AwsKmsConnection } from "./kms-client";
-import { kmsCall } from "./kms-call";
-import { keyAlgorithmOfKeySpec, type SupportedKeySpec } from "./kms-key-spec";
-import { checkSigningKey } from "./kms-key-state";
-import { parseKmsKeyReference } from "./kms-key-reference";
-import { kmsError, type KmsErrorContext } from "./map-kms-error";
+import { canonicalSpki, keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { createKmsClient, type AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
+import { kmsCall } from "@/lib/engine/keys/aws-kms/kms-call";
+import { keyAlgorithmOfKeySpec, type SupportedKeySpec } from "@/lib/engine/keys/aws-kms/kms-key-spec";
+import { checkSigningKey } from "@/lib/engine/keys/aws-kms/kms-key-state";
+import { parseKmsKeyReference } from "@/lib/engine/keys/aws-kms/kms-key-reference";
+import { kmsError, type KmsErrorContext } from "@/lib/engine/keys/aws-kms/map-kms-error";
 
 export interface AwsKmsKeyInput extends Omit<AwsKmsConnection, "region"> {
   /** Key id, key ARN, alias name (alias/NAME) or alias ARN. */

@@ -2,9 +2,9 @@
  * One KMS call: runs it under the connection's total deadline (an AbortSignal
  * handed to the SDK, so retries stop too) and turns any failure into a KmsError.
  */
-import { kmsTimeouts, type AwsKmsConnection } from "./kms-client";
-import type { KmsError } from "./kms-errors";
-import { toKmsError, type KmsErrorContext } from "./map-kms-error";
+import { kmsTimeouts, type AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
+import type { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
+import { toKmsError, type KmsErrorContext } from "@/lib/engine/keys/aws-kms/map-kms-error";
 
 export async function kmsCall<T>(
   connection: AwsKmsConnection,

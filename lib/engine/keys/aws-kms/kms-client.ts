@@ -7,8 +7,8 @@
  */
 import { KMSClient, type KMSClientConfig } from "@aws-sdk/client-kms";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
-import { KmsError } from "./kms-errors";
-import { toKmsError, type KmsPhase } from "./map-kms-error";
+import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
+import { toKmsError, type KmsPhase } from "@/lib/engine/keys/aws-kms/map-kms-error";
 
 export interface AwsStaticCredentials {
   accessKeyId: string;

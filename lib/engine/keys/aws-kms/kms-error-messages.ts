@@ -2,7 +2,7 @@
  * The words an organisation admin reads when Signet cannot use their AWS KMS key:
  * what happened, whether it may be on purpose, and what to do. Never credentials.
  */
-import type { KmsErrorCode, KmsOperation } from "./kms-errors";
+import type { KmsErrorCode, KmsOperation } from "@/lib/engine/keys/aws-kms/kms-errors";
 
 export interface KmsMessageFacts {
   keyId: string;

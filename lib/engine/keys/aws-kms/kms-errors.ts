@@ -5,7 +5,7 @@
  * an error (message, fields or cause) ever holds credentials: the SDK's own
  * exception is replaced by a plain summary before it is attached as `cause`.
  */
-import { KeyBackendError } from "../key-backend-error";
+import { KeyBackendError } from "@/lib/engine/keys/key-backend-error";
 
 export type KmsErrorCode =
   | "kms.invalid_reference"

@@ -4,7 +4,7 @@
  * to it is an error). A key in another AWS account can only be named by ARN; KMS
  * itself enforces that.
  */
-import { KmsError } from "./kms-errors";
+import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
 
 export type KmsReferenceKind = "key-id" | "key-arn" | "alias" | "alias-arn";
 

@@ -5,9 +5,9 @@
  * fixed by the customer.
  */
 import type { KeyMetadata } from "@aws-sdk/client-kms";
-import { isSupportedKeySpec, type SupportedKeySpec } from "./kms-key-spec";
-import type { KmsError } from "./kms-errors";
-import { kmsError, type KmsErrorContext } from "./map-kms-error";
+import { isSupportedKeySpec, type SupportedKeySpec } from "@/lib/engine/keys/aws-kms/kms-key-spec";
+import type { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
+import { kmsError, type KmsErrorContext } from "@/lib/engine/keys/aws-kms/map-kms-error";
 
 export function keyStateError(metadata: KeyMetadata, context: KmsErrorContext): KmsError | undefined {
   const state = metadata.KeyState;

@@ -6,8 +6,8 @@
  * plain Error holding only AWS's error name and message, so nothing of the
  * request (headers, credentials) can travel with the error into logs.
  */
-import { KmsError, type KmsErrorCode, type KmsOperation } from "./kms-errors";
-import { kmsErrorMessage, type KmsMessageFacts } from "./kms-error-messages";
+import { KmsError, type KmsErrorCode, type KmsOperation } from "@/lib/engine/keys/aws-kms/kms-errors";
+import { kmsErrorMessage, type KmsMessageFacts } from "@/lib/engine/keys/aws-kms/kms-error-messages";
 
 export type KmsPhase = "register" | "use";
 

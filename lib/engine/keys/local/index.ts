@@ -1,2 +1,2 @@
-export { LocalKeyBackend } from "./local-key-backend";
-export { loadPkcs12 } from "./pkcs12";
+export { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
+export { loadPkcs12 } from "@/lib/engine/keys/local/pkcs12";

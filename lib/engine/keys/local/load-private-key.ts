@@ -3,7 +3,7 @@
  * KEY", SEC1 "EC PRIVATE KEY") or DER (PKCS#8, PKCS#1, SEC1).
  */
 import { createPrivateKey, type KeyObject } from "node:crypto";
-import { KeyError } from "../../crypto/key-errors";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
 
 const DER_TYPES = ["pkcs8", "pkcs1", "sec1"] as const;
 

@@ -6,13 +6,13 @@
  * to the digest the caller announced.
  */
 import { createPublicKey, sign, type KeyObject } from "node:crypto";
-import type { KeyBackend, SignRequest } from "../key-backend";
+import type { KeyBackend, SignRequest } from "@/lib/engine/keys/key-backend";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { keyAlgorithmOf } from "../../crypto/key-algorithm";
-import { KeyError } from "../../crypto/key-errors";
-import { digest, nodeHashName } from "../../crypto/hash";
+import { keyAlgorithmOf } from "@/lib/engine/crypto/key-algorithm";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
+import { digest, nodeHashName } from "@/lib/engine/crypto/hash";
 import { bytesEqual } from "@/lib/engine/asn1/der";
-import { loadPrivateKey } from "./load-private-key";
+import { loadPrivateKey } from "@/lib/engine/keys/local/load-private-key";
 
 export class LocalKeyBackend implements KeyBackend {
   readonly description: string;

@@ -18,8 +18,8 @@
 import { X509Certificate, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import forge from "node-forge";
 import { bytesEqual } from "@/lib/engine/asn1/der";
-import { KeyError } from "../../crypto/key-errors";
-import { LocalKeyBackend } from "./local-key-backend";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
+import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 
 export interface Pkcs12Contents {
   backend: LocalKeyBackend;

@@ -8,17 +8,17 @@
  */
 import { randomBytes } from "node:crypto";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import type { Handle, Pkcs11Template } from "./pkcs11-binding";
-import { CKA, CKK, CKM, CKO } from "./pkcs11-constants";
-import type { Pkcs11ErrorDetails } from "./pkcs11-errors";
-import { acquirePkcs11Module, releasePkcs11Module } from "./pkcs11-module";
-import { findToken } from "./pkcs11-token";
-import { Pkcs11Session } from "./pkcs11-session";
-import { booleanOf, findObjects, readAttribute } from "./pkcs11-objects";
-import { ecParamsOf } from "./pkcs11-ec";
-import { ecSpki, rsaSpki } from "./pkcs11-public-key";
-import { describeKey, parseKeyId, parseTokenReference, type Pkcs11TokenReference } from "./pkcs11-reference";
-import { pkcs11Error, toPkcs11Error } from "./map-pkcs11-error";
+import type { Handle, Pkcs11Template } from "@/lib/engine/keys/pkcs11/pkcs11-binding";
+import { CKA, CKK, CKM, CKO } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import type { Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import { acquirePkcs11Module, releasePkcs11Module } from "@/lib/engine/keys/pkcs11/pkcs11-module";
+import { findToken } from "@/lib/engine/keys/pkcs11/pkcs11-token";
+import { Pkcs11Session } from "@/lib/engine/keys/pkcs11/pkcs11-session";
+import { booleanOf, findObjects, readAttribute } from "@/lib/engine/keys/pkcs11/pkcs11-objects";
+import { ecParamsOf } from "@/lib/engine/keys/pkcs11/pkcs11-ec";
+import { ecSpki, rsaSpki } from "@/lib/engine/keys/pkcs11/pkcs11-public-key";
+import { describeKey, parseKeyId, parseTokenReference, type Pkcs11TokenReference } from "@/lib/engine/keys/pkcs11/pkcs11-reference";
+import { pkcs11Error, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 export type Pkcs11KeyGenAlgorithm = { kind: "RSA"; modulusBits: 2048 | 3072 | 4096 } | { kind: "EC"; curve: "P-256" | "P-384" };
 

@@ -4,9 +4,9 @@
  * it is replaced by a plain Error naming only the function and the CKR_* value,
  * so nothing of the call's arguments can travel with the error into logs.
  */
-import { CKR, ckrName } from "./pkcs11-constants";
-import { Pkcs11Error, type Pkcs11ErrorCode, type Pkcs11ErrorDetails } from "./pkcs11-errors";
-import { pkcs11ErrorMessage, type Pkcs11MessageFacts } from "./pkcs11-error-messages";
+import { CKR, ckrName } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { Pkcs11Error, type Pkcs11ErrorCode, type Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import { pkcs11ErrorMessage, type Pkcs11MessageFacts } from "@/lib/engine/keys/pkcs11/pkcs11-error-messages";
 
 interface BindingErrorFacts {
   /** The CKR_* value, when the module returned one. */

@@ -6,7 +6,7 @@
  */
 import { createRequire } from "node:module";
 import type * as Pkcs11js from "pkcs11js";
-import { pkcs11Error } from "./map-pkcs11-error";
+import { pkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 export type Pkcs11Binding = typeof Pkcs11js;
 export type Pkcs11Api = Pkcs11js.PKCS11;

@@ -2,7 +2,7 @@
  * The words an administrator reads when Signet cannot use a PKCS#11 key: what
  * happened, whether it may be on purpose, and what to do. Never the PIN.
  */
-import type { Pkcs11ErrorCode, Pkcs11ErrorDetails } from "./pkcs11-errors";
+import type { Pkcs11ErrorCode, Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
 
 export interface Pkcs11MessageFacts extends Pkcs11ErrorDetails {
   /** Why, in a few words, when the code alone does not say it (e.g. "CKA_SIGN is false"). */

@@ -6,7 +6,7 @@
  * replaced by a plain summary (function name and CKR_* name) before it is
  * attached as `cause`.
  */
-import { KeyBackendError } from "../key-backend-error";
+import { KeyBackendError } from "@/lib/engine/keys/key-backend-error";
 
 export type Pkcs11ErrorCode =
   | "pkcs11.invalid_reference"

@@ -12,18 +12,18 @@
  */
 import { X509Certificate } from "node:crypto";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { keyAlgorithmOf, publicKeyFromSpki } from "../../crypto/key-algorithm";
-import { KeyError } from "../../crypto/key-errors";
-import type { Handle, Pkcs11Template } from "./pkcs11-binding";
-import { CKA, CKC, CKK, CKO } from "./pkcs11-constants";
-import type { Pkcs11ErrorDetails } from "./pkcs11-errors";
-import type { Pkcs11Session } from "./pkcs11-session";
-import { booleanOf, findObjects, readAttribute, ulongOf, ulongsOf } from "./pkcs11-objects";
-import { curveOfEcParams } from "./pkcs11-ec";
-import { ecSpki, rsaSpki } from "./pkcs11-public-key";
-import { describeKey, type ParsedKeyReference } from "./pkcs11-reference";
-import { pkcs11Error } from "./map-pkcs11-error";
-import { MIN_RSA_BITS } from "../../crypto/key-algorithm";
+import { keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
+import type { Handle, Pkcs11Template } from "@/lib/engine/keys/pkcs11/pkcs11-binding";
+import { CKA, CKC, CKK, CKO } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import type { Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import type { Pkcs11Session } from "@/lib/engine/keys/pkcs11/pkcs11-session";
+import { booleanOf, findObjects, readAttribute, ulongOf, ulongsOf } from "@/lib/engine/keys/pkcs11/pkcs11-objects";
+import { curveOfEcParams } from "@/lib/engine/keys/pkcs11/pkcs11-ec";
+import { ecSpki, rsaSpki } from "@/lib/engine/keys/pkcs11/pkcs11-public-key";
+import { describeKey, type ParsedKeyReference } from "@/lib/engine/keys/pkcs11/pkcs11-reference";
+import { pkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
+import { MIN_RSA_BITS } from "@/lib/engine/crypto/key-algorithm";
 
 export interface FoundKey {
   handle: Handle;

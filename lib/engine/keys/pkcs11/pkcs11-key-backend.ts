@@ -15,22 +15,22 @@
  */
 import type { KeyObject } from "node:crypto";
 import { bytesEqual } from "@/lib/engine/asn1/der";
-import type { KeyBackend, SignRequest } from "../key-backend";
+import type { KeyBackend, SignRequest } from "@/lib/engine/keys/key-backend";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { canonicalSpki, publicKeyFromSpki } from "../../crypto/key-algorithm";
-import { KeyError } from "../../crypto/key-errors";
-import { digest as hashBytes } from "../../crypto/hash";
-import { verifySignature } from "../../crypto/verify-signature";
-import { CKU } from "./pkcs11-constants";
-import { Pkcs11Error, type Pkcs11ErrorDetails } from "./pkcs11-errors";
-import { acquirePkcs11Module, releasePkcs11Module, type Pkcs11Module } from "./pkcs11-module";
-import { findToken, slotIdOf } from "./pkcs11-token";
-import { Pkcs11Session } from "./pkcs11-session";
-import { findPrivateKey, type FoundKey } from "./pkcs11-find-key";
-import { chooseSigningMechanism } from "./pkcs11-mechanism";
-import { parseKeyReference, type ParsedKeyReference, type Pkcs11KeyReference } from "./pkcs11-reference";
-import { pkcs11Error, toPkcs11Error } from "./map-pkcs11-error";
-import { SerialQueue } from "./serial-queue";
+import { canonicalSpki, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
+import { digest as hashBytes } from "@/lib/engine/crypto/hash";
+import { verifySignature } from "@/lib/engine/crypto/verify-signature";
+import { CKU } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { Pkcs11Error, type Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import { acquirePkcs11Module, releasePkcs11Module, type Pkcs11Module } from "@/lib/engine/keys/pkcs11/pkcs11-module";
+import { findToken, slotIdOf } from "@/lib/engine/keys/pkcs11/pkcs11-token";
+import { Pkcs11Session } from "@/lib/engine/keys/pkcs11/pkcs11-session";
+import { findPrivateKey, type FoundKey } from "@/lib/engine/keys/pkcs11/pkcs11-find-key";
+import { chooseSigningMechanism } from "@/lib/engine/keys/pkcs11/pkcs11-mechanism";
+import { parseKeyReference, type ParsedKeyReference, type Pkcs11KeyReference } from "@/lib/engine/keys/pkcs11/pkcs11-reference";
+import { pkcs11Error, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
+import { SerialQueue } from "@/lib/engine/keys/pkcs11/serial-queue";
 
 export interface Pkcs11KeyBackendOptions extends Pkcs11KeyReference {
   /** The token's user PIN, from the environment or a secret store. Never logged, never in an error. */

@@ -13,10 +13,10 @@
  * its PIN attempts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
-import type { Handle, Pkcs11Api } from "./pkcs11-binding";
-import { CKF, CKR, CKS, CKU } from "./pkcs11-constants";
-import { Pkcs11Error, type Pkcs11ErrorDetails } from "./pkcs11-errors";
-import { ckrOf, pkcs11Error, toPkcs11Error } from "./map-pkcs11-error";
+import type { Handle, Pkcs11Api } from "@/lib/engine/keys/pkcs11/pkcs11-binding";
+import { CKF, CKR, CKS, CKU } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { Pkcs11Error, type Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import { ckrOf, pkcs11Error, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 export interface TokenLogin {
   readonly fingerprint: Buffer;

@@ -8,12 +8,12 @@
  * hash-and-sign: CKM_SHA256/384/512_RSA_PKCS or CKM_ECDSA_SHA256/384/512 over the
  * message itself. Both give the same signature format.
  */
-import type { SignRequest } from "../key-backend";
+import type { SignRequest } from "@/lib/engine/keys/key-backend";
 import type { HashAlgorithm, KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { digestInfo } from "../../crypto/digest-info";
-import { ecdsaRawToDer } from "../../crypto/ecdsa-signature";
-import { CKM } from "./pkcs11-constants";
-import { fieldBytes } from "./pkcs11-ec";
+import { digestInfo } from "@/lib/engine/crypto/digest-info";
+import { ecdsaRawToDer } from "@/lib/engine/crypto/ecdsa-signature";
+import { CKM } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { fieldBytes } from "@/lib/engine/keys/pkcs11/pkcs11-ec";
 
 export interface SigningMechanism {
   mechanism: number;

@@ -11,10 +11,10 @@
  */
 import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
-import { CKF, CKR } from "./pkcs11-constants";
-import { loadPkcs11Binding, type Pkcs11Api } from "./pkcs11-binding";
-import { ckrOf, pkcs11Error, toPkcs11Error } from "./map-pkcs11-error";
-import type { TokenLogin } from "./pkcs11-login";
+import { CKF, CKR } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { loadPkcs11Binding, type Pkcs11Api } from "@/lib/engine/keys/pkcs11/pkcs11-binding";
+import { ckrOf, pkcs11Error, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
+import type { TokenLogin } from "@/lib/engine/keys/pkcs11/pkcs11-login";
 
 export interface Pkcs11Module {
   /** The path as configured (for messages). */

@@ -1,9 +1,9 @@
 /** Finding objects and reading their attributes one at a time (a sensitive or absent attribute reads as undefined). */
-import type { Handle, Pkcs11Template } from "./pkcs11-binding";
-import { CKR } from "./pkcs11-constants";
-import type { Pkcs11ErrorDetails } from "./pkcs11-errors";
-import type { Pkcs11Session } from "./pkcs11-session";
-import { ckrOf, toPkcs11Error } from "./map-pkcs11-error";
+import type { Handle, Pkcs11Template } from "@/lib/engine/keys/pkcs11/pkcs11-binding";
+import { CKR } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import type { Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import type { Pkcs11Session } from "@/lib/engine/keys/pkcs11/pkcs11-session";
+import { ckrOf, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 export function findObjects(session: Pkcs11Session, template: Pkcs11Template, context: Pkcs11ErrorDetails, max = 64): Handle[] {
   const { api } = session.module;

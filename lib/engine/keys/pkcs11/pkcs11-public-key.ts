@@ -6,7 +6,7 @@
  */
 import { createPublicKey } from "node:crypto";
 import type { EcCurve } from "@/lib/engine/crypto/key-algorithm";
-import { fieldBytes, uncompressedPoint } from "./pkcs11-ec";
+import { fieldBytes, uncompressedPoint } from "@/lib/engine/keys/pkcs11/pkcs11-ec";
 
 function base64url(bytes: Uint8Array): string {
   let start = 0;

@@ -4,7 +4,7 @@
  * is all Signet stores for an HSM key besides its public key; the PIN is not part
  * of it (the caller reads it from the environment or a secret store per use).
  */
-import { pkcs11Error } from "./map-pkcs11-error";
+import { pkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 export interface Pkcs11TokenReference {
   /** Absolute path of the vendor's PKCS#11 library, e.g. /usr/lib/softhsm/libsofthsm2.so. */

@@ -3,13 +3,13 @@
  * why the login is shared and how a wrong PIN is still caught). Read-only unless
  * asked: signing needs no more. Closing is idempotent and never throws.
  */
-import type { Handle } from "./pkcs11-binding";
-import { CKF } from "./pkcs11-constants";
-import type { Pkcs11ErrorDetails } from "./pkcs11-errors";
-import type { Pkcs11Module } from "./pkcs11-module";
-import type { FoundToken } from "./pkcs11-token";
-import { forgetSessionLogin, loginSession } from "./pkcs11-login";
-import { toPkcs11Error } from "./map-pkcs11-error";
+import type { Handle } from "@/lib/engine/keys/pkcs11/pkcs11-binding";
+import { CKF } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import type { Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import type { Pkcs11Module } from "@/lib/engine/keys/pkcs11/pkcs11-module";
+import type { FoundToken } from "@/lib/engine/keys/pkcs11/pkcs11-token";
+import { forgetSessionLogin, loginSession } from "@/lib/engine/keys/pkcs11/pkcs11-login";
+import { toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 export class Pkcs11Session {
   readonly module: Pkcs11Module;

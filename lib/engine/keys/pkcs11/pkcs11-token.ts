@@ -4,11 +4,11 @@
  * initialised, with a user PIN that is set and not locked.
  */
 import type { TokenInfo } from "pkcs11js";
-import type { Handle } from "./pkcs11-binding";
-import { CKF } from "./pkcs11-constants";
-import type { Pkcs11Module } from "./pkcs11-module";
-import type { ParsedTokenReference } from "./pkcs11-reference";
-import { pkcs11Error, toPkcs11Error } from "./map-pkcs11-error";
+import type { Handle } from "@/lib/engine/keys/pkcs11/pkcs11-binding";
+import { CKF } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import type { Pkcs11Module } from "@/lib/engine/keys/pkcs11/pkcs11-module";
+import type { ParsedTokenReference } from "@/lib/engine/keys/pkcs11/pkcs11-reference";
+import { pkcs11Error, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 export interface FoundToken {
   slot: Handle;

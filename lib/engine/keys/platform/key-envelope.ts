@@ -1,7 +1,7 @@
-import { sealRecord, type RecordBinding } from "../../crypto/aead-record";
-import { openRecordOrLegacy } from "../../crypto/open-record-or-legacy";
-import { openLegacyPrivateKey } from "./legacy-key-envelope";
-import { PlatformKeyError } from "./platform-key-errors";
+import { sealRecord, type RecordBinding } from "@/lib/engine/crypto/aead-record";
+import { openRecordOrLegacy } from "@/lib/engine/crypto/open-record-or-legacy";
+import { openLegacyPrivateKey } from "@/lib/engine/keys/platform/legacy-key-envelope";
+import { PlatformKeyError } from "@/lib/engine/keys/platform/platform-key-errors";
 
 /** What a platform key's ciphertext is bound to: copied onto another key record or organisation, it no longer decrypts. */
 export type KeyContext = { orgId: string; keyId: string };

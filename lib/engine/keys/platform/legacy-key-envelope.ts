@@ -1,5 +1,5 @@
-import { openLegacyBox } from "../../crypto/legacy-box";
-import type { KeyContext } from "./key-envelope";
+import { openLegacyBox } from "@/lib/engine/crypto/legacy-box";
+import type { KeyContext } from "@/lib/engine/keys/platform/key-envelope";
 
 /**
  * LEGACY READER, for migration only: platform private keys as stored before the AEAD record

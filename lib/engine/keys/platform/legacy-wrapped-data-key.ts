@@ -1,5 +1,5 @@
-import { openLegacyBox } from "../../crypto/legacy-box";
-import type { DataKeyContext } from "./master-key";
+import { openLegacyBox } from "@/lib/engine/crypto/legacy-box";
+import type { DataKeyContext } from "@/lib/engine/keys/platform/master-key";
 
 /**
  * LEGACY READER, for migration only: data keys as the local master key wrapped them before the

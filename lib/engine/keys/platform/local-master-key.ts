@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { sealRecord, type RecordBinding } from "../../crypto/aead-record";
-import { openRecordOrLegacy } from "../../crypto/open-record-or-legacy";
-import { unwrapLegacyDataKey } from "./legacy-wrapped-data-key";
-import type { DataKeyContext, MasterKey } from "./master-key";
-import { PlatformKeyError } from "./platform-key-errors";
+import { sealRecord, type RecordBinding } from "@/lib/engine/crypto/aead-record";
+import { openRecordOrLegacy } from "@/lib/engine/crypto/open-record-or-legacy";
+import { unwrapLegacyDataKey } from "@/lib/engine/keys/platform/legacy-wrapped-data-key";
+import type { DataKeyContext, MasterKey } from "@/lib/engine/keys/platform/master-key";
+import { PlatformKeyError } from "@/lib/engine/keys/platform/platform-key-errors";
 
 /**
  * SIGNET_MASTER_KEY: 32 random bytes, base64. A wrapped data key is an AEAD record

@@ -7,15 +7,15 @@
  */
 import { createPrivateKey, sign } from "node:crypto";
 import { bytesEqual } from "@/lib/engine/asn1/der";
-import { digest, nodeHashName } from "../../crypto/hash";
-import type { KeyBackend, SignRequest } from "../key-backend";
+import { digest, nodeHashName } from "@/lib/engine/crypto/hash";
+import type { KeyBackend, SignRequest } from "@/lib/engine/keys/key-backend";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { KeyError } from "../../crypto/key-errors";
-import { publicKeyFromSpki } from "../../crypto/key-algorithm";
-import { verifySignature } from "../../crypto/verify-signature";
-import { decryptPrivateKey, type KeyContext } from "./key-envelope";
-import type { MasterKey } from "./master-key";
-import { PlatformKeyError } from "./platform-key-errors";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
+import { publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { verifySignature } from "@/lib/engine/crypto/verify-signature";
+import { decryptPrivateKey, type KeyContext } from "@/lib/engine/keys/platform/key-envelope";
+import type { MasterKey } from "@/lib/engine/keys/platform/master-key";
+import { PlatformKeyError } from "@/lib/engine/keys/platform/platform-key-errors";
 
 /** Reads a key's ciphertext and its organisation's wrapped data key: the only query that touches them. */
 export interface PlatformKeyMaterialSource {

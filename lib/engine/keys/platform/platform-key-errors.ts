@@ -1,4 +1,4 @@
-import { KeyBackendError } from "../key-backend-error";
+import { KeyBackendError } from "@/lib/engine/keys/key-backend-error";
 
 export type PlatformKeyErrorCode =
   | "master_key.missing"

@@ -2,16 +2,16 @@
  * The enrolment profile of a signer certificate: every check runs, and each
  * failure is reported with its own code and message (an admin fixes them all at once).
  */
-import type { Certificate } from "../certificate";
-import { isSelfSigned } from "../self-signed";
-import { checkPublicKeyMatch } from "./check-public-key-match";
-import { checkValidityWindow } from "./check-validity-window";
-import { checkKeyUsage } from "./check-key-usage";
-import { checkExtendedKeyUsage } from "./check-extended-key-usage";
-import { checkKeyStrength } from "./check-key-strength";
-import { checkSignatureAlgorithms } from "./check-signature-algorithms";
-import { checkSelfSigned } from "./check-self-signed";
-import { CertificateProfileError } from "./profile-errors";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { isSelfSigned } from "@/lib/engine/pki/self-signed";
+import { checkPublicKeyMatch } from "@/lib/engine/pki/profile/check-public-key-match";
+import { checkValidityWindow } from "@/lib/engine/pki/profile/check-validity-window";
+import { checkKeyUsage } from "@/lib/engine/pki/profile/check-key-usage";
+import { checkExtendedKeyUsage } from "@/lib/engine/pki/profile/check-extended-key-usage";
+import { checkKeyStrength } from "@/lib/engine/pki/profile/check-key-strength";
+import { checkSignatureAlgorithms } from "@/lib/engine/pki/profile/check-signature-algorithms";
+import { checkSelfSigned } from "@/lib/engine/pki/profile/check-self-signed";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 export interface ProfileInput {
   certificate: Certificate;

@@ -1,6 +1,6 @@
-import type { Certificate } from "../certificate";
-import { OID } from "../../asn1/oids";
-import { CertificateProfileError } from "./profile-errors";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { OID } from "@/lib/engine/asn1/oids";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 /**
  * The extended key usage is absent, or includes emailProtection: poppler/NSS

@@ -1,8 +1,8 @@
 import { MIN_RSA_BITS } from "@/lib/engine/crypto/key-algorithm";
-import type { Certificate } from "../certificate";
+import type { Certificate } from "@/lib/engine/pki/certificate";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { certificateKeyAlgorithm, describeCertificateKey } from "../certificate-key-algorithm";
-import { CertificateProfileError } from "./profile-errors";
+import { certificateKeyAlgorithm, describeCertificateKey } from "@/lib/engine/pki/certificate-key-algorithm";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 /** RSA keys have at least 2048 bits. */
 export function checkRsaKeySize(algorithm: KeyAlgorithm): void {

@@ -1,5 +1,5 @@
-import type { Certificate } from "../certificate";
-import { CertificateProfileError } from "./profile-errors";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 /**
  * keyUsage must be present with digitalSignature and nonRepudiation

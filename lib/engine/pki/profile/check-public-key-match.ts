@@ -1,7 +1,7 @@
-import { bytesEqual } from "../../asn1/der";
-import type { Certificate } from "../certificate";
+import { bytesEqual } from "@/lib/engine/asn1/der";
+import type { Certificate } from "@/lib/engine/pki/certificate";
 import { canonicalSpki } from "@/lib/engine/crypto/key-algorithm";
-import { CertificateProfileError } from "./profile-errors";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 /** The certificate is for this key (SubjectPublicKeyInfo DER, e.g. from KeyBackend.publicKey()). */
 export function checkPublicKeyMatch(certificate: Certificate, publicKey: Uint8Array): void {

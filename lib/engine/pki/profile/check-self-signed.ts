@@ -1,6 +1,6 @@
-import type { Certificate } from "../certificate";
-import { isSelfSigned } from "../self-signed";
-import { CertificateProfileError } from "./profile-errors";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { isSelfSigned } from "@/lib/engine/pki/self-signed";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 /** Self-signed signer certificates are refused unless the organisation's testing policy allows them. */
 export function checkSelfSigned(certificate: Certificate, options: { allowSelfSigned?: boolean } = {}): void {

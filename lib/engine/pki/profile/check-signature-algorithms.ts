@@ -1,7 +1,7 @@
-import type { Certificate } from "../certificate";
-import { OID } from "../../asn1/oids";
-import { isSelfSigned } from "../self-signed";
-import { CertificateProfileError } from "./profile-errors";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { OID } from "@/lib/engine/asn1/oids";
+import { isSelfSigned } from "@/lib/engine/pki/self-signed";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 const WEAK: Record<string, string> = {
   [OID.md2WithRSAEncryption]: "MD2",

@@ -1,5 +1,5 @@
-import type { Certificate } from "../certificate";
-import { CertificateProfileError } from "./profile-errors";
+import type { Certificate } from "@/lib/engine/pki/certificate";
+import { CertificateProfileError } from "@/lib/engine/pki/profile/profile-errors";
 
 /** The certificate is valid at `at` (default: now). */
 export function checkValidityWindow(certificate: Certificate, at: Date = new Date()): void {

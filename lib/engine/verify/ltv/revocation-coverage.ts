@@ -10,8 +10,8 @@ import { bytesEqual, readChildren, readSingle, toHex } from "@/lib/engine/asn1/d
 import type { Certificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
 import { isSelfSigned } from "@/lib/engine/pki/self-signed";
-import type { RevocationCoverage } from "../verification-report";
-import type { ValidationData } from "./validation-data";
+import type { RevocationCoverage } from "@/lib/engine/verify/verification-report";
+import type { ValidationData } from "@/lib/engine/verify/ltv/validation-data";
 
 export interface Coverage {
   complete: boolean;

@@ -5,9 +5,9 @@
  */
 import { isSignetError } from "@/lib/engine/errors";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
-import { parseCrl, type RevocationList } from "./crl";
-import { parseOcspResponse, type OcspSingleResponse } from "./ocsp-response";
-import type { DssContents } from "./read-dss";
+import { parseCrl, type RevocationList } from "@/lib/engine/verify/ltv/crl";
+import { parseOcspResponse, type OcspSingleResponse } from "@/lib/engine/verify/ltv/ocsp-response";
+import type { DssContents } from "@/lib/engine/verify/ltv/read-dss";
 
 export interface ValidationData {
   certificates: Certificate[];

@@ -2,7 +2,7 @@ import { getDb } from "@/lib/db/client";
 import { contentDisposition } from "@/lib/documents/file-names";
 import { openSealed } from "@/lib/documents/open-document";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
-import { errorResponse, fileHeaders, routeContext } from "../../_lib/route-context";
+import { errorResponse, fileHeaders, routeContext } from "@/app/api/documents/_lib/route-context";
 
 export const dynamic = "force-dynamic";
 

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { jsonError, routeContext } from "../../_lib/route-context";
+import { jsonError, routeContext } from "@/app/api/documents/_lib/route-context";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import { contentDisposition } from "@/lib/documents/file-names";
 import { sealedFilesOfBatch } from "@/lib/documents/open-document";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
 import { zipStoredFiles } from "@/lib/documents/zip-files";
-import { errorResponse, fileHeaders, routeContext } from "../../../_lib/route-context";
+import { errorResponse, fileHeaders, routeContext } from "@/app/api/documents/_lib/route-context";
 
 export const dynamic = "force-dynamic";
 
