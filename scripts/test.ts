@@ -21,19 +21,12 @@ const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 const problems: string[] = [];
 const timings: string[] = [];
 
-type Output = "inherit" | { log: string };
-
-/** Runs one phase; with a log file its output is kept there (a phase running beside another) and shown when it ends. */
-async function run(label: string, command: string, args: string[], env: Record<string, string | undefined> = {}, output: Output = "inherit"): Promise<boolean> {
-  if (output === "inherit") console.log(`\n━━ ${label} ━━`);
+async function run(label: string, command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<boolean> {
+  console.log(`\n━━ ${label} ━━`);
   const begun = Date.now();
-  const log = output === "inherit" ? undefined : fs.openSync(output.log, "w");
-  const child = spawn(command, args, { cwd: root, stdio: log === undefined ? "inherit" : ["ignore", log, log], env: { ...process.env, ...env } });
+  const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
   const status = await new Promise<number | string>((resolve) => child.on("close", (code, signal) => resolve(code ?? signal ?? "?")));
-  if (log !== undefined) fs.closeSync(log);
-  const seconds = ((Date.now() - begun) / 1000).toFixed(1);
-  timings.push(`${label}: ${seconds} s${output === "inherit" ? "" : " (beside the e2e phase)"}`);
-  if (output !== "inherit") console.log(`\n━━ ${label} (ran beside the e2e phase, ${seconds} s) ━━\n${fs.readFileSync(output.log, "utf8")}`);
+  timings.push(`${label}: ${((Date.now() - begun) / 1000).toFixed(1)} s`);
   if (status !== 0) problems.push(`${label} failed (exit ${status})`);
   return status === 0;
 }
@@ -55,10 +48,10 @@ type VitestReport = {
 /** Tests of the slow group reported skipped. */
 let slowSkipped = 0;
 
-async function vitest(label: string, reportName: string, extraArgs: string[], env: Record<string, string | undefined>, output: Output = "inherit"): Promise<void> {
+async function vitest(label: string, reportName: string, extraArgs: string[], env: Record<string, string | undefined>): Promise<void> {
   const report = path.join(results, reportName);
   fs.rmSync(report, { force: true });
-  const ok = await run(label, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extraArgs], { NODE_ENV: "test", SIGNET_SLOW_TESTS: slow ? "1" : "", ...env }, output);
+  const ok = await run(label, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extraArgs], { NODE_ENV: "test", SIGNET_SLOW_TESTS: slow ? "1" : "", ...env });
   if (!fs.existsSync(report)) {
     total.failed += 1;
     problems.push(`${label}: no report was written`);
