@@ -10,7 +10,8 @@ let t: TestDatabase;
 let session: SqlSession;
 
 beforeAll(async () => {
-  t = await createTestDatabase();
+  // Migrated here, not copied from the run's template: these tests are about migrate itself.
+  t = await createTestDatabase({ fresh: true });
   session = await openSqlSession(t.kind === "postgres" ? { kind: "postgres", url: t.url! } : { kind: "pglite", dataDir: null }, t.pglite ?? undefined);
 });
 afterAll(async () => {

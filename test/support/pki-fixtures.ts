@@ -3,14 +3,20 @@
  * root CA → intermediate CA → leaves (RSA 2048/3072/4096, EC P-256/P-384) with
  * keyUsage digitalSignature+nonRepudiation and EKU emailProtection, and a TSA
  * certificate (critical timeStamping EKU) issued by the root. No OCSP/CRL URLs,
- * so nothing ever goes to the network. Generated once per process, leaves on demand.
+ * so nothing ever goes to the network. Leaves on demand.
+ *
+ * Within a vitest run, the root, intermediate and TSA are generated once, by the first test file that
+ * asks, in the run's shared folder (vitest-global-setup.ts); every test process then works on its own
+ * copy of that folder (openssl ca appends to its index and serial). Outside vitest: once per process.
  */
 import { execFile } from "node:child_process";
-import { rmSync } from "node:fs";
-import { mkdtemp, readFile, readdir, stat, writeFile, rm } from "node:fs/promises";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { cp, mkdtemp, readFile, readdir, stat, writeFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { inject } from "vitest";
 
 const run = promisify(execFile);
 
@@ -78,45 +84,61 @@ function opensslTime(date: Date): string {
   return date.toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "Z");
 }
 
+/** The CA certificates of a test PKI (in the shared base's pki.json: paths relative to its folder, no DER). */
+type PkiBase = { root: TestCertificate; intermediate: TestCertificate; tsa: TestCertificate; counter: number };
+
+/** The run's shared scratch folder (vitest-global-setup.ts), or undefined outside a vitest run. */
+function sharedDir(): string | undefined {
+  try {
+    return inject("qpdfCacheDir");
+  } catch {
+    return undefined;
+  }
+}
+
 async function createTestPki(): Promise<TestPki> {
   await removeStaleTestPkis();
   const dir = await mkdtemp(path.join(tmpdir(), "signet-test-pki-"));
   // vitest ends its workers with SIGTERM, which skips "exit": stale directories are also swept at the next start.
   process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  await writeFile(path.join(dir, "index.txt"), "");
-  await writeFile(path.join(dir, "index.txt.attr"), "unique_subject = no\n");
-  await writeFile(path.join(dir, "serial"), "1000\n");
-  await writeFile(
-    path.join(dir, "ca.cnf"),
-    [
-      "[ ca ]",
-      "default_ca = test_ca",
-      "[ test_ca ]",
-      `dir = ${dir}`,
-      "database = $dir/index.txt",
-      "serial = $dir/serial",
-      "new_certs_dir = $dir",
-      "policy = policy_any",
-      "unique_subject = no",
-      "preserve = yes",
-      "email_in_dn = no",
-      "copy_extensions = none",
-      "[ policy_any ]",
-      "commonName = supplied",
-      "organizationName = optional",
-      "countryName = optional",
-      "[ req ]",
-      "distinguished_name = dn",
-      "prompt = no",
-      "[ dn ]",
-      "CN = placeholder",
-      "",
-    ].join("\n"),
-  );
+  const shared = sharedDir();
+  if (shared === undefined) return openTestPki(dir);
+  const baseDir = path.join(shared, "pki-base");
+  const base = await sharedPkiBase(baseDir);
+  await cp(baseDir, dir, { recursive: true });
+  // ca.cnf names its folder: point the copy's at the copy.
+  const cnf = path.join(dir, "ca.cnf");
+  await writeFile(cnf, (await readFile(cnf, "utf8")).replace(/^dir = .*$/m, `dir = ${dir}`));
+  const inCopy = (cert: TestCertificate): TestCertificate => ({ ...cert, certPath: path.join(dir, cert.certPath), keyPath: path.join(dir, cert.keyPath), certDer: new Uint8Array(Buffer.from(cert.certPem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64")) });
+  return openTestPki(dir, { root: inCopy(base.root), intermediate: inCopy(base.intermediate), tsa: inCopy(base.tsa), counter: base.counter });
+}
 
+/** Made by the first process that asks (mkdir is the lock); pki.json, renamed into place last, marks it complete. */
+async function sharedPkiBase(baseDir: string): Promise<PkiBase> {
+  const done = path.join(baseDir, "pki.json");
+  try {
+    mkdirSync(baseDir);
+  } catch {
+    for (const deadline = Date.now() + 120_000; !existsSync(done); await sleep(50)) {
+      if (Date.now() > deadline) throw new Error("test PKI: another test process did not finish making the shared CA");
+    }
+    return JSON.parse(readFileSync(done, "utf8")) as PkiBase;
+  }
+  const pki = await openTestPki(baseDir);
+  const relative = (cert: TestCertificate): TestCertificate => ({ ...cert, certPath: path.basename(cert.certPath), keyPath: path.basename(cert.keyPath), certDer: new Uint8Array() });
+  const base: PkiBase = { root: relative(pki.root), intermediate: relative(pki.intermediate), tsa: relative(pki.tsa), counter: 3 };
+  await writeFile(`${done}.tmp`, JSON.stringify(base));
+  renameSync(`${done}.tmp`, done);
+  return base;
+}
+
+/** A test PKI in dir: made there, or (with base) the copy of a shared one. */
+async function openTestPki(dir: string, base?: PkiBase): Promise<TestPki> {
+  if (base === undefined) await initCaDir(dir);
   const issued = new Map<string, Promise<TestCertificate>>();
-  const cas: { root?: TestCertificate; intermediate?: TestCertificate } = {};
-  let counter = 0;
+  const cas: { root?: TestCertificate; intermediate?: TestCertificate } = { root: base?.root, intermediate: base?.intermediate };
+  let counter = base?.counter ?? 0;
+
 
   async function issue(options: IssueOptions): Promise<TestCertificate> {
     const id = `${options.name}-${++counter}`;
@@ -157,6 +179,8 @@ async function createTestPki(): Promise<TestPki> {
     return { name: options.name, certPath, keyPath, certPem, keyPem, certDer: new Uint8Array(stdout) };
   }
 
+  const { root, intermediate, tsa } = base ?? (await issueCas());
+  async function issueCas(): Promise<Omit<PkiBase, "counter">> {
   const caUsage = { keyUsage: "critical,keyCertSign,cRLSign", extendedKeyUsage: null, basicConstraints: "critical,CA:TRUE" };
   const root = await issue({ name: "Signet Test Root CA", key: "rsa2048", issuer: "self", ...caUsage, notAfter: new Date(Date.now() + 3650 * 24 * 3600_000) });
   cas.root = root;
@@ -169,6 +193,8 @@ async function createTestPki(): Promise<TestPki> {
     keyUsage: "critical,digitalSignature,nonRepudiation",
     extendedKeyUsage: "critical,timeStamping",
   });
+  return { root, intermediate, tsa };
+  }
 
   return {
     dir,
@@ -187,6 +213,40 @@ async function createTestPki(): Promise<TestPki> {
     },
     cleanup: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** The openssl ca database and configuration of a new test PKI folder. */
+async function initCaDir(dir: string): Promise<void> {
+  await writeFile(path.join(dir, "index.txt"), "");
+  await writeFile(path.join(dir, "index.txt.attr"), "unique_subject = no\n");
+  await writeFile(path.join(dir, "serial"), "1000\n");
+  await writeFile(
+    path.join(dir, "ca.cnf"),
+    [
+      "[ ca ]",
+      "default_ca = test_ca",
+      "[ test_ca ]",
+      `dir = ${dir}`,
+      "database = $dir/index.txt",
+      "serial = $dir/serial",
+      "new_certs_dir = $dir",
+      "policy = policy_any",
+      "unique_subject = no",
+      "preserve = yes",
+      "email_in_dn = no",
+      "copy_extensions = none",
+      "[ policy_any ]",
+      "commonName = supplied",
+      "organizationName = optional",
+      "countryName = optional",
+      "[ req ]",
+      "distinguished_name = dn",
+      "prompt = no",
+      "[ dn ]",
+      "CN = placeholder",
+      "",
+    ].join("\n"),
+  );
 }
 
 /** Removes test PKI directories left by earlier runs (older than an hour). */

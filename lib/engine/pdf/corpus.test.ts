@@ -153,7 +153,7 @@ describe("refusing what must be refused", () => {
     expect(() => readSignatures(bytes)).toThrow(errorClass);
   });
 
-  // The two flate bombs are sealed once, with real signatures, in lib/seal/seal-pdf.test.ts
+  // The two flate bombs are sealed once, with real signatures, in lib/engine/seal/seal-pdf.bombs.slow.test.ts
   // ("the compression bombs"), which makes every check below on them (and the full standard):
   // qpdf --check inflates their 1 GiB streams, about 15 s a run.
   const repairOrReject = files.filter((f) => f.expected === "repair-or-reject" && !/flate-bomb/.test(f.id));
