@@ -1,6 +1,6 @@
 import { documentAnswer, formatDateTime, signatureAnswer, statusWords, type PlainAnswer } from "@/lib/public-verify/plain-answer";
 import type { CertificateReport, SignatureReport, VerificationReport } from "@/lib/engine/verify";
-import { commonNameOf, nameDetails, readableName } from "@/lib/engine/pki";
+import { commonNameOf, nameDetails, readableName } from "@/lib/engine/pki/browser";
 import { formatFileSize } from "@/lib/documents/file-size";
 
 /**

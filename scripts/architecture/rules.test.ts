@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { configurationReads, folderCycles, folderOf, layerViolations, type ImportEdge } from "./rules";
+import { clientBundleViolations, configurationReads, folderCycles, folderOf, layerViolations, type ImportEdge } from "./rules";
 
 const edge = (from: string, to: string): ImportEdge => ({ from, to, typeOnly: false });
 const rulesBroken = (...edges: ImportEdge[]) => layerViolations(edges).map((v) => v.rule);
@@ -72,5 +72,36 @@ describe("folder cycles", () => {
   it("ignores imports inside one folder and imports made by tests", () => {
     expect(folderCycles([edge("lib/audit/a.ts", "lib/audit/b.ts"), edge("lib/audit/b.ts", "lib/audit/a.ts")])).toEqual([]);
     expect(folderCycles([edge("lib/engine/seal/seal-pdf.ts", "lib/engine/verify/pdf-facts.ts"), edge("lib/engine/verify/verify-pdf.test.ts", "lib/engine/seal/seal-pdf.ts")])).toEqual([]);
+  });
+});
+
+describe("client bundles", () => {
+  const typeOnly = (from: string, to: string): ImportEdge => ({ from, to, typeOnly: true });
+  it("reports server-only code reached from a client component, directly or through other modules", () => {
+    const found = clientBundleViolations(
+      [
+        edge("components/verification-result.tsx", "lib/engine/pki/index.ts"),
+        edge("app/x/form.tsx", "lib/helpers/format.ts"),
+        edge("lib/helpers/format.ts", "node_modules/node-forge/lib/index.js"),
+        edge("app/y/widget.tsx", "node:crypto"),
+      ],
+      ["components/verification-result.tsx", "app/x/form.tsx", "app/y/widget.tsx"],
+    );
+    expect(found.map((v) => v.to)).toEqual(["lib/engine/pki/index.ts", "node_modules/node-forge/lib/index.js", "node:crypto"]);
+    expect(found[1]?.from).toBe("app/x/form.tsx (via lib/helpers/format.ts)");
+  });
+
+  it("allows browser surfaces and type-only imports, and ignores server components", () => {
+    expect(
+      clientBundleViolations(
+        [
+          edge("components/verification-result.tsx", "lib/engine/pki/browser.ts"),
+          edge("lib/engine/pki/browser.ts", "lib/engine/pki/readable-name.ts"),
+          typeOnly("components/verify-drop-zone.tsx", "lib/engine/verify/index.ts"),
+          edge("app/page.tsx", "lib/db/client.ts"),
+        ],
+        ["components/verification-result.tsx", "components/verify-drop-zone.tsx"],
+      ),
+    ).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ const SERVICE_PACKAGES = /(^|\/)node_modules\/(next|next-auth|react|react-dom|pi
  * The engine's public surface: each engine folder's index.ts, the key backends' own index.ts
  * (so a process loads only the SDK or native binding of the custody it uses), and errors.ts.
  */
-const ENGINE_SURFACE = /^lib\/engine\/(errors\.ts|[^/]+\/index\.ts|keys\/(aws-kms|pkcs11|platform|local)\/index\.ts)$/;
+const ENGINE_SURFACE = /^lib\/engine\/(errors\.ts|[^/]+\/(index|browser)\.ts|keys\/(aws-kms|pkcs11|platform|local)\/index\.ts)$/;
 
 export function layerViolations(edges: readonly ImportEdge[]): Violation[] {
   const found: Violation[] = [];
@@ -110,6 +110,45 @@ export function configurationReads(files: ReadonlyMap<string, string>): Violatio
   for (const [file, source] of files) {
     if (!inEngine(file) || isTest(file)) continue;
     if (/\bprocess\.env\b/.test(source)) found.push({ rule: "engine-reads-no-configuration", from: file, to: "process.env", why: "configuration is read by the services and passed to the engine" });
+  }
+  return found;
+}
+
+/**
+ * What no browser bundle may hold: Node built-ins, the server's libraries (node-forge's vm
+ * polyfill alone calls eval, which the CSP refuses), the database, and the engine's server
+ * surfaces. Client code takes engine helpers from a folder's browser.ts.
+ */
+const SERVER_ONLY = /^(node:|(.*\/)?node_modules\/(node-forge|@aws-sdk\/[^/]+|pkcs11js|pg|@prisma\/[^/]+|pino|@electric-sql\/pglite|pdf-lib|@node-rs\/[^/]+)\/|lib\/db\/|lib\/engine\/[^/]+\/index\.ts$)/;
+
+/**
+ * Follows runtime imports (type-only ones vanish from bundles) from every "use client" module
+ * and reports each path into server-only code, with the client module it starts from.
+ */
+export function clientBundleViolations(edges: readonly ImportEdge[], clientEntries: readonly string[]): Violation[] {
+  const next = new Map<string, string[]>();
+  for (const { from, to, typeOnly } of edges) {
+    if (typeOnly) continue;
+    if (!next.has(from)) next.set(from, []);
+    next.get(from)!.push(to);
+  }
+  const found: Violation[] = [];
+  for (const entry of clientEntries) {
+    const seen = new Set<string>([entry]);
+    const queue = [entry];
+    while (queue.length > 0) {
+      const file = queue.shift()!;
+      for (const to of next.get(file) ?? []) {
+        if (SERVER_ONLY.test(to)) {
+          found.push({ rule: "client-bundle-is-browser-safe", from: `${entry} (via ${file})`, to, why: "a client component may not bundle server-only code" });
+          continue;
+        }
+        if (!seen.has(to) && !to.includes("node_modules/")) {
+          seen.add(to);
+          queue.push(to);
+        }
+      }
+    }
   }
   return found;
 }

@@ -6,7 +6,7 @@ import type { ActionState } from "@/app/_server/action-state";
 import { REVOCATION_REASON_LABELS } from "@/lib/lifecycle/revocation-reasons";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
-import { readableName } from "@/lib/engine/pki";
+import { readableName } from "@/lib/engine/pki/browser";
 
 type Successor = { id: string; subject: string; sha256: string; keyLabel: string; notAfter: string };
 
