@@ -1,4 +1,4 @@
-import { Role } from "../db/generated/enums";
+import { Role } from "@/lib/db/generated/enums";
 
 export { Role };
 export const ALL_ROLES: readonly Role[] = [Role.OWNER, Role.ADMIN, Role.SIGNER, Role.AUDITOR];

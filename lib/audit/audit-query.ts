@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Db } from "@/lib/db/client";
-import type { AuditEntry, Prisma } from "../db/generated/client";
+import type { AuditEntry, Prisma } from "@/lib/db/generated/client";
 import { AUDIT_ACTIONS, chainIdFor } from "@/lib/audit/audit-actions";
 import { readableName } from "@/lib/engine/pki";
 

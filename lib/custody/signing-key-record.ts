@@ -1,6 +1,6 @@
 import type { OrgContext } from "@/lib/access/org-context";
 import type { Tx } from "@/lib/db/client";
-import type { Prisma } from "../db/generated/client";
+import type { Prisma } from "@/lib/db/generated/client";
 import { describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto";
 import { spkiSha256 } from "@/lib/custody/spki-sha256";
 

@@ -2,7 +2,7 @@ import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { readSettings } from "@/lib/config/settings";
-import { PrismaClient } from "./generated/client";
+import { PrismaClient } from "@/lib/db/generated/client";
 import { openPGlite } from "@/lib/db/sql-session";
 import { databaseTarget, type DatabaseTarget } from "@/lib/db/target";
 

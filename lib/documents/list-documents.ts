@@ -1,6 +1,6 @@
 import type { OrgContext } from "@/lib/access/org-context";
 import type { Db } from "@/lib/db/client";
-import type { DocumentStatus } from "../db/generated/enums";
+import type { DocumentStatus } from "@/lib/db/generated/enums";
 
 export type SealSummary = {
   sealId: string;

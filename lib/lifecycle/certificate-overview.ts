@@ -1,6 +1,6 @@
 import type { OrgContext } from "@/lib/access/org-context";
 import type { Db } from "@/lib/db/client";
-import type { CertificateState, KeyBackendKind, KeyState } from "../db/generated/enums";
+import type { CertificateState, KeyBackendKind, KeyState } from "@/lib/db/generated/enums";
 
 /** What the dashboard shows for a certificate, or for a key still waiting for one. */
 export type LifecycleState = "pending_csr" | "no_certificate" | "enrolled" | "active" | "superseded" | "revoked" | "expired" | "destroyed";

@@ -6,7 +6,7 @@ import type { Placement } from "@/lib/sealing/placement";
 import { CustodyError } from "@/lib/custody/custody-errors";
 import { keyBackendFor } from "@/lib/custody/key-backends";
 import type { Db } from "@/lib/db/client";
-import type { Document } from "../db/generated/client";
+import type { Document } from "@/lib/db/generated/client";
 import type { DocumentStore, StoredObject } from "@/lib/documents/document-store";
 import { isSignetError, userMessage } from "@/lib/engine/errors";
 import { KeyBackendError, type KeyBackend } from "@/lib/engine/keys";

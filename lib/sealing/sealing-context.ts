@@ -3,7 +3,7 @@ import { authorize, type OrgContext } from "@/lib/access/org-context";
 import { rolesAllow } from "@/lib/access/permissions";
 import type { SealManifest } from "@/lib/sealing/seal-manifest";
 import type { Db } from "@/lib/db/client";
-import type { Document } from "../db/generated/client";
+import type { Document } from "@/lib/db/generated/client";
 import { auditRefusal } from "@/lib/sealing/audit-refusal";
 import { roundPlacement } from "@/lib/sealing/check-placement";
 import { sealRequestSchema, type SealRequest, type SealRequestInput } from "@/lib/sealing/seal-request";

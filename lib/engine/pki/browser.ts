@@ -3,4 +3,4 @@
  * (index.ts is the server surface; importing it from a client component would bundle
  * node-forge, whose vm polyfill calls eval, which the CSP forbids.)
  */
-export { commonNameOf, nameDetails, readableName } from "./readable-name";
+export { commonNameOf, nameDetails, readableName } from "@/lib/engine/pki/readable-name";
