@@ -10,11 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSignet as runSignetProcess, runSignetBinary as runSignetProcessBinary, runSignetInProcess as runSignet, runSignetInProcessBinary as runSignetBinary } from "@/test/support/run-signet-cli";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
-import { AUDIT_VERIFY_OPTIONS, CHECKPOINT_CREATE_OPTIONS, CHECKPOINT_VERIFY_OPTIONS } from "./commands/audit";
-import { REWRAP_OPTIONS } from "./commands/keys";
-import { APPROVALS_OPTIONS } from "./commands/org";
-import { SEAL_OPTIONS } from "./commands/seal";
-import { VERIFY_OPTIONS } from "./commands/verify";
+import { AUDIT_VERIFY_OPTIONS, CHECKPOINT_CREATE_OPTIONS, CHECKPOINT_VERIFY_OPTIONS } from "@/cli/commands/audit";
+import { REWRAP_OPTIONS } from "@/cli/commands/keys";
+import { APPROVALS_OPTIONS } from "@/cli/commands/org";
+import { SEAL_OPTIONS } from "@/cli/commands/seal";
+import { VERIFY_OPTIONS } from "@/cli/commands/verify";
 
 const INPUT = path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf");
 let pki: TestPki;

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import tls from "node:tls";
 import { describe, expect, it } from "vitest";
-import { systemTrustStore } from "./system-trust-store";
+import { systemTrustStore } from "@/cli/system-trust-store";
 
 describe("systemTrustStore", () => {
   it("reads the bundle SSL_CERT_FILE names, skipping blocks it cannot parse", () => {

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { formAlert, member, owner, signIn, signOut, submitSetup } from "./accounts";
-import { keepScreenshot } from "./screens";
+import { formAlert, member, owner, signIn, signOut, submitSetup } from "@/e2e/accounts";
+import { keepScreenshot } from "@/e2e/screens";
 
 test.describe.configure({ mode: "serial" });
 

@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import { expect, test } from "@playwright/test";
-import { issueFromCsr } from "../test/support/openssl-csr";
-import { getTestPki } from "../test/support/pki-fixtures";
-import { formAlert, member, owner, signIn, signOut } from "./accounts";
-import { keepScreenshot } from "./screens";
+import { issueFromCsr } from "@/test/support/openssl-csr";
+import { getTestPki } from "@/test/support/pki-fixtures";
+import { formAlert, member, owner, signIn, signOut } from "@/e2e/accounts";
+import { keepScreenshot } from "@/e2e/screens";
 
 test.describe.configure({ mode: "serial" });
 

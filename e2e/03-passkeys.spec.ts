@@ -1,8 +1,8 @@
 import { expect, test } from "@playwright/test";
-import { formAlert, member, owner, signIn, signOut } from "./accounts";
-import { keepScreenshot } from "./screens";
-import { totpCode } from "./totp";
-import { addVirtualAuthenticator } from "./webauthn";
+import { formAlert, member, owner, signIn, signOut } from "@/e2e/accounts";
+import { keepScreenshot } from "@/e2e/screens";
+import { totpCode } from "@/e2e/totp";
+import { addVirtualAuthenticator } from "@/e2e/webauthn";
 
 test.describe.configure({ mode: "serial" });
 

@@ -1,13 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Locator, type Page } from "@playwright/test";
-import { corpusFiles } from "../test/support/pdf-corpus";
-import { getTestPki } from "../test/support/pki-fixtures";
-import { createNssDb, pdfsig } from "../test/support/pki-nss";
-import { verifyPdf } from "../lib/engine/verify/verify-pdf";
-import { member, owner, signIn, signOut } from "./accounts";
-import { keepScreenshot } from "./screens";
-import { addVirtualAuthenticator } from "./webauthn";
+import { corpusFiles } from "@/test/support/pdf-corpus";
+import { getTestPki } from "@/test/support/pki-fixtures";
+import { createNssDb, pdfsig } from "@/test/support/pki-nss";
+import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
+import { member, owner, signIn, signOut } from "@/e2e/accounts";
+import { keepScreenshot } from "@/e2e/screens";
+import { addVirtualAuthenticator } from "@/e2e/webauthn";
 
 // Runs after 02-certificates.spec.ts, whose owner enrolled and activated a certificate (issued by
 // the test CA of this worker process) for the platform key "Seal 2027 — Olivia Owner".

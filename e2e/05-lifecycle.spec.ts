@@ -1,14 +1,14 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { issueFromCsr } from "../test/support/openssl-csr";
-import { verifyPdf } from "../lib/engine/verify/verify-pdf";
-import { corpusFiles } from "../test/support/pdf-corpus";
-import { getTestPki } from "../test/support/pki-fixtures";
-import { createNssDb, pdfsig } from "../test/support/pki-nss";
-import { formAlert, member, owner, signIn, signOut } from "./accounts";
-import { keepScreenshot } from "./screens";
-import { addVirtualAuthenticator } from "./webauthn";
+import { issueFromCsr } from "@/test/support/openssl-csr";
+import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
+import { corpusFiles } from "@/test/support/pdf-corpus";
+import { getTestPki } from "@/test/support/pki-fixtures";
+import { createNssDb, pdfsig } from "@/test/support/pki-nss";
+import { formAlert, member, owner, signIn, signOut } from "@/e2e/accounts";
+import { keepScreenshot } from "@/e2e/screens";
+import { addVirtualAuthenticator } from "@/e2e/webauthn";
 
 // Runs after 04-sealing.spec.ts: the owner's certificate "Seal 2027 — Olivia Owner" (call it A)
 // is active and has sealed two documents. Here: a second administrator, dual control on, a

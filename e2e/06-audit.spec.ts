@@ -3,9 +3,9 @@ import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test, type Page } from "@playwright/test";
-import { parseCsv } from "../lib/audit/csv";
-import { owner, signIn } from "./accounts";
-import { keepScreenshot } from "./screens";
+import { parseCsv } from "@/lib/audit/csv";
+import { owner, signIn } from "@/e2e/accounts";
+import { keepScreenshot } from "@/e2e/screens";
 
 // The owner of Acme (set up by 01) reads, filters and exports the audit log, signs a
 // checkpoint that anyone can fetch, and forwards the log to a SIEM receiver run by this test.

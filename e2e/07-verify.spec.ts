@@ -1,9 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { corpusFiles } from "../test/support/pdf-corpus";
-import { keepScreenshot } from "./screens";
-import { withOneByteChanged, withUnsignedUpdate } from "./tamper";
+import { corpusFiles } from "@/test/support/pdf-corpus";
+import { keepScreenshot } from "@/e2e/screens";
+import { withOneByteChanged, withUnsignedUpdate } from "@/e2e/tamper";
 
 // A recipient who has no account. Runs after 05-lifecycle.spec.ts, which rotated the owner's
 // certificate, sealed one more document with the successor, revoked the original certificate

@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type BrowserContext, type Cookie, type Page } from "@playwright/test";
-import { ensureOwner, owner, signIn } from "./accounts";
+import { ensureOwner, owner, signIn } from "@/e2e/accounts";
 
 // Sessions end on the server: a session cookie copied before sign-out, "sign out everywhere"
 // or a password change opens nothing afterwards, neither pages nor API routes. Runs after 01

@@ -2,9 +2,9 @@ import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { SIGNED_CORPUS_DIR } from "../test/support/shared-dir";
-import { ADDRESS_POLICY } from "../lib/auth/sign-in-throttle";
-import { readSettings } from "../lib/config/settings";
+import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
+import { ADDRESS_POLICY } from "@/lib/auth/sign-in-throttle";
+import { readSettings } from "@/lib/config/settings";
 
 // The HTTP edge of the server `npm start` runs (scripts/serve.ts): where a client's address comes
 // from, how much of a body is read, and the headers every answer carries. Each test that uses up

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { ensureOwner, owner, signIn } from "./accounts";
+import { ensureOwner, owner, signIn } from "@/e2e/accounts";
 
 // GET /api/health through the running server: public and secret-free for anyone; the per-key
 // section only for an administrator's session. Runs after 01 (the owner exists) or alone.

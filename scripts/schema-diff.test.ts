@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_SCHEMA_PATH, diffMigrationsToSchema, hasSqlStatements } from "./schema-diff";
+import { DEFAULT_SCHEMA_PATH, diffMigrationsToSchema, hasSqlStatements } from "@/scripts/schema-diff";
 
 // Each diff starts the wasm schema engine and an in-memory PGlite: a few seconds apiece.
 describe("diffMigrationsToSchema", { timeout: 60_000 }, () => {

@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { findChromium } from "../e2e/chromium";
-import { createScratchPostgresDatabase, dropScratchPostgresDatabase } from "../test/support/postgres-scratch";
+import { findChromium } from "@/e2e/chromium";
+import { createScratchPostgresDatabase, dropScratchPostgresDatabase } from "@/test/support/postgres-scratch";
 
 const root = path.resolve(import.meta.dirname, "..");
 const results = path.join(root, "test-results");

@@ -9,7 +9,7 @@ import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
 import { solidPng } from "@/test/support/pdf-png";
-import { parsePlacement } from "./seal";
+import { parsePlacement } from "@/cli/commands/seal";
 
 let pki: TestPki;
 let dir: string;

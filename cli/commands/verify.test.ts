@@ -11,7 +11,7 @@ import { getTestPki, type TestCertificate } from "@/test/support/pki-fixtures";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
 import { sealPdf } from "@/lib/engine/seal/seal-pdf";
-import { verifyCommand } from "./verify";
+import { verifyCommand } from "@/cli/commands/verify";
 
 const corpus = (file: string) => path.join(SIGNED_CORPUS_DIR, file);
 const TRUST = ["--trust", corpus("test-root-ca.pem")];

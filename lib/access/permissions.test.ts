@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ALL_ACTIONS, mayChangeRoles, rolesAllow, type Action } from "./permissions";
-import { Role } from "./roles";
+import { ALL_ACTIONS, mayChangeRoles, rolesAllow, type Action } from "@/lib/access/permissions";
+import { Role } from "@/lib/access/roles";
 
 // Written out by hand, not derived from PERMISSIONS: a change to the policy must change this table too.
 const EXPECTED: Record<Action, Role[]> = {

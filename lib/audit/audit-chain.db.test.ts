@@ -2,9 +2,9 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, usingPostgres, type TestDatabase } from "@/test/support/test-database";
-import { appendAudit } from "./append-audit";
-import { chainIdFor } from "./audit-actions";
-import { verifyChain } from "./verify-chain";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { chainIdFor } from "@/lib/audit/audit-actions";
+import { verifyChain } from "@/lib/audit/verify-chain";
 
 let t: TestDatabase;
 let orgId: string;

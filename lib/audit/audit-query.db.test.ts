@@ -2,10 +2,10 @@ import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { createOrganisation, createPerson } from "@/test/support/signet-accounts";
-import { Role } from "../access/roles";
-import { appendAudit } from "./append-audit";
-import type { AuditAction } from "./audit-actions";
-import { auditFilterChoices, auditFilterQuery, parseAuditFilter, queryAuditPage, type AuditFilter } from "./audit-query";
+import { Role } from "@/lib/access/roles";
+import { appendAudit } from "@/lib/audit/append-audit";
+import type { AuditAction } from "@/lib/audit/audit-actions";
+import { auditFilterChoices, auditFilterQuery, parseAuditFilter, queryAuditPage, type AuditFilter } from "@/lib/audit/audit-query";
 
 let t: TestDatabase;
 let orgId: string;

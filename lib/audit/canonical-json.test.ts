@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "./canonical-json";
+import { canonicalJson } from "@/lib/audit/canonical-json";
 
 describe("canonicalJson", () => {
   it("sorts keys at every depth and drops whitespace", () => {

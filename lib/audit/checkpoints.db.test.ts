@@ -2,13 +2,13 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { createOrganisation } from "@/test/support/signet-accounts";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
-import { appendAudit } from "./append-audit";
-import { chainIdFor } from "./audit-actions";
-import { auditPublicKeys, ensureAuditSigningKey, rewrapAuditSigningKeys, signWithAuditKey } from "./audit-signing-key";
-import { canonicalJson } from "./canonical-json";
-import { parseCheckpointDocument, verifyCheckpoint } from "./checkpoint-verify";
-import { createCheckpoint, publicCheckpoints, signDueCheckpoints } from "./checkpoints";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { chainIdFor } from "@/lib/audit/audit-actions";
+import { auditPublicKeys, ensureAuditSigningKey, rewrapAuditSigningKeys, signWithAuditKey } from "@/lib/audit/audit-signing-key";
+import { canonicalJson } from "@/lib/audit/canonical-json";
+import { parseCheckpointDocument, verifyCheckpoint } from "@/lib/audit/checkpoint-verify";
+import { createCheckpoint, publicCheckpoints, signDueCheckpoints } from "@/lib/audit/checkpoints";
 
 const masterKey = new LocalMasterKey(randomBytes(32).toString("base64"));
 let t: TestDatabase;
@@ -115,7 +115,7 @@ describe("checkpoints", () => {
     // Rewrite entry 2 and re-hash everything after it, as a careful attacker would: the chain verifies again, but not against the checkpoint.
     await t.db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe(`ALTER TABLE "AuditEntry" DISABLE TRIGGER audit_entry_no_update_delete`);
-      const { entryHash } = await import("./entry-hash");
+      const { entryHash } = await import("@/lib/audit/entry-hash");
       const rows = await tx.auditEntry.findMany({ where: { chainId: chainIdFor(orgId) }, orderBy: { seq: "asc" } });
       let prevHash = rows[0]!.hash;
       for (const row of rows.slice(1)) {

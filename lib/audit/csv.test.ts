@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, csvRecord, parseCsv, parseCsvCells, unescapeCsvText } from "./csv";
+import { csvCell, csvRecord, parseCsv, parseCsvCells, unescapeCsvText } from "@/lib/audit/csv";
 
 describe("CSV", () => {
   it("quotes only what needs quoting, doubling quotes (RFC 4180)", () => {

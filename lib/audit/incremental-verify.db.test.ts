@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { appendAudit } from "./append-audit";
-import { chainIdFor } from "./audit-actions";
-import { rememberHead, verifyChainIncremental } from "./incremental-verify";
-import { verifyChain } from "./verify-chain";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { chainIdFor } from "@/lib/audit/audit-actions";
+import { rememberHead, verifyChainIncremental } from "@/lib/audit/incremental-verify";
+import { verifyChain } from "@/lib/audit/verify-chain";
 
 let t: TestDatabase;
 

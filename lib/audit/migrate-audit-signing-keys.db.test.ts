@@ -2,12 +2,12 @@ import { createCipheriv, createHash, generateKeyPairSync, randomBytes } from "no
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganisation } from "@/test/support/signet-accounts";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
-import { appendAudit } from "./append-audit";
-import { chainIdFor, PLATFORM_CHAIN } from "./audit-actions";
-import { migrateAuditSigningKeys, signWithAuditKey } from "./audit-signing-key";
-import { verifyCheckpoint } from "./checkpoint-verify";
-import { createCheckpoint } from "./checkpoints";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { chainIdFor, PLATFORM_CHAIN } from "@/lib/audit/audit-actions";
+import { migrateAuditSigningKeys, signWithAuditKey } from "@/lib/audit/audit-signing-key";
+import { verifyCheckpoint } from "@/lib/audit/checkpoint-verify";
+import { createCheckpoint } from "@/lib/audit/checkpoints";
 
 const masterBytes = randomBytes(32);
 const master = new LocalMasterKey(masterBytes.toString("base64"));

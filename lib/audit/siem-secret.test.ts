@@ -1,6 +1,6 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateSiemSecret, openSiemSecret, sealSiemSecret, siemKeyFromEnvironment, siemKeyFromSecret, type SiemKey } from "./siem-secret";
+import { generateSiemSecret, openSiemSecret, sealSiemSecret, siemKeyFromEnvironment, siemKeyFromSecret, type SiemKey } from "@/lib/audit/siem-secret";
 
 const orgA = "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10";
 const orgB = "6c3f1d9a-2b4e-4f5a-8c7d-1e2f3a4b5c6d";
@@ -56,7 +56,7 @@ describe("SIEM secrets at rest", () => {
   });
 
   it("derive a key distinct from the TOTP key from AUTH_SECRET", async () => {
-    const { totpKeyFromSecret } = await import("../auth/totp/secret-box");
+    const { totpKeyFromSecret } = await import("@/lib/auth/totp/secret-box");
     expect(siemKeyFromSecret("s").key.equals(totpKeyFromSecret("s").key)).toBe(false);
     expect(siemKeyFromEnvironment({ AUTH_SECRET: "s" }).key.equals(siemKeyFromSecret("s").key)).toBe(true);
     expect(() => siemKeyFromEnvironment({})).toThrow(/AUTH_SECRET/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSiemWebhookUrl } from "./siem-url";
+import { parseSiemWebhookUrl } from "@/lib/audit/siem-url";
 
 const strict = { allowHttp: false };
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { auditEntryJson, type AuditEntryJson } from "./audit-entry-json";
-import { entryHash, GENESIS_HASH } from "./entry-hash";
-import { readAuditExport, verifyExportedEntries } from "./verify-export";
+import { auditEntryJson, type AuditEntryJson } from "@/lib/audit/audit-entry-json";
+import { entryHash, GENESIS_HASH } from "@/lib/audit/entry-hash";
+import { readAuditExport, verifyExportedEntries } from "@/lib/audit/verify-export";
 
 const orgId = randomUUID();
 

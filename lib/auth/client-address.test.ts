@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CLIENT_ADDRESS_HEADER, connectionClientAddress, rateLimitSubject, requestClientAddress } from "./client-address";
+import { CLIENT_ADDRESS_HEADER, connectionClientAddress, rateLimitSubject, requestClientAddress } from "@/lib/auth/client-address";
 
 describe("connectionClientAddress", () => {
   it("is the socket's address unless a proxy is trusted, whatever X-Forwarded-For says", () => {

@@ -1,20 +1,20 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { chainIdFor, PLATFORM_CHAIN } from "../audit/audit-actions";
-import { verifyChain } from "../audit/verify-chain";
-import { ValidationError } from "../access/access-errors";
-import { InvalidCredentialsError, SignInThrottledError } from "./auth-errors";
-import { acceptInvitation, createInvitation, describeInvitation } from "./invitations";
-import { authorize } from "../access/org-context";
-import { hashPassword, verifyPassword } from "./password";
-import { Role } from "../access/roles";
-import { completeSetup, setupInputSchema } from "./setup";
-import { signInWithPassword } from "./sign-in";
-import { ACCOUNT_POLICY } from "./sign-in-throttle";
+import { chainIdFor, PLATFORM_CHAIN } from "@/lib/audit/audit-actions";
+import { verifyChain } from "@/lib/audit/verify-chain";
+import { ValidationError } from "@/lib/access/access-errors";
+import { InvalidCredentialsError, SignInThrottledError } from "@/lib/auth/auth-errors";
+import { acceptInvitation, createInvitation, describeInvitation } from "@/lib/auth/invitations";
+import { authorize } from "@/lib/access/org-context";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { Role } from "@/lib/access/roles";
+import { completeSetup, setupInputSchema } from "@/lib/auth/setup";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { ACCOUNT_POLICY } from "@/lib/auth/sign-in-throttle";
 
 // Counts the argon2 verifications that really ran (the throttle must stop guesses before them).
-vi.mock("./password", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("./password")>();
+vi.mock("@/lib/auth/password", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/auth/password")>();
   return { ...actual, verifyPassword: vi.fn(actual.verifyPassword) };
 });
 const verifications = vi.mocked(verifyPassword);

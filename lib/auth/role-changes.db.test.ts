@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { approveRequest } from "../approvals/decide-request";
-import { submitGovernedAction } from "../approvals/submit-action";
-import { ForbiddenError, OwnRolesError } from "../access/access-errors";
-import { createInvitation } from "./invitations";
-import { auditOwnRolesRefused, changeMemberRoles } from "./members";
-import { authorize, type OrgContext } from "../access/org-context";
-import { Role } from "../access/roles";
+import { approveRequest } from "@/lib/approvals/decide-request";
+import { submitGovernedAction } from "@/lib/approvals/submit-action";
+import { ForbiddenError, OwnRolesError } from "@/lib/access/access-errors";
+import { createInvitation } from "@/lib/auth/invitations";
+import { auditOwnRolesRefused, changeMemberRoles } from "@/lib/auth/members";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { Role } from "@/lib/access/roles";
 
 const request = { ip: "198.51.100.20", userAgent: "vitest" };
 let t: TestDatabase;

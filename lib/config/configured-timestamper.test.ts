@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { configuredTimestamper } from "./configured-timestamper";
-import { HttpTimestamper } from "../engine/tsa/http-timestamper";
+import { configuredTimestamper } from "@/lib/config/configured-timestamper";
+import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
 
 describe("configuredTimestamper", () => {
   it("is absent without SIGNET_TSA_URL, and an HTTP timestamper with it", () => {

@@ -2,9 +2,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ConfigError } from "./config-error";
-import { AUTH_SECRET, resolveSecret } from "./secrets";
-import { readSettings } from "./settings";
+import { ConfigError } from "@/lib/config/config-error";
+import { AUTH_SECRET, resolveSecret } from "@/lib/config/secrets";
+import { readSettings } from "@/lib/config/settings";
 
 const dirs: string[] = [];
 function settingsWith(env: Record<string, string>) {

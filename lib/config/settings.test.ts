@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readSettings } from "./settings";
+import { readSettings } from "@/lib/config/settings";
 
 describe("SIGNET_PUBLIC_URL's default", () => {
   it("follows PORT, so stamp and invitation links reach the server people started", () => {

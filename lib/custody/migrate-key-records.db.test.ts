@@ -1,15 +1,15 @@
 import { createCipheriv, generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { authorize, type OrgContext } from "../access/org-context";
-import { Role } from "../access/roles";
-import { PLATFORM_CHAIN } from "../audit/audit-actions";
-import { verifyChain } from "../audit/verify-chain";
-import { digest } from "../engine/crypto/hash";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
-import { keyBackendFor } from "./key-backends";
-import { migrateKeyRecords } from "./migrate-key-records";
-import { storePlatformKey } from "./platform-keys";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { Role } from "@/lib/access/roles";
+import { PLATFORM_CHAIN } from "@/lib/audit/audit-actions";
+import { verifyChain } from "@/lib/audit/verify-chain";
+import { digest } from "@/lib/engine/crypto/hash";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { keyBackendFor } from "@/lib/custody/key-backends";
+import { migrateKeyRecords } from "@/lib/custody/migrate-key-records";
+import { storePlatformKey } from "@/lib/custody/platform-keys";
 
 const masterBytes = randomBytes(32);
 const master = new LocalMasterKey(masterBytes.toString("base64"));

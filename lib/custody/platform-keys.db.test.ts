@@ -1,17 +1,17 @@
 import { createPrivateKey, randomBytes, verify } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { authorize, type OrgContext } from "../access/org-context";
-import { Role } from "../access/roles";
-import { chainIdFor, PLATFORM_CHAIN } from "../audit/audit-actions";
-import { verifyChain } from "../audit/verify-chain";
-import { digest } from "../engine/crypto/hash";
-import { publicKeyFromSpki } from "../engine/crypto/key-algorithm";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
-import { checkMasterKey } from "./check-master-key";
-import { keyBackendFor } from "./key-backends";
-import { createPlatformKey } from "./platform-keys";
-import { rewrapDataKeys } from "./rewrap-data-keys";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { Role } from "@/lib/access/roles";
+import { chainIdFor, PLATFORM_CHAIN } from "@/lib/audit/audit-actions";
+import { verifyChain } from "@/lib/audit/verify-chain";
+import { digest } from "@/lib/engine/crypto/hash";
+import { publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { checkMasterKey } from "@/lib/custody/check-master-key";
+import { keyBackendFor } from "@/lib/custody/key-backends";
+import { createPlatformKey } from "@/lib/custody/platform-keys";
+import { rewrapDataKeys } from "@/lib/custody/rewrap-data-keys";
 
 // Every plaintext PKCS#8 the signing path decrypts is kept here, to check it was overwritten.
 const decrypted: Buffer[] = [];

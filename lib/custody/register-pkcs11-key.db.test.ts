@@ -4,14 +4,14 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { disposeSoftHsm, getSoftHsm, isCi, softHsmAvailability, type SoftHsm, type SoftHsmToken } from "@/test/support/softhsm-token";
 import { getTestPki } from "@/test/support/pki-fixtures";
 import { opensslReqVerifyText } from "@/test/support/openssl-csr";
-import { authorize, type OrgContext } from "../access/org-context";
-import { Role } from "../access/roles";
-import { chainIdFor } from "../audit/audit-actions";
-import { digest } from "../engine/crypto/hash";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
-import { createCertificateRequest } from "./enrol-key";
-import { keyBackendFor } from "./key-backends";
-import { registerPkcs11Key } from "./register-pkcs11-key";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { Role } from "@/lib/access/roles";
+import { chainIdFor } from "@/lib/audit/audit-actions";
+import { digest } from "@/lib/engine/crypto/hash";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { createCertificateRequest } from "@/lib/custody/enrol-key";
+import { keyBackendFor } from "@/lib/custody/key-backends";
+import { registerPkcs11Key } from "@/lib/custody/register-pkcs11-key";
 
 const availability = softHsmAvailability();
 const request = { ip: "192.0.2.11", userAgent: "vitest" };

@@ -3,8 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { migrate, MigrationError, readMigrations } from "./migrate";
-import { openSqlSession, type SqlSession } from "./sql-session";
+import { migrate, MigrationError, readMigrations } from "@/lib/db/migrate";
+import { openSqlSession, type SqlSession } from "@/lib/db/sql-session";
 
 let t: TestDatabase;
 let session: SqlSession;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cleanFileName, contentDisposition, sealedFileName, uniqueNames } from "./file-names";
+import { cleanFileName, contentDisposition, sealedFileName, uniqueNames } from "@/lib/documents/file-names";
 
 describe("file names", () => {
   it("keeps the name, never a path or control characters", () => {

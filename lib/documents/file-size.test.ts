@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatFileSize } from "./file-size";
+import { formatFileSize } from "@/lib/documents/file-size";
 
 describe("formatFileSize", () => {
   it("shows an empty file as 0 bytes, and bytes below 1 KB as bytes", () => {

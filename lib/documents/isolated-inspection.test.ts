@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { corpusFiles } from "@/test/support/pdf-corpus";
-import { manyObjectsPdf } from "../../test/support/pdf-fixtures/many-objects-pdf";
-import { inspectPdf } from "./inspect-pdf";
-import { inspectionPool, inspectIsolated, type InspectionPool } from "./isolated-inspection";
+import { manyObjectsPdf } from "@/test/support/pdf-fixtures/many-objects-pdf";
+import { inspectPdf } from "@/lib/documents/inspect-pdf";
+import { inspectionPool, inspectIsolated, type InspectionPool } from "@/lib/documents/isolated-inspection";
 
 const pools: InspectionPool[] = [];
 function pool(settings: Parameters<typeof inspectionPool>[0] = { workers: 1 }): InspectionPool {

@@ -3,9 +3,9 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { DocumentError, UploadTooLargeError } from "./document-errors";
-import { readDocumentSettings } from "./document-settings";
-import { LocalDocumentStore } from "./local-document-store";
+import { DocumentError, UploadTooLargeError } from "@/lib/documents/document-errors";
+import { readDocumentSettings } from "@/lib/documents/document-settings";
+import { LocalDocumentStore } from "@/lib/documents/local-document-store";
 
 const dir = mkdtempSync(path.join(tmpdir(), "signet-store-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -13,8 +13,8 @@ import { compressedObjectsPdf } from "@/test/support/pdf-fixtures/compressed-obj
 import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
-import { inspectPdf } from "./inspect-pdf";
-import { inspectionPool, inspectIsolated } from "./isolated-inspection";
+import { inspectPdf } from "@/lib/documents/inspect-pdf";
+import { inspectionPool, inspectIsolated } from "@/lib/documents/isolated-inspection";
 
 const TOO_COMPLEX = /too complex/i;
 

@@ -6,8 +6,8 @@ import { sealPdf, type SealPdfRequest } from "@/lib/engine/seal/seal-pdf";
 import { classicPdf } from "@/test/support/pdf-samples";
 import { qpdfCheck } from "@/test/support/pdf-tools";
 import { getTestPki } from "@/test/support/pki-fixtures";
-import { inspectPdf } from "./inspect-pdf";
-import { inspectionPool, inspectIsolated } from "./isolated-inspection";
+import { inspectPdf } from "@/lib/documents/inspect-pdf";
+import { inspectionPool, inspectIsolated } from "@/lib/documents/isolated-inspection";
 
 const CATALOG = "<< /Type /Catalog /Pages 2 0 R >>";
 const PAGE = "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>";

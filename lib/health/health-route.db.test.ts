@@ -7,10 +7,10 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { createOrganisation, createPerson } from "@/test/support/signet-accounts";
-import { authorize } from "../access/org-context";
-import { Role } from "../access/roles";
-import { createPlatformKey } from "../custody/platform-keys";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
+import { authorize } from "@/lib/access/org-context";
+import { Role } from "@/lib/access/roles";
+import { createPlatformKey } from "@/lib/custody/platform-keys";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 
 vi.mock("server-only", () => ({}));
 const caller = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string }, orgId: null as string | null }));

@@ -4,13 +4,13 @@ import { createTestDatabase, type TestDatabase } from "@/test/support/test-datab
 import { startTestKms, type TestKmsServer } from "@/test/support/kms-server";
 import { testKmsConnection } from "@/test/support/kms-fixtures";
 import { disposeSoftHsm, getSoftHsm, isCi, softHsmAvailability } from "@/test/support/softhsm-token";
-import { authorize, type OrgContext } from "../access/org-context";
-import { Role } from "../access/roles";
-import { createPlatformKey } from "../custody/platform-keys";
-import { registerKmsKey } from "../custody/register-kms-key";
-import { registerPkcs11Key } from "../custody/register-pkcs11-key";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
-import { keyHealth } from "./key-health";
+import { authorize, type OrgContext } from "@/lib/access/org-context";
+import { Role } from "@/lib/access/roles";
+import { createPlatformKey } from "@/lib/custody/platform-keys";
+import { registerKmsKey } from "@/lib/custody/register-kms-key";
+import { registerPkcs11Key } from "@/lib/custody/register-pkcs11-key";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { keyHealth } from "@/lib/health/key-health";
 
 const request = { ip: "192.0.2.40", userAgent: "vitest" };
 const masterSecret = randomBytes(32).toString("base64");

@@ -2,8 +2,8 @@ import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { SMALL_BODY_MAX_BYTES } from "./body-limit";
-import { signetEdge, type AppHandler, type EdgeSettings } from "./signet-edge";
+import { SMALL_BODY_MAX_BYTES } from "@/lib/http/body-limit";
+import { signetEdge, type AppHandler, type EdgeSettings } from "@/lib/http/signet-edge";
 
 const settings: EdgeSettings = { maxUploadBytes: 8 * 1024 * 1024, verifyMaxBytes: 4 * 1024 * 1024, trustProxy: false, publicUrl: "http://localhost:3000", dev: false };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { certificateStatusAt } from "./certificate-status";
-import type { CertificateEvent } from "./certificate-timeline";
+import { certificateStatusAt } from "@/lib/lifecycle/certificate-status";
+import type { CertificateEvent } from "@/lib/lifecycle/certificate-timeline";
 
 const validity = { notBefore: new Date("2026-01-01T00:00:00Z"), notAfter: new Date("2027-01-01T00:00:00Z") };
 const event = (action: string, at: string, data: CertificateEvent["data"] = {}): CertificateEvent => ({ seq: 0, at: new Date(at), action, actorId: null, data });

@@ -1,9 +1,9 @@
 import http from "node:http";
 import type { AddressInfo, LookupFunction } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { guardedLookup, type Resolver } from "./guarded-lookup";
-import { guardedRequest } from "./guarded-request";
-import { NOTHING_ALLOWED, parseOutboundAllowList } from "./outbound-allow-list";
+import { guardedLookup, type Resolver } from "@/lib/outbound/guarded-lookup";
+import { guardedRequest } from "@/lib/outbound/guarded-request";
+import { NOTHING_ALLOWED, parseOutboundAllowList } from "@/lib/outbound/outbound-allow-list";
 
 let server: http.Server;
 let port: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { allowsAddress, allowsHost, parseOutboundAllowList } from "./outbound-allow-list";
+import { allowsAddress, allowsHost, parseOutboundAllowList } from "@/lib/outbound/outbound-allow-list";
 
 describe("the operator's outbound allow-list", () => {
   it("holds address ranges, single addresses and host names", () => {

@@ -2,12 +2,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
-import { isSignetError } from "../engine/errors";
-import { manyObjectsPdf } from "../../test/support/pdf-fixtures/many-objects-pdf";
-import { verifyPdf } from "../engine/verify/verify-pdf";
-import { isolationSettings, verificationPool, verifyIsolated, type IsolatedVerifyJob, type IsolationSettings } from "./isolated-verify";
-import { VerifyBusyError } from "./public-verify-errors";
-import { PUBLIC_VERIFY_LIMITS } from "./verify-upload";
+import { isSignetError } from "@/lib/engine/errors";
+import { manyObjectsPdf } from "@/test/support/pdf-fixtures/many-objects-pdf";
+import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
+import { isolationSettings, verificationPool, verifyIsolated, type IsolatedVerifyJob, type IsolationSettings } from "@/lib/public-verify/isolated-verify";
+import { VerifyBusyError } from "@/lib/public-verify/public-verify-errors";
+import { PUBLIC_VERIFY_LIMITS } from "@/lib/public-verify/verify-upload";
 
 const twoSignatures = readFileSync(path.join(SIGNED_CORPUS_DIR, "s03-pyhanko-two-signatures.pdf"));
 // Slow to read (hundreds of milliseconds) and hungry for heap: a stand-in for a hostile file.

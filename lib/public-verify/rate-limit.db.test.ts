@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromPGlite, openDatabase, type Db } from "@/lib/db/client";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { VerifyRateLimitedError } from "./public-verify-errors";
-import { consumeRateLimit, forgetExpiredCounters, verifyRateLimitKey } from "./rate-limit";
+import { VerifyRateLimitedError } from "@/lib/public-verify/public-verify-errors";
+import { consumeRateLimit, forgetExpiredCounters, verifyRateLimitKey } from "@/lib/public-verify/rate-limit";
 
 let t: TestDatabase;
 /** A second app instance: its own client (and pool) on the same database. */

@@ -24,10 +24,10 @@ import type { TestPki } from "@/test/support/pki-fixtures";
 import { expectedQr, sampleQr } from "@/test/support/qr-render";
 import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { documentAnswer, signatureAnswer } from "./plain-answer";
-import { VerifyUnreadableError } from "./public-verify-errors";
-import { recordedSeal } from "./recorded-seal";
-import { verifyUpload } from "./verify-upload";
+import { documentAnswer, signatureAnswer } from "@/lib/public-verify/plain-answer";
+import { VerifyUnreadableError } from "@/lib/public-verify/public-verify-errors";
+import { recordedSeal } from "@/lib/public-verify/recorded-seal";
+import { verifyUpload } from "@/lib/public-verify/verify-upload";
 
 const PUBLIC_URL = "https://signet.example.com";
 const request = { ip: "198.51.100.4", userAgent: "vitest" };

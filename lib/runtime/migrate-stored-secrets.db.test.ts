@@ -2,10 +2,10 @@ import { createCipheriv, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganisation, createPerson } from "@/test/support/signet-accounts";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { openSiemSecret, siemKeyFromSecret } from "../audit/siem-secret";
-import { openTotpSecret, totpKeyFromSecret } from "../auth/totp/secret-box";
-import { LocalMasterKey } from "../engine/keys/platform/local-master-key";
-import { migrateStoredSecrets } from "./migrate-stored-secrets";
+import { openSiemSecret, siemKeyFromSecret } from "@/lib/audit/siem-secret";
+import { openTotpSecret, totpKeyFromSecret } from "@/lib/auth/totp/secret-box";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { migrateStoredSecrets } from "@/lib/runtime/migrate-stored-secrets";
 
 const AUTH_SECRET = "auth secret of the start-up migration test";
 const MASTER_KEY = randomBytes(32);

@@ -1,6 +1,6 @@
 import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { boundedChunks, ByteLimitError, readAtMost } from "./bounded-read";
+import { boundedChunks, ByteLimitError, readAtMost } from "@/lib/streams/bounded-read";
 
 const bytes = (n: number, fill = 1) => new Uint8Array(n).fill(fill);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientBundleViolations, configurationReads, folderCycles, folderOf, layerViolations, type ImportEdge } from "./rules";
+import { clientBundleViolations, configurationReads, folderCycles, folderOf, layerViolations, type ImportEdge } from "@/scripts/architecture/rules";
 
 const edge = (from: string, to: string): ImportEdge => ({ from, to, typeOnly: false });
 const rulesBroken = (...edges: ImportEdge[]) => layerViolations(edges).map((v) => v.rule);

@@ -10,9 +10,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { Db } from "../../lib/db/client";
-import { parseCertificate, type Certificate } from "../../lib/engine/pki/certificate";
-import { getTestPki, type TestPki } from "./pki-fixtures";
+import type { Db } from "@/lib/db/client";
+import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
+import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 
 const run = promisify(execFile);
 

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
-import { appendAudit } from "../../lib/audit/append-audit";
-import { sealManifestHash } from "../../lib/sealing/seal-manifest";
-import { SignetError } from "../../lib/engine/errors";
-import type { SealStepUp } from "../../lib/sealing/seal-step-up";
+import { appendAudit } from "@/lib/audit/append-audit";
+import { sealManifestHash } from "@/lib/sealing/seal-manifest";
+import { SignetError } from "@/lib/engine/errors";
+import type { SealStepUp } from "@/lib/sealing/seal-step-up";
 
 /**
  * Tests only: a step-up with lib/sealing's SealStepUp contract and its essential rules (bound to

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
-import type { TestPki } from "./pki-fixtures";
+import type { TestPki } from "@/test/support/pki-fixtures";
 
 const run = promisify(execFile);
 

@@ -2,7 +2,7 @@
 import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms/aws-kms-key-backend";
 import { describeAwsKmsKey, type AwsKmsKeyDescription } from "@/lib/engine/keys/aws-kms/describe-aws-kms-key";
 import type { AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
-import type { TestKmsKey, TestKmsKeySpec, TestKmsServer } from "./kms-server";
+import type { TestKmsKey, TestKmsKeySpec, TestKmsServer } from "@/test/support/kms-server";
 
 /** A connection to the test endpoint with its long-term test credentials; fast timeouts, one attempt unless told. */
 export function testKmsConnection(kms: TestKmsServer, overrides: Partial<AwsKmsConnection> = {}): AwsKmsConnection {

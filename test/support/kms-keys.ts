@@ -21,7 +21,7 @@
 import { constants, createCipheriv, createDecipheriv, createHash, generateKeyPairSync, privateEncrypt, randomBytes, randomUUID, sign, type KeyObject } from "node:crypto";
 import { digestInfo } from "@/lib/engine/crypto/digest-info";
 import type { EcCurve, HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { prehashEcdsaKey, signDigestEcdsa, type PrehashEcdsaKey } from "./kms-ecdsa";
+import { prehashEcdsaKey, signDigestEcdsa, type PrehashEcdsaKey } from "@/test/support/kms-ecdsa";
 
 export type TestKmsKeySpec = "RSA_2048" | "RSA_3072" | "RSA_4096" | "ECC_NIST_P256" | "ECC_NIST_P384" | "ECC_NIST_P521" | "ECC_SECG_P256K1";
 export type AnyTestKmsKeySpec = TestKmsKeySpec | "SYMMETRIC_DEFAULT";

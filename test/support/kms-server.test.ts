@@ -14,7 +14,7 @@ import {
   type SigningAlgorithmSpec,
 } from "@aws-sdk/client-kms";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestKms, type TestKmsKeySpec, type TestKmsServer } from "./kms-server";
+import { startTestKms, type TestKmsKeySpec, type TestKmsServer } from "@/test/support/kms-server";
 
 let kms: TestKmsServer;
 let client: KMSClient;

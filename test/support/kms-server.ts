@@ -31,11 +31,11 @@ import {
   type TestKmsKeySpec,
   type TestKmsKeyUsage,
   type TestKmsMode,
-} from "./kms-keys";
-import { verifySigV4, type SigV4Credential } from "./kms-sigv4";
-import { assumeRole, stsError, type IssuedCredentials, type TestRole } from "./kms-sts";
+} from "@/test/support/kms-keys";
+import { verifySigV4, type SigV4Credential } from "@/test/support/kms-sigv4";
+import { assumeRole, stsError, type IssuedCredentials, type TestRole } from "@/test/support/kms-sts";
 
-export type { AnyTestKmsKey, AnyTestKmsKeySpec, SymmetricTestKmsKey, TestKmsKey, TestKmsKeySpec, TestKmsMode } from "./kms-keys";
+export type { AnyTestKmsKey, AnyTestKmsKeySpec, SymmetricTestKmsKey, TestKmsKey, TestKmsKeySpec, TestKmsMode } from "@/test/support/kms-keys";
 
 export interface RecordedKmsRequest {
   service: "kms" | "sts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
-import { PDF_CORPUS_DIR } from "./shared-dir";
+import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 
 export const CORPUS_DIR = process.env.SIGNET_PDF_CORPUS ?? PDF_CORPUS_DIR;
 

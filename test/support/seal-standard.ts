@@ -13,11 +13,11 @@ import { readSignatures } from "@/lib/engine/pdf/read-signatures";
 import { listRevisions } from "@/lib/engine/pdf/revisions";
 import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki/certificate";
 import type { SealResult } from "@/lib/engine/seal/seal-pdf";
-import type { CorpusFile } from "./pdf-corpus";
-import { qpdfCheck, type QpdfCheck } from "./pdf-tools";
-import { createNssDb, pdfsig, type NssDb } from "./pki-nss";
-import { getTestPki, type TestCertificate, type TestKeyType, type TestPki } from "./pki-fixtures";
-import { opensslCmsVerify } from "./pki-openssl";
+import type { CorpusFile } from "@/test/support/pdf-corpus";
+import { qpdfCheck, type QpdfCheck } from "@/test/support/pdf-tools";
+import { createNssDb, pdfsig, type NssDb } from "@/test/support/pki-nss";
+import { getTestPki, type TestCertificate, type TestKeyType, type TestPki } from "@/test/support/pki-fixtures";
+import { opensslCmsVerify } from "@/test/support/pki-openssl";
 
 export type TestSigner = { backend: KeyBackend; certificate: Certificate; chain: Certificate[] };
 

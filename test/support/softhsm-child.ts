@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import type { SoftHsm, SoftHsmToken } from "./softhsm-token";
+import type { SoftHsm, SoftHsmToken } from "@/test/support/softhsm-token";
 
 const run = promisify(execFile);
 

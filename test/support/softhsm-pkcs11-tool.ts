@@ -5,7 +5,7 @@
  */
 import { execFile, spawnSync } from "node:child_process";
 import { promisify } from "node:util";
-import { requireTool, type ToolAvailability, type SoftHsm, type SoftHsmToken } from "./softhsm-token";
+import { requireTool, type ToolAvailability, type SoftHsm, type SoftHsmToken } from "@/test/support/softhsm-token";
 
 const run = promisify(execFile);
 

@@ -8,7 +8,7 @@ import { inject } from "vitest";
 import { fromPGlite, openDatabase, type OpenDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { openPGlite, openSqlSession } from "@/lib/db/sql-session";
-import { createScratchPostgresDatabase, dropScratchPostgresDatabase, POSTGRES_TEMPLATE_FILE } from "./postgres-scratch";
+import { createScratchPostgresDatabase, dropScratchPostgresDatabase, POSTGRES_TEMPLATE_FILE } from "@/test/support/postgres-scratch";
 
 export { createScratchPostgresDatabase, dropScratchPostgresDatabase };
 

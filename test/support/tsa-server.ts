@@ -11,7 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
 import { Tag, expectTag, readChildren, readSingle, sequence, tlv, unsignedInteger, concatBytes } from "@/lib/engine/asn1/der";
-import type { TestPki } from "./pki-fixtures";
+import type { TestPki } from "@/test/support/pki-fixtures";
 
 const run = promisify(execFile);
 

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { dropScratchPostgresDatabase, POSTGRES_TEMPLATE_FILE } from "./postgres-scratch";
+import { dropScratchPostgresDatabase, POSTGRES_TEMPLATE_FILE } from "@/test/support/postgres-scratch";
 
 declare module "vitest" {
   export interface ProvidedContext {

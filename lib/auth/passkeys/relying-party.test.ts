@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../config/config-error";
-import { relyingParty } from "./relying-party";
+import { ConfigError } from "@/lib/config/config-error";
+import { relyingParty } from "@/lib/auth/passkeys/relying-party";
 
 describe("relyingParty", () => {
   it("takes the RP ID (host name) and the origin from SIGNET_PUBLIC_URL", () => {

@@ -2,12 +2,12 @@ import { createCipheriv, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOrganisation, createPerson } from "@/test/support/signet-accounts";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
-import { PLATFORM_CHAIN } from "../../audit/audit-actions";
-import { Role } from "../../access/roles";
-import { migrateTotpSecrets } from "./migrate-totp-secrets";
-import { openTotpSecret, totpKeyFromSecret, type TotpKey } from "./secret-box";
-import { hotp, totpStep } from "./totp";
-import { checkTotpCode, disableTotp } from "./totp-factor";
+import { PLATFORM_CHAIN } from "@/lib/audit/audit-actions";
+import { Role } from "@/lib/access/roles";
+import { migrateTotpSecrets } from "@/lib/auth/totp/migrate-totp-secrets";
+import { openTotpSecret, totpKeyFromSecret, type TotpKey } from "@/lib/auth/totp/secret-box";
+import { hotp, totpStep } from "@/lib/auth/totp/totp";
+import { checkTotpCode, disableTotp } from "@/lib/auth/totp/totp-factor";
 
 const key = totpKeyFromSecret("auth secret of the TOTP migration tests");
 const request = { ip: "192.0.2.21", userAgent: "vitest" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateRecoveryCodes, hashRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes";
+import { generateRecoveryCodes, hashRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "@/lib/auth/totp/recovery-codes";
 
 describe("recovery codes", () => {
   it("are ten distinct codes of three groups of five", () => {

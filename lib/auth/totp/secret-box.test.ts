@@ -1,7 +1,7 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { openTotpSecret, sealTotpSecret, totpKeyFromEnvironment, totpKeyFromSecret, type TotpKey } from "./secret-box";
-import { TotpError } from "./totp-errors";
+import { openTotpSecret, sealTotpSecret, totpKeyFromEnvironment, totpKeyFromSecret, type TotpKey } from "@/lib/auth/totp/secret-box";
+import { TotpError } from "@/lib/auth/totp/totp-errors";
 
 const userA = "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10";
 const userB = "6c3f1d9a-2b4e-4f5a-8c7d-1e2f3a4b5c6d";

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { createOrganisation, createPerson, TEST_PASSWORD } from "@/test/support/signet-accounts";
-import { chainIdFor } from "../../audit/audit-actions";
-import { ValidationError } from "../../access/access-errors";
-import { Role } from "../../access/roles";
-import { base32Decode } from "./base32";
-import { hashRecoveryCode } from "./recovery-codes";
-import { totpKeyFromSecret } from "./secret-box";
-import { hotp, totpAt, totpStep } from "./totp";
-import { TotpError } from "./totp-errors";
-import { checkTotpCode, claimTotpStep, confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment, totpStatus } from "./totp-factor";
+import { chainIdFor } from "@/lib/audit/audit-actions";
+import { ValidationError } from "@/lib/access/access-errors";
+import { Role } from "@/lib/access/roles";
+import { base32Decode } from "@/lib/auth/totp/base32";
+import { hashRecoveryCode } from "@/lib/auth/totp/recovery-codes";
+import { totpKeyFromSecret } from "@/lib/auth/totp/secret-box";
+import { hotp, totpAt, totpStep } from "@/lib/auth/totp/totp";
+import { TotpError } from "@/lib/auth/totp/totp-errors";
+import { checkTotpCode, claimTotpStep, confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment, totpStatus } from "@/lib/auth/totp/totp-factor";
 
 const key = totpKeyFromSecret("auth secret of the TOTP tests");
 const request = { ip: "192.0.2.20", userAgent: "vitest" };

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { createOrganisation, createPerson, TEST_PASSWORD } from "@/test/support/signet-accounts";
-import { Role } from "../../access/roles";
-import { ACCOUNT_POLICY } from "../sign-in-throttle";
-import { base32Decode } from "./base32";
-import { totpKeyFromSecret } from "./secret-box";
-import { hotp, matchTotp, totpAt, totpStep } from "./totp";
-import { checkTotpCode, confirmTotpEnrolment, startTotpEnrolment } from "./totp-factor";
+import { Role } from "@/lib/access/roles";
+import { ACCOUNT_POLICY } from "@/lib/auth/sign-in-throttle";
+import { base32Decode } from "@/lib/auth/totp/base32";
+import { totpKeyFromSecret } from "@/lib/auth/totp/secret-box";
+import { hotp, matchTotp, totpAt, totpStep } from "@/lib/auth/totp/totp";
+import { checkTotpCode, confirmTotpEnrolment, startTotpEnrolment } from "@/lib/auth/totp/totp-factor";
 
 // Counts the code comparisons that really ran: the throttle must stop guesses before them.
-vi.mock("./totp", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("./totp")>();
+vi.mock("@/lib/auth/totp/totp", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("@/lib/auth/totp/totp")>();
   return { ...actual, matchTotp: vi.fn(actual.matchTotp) };
 });
 const comparisons = vi.mocked(matchTotp);

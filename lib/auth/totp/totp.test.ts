@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { base32Decode, base32Encode } from "./base32";
-import { hotp, matchTotp, normaliseTotpCode, totpAt, totpStep } from "./totp";
+import { base32Decode, base32Encode } from "@/lib/auth/totp/base32";
+import { hotp, matchTotp, normaliseTotpCode, totpAt, totpStep } from "@/lib/auth/totp/totp";
 
 const ascii = (s: string) => new Uint8Array(Buffer.from(s, "ascii"));
 

@@ -5,8 +5,8 @@ import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { digestLength } from "@/lib/engine/crypto/hash";
 import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
-import { signPades } from "../seal/create-pades-signature";
-import { DEFAULT_TIMESTAMP_TOKEN_ALLOWANCE, estimateSignatureSize, maxSignatureLength } from "./estimate-signature-size";
+import { signPades } from "@/lib/engine/seal/create-pades-signature";
+import { DEFAULT_TIMESTAMP_TOKEN_ALLOWANCE, estimateSignatureSize, maxSignatureLength } from "@/lib/engine/cms/estimate-signature-size";
 
 let pki: TestPki;
 let tsa: TestTsa;

@@ -1,7 +1,7 @@
 import { createDecipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { isAeadRecord, openRecord, sealRecord, type RecordBinding } from "./aead-record";
-import { AeadRecordError } from "./aead-record-errors";
+import { isAeadRecord, openRecord, sealRecord, type RecordBinding } from "@/lib/engine/crypto/aead-record";
+import { AeadRecordError } from "@/lib/engine/crypto/aead-record-errors";
 
 const key = randomBytes(32);
 const binding = { table: "TotpFactor", column: "secretEncrypted", rowId: "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10" } satisfies RecordBinding;

@@ -1,8 +1,8 @@
 import { constants, generateKeyPairSync, privateEncrypt, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { digestInfo } from "./digest-info";
-import { digest } from "./hash";
-import type { HashAlgorithm } from "./key-algorithm";
+import { digestInfo } from "@/lib/engine/crypto/digest-info";
+import { digest } from "@/lib/engine/crypto/hash";
+import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 
 describe("digestInfo", () => {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });

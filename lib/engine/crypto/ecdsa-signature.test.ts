@@ -1,7 +1,7 @@
 import { generateKeyPairSync, sign, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ecdsaDerToRaw, ecdsaRawToDer } from "./ecdsa-signature";
-import type { EcCurve } from "./key-algorithm";
+import { ecdsaDerToRaw, ecdsaRawToDer } from "@/lib/engine/crypto/ecdsa-signature";
+import type { EcCurve } from "@/lib/engine/crypto/key-algorithm";
 
 describe("ECDSA signature encodings", () => {
   for (const curve of ["P-256", "P-384", "P-521"] as EcCurve[]) {

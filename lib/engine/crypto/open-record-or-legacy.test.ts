@@ -1,8 +1,8 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { sealRecord } from "./aead-record";
-import { openLegacyBox } from "./legacy-box";
-import { openRecordOrLegacy } from "./open-record-or-legacy";
+import { sealRecord } from "@/lib/engine/crypto/aead-record";
+import { openLegacyBox } from "@/lib/engine/crypto/legacy-box";
+import { openRecordOrLegacy } from "@/lib/engine/crypto/open-record-or-legacy";
 
 const key = randomBytes(32);
 const binding = { table: "T", column: "c", rowId: "row-1" };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { zeroize } from "./zeroize";
+import { zeroize } from "@/lib/engine/enrolment/zeroize";
 
 describe("zeroize", () => {
   it("overwrites every buffer in place, including views, and skips undefined", () => {

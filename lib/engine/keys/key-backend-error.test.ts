@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { SignetError } from "@/lib/engine/errors";
 import { KeyError } from "@/lib/engine/crypto/key-errors";
-import { KmsError, type KmsErrorCode } from "./aws-kms";
-import { KeyBackendError } from "./index";
-import { Pkcs11Error, type Pkcs11ErrorCode } from "./pkcs11";
-import { PlatformKeyError, type PlatformKeyErrorCode } from "./platform";
+import { KmsError, type KmsErrorCode } from "@/lib/engine/keys/aws-kms";
+import { KeyBackendError } from "@/lib/engine/keys/index";
+import { Pkcs11Error, type Pkcs11ErrorCode } from "@/lib/engine/keys/pkcs11";
+import { PlatformKeyError, type PlatformKeyErrorCode } from "@/lib/engine/keys/platform";
 
 const kmsDetails = { keyId: "arn:aws:kms:eu-west-1:111122223333:key/k", region: "eu-west-1", operation: "Sign" as const };
 

@@ -1,16 +1,16 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CORPUS_DIR, corpusFiles, readCorpusFile } from "../../../test/support/pdf-corpus";
-import { tinyPdf } from "../../../test/support/pdf-samples";
-import { analyseChangesAfter } from "./change-analysis";
-import { writeIncrementalUpdate } from "./incremental-writer";
-import { PdfDict, PdfRef, PdfStream } from "./objects";
-import { findPage } from "./page-tree";
-import { PdfFile } from "./pdf-file";
-import { prepareSignature } from "./prepare-signature";
-import { readSignatures } from "./read-signatures";
-import { listRevisions } from "./revisions";
+import { CORPUS_DIR, corpusFiles, readCorpusFile } from "@/test/support/pdf-corpus";
+import { tinyPdf } from "@/test/support/pdf-samples";
+import { analyseChangesAfter } from "@/lib/engine/pdf/change-analysis";
+import { writeIncrementalUpdate } from "@/lib/engine/pdf/incremental-writer";
+import { PdfDict, PdfRef, PdfStream } from "@/lib/engine/pdf/objects";
+import { findPage } from "@/lib/engine/pdf/page-tree";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { prepareSignature } from "@/lib/engine/pdf/prepare-signature";
+import { readSignatures } from "@/lib/engine/pdf/read-signatures";
+import { listRevisions } from "@/lib/engine/pdf/revisions";
 
 const TIME = new Date("2026-11-22T14:03:09Z");
 const signed = (name: string) => readFileSync(path.join(CORPUS_DIR, "signed", name));

@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { isSignetError } from "../errors";
-import { corpusFiles, readCorpusFile, type CorpusFile } from "../../../test/support/pdf-corpus";
-import { qpdfCheck, type QpdfCheck } from "../../../test/support/pdf-tools";
-import { analyseChangesAfter } from "./change-analysis";
-import { embedSignature } from "./embed-signature";
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "./pdf-errors";
-import { listFormFields } from "./form-fields";
-import { PdfDict, PdfRef } from "./objects";
-import { PdfFile } from "./pdf-file";
-import { prepareSignature, type PreparedSignature, type SignatureRequest } from "./prepare-signature";
-import { readSignatures } from "./read-signatures";
-import { listRevisions } from "./revisions";
+import { isSignetError } from "@/lib/engine/errors";
+import { corpusFiles, readCorpusFile, type CorpusFile } from "@/test/support/pdf-corpus";
+import { qpdfCheck, type QpdfCheck } from "@/test/support/pdf-tools";
+import { analyseChangesAfter } from "@/lib/engine/pdf/change-analysis";
+import { embedSignature } from "@/lib/engine/pdf/embed-signature";
+import { NotAPdfError, PdfDamagedError, PdfEncryptedError } from "@/lib/engine/pdf/pdf-errors";
+import { listFormFields } from "@/lib/engine/pdf/form-fields";
+import { PdfDict, PdfRef } from "@/lib/engine/pdf/objects";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { prepareSignature, type PreparedSignature, type SignatureRequest } from "@/lib/engine/pdf/prepare-signature";
+import { readSignatures } from "@/lib/engine/pdf/read-signatures";
+import { listRevisions } from "@/lib/engine/pdf/revisions";
 
 const files = corpusFiles();
 const sealOk = files.filter((f) => f.expected === "seal-ok");

@@ -1,10 +1,10 @@
 import { statSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { isSignetError } from "../errors";
-import { corpusFiles, readCorpusFile } from "../../../test/support/pdf-corpus";
-import { analyseChangesAfter } from "./change-analysis";
-import { prepareSignature } from "./prepare-signature";
-import { readSignatures } from "./read-signatures";
+import { isSignetError } from "@/lib/engine/errors";
+import { corpusFiles, readCorpusFile } from "@/test/support/pdf-corpus";
+import { analyseChangesAfter } from "@/lib/engine/pdf/change-analysis";
+import { prepareSignature } from "@/lib/engine/pdf/prepare-signature";
+import { readSignatures } from "@/lib/engine/pdf/read-signatures";
 import { seededRandom } from "@/test/support/seeded-random";
 
 const prng = seededRandom;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SignatureRequestError } from "./pdf-errors";
-import { PdfDict, PdfRef } from "./objects";
-import { placeOnPage, visiblePageSize } from "./page-geometry";
-import type { PageInfo } from "./page-tree";
+import { SignatureRequestError } from "@/lib/engine/pdf/pdf-errors";
+import { PdfDict, PdfRef } from "@/lib/engine/pdf/objects";
+import { placeOnPage, visiblePageSize } from "@/lib/engine/pdf/page-geometry";
+import type { PageInfo } from "@/lib/engine/pdf/page-tree";
 
 function page(rotate: PageInfo["rotate"], cropBox: PageInfo["cropBox"] = [100, 200, 700, 1000]): PageInfo {
   return { ref: new PdfRef(1, 0), dict: new PdfDict(), mediaBox: cropBox, cropBox, rotate };

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { PdfDamagedError } from "./pdf-errors";
-import { Lexer } from "./lexer";
-import { Budget, resolveLimits } from "./limits";
-import { PdfDict, PdfName, PdfRef, PdfString, type PdfObject } from "./objects";
-import { parseIndirectObject, parseObject } from "./parser";
+import { PdfDamagedError } from "@/lib/engine/pdf/pdf-errors";
+import { Lexer } from "@/lib/engine/pdf/lexer";
+import { Budget, resolveLimits } from "@/lib/engine/pdf/limits";
+import { PdfDict, PdfName, PdfRef, PdfString, type PdfObject } from "@/lib/engine/pdf/objects";
+import { parseIndirectObject, parseObject } from "@/lib/engine/pdf/parser";
 
 function parse(text: string | Uint8Array): PdfObject {
   const src = typeof text === "string" ? Buffer.from(text, "latin1") : text;

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { corpusFiles, readCorpusFile } from "../../../test/support/pdf-corpus";
-import { NotAPdfError, PdfDamagedError, PdfLimitExceededError } from "./pdf-errors";
-import { PdfDict, PdfStream } from "./objects";
-import { PdfFile } from "./pdf-file";
-import { tinyPdf } from "../../../test/support/pdf-samples";
+import { corpusFiles, readCorpusFile } from "@/test/support/pdf-corpus";
+import { NotAPdfError, PdfDamagedError, PdfLimitExceededError } from "@/lib/engine/pdf/pdf-errors";
+import { PdfDict, PdfStream } from "@/lib/engine/pdf/objects";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { tinyPdf } from "@/test/support/pdf-samples";
 
 function corpus(id: string): Uint8Array {
   const file = corpusFiles().find((f) => f.id === id);

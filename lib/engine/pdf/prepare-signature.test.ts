@@ -1,17 +1,17 @@
 import { createHash } from "node:crypto";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
-import { corpusFiles, readCorpusFile } from "../../../test/support/pdf-corpus";
-import { classicPdf, ONE_PAGE_OBJECTS, tinyPdf } from "../../../test/support/pdf-samples";
-import { digestByteRange, digestByteRangeOfParts } from "./byte-range-digest";
-import { embedSignature } from "./embed-signature";
-import { PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "./pdf-errors";
-import { listFormFields } from "./form-fields";
-import { PdfName, PdfRef, PdfString } from "./objects";
-import { findPage } from "./page-tree";
-import { PdfFile } from "./pdf-file";
-import { prepareSignature } from "./prepare-signature";
-import { readSignatures } from "./read-signatures";
+import { corpusFiles, readCorpusFile } from "@/test/support/pdf-corpus";
+import { classicPdf, ONE_PAGE_OBJECTS, tinyPdf } from "@/test/support/pdf-samples";
+import { digestByteRange, digestByteRangeOfParts } from "@/lib/engine/pdf/byte-range-digest";
+import { embedSignature } from "@/lib/engine/pdf/embed-signature";
+import { PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "@/lib/engine/pdf/pdf-errors";
+import { listFormFields } from "@/lib/engine/pdf/form-fields";
+import { PdfName, PdfRef, PdfString } from "@/lib/engine/pdf/objects";
+import { findPage } from "@/lib/engine/pdf/page-tree";
+import { PdfFile } from "@/lib/engine/pdf/pdf-file";
+import { prepareSignature } from "@/lib/engine/pdf/prepare-signature";
+import { readSignatures } from "@/lib/engine/pdf/read-signatures";
 
 const TIME = new Date("2026-11-22T14:03:09Z");
 

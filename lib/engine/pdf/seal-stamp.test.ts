@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { expectedQr, sampleQr } from "../../../test/support/qr-render";
-import { renderPage } from "../../../test/support/pdf-tools";
-import { drawSealStamp, stampLines, type SealStampContent } from "./seal-stamp";
+import { expectedQr, sampleQr } from "@/test/support/qr-render";
+import { renderPage } from "@/test/support/pdf-tools";
+import { drawSealStamp, stampLines, type SealStampContent } from "@/lib/engine/pdf/seal-stamp";
 
 const dir = mkdtempSync(path.join(tmpdir(), "signet-stamp-qr-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

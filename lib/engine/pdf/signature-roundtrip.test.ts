@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { corpusFiles, readCorpusFile } from "../../../test/support/pdf-corpus";
-import { digestByteRange } from "./byte-range-digest";
-import { embedSignature } from "./embed-signature";
-import { prepareSignature } from "./prepare-signature";
+import { corpusFiles, readCorpusFile } from "@/test/support/pdf-corpus";
+import { digestByteRange } from "@/lib/engine/pdf/byte-range-digest";
+import { embedSignature } from "@/lib/engine/pdf/embed-signature";
+import { prepareSignature } from "@/lib/engine/pdf/prepare-signature";
 
 /**
  * Not the seal layer's PAdES CMS: openssl makes a plain detached CMS, enough to show

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decodePdfText, formatPdfDate, parsePdfDate, pdfTextString } from "./text-string";
+import { decodePdfText, formatPdfDate, parsePdfDate, pdfTextString } from "@/lib/engine/pdf/text-string";
 
 describe("PDF text strings", () => {
   it("keeps printable ASCII as is and writes anything else as UTF-16BE with a BOM", () => {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
-import { parseCertificate } from "./certificate";
-import { authorityKeyIdentifier } from "./authority-key-identifier";
+import { parseCertificate } from "@/lib/engine/pki/certificate";
+import { authorityKeyIdentifier } from "@/lib/engine/pki/authority-key-identifier";
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -4,12 +4,12 @@ import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
-import { parseCertificate, parseCertificates, toPem } from "./certificate";
-import { certificateKeyAlgorithm, describeCertificateKey } from "./certificate-key-algorithm";
-import { formatFingerprint } from "./fingerprint";
-import { commonName } from "./distinguished-name";
-import { OID } from "../asn1/oids";
-import { isSelfSigned } from "./self-signed";
+import { parseCertificate, parseCertificates, toPem } from "@/lib/engine/pki/certificate";
+import { certificateKeyAlgorithm, describeCertificateKey } from "@/lib/engine/pki/certificate-key-algorithm";
+import { formatFingerprint } from "@/lib/engine/pki/fingerprint";
+import { commonName } from "@/lib/engine/pki/distinguished-name";
+import { OID } from "@/lib/engine/asn1/oids";
+import { isSelfSigned } from "@/lib/engine/pki/self-signed";
 
 let pki: TestPki;
 beforeAll(async () => {

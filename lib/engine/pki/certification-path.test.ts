@@ -3,8 +3,8 @@ import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
-import { parseCertificate, parseCertificates, type Certificate } from "./certificate";
-import { buildCertificationPath } from "./certification-path";
+import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki/certificate";
+import { buildCertificationPath } from "@/lib/engine/pki/certification-path";
 
 let pki: TestPki;
 let leaf: Certificate;

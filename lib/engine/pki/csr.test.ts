@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { generateKeyPairSync, sign } from "node:crypto";
-import { readChildren, readSingle, toHex } from "../asn1/der";
-import { certificationRequest, certificationRequestInfo, certificationRequestPem } from "./csr";
-import { NAME_ATTRIBUTE, encodeName } from "./encode-name";
-import { emailSubjectAltNameExtension, extendedKeyUsageExtension, keyUsageExtension } from "./encode-extensions";
-import { OID } from "../asn1/oids";
-import { displayName } from "./distinguished-name";
-import { oid, sequence } from "../asn1/der";
+import { readChildren, readSingle, toHex } from "@/lib/engine/asn1/der";
+import { certificationRequest, certificationRequestInfo, certificationRequestPem } from "@/lib/engine/pki/csr";
+import { NAME_ATTRIBUTE, encodeName } from "@/lib/engine/pki/encode-name";
+import { emailSubjectAltNameExtension, extendedKeyUsageExtension, keyUsageExtension } from "@/lib/engine/pki/encode-extensions";
+import { OID } from "@/lib/engine/asn1/oids";
+import { displayName } from "@/lib/engine/pki/distinguished-name";
+import { oid, sequence } from "@/lib/engine/asn1/der";
 
 const hex = (bytes: Uint8Array) => toHex(bytes);
 

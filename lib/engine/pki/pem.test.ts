@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { looksLikePem, readPemBlocks, writePemBlock } from "./pem";
+import { looksLikePem, readPemBlocks, writePemBlock } from "@/lib/engine/pki/pem";
 
 describe("PEM", () => {
   it("reads every block with its label, skipping text and RFC 1421 headers", () => {

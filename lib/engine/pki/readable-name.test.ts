@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { displayName } from "./distinguished-name";
-import { encodeName, NAME_ATTRIBUTE } from "./encode-name";
-import { commonNameOf, nameDetails, parseDistinguishedName, readableName } from "./readable-name";
+import { displayName } from "@/lib/engine/pki/distinguished-name";
+import { encodeName, NAME_ATTRIBUTE } from "@/lib/engine/pki/encode-name";
+import { commonNameOf, nameDetails, parseDistinguishedName, readableName } from "@/lib/engine/pki/readable-name";
 
 describe("parseDistinguishedName (RFC 4514 text)", () => {
   it("reads escaped commas, plus signs, quotes, backslashes and the other specials", () => {

@@ -11,9 +11,9 @@ import { OID } from "@/lib/engine/asn1/oids";
 import { compareBytes, decodeOid, Tag, readChildren, readSingle, expectTag } from "@/lib/engine/asn1/der";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
 import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
-import { createPadesSignature, signPades } from "./create-pades-signature";
-import { findAttribute, parseSignedData } from "../cms/parse-signed-data";
-import { matchSigningCertificateV2 } from "../cms/signing-certificate-v2";
+import { createPadesSignature, signPades } from "@/lib/engine/seal/create-pades-signature";
+import { findAttribute, parseSignedData } from "@/lib/engine/cms/parse-signed-data";
+import { matchSigningCertificateV2 } from "@/lib/engine/cms/signing-certificate-v2";
 
 let pki: TestPki;
 let tsa: TestTsa;

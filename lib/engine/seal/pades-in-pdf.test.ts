@@ -12,8 +12,8 @@ import { getTestPki, type TestKeyType, type TestPki } from "@/test/support/pki-f
 import { createNssDb, pdfsig, type NssDb } from "@/test/support/pki-nss";
 import { signaturesOfPdf, withContents } from "@/test/support/pki-signed-pdf";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
-import { createPadesSignature } from "./create-pades-signature";
-import { verifyCmsSignature } from "../verify/verify-cms-signature";
+import { createPadesSignature } from "@/lib/engine/seal/create-pades-signature";
+import { verifyCmsSignature } from "@/lib/engine/verify/verify-cms-signature";
 
 const SOURCE = path.join(SIGNED_CORPUS_DIR, "s02-pyhanko-pades-bb-ec.pdf");
 

@@ -5,7 +5,7 @@ import { corpusFiles, readCorpusFile } from "@/test/support/pdf-corpus";
 import { qpdfCheck } from "@/test/support/pdf-tools";
 import { expectSealStructure, openSealStandard, qpdfBaseline, type SealStandard } from "@/test/support/seal-standard";
 import { describeSlow, runSlowTests } from "@/test/support/slow-tests";
-import { sealPdf, type SealResult } from "./seal-pdf";
+import { sealPdf, type SealResult } from "@/lib/engine/seal/seal-pdf";
 
 let standard: SealStandard;
 beforeAll(async () => {

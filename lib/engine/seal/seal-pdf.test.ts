@@ -8,7 +8,7 @@ import { qpdfCheck } from "@/test/support/pdf-tools";
 import type { TestPki } from "@/test/support/pki-fixtures";
 import { openSealStandard, qpdfBaseline, type SealStandard, type TestSigner } from "@/test/support/seal-standard";
 import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
-import { sealPdf, type SealPdfRequest } from "./seal-pdf";
+import { sealPdf, type SealPdfRequest } from "@/lib/engine/seal/seal-pdf";
 
 let standard: SealStandard;
 let pki: TestPki;

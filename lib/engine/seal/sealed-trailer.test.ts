@@ -11,7 +11,7 @@ import { tinyPdf } from "@/test/support/pdf-samples";
 import { qpdfCheck } from "@/test/support/pdf-tools";
 import { createNssDb, pdfsig, type NssDb } from "@/test/support/pki-nss";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
-import { sealPdf } from "./seal-pdf";
+import { sealPdf } from "@/lib/engine/seal/seal-pdf";
 
 /** What ISO 32000-1 7.5.6 asks of an update's trailer: every entry of the previous one but /Prev. */
 const TRAILER_EXTRA = "/Info << /Title (Direct information) /Author (Ada) /Nested << /Depth 2 >> >> /SignetCustom (kept) /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]";

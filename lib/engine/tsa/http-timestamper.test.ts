@@ -5,8 +5,8 @@ import { startTestTsa, type TestTsa, type TsaBehaviour } from "@/test/support/ts
 import { opensslTsVerify } from "@/test/support/pki-openssl";
 import { digest } from "@/lib/engine/crypto/hash";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { HttpTimestamper } from "./http-timestamper";
-import { checkTimestampToken } from "./check-timestamp-token";
+import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
+import { checkTimestampToken } from "@/lib/engine/tsa/check-timestamp-token";
 
 let pki: TestPki;
 let tsa: TestTsa;

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseSignedData } from "@/lib/engine/cms/parse-signed-data";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
-import { definiteLengths } from "./ber-to-der";
+import { definiteLengths } from "@/lib/engine/verify/ber-to-der";
 
 describe("definiteLengths", () => {
   it("rewrites indefinite lengths and keeps definite elements byte for byte", () => {

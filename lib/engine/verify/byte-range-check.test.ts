@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkByteRange } from "./byte-range-check";
+import { checkByteRange } from "@/lib/engine/verify/byte-range-check";
 
 // "AAAA" signed, "<0011>" the /Contents gap at 4..10, "BBBB" signed, then a revision end at 14.
 const bytes = Buffer.from("AAAA<0011>BBBB", "latin1");

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ByteRangeDigester } from "./byte-range-digester";
+import { ByteRangeDigester } from "@/lib/engine/verify/byte-range-digester";
 
 const file = new Uint8Array(randomBytes(10_000));
 const direct = (alg: string, [a, b, c, d]: number[]) =>

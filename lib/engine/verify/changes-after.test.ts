@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RevisionChanges } from "@/lib/engine/pdf/change-analysis";
-import { changesAfter, judgeLaterRevisions, type DocumentRevisions } from "./changes-after";
+import { changesAfter, judgeLaterRevisions, type DocumentRevisions } from "@/lib/engine/verify/changes-after";
 
 const change = (num: number, category: string, allowed = true) => ({ num, change: "added" as const, category: category as RevisionChanges["changes"][number]["category"], allowed });
 const revision = (index: number, end: number, changes: RevisionChanges["changes"]): [number, RevisionChanges] => [index, { index, end, changes, onlySignatureUpdates: changes.every((c) => c.allowed) }];

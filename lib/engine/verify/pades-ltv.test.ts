@@ -3,12 +3,12 @@ import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
 import { getTestPki, type TestCertificate, type TestPki } from "@/test/support/pki-fixtures";
 import { tinyPdf } from "@/test/support/pdf-samples";
 import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
-import { appendDocumentTimestamp } from "../../../test/support/pdf-fixtures/append-document-timestamp";
-import { appendDss } from "../../../test/support/pdf-fixtures/append-dss";
-import { makeCrl, makeOcspResponse, revoke } from "../../../test/support/pdf-fixtures/revocation-data";
-import { sealForTest } from "../../../test/support/pdf-fixtures/seal-for-test";
-import { verifyPdf } from "./verify-pdf";
-import type { SignatureReport } from "./verification-report";
+import { appendDocumentTimestamp } from "@/test/support/pdf-fixtures/append-document-timestamp";
+import { appendDss } from "@/test/support/pdf-fixtures/append-dss";
+import { makeCrl, makeOcspResponse, revoke } from "@/test/support/pdf-fixtures/revocation-data";
+import { sealForTest } from "@/test/support/pdf-fixtures/seal-for-test";
+import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
+import type { SignatureReport } from "@/lib/engine/verify/verification-report";
 
 let pki: TestPki;
 let tsa: TestTsa;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { CryptoFindings } from "./crypto-findings";
-import { signatureVerdict, type VerdictInput } from "./signature-verdict";
+import type { CryptoFindings } from "@/lib/engine/verify/crypto-findings";
+import { signatureVerdict, type VerdictInput } from "@/lib/engine/verify/signature-verdict";
 
 function input(changes: { findings?: Partial<CryptoFindings>; rest?: Partial<VerdictInput> } = {}): VerdictInput {
   const findings: CryptoFindings = {

@@ -8,8 +8,8 @@ import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 import { digest } from "@/lib/engine/crypto/hash";
 import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
-import { createPadesSignature } from "../seal/create-pades-signature";
-import { verifyCmsSignature, type CmsVerification } from "./verify-cms-signature";
+import { createPadesSignature } from "@/lib/engine/seal/create-pades-signature";
+import { verifyCmsSignature, type CmsVerification } from "@/lib/engine/verify/verify-cms-signature";
 
 const CORPUS = SIGNED_CORPUS_DIR;
 const root = readFileSync(`${CORPUS}/test-root-ca.pem`, "utf8");

@@ -3,8 +3,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { isSignetError } from "@/lib/engine/errors";
 import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
-import { verifyPdf } from "./verify-pdf";
-import type { VerificationReport } from "./verification-report";
+import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
+import type { VerificationReport } from "@/lib/engine/verify/verification-report";
 import { seededRandom } from "@/test/support/seeded-random";
 
 const prng = seededRandom;

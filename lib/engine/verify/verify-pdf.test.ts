@@ -6,9 +6,9 @@ import { NotAPdfError, PdfDamagedError } from "@/lib/engine/pdf/pdf-errors";
 import { CertificateError } from "@/lib/engine/pki/pki-errors";
 import { PDF_CORPUS_DIR, SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { tinyPdf } from "@/test/support/pdf-samples";
-import { appendInfoUpdate } from "../../../test/support/pdf-fixtures/append-info-update";
-import { verifyPdf } from "./verify-pdf";
-import type { SignatureReport, VerificationReport } from "./verification-report";
+import { appendInfoUpdate } from "@/test/support/pdf-fixtures/append-info-update";
+import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
+import type { SignatureReport, VerificationReport } from "@/lib/engine/verify/verification-report";
 
 const read = (file: string) => new Uint8Array(readFileSync(path.join(SIGNED_CORPUS_DIR, file)));
 const root = readFileSync(path.join(SIGNED_CORPUS_DIR, "test-root-ca.pem"), "utf8");

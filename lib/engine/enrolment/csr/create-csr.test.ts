@@ -9,10 +9,10 @@ import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 import { digestInfo } from "@/lib/engine/crypto/digest-info";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
-import { issueFromCsr, opensslCertificateText, opensslReqPublicKey, opensslReqVerifyText } from "../../../../test/support/openssl-csr";
-import { parseCertificateUpload } from "../upload/parse-certificate-upload";
-import { validateForEnrolment } from "../validation/validate-for-enrolment";
-import { createCsr } from "./create-csr";
+import { issueFromCsr, opensslCertificateText, opensslReqPublicKey, opensslReqVerifyText } from "@/test/support/openssl-csr";
+import { parseCertificateUpload } from "@/lib/engine/enrolment/upload/parse-certificate-upload";
+import { validateForEnrolment } from "@/lib/engine/enrolment/validation/validate-for-enrolment";
+import { createCsr } from "@/lib/engine/enrolment/csr/create-csr";
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { displayName } from "@/lib/engine/pki/distinguished-name";
-import { CsrSubjectError } from "../enrolment-errors";
-import { encodeCsrSubject, parseCsrSubject } from "./csr-subject";
+import { CsrSubjectError } from "@/lib/engine/enrolment/enrolment-errors";
+import { encodeCsrSubject, parseCsrSubject } from "@/lib/engine/enrolment/csr/csr-subject";
 
 function problem(input: unknown): { field?: string; message: string; code: string } {
   try {

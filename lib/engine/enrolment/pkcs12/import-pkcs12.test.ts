@@ -2,8 +2,8 @@ import { createPrivateKey, createPublicKey, sign, verify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportPkcs12, getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
-import { zeroize } from "../zeroize";
-import { importPkcs12 } from "./import-pkcs12";
+import { zeroize } from "@/lib/engine/enrolment/zeroize";
+import { importPkcs12 } from "@/lib/engine/enrolment/pkcs12/import-pkcs12";
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { contextConstructed, derNull, octetString, oid, sequence, smallInteger, tlv } from "@/lib/engine/asn1/der";
 import { OID } from "@/lib/engine/asn1/oids";
-import { opensslPkcs12 } from "../../../../test/support/openssl-csr";
-import { MAX_PKCS12_ITERATIONS, checkPkcs12Limits } from "./pkcs12-limits";
+import { opensslPkcs12 } from "@/test/support/openssl-csr";
+import { MAX_PKCS12_ITERATIONS, checkPkcs12Limits } from "@/lib/engine/enrolment/pkcs12/pkcs12-limits";
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { createPrivateKey, createPublicKey } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
-import { opensslPkcs12 } from "../../../../test/support/openssl-csr";
-import { readPfxOverview } from "./pfx-overview";
-import { pkcs12PrivateKey } from "./pkcs12-private-key";
+import { opensslPkcs12 } from "@/test/support/openssl-csr";
+import { readPfxOverview } from "@/lib/engine/enrolment/pkcs12/pfx-overview";
+import { pkcs12PrivateKey } from "@/lib/engine/enrolment/pkcs12/pkcs12-private-key";
 
 let pki: TestPki;
 beforeAll(async () => {

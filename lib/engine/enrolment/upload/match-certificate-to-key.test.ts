@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki/certificate";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
-import { matchCertificateToKey } from "./match-certificate-to-key";
+import { matchCertificateToKey } from "@/lib/engine/enrolment/upload/match-certificate-to-key";
 
 let pki: TestPki;
 let ec: Certificate;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
-import { orderChain } from "./order-chain";
+import { orderChain } from "@/lib/engine/enrolment/upload/order-chain";
 
 let pki: TestPki;
 let leaf: Certificate;

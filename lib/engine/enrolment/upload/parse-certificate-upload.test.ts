@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestCertificate, type TestPki } from "@/test/support/pki-fixtures";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
-import { opensslP7b } from "../../../../test/support/openssl-csr";
-import { parseCertificateUpload } from "./parse-certificate-upload";
+import { opensslP7b } from "@/test/support/openssl-csr";
+import { parseCertificateUpload } from "@/lib/engine/enrolment/upload/parse-certificate-upload";
 
 let pki: TestPki;
 let leaf: TestCertificate;

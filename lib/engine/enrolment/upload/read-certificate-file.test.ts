@@ -5,8 +5,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { exportPkcs12, getTestPki, type TestCertificate, type TestPki } from "@/test/support/pki-fixtures";
 import { concatBytes, contextConstructed, oid, readChildren, readSingle, sequence } from "@/lib/engine/asn1/der";
 import { OID } from "@/lib/engine/asn1/oids";
-import { opensslP7b } from "../../../../test/support/openssl-csr";
-import { MAX_CERTIFICATE_FILE_BYTES, MAX_CERTIFICATES_PER_FILE, readCertificateFile } from "./read-certificate-file";
+import { opensslP7b } from "@/test/support/openssl-csr";
+import { MAX_CERTIFICATE_FILE_BYTES, MAX_CERTIFICATES_PER_FILE, readCertificateFile } from "@/lib/engine/enrolment/upload/read-certificate-file";
 
 let pki: TestPki;
 let leaf: TestCertificate;

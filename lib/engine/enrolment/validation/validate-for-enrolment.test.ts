@@ -2,7 +2,7 @@ import { createPublicKey } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type IssueOptions, type TestCertificate, type TestPki } from "@/test/support/pki-fixtures";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
-import { validateForEnrolment, type EnrolmentValidation, type EnrolmentValidationInput } from "./validate-for-enrolment";
+import { validateForEnrolment, type EnrolmentValidation, type EnrolmentValidationInput } from "@/lib/engine/enrolment/validation/validate-for-enrolment";
 
 let pki: TestPki;
 let intermediate: Certificate;

@@ -3,10 +3,10 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestKms, type TestKmsServer } from "@/test/support/kms-server";
 import { registerTestKmsKey, testKmsConnection } from "@/test/support/kms-fixtures";
-import { digest } from "../../crypto/hash";
-import { AwsKmsKeyBackend } from "./aws-kms-key-backend";
-import { KmsError } from "./kms-errors";
-import type { AwsKmsConnection } from "./kms-client";
+import { digest } from "@/lib/engine/crypto/hash";
+import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms/aws-kms-key-backend";
+import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
+import type { AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
 
 let kms: TestKmsServer;
 const errors: unknown[] = [];

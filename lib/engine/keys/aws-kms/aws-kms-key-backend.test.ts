@@ -4,7 +4,7 @@ import { startTestKms, type TestKmsKeySpec, type TestKmsServer } from "@/test/su
 import { registerTestKmsKey, type RegisteredTestKey } from "@/test/support/kms-fixtures";
 import { parseAuthorization } from "@/test/support/kms-sigv4";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { digest } from "../../crypto/hash";
+import { digest } from "@/lib/engine/crypto/hash";
 
 let kms: TestKmsServer;
 const registered = new Map<TestKmsKeySpec, RegisteredTestKey>();

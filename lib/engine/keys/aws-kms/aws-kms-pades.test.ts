@@ -7,7 +7,7 @@ import { registerTestKmsKey } from "@/test/support/kms-fixtures";
 import { issueCertificateForPublicKey } from "@/test/support/kms-certificate";
 import { createPadesSignature } from "@/lib/engine/seal/create-pades-signature";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { digest } from "../../crypto/hash";
+import { digest } from "@/lib/engine/crypto/hash";
 
 let pki: TestPki;
 let kms: TestKmsServer;

@@ -2,9 +2,9 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestKms, type TestKmsServer } from "@/test/support/kms-server";
 import { testKmsConnection } from "@/test/support/kms-fixtures";
-import { digest } from "../../crypto/hash";
-import { AwsKmsKeyBackend } from "./aws-kms-key-backend";
-import { describeAwsKmsKey } from "./describe-aws-kms-key";
+import { digest } from "@/lib/engine/crypto/hash";
+import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms/aws-kms-key-backend";
+import { describeAwsKmsKey } from "@/lib/engine/keys/aws-kms/describe-aws-kms-key";
 
 let kms: TestKmsServer;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestKms, type TestKmsServer } from "@/test/support/kms-server";
 import { testKmsConnection } from "@/test/support/kms-fixtures";
 import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { describeAwsKmsKey } from "./describe-aws-kms-key";
-import type { SupportedKeySpec } from "./kms-key-spec";
+import { describeAwsKmsKey } from "@/lib/engine/keys/aws-kms/describe-aws-kms-key";
+import type { SupportedKeySpec } from "@/lib/engine/keys/aws-kms/kms-key-spec";
 
 let kms: TestKmsServer;
 beforeAll(async () => {

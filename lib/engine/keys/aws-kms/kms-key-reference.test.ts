@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseKmsKeyReference } from "./kms-key-reference";
+import { parseKmsKeyReference } from "@/lib/engine/keys/aws-kms/kms-key-reference";
 
 const id = "1234abcd-12ab-34cd-56ef-1234567890ab";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { toKmsError, type KmsErrorContext } from "./map-kms-error";
+import { toKmsError, type KmsErrorContext } from "@/lib/engine/keys/aws-kms/map-kms-error";
 
 const context: KmsErrorContext = { keyId: "arn:aws:kms:eu-west-1:111122223333:key/k", region: "eu-west-1", operation: "Sign", phase: "use" };
 

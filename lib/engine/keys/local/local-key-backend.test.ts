@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync, verify } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { LocalKeyBackend } from "./local-key-backend";
-import { digest } from "../../crypto/hash";
+import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
+import { digest } from "@/lib/engine/crypto/hash";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 
 const message = new TextEncoder().encode("signed attributes stand-in");

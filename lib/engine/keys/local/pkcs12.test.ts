@@ -1,9 +1,9 @@
 import { verify } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportPkcs12, getTestPki, type TestPki } from "@/test/support/pki-fixtures";
-import { loadPkcs12 } from "./pkcs12";
-import { digest } from "../../crypto/hash";
-import { publicKeyFromSpki } from "../../crypto/key-algorithm";
+import { loadPkcs12 } from "@/lib/engine/keys/local/pkcs12";
+import { digest } from "@/lib/engine/crypto/hash";
+import { publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
 
 let pki: TestPki;
 beforeAll(async () => {

@@ -3,10 +3,10 @@ import { disposeSoftHsm, getSoftHsm, softHsmAvailability, type SoftHsm, type Sof
 import { pkcs11ToolAvailability, pkcs11ToolKeypairgen, pkcs11ToolPrivateKeyListing } from "@/test/support/softhsm-pkcs11-tool";
 import { tryToExtractPrivateKey } from "@/test/support/softhsm-child";
 import { testSignRequest, verifiesWith } from "@/test/support/softhsm-fixtures";
-import { keyAlgorithmOf, publicKeyFromSpki } from "../../crypto/key-algorithm";
-import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "./generate-pkcs11-key";
-import { Pkcs11KeyBackend } from "./pkcs11-key-backend";
-import { Pkcs11Error } from "./pkcs11-errors";
+import { keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "@/lib/engine/keys/pkcs11/generate-pkcs11-key";
+import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11/pkcs11-key-backend";
+import { Pkcs11Error } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
 
 const softhsm = softHsmAvailability();
 const tool = softhsm.available ? pkcs11ToolAvailability() : softhsm;

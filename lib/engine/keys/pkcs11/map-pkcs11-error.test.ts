@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { describe, expect, it } from "vitest";
-import { CKR } from "./pkcs11-constants";
-import { toPkcs11Error } from "./map-pkcs11-error";
+import { CKR } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
 /** What the pkcs11js binding throws (its Pkcs11Error), built structurally. */
 function bindingError(name: keyof typeof CKR, method: string): Error {

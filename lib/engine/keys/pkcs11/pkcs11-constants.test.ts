@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import type * as Pkcs11js from "pkcs11js";
-import { CKA, CKC, CKF, CKK, CKM, CKO, CKR, CKS, CKU, ckrName } from "./pkcs11-constants";
+import { CKA, CKC, CKF, CKK, CKM, CKO, CKR, CKS, CKU, ckrName } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
 
 const pkcs11js = createRequire(import.meta.url)("pkcs11js") as typeof Pkcs11js;
 const named = pkcs11js as unknown as Record<string, unknown>;

@@ -2,8 +2,8 @@ import { createPublicKey, generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { octetString } from "@/lib/engine/asn1/der";
 import type { EcCurve } from "@/lib/engine/crypto/key-algorithm";
-import { curveOfEcParams, ecParamsOf, uncompressedPoint } from "./pkcs11-ec";
-import { ecSpki, rsaSpki } from "./pkcs11-public-key";
+import { curveOfEcParams, ecParamsOf, uncompressedPoint } from "@/lib/engine/keys/pkcs11/pkcs11-ec";
+import { ecSpki, rsaSpki } from "@/lib/engine/keys/pkcs11/pkcs11-public-key";
 
 const NODE_CURVE: Record<EcCurve, string> = { "P-256": "prime256v1", "P-384": "secp384r1", "P-521": "secp521r1" };
 

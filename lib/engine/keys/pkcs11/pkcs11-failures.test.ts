@@ -9,9 +9,9 @@ import { generateRsaKeyRaw } from "@/test/support/softhsm-child";
 import { testSignRequest, verifiesWith } from "@/test/support/softhsm-fixtures";
 import { getTestPki } from "@/test/support/pki-fixtures";
 import { issueCertificateForPublicKey } from "@/test/support/kms-certificate";
-import { CKM } from "./pkcs11-constants";
-import { Pkcs11KeyBackend, type Pkcs11KeyBackendOptions } from "./pkcs11-key-backend";
-import { Pkcs11Error, type Pkcs11ErrorCode } from "./pkcs11-errors";
+import { CKM } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { Pkcs11KeyBackend, type Pkcs11KeyBackendOptions } from "@/lib/engine/keys/pkcs11/pkcs11-key-backend";
+import { Pkcs11Error, type Pkcs11ErrorCode } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
 
 const softhsm = softHsmAvailability();
 const tool = softhsm.available ? pkcs11ToolAvailability() : softhsm;

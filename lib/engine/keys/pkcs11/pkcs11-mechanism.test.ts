@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { digestInfo } from "../../crypto/digest-info";
-import { digest } from "../../crypto/hash";
-import { CKM } from "./pkcs11-constants";
-import { chooseSigningMechanism } from "./pkcs11-mechanism";
+import { digestInfo } from "@/lib/engine/crypto/digest-info";
+import { digest } from "@/lib/engine/crypto/hash";
+import { CKM } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
+import { chooseSigningMechanism } from "@/lib/engine/keys/pkcs11/pkcs11-mechanism";
 
 const message = new TextEncoder().encode("signed attributes");
 const request = { message, digest: digest("SHA-384", message), hash: "SHA-384" as const };

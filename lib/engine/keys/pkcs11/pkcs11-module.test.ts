@@ -1,9 +1,9 @@
 import { realpathSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { disposeSoftHsm, getSoftHsm, softHsmAvailability } from "@/test/support/softhsm-token";
-import { acquirePkcs11Module, releasePkcs11Module } from "./pkcs11-module";
-import { ckrOf } from "./map-pkcs11-error";
-import { CKR } from "./pkcs11-constants";
+import { acquirePkcs11Module, releasePkcs11Module } from "@/lib/engine/keys/pkcs11/pkcs11-module";
+import { ckrOf } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
+import { CKR } from "@/lib/engine/keys/pkcs11/pkcs11-constants";
 
 const softhsm = softHsmAvailability();
 

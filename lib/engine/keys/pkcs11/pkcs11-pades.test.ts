@@ -7,9 +7,9 @@ import { disposeSoftHsm, getSoftHsm, softHsmAvailability, type SoftHsm, type Sof
 import { pkcs11ToolAvailability, pkcs11ToolKeypairgen } from "@/test/support/softhsm-pkcs11-tool";
 import { createPadesSignature } from "@/lib/engine/seal/create-pades-signature";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { digest } from "../../crypto/hash";
-import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "./generate-pkcs11-key";
-import { Pkcs11KeyBackend } from "./pkcs11-key-backend";
+import { digest } from "@/lib/engine/crypto/hash";
+import { generatePkcs11Key, type Pkcs11KeyGenAlgorithm } from "@/lib/engine/keys/pkcs11/generate-pkcs11-key";
+import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11/pkcs11-key-backend";
 
 const softhsm = softHsmAvailability();
 const tool = softhsm.available ? pkcs11ToolAvailability() : softhsm;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Pkcs11Error } from "./pkcs11-errors";
-import { parseKeyId, parseKeyReference } from "./pkcs11-reference";
+import { Pkcs11Error } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
+import { parseKeyId, parseKeyReference } from "@/lib/engine/keys/pkcs11/pkcs11-reference";
 
 const modulePath = "/usr/lib/softhsm/libsofthsm2.so";
 

@@ -1,9 +1,9 @@
 import { createCipheriv, generateKeyPairSync, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { digest } from "../../crypto/hash";
-import { decryptPrivateKey, encryptPrivateKey, reencryptLegacyPrivateKey, type KeyContext } from "./key-envelope";
-import { LocalMasterKey } from "./local-master-key";
-import { PlatformKeyBackend } from "./platform-key-backend";
+import { digest } from "@/lib/engine/crypto/hash";
+import { decryptPrivateKey, encryptPrivateKey, reencryptLegacyPrivateKey, type KeyContext } from "@/lib/engine/keys/platform/key-envelope";
+import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { PlatformKeyBackend } from "@/lib/engine/keys/platform/platform-key-backend";
 
 /** The unversioned box the old code wrote (IV ‖ ciphertext ‖ tag), built with node:crypto, not with Signet's code. */
 function oldBox(key: Uint8Array, plaintext: Uint8Array, aad: string, iv: Buffer = randomBytes(12)): Uint8Array {

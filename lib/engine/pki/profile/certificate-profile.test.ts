@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type IssueOptions, type TestPki } from "@/test/support/pki-fixtures";
-import { parseCertificate, type Certificate } from "../certificate";
-import { checkCertificateProfile } from "./certificate-profile";
-import { checkPublicKeyMatch } from "./check-public-key-match";
-import { checkValidityWindow } from "./check-validity-window";
-import { checkKeyUsage } from "./check-key-usage";
-import { checkExtendedKeyUsage } from "./check-extended-key-usage";
-import { checkCurve, checkKeyStrength, checkRsaKeySize } from "./check-key-strength";
-import { checkSignatureAlgorithms } from "./check-signature-algorithms";
-import { checkSelfSigned } from "./check-self-signed";
+import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
+import { checkCertificateProfile } from "@/lib/engine/pki/profile/certificate-profile";
+import { checkPublicKeyMatch } from "@/lib/engine/pki/profile/check-public-key-match";
+import { checkValidityWindow } from "@/lib/engine/pki/profile/check-validity-window";
+import { checkKeyUsage } from "@/lib/engine/pki/profile/check-key-usage";
+import { checkExtendedKeyUsage } from "@/lib/engine/pki/profile/check-extended-key-usage";
+import { checkCurve, checkKeyStrength, checkRsaKeySize } from "@/lib/engine/pki/profile/check-key-strength";
+import { checkSignatureAlgorithms } from "@/lib/engine/pki/profile/check-signature-algorithms";
+import { checkSelfSigned } from "@/lib/engine/pki/profile/check-self-signed";
 import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 
 let pki: TestPki;
