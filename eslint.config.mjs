@@ -5,17 +5,42 @@ const config = [
   ...nextVitals,
   ...nextTs,
   {
-    ignores: [".next/**", "node_modules/**", "data/**", "artifacts/**", "test-results/**", "playwright-report/**", "lib/db/generated/**", "next-env.d.ts"],
+    ignores: [
+      ".next/**",
+      "node_modules/**",
+      "data/**",
+      "artifacts/**",
+      "test-results/**",
+      "playwright-report/**",
+      "lib/db/generated/**",
+      "next-env.d.ts",
+    ],
   },
   {
     files: ["**/*.ts", "**/*.tsx"],
-    rules: { "no-restricted-imports": ["error", { patterns: [{ regex: "^\\.{1,2}/", message: "Import project modules by their @/ path (one import style)." }] }] },
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^\\.{1,2}/", message: "Import project modules by their @/ path (one import style)." }] },
+      ],
+    },
   },
   {
     files: ["lib/**/*.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
-      "no-restricted-imports": ["error", { patterns: [{ group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react-dom"], message: "lib/ knows nothing of Next.js or React." }, { regex: "^\\.{1,2}/", message: "Import project modules by their @/ path (one import style)." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react-dom"],
+              message: "lib/ knows nothing of Next.js or React.",
+            },
+            { regex: "^\\.{1,2}/", message: "Import project modules by their @/ path (one import style)." },
+          ],
+        },
+      ],
     },
   },
   {
@@ -27,9 +52,18 @@ const config = [
         "error",
         {
           patterns: [
-            { group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react-dom"], message: "lib/ knows nothing of Next.js or React." },
-            { group: ["@/lib/*", "!@/lib/engine", "@/app/*", "@/components/*", "@/test/*"], message: "The sealing engine imports only lib/engine." },
-            { group: ["pino", "@prisma/*", "pg", "@electric-sql/*", "pglite-prisma-adapter", "server-only"], message: "The sealing engine uses no database, logger or server framework." },
+            {
+              group: ["next", "next/*", "next-auth", "next-auth/*", "react", "react-dom"],
+              message: "lib/ knows nothing of Next.js or React.",
+            },
+            {
+              group: ["@/lib/*", "!@/lib/engine", "@/app/*", "@/components/*", "@/test/*"],
+              message: "The sealing engine imports only lib/engine.",
+            },
+            {
+              group: ["pino", "@prisma/*", "pg", "@electric-sql/*", "pglite-prisma-adapter", "server-only"],
+              message: "The sealing engine uses no database, logger or server framework.",
+            },
             { regex: "^\\.{1,2}/", message: "Import project modules by their @/ path (one import style)." },
           ],
         },

@@ -11,7 +11,16 @@ const securityHeaders = [
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Native, WebAssembly or worker-based packages stay outside the server bundle.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@node-rs/argon2", "pg", "pino", "node-forge", "@prisma/adapter-pg", "pkcs11js"],
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "@node-rs/argon2",
+    "pg",
+    "pino",
+    "node-forge",
+    "@prisma/adapter-pg",
+    "pkcs11js",
+  ],
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },

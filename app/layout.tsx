@@ -10,7 +10,12 @@ export const metadata: Metadata = {
   title: { default: "Signet", template: "%s · Signet" },
   description: "Seal PDFs with PAdES signatures under keys you control.",
   // public/: browsers that ask for /favicon.ico find it too.
-  icons: { icon: [{ url: "/icon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "32x32" }] },
+  icons: {
+    icon: [
+      { url: "/icon.svg", type: "image/svg+xml" },
+      { url: "/favicon.ico", sizes: "32x32" },
+    ],
+  },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

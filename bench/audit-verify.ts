@@ -35,7 +35,18 @@ async function main() {
       for (let from = 1; from <= total; from += BATCH) {
         const rows = [];
         for (let seq = from; seq < Math.min(from + BATCH, total + 1); seq++) {
-          const entry = { chainId, seq, orgId, at: new Date(base + seq * 1000), actorId: null, action: "member.roles_changed", subjectType: "bench", subjectId: String(seq), data: { seq }, prevHash };
+          const entry = {
+            chainId,
+            seq,
+            orgId,
+            at: new Date(base + seq * 1000),
+            actorId: null,
+            action: "member.roles_changed",
+            subjectType: "bench",
+            subjectId: String(seq),
+            data: { seq },
+            prevHash,
+          };
           prevHash = entryHash(entry);
           rows.push({ id: randomUUID(), ...entry, hash: prevHash });
         }
@@ -46,12 +57,24 @@ async function main() {
 
     const full = await time(() => verifyChain(t.db, chainId));
     const firstView = await time(() => verifyChainIncremental(t.db, chainId));
-    for (let i = 0; i < 10; i++) await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", subjectType: "bench", subjectId: `new ${i}`, data: { i } }));
+    for (let i = 0; i < 10; i++)
+      await t.db.$transaction((tx) =>
+        appendAudit(tx, {
+          orgId,
+          actorId: null,
+          action: "member.roles_changed",
+          subjectType: "bench",
+          subjectId: `new ${i}`,
+          data: { i },
+        }),
+      );
     const incremental = await time(() => verifyChainIncremental(t.db, chainId));
     const fullAfter = await time(() => verifyChain(t.db, chainId));
-    for (const r of [full, firstView, incremental, fullAfter]) if (!r.result.valid) throw new Error(`chain did not verify: ${JSON.stringify(r.result.firstBreak)}`);
+    for (const r of [full, firstView, incremental, fullAfter])
+      if (!r.result.valid) throw new Error(`chain did not verify: ${JSON.stringify(r.result.firstBreak)}`);
 
-    const line = (label: string, r: typeof full) => `${label.padEnd(50)} ${String(r.ms).padStart(7)} ms  (${r.result.mode}, ${r.result.checked} entries recomputed, ${r.result.entries} in chain)`;
+    const line = (label: string, r: typeof full) =>
+      `${label.padEnd(50)} ${String(r.ms).padStart(7)} ms  (${r.result.mode}, ${r.result.checked} entries recomputed, ${r.result.entries} in chain)`;
     console.log(`database: ${t.kind}, ${total} entries (bulk insert ${filled.ms} ms)`);
     console.log(line("full verification", full));
     console.log(line("first view (no remembered head: full + remember)", firstView));

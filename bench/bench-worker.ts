@@ -13,7 +13,14 @@ import { PUBLIC_VERIFY_LIMITS } from "@/lib/public-verify/verify-upload";
 import { sealPdf } from "@/lib/engine/seal";
 
 type Scenario = "floor" | "signet-seal" | "naive" | "floor-verify" | "signet-verify" | "public-verify";
-const [scenario, input, output, keyPem, certPem, p12] = process.argv.slice(2) as [Scenario, string, string, string, string, string];
+const [scenario, input, output, keyPem, certPem, p12] = process.argv.slice(2) as [
+  Scenario,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 const key = fs.readFileSync(keyPem, "utf8");
 const cert = fs.readFileSync(certPem, "utf8");
@@ -35,7 +42,10 @@ async function run(): Promise<void> {
     }
     case "signet-seal": {
       const bytes = fs.readFileSync(input);
-      const result = await sealPdf(bytes, { backend: LocalKeyBackend.fromKeyFile(key), certificate: parseCertificates(cert)[0]! });
+      const result = await sealPdf(bytes, {
+        backend: LocalKeyBackend.fromKeyFile(key),
+        certificate: parseCertificates(cert)[0]!,
+      });
       // As `signet seal` does: the original is copied by the kernel, the update appended.
       fs.rmSync(output, { force: true });
       fs.copyFileSync(input, output);
@@ -51,7 +61,11 @@ async function run(): Promise<void> {
     case "public-verify": {
       // As the public page does: in a warm worker thread (the server's steady state), the file's memory handed over.
       const bytes = fs.readFileSync(input);
-      const report = await verifyIsolated({ pdf: bytes, trustAnchors: [], now: new Date().toISOString(), limits: PUBLIC_VERIFY_LIMITS }, publicPool!, { handOverPdf: true });
+      const report = await verifyIsolated(
+        { pdf: bytes, trustAnchors: [], now: new Date().toISOString(), limits: PUBLIC_VERIFY_LIMITS },
+        publicPool!,
+        { handOverPdf: true },
+      );
       if (report.report.signatures.length === 0) throw new Error("no signature found");
       return;
     }
@@ -60,7 +74,10 @@ async function run(): Promise<void> {
       const pdfDoc = await PDFDocument.load(fs.readFileSync(input));
       pdflibAddPlaceholder({ pdfDoc, reason: "bench", contactInfo: "", name: "bench", location: "" });
       const withPlaceholder = Buffer.from(await pdfDoc.save({ useObjectStreams: false }));
-      const signed = await new SignPdf().sign(withPlaceholder, new P12Signer(fs.readFileSync(p12), { passphrase: "bench" }));
+      const signed = await new SignPdf().sign(
+        withPlaceholder,
+        new P12Signer(fs.readFileSync(p12), { passphrase: "bench" }),
+      );
       fs.writeFileSync(output, signed);
       return;
     }
@@ -69,7 +86,9 @@ async function run(): Promise<void> {
 
 // A warm worker, as in a server that has verified before: its start-up is not measured.
 const publicPool = scenario === "public-verify" ? verificationPool(isolationSettings(1)) : undefined;
-await publicPool?.run({ pdf: new Uint8Array(0), trustAnchors: [], now: new Date().toISOString(), limits: {} }).catch(() => undefined);
+await publicPool
+  ?.run({ pdf: new Uint8Array(0), trustAnchors: [], now: new Date().toISOString(), limits: {} })
+  .catch(() => undefined);
 
 const baseRssMb = process.memoryUsage().rss / 2 ** 20;
 const started = process.hrtime.bigint();
@@ -80,7 +99,10 @@ console.log(JSON.stringify({ ms, peakRssMb: highWaterMarkMb(), baseRssMb }));
 
 /** Peak RSS of this process image. (getrusage's maxRSS would include the parent's RSS at fork time.) */
 function highWaterMarkMb(): number {
-  const line = fs.readFileSync("/proc/self/status", "utf8").split("\n").find((l) => l.startsWith("VmHWM:"));
+  const line = fs
+    .readFileSync("/proc/self/status", "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmHWM:"));
   const kb = Number(line?.match(/(\d+)/)?.[1]);
   return Number.isFinite(kb) ? kb / 1024 : process.resourceUsage().maxRSS / 1024;
 }

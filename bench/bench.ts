@@ -16,14 +16,45 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-"));
 const quick = process.argv.includes("--quick");
 
 type Sample = { ms: number; peakRssMb: number; baseRssMb: number };
-type Row = { file: string; sizeMb: number; scenario: string; medianMs: number; mbPerS: number; peakRssMb: number; baseRssMb: number; runs: number };
+type Row = {
+  file: string;
+  sizeMb: number;
+  scenario: string;
+  medianMs: number;
+  mbPerS: number;
+  peakRssMb: number;
+  baseRssMb: number;
+  runs: number;
+};
 
 function makeKeys() {
   const key = path.join(work, "key.pem");
   const cert = path.join(work, "cert.pem");
   const p12 = path.join(work, "bench.p12");
-  execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "30", "-subj", "/CN=Signet Bench/O=Signet", "-addext", "keyUsage=critical,digitalSignature,nonRepudiation"], { stdio: "ignore" });
-  execFileSync("openssl", ["pkcs12", "-export", "-inkey", key, "-in", cert, "-out", p12, "-passout", "pass:bench"], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "30",
+      "-subj",
+      "/CN=Signet Bench/O=Signet",
+      "-addext",
+      "keyUsage=critical,digitalSignature,nonRepudiation",
+    ],
+    { stdio: "ignore" },
+  );
+  execFileSync("openssl", ["pkcs12", "-export", "-inkey", key, "-in", cert, "-out", p12, "-passout", "pass:bench"], {
+    stdio: "ignore",
+  });
   return { key, cert, p12 };
 }
 
@@ -36,7 +67,14 @@ async function makePdf(name: string, pages: number, imageBytes: number): Promise
     page.drawText(`Signet benchmark, page ${i + 1}`, { x: 50, y: 800, size: 14, font });
     if (imageBytes > 0) {
       const side = Math.floor(Math.sqrt(imageBytes / 3));
-      const image = doc.context.stream(randomBytes(side * side * 3), { Type: "XObject", Subtype: "Image", Width: side, Height: side, ColorSpace: "DeviceRGB", BitsPerComponent: 8 });
+      const image = doc.context.stream(randomBytes(side * side * 3), {
+        Type: "XObject",
+        Subtype: "Image",
+        Width: side,
+        Height: side,
+        ColorSpace: "DeviceRGB",
+        BitsPerComponent: 8,
+      });
       const ref = doc.context.register(image);
       page.node.setXObject(PDFName.of("Im0"), ref);
       const content = doc.context.stream("q 495 0 0 495 50 250 cm /Im0 Do Q");
@@ -54,7 +92,17 @@ async function makePdf(name: string, pages: number, imageBytes: number): Promise
  */
 async function bundleWorker(): Promise<string> {
   const outfile = path.join(root, "node_modules", ".cache", "signet-bench", "bench-worker.mjs");
-  await build({ entryPoints: [path.join(root, "bench", "bench-worker.ts")], bundle: true, platform: "node", format: "esm", target: "node20", outfile, packages: "external", tsconfig: path.join(root, "tsconfig.json"), logLevel: "error" });
+  await build({
+    entryPoints: [path.join(root, "bench", "bench-worker.ts")],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    outfile,
+    packages: "external",
+    tsconfig: path.join(root, "tsconfig.json"),
+    logLevel: "error",
+  });
   return outfile;
 }
 
@@ -62,7 +110,11 @@ function measure(scenario: string, input: string, keys: ReturnType<typeof makeKe
   const samples: Sample[] = [];
   for (let i = 0; i < runs; i++) {
     const output = path.join(work, `out-${scenario}.pdf`);
-    const result = spawnSync(process.execPath, [worker, scenario, input, output, keys.key, keys.cert, keys.p12], { cwd: root, encoding: "utf8", maxBuffer: 1 << 20 });
+    const result = spawnSync(process.execPath, [worker, scenario, input, output, keys.key, keys.cert, keys.p12], {
+      cwd: root,
+      encoding: "utf8",
+      maxBuffer: 1 << 20,
+    });
     if (result.status !== 0) throw new Error(`${scenario} failed: ${result.stderr}`);
     samples.push(JSON.parse(result.stdout.trim().split("\n").pop()!) as Sample);
   }
@@ -97,13 +149,31 @@ for (const file of files) {
   for (const [scenario, input] of scenarios) {
     console.log(`  ${file.label}: ${scenario} ×${file.runs}`);
     const samples = measure(scenario, input, keys, file.runs);
-    rows.push({ file: file.label, sizeMb, scenario, medianMs: median(samples.map((s) => s.ms)), mbPerS: 0, peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)), baseRssMb: median(samples.map((s) => s.baseRssMb)), runs: file.runs });
+    rows.push({
+      file: file.label,
+      sizeMb,
+      scenario,
+      medianMs: median(samples.map((s) => s.ms)),
+      mbPerS: 0,
+      peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)),
+      baseRssMb: median(samples.map((s) => s.baseRssMb)),
+      runs: file.runs,
+    });
     if (scenario === "signet-seal") fs.copyFileSync(path.join(work, "out-signet-seal.pdf"), sealed);
   }
   for (const scenario of ["signet-verify", "public-verify"]) {
     console.log(`  ${file.label}: ${scenario} ×${file.runs}`);
     const samples = measure(scenario, sealed, keys, file.runs);
-    rows.push({ file: file.label, sizeMb, scenario, medianMs: median(samples.map((s) => s.ms)), mbPerS: 0, peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)), baseRssMb: median(samples.map((s) => s.baseRssMb)), runs: file.runs });
+    rows.push({
+      file: file.label,
+      sizeMb,
+      scenario,
+      medianMs: median(samples.map((s) => s.ms)),
+      mbPerS: 0,
+      peakRssMb: Math.max(...samples.map((s) => s.peakRssMb)),
+      baseRssMb: median(samples.map((s) => s.baseRssMb)),
+      runs: file.runs,
+    });
   }
 }
 for (const row of rows) row.mbPerS = row.sizeMb / (row.medianMs / 1000);
@@ -111,8 +181,13 @@ for (const row of rows) row.mbPerS = row.sizeMb / (row.medianMs / 1000);
 const pad = (s: string, n: number) => s.padEnd(n);
 const num = (n: number, digits = 1) => n.toFixed(digits).padStart(9);
 console.log(`\nSignet benchmark — ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, Node ${process.version}\n`);
-console.log(`${pad("file", 9)}${pad("scenario", 15)}${"size MB".padStart(9)}${"median ms".padStart(11)}${"MB/s".padStart(9)}${"peak RSS MB".padStart(13)}${"base RSS".padStart(10)}  runs`);
-for (const r of rows) console.log(`${pad(r.file, 9)}${pad(r.scenario, 15)}${num(r.sizeMb)}${num(r.medianMs).padStart(11)}${num(r.mbPerS)}${num(r.peakRssMb, 0).padStart(13)}${num(r.baseRssMb, 0).padStart(10)}  ${r.runs}`);
+console.log(
+  `${pad("file", 9)}${pad("scenario", 15)}${"size MB".padStart(9)}${"median ms".padStart(11)}${"MB/s".padStart(9)}${"peak RSS MB".padStart(13)}${"base RSS".padStart(10)}  runs`,
+);
+for (const r of rows)
+  console.log(
+    `${pad(r.file, 9)}${pad(r.scenario, 15)}${num(r.sizeMb)}${num(r.medianMs).padStart(11)}${num(r.mbPerS)}${num(r.peakRssMb, 0).padStart(13)}${num(r.baseRssMb, 0).padStart(10)}  ${r.runs}`,
+  );
 
 console.log("\nratios (lower is better for time)");
 for (const file of files) {
@@ -129,9 +204,16 @@ for (const file of files) {
     `seal peak RSS − file size ${(seal.peakRssMb - seal.sizeMb).toFixed(0)} MB`,
     `naive peak RSS ${naive.peakRssMb.toFixed(0)} MB`,
   ];
-  if (verify) parts.push(`verify/floor ${(verify.medianMs / Math.max(floor.medianMs, floorVerify.medianMs)).toFixed(2)}× (floor: read+hash+sign+write)`, `verify/read+hash ${(verify.medianMs / floorVerify.medianMs).toFixed(2)}×`);
-  if (verify && publicVerify) parts.push(`public (worker thread)/in-process verify ${(publicVerify.medianMs / verify.medianMs).toFixed(2)}×`);
+  if (verify)
+    parts.push(
+      `verify/floor ${(verify.medianMs / Math.max(floor.medianMs, floorVerify.medianMs)).toFixed(2)}× (floor: read+hash+sign+write)`,
+      `verify/read+hash ${(verify.medianMs / floorVerify.medianMs).toFixed(2)}×`,
+    );
+  if (verify && publicVerify)
+    parts.push(`public (worker thread)/in-process verify ${(publicVerify.medianMs / verify.medianMs).toFixed(2)}×`);
   console.log(`  ${pad(file.label, 8)} ${parts.join(" · ")}`);
 }
-console.log("\ntargets (issue 3): sealing 100 MB within 2× the floor, ≥10× faster than naive, peak RSS under file size + 150 MB; verifying 100 MB within 2× the floor.");
+console.log(
+  "\ntargets (issue 3): sealing 100 MB within 2× the floor, ≥10× faster than naive, peak RSS under file size + 150 MB; verifying 100 MB within 2× the floor.",
+);
 fs.rmSync(work, { recursive: true, force: true });

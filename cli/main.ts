@@ -5,11 +5,26 @@ import path from "node:path";
 import type { Command, CommandIo } from "@/cli/command";
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  seal: { summary: "seal a PDF with a PAdES signature (a key file, PKCS#12, AWS KMS or a PKCS#11 token)", load: () => import("@/cli/commands/seal").then((m) => m.sealCommand) },
-  verify: { summary: "check the signatures of a PDF and explain the verdict", load: () => import("@/cli/commands/verify").then((m) => m.verifyCommand) },
-  audit: { summary: "verify the hash-chained audit log or an exported file; sign and check checkpoints", load: () => import("@/cli/commands/audit").then((m) => m.auditCommand) },
-  keys: { summary: "key custody administration: re-wrap the data keys under a new master key", load: () => import("@/cli/commands/keys").then((m) => m.keysCommand) },
-  org: { summary: "organisation administration for the operator (approvals break-glass)", load: () => import("@/cli/commands/org").then((m) => m.orgCommand) },
+  seal: {
+    summary: "seal a PDF with a PAdES signature (a key file, PKCS#12, AWS KMS or a PKCS#11 token)",
+    load: () => import("@/cli/commands/seal").then((m) => m.sealCommand),
+  },
+  verify: {
+    summary: "check the signatures of a PDF and explain the verdict",
+    load: () => import("@/cli/commands/verify").then((m) => m.verifyCommand),
+  },
+  audit: {
+    summary: "verify the hash-chained audit log or an exported file; sign and check checkpoints",
+    load: () => import("@/cli/commands/audit").then((m) => m.auditCommand),
+  },
+  keys: {
+    summary: "key custody administration: re-wrap the data keys under a new master key",
+    load: () => import("@/cli/commands/keys").then((m) => m.keysCommand),
+  },
+  org: {
+    summary: "organisation administration for the operator (approvals break-glass)",
+    load: () => import("@/cli/commands/org").then((m) => m.orgCommand),
+  },
 };
 
 const HELP = `usage: signet <command> [options]
@@ -26,7 +41,9 @@ standard input (and, for seal --out, standard output).
 `;
 
 function version(): string {
-  const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string };
+  const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as {
+    version: string;
+  };
   return version;
 }
 

@@ -7,7 +7,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSignet as runSignetProcess, runSignetBinary as runSignetProcessBinary, runSignetInProcess as runSignet, runSignetInProcessBinary as runSignetBinary } from "@/test/support/run-signet-cli";
+import {
+  runSignet as runSignetProcess,
+  runSignetBinary as runSignetProcessBinary,
+  runSignetInProcess as runSignet,
+  runSignetInProcessBinary as runSignetBinary,
+} from "@/test/support/run-signet-cli";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { AUDIT_VERIFY_OPTIONS, CHECKPOINT_CREATE_OPTIONS, CHECKPOINT_VERIFY_OPTIONS } from "@/cli/commands/audit";
@@ -32,7 +37,10 @@ async function sealAndVerifyThroughPipes(run: typeof runSignetProcessBinary): Pr
   const chain = path.join(dir, "chain.pem");
   fs.writeFileSync(chain, pki.chainPem);
   const input = fs.readFileSync(INPUT);
-  const sealed = await run(["seal", "-", "--out", "-", "--key", leaf.keyPath, "--cert", leaf.certPath, "--chain", chain], { input });
+  const sealed = await run(
+    ["seal", "-", "--out", "-", "--key", leaf.keyPath, "--cert", leaf.certPath, "--chain", chain],
+    { input },
+  );
   expect(sealed.status, sealed.stderr).toBe(0);
   expect(sealed.stdout.subarray(0, input.length).equals(input)).toBe(true);
   expect(sealed.stdout.length).toBeGreaterThan(input.length);
@@ -46,7 +54,9 @@ async function sealAndVerifyThroughPipes(run: typeof runSignetProcessBinary): Pr
 
 describe("signet as a process (the one spawned smoke test)", () => {
   it("bare `signet`, --version, and seal - --out - | verify - through the process's own streams", async () => {
-    const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string };
+    const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as {
+      version: string;
+    };
     const versioned = await runSignetProcess(["--version"]);
     expect(versioned.status).toBe(0);
     expect(versioned.stdout).toBe(`signet ${version}\n`);
@@ -60,7 +70,9 @@ describe("signet as a process (the one spawned smoke test)", () => {
 
 describe("signet: version and help", () => {
   it("--version prints the package's version", async () => {
-    const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string };
+    const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as {
+      version: string;
+    };
     const result = await runSignet(["--version"]);
     expect(result.status).toBe(0);
     expect(result.stdout).toBe(`signet ${version}\n`);
@@ -70,7 +82,8 @@ describe("signet: version and help", () => {
     const bare = await runSignet([]);
     expect(bare.status).toBe(2);
     expect(bare.stdout).toBe("");
-    for (const name of ["seal", "verify", "audit", "keys", "org"]) expect(bare.stderr).toMatch(new RegExp(`^  ${name} +\\S.*$`, "m"));
+    for (const name of ["seal", "verify", "audit", "keys", "org"])
+      expect(bare.stderr).toMatch(new RegExp(`^  ${name} +\\S.*$`, "m"));
     expect(bare.stderr).toContain("signet --version");
     const help = await runSignet(["--help"]);
     expect(help.status).toBe(0);
@@ -106,7 +119,19 @@ describe("signet: version and help", () => {
 
   it("seal --help states the certificate requirements, the exit codes and `-`", async () => {
     const { stdout } = await runSignet(["seal", "--help"]);
-    for (const requirement of [/digitalSignature/, /nonRepudiation/, /emailProtection/, /RSA .*2048/, /P-256, P-384 or P-521/, /--chain/, /intermediate/, /self-signed/i, /Exit codes?/i, /standard input/, /standard output/]) {
+    for (const requirement of [
+      /digitalSignature/,
+      /nonRepudiation/,
+      /emailProtection/,
+      /RSA .*2048/,
+      /P-256, P-384 or P-521/,
+      /--chain/,
+      /intermediate/,
+      /self-signed/i,
+      /Exit codes?/i,
+      /standard input/,
+      /standard output/,
+    ]) {
       expect(stdout).toMatch(requirement);
     }
   });
@@ -132,7 +157,17 @@ describe("signet seal refuses a certificate outside the profile its help describ
     const refused = await runSignet(["seal", INPUT, "-o", out, "--key", self.keyPath, "--cert", self.certPath]);
     expect(refused.status).toBe(1);
     expect(refused.stderr).toMatch(/self-signed.*--allow-self-signed/);
-    const allowed = await runSignet(["seal", INPUT, "-o", out, "--key", self.keyPath, "--cert", self.certPath, "--allow-self-signed"]);
+    const allowed = await runSignet([
+      "seal",
+      INPUT,
+      "-o",
+      out,
+      "--key",
+      self.keyPath,
+      "--cert",
+      self.certPath,
+      "--allow-self-signed",
+    ]);
     expect(allowed.status, allowed.stderr).toBe(0);
   });
 });
@@ -146,16 +181,29 @@ describe("`-` for standard input and output", () => {
     const leaf = await pki.leaf("ec256");
     const input = fs.readFileSync(INPUT);
     const out = path.join(dir, "from-stdin.pdf");
-    const toFile = await runSignetBinary(["seal", "-", "-o", out, "--key", leaf.keyPath, "--cert", leaf.certPath], { input });
+    const toFile = await runSignetBinary(["seal", "-", "-o", out, "--key", leaf.keyPath, "--cert", leaf.certPath], {
+      input,
+    });
     expect(toFile.status, toFile.stderr).toBe(0);
     expect(toFile.stdout.toString("utf8")).toMatch(/^sealed standard input → .*from-stdin\.pdf \(field Signet-Seal-1/);
     expect(fs.readFileSync(out).subarray(0, input.length).equals(input)).toBe(true);
 
-    const toStdout = await runSignetBinary(["seal", INPUT, "--out", "-", "--key", leaf.keyPath, "--cert", leaf.certPath]);
+    const toStdout = await runSignetBinary([
+      "seal",
+      INPUT,
+      "--out",
+      "-",
+      "--key",
+      leaf.keyPath,
+      "--cert",
+      leaf.certPath,
+    ]);
     expect(toStdout.status, toStdout.stderr).toBe(0);
     expect(toStdout.stdout.subarray(0, input.length).equals(input)).toBe(true);
 
-    const refused = await runSignetBinary(["seal", "-", "--out", "-", "--key", leaf.keyPath, "--cert", leaf.certPath], { input: Buffer.from("not a pdf") });
+    const refused = await runSignetBinary(["seal", "-", "--out", "-", "--key", leaf.keyPath, "--cert", leaf.certPath], {
+      input: Buffer.from("not a pdf"),
+    });
     expect(refused.status).toBe(1);
     expect(refused.stdout.length).toBe(0);
     expect(refused.stderr).toMatch(/^signet seal: .*not a PDF/i);

@@ -26,7 +26,9 @@ describe("systemTrustStore", () => {
 
   it("finds the distribution's bundle without SSL_CERT_FILE", () => {
     const store = systemTrustStore({});
-    expect(store.source).toBe(fs.existsSync("/etc/ssl/certs/ca-certificates.crt") ? "/etc/ssl/certs/ca-certificates.crt" : "node");
+    expect(store.source).toBe(
+      fs.existsSync("/etc/ssl/certs/ca-certificates.crt") ? "/etc/ssl/certs/ca-certificates.crt" : "node",
+    );
     expect(store.certificates.length).toBeGreaterThan(100);
   });
 });

@@ -9,7 +9,12 @@ import { readPemBlocks } from "@/lib/engine/pki";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki";
 
 /** Debian/Ubuntu, Fedora/RHEL, openSUSE, Alpine/macOS. */
-const BUNDLE_PATHS = ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt", "/etc/ssl/ca-bundle.pem", "/etc/ssl/cert.pem"];
+const BUNDLE_PATHS = [
+  "/etc/ssl/certs/ca-certificates.crt",
+  "/etc/pki/tls/certs/ca-bundle.crt",
+  "/etc/ssl/ca-bundle.pem",
+  "/etc/ssl/cert.pem",
+];
 
 /** `source`: the bundle's path, or "node" for Node's own roots. */
 export type TrustStore = { source: string; description: string; certificates: Certificate[] };
@@ -24,9 +29,14 @@ export function systemTrustStore(env: Readonly<Record<string, string | undefined
       continue;
     }
     const certificates = certificatesIn(text);
-    if (certificates.length > 0) return { source: file, description: `the operating system's trust store (${file})`, certificates };
+    if (certificates.length > 0)
+      return { source: file, description: `the operating system's trust store (${file})`, certificates };
   }
-  return { source: "node", description: "the root certificates bundled with Node.js (Mozilla's list)", certificates: certificatesIn(tls.rootCertificates.join("\n")) };
+  return {
+    source: "node",
+    description: "the root certificates bundled with Node.js (Mozilla's list)",
+    certificates: certificatesIn(tls.rootCertificates.join("\n")),
+  };
 }
 
 /** A root this parser cannot read (an unusual algorithm) is left out rather than failing every verification. */

@@ -7,7 +7,8 @@ const BACKEND_LABELS = { PLATFORM: "Platform", AWS_KMS: "AWS KMS", PKCS11: "PKCS
 
 function Countdown({ row }: { row: CertificateRow }) {
   if (row.daysLeft < 0) return <span className="badge">expired</span>;
-  if (row.expiryWarning) return <span className="badge warn">{row.daysLeft === 0 ? "expires today" : `${row.daysLeft} days left`}</span>;
+  if (row.expiryWarning)
+    return <span className="badge warn">{row.daysLeft === 0 ? "expires today" : `${row.daysLeft} days left`}</span>;
   return <span className="hint">{row.daysLeft} days left</span>;
 }
 

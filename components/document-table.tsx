@@ -14,7 +14,8 @@ function when(date: Date): string {
  * page reads the ids again within their organisation).
  */
 export function DocumentTable({ documents, canSeal }: { documents: DocumentListing[]; canSeal: boolean }) {
-  if (documents.length === 0) return <p className="hint">No documents yet.{canSeal ? " Upload PDFs above to seal them." : ""}</p>;
+  if (documents.length === 0)
+    return <p className="hint">No documents yet.{canSeal ? " Upload PDFs above to seal them." : ""}</p>;
   const table = (
     <table className="stack-on-phone documents-table">
       <thead>

@@ -50,19 +50,40 @@ export function DocumentUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
   const [dragging, setDragging] = useState(false);
   const queue = useRef<Promise<void>>(Promise.resolve());
 
-  const update = useCallback((key: string, change: Partial<UploadItem>) => setItems((list) => list.map((item) => (item.key === key ? { ...item, ...change } : item))), []);
+  const update = useCallback(
+    (key: string, change: Partial<UploadItem>) =>
+      setItems((list) => list.map((item) => (item.key === key ? { ...item, ...change } : item))),
+    [],
+  );
 
   const addFiles = useCallback(
     (files: File[]) => {
-      const fresh = files.map((file, i) => ({ file, item: { key: `${Date.now()}-${i}-${file.name}`, name: file.name, size: file.size, percent: 0, state: "waiting" as const } }));
+      const fresh = files.map((file, i) => ({
+        file,
+        item: {
+          key: `${Date.now()}-${i}-${file.name}`,
+          name: file.name,
+          size: file.size,
+          percent: 0,
+          state: "waiting" as const,
+        },
+      }));
       setItems((list) => [...list, ...fresh.map((f) => f.item)]);
       // One file at a time: each gets the whole connection and its own verdict as soon as it is checked.
       queue.current = queue.current.then(async () => {
         for (const { file, item } of fresh) {
           update(item.key, { state: "uploading" });
-          const answer = await sendFile(file, file.size > maxUploadBytes, (percent) => update(item.key, { percent, state: percent >= 100 ? "checking" : "uploading" }));
+          const answer = await sendFile(file, file.size > maxUploadBytes, (percent) =>
+            update(item.key, { percent, state: percent >= 100 ? "checking" : "uploading" }),
+          );
           if ("error" in answer) update(item.key, { state: "error", message: answer.error });
-          else if (answer.accepted) update(item.key, { state: "accepted", percent: 100, documentId: answer.document.id, message: `Accepted — ${answer.document.pageCount} page${answer.document.pageCount === 1 ? "" : "s"}` });
+          else if (answer.accepted)
+            update(item.key, {
+              state: "accepted",
+              percent: 100,
+              documentId: answer.document.id,
+              message: `Accepted — ${answer.document.pageCount} page${answer.document.pageCount === 1 ? "" : "s"}`,
+            });
           else update(item.key, { state: "rejected", message: answer.message });
         }
         router.refresh();
@@ -119,7 +140,10 @@ export function DocumentUpload({ maxUploadBytes }: { maxUploadBytes: number }) {
                 <strong>{item.name}</strong> <span className="hint">{formatFileSize(item.size)}</span>
               </div>
               <progress max={100} value={item.percent} aria-label={`Upload of ${item.name}`} />
-              <p className="upload-verdict" role={item.state === "rejected" || item.state === "error" ? "alert" : "status"}>
+              <p
+                className="upload-verdict"
+                role={item.state === "rejected" || item.state === "error" ? "alert" : "status"}
+              >
                 {item.state === "waiting" && "Waiting…"}
                 {item.state === "uploading" && `Uploading… ${item.percent}%`}
                 {item.state === "checking" && "Checking the PDF…"}

@@ -2,7 +2,11 @@
 
 import { useId, useState } from "react";
 
-type Check = { state: "idle" } | { state: "hashing"; fileName: string } | { state: "done"; fileName: string; sha256: string; matches: boolean } | { state: "error"; message: string };
+type Check =
+  | { state: "idle" }
+  | { state: "hashing"; fileName: string }
+  | { state: "done"; fileName: string; sha256: string; matches: boolean }
+  | { state: "error"; message: string };
 
 /** Hashes the recipient's file in the browser (crypto.subtle) and compares it with the sealed file's SHA-256; nothing is sent. */
 export function SealHashCheck({ sealedSha256 }: { sealedSha256: string }) {

@@ -65,7 +65,9 @@ export function SealPagePreview({
   useEffect(() => {
     const element = frame.current;
     if (element === null) return;
-    const observer = new ResizeObserver(([entry]) => setAvailable(Math.max(200, Math.floor(entry?.contentRect.width ?? 600))));
+    const observer = new ResizeObserver(([entry]) =>
+      setAvailable(Math.max(200, Math.floor(entry?.contentRect.width ?? 600))),
+    );
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
@@ -91,7 +93,8 @@ export function SealPagePreview({
       await task.promise;
       if (!cancelled) setOutcome({ key: renderKey, ok: true });
     })().catch((error: unknown) => {
-      if (!cancelled && (error as { name?: string } | null)?.name !== "RenderingCancelledException") setOutcome({ key: renderKey, ok: false });
+      if (!cancelled && (error as { name?: string } | null)?.name !== "RenderingCancelledException")
+        setOutcome({ key: renderKey, ok: false });
     });
     return () => {
       cancelled = true;
@@ -107,7 +110,12 @@ export function SealPagePreview({
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if (stamp === null) return;
     const step = event.shiftKey ? 25 : 5;
-    const moves: Record<string, [number, number]> = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] };
+    const moves: Record<string, [number, number]> = {
+      ArrowLeft: [-step, 0],
+      ArrowRight: [step, 0],
+      ArrowUp: [0, step],
+      ArrowDown: [0, -step],
+    };
     const delta = moves[event.key];
     if (delta === undefined) return;
     event.preventDefault();
@@ -133,15 +141,32 @@ export function SealPagePreview({
   const onPageClick = (event: PointerEvent<HTMLDivElement>) => {
     if (stamp === null || (event.target as HTMLElement).closest(".stamp-box") !== null) return;
     const box = event.currentTarget.getBoundingClientRect();
-    move((event.clientX - box.left) / scale - stamp.width / 2, pageSize.height - (event.clientY - box.top) / scale - stamp.height / 2);
+    move(
+      (event.clientX - box.left) / scale - stamp.width / 2,
+      pageSize.height - (event.clientY - box.top) / scale - stamp.height / 2,
+    );
   };
 
   return (
     <div ref={frame} className="page-frame">
-      <div className="page-sheet" style={{ width: pageSize.width * scale, height: pageSize.height * scale }} onPointerDown={onPageClick} data-testid="page-preview" data-status={status}>
-        <canvas ref={canvas} className="page-canvas" style={{ width: pageSize.width * scale, height: pageSize.height * scale }} aria-label={`Preview of page ${page}`} role="img" />
+      <div
+        className="page-sheet"
+        style={{ width: pageSize.width * scale, height: pageSize.height * scale }}
+        onPointerDown={onPageClick}
+        data-testid="page-preview"
+        data-status={status}
+      >
+        <canvas
+          ref={canvas}
+          className="page-canvas"
+          style={{ width: pageSize.width * scale, height: pageSize.height * scale }}
+          aria-label={`Preview of page ${page}`}
+          role="img"
+        />
         {status === "loading" && <p className="page-note">Rendering page {page}…</p>}
-        {status === "failed" && <p className="page-note">This page could not be previewed. You can still place the stamp by its position.</p>}
+        {status === "failed" && (
+          <p className="page-note">This page could not be previewed. You can still place the stamp by its position.</p>
+        )}
         {stamp !== null && (
           <div
             className="stamp-box"
@@ -150,7 +175,13 @@ export function SealPagePreview({
             aria-label="Seal stamp: use the arrow keys to move it (hold Shift to move faster)"
             aria-describedby="stamp-position"
             data-testid="stamp"
-            style={{ left: stamp.x * scale, top: (pageSize.height - stamp.y - stamp.height) * scale, width: stamp.width * scale, height: stamp.height * scale, fontSize: Math.max(6, Math.min(12, stamp.height * scale * 0.13)) }}
+            style={{
+              left: stamp.x * scale,
+              top: (pageSize.height - stamp.y - stamp.height) * scale,
+              width: stamp.width * scale,
+              height: stamp.height * scale,
+              fontSize: Math.max(6, Math.min(12, stamp.height * scale * 0.13)),
+            }}
             onKeyDown={onKeyDown}
             onPointerDown={onPointerDown}
             onPointerMove={onPointerMove}

@@ -1,4 +1,9 @@
-export type ProgressRow = { id: string; fileName: string; status: "UPLOADED" | "SEALING" | "SEALED" | "FAILED"; failure: string | null };
+export type ProgressRow = {
+  id: string;
+  fileName: string;
+  status: "UPLOADED" | "SEALING" | "SEALED" | "FAILED";
+  failure: string | null;
+};
 
 /** Each document of a running or finished batch: sealing, sealed (with its download) or failed (with why). */
 export function SealProgressList({ rows, finished }: { rows: ProgressRow[]; finished: boolean }) {
@@ -7,7 +12,9 @@ export function SealProgressList({ rows, finished }: { rows: ProgressRow[]; fini
     <div className="stack">
       <progress className="seal-progress-bar" max={Math.max(1, rows.length)} value={done} aria-label="Batch progress" />
       <p role="status" aria-live="polite">
-        {finished ? `${rows.filter((r) => r.status === "SEALED").length} of ${rows.length} sealed.` : `${done} of ${rows.length} done…`}
+        {finished
+          ? `${rows.filter((r) => r.status === "SEALED").length} of ${rows.length} sealed.`
+          : `${done} of ${rows.length} done…`}
       </p>
       <ul className="seal-results" aria-label="Documents of this batch">
         {rows.map((row) => (
@@ -26,7 +33,9 @@ export function SealProgressList({ rows, finished }: { rows: ProgressRow[]; fini
                 <span className="badge status-failed">Failed</span> <span className="failure">{row.failure}</span>
               </>
             )}
-            {(row.status === "SEALING" || row.status === "UPLOADED") && <span className="badge">{finished ? "Not sealed" : "Sealing…"}</span>}
+            {(row.status === "SEALING" || row.status === "UPLOADED") && (
+              <span className="badge">{finished ? "Not sealed" : "Sealing…"}</span>
+            )}
           </li>
         ))}
       </ul>

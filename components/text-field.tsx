@@ -11,12 +11,29 @@ type Props = {
   required?: boolean;
 };
 
-export function TextField({ name, label, type = "text", defaultValue, autoComplete, hint, invalid, required = true }: Props) {
+export function TextField({
+  name,
+  label,
+  type = "text",
+  defaultValue,
+  autoComplete,
+  hint,
+  invalid,
+  required = true,
+}: Props) {
   const hintId = hint === undefined ? undefined : `${name}-hint`;
   return (
     <label>
       {label}
-      <input name={name} type={type} defaultValue={defaultValue} autoComplete={autoComplete} required={required} aria-invalid={invalid ? true : undefined} aria-describedby={hintId} />
+      <input
+        name={name}
+        type={type}
+        defaultValue={defaultValue}
+        autoComplete={autoComplete}
+        required={required}
+        aria-invalid={invalid ? true : undefined}
+        aria-describedby={hintId}
+      />
       {hint !== undefined && (
         <span className="hint" id={hintId}>
           {hint}

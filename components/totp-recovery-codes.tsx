@@ -11,15 +11,24 @@ export function TotpRecoveryCodes({ codes, intro }: { codes: string[]; intro: st
         {intro}
       </p>
       <p>
-        <strong>Save these recovery codes now: they are shown only this once.</strong> Each one works once, to turn off the authenticator app if you lose your phone.
+        <strong>Save these recovery codes now: they are shown only this once.</strong> Each one works once, to turn off
+        the authenticator app if you lose your phone.
       </p>
-      <ol className="mono" data-testid="recovery-codes" style={{ columns: "2 12rem", margin: 0, paddingLeft: "1.5rem" }}>
+      <ol
+        className="mono"
+        data-testid="recovery-codes"
+        style={{ columns: "2 12rem", margin: 0, paddingLeft: "1.5rem" }}
+      >
         {codes.map((code) => (
           <li key={code}>{code}</li>
         ))}
       </ol>
       <div className="row-form">
-        <button type="button" className="secondary" onClick={() => void navigator.clipboard?.writeText(codes.join("\n"))}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => void navigator.clipboard?.writeText(codes.join("\n"))}
+        >
           Copy the codes
         </button>
         <button type="button" onClick={() => router.refresh()}>

@@ -1,4 +1,10 @@
-import { documentAnswer, formatDateTime, signatureAnswer, statusWords, type PlainAnswer } from "@/lib/public-verify/plain-answer";
+import {
+  documentAnswer,
+  formatDateTime,
+  signatureAnswer,
+  statusWords,
+  type PlainAnswer,
+} from "@/lib/public-verify/plain-answer";
 import type { CertificateReport, SignatureReport, VerificationReport } from "@/lib/engine/verify";
 import { commonNameOf, nameDetails, readableName } from "@/lib/engine/pki/browser";
 import { formatFileSize } from "@/lib/documents/file-size";
@@ -46,7 +52,11 @@ function SignatureCard({ signature: s, total }: { signature: SignatureReport; to
   const who = s.kind === "signature" ? signerName(s) : undefined;
   const record = s.signet;
   return (
-    <li className={`verify-signature tone-${answer.tone}`} aria-label={`${what} ${s.index + 1} of ${total}`} data-testid="signature-answer">
+    <li
+      className={`verify-signature tone-${answer.tone}`}
+      aria-label={`${what} ${s.index + 1} of ${total}`}
+      data-testid="signature-answer"
+    >
       <h3>
         <span className="verify-badge">{answer.label}</span> {what} {s.index + 1} of {total}
         {who ? ` — ${who}` : ""}
@@ -119,7 +129,8 @@ function SignatureCard({ signature: s, total }: { signature: SignatureReport; to
               <dd>
                 {record?.inRecords ? (
                   <>
-                    Yes: seal <span className="mono">{record.sealId}</span>, {record.sealedAt ? formatDateTime(record.sealedAt) : ""}
+                    Yes: seal <span className="mono">{record.sealId}</span>,{" "}
+                    {record.sealedAt ? formatDateTime(record.sealedAt) : ""}
                     {record.sealedBy ? `, by ${record.sealedBy}` : ""}
                     {record.sealId ? (
                       <>
@@ -167,7 +178,10 @@ function SignatureCard({ signature: s, total }: { signature: SignatureReport; to
 function CertificateLine({ certificate: c }: { certificate: CertificateReport }) {
   return (
     <>
-      {nameDetails(c.subject)} <span className="hint">({c.keyAlgorithm}, valid {c.notBefore.slice(0, 10)} to {c.notAfter.slice(0, 10)}, SHA-256 </span>
+      {nameDetails(c.subject)}{" "}
+      <span className="hint">
+        ({c.keyAlgorithm}, valid {c.notBefore.slice(0, 10)} to {c.notAfter.slice(0, 10)}, SHA-256{" "}
+      </span>
       <span className="mono">{c.fingerprintSha256}</span>
       <span className="hint">)</span>
     </>
@@ -183,20 +197,34 @@ function recognitionWords(s: SignatureReport): string {
   const r = s.signet;
   if (r === undefined) return "Not checked";
   const orgs = (r.organisations ?? []).join(", ");
-  if (r.recognition === "signet-managed") return `Yes: a certificate Signet manages for ${orgs}${r.testingCertificate ? " (self-signed testing certificate)" : ""}`;
-  if (r.recognition === "organisation-ca") return `Yes: issued under a certificate authority that ${orgs} registered with Signet`;
+  if (r.recognition === "signet-managed")
+    return `Yes: a certificate Signet manages for ${orgs}${r.testingCertificate ? " (self-signed testing certificate)" : ""}`;
+  if (r.recognition === "organisation-ca")
+    return `Yes: issued under a certificate authority that ${orgs} registered with Signet`;
   return "No: the signer is not known to Signet";
 }
 
 function chainWords(s: SignatureReport): string {
-  const trust = { trusted: "Trusted", untrusted: "Not trusted", "self-signed": "Self-signed, not trusted", "not-checked": "Not checked" }[s.chain.trust];
-  return s.chain.trust === "trusted" && s.signet?.testingCertificate ? "Trusted as a Signet testing certificate" : trust;
+  const trust = {
+    trusted: "Trusted",
+    untrusted: "Not trusted",
+    "self-signed": "Self-signed, not trusted",
+    "not-checked": "Not checked",
+  }[s.chain.trust];
+  return s.chain.trust === "trusted" && s.signet?.testingCertificate
+    ? "Trusted as a Signet testing certificate"
+    : trust;
 }
 
 function signedAtWords(s: SignatureReport): string {
   const t = s.signingTime;
   if (t.time === undefined) return "Not stated";
-  const source = { timestamp: "proven by a timestamp", claimed: "as the signer's computer stated it", "verification-time": "not stated; the time of this check", none: "" }[t.source];
+  const source = {
+    timestamp: "proven by a timestamp",
+    claimed: "as the signer's computer stated it",
+    "verification-time": "not stated; the time of this check",
+    none: "",
+  }[t.source];
   return `${formatDateTime(t.time)}${source ? ` (${source})` : ""}`;
 }
 

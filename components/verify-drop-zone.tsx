@@ -4,7 +4,11 @@ import { useId, useState, type DragEvent } from "react";
 import type { VerificationReport } from "@/lib/engine/verify";
 import { VerificationResult } from "@/components/verification-result";
 
-type Outcome = { state: "idle" } | { state: "checking"; fileName: string } | { state: "done"; fileName: string; report: VerificationReport } | { state: "error"; fileName: string; message: string };
+type Outcome =
+  | { state: "idle" }
+  | { state: "checking"; fileName: string }
+  | { state: "done"; fileName: string; report: VerificationReport }
+  | { state: "error"; fileName: string; message: string };
 
 type ApiAnswer = VerificationReport | { error: { code: string; message: string } };
 
@@ -19,17 +23,29 @@ export function VerifyDropZone({ maxBytes }: { maxBytes: number }) {
 
   async function verify(file: File) {
     if (file.size > maxBytes) {
-      setOutcome({ state: "error", fileName: file.name, message: `This file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB, the largest PDF that can be verified here.` });
+      setOutcome({
+        state: "error",
+        fileName: file.name,
+        message: `This file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB, the largest PDF that can be verified here.`,
+      });
       return;
     }
     setOutcome({ state: "checking", fileName: file.name });
     try {
-      const response = await fetch("/api/v1/verify", { method: "POST", body: file, headers: { "Content-Type": "application/pdf" } });
+      const response = await fetch("/api/v1/verify", {
+        method: "POST",
+        body: file,
+        headers: { "Content-Type": "application/pdf" },
+      });
       const answer = (await response.json()) as ApiAnswer;
       if ("error" in answer) setOutcome({ state: "error", fileName: file.name, message: answer.error.message });
       else setOutcome({ state: "done", fileName: file.name, report: answer });
     } catch {
-      setOutcome({ state: "error", fileName: file.name, message: "The file could not be sent. Check your connection and try again." });
+      setOutcome({
+        state: "error",
+        fileName: file.name,
+        message: "The file could not be sent. Check your connection and try again.",
+      });
     }
   }
 
@@ -80,7 +96,8 @@ export function VerifyDropZone({ maxBytes }: { maxBytes: number }) {
           }}
         />
         <p className="hint">
-          Up to {Math.round(maxBytes / (1024 * 1024))} MB. The file is checked in memory and never stored; only a counter of checks per network is kept.
+          Up to {Math.round(maxBytes / (1024 * 1024))} MB. The file is checked in memory and never stored; only a
+          counter of checks per network is kept.
         </p>
       </div>
       <div aria-live="polite">
@@ -105,7 +122,11 @@ export function VerifyDropZone({ maxBytes }: { maxBytes: number }) {
               <button type="button" onClick={() => window.print()}>
                 Print the report
               </button>
-              <button type="button" className="secondary" onClick={() => downloadJson(outcome.report, outcome.fileName)}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => downloadJson(outcome.report, outcome.fileName)}
+              >
                 Download the report (JSON)
               </button>
             </p>

@@ -75,7 +75,13 @@ test("setup → sign out → sign in → invite → the member accepts and signs
   await signIn(page, owner.email, owner.password);
   await page.getByRole("link", { name: "Audit log" }).click();
   await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
-  for (const action of ["org.setup", "auth.sign_in_failed", "auth.sign_in", "invitation.created", "invitation.accepted"]) {
+  for (const action of [
+    "org.setup",
+    "auth.sign_in_failed",
+    "auth.sign_in",
+    "invitation.created",
+    "invitation.accepted",
+  ]) {
     await expect(page.getByRole("cell", { name: action, exact: true }).first()).toBeVisible();
   }
   await keepScreenshot(page, "06-audit");
@@ -101,7 +107,9 @@ test("the main screens work at phone width", async ({ page }) => {
   await signIn(page, owner.email, owner.password);
   await page.getByRole("link", { name: "Members" }).click();
   await expect(page.getByRole("heading", { name: "Members" })).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await keepScreenshot(page, "08-members-phone");
 });

@@ -34,7 +34,9 @@ test("an owner generates a platform-managed key; a bad name is refused and nothi
   await signOut(page);
 });
 
-test("the owner requests a certificate, the CA issues it, the owner uploads and activates it", async ({ page }, testInfo) => {
+test("the owner requests a certificate, the CA issues it, the owner uploads and activates it", async ({
+  page,
+}, testInfo) => {
   await signIn(page, owner.email, owner.password);
   await page.getByRole("link", { name: "Certificates" }).click();
   const card = page.getByRole("region", { name: "Key Seal 2027 — Olivia Owner" });
@@ -49,7 +51,10 @@ test("the owner requests a certificate, the CA issues it, the owner uploads and 
   await csrForm.getByLabel("Licence or registration number").fill("PEO 100123");
   await csrForm.getByRole("button", { name: "Create request" }).click();
   await expect(csrForm.getByRole("status")).toContainText("Certificate signing request created");
-  const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("link", { name: "Download the request (PEM)" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    card.getByRole("link", { name: "Download the request (PEM)" }).click(),
+  ]);
   const csrPem = fs.readFileSync(await download.path(), "utf8");
   expect(csrPem).toContain("BEGIN CERTIFICATE REQUEST");
 

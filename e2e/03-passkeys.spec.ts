@@ -59,7 +59,9 @@ test("without a registered passkey, passkey sign-in is refused in plain words", 
   await authenticator.remove();
 });
 
-test("the member sets up an authenticator app, sees recovery codes once, and turns it off with one", async ({ page }) => {
+test("the member sets up an authenticator app, sees recovery codes once, and turns it off with one", async ({
+  page,
+}) => {
   await signIn(page, member.email, member.password);
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.getByRole("link", { name: "Account" }).click();
@@ -105,7 +107,9 @@ test("the account page works at phone width", async ({ page }) => {
   await expect(page).toHaveURL(/\/dashboard$/);
   await page.goto("/account");
   await expect(page.getByRole("heading", { name: "Passkeys" })).toBeVisible();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await keepScreenshot(page, "10-account-phone");
 });

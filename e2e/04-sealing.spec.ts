@@ -22,11 +22,15 @@ const toSeal = [corpus("p03-libreoffice74-plain.pdf"), corpus("p13-qpdf-rotate90
 const sealed: { documentIds: string[]; batchId: string } = { documentIds: [], batchId: "" };
 
 async function noHorizontalOverflow(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
-test("the owner adds a passkey, uploads two PDFs, places the stamp, confirms with the passkey, seals both and downloads them", async ({ page }, testInfo) => {
+test("the owner adds a passkey, uploads two PDFs, places the stamp, confirms with the passkey, seals both and downloads them", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(180_000);
   const authenticator = await addVirtualAuthenticator(page);
   await signIn(page, owner.email, owner.password);
@@ -42,12 +46,21 @@ test("the owner adds a passkey, uploads two PDFs, places the stamp, confirms wit
   // Upload: two PDFs that seal, and two that are refused in plain words (nothing is kept of those).
   await page.getByRole("link", { name: "Documents" }).click();
   await expect(page.getByRole("heading", { name: "Documents", exact: true })).toBeVisible();
-  await page.getByLabel("PDF files to upload").setInputFiles([...toSeal, corpus("p22-not-pdf-png.pdf"), corpus("p12-qpdf-aes256-user-password.pdf")]);
+  await page
+    .getByLabel("PDF files to upload")
+    .setInputFiles([...toSeal, corpus("p22-not-pdf-png.pdf"), corpus("p12-qpdf-aes256-user-password.pdf")]);
   const uploads = page.getByRole("list", { name: "Uploads" });
-  await expect(uploads.getByRole("listitem", { name: "p03-libreoffice74-plain.pdf" })).toContainText("Accepted — 1 page", { timeout: 30_000 });
-  await expect(uploads.getByRole("listitem", { name: "p13-qpdf-rotate90-page1.pdf" })).toContainText("Accepted — 1 page");
+  await expect(uploads.getByRole("listitem", { name: "p03-libreoffice74-plain.pdf" })).toContainText(
+    "Accepted — 1 page",
+    { timeout: 30_000 },
+  );
+  await expect(uploads.getByRole("listitem", { name: "p13-qpdf-rotate90-page1.pdf" })).toContainText(
+    "Accepted — 1 page",
+  );
   await expect(uploads.getByRole("listitem", { name: "p22-not-pdf-png.pdf" })).toContainText("Not a PDF");
-  await expect(uploads.getByRole("listitem", { name: "p12-qpdf-aes256-user-password.pdf" })).toContainText("Protected by a password — remove the protection and upload again.");
+  await expect(uploads.getByRole("listitem", { name: "p12-qpdf-aes256-user-password.pdf" })).toContainText(
+    "Protected by a password — remove the protection and upload again.",
+  );
   await expect(page.getByTestId("document-row")).toHaveCount(2);
   await keepScreenshot(page, "12-upload");
 
@@ -113,7 +126,11 @@ test("the owner adds a passkey, uploads two PDFs, places the stamp, confirms wit
     // What the seal says, as Signet's own verifier reads it back.
     const verification = await verifyPdf(new Uint8Array(bytes), { trustAnchors: [pki.root.certPem] });
     expect(verification.summary.allValid).toBe(true);
-    expect(verification.signatures[0]).toMatchObject({ verdict: "valid", signingReason: "Approved for construction", location: "Toronto" });
+    expect(verification.signatures[0]).toMatchObject({
+      verdict: "valid",
+      signingReason: "Approved for construction",
+      location: "Toronto",
+    });
   }
   const zipLink = page.getByRole("link", { name: "Download all sealed files (zip)" });
   sealed.batchId = (await zipLink.getAttribute("href"))!.split("/")[4]!;
@@ -159,9 +176,16 @@ test("another organisation's documents and batches are never served", async ({ p
   await page.goto("/documents");
   await expect(page.getByText("No documents yet.")).toBeVisible();
   // The upload endpoint gives its verdict as JSON, in plain words; nothing is kept of a refused file.
-  const upload = await page.request.post("/api/documents/upload", { headers: { "X-File-Name": "notes.pdf" }, data: Buffer.from("%PDF-1.4\nnothing else\n") });
+  const upload = await page.request.post("/api/documents/upload", {
+    headers: { "X-File-Name": "notes.pdf" },
+    data: Buffer.from("%PDF-1.4\nnothing else\n"),
+  });
   expect(upload.status()).toBe(422);
-  expect(await upload.json()).toMatchObject({ accepted: false, reason: "damaged", message: expect.stringMatching(/^Damaged/) });
+  expect(await upload.json()).toMatchObject({
+    accepted: false,
+    reason: "damaged",
+    message: expect.stringMatching(/^Damaged/),
+  });
   await page.reload();
   await expect(page.getByText("No documents yet.")).toBeVisible();
 
@@ -184,14 +208,20 @@ async function linesOf(locator: Locator): Promise<number> {
   });
 }
 
-test("at 1280 px the status badges keep to one line, even beside a long file name (whose U+202E is dropped)", async ({ page }) => {
+test("at 1280 px the status badges keep to one line, even beside a long file name (whose U+202E is dropped)", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await signIn(page, owner.email, owner.password);
   await expect(page).toHaveURL(/\/dashboard$/);
   // A long name squeezes the other columns (it made "Sealed" break inside the word); its U+202E
   // (right-to-left override, which shows the rest of a name reversed) is dropped on upload and download.
-  const longName = "Quarterly structural inspection report for the Northern Ontario bridge and tunnel rehabilitation programme, section 7 — final issue\u202E.pdf";
-  const upload = await page.request.post("/api/documents/upload", { headers: { "X-File-Name": encodeURIComponent(longName) }, data: fs.readFileSync(corpus("p01-gs10-pdfwrite-pdf14.pdf")) });
+  const longName =
+    "Quarterly structural inspection report for the Northern Ontario bridge and tunnel rehabilitation programme, section 7 — final issue\u202E.pdf";
+  const upload = await page.request.post("/api/documents/upload", {
+    headers: { "X-File-Name": encodeURIComponent(longName) },
+    data: fs.readFileSync(corpus("p01-gs10-pdfwrite-pdf14.pdf")),
+  });
   expect(upload.status()).toBe(201);
   const uploaded = (await upload.json()) as { document: { id: string; fileName: string } };
   expect(uploaded.document.fileName).toBe(longName.replace("\u202E", ""));
@@ -207,11 +237,16 @@ test("at 1280 px the status badges keep to one line, even beside a long file nam
   for (const badge of await badges.all()) {
     await expect(badge).toHaveText(/^(Sealed|Ready to seal)$/);
     expect(await linesOf(badge), `the badge "${await badge.textContent()}" wraps`).toBe(1);
-    const { height, lineHeight } = await badge.evaluate((e) => ({ height: e.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(e).lineHeight) }));
+    const { height, lineHeight } = await badge.evaluate((e) => ({
+      height: e.getBoundingClientRect().height,
+      lineHeight: parseFloat(getComputedStyle(e).lineHeight),
+    }));
     expect(height).toBeLessThan(lineHeight * 1.6);
   }
   // An empty file reads as what it is (it was "1 KB"), and is refused.
-  await page.getByLabel("PDF files to upload").setInputFiles({ name: "empty.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(0) });
+  await page
+    .getByLabel("PDF files to upload")
+    .setInputFiles({ name: "empty.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(0) });
   const empty = page.getByRole("list", { name: "Uploads" }).getByRole("listitem", { name: "empty.pdf" });
   await expect(empty).toContainText("0 bytes");
   await expect(empty.getByRole("alert")).toBeVisible({ timeout: 30_000 });
@@ -230,7 +265,9 @@ test("every page names its icon, the icon and /favicon.ico answer, and no page l
   await expect(page).toHaveURL(/\/dashboard$/);
   for (const screen of ["/documents", "/certificates", "/dashboard"]) {
     await page.goto(screen);
-    const icons = await page.locator('head link[rel~="icon"]').evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
+    const icons = await page
+      .locator('head link[rel~="icon"]')
+      .evaluateAll((links) => links.map((l) => (l as HTMLLinkElement).href));
     expect(icons.length, `${screen} names an icon`).toBeGreaterThan(0);
     for (const href of [...icons, new URL("/favicon.ico", page.url()).href]) {
       const response = await page.request.get(href);
@@ -242,7 +279,9 @@ test("every page names its icon, the icon and /favicon.ico answer, and no page l
   expect(missing).toEqual([]);
 });
 
-test("at 1280 px the top bar keeps Sign out on its line beside a long organisation name (shortened, never wrapped)", async ({ page }) => {
+test("at 1280 px the top bar keeps Sign out on its line beside a long organisation name (shortened, never wrapped)", async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const longName = "Northern Ontario Bridge & Tunnel Engineering Partners";
   await signIn(page, member.email, member.password);
@@ -257,9 +296,17 @@ test("at 1280 px the top bar keeps Sign out on its line beside a long organisati
   await keepScreenshot(page, "16-topbar-long-organisation");
   const brandBox = (await brand.boundingBox())!;
   const centre = (b: { y: number; height: number }) => b.y + b.height / 2;
-  for (const element of [signOutButton, organisation, bar.getByRole("button", { name: "Switch" }), bar.getByRole("link", { name: "Account" })]) {
+  for (const element of [
+    signOutButton,
+    organisation,
+    bar.getByRole("button", { name: "Switch" }),
+    bar.getByRole("link", { name: "Account" }),
+  ]) {
     const box = (await element.boundingBox())!;
-    expect(Math.abs(centre(box) - centre(brandBox)), `${await element.textContent()} is on the bar's line`).toBeLessThan(8);
+    expect(
+      Math.abs(centre(box) - centre(brandBox)),
+      `${await element.textContent()} is on the bar's line`,
+    ).toBeLessThan(8);
     expect(box.x + box.width).toBeLessThanOrEqual(1280);
   }
   expect(await linesOf(signOutButton)).toBe(1);

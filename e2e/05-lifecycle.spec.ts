@@ -49,7 +49,9 @@ async function approveAsSam(page: Page, requestLabel: string) {
   await item.getByLabel("Comment (optional)").fill("Checked with Olivia by phone");
   await item.getByRole("button", { name: "Approve" }).click();
   // Carried out with this approval: the request moves to the closed ones.
-  await expect(page.getByRole("table", { name: "Closed requests" }).getByRole("row").filter({ hasText: requestLabel }).first()).toContainText("Carried out");
+  await expect(
+    page.getByRole("table", { name: "Closed requests" }).getByRole("row").filter({ hasText: requestLabel }).first(),
+  ).toContainText("Carried out");
   await expect(page.getByRole("listitem", { name: requestLabel })).toHaveCount(0);
   await signOut(page);
 }
@@ -77,7 +79,9 @@ test("with dual control off the owner makes Sam an administrator, then turns dua
   await signOut(page);
 });
 
-test("the owner enrols a successor and asks to rotate; the requester cannot approve; Sam approves; the old seal still verifies", async ({ page }, testInfo) => {
+test("the owner enrols a successor and asks to rotate; the requester cannot approve; Sam approves; the old seal still verifies", async ({
+  page,
+}, testInfo) => {
   test.setTimeout(120_000);
   await signInAs(page, owner);
   await page.getByRole("link", { name: "Certificates" }).click();
@@ -94,7 +98,10 @@ test("the owner enrols a successor and asks to rotate; the requester cannot appr
   await csrForm.getByLabel("Country (two letters)").fill("CA");
   await csrForm.getByLabel("Name on the certificate").fill("Olivia Owner, P.Eng. (2028)");
   await csrForm.getByRole("button", { name: "Create request" }).click();
-  const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("link", { name: "Download the request (PEM)" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    card.getByRole("link", { name: "Download the request (PEM)" }).click(),
+  ]);
   const pki = await getTestPki();
   const issued = await issueFromCsr(pki, fs.readFileSync((await download.path())!, "utf8"));
   const certificateFile = testInfo.outputPath("successor.pem");
@@ -114,10 +121,14 @@ test("the owner enrols a successor and asks to rotate; the requester cannot appr
   const rotate = page.getByRole("form", { name: "Rotate this certificate" });
   await rotate.getByLabel("Successor").selectOption({ index: 1 });
   await rotate.getByRole("button", { name: "Rotate" }).click();
-  expect(await rotate.getByLabel("Reason for the rotation").evaluate((el: HTMLTextAreaElement) => el.validity.valueMissing)).toBe(true);
+  expect(
+    await rotate.getByLabel("Reason for the rotation").evaluate((el: HTMLTextAreaElement) => el.validity.valueMissing),
+  ).toBe(true);
   await rotate.getByLabel("Reason for the rotation").fill("Annual renewal; new licence number");
   await rotate.getByRole("button", { name: "Rotate" }).click();
-  await expect(rotate.getByRole("status")).toContainText("Request sent: it is carried out when another administrator approves it");
+  await expect(rotate.getByRole("status")).toContainText(
+    "Request sent: it is carried out when another administrator approves it",
+  );
   await expect(page.getByTestId("lifecycle-state")).toHaveText("Active");
 
   await page.getByRole("link", { name: "Approvals" }).click();
@@ -169,7 +180,7 @@ test("a new seal uses the successor; the superseded certificate is not offered",
   await addPasskey.getByLabel("Name of the passkey").fill("Olivia's office desktop");
   await addPasskey.getByLabel("Your current password").fill(owner.password);
   await addPasskey.getByRole("button", { name: "Add a passkey" }).click();
-  await expect(page.getByRole("status")).toContainText("Passkey \"Olivia's office desktop\" added");
+  await expect(page.getByRole("status")).toContainText('Passkey "Olivia\'s office desktop" added');
 
   await page.getByRole("link", { name: "Documents" }).click();
   await page.getByLabel("PDF files to upload").setInputFiles([corpus("p06-reportlab-simple.pdf")]);
@@ -180,7 +191,10 @@ test("a new seal uses the successor; the superseded certificate is not offered",
   await expect(certificate.locator("option")).toHaveCount(1);
   await page.getByRole("button", { name: "Seal", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Sealed", exact: true })).toBeVisible({ timeout: 60_000 });
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download sealed PDF" }).first().click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: "Download sealed PDF" }).first().click(),
+  ]);
   const file = testInfo.outputPath("sealed-by-B.pdf");
   await download.saveAs(file);
   const pki = await getTestPki();
@@ -193,7 +207,9 @@ test("a new seal uses the successor; the superseded certificate is not offered",
   await authenticator.remove();
 });
 
-test("lowering the policy needs approval too; with dual control off the owner revokes the old certificate alone", async ({ page }) => {
+test("lowering the policy needs approval too; with dual control off the owner revokes the old certificate alone", async ({
+  page,
+}) => {
   await signInAs(page, owner);
   await page.getByRole("link", { name: "Approvals" }).click();
   const policy = page.getByRole("form", { name: "Approvals required" });
@@ -226,7 +242,13 @@ test("lowering the policy needs approval too; with dual control off the owner re
 
   // The audit log holds every step, and its chain verifies.
   await page.getByRole("link", { name: "Audit log" }).click();
-  for (const action of ["approval.requested", "approval.approved", "certificate.rotated", "certificate.revoked", "org.policy_changed"]) {
+  for (const action of [
+    "approval.requested",
+    "approval.approved",
+    "certificate.rotated",
+    "certificate.revoked",
+    "org.policy_changed",
+  ]) {
     await expect(page.getByRole("cell", { name: action, exact: true }).first()).toBeVisible();
   }
   await expect(page.getByTestId("chain-status")).toContainText("Chain verified");

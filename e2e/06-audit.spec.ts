@@ -11,7 +11,15 @@ import { keepScreenshot } from "@/e2e/screens";
 // checkpoint that anyone can fetch, and forwards the log to a SIEM receiver run by this test.
 test.describe.configure({ mode: "serial" });
 
-type Entry = { id: string; seq: number; orgId: string | null; action: string; actorId: string | null; hash: string; prevHash: string };
+type Entry = {
+  id: string;
+  seq: number;
+  orgId: string | null;
+  action: string;
+  actorId: string | null;
+  hash: string;
+  prevHash: string;
+};
 
 async function openAudit(page: Page) {
   await signIn(page, owner.email, owner.password);
@@ -25,11 +33,16 @@ async function tableColumn(page: Page, index: number): Promise<string[]> {
 }
 
 async function download(page: Page, linkName: string): Promise<{ name: string; text: string }> {
-  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: linkName, exact: true }).click()]);
+  const [file] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("link", { name: linkName, exact: true }).click(),
+  ]);
   return { name: file.suggestedFilename(), text: fs.readFileSync(await file.path(), "utf8") };
 }
 
-test("the owner filters the audit log by action and actor, sees the chain verified, and exports exactly the filtered entries", async ({ page }) => {
+test("the owner filters the audit log by action and actor, sees the chain verified, and exports exactly the filtered entries", async ({
+  page,
+}) => {
   await openAudit(page);
   await expect(page.getByTestId("chain-status")).toContainText("Chain verified");
 
@@ -57,12 +70,31 @@ test("the owner filters the audit log by action and actor, sees the chain verifi
     .filter((line) => line !== "")
     .map((line) => JSON.parse(line) as Entry);
   expect(entries.map((e) => e.seq)).toEqual([...shownSeqs].reverse());
-  for (const e of entries) expect(e).toMatchObject({ action: "auth.sign_in", actorId: ownerId, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  for (const e of entries)
+    expect(e).toMatchObject({
+      action: "auth.sign_in",
+      actorId: ownerId,
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
 
   const csv = await download(page, "CSV");
   expect(csv.name).toMatch(/\.csv$/);
   const [header, ...records] = parseCsv(csv.text);
-  expect(header).toEqual(["seq", "at", "action", "actorId", "actorEmail", "subjectType", "subjectId", "data", "id", "chainId", "orgId", "prevHash", "hash"]);
+  expect(header).toEqual([
+    "seq",
+    "at",
+    "action",
+    "actorId",
+    "actorEmail",
+    "subjectType",
+    "subjectId",
+    "data",
+    "id",
+    "chainId",
+    "orgId",
+    "prevHash",
+    "hash",
+  ]);
   expect(records.map((r) => Number(r[0]))).toEqual(entries.map((e) => e.seq));
   expect(records.map((r) => r[4])).toEqual(entries.map(() => owner.email));
   expect(records.map((r) => r[10])).toEqual(entries.map((e) => e.orgId));
@@ -97,20 +129,38 @@ test("the owner signs a checkpoint that anyone can fetch and check without signi
   // `request` shares nothing with the signed-in page: no session cookie.
   const response = await request.get(new URL(href).pathname);
   expect(response.status()).toBe(200);
-  const published = (await response.json()) as { latest: { seq: number; hash: string; keyId: string; statement: string; signature: string }; checkpoints: unknown[] };
+  const published = (await response.json()) as {
+    latest: { seq: number; hash: string; keyId: string; statement: string; signature: string };
+    checkpoints: unknown[];
+  };
   expect(published.latest).toMatchObject({ seq, algorithm: "Ed25519" });
   expect(JSON.stringify(published)).not.toMatch(/auth\.sign_in|olivia|"data"/);
 
-  const keys = (await (await request.get("/api/v1/audit/public-keys")).json()) as { keys: { id: string; publicKeyPem: string }[] };
+  const keys = (await (await request.get("/api/v1/audit/public-keys")).json()) as {
+    keys: { id: string; publicKeyPem: string }[];
+  };
   const key = keys.keys.find((k) => k.id === published.latest.keyId)!;
-  expect(verify(null, Buffer.from(published.latest.statement), createPublicKey(key.publicKeyPem), Buffer.from(published.latest.signature, "base64"))).toBe(true);
-  expect(JSON.parse(published.latest.statement)).toMatchObject({ type: "signet-audit-checkpoint/v1", seq, hash: published.latest.hash });
+  expect(
+    verify(
+      null,
+      Buffer.from(published.latest.statement),
+      createPublicKey(key.publicKeyPem),
+      Buffer.from(published.latest.signature, "base64"),
+    ),
+  ).toBe(true);
+  expect(JSON.parse(published.latest.statement)).toMatchObject({
+    type: "signet-audit-checkpoint/v1",
+    seq,
+    hash: published.latest.hash,
+  });
 
   expect((await request.get("/api/v1/audit/checkpoints/00000000-0000-4000-8000-000000000000")).status()).toBe(404);
   expect((await request.get("/api/audit/export?format=jsonl")).status()).toBe(401);
 });
 
-test("the owner forwards the log to a SIEM: the secret is shown once, deliveries are signed with it", async ({ page }) => {
+test("the owner forwards the log to a SIEM: the secret is shown once, deliveries are signed with it", async ({
+  page,
+}) => {
   const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
   const receiver = http.createServer((req, res) => {
     let body = "";
@@ -142,9 +192,13 @@ test("the owner forwards the log to a SIEM: the secret is shown once, deliveries
     await expect(page.getByRole("status").filter({ hasText: "Test event delivered" })).toBeVisible();
 
     // The worker forwards the siem.changed entry (and what follows) within a few seconds.
-    await expect.poll(() => received.filter((r) => r.headers["x-signet-event"] === "audit.entry").length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(() => received.filter((r) => r.headers["x-signet-event"] === "audit.entry").length, { timeout: 30_000 })
+      .toBeGreaterThan(0);
     for (const r of received) {
-      const expected = `sha256=${createHmac("sha256", secret).update(`${String(r.headers["x-signet-timestamp"])}.${r.body}`).digest("hex")}`;
+      const expected = `sha256=${createHmac("sha256", secret)
+        .update(`${String(r.headers["x-signet-timestamp"])}.${r.body}`)
+        .digest("hex")}`;
       expect(r.headers["x-signet-signature"]).toBe(expected);
     }
     const entry = JSON.parse(received.find((r) => r.headers["x-signet-event"] === "audit.entry")!.body) as Entry;
@@ -166,7 +220,9 @@ test("the owner forwards the log to a SIEM: the secret is shown once, deliveries
 test("the audit page works at phone width", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await openAudit(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
   await keepScreenshot(page, "33-audit-phone");
 });

@@ -13,7 +13,8 @@ test.describe.configure({ mode: "serial" });
 const handoff = path.resolve(import.meta.dirname, "..", "test-results", "e2e-handoff");
 function handedOver(name: string): Buffer {
   const file = path.join(handoff, name);
-  if (!fs.existsSync(file)) throw new Error(`${file} is missing: e2e/05-lifecycle.spec.ts writes it (run the whole e2e suite in order).`);
+  if (!fs.existsSync(file))
+    throw new Error(`${file} is missing: e2e/05-lifecycle.spec.ts writes it (run the whole e2e suite in order).`);
   return fs.readFileSync(file);
 }
 const pdf = (name: string, buffer: Buffer) => ({ name, mimeType: "application/pdf", buffer });
@@ -27,7 +28,9 @@ async function verifyAsRecipient(page: Page, file: { name: string; mimeType: str
 }
 
 async function noHorizontalOverflow(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow).toBeLessThanOrEqual(0);
 }
 
@@ -40,7 +43,9 @@ test.beforeAll(() => {
   beforeRevocation = handedOver("sealed-before-revocation.pdf");
 });
 
-test("a sealed file is valid: the answer first, the details on demand, the report to print or download", async ({ page }) => {
+test("a sealed file is valid: the answer first, the details on demand, the report to print or download", async ({
+  page,
+}) => {
   await verifyAsRecipient(page, pdf("sealed-by-successor.pdf", successor));
   const answer = page.getByTestId("document-answer");
   await expect(answer).toContainText("Valid", { timeout: 30_000 });
@@ -61,9 +66,15 @@ test("a sealed file is valid: the answer first, the details on demand, the repor
   expect(sealRecordUrl).toMatch(/^\/verify\/[0-9a-f-]{36}$/);
   await keepScreenshot(page, "20-verify-valid");
 
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download the report (JSON)" }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.getByRole("button", { name: "Download the report (JSON)" }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe("sealed-by-successor-verification.json");
-  const report = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as { summary: { verdict: string }; signatures: Array<{ signet?: { sealId?: string } }> };
+  const report = JSON.parse(fs.readFileSync((await download.path())!, "utf8")) as {
+    summary: { verdict: string };
+    signatures: Array<{ signet?: { sealId?: string } }>;
+  };
   expect(report.summary.verdict).toBe("valid");
   expect(`/verify/${report.signatures[0]!.signet!.sealId}`).toBe(sealRecordUrl);
 
@@ -113,7 +124,9 @@ test("a file that is not a PDF: a clear error", async ({ page }) => {
   await keepScreenshot(page, "25-verify-not-pdf");
 });
 
-test("the seal's public record: the recipient's file is checked in the browser against the sealed file", async ({ page }) => {
+test("the seal's public record: the recipient's file is checked in the browser against the sealed file", async ({
+  page,
+}) => {
   expect(sealRecordUrl).not.toBe("");
   await page.goto(sealRecordUrl);
   await expect(page.getByRole("heading", { name: "Seal record" })).toBeVisible();
@@ -134,12 +147,22 @@ test("the seal's public record: the recipient's file is checked in the browser a
 });
 
 test("POST /api/v1/verify answers with the JSON report; the pages work at phone width", async ({ page, request }) => {
-  const response = await request.post("/api/v1/verify", { headers: { "Content-Type": "application/pdf" }, data: successor });
+  const response = await request.post("/api/v1/verify", {
+    headers: { "Content-Type": "application/pdf" },
+    data: successor,
+  });
   expect(response.status()).toBe(200);
-  const report = (await response.json()) as { reportVersion: number; summary: { verdict: string; exitCode: number }; signatures: Array<{ signet?: { inRecords: boolean } }> };
+  const report = (await response.json()) as {
+    reportVersion: number;
+    summary: { verdict: string; exitCode: number };
+    signatures: Array<{ signet?: { inRecords: boolean } }>;
+  };
   expect(report).toMatchObject({ reportVersion: 1, summary: { verdict: "valid", exitCode: 0 } });
   expect(report.signatures[0]!.signet).toMatchObject({ inRecords: true });
-  const refused = await request.post("/api/v1/verify", { headers: { "Content-Type": "application/pdf" }, data: Buffer.from("plain text") });
+  const refused = await request.post("/api/v1/verify", {
+    headers: { "Content-Type": "application/pdf" },
+    data: Buffer.from("plain text"),
+  });
   expect(refused.status()).toBe(400);
   expect(await refused.json()).toMatchObject({ error: { code: "pdf.not_pdf" } });
 

@@ -8,7 +8,10 @@ test.describe.configure({ mode: "serial" });
 
 const API = "/api/audit/export?format=jsonl";
 
-async function signedInContext(browser: Browser, password = owner.password): Promise<{ context: BrowserContext; page: Page }> {
+async function signedInContext(
+  browser: Browser,
+  password = owner.password,
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   const page = await context.newPage();
   await signIn(page, owner.email, password);
@@ -17,7 +20,10 @@ async function signedInContext(browser: Browser, password = owner.password): Pro
 }
 
 /** A fresh browser holding only the copied cookies: what someone who stole them would have. */
-async function withCopiedCookies(browser: Browser, cookies: Cookie[]): Promise<{ context: BrowserContext; page: Page }> {
+async function withCopiedCookies(
+  browser: Browser,
+  cookies: Cookie[],
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext();
   await context.addCookies(cookies);
   return { context, page: await context.newPage() };
@@ -123,7 +129,9 @@ test("a form sent without a session leads to sign-in, not to an error", async ({
   await context.close();
 });
 
-test("switching to an organisation one does not belong to answers not-found, not a server error", async ({ browser }) => {
+test("switching to an organisation one does not belong to answers not-found, not a server error", async ({
+  browser,
+}) => {
   const pat = { name: "Pat Auditor", email: "pat@acme.test", password: "pat-long-enough-password" };
   const admin = await signedInContext(browser);
   await admin.page.goto("/members");
@@ -149,9 +157,15 @@ test("switching to an organisation one does not belong to answers not-found, not
   await expect(page.getByRole("heading", { name: "Pat Reviews" })).toBeVisible();
 
   // A tampered choice: an organisation id Pat is not a member of.
-  await page.locator("#org-switcher option").first().evaluate((option) => ((option as HTMLOptionElement).value = "6f1c2b1e-8d3a-4c55-9e1f-0a2b3c4d5e6f"));
+  await page
+    .locator("#org-switcher option")
+    .first()
+    .evaluate((option) => ((option as HTMLOptionElement).value = "6f1c2b1e-8d3a-4c55-9e1f-0a2b3c4d5e6f"));
   await page.locator("#org-switcher").selectOption({ index: 0 });
-  const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === "POST"), page.getByRole("button", { name: "Switch" }).click()]);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST"),
+    page.getByRole("button", { name: "Switch" }).click(),
+  ]);
   expect(answer.status()).toBe(404);
   await expect(page.getByText(/could not be found|not found/i).first()).toBeVisible();
   await context.close();

@@ -18,39 +18,77 @@ test.beforeAll(({}, testInfo) => {
 
 type Answer = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
-function request(options: { localAddress: string; method?: string; path: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+function request(options: {
+  localAddress: string;
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, localAddress: options.localAddress, method: options.method ?? "GET", path: options.path, headers: options.headers, agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        localAddress: options.localAddress,
+        method: options.method ?? "GET",
+        path: options.path,
+        headers: options.headers,
+        agent: false,
+      },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end(options.body);
   });
 }
 
 /** What a forger puts in every request: addresses that change each time, in every header a server might believe. */
-const forged = (i: number) => ({ "x-forwarded-for": `203.0.113.${i % 250}, 198.51.100.${i % 250}`, "x-signet-client-address": `192.0.2.${i % 250}`, "x-real-ip": `192.0.2.${i % 250}` });
+const forged = (i: number) => ({
+  "x-forwarded-for": `203.0.113.${i % 250}, 198.51.100.${i % 250}`,
+  "x-signet-client-address": `192.0.2.${i % 250}`,
+  "x-real-ip": `192.0.2.${i % 250}`,
+});
 
 test("the public verification counts a client by its socket address, whatever X-Forwarded-For says", async () => {
   const { verifyRateLimit } = readSettings(process.env);
   const statuses: number[] = [];
   for (let i = 0; i <= verifyRateLimit; i++) {
-    const answer = await request({ localAddress: "127.0.0.21", method: "POST", path: "/api/v1/verify", headers: { "content-type": "application/pdf", ...forged(i) }, body: "not a PDF" });
+    const answer = await request({
+      localAddress: "127.0.0.21",
+      method: "POST",
+      path: "/api/v1/verify",
+      headers: { "content-type": "application/pdf", ...forged(i) },
+      body: "not a PDF",
+    });
     statuses.push(answer.status);
   }
   // Refused as not a PDF until the limit, and then refused as over the limit.
   expect(statuses.slice(0, verifyRateLimit).every((status) => status === 400)).toBe(true);
   expect(statuses[verifyRateLimit]).toBe(429);
   // Another socket address, with the same forged headers, is another client.
-  const other = await request({ localAddress: "127.0.0.22", method: "POST", path: "/api/v1/verify", headers: { "content-type": "application/pdf", ...forged(0) }, body: "not a PDF" });
+  const other = await request({
+    localAddress: "127.0.0.22",
+    method: "POST",
+    path: "/api/v1/verify",
+    headers: { "content-type": "application/pdf", ...forged(0) },
+    body: "not a PDF",
+  });
   expect(other.status).toBe(400);
 });
 
 test("sign-in throttling by address holds against a client that rotates X-Forwarded-For", async () => {
-  async function attempt(localAddress: string, email: string, i: number, session: { cookie: string; csrfToken: string }): Promise<string> {
+  async function attempt(
+    localAddress: string,
+    email: string,
+    i: number,
+    session: { cookie: string; csrfToken: string },
+  ): Promise<string> {
     const answer = await request({
       localAddress,
       method: "POST",
@@ -70,15 +108,22 @@ test("sign-in throttling by address holds against a client that rotates X-Forwar
   const session = await csrf("127.0.0.23");
   // A different account each time, so only the per-address limit can stop the guesser.
   const codes: string[] = [];
-  for (let i = 0; i <= ADDRESS_POLICY.maxFailures; i++) codes.push(await attempt("127.0.0.23", `nobody-${i}@example.test`, i, session));
+  for (let i = 0; i <= ADDRESS_POLICY.maxFailures; i++)
+    codes.push(await attempt("127.0.0.23", `nobody-${i}@example.test`, i, session));
   expect(codes[0]).toBe("auth.invalid_credentials");
   expect(codes.at(-1)).toBe("auth.throttled");
   // Another socket address is not throttled.
-  expect(await attempt("127.0.0.24", "someone-else@example.test", 0, await csrf("127.0.0.24"))).toBe("auth.invalid_credentials");
+  expect(await attempt("127.0.0.24", "someone-else@example.test", 0, await csrf("127.0.0.24"))).toBe(
+    "auth.invalid_credentials",
+  );
 });
 
 /** Opens a socket, writes `head` (and whatever `feed` writes), and reports what came back and when the server closed. */
-function rawExchange(head: string, feed: (socket: net.Socket) => void, waitMs: number): Promise<{ response: string; closed: boolean; elapsedMs: number }> {
+function rawExchange(
+  head: string,
+  feed: (socket: net.Socket) => void,
+  waitMs: number,
+): Promise<{ response: string; closed: boolean; elapsedMs: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     const socket = net.connect({ host: "127.0.0.1", port, localAddress: "127.0.0.25" });
@@ -104,7 +149,14 @@ function rawExchange(head: string, feed: (socket: net.Socket) => void, waitMs: n
 }
 
 test("a body declared larger than its route's cap is refused at once, unread, and the connection closed", async () => {
-  const head = ["POST /api/auth/callback/credentials HTTP/1.1", "Host: localhost", "Content-Type: application/x-www-form-urlencoded", `Content-Length: ${400 * 1024 * 1024}`, "", ""].join("\r\n");
+  const head = [
+    "POST /api/auth/callback/credentials HTTP/1.1",
+    "Host: localhost",
+    "Content-Type: application/x-www-form-urlencoded",
+    `Content-Length: ${400 * 1024 * 1024}`,
+    "",
+    "",
+  ].join("\r\n");
   const result = await rawExchange(head, (socket) => socket.write("csrfToken=x&email="), 5_000);
   expect(result.response).toMatch(/^HTTP\/1\.1 413 /);
   expect(result.response.toLowerCase()).toContain("connection: close");
@@ -113,7 +165,14 @@ test("a body declared larger than its route's cap is refused at once, unread, an
 });
 
 test("a chunked body is counted while it streams and cut off at its route's cap", async () => {
-  const head = ["POST /api/auth/callback/credentials HTTP/1.1", "Host: localhost", "Content-Type: application/x-www-form-urlencoded", "Transfer-Encoding: chunked", "", ""].join("\r\n");
+  const head = [
+    "POST /api/auth/callback/credentials HTTP/1.1",
+    "Host: localhost",
+    "Content-Type: application/x-www-form-urlencoded",
+    "Transfer-Encoding: chunked",
+    "",
+    "",
+  ].join("\r\n");
   const chunk = Buffer.alloc(64 * 1024, "a");
   const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
   // Far more than any small route may take; the kernel's socket buffers hold a few MB of it.
@@ -139,7 +198,9 @@ test("a chunked body is counted while it streams and cut off at its route's cap"
   if (result.response !== "") expect(result.response).toMatch(/^HTTP\/1\.1 413 /);
 });
 
-test("every page carries a nonce-based Content-Security-Policy, a new nonce each time, on every script", async ({ request }) => {
+test("every page carries a nonce-based Content-Security-Policy, a new nonce each time, on every script", async ({
+  request,
+}) => {
   const nonces: string[] = [];
   for (let i = 0; i < 2; i++) {
     const response = await request.get("/verify");
@@ -148,7 +209,14 @@ test("every page carries a nonce-based Content-Security-Policy, a new nonce each
     const nonce = /'nonce-([A-Za-z0-9+/=]+)'/.exec(policy)?.[1] ?? "";
     expect(nonce.length).toBeGreaterThanOrEqual(16);
     expect(policy).toMatch(/script-src [^;]*'nonce-[^']+' 'strict-dynamic'/);
-    for (const directive of ["object-src 'none'", "base-uri 'self'", "frame-ancestors 'none'", "form-action 'self'", "default-src 'self'"]) expect(policy).toContain(directive);
+    for (const directive of [
+      "object-src 'none'",
+      "base-uri 'self'",
+      "frame-ancestors 'none'",
+      "form-action 'self'",
+      "default-src 'self'",
+    ])
+      expect(policy).toContain(directive);
     expect(policy).not.toMatch(/script-src[^;]*'unsafe-inline'/);
     const html = await response.text();
     const scripts = html.match(/<script\b[^>]*>/g) ?? [];
@@ -175,7 +243,9 @@ test("the public verification page works under the policy: no violation in the b
     if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) violations.push(message.text());
   });
   await page.addInitScript(() => {
-    document.addEventListener("securitypolicyviolation", (event) => console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`));
+    document.addEventListener("securitypolicyviolation", (event) =>
+      console.error(`Content Security Policy violation: ${event.violatedDirective} ${event.blockedURI}`),
+    );
   });
   await page.goto("/verify");
   await expect(page.getByRole("heading", { name: "Verify a sealed PDF" })).toBeVisible();

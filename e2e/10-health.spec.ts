@@ -5,7 +5,10 @@ import { ensureOwner, owner, signIn } from "@/e2e/accounts";
 // section only for an administrator's session. Runs after 01 (the owner exists) or alone.
 test.describe.configure({ mode: "serial" });
 
-test("anyone reads the service's health; an administrator also reads each active key's", async ({ browser, request }) => {
+test("anyone reads the service's health; an administrator also reads each active key's", async ({
+  browser,
+  request,
+}) => {
   const anonymous = await request.get("/api/health");
   expect(anonymous.status()).toBe(200);
   expect(anonymous.headers()["cache-control"]).toBe("no-store");
@@ -19,7 +22,9 @@ test("anyone reads the service's health; an administrator also reads each active
   await ensureOwner(page);
   await signIn(page, owner.email, owner.password);
   await expect(page).toHaveURL(/\/dashboard$/);
-  const admin = (await (await context.request.get("/api/health")).json()) as { keys?: { ok: boolean; ms: number; backend: string }[] };
+  const admin = (await (await context.request.get("/api/health")).json()) as {
+    keys?: { ok: boolean; ms: number; backend: string }[];
+  };
   expect(Array.isArray(admin.keys)).toBe(true);
   for (const key of admin.keys!) expect(key).toMatchObject({ ok: true, ms: expect.any(Number) });
   await context.close();

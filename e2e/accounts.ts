@@ -1,6 +1,11 @@
 import { expect, type Page } from "@playwright/test";
 
-export const owner = { organisation: "Acme Structural Engineers", name: "Olivia Owner", email: "olivia@acme.test", password: "olivia-correct-horse-battery" };
+export const owner = {
+  organisation: "Acme Structural Engineers",
+  name: "Olivia Owner",
+  email: "olivia@acme.test",
+  password: "olivia-correct-horse-battery",
+};
 export const member = { name: "Sam Signer", email: "sam@acme.test", password: "sam-long-enough-password" };
 
 /** The form's own alert (Next.js adds an empty route announcer with role=alert too). */

@@ -24,9 +24,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     launchOptions: { executablePath: findChromium() ?? undefined, args: CHROMIUM_ARGS },
   },
-  projects: [
-    { name: "desktop", use: { viewport: { width: 1280, height: 800 } } },
-  ],
+  projects: [{ name: "desktop", use: { viewport: { width: 1280, height: 800 } } }],
   webServer: {
     command: `node --import tsx ${path.join(root, "scripts", "start.ts")}`,
     cwd: root,
@@ -43,7 +41,13 @@ export default defineConfig({
       SIGNET_OUTBOUND_ALLOW: "127.0.0.1",
       NODE_ENV: "production",
       // Production on an external database refuses to generate secrets: give them, as an operator would.
-      ...(process.env.E2E_DATABASE_URL ? { DATABASE_URL: process.env.E2E_DATABASE_URL, AUTH_SECRET: randomBytes(32).toString("base64"), SIGNET_MASTER_KEY: randomBytes(32).toString("base64") } : {}),
+      ...(process.env.E2E_DATABASE_URL
+        ? {
+            DATABASE_URL: process.env.E2E_DATABASE_URL,
+            AUTH_SECRET: randomBytes(32).toString("base64"),
+            SIGNET_MASTER_KEY: randomBytes(32).toString("base64"),
+          }
+        : {}),
     },
   },
 });

@@ -19,7 +19,8 @@ export function withUnsignedUpdate(pdf: Buffer): Buffer {
   const roots = [...tail.matchAll(/\/Root\s+(\d+\s+\d+\s+R)/g)];
   const size = Number(sizes.at(-1)?.[1]);
   const root = roots.at(-1)?.[1];
-  if (startxref === undefined || !Number.isInteger(size) || root === undefined) throw new Error("withUnsignedUpdate: no trailer with /Size and /Root near the end of the file");
+  if (startxref === undefined || !Number.isInteger(size) || root === undefined)
+    throw new Error("withUnsignedUpdate: no trailer with /Size and /Root near the end of the file");
   let update = text.endsWith("\n") ? "" : "\n";
   const objectAt = pdf.length + update.length;
   update += `${size} 0 obj\n<< /Title (Edited after sealing) /Producer (Some editor) >>\nendobj\n`;

@@ -15,7 +15,10 @@ export type VirtualAuthenticator = {
   remove(): Promise<void>;
 };
 
-export async function addVirtualAuthenticator(page: Page, options: { isUserVerified?: boolean } = {}): Promise<VirtualAuthenticator> {
+export async function addVirtualAuthenticator(
+  page: Page,
+  options: { isUserVerified?: boolean } = {},
+): Promise<VirtualAuthenticator> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("WebAuthn.enable", { enableUI: false });
   const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
@@ -33,7 +36,12 @@ export async function addVirtualAuthenticator(page: Page, options: { isUserVerif
     cdp,
     async credentials() {
       const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
-      return credentials.map((c) => ({ credentialId: c.credentialId, rpId: c.rpId, signCount: c.signCount, isResidentCredential: c.isResidentCredential }));
+      return credentials.map((c) => ({
+        credentialId: c.credentialId,
+        rpId: c.rpId,
+        signCount: c.signCount,
+        isResidentCredential: c.isResidentCredential,
+      }));
     },
     async setUserVerified(verified: boolean) {
       await cdp.send("WebAuthn.setUserVerified", { authenticatorId, isUserVerified: verified });

@@ -23,7 +23,9 @@ function utcTimestamp(date: Date): string {
 async function main(): Promise<number> {
   let create: string | undefined;
   try {
-    ({ values: { create } } = parseArgs({ options: { create: { type: "string" } }, strict: true }));
+    ({
+      values: { create },
+    } = parseArgs({ options: { create: { type: "string" } }, strict: true }));
   } catch (error) {
     usage(error instanceof Error ? error.message : String(error));
   }

@@ -10,7 +10,11 @@ try {
   const session = await openSqlSession(target);
   try {
     const applied = await migrate(session);
-    console.log(applied.length === 0 ? `${describeTarget(target)} is up to date.` : `Applied to ${describeTarget(target)}:\n  ${applied.join("\n  ")}`);
+    console.log(
+      applied.length === 0
+        ? `${describeTarget(target)} is up to date.`
+        : `Applied to ${describeTarget(target)}:\n  ${applied.join("\n  ")}`,
+    );
   } finally {
     await session.close();
   }

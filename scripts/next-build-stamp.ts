@@ -12,7 +12,8 @@ export function sourceStamp(root: string): string {
     if (!fs.existsSync(p)) return;
     const stat = fs.statSync(p);
     if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(p).sort()) if (!SKIP.has(name) && !name.endsWith(".test.ts")) visit(path.join(p, name));
+      for (const name of fs.readdirSync(p).sort())
+        if (!SKIP.has(name) && !name.endsWith(".test.ts")) visit(path.join(p, name));
     } else {
       hash.update(`${path.relative(root, p)}\0${stat.size}\0${stat.mtimeMs}\n`);
     }
@@ -25,7 +26,11 @@ export const STAMP_FILE = path.join(".next", "signet-source-stamp");
 
 export function buildIsCurrent(root: string): boolean {
   const file = path.join(root, STAMP_FILE);
-  return fs.existsSync(path.join(root, ".next", "BUILD_ID")) && fs.existsSync(file) && fs.readFileSync(file, "utf8") === sourceStamp(root);
+  return (
+    fs.existsSync(path.join(root, ".next", "BUILD_ID")) &&
+    fs.existsSync(file) &&
+    fs.readFileSync(file, "utf8") === sourceStamp(root)
+  );
 }
 
 export function recordBuild(root: string): void {

@@ -18,14 +18,17 @@ describe("diffMigrationsToSchema", { timeout: 60_000 }, () => {
 
   it("finds prisma/migrations and prisma/schema.prisma in agreement", async () => {
     const { sql, empty } = await diffMigrationsToSchema();
-    expect(empty, `Migrations and schema disagree; add a migration (npm run db:diff -- --create NAME):\n${sql}`).toBe(true);
+    expect(empty, `Migrations and schema disagree; add a migration (npm run db:diff -- --create NAME):\n${sql}`).toBe(
+      true,
+    );
     expect(hasSqlStatements(sql)).toBe(false);
   });
 
   it("reports the SQL for a schema that has moved on from the migrations", async () => {
     const schema = await readFile(DEFAULT_SCHEMA_PATH, "utf8");
-    const changed = schema.replace("model AuditHead {", "model AuditHead {\n  driftCheckNote String?")
-      + "\nmodel DriftCheck {\n  id String @id\n}\n";
+    const changed =
+      schema.replace("model AuditHead {", "model AuditHead {\n  driftCheckNote String?") +
+      "\nmodel DriftCheck {\n  id String @id\n}\n";
     expect(changed).toContain("driftCheckNote");
     const schemaPath = path.join(tmp, "schema.prisma");
     await writeFile(schemaPath, changed);

@@ -16,7 +16,12 @@ import {
   DriverAdapterError,
   type SqlDriverAdapter,
 } from "@prisma/driver-adapter-utils";
-import type { DiffParams, MigrationDirectory, MigrationList, SchemaContainer } from "@prisma/schema-engine-wasm/schema_engine_bg";
+import type {
+  DiffParams,
+  MigrationDirectory,
+  MigrationList,
+  SchemaContainer,
+} from "@prisma/schema-engine-wasm/schema_engine_bg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 
 const projectRoot = fileURLToPath(new URL("../", import.meta.url));
@@ -91,7 +96,12 @@ export async function diffMigrationsToSchema(options: SchemaDiffOptions = {}): P
 
 /** True when `sql` contains anything besides whitespace and comments. */
 export function hasSqlStatements(sql: string): boolean {
-  return sql.replace(/\/\*[\s\S]*?\*\//g, "").replace(/--[^\n]*/g, "").trim().length > 0;
+  return (
+    sql
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/--[^\n]*/g, "")
+      .trim().length > 0
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,7 +275,10 @@ async function readMigrationsList(migrationsDir: string): Promise<MigrationList>
         const file = "migration.sql";
         const content = await readFile(path.join(migrationsDir, name, file), "utf8").then(
           (value) => ({ tag: "ok" as const, value }),
-          (error: unknown) => ({ tag: "error" as const, value: error instanceof Error ? error.message : String(error) }),
+          (error: unknown) => ({
+            tag: "error" as const,
+            value: error instanceof Error ? error.message : String(error),
+          }),
         );
         return { path: name, migrationFile: { path: file, content } };
       }),

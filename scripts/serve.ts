@@ -22,7 +22,13 @@ async function main(): Promise<void> {
   const server = http.createServer();
   const app = next({ dev, dir: root, port: settings.port, httpServer: server });
   await app.prepare();
-  const edge = signetEdge(app.getRequestHandler(), { maxUploadBytes, verifyMaxBytes: settings.verifyMaxBytes, trustProxy: settings.trustProxy, publicUrl: settings.publicUrl, dev });
+  const edge = signetEdge(app.getRequestHandler(), {
+    maxUploadBytes,
+    verifyMaxBytes: settings.verifyMaxBytes,
+    trustProxy: settings.trustProxy,
+    publicUrl: settings.publicUrl,
+    dev,
+  });
   server.on("request", (req, res) => edge(req, res));
   // Without this listener Node answers "100 Continue" itself, and the client sends a body we would refuse.
   server.on("checkContinue", (req, res) => edge(req, res, { expectsContinue: true }));

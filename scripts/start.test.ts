@@ -32,9 +32,12 @@ describe("npm start", () => {
     expect(result.stdout + result.stderr).not.toMatch(/starting Signet/);
   });
 
-
   it("stops with a clear message in production on an external database without a master key", () => {
-    const result = runScript("start.ts", { NODE_ENV: "production", DATABASE_URL: "postgres://127.0.0.1:1/nothing", AUTH_SECRET: "given-by-the-operator-0123456789abcdef" });
+    const result = runScript("start.ts", {
+      NODE_ENV: "production",
+      DATABASE_URL: "postgres://127.0.0.1:1/nothing",
+      AUTH_SECRET: "given-by-the-operator-0123456789abcdef",
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Signet cannot start: SIGNET_MASTER_KEY is not set/);
   });
@@ -52,7 +55,13 @@ describe("npm run db:migrate", () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-migrate-"));
     try {
       const env = { ...process.env, SIGNET_DATA_DIR: dataDir, DATABASE_URL: undefined };
-      const run = () => spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "db-migrate.ts")], { cwd: root, encoding: "utf8", env, timeout: 60_000 });
+      const run = () =>
+        spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "db-migrate.ts")], {
+          cwd: root,
+          encoding: "utf8",
+          env,
+          timeout: 60_000,
+        });
       const first = run();
       expect(first.status, first.stderr).toBe(0);
       expect(first.stdout).toMatch(/Applied to embedded PostgreSQL/);
@@ -66,8 +75,15 @@ describe("npm run db:migrate", () => {
 
   it("fails with a message when the database cannot be reached", () => {
     const env = { ...process.env, DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" };
-    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "db-migrate.ts")], { cwd: root, encoding: "utf8", env, timeout: 60_000 });
+    const result = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "scripts", "db-migrate.ts")], {
+      cwd: root,
+      encoding: "utf8",
+      env,
+      timeout: 60_000,
+    });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/none: .*ECONNREFUSED.*Check DATABASE_URL/m);
+    expect(result.stderr).toMatch(
+      /^Cannot connect to PostgreSQL at 127\.0\.0\.1:1\/none: .*ECONNREFUSED.*Check DATABASE_URL/m,
+    );
   });
 });

@@ -18,7 +18,11 @@ async function main(): Promise<number> {
 
   if (!dev && !buildIsCurrent(root)) {
     log.info("building the web app (first start, or the sources changed)…");
-    const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit", env: { ...env, NODE_ENV: "production" } });
+    const build = spawnSync(process.execPath, [nextBin, "build"], {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...env, NODE_ENV: "production" },
+    });
     if (build.status !== 0) {
       log.error("next build failed; see the output above");
       return 1;
@@ -28,7 +32,11 @@ async function main(): Promise<number> {
 
   log.info({ url: settings.publicUrl, port: settings.port }, "starting Signet");
   // As `next start` and `next dev` would: production unless developing.
-  const server = spawn(process.execPath, ["--import", "tsx", serveScript, ...(dev ? ["--dev"] : [])], { cwd: root, stdio: "inherit", env: { ...env, NODE_ENV: dev ? "development" : "production" } });
+  const server = spawn(process.execPath, ["--import", "tsx", serveScript, ...(dev ? ["--dev"] : [])], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...env, NODE_ENV: dev ? "development" : "production" },
+  });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
   return new Promise((resolve) => server.on("exit", (code, signal) => resolve(code ?? (signal === null ? 0 : 1))));
 }

@@ -21,11 +21,18 @@ const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 const problems: string[] = [];
 const timings: string[] = [];
 
-async function run(label: string, command: string, args: string[], env: Record<string, string | undefined> = {}): Promise<boolean> {
+async function run(
+  label: string,
+  command: string,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<boolean> {
   console.log(`\n━━ ${label} ━━`);
   const begun = Date.now();
   const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
-  const status = await new Promise<number | string>((resolve) => child.on("close", (code, signal) => resolve(code ?? signal ?? "?")));
+  const status = await new Promise<number | string>((resolve) =>
+    child.on("close", (code, signal) => resolve(code ?? signal ?? "?")),
+  );
   timings.push(`${label}: ${((Date.now() - begun) / 1000).toFixed(1)} s`);
   if (status !== 0) problems.push(`${label} failed (exit ${status})`);
   return status === 0;
@@ -48,10 +55,20 @@ type VitestReport = {
 /** Tests of the slow group reported skipped. */
 let slowSkipped = 0;
 
-async function vitest(label: string, reportName: string, extraArgs: string[], env: Record<string, string | undefined>): Promise<void> {
+async function vitest(
+  label: string,
+  reportName: string,
+  extraArgs: string[],
+  env: Record<string, string | undefined>,
+): Promise<void> {
   const report = path.join(results, reportName);
   fs.rmSync(report, { force: true });
-  const ok = await run(label, bin("vitest"), ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extraArgs], { NODE_ENV: "test", SIGNET_SLOW_TESTS: slow ? "1" : "", ...env });
+  const ok = await run(
+    label,
+    bin("vitest"),
+    ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extraArgs],
+    { NODE_ENV: "test", SIGNET_SLOW_TESTS: slow ? "1" : "", ...env },
+  );
   if (!fs.existsSync(report)) {
     total.failed += 1;
     problems.push(`${label}: no report was written`);
@@ -94,10 +111,15 @@ async function e2e(): Promise<void> {
   const report = path.join(results, "e2e-report.json");
   fs.rmSync(report, { force: true });
   try {
-    await run(`e2e in Chromium (${chromium}) on ${databaseUrl === undefined ? "PGlite" : "PostgreSQL"}`, bin("playwright"), ["test", "--config", "e2e/playwright.config.ts"], {
-      ...(databaseUrl === undefined ? {} : { E2E_DATABASE_URL: databaseUrl }),
-      E2E_DATA_DIR: fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "signet-e2e-")),
-    });
+    await run(
+      `e2e in Chromium (${chromium}) on ${databaseUrl === undefined ? "PGlite" : "PostgreSQL"}`,
+      bin("playwright"),
+      ["test", "--config", "e2e/playwright.config.ts"],
+      {
+        ...(databaseUrl === undefined ? {} : { E2E_DATABASE_URL: databaseUrl }),
+        E2E_DATA_DIR: fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "signet-e2e-")),
+      },
+    );
   } finally {
     if (pgUrl !== undefined && databaseUrl !== undefined) await dropScratchPostgresDatabase(pgUrl, databaseUrl);
   }
@@ -106,7 +128,9 @@ async function e2e(): Promise<void> {
     problems.push("e2e: no report was written");
     return;
   }
-  const json = JSON.parse(fs.readFileSync(report, "utf8")) as { stats: { expected: number; unexpected: number; skipped: number; flaky: number } };
+  const json = JSON.parse(fs.readFileSync(report, "utf8")) as {
+    stats: { expected: number; unexpected: number; skipped: number; flaky: number };
+  };
   total.passed += json.stats.expected;
   total.failed += json.stats.unexpected + json.stats.flaky;
   total.skipped += json.stats.skipped;

@@ -1,6 +1,12 @@
 import { switchOrganisationAction } from "@/app/_server/workspace-actions";
 
-export function OrganisationSwitcher({ organisations, activeId }: { organisations: { id: string; name: string }[]; activeId: string }) {
+export function OrganisationSwitcher({
+  organisations,
+  activeId,
+}: {
+  organisations: { id: string; name: string }[];
+  activeId: string;
+}) {
   const activeName = organisations.find((org) => org.id === activeId)?.name ?? organisations[0]?.name ?? "";
   // A long name is shortened with an ellipsis (the whole name in its title), never wrapped under the bar.
   if (organisations.length < 2)

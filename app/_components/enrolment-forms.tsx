@@ -1,13 +1,26 @@
 "use client";
 
 import { useActionState } from "react";
-import { createCertificateRequestAction, lifecycleAction, importPkcs12Action, uploadCertificateAction } from "@/app/(workspace)/certificates/actions";
+import {
+  createCertificateRequestAction,
+  lifecycleAction,
+  importPkcs12Action,
+  uploadCertificateAction,
+} from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 
-export function CertificateRequestForm({ keyId, keyLabel, organisation }: { keyId: string; keyLabel: string; organisation: string }) {
+export function CertificateRequestForm({
+  keyId,
+  keyLabel,
+  organisation,
+}: {
+  keyId: string;
+  keyLabel: string;
+  organisation: string;
+}) {
   const [state, action] = useActionState<ActionState, FormData>(createCertificateRequestAction, {});
   const v = state.error ? (state.values ?? {}) : {};
   return (
@@ -23,13 +36,44 @@ export function CertificateRequestForm({ keyId, keyLabel, organisation }: { keyI
           </p>
         )}
         <input type="hidden" name="keyId" value={keyId} />
-        <TextField name="commonName" label="Name on the certificate" defaultValue={v.commonName} hint="Usually the engineer's name, e.g. Ada Lovelace, P.Eng." invalid={state.field === "commonName"} />
-        <TextField name="organisation" label="Organisation" defaultValue={v.organisation ?? organisation} required={false} invalid={state.field === "organisation"} />
-        <TextField name="serialNumber" label="Licence or registration number" defaultValue={v.serialNumber} required={false} invalid={state.field === "serialNumber"} />
-        <TextField name="country" label="Country (two letters)" defaultValue={v.country} required={false} invalid={state.field === "country"} />
+        <TextField
+          name="commonName"
+          label="Name on the certificate"
+          defaultValue={v.commonName}
+          hint="Usually the engineer's name, e.g. Ada Lovelace, P.Eng."
+          invalid={state.field === "commonName"}
+        />
+        <TextField
+          name="organisation"
+          label="Organisation"
+          defaultValue={v.organisation ?? organisation}
+          required={false}
+          invalid={state.field === "organisation"}
+        />
+        <TextField
+          name="serialNumber"
+          label="Licence or registration number"
+          defaultValue={v.serialNumber}
+          required={false}
+          invalid={state.field === "serialNumber"}
+        />
+        <TextField
+          name="country"
+          label="Country (two letters)"
+          defaultValue={v.country}
+          required={false}
+          invalid={state.field === "country"}
+        />
         <TextField name="state" label="State or province" defaultValue={v.state} required={false} />
         <TextField name="locality" label="City" defaultValue={v.locality} required={false} />
-        <TextField name="email" label="Email" type="email" defaultValue={v.email} required={false} invalid={state.field === "email"} />
+        <TextField
+          name="email"
+          label="Email"
+          type="email"
+          defaultValue={v.email}
+          required={false}
+          invalid={state.field === "email"}
+        />
         <div>
           <SubmitButton pendingLabel="Signing the request with the key…">Create request</SubmitButton>
         </div>
@@ -48,7 +92,12 @@ export function CertificateUploadForm({ keyId, keyLabel }: { keyId: string; keyL
         <input type="hidden" name="keyId" value={keyId} />
         <label>
           Certificate file
-          <input type="file" name="certificate" accept=".pem,.crt,.cer,.der,.p7b,application/x-x509-ca-cert,application/pkix-cert" required />
+          <input
+            type="file"
+            name="certificate"
+            accept=".pem,.crt,.cer,.der,.p7b,application/x-x509-ca-cert,application/pkix-cert"
+            required
+          />
           <span className="hint">PEM or DER; include the CA&apos;s intermediate certificates.</span>
         </label>
         <div>
@@ -76,7 +125,12 @@ export function ImportPkcs12Form() {
   return (
     <form action={action} className="stack" aria-label="Import a PKCS#12 file">
       <FormMessage error={state.error} message={state.message} />
-      <TextField name="label" label="Key name" defaultValue={state.error ? state.values?.label : undefined} invalid={state.field === "label"} />
+      <TextField
+        name="label"
+        label="Key name"
+        defaultValue={state.error ? state.values?.label : undefined}
+        invalid={state.field === "label"}
+      />
       <label>
         PKCS#12 file (.p12 / .pfx)
         <input type="file" name="pkcs12" accept=".p12,.pfx,application/x-pkcs12" required />

@@ -30,7 +30,10 @@ export function failure(error: unknown, values: Record<string, string> = {}): Ac
     const field = (error as { field?: unknown }).field;
     return { error: error.message, field: typeof field === "string" ? field : undefined, values };
   }
-  log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "unexpected error in a server action");
+  log.error(
+    { err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) },
+    "unexpected error in a server action",
+  );
   return { error: "Something went wrong on our side. Nothing was changed; please try again.", values };
 }
 
@@ -41,5 +44,8 @@ export function formValues(form: FormData, names: string[]): Record<string, stri
 /** Next.js signals redirects and not-found by throwing; those must pass through our catch blocks. */
 export function isNextControlFlow(error: unknown): boolean {
   const digest = (error as { digest?: unknown } | null)?.digest;
-  return typeof digest === "string" && (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR_FALLBACK") || digest === "NEXT_NOT_FOUND");
+  return (
+    typeof digest === "string" &&
+    (digest.startsWith("NEXT_REDIRECT") || digest.startsWith("NEXT_HTTP_ERROR_FALLBACK") || digest === "NEXT_NOT_FOUND")
+  );
 }

@@ -58,7 +58,11 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
         const challengeId = typeof credentials.challengeId === "string" ? credentials.challengeId : "";
         const response = parseJson(typeof credentials.response === "string" ? credentials.response : "");
         try {
-          const user = await signInWithPasskey(await getDb(), { challengeId, response }, requestMetaFrom(request.headers));
+          const user = await signInWithPasskey(
+            await getDb(),
+            { challengeId, response },
+            requestMetaFrom(request.headers),
+          );
           return { id: user.id, email: user.email, name: user.name };
         } catch (error) {
           if (isSignetError(error)) throw new SignetCredentialsSignin(error.code);
@@ -92,7 +96,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
     // Auth.js's own sign-out endpoint ends the server-side record too (our action does it itself).
     async signOut(message) {
       const token = "token" in message ? message.token : null;
-      if (typeof token?.sid === "string" && typeof token.sub === "string") await endSession(await getDb(), token.sub, token.sid);
+      if (typeof token?.sid === "string" && typeof token.sub === "string")
+        await endSession(await getDb(), token.sub, token.sid);
     },
   },
 }));

@@ -45,7 +45,9 @@ export async function requireUser(): Promise<SessionUser> {
 export type OrgChoice = { id: string; name: string; roles: OrgContext["roles"] };
 
 /** The organisations of the user and the one they work in now (the cookie only chooses among their memberships). */
-export async function organisationsOf(userId: string): Promise<{ organisations: OrgChoice[]; active: OrgChoice | null }> {
+export async function organisationsOf(
+  userId: string,
+): Promise<{ organisations: OrgChoice[]; active: OrgChoice | null }> {
   const organisations = await listOrganisationsOf(await getDb(), userId);
   const wanted = (await cookies()).get(ACTIVE_ORG_COOKIE)?.value;
   const active = organisations.find((org) => org.id === wanted) ?? organisations[0] ?? null;
@@ -56,7 +58,9 @@ export async function organisationsOf(userId: string): Promise<{ organisations: 
  * For pages and actions: the signed-in user, authorised for `action` in their active
  * organisation. Throws ForbiddenError (actions turn it into a message) when they may not.
  */
-export async function requireOrgPermission(action: Action): Promise<{ user: SessionUser; ctx: OrgContext; organisations: OrgChoice[]; active: OrgChoice }> {
+export async function requireOrgPermission(
+  action: Action,
+): Promise<{ user: SessionUser; ctx: OrgContext; organisations: OrgChoice[]; active: OrgChoice }> {
   const user = await requireUser();
   const { organisations, active } = await organisationsOf(user.id);
   if (active === null) redirect("/no-organisation");

@@ -13,7 +13,12 @@ import { signOut } from "@/app/_server/auth";
 import { requestMeta } from "@/app/_server/request-meta";
 import { ACTIVE_ORG_COOKIE, currentSession, requireSession, requireUser } from "@/app/_server/session";
 
-const ACTIVE_ORG_COOKIE_OPTIONS = { httpOnly: true, sameSite: "lax", path: "/", secure: process.env.SIGNET_PUBLIC_URL?.startsWith("https:") === true } as const;
+const ACTIVE_ORG_COOKIE_OPTIONS = {
+  httpOnly: true,
+  sameSite: "lax",
+  path: "/",
+  secure: process.env.SIGNET_PUBLIC_URL?.startsWith("https:") === true,
+} as const;
 
 /** Ends this browser's session on the server (a copied cookie stops working) and clears the cookie. */
 export async function signOutAction(): Promise<void> {

@@ -13,10 +13,36 @@ export function SetupForm() {
   return (
     <form action={action} className="stack" noValidate>
       <FormMessage error={state.error} />
-      <TextField name="organisationName" label="Organisation" defaultValue={v.organisationName} autoComplete="organization" invalid={state.field === "organisationName"} />
-      <TextField name="name" label="Your name" defaultValue={v.name} autoComplete="name" invalid={state.field === "name"} />
-      <TextField name="email" label="Email" type="email" defaultValue={v.email} autoComplete="email" invalid={state.field === "email"} />
-      <TextField name="password" label="Password" type="password" autoComplete="new-password" hint="At least 12 characters." invalid={state.field === "password"} />
+      <TextField
+        name="organisationName"
+        label="Organisation"
+        defaultValue={v.organisationName}
+        autoComplete="organization"
+        invalid={state.field === "organisationName"}
+      />
+      <TextField
+        name="name"
+        label="Your name"
+        defaultValue={v.name}
+        autoComplete="name"
+        invalid={state.field === "name"}
+      />
+      <TextField
+        name="email"
+        label="Email"
+        type="email"
+        defaultValue={v.email}
+        autoComplete="email"
+        invalid={state.field === "email"}
+      />
+      <TextField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 12 characters."
+        invalid={state.field === "password"}
+      />
       <SubmitButton pendingLabel="Creating…">Create organisation</SubmitButton>
     </form>
   );

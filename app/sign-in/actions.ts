@@ -13,11 +13,16 @@ const MESSAGES: Record<string, string> = {
 export async function signInWithForm(_previous: ActionState, form: FormData): Promise<ActionState> {
   const values = formValues(form, ["email"]);
   try {
-    await signIn("credentials", { email: values.email, password: String(form.get("password") ?? ""), redirectTo: "/dashboard" });
+    await signIn("credentials", {
+      email: values.email,
+      password: String(form.get("password") ?? ""),
+      redirectTo: "/dashboard",
+    });
     return { ok: true };
   } catch (error) {
     if (isNextControlFlow(error)) throw error;
-    if (error instanceof CredentialsSignin) return { error: MESSAGES[error.code] ?? MESSAGES["auth.invalid_credentials"], values };
+    if (error instanceof CredentialsSignin)
+      return { error: MESSAGES[error.code] ?? MESSAGES["auth.invalid_credentials"], values };
     if (error instanceof AuthError) return { error: "Sign-in is not available right now. Please try again.", values };
     return failure(error, values);
   }

@@ -35,7 +35,13 @@ export function PasskeySignInButton() {
   return (
     <div className="stack" style={{ display: "grid", gap: "0.6rem" }}>
       <FormMessage error={error} />
-      <button type="button" className="secondary" onClick={signInWithPasskey} disabled={pending} aria-disabled={pending}>
+      <button
+        type="button"
+        className="secondary"
+        onClick={signInWithPasskey}
+        disabled={pending}
+        aria-disabled={pending}
+      >
         {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
       </button>
     </div>

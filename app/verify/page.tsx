@@ -16,7 +16,10 @@ export default function VerifyPage() {
         <p className="hint no-print">No account needed</p>
       </header>
       <h1>Verify a sealed PDF</h1>
-      <p className="lede no-print">Check who sealed a document, whether it is still exactly what they sealed, and whether their certificate was valid at the time.</p>
+      <p className="lede no-print">
+        Check who sealed a document, whether it is still exactly what they sealed, and whether their certificate was
+        valid at the time.
+      </p>
       <VerifyDropZone maxBytes={verifyMaxBytes} />
     </main>
   );

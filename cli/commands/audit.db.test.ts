@@ -29,7 +29,10 @@ describe.skipIf(!usingPostgres)("signet audit verify", () => {
     orgA = (await t.db.organization.create({ data: { name: "A" } })).id;
     orgB = (await t.db.organization.create({ data: { name: "B" } })).id;
     for (let i = 0; i < 5; i++) {
-      for (const orgId of [orgA, orgB]) await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", data: { i } }));
+      for (const orgId of [orgA, orgB])
+        await t.db.$transaction((tx) =>
+          appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", data: { i } }),
+        );
     }
   });
   afterAll(async () => t?.drop());
@@ -53,7 +56,9 @@ describe.skipIf(!usingPostgres)("signet audit verify", () => {
     const result = await signet(["audit", "verify"]);
     expect(result.status).toBe(1);
     expect(result.stdout).toContain(`ok      org:${orgA}`);
-    expect(result.stdout).toContain(`BROKEN  org:${orgB}: first mismatch at entry 3 (id ${victim.id}): its content does not match its hash`);
+    expect(result.stdout).toContain(
+      `BROKEN  org:${orgB}: first mismatch at entry 3 (id ${victim.id}): its content does not match its hash`,
+    );
   });
 
   it("usage errors exit 2", async () => {
@@ -68,7 +73,10 @@ describe.skipIf(!usingPostgres)("signet audit checkpoint", () => {
   beforeAll(async () => {
     t = await createTestDatabase();
     orgC = (await t.db.organization.create({ data: { name: "C" } })).id;
-    for (let i = 0; i < 4; i++) await t.db.$transaction((tx) => appendAudit(tx, { orgId: orgC, actorId: null, action: "member.roles_changed", data: { i } }));
+    for (let i = 0; i < 4; i++)
+      await t.db.$transaction((tx) =>
+        appendAudit(tx, { orgId: orgC, actorId: null, action: "member.roles_changed", data: { i } }),
+      );
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-checkpoint-"));
   });
   afterAll(async () => {
@@ -94,11 +102,30 @@ describe.skipIf(!usingPostgres)("signet audit checkpoint", () => {
     expect((await signet(["audit", "checkpoint", "verify", "--file", file, "--public-key", pem])).status).toBe(0);
     const stranger = path.join(dir, "stranger.pem");
     fs.writeFileSync(stranger, generateKeyPairSync("ed25519").publicKey.export({ type: "spki", format: "pem" }));
-    const pinnedWrong = await signet(["audit", "checkpoint", "verify", "--file", file, "--public-key", stranger, "--json"]);
+    const pinnedWrong = await signet([
+      "audit",
+      "checkpoint",
+      "verify",
+      "--file",
+      file,
+      "--public-key",
+      stranger,
+      "--json",
+    ]);
     expect(pinnedWrong.status).toBe(1);
-    expect(JSON.parse(pinnedWrong.stdout)).toMatchObject({ valid: false, checks: [{ check: "statement", ok: true }, { check: "key", ok: false }] });
+    expect(JSON.parse(pinnedWrong.stdout)).toMatchObject({
+      valid: false,
+      checks: [
+        { check: "statement", ok: true },
+        { check: "key", ok: false },
+      ],
+    });
 
-    const server = http.createServer((_req, res) => res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ chainId: `org:${orgC}`, latest: checkpoint, checkpoints: [checkpoint] })));
+    const server = http.createServer((_req, res) =>
+      res
+        .writeHead(200, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ chainId: `org:${orgC}`, latest: checkpoint, checkpoints: [checkpoint] })),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/audit/checkpoints/${orgC}`;
@@ -122,7 +149,13 @@ describe.skipIf(!usingPostgres)("signet audit checkpoint", () => {
       for (const row of rows.slice(1)) {
         const data = row.seq === 2 ? { i: 1000 } : (row.data as { [key: string]: never });
         const hash = entryHash({ ...row, data, prevHash });
-        await tx.$executeRawUnsafe(`UPDATE "AuditEntry" SET data = $1::jsonb, "prevHash" = $2, hash = $3 WHERE id = $4`, JSON.stringify(data), prevHash, hash, row.id);
+        await tx.$executeRawUnsafe(
+          `UPDATE "AuditEntry" SET data = $1::jsonb, "prevHash" = $2, hash = $3 WHERE id = $4`,
+          JSON.stringify(data),
+          prevHash,
+          hash,
+          row.id,
+        );
         prevHash = hash;
       }
       await tx.$executeRawUnsafe(`UPDATE "AuditHead" SET hash = $1 WHERE "chainId" = $2`, prevHash, chainId);
@@ -131,7 +164,9 @@ describe.skipIf(!usingPostgres)("signet audit checkpoint", () => {
     expect((await signet(["audit", "verify", "--org", orgC])).status).toBe(0);
     const result = await signet(["audit", "checkpoint", "verify", "--file", file]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/FAILED  entry: entry \d+ now has hash [0-9a-f]{64}, not [0-9a-f]{64}: the history was rewritten/);
+    expect(result.stdout).toMatch(
+      /FAILED  entry: entry \d+ now has hash [0-9a-f]{64}, not [0-9a-f]{64}: the history was rewritten/,
+    );
     expect(result.stdout).toContain("does NOT hold");
   });
 
@@ -142,7 +177,9 @@ describe.skipIf(!usingPostgres)("signet audit checkpoint", () => {
     const notJson = path.join(dir, "not.json");
     fs.writeFileSync(notJson, "hello");
     expect((await signet(["audit", "checkpoint", "verify", "--file", notJson])).status).toBe(2);
-    expect((await signet(["audit", "checkpoint", "create", "--org", "00000000-0000-4000-8000-000000000000"])).status).toBe(2);
+    expect(
+      (await signet(["audit", "checkpoint", "create", "--org", "00000000-0000-4000-8000-000000000000"])).status,
+    ).toBe(2);
   });
 });
 
@@ -158,7 +195,17 @@ describe("signet audit verify --file (an exported file)", () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-audit-file-"));
     const { orgId } = await createOrganisation(db.db);
     const { userId } = await createPerson(db.db, [{ orgId, roles: [Role.AUDITOR] }], "Auditor");
-    for (let i = 0; i < 6; i++) await db.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: i % 2 ? userId : null, action: "member.roles_changed", subjectType: "membership", subjectId: i === 3 ? "-1" : `m${i}`, data: { i } }));
+    for (let i = 0; i < 6; i++)
+      await db.db.$transaction((tx) =>
+        appendAudit(tx, {
+          orgId,
+          actorId: i % 2 ? userId : null,
+          action: "member.roles_changed",
+          subjectType: "membership",
+          subjectId: i === 3 ? "-1" : `m${i}`,
+          data: { i },
+        }),
+      );
     const ctx = await authorize(db.db, userId, orgId, "audit.export");
     for (const format of ["jsonl", "csv"] as const) {
       const plan = await startAuditExport(db.db, ctx, {}, format, request);
@@ -193,14 +240,18 @@ describe("signet audit verify --file (an exported file)", () => {
     fs.writeFileSync(tampered, lines.join("\n"));
     const result = await runSignetInProcess(["audit", "verify", "--file", tampered], noDatabase);
     expect(result.status).toBe(1);
-    expect(result.stdout).toBe(`BROKEN  ${tampered}: first mismatch at entry 4 (line 4, id ${victim.id}): its content does not match its hash\n`);
+    expect(result.stdout).toBe(
+      `BROKEN  ${tampered}: first mismatch at entry 4 (line 4, id ${victim.id}): its content does not match its hash\n`,
+    );
 
     const csvText = fs.readFileSync(csv, "utf8");
     const changedCsv = path.join(dir, "tampered.csv");
     fs.writeFileSync(changedCsv, csvText.replace(",m4,", ",m44,"));
     const fromCsv = await runSignetInProcess(["audit", "verify", "--file", changedCsv], noDatabase);
     expect(fromCsv.status).toBe(1);
-    expect(fromCsv.stdout).toMatch(/first mismatch at entry 5 \(record 5, id [0-9a-f-]+\): its content does not match its hash/);
+    expect(fromCsv.stdout).toMatch(
+      /first mismatch at entry 5 \(record 5, id [0-9a-f-]+\): its content does not match its hash/,
+    );
   });
 
   it("a missing line fails unless --partial (a filtered export); a file that cannot be read exits 2", async () => {
@@ -209,7 +260,9 @@ describe("signet audit verify --file (an exported file)", () => {
     fs.writeFileSync(gap, [...lines.slice(0, 2), ...lines.slice(3)].join("\n"));
     const strict = await runSignetInProcess(["audit", "verify", "--file", gap], noDatabase);
     expect(strict.status).toBe(1);
-    expect(strict.stdout).toMatch(/first mismatch at entry 3 \(line 3\): entry 3 is missing \(the next line holds entry 4\)/);
+    expect(strict.stdout).toMatch(
+      /first mismatch at entry 3 \(line 3\): entry 3 is missing \(the next line holds entry 4\)/,
+    );
     const partial = await runSignetInProcess(["audit", "verify", "--file", gap, "--partial"], noDatabase);
     expect(partial.status, partial.stdout).toBe(0);
     expect(partial.stdout).toMatch(/ok      org:.*: entries 1–6 \(5, 1 gap\)/);

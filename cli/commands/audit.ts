@@ -8,7 +8,12 @@ import { spkiKeyId, AUDIT_KEY_ALGORITHM, type AuditPublicKey } from "@/lib/audit
 import { parseCheckpointDocument, verifyCheckpoint } from "@/lib/audit/checkpoint-verify";
 import { createCheckpoint, signDueCheckpoints, type PublishedCheckpoint } from "@/lib/audit/checkpoints";
 import { listChains, verifyChain } from "@/lib/audit/verify-chain";
-import { jsonlEntriesOf, readAuditExport, verifyExportedEntries, type ExportVerification } from "@/lib/audit/verify-export";
+import {
+  jsonlEntriesOf,
+  readAuditExport,
+  verifyExportedEntries,
+  type ExportVerification,
+} from "@/lib/audit/verify-export";
 import { resolveMasterKey } from "@/lib/custody/master-key-config";
 import { openDatabase } from "@/lib/db/client";
 import { databaseTarget } from "@/lib/db/target";
@@ -54,9 +59,23 @@ Exit codes: 0 everything verifies; 1 something does not; 2 usage or other errors
 `;
 
 /** Every option of each subcommand; the help describes each (cli/signet.test.ts checks it). */
-export const AUDIT_VERIFY_OPTIONS = { org: { type: "string" }, json: { type: "boolean" }, file: { type: "string" }, partial: { type: "boolean" } } as const;
-export const CHECKPOINT_CREATE_OPTIONS = { org: { type: "string" }, platform: { type: "boolean" }, json: { type: "boolean" } } as const;
-export const CHECKPOINT_VERIFY_OPTIONS = { file: { type: "string" }, url: { type: "string" }, "public-key": { type: "string" }, json: { type: "boolean" } } as const;
+export const AUDIT_VERIFY_OPTIONS = {
+  org: { type: "string" },
+  json: { type: "boolean" },
+  file: { type: "string" },
+  partial: { type: "boolean" },
+} as const;
+export const CHECKPOINT_CREATE_OPTIONS = {
+  org: { type: "string" },
+  platform: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
+export const CHECKPOINT_VERIFY_OPTIONS = {
+  file: { type: "string" },
+  url: { type: "string" },
+  "public-key": { type: "string" },
+  json: { type: "boolean" },
+} as const;
 
 type Io = CommandIo;
 
@@ -74,7 +93,9 @@ export const auditCommand: Command = {
       const [action, ...more] = rest;
       if (action === "create") return checkpointCreate(more, io);
       if (action === "verify") return checkpointVerify(more, io);
-      io.stderr(`signet audit checkpoint: ${action === undefined ? "missing" : `unknown`} subcommand${action === undefined ? "" : ` "${action}"`}\n${USAGE}`);
+      io.stderr(
+        `signet audit checkpoint: ${action === undefined ? "missing" : `unknown`} subcommand${action === undefined ? "" : ` "${action}"`}\n${USAGE}`,
+      );
       return 2;
     }
     io.stderr(sub === undefined ? USAGE : `signet audit: unknown subcommand "${sub}"\n${USAGE}`);
@@ -82,7 +103,12 @@ export const auditCommand: Command = {
   },
 };
 
-function parse<T extends Record<string, { type: "string" | "boolean" }>>(name: string, args: string[], options: T, io: Io): { [K in keyof T]?: T[K]["type"] extends "string" ? string : boolean } | null {
+function parse<T extends Record<string, { type: "string" | "boolean" }>>(
+  name: string,
+  args: string[],
+  options: T,
+  io: Io,
+): { [K in keyof T]?: T[K]["type"] extends "string" ? string : boolean } | null {
   try {
     return parseArgs({ args, options }).values as { [K in keyof T]?: T[K]["type"] extends "string" ? string : boolean };
   } catch (error) {
@@ -92,7 +118,9 @@ function parse<T extends Record<string, { type: "string" | "boolean" }>>(name: s
 }
 
 function failed(name: string, error: unknown, io: Io): number {
-  io.stderr(`signet audit ${name}: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`);
+  io.stderr(
+    `signet audit ${name}: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`,
+  );
   return 2;
 }
 
@@ -142,20 +170,30 @@ async function verifyFile(file: string, options: { partial: boolean; json: boole
   let result: ExportVerification;
   try {
     // JSON Lines are read line by line, so the size of the export does not matter; CSV records may span lines.
-    const lines = format === "csv" ? readAuditExport(fs.readFileSync(file, "utf8"), "csv") : jsonlEntriesOf(readline.createInterface({ input: await openStream(file), crlfDelay: Infinity }));
+    const lines =
+      format === "csv"
+        ? readAuditExport(fs.readFileSync(file, "utf8"), "csv")
+        : jsonlEntriesOf(readline.createInterface({ input: await openStream(file), crlfDelay: Infinity }));
     result = await verifyExportedEntries(lines, { partial: options.partial });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    io.stderr(`signet audit verify: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message}\n`);
+    io.stderr(
+      `signet audit verify: cannot read ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (error as Error).message}\n`,
+    );
     return 2;
   }
   if (options.json) {
     io.stdout(`${JSON.stringify({ file, format, ...result }, null, 2)}\n`);
   } else if (result.valid) {
     const gaps = result.gaps === 0 ? "" : `, ${result.gaps} gap${result.gaps === 1 ? "" : "s"}`;
-    io.stdout(`ok      ${result.chainId}: entries ${result.firstSeq}–${result.lastSeq} (${result.entries}${gaps}), head ${result.headHash}\n`);
+    io.stdout(
+      `ok      ${result.chainId}: entries ${result.firstSeq}–${result.lastSeq} (${result.entries}${gaps}), head ${result.headHash}\n`,
+    );
   } else {
-    const where = [`${format === "csv" ? "record" : "line"} ${result.firstBreak?.line}`, ...(result.firstBreak?.entryId ? [`id ${result.firstBreak.entryId}`] : [])].join(", ");
+    const where = [
+      `${format === "csv" ? "record" : "line"} ${result.firstBreak?.line}`,
+      ...(result.firstBreak?.entryId ? [`id ${result.firstBreak.entryId}`] : []),
+    ].join(", ");
     const seq = result.firstBreak?.seq === null ? "" : ` at entry ${result.firstBreak?.seq}`;
     io.stdout(`BROKEN  ${file}: first mismatch${seq} (${where}): ${result.firstBreak?.reason}\n`);
   }
@@ -188,7 +226,12 @@ async function checkpointCreate(args: string[], io: Io): Promise<number> {
       let checkpoints: PublishedCheckpoint[];
       if (single) {
         const chainId = values.platform ? PLATFORM_CHAIN : chainIdFor(values.org!);
-        if (values.org !== undefined && (await database.db.organization.findUnique({ where: { id: values.org }, select: { id: true } }).catch(() => null)) === null) {
+        if (
+          values.org !== undefined &&
+          (await database.db.organization
+            .findUnique({ where: { id: values.org }, select: { id: true } })
+            .catch(() => null)) === null
+        ) {
           io.stderr(`signet audit checkpoint create: no organisation with id ${values.org}\n`);
           return 2;
         }
@@ -199,7 +242,8 @@ async function checkpointCreate(args: string[], io: Io): Promise<number> {
       if (values.json) {
         io.stdout(`${JSON.stringify(single ? checkpoints[0] : { checkpoints }, null, 2)}\n`);
       } else {
-        for (const c of checkpoints) io.stdout(`signed  ${c.chainId}: entry ${c.seq}, hash ${c.hash}, key ${c.keyId}\n`);
+        for (const c of checkpoints)
+          io.stdout(`signed  ${c.chainId}: entry ${c.seq}, hash ${c.hash}, key ${c.keyId}\n`);
         if (checkpoints.length === 0) io.stdout("no chain moved since its last checkpoint\n");
       }
       return 0;
@@ -238,8 +282,13 @@ async function checkpointVerify(args: string[], io: Io): Promise<number> {
       if (values.json) {
         io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       } else {
-        for (const check of result.checks) io.stdout(`${check.ok ? "ok    " : "FAILED"}  ${check.check}: ${check.detail}\n`);
-        io.stdout(result.valid ? "The checkpoint holds: the audit log was not rewritten up to it.\n" : "The checkpoint does NOT hold.\n");
+        for (const check of result.checks)
+          io.stdout(`${check.ok ? "ok    " : "FAILED"}  ${check.check}: ${check.detail}\n`);
+        io.stdout(
+          result.valid
+            ? "The checkpoint holds: the audit log was not rewritten up to it.\n"
+            : "The checkpoint does NOT hold.\n",
+        );
       }
       return result.valid ? 0 : 1;
     } finally {
@@ -257,12 +306,22 @@ async function fetchText(url: string): Promise<string> {
   } catch {
     throw new AuditError("audit.bad_checkpoint", `"${url}" is not a URL.`);
   }
-  const response = await fetch(parsed, { headers: { Accept: "application/json" }, signal: AbortSignal.timeout(30_000) });
+  const response = await fetch(parsed, {
+    headers: { Accept: "application/json" },
+    signal: AbortSignal.timeout(30_000),
+  });
   if (!response.ok) throw new AuditError("audit.bad_checkpoint", `${parsed.href} answered HTTP ${response.status}.`);
   return response.text();
 }
 
 function publicKeyFromPem(pem: string): AuditPublicKey {
   const der = createPublicKey(pem).export({ type: "spki", format: "der" });
-  return { id: spkiKeyId(der), algorithm: AUDIT_KEY_ALGORITHM, publicKeyDer: der, publicKeyPem: pem, createdAt: new Date(0), retiredAt: null };
+  return {
+    id: spkiKeyId(der),
+    algorithm: AUDIT_KEY_ALGORITHM,
+    publicKeyDer: der,
+    publicKeyPem: pem,
+    createdAt: new Date(0),
+    retiredAt: null,
+  };
 }

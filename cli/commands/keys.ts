@@ -83,21 +83,34 @@ export const keysCommand: Command = {
       }
       return 0;
     } catch (error) {
-      io.stderr(`signet keys rewrap: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`);
+      io.stderr(
+        `signet keys rewrap: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`,
+      );
       return 1;
     }
   },
 };
 
-async function newMasterKey(values: { "to-key-env"?: string; "to-key-file"?: string; "to-kms"?: string; "to-kms-region"?: string }): Promise<MasterKey> {
+async function newMasterKey(values: {
+  "to-key-env"?: string;
+  "to-key-file"?: string;
+  "to-kms"?: string;
+  "to-kms-region"?: string;
+}): Promise<MasterKey> {
   if (values["to-key-env"] !== undefined) {
     const value = process.env[values["to-key-env"]];
-    if (value === undefined || value === "") throw new Error(`the environment variable ${values["to-key-env"]} is not set`);
+    if (value === undefined || value === "")
+      throw new Error(`the environment variable ${values["to-key-env"]} is not set`);
     return new LocalMasterKey(value);
   }
-  if (values["to-key-file"] !== undefined) return new LocalMasterKey(fs.readFileSync(values["to-key-file"], "utf8").trim());
+  if (values["to-key-file"] !== undefined)
+    return new LocalMasterKey(fs.readFileSync(values["to-key-file"], "utf8").trim());
   const region = values["to-kms-region"] ?? process.env.AWS_REGION;
   if (region === undefined) throw new Error("--to-kms needs --to-kms-region (or AWS_REGION)");
   const { AwsKmsMasterKey } = await import("@/lib/engine/keys/aws-kms");
-  return AwsKmsMasterKey.connect({ keyId: values["to-kms"]!, region, endpoint: process.env.SIGNET_MASTER_KEY_KMS_ENDPOINT || undefined });
+  return AwsKmsMasterKey.connect({
+    keyId: values["to-kms"]!,
+    region,
+    endpoint: process.env.SIGNET_MASTER_KEY_KMS_ENDPOINT || undefined,
+  });
 }

@@ -35,7 +35,10 @@ beforeAll(async () => {
   await session.close();
   orgId = await withDatabase(async (db) => {
     const org = await db.organization.create({ data: { name: "Locked Out Ltd", approvalsRequired: 2 } });
-    for (const [email, roles] of [["owner@example.test", [Role.OWNER]], ["gone@example.test", [Role.ADMIN]]] as const) {
+    for (const [email, roles] of [
+      ["owner@example.test", [Role.OWNER]],
+      ["gone@example.test", [Role.ADMIN]],
+    ] as const) {
       const user = await db.user.create({ data: { email, name: email, passwordHash: "x" } });
       await db.membership.create({ data: { userId: user.id, orgId: org.id, roles: [...roles] } });
     }
@@ -49,11 +52,29 @@ describe("signet org approvals (break-glass)", () => {
     const owner = await withDatabase(async (db) => {
       const user = await db.user.findUniqueOrThrow({ where: { email: "owner@example.test" } });
       const ctx = await authorize(db, user.id, orgId, "settings.manage");
-      expect((await submitGovernedAction(db, ctx, { kind: "org.approvals_required", approvalsRequired: 1 }, { ip: null, userAgent: null })).status).toBe("pending");
+      expect(
+        (
+          await submitGovernedAction(
+            db,
+            ctx,
+            { kind: "org.approvals_required", approvalsRequired: 1 },
+            { ip: null, userAgent: null },
+          )
+        ).status,
+      ).toBe("pending");
       return user.id;
     });
 
-    const result = await signet(["org", "approvals", "--org", orgId, "--set", "1", "--reason", "Second administrator left; approved by the board"]);
+    const result = await signet([
+      "org",
+      "approvals",
+      "--org",
+      orgId,
+      "--set",
+      "1",
+      "--reason",
+      "Second administrator left; approved by the board",
+    ]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain("2 → 1 (dual control off)");
 
@@ -61,22 +82,51 @@ describe("signet org approvals (break-glass)", () => {
       expect((await db.organization.findUniqueOrThrow({ where: { id: orgId } })).approvalsRequired).toBe(1);
       const entry = await db.auditEntry.findFirstOrThrow({ where: { orgId, action: "org.policy_overridden" } });
       expect(entry.actorId).toBeNull();
-      expect(entry.data).toMatchObject({ approvalsRequired: { before: 2, after: 1 }, reason: "Second administrator left; approved by the board", operator: { user: os.userInfo().username, host: os.hostname() } });
+      expect(entry.data).toMatchObject({
+        approvalsRequired: { before: 2, after: 1 },
+        reason: "Second administrator left; approved by the board",
+        operator: { user: os.userInfo().username, host: os.hostname() },
+      });
       expect((await verifyChain(db, `org:${orgId}`)).valid).toBe(true);
       // Dual control is off now: the owner acts alone again.
       const ctx = await authorize(db, owner, orgId, "settings.manage");
-      expect(await submitGovernedAction(db, ctx, { kind: "org.approvals_required", approvalsRequired: 2 }, { ip: null, userAgent: null })).toEqual({ status: "done" });
+      expect(
+        await submitGovernedAction(
+          db,
+          ctx,
+          { kind: "org.approvals_required", approvalsRequired: 2 },
+          { ip: null, userAgent: null },
+        ),
+      ).toEqual({ status: "done" });
     });
   });
 
   it("keeps the rule that approvals cannot exceed administrators, wants a reason, and names unknown organisations", async () => {
-    const tooMany = await signet(["org", "approvals", "--org", orgId, "--set", "3", "--reason", "Three eyes on everything"]);
+    const tooMany = await signet([
+      "org",
+      "approvals",
+      "--org",
+      orgId,
+      "--set",
+      "3",
+      "--reason",
+      "Three eyes on everything",
+    ]);
     expect(tooMany.status).toBe(1);
     expect(tooMany.stderr).toContain("this organisation has 2");
     const noReason = await signet(["org", "approvals", "--org", orgId, "--set", "1", "--reason", "because"]);
     expect(noReason.status).toBe(1);
     expect(noReason.stderr).toContain("at least 10 characters");
-    const unknown = await signet(["org", "approvals", "--org", "00000000-0000-4000-8000-000000000000", "--set", "1", "--reason", "Nobody home at this address"]);
+    const unknown = await signet([
+      "org",
+      "approvals",
+      "--org",
+      "00000000-0000-4000-8000-000000000000",
+      "--set",
+      "1",
+      "--reason",
+      "Nobody home at this address",
+    ]);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toContain("That organisation was not found.");
     expect((await signet(["org", "approvals", "--org", orgId])).status).toBe(2);

@@ -65,13 +65,20 @@ export const orgCommand: Command = {
           reason: values.reason,
           operator: { user: os.userInfo().username, host: os.hostname() },
         });
-        io.stdout(`Approvals required for organisation ${values.org}: ${before} → ${after}${after === 1 ? " (dual control off)" : ""}. Recorded in its audit log as org.policy_overridden.\n`);
+        io.stdout(
+          `Approvals required for organisation ${values.org}: ${before} → ${after}${after === 1 ? " (dual control off)" : ""}. Recorded in its audit log as org.policy_overridden.\n`,
+        );
       } finally {
         await database.close();
       }
       return 0;
     } catch (error) {
-      const message = error instanceof ZodError ? (error.issues[0]?.message ?? "invalid input") : isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`;
+      const message =
+        error instanceof ZodError
+          ? (error.issues[0]?.message ?? "invalid input")
+          : isSignetError(error)
+            ? error.message
+            : `unexpected error: ${(error as Error).message}`;
       io.stderr(`signet org approvals: ${message}\n`);
       return 1;
     }

@@ -37,9 +37,38 @@ describe("signet seal", () => {
     fs.writeFileSync(chain, pki.chainPem);
     const out = path.join(dir, "sealed.pdf");
     const input = path.join(PDF_CORPUS_DIR, "p13-qpdf-rotate90-page1.pdf");
-    const result = await signet(["seal", input, "-o", out, "--key", leaf.keyPath, "--cert", leaf.certPath, "--chain", chain, "--tsa", tsa.url, "--visible", "page=1,x=40,y=40,w=220,h=90", "--image", image, "--name", "Ada Lovelace, P.Eng.", "--licence", "PEO 100123", "--jurisdiction", "Ontario", "--reason", "Issued for construction", "--location", "Toronto"]);
+    const result = await signet([
+      "seal",
+      input,
+      "-o",
+      out,
+      "--key",
+      leaf.keyPath,
+      "--cert",
+      leaf.certPath,
+      "--chain",
+      chain,
+      "--tsa",
+      tsa.url,
+      "--visible",
+      "page=1,x=40,y=40,w=220,h=90",
+      "--image",
+      image,
+      "--name",
+      "Ada Lovelace, P.Eng.",
+      "--licence",
+      "PEO 100123",
+      "--jurisdiction",
+      "Ontario",
+      "--reason",
+      "Issued for construction",
+      "--location",
+      "Toronto",
+    ]);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^sealed .* → .*sealed\.pdf \(field Signet-Seal-1, certificate [0-9a-f]{16}…, timestamp /);
+    expect(result.stdout).toMatch(
+      /^sealed .* → .*sealed\.pdf \(field Signet-Seal-1, certificate [0-9a-f]{16}…, timestamp /,
+    );
     const sealed = fs.readFileSync(out);
     expect(sealed.subarray(0, fs.statSync(input).size).equals(fs.readFileSync(input))).toBe(true);
     const [signature] = readSignatures(sealed);
@@ -49,10 +78,39 @@ describe("signet seal", () => {
   it("seals with a PKCS#12 file whose password comes from the environment", async () => {
     const p12 = path.join(dir, "signer.p12");
     const leaf = await pki.leaf("ec256");
-    const made = spawnSync("openssl", ["pkcs12", "-export", "-inkey", leaf.keyPath, "-in", leaf.certPath, "-certfile", pki.intermediate.certPath, "-out", p12, "-passout", "pass:p12 secret"], { encoding: "utf8" });
+    const made = spawnSync(
+      "openssl",
+      [
+        "pkcs12",
+        "-export",
+        "-inkey",
+        leaf.keyPath,
+        "-in",
+        leaf.certPath,
+        "-certfile",
+        pki.intermediate.certPath,
+        "-out",
+        p12,
+        "-passout",
+        "pass:p12 secret",
+      ],
+      { encoding: "utf8" },
+    );
     expect(made.status, made.stderr).toBe(0);
     const out = path.join(dir, "p12.pdf");
-    const result = await signet(["seal", path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf"), "-o", out, "--p12", p12, "--password-env", "SEAL_PASSWORD"], { SEAL_PASSWORD: "p12 secret" });
+    const result = await signet(
+      [
+        "seal",
+        path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf"),
+        "-o",
+        out,
+        "--p12",
+        p12,
+        "--password-env",
+        "SEAL_PASSWORD",
+      ],
+      { SEAL_PASSWORD: "p12 secret" },
+    );
     expect(result.status, result.stderr).toBe(0);
     expect(fs.existsSync(out)).toBe(true);
   });
@@ -65,7 +123,16 @@ describe("signet seal", () => {
       ["p24-deep-nested-arrays.pdf", /./],
     ] as const) {
       const out = path.join(dir, `refused-${name}`);
-      const result = await signet(["seal", path.join(PDF_CORPUS_DIR, name), "-o", out, "--key", leaf.keyPath, "--cert", leaf.certPath]);
+      const result = await signet([
+        "seal",
+        path.join(PDF_CORPUS_DIR, name),
+        "-o",
+        out,
+        "--key",
+        leaf.keyPath,
+        "--cert",
+        leaf.certPath,
+      ]);
       expect(result.status, name).toBe(1);
       const lines = result.stderr.trim().split("\n");
       expect(lines, result.stderr).toHaveLength(1);
@@ -78,13 +145,34 @@ describe("signet seal", () => {
 
   it("a wrong PKCS#12 password and a mismatched certificate are refused the same way", async () => {
     const p12 = path.join(dir, "signer.p12");
-    const wrong = await signet(["seal", path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf"), "-o", path.join(dir, "wrong.pdf"), "--p12", p12, "--password-env", "SEAL_PASSWORD"], { SEAL_PASSWORD: "not it" });
+    const wrong = await signet(
+      [
+        "seal",
+        path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf"),
+        "-o",
+        path.join(dir, "wrong.pdf"),
+        "--p12",
+        p12,
+        "--password-env",
+        "SEAL_PASSWORD",
+      ],
+      { SEAL_PASSWORD: "not it" },
+    );
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toMatch(/password/i);
     expect(wrong.stderr).not.toContain("not it");
     const rsa = await pki.leaf("rsa2048");
     const ec = await pki.leaf("ec256");
-    const mismatch = await signet(["seal", path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf"), "-o", path.join(dir, "mismatch.pdf"), "--key", rsa.keyPath, "--cert", ec.certPath]);
+    const mismatch = await signet([
+      "seal",
+      path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf"),
+      "-o",
+      path.join(dir, "mismatch.pdf"),
+      "--key",
+      rsa.keyPath,
+      "--cert",
+      ec.certPath,
+    ]);
     expect(mismatch.status).toBe(1);
     expect(mismatch.stderr).toMatch(/does not belong to the certificate/);
     expect(fs.existsSync(path.join(dir, "wrong.pdf")) || fs.existsSync(path.join(dir, "mismatch.pdf"))).toBe(false);
@@ -92,12 +180,17 @@ describe("signet seal", () => {
 
   it("usage errors exit 2", async () => {
     expect((await signet(["seal"])).status).toBe(2);
-    expect((await signet(["seal", "in.pdf", "-o", "out.pdf"])).stderr).toMatch(/give one of --key, --p12, --kms-key-id or --pkcs11-module/);
+    expect((await signet(["seal", "in.pdf", "-o", "out.pdf"])).stderr).toMatch(
+      /give one of --key, --p12, --kms-key-id or --pkcs11-module/,
+    );
     expect((await signet(["nonsense"])).status).toBe(2);
   });
 
   it("parses placements", () => {
-    expect(parsePlacement("page=2,x=10,y=20.5,w=100,h=50")).toEqual({ page: 2, rect: { x: 10, y: 20.5, width: 100, height: 50 } });
+    expect(parsePlacement("page=2,x=10,y=20.5,w=100,h=50")).toEqual({
+      page: 2,
+      rect: { x: 10, y: 20.5, width: 100, height: 50 },
+    });
     expect(() => parsePlacement("page=0,x=1,y=1,w=1,h=1")).toThrow(/page/);
     expect(() => parsePlacement("page=1,x=1,y=1,w=1")).toThrow(/"h"/);
   });

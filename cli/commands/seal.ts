@@ -135,9 +135,11 @@ export const sealCommand: Command = {
       const { values, positionals } = parseArgs({ args, allowPositionals: true, options: SEAL_OPTIONS });
       const input = positionals[0];
       if (input === undefined || positionals.length > 1) throw new UsageError("give exactly one input PDF");
-      if (values.out !== undefined && values.output !== undefined) throw new UsageError("give --out or --output, not both");
+      if (values.out !== undefined && values.output !== undefined)
+        throw new UsageError("give --out or --output, not both");
       output = values.out ?? values.output;
-      if (output === undefined) throw new UsageError("give the output file with -o OUT.pdf (or -o - for standard output)");
+      if (output === undefined)
+        throw new UsageError("give the output file with -o OUT.pdf (or -o - for standard output)");
       const source = keySource(values);
       const signer = await openSigner(source, values.cert, values.chain);
       backend = signer.backend;
@@ -185,7 +187,9 @@ export const sealCommand: Command = {
         io.stderr(`signet seal: ${(error as Error).message}\n${SYNOPSIS}`);
         return 2;
       }
-      io.stderr(`signet seal: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`);
+      io.stderr(
+        `signet seal: ${isSignetError(error) ? error.message : `unexpected error: ${(error as Error).message}`}\n`,
+      );
       return 1;
     } finally {
       await backend?.close?.().catch(() => undefined);
@@ -198,11 +202,26 @@ export const sealCommand: Command = {
  * (copy_file_range, or a reflink where the file system has them) and append, rather than
  * writing a second copy of a possibly large document from memory.
  */
-function writeSealed(input: string, before: fs.Stats | undefined, sealedLength: number, update: Uint8Array, target: string): void {
+function writeSealed(
+  input: string,
+  before: fs.Stats | undefined,
+  sealedLength: number,
+  update: Uint8Array,
+  target: string,
+): void {
   fs.copyFileSync(input, target, fs.constants.COPYFILE_EXCL);
   const after = fs.statSync(input);
-  if (before === undefined || after.size !== sealedLength || after.mtimeMs !== before.mtimeMs || after.ino !== before.ino || fs.statSync(target).size !== sealedLength) {
-    throw new SignetError("cli.input_changed", `${input} changed while it was being sealed; nothing was written. Seal it again.`);
+  if (
+    before === undefined ||
+    after.size !== sealedLength ||
+    after.mtimeMs !== before.mtimeMs ||
+    after.ino !== before.ino ||
+    fs.statSync(target).size !== sealedLength
+  ) {
+    throw new SignetError(
+      "cli.input_changed",
+      `${input} changed while it was being sealed; nothing was written. Seal it again.`,
+    );
   }
   fs.appendFileSync(target, update);
 }
@@ -221,15 +240,25 @@ async function readStdin(io: CommandIo): Promise<Uint8Array> {
 function checkSignerProfile(certificate: Certificate, chain: readonly Certificate[], allowSelfSigned: boolean): void {
   const { failures } = checkCertificateProfile({ certificate, chain, allowSelfSigned });
   if (failures.length === 0) return;
-  const reasons = failures.map((failure) => (failure.code === "certificate.self_signed" ? "The certificate is self-signed; for testing, seal with --allow-self-signed." : failure.message));
-  throw new SignetError("cli.certificate_profile", `the certificate does not meet the signer profile: ${reasons.join(" ")}`);
+  const reasons = failures.map((failure) =>
+    failure.code === "certificate.self_signed"
+      ? "The certificate is self-signed; for testing, seal with --allow-self-signed."
+      : failure.message,
+  );
+  throw new SignetError(
+    "cli.certificate_profile",
+    `the certificate does not meet the signer profile: ${reasons.join(" ")}`,
+  );
 }
 
 function readFile(file: string, what: string): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw new SignetError("cli.input", `cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new SignetError(
+      "cli.input",
+      `cannot read the ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
 }
 
@@ -260,35 +289,54 @@ type KeySource =
   | { kind: "pkcs11"; modulePath: string; tokenLabel: string; keyLabel: string; pinEnv: string };
 
 function keySource(values: SealValues): KeySource {
-  const given = (["key", "p12", "kms-key-id", "pkcs11-module"] as const).filter((option) => values[option] !== undefined);
+  const given = (["key", "p12", "kms-key-id", "pkcs11-module"] as const).filter(
+    (option) => values[option] !== undefined,
+  );
   if (given.length !== 1) throw new UsageError("give one of --key, --p12, --kms-key-id or --pkcs11-module");
   const only = (owner: string, options: readonly (keyof SealValues)[]) => {
-    for (const option of options) if (values[option] !== undefined) throw new UsageError(`--${option} goes with ${owner}`);
+    for (const option of options)
+      if (values[option] !== undefined) throw new UsageError(`--${option} goes with ${owner}`);
   };
   const kmsOptions = ["kms-region", "kms-endpoint"] as const;
   const pkcs11Options = ["pkcs11-token", "pkcs11-key", "pin-env"] as const;
   if (values.key !== undefined || values.p12 !== undefined) {
     only("--kms-key-id", kmsOptions);
     only("--pkcs11-module", pkcs11Options);
-    return values.key !== undefined ? { kind: "key", file: values.key, passwordEnv: values["password-env"] } : { kind: "p12", file: values.p12 as string, passwordEnv: values["password-env"] };
+    return values.key !== undefined
+      ? { kind: "key", file: values.key, passwordEnv: values["password-env"] }
+      : { kind: "p12", file: values.p12 as string, passwordEnv: values["password-env"] };
   }
   only("--key or --p12", ["password-env"]);
   if (values["kms-key-id"] !== undefined) {
     only("--pkcs11-module", pkcs11Options);
     const endpoint = values["kms-endpoint"];
-    if (endpoint !== undefined && !URL.canParse(endpoint)) throw new UsageError(`--kms-endpoint "${endpoint}" is not a URL`);
+    if (endpoint !== undefined && !URL.canParse(endpoint))
+      throw new UsageError(`--kms-endpoint "${endpoint}" is not a URL`);
     return { kind: "kms", keyId: values["kms-key-id"], region: values["kms-region"], endpoint };
   }
   only("--kms-key-id", kmsOptions);
-  for (const option of pkcs11Options) if (values[option] === undefined) throw new UsageError(`--pkcs11-module needs --${option}`);
-  return { kind: "pkcs11", modulePath: values["pkcs11-module"] as string, tokenLabel: values["pkcs11-token"] as string, keyLabel: values["pkcs11-key"] as string, pinEnv: values["pin-env"] as string };
+  for (const option of pkcs11Options)
+    if (values[option] === undefined) throw new UsageError(`--pkcs11-module needs --${option}`);
+  return {
+    kind: "pkcs11",
+    modulePath: values["pkcs11-module"] as string,
+    tokenLabel: values["pkcs11-token"] as string,
+    keyLabel: values["pkcs11-key"] as string,
+    pinEnv: values["pin-env"] as string,
+  };
 }
 
-async function openSigner(source: KeySource, cert: string | undefined, chainFile: string | undefined): Promise<{ backend: KeyBackend; certificate: Certificate; chain: Certificate[] }> {
+async function openSigner(
+  source: KeySource,
+  cert: string | undefined,
+  chainFile: string | undefined,
+): Promise<{ backend: KeyBackend; certificate: Certificate; chain: Certificate[] }> {
   const extraChain = chainFile === undefined ? [] : parseCertificates(readFile(chainFile, "certificate chain"));
   if (source.kind === "p12") {
     const password = source.passwordEnv === undefined ? "" : readSecretEnv(source.passwordEnv, "--password-env");
-    const contents = loadPkcs12(readFile(source.file, "PKCS#12 file"), password, { description: `PKCS#12 file ${path.basename(source.file)}` });
+    const contents = loadPkcs12(readFile(source.file, "PKCS#12 file"), password, {
+      description: `PKCS#12 file ${path.basename(source.file)}`,
+    });
     const certificate = cert === undefined ? parseCertificate(contents.certificate) : firstCertificate(cert);
     return { backend: contents.backend, certificate, chain: [...contents.chain.map(parseCertificate), ...extraChain] };
   }
@@ -300,17 +348,42 @@ async function openSigner(source: KeySource, cert: string | undefined, chainFile
   const chain = [...rest, ...extraChain];
   // The backend checks nothing against the certificate; lib/cms refuses a key that is not the certificate's before anything is signed.
   if (source.kind === "key") {
-    const passphrase = source.passwordEnv === undefined ? undefined : readSecretEnv(source.passwordEnv, "--password-env");
-    return { backend: LocalKeyBackend.fromKeyFile(readFile(source.file, "key file"), { passphrase, description: `key file ${path.basename(source.file)}` }), certificate, chain };
+    const passphrase =
+      source.passwordEnv === undefined ? undefined : readSecretEnv(source.passwordEnv, "--password-env");
+    return {
+      backend: LocalKeyBackend.fromKeyFile(readFile(source.file, "key file"), {
+        passphrase,
+        description: `key file ${path.basename(source.file)}`,
+      }),
+      certificate,
+      chain,
+    };
   }
   if (source.kind === "kms") {
     // Credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, an instance or container role).
     // The SDK's multi-line notice about future Node versions would bury the one line a refused seal prints (set the variable to "false" to see it).
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    return { backend: await AwsKmsKeyBackend.connect({ keyId: source.keyId, region: source.region, endpoint: source.endpoint }), certificate, chain };
+    return {
+      backend: await AwsKmsKeyBackend.connect({
+        keyId: source.keyId,
+        region: source.region,
+        endpoint: source.endpoint,
+      }),
+      certificate,
+      chain,
+    };
   }
   const pin = readSecretEnv(source.pinEnv, "--pin-env");
-  return { backend: await Pkcs11KeyBackend.open({ modulePath: source.modulePath, tokenLabel: source.tokenLabel, keyLabel: source.keyLabel, pin }), certificate, chain };
+  return {
+    backend: await Pkcs11KeyBackend.open({
+      modulePath: source.modulePath,
+      tokenLabel: source.tokenLabel,
+      keyLabel: source.keyLabel,
+      pin,
+    }),
+    certificate,
+    chain,
+  };
 }
 
 /** A KMS ECC key signs with its curve's hash only (P-384: SHA-384); anything else defaults to SHA-256. */
@@ -334,12 +407,18 @@ function parseHash(value: string | undefined): HashAlgorithm | undefined {
 }
 
 /** "page=1,x=400,y=40,w=160,h=70" */
-export function parsePlacement(spec: string): { page: number; rect: { x: number; y: number; width: number; height: number } } {
-  const fields = new Map(spec.split(",").map((part) => part.split("=", 2).map((s) => s.trim()) as [string, string | undefined]));
+export function parsePlacement(spec: string): {
+  page: number;
+  rect: { x: number; y: number; width: number; height: number };
+} {
+  const fields = new Map(
+    spec.split(",").map((part) => part.split("=", 2).map((s) => s.trim()) as [string, string | undefined]),
+  );
   const number = (key: string): number => {
     const raw = fields.get(key);
     const value = raw === undefined ? Number.NaN : Number(raw);
-    if (!Number.isFinite(value)) throw new UsageError(`--visible needs page=N,x=X,y=Y,w=W,h=H (missing or bad "${key}")`);
+    if (!Number.isFinite(value))
+      throw new UsageError(`--visible needs page=N,x=X,y=Y,w=W,h=H (missing or bad "${key}")`);
     return value;
   };
   const page = number("page");

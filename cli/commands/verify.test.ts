@@ -34,14 +34,28 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-cli-verify-"));
   // A forger's self-signed certificate, named like a public root: anyone can make one.
   const pki = await getTestPki();
-  forger = await pki.issue({ name: "forger", key: "ec256", issuer: "self", subject: "/C=US/O=DigiCert Inc/CN=DigiCert Global Root G2" });
-  const sealed = await sealPdf(tinyPdf(), { backend: LocalKeyBackend.fromKeyFile(forger.keyPem), certificate: parseCertificate(forger.certDer) });
+  forger = await pki.issue({
+    name: "forger",
+    key: "ec256",
+    issuer: "self",
+    subject: "/C=US/O=DigiCert Inc/CN=DigiCert Global Root G2",
+  });
+  const sealed = await sealPdf(tinyPdf(), {
+    backend: LocalKeyBackend.fromKeyFile(forger.keyPem),
+    certificate: parseCertificate(forger.certDer),
+  });
   forged = path.join(dir, "forged.pdf");
   fs.writeFileSync(forged, sealed.pdf);
   fs.writeFileSync(path.join(dir, "unsigned.pdf"), tinyPdf());
-  fs.writeFileSync(path.join(dir, "updated.pdf"), appendInfoUpdate(fs.readFileSync(corpus("s01-pyhanko-pades-bb-rsa.pdf"))));
+  fs.writeFileSync(
+    path.join(dir, "updated.pdf"),
+    appendInfoUpdate(fs.readFileSync(corpus("s01-pyhanko-pades-bb-rsa.pdf"))),
+  );
   fs.writeFileSync(path.join(dir, "empty.pdf"), "");
-  fs.writeFileSync(path.join(dir, "truncated.pdf"), fs.readFileSync(corpus("s01-pyhanko-pades-bb-rsa.pdf")).subarray(0, 20_000));
+  fs.writeFileSync(
+    path.join(dir, "truncated.pdf"),
+    fs.readFileSync(corpus("s01-pyhanko-pades-bb-rsa.pdf")).subarray(0, 20_000),
+  );
   fs.writeFileSync(path.join(dir, "garbage.pdf"), Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 31) % 256)));
   fs.writeFileSync(path.join(dir, "not-a-cert.pem"), "hello");
 }, 120_000);
@@ -52,8 +66,12 @@ describe("signet verify (a real process)", () => {
     const r = await signet(["verify", corpus("s01-pyhanko-pades-bb-rsa.pdf"), ...TRUST]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe("");
-    expect(r.stdout.split("\n")[0]).toMatch(/s01-pyhanko-pades-bb-rsa\.pdf: VALID: The signature is valid, and the signers are trusted\.$/);
-    expect(r.stdout).toMatch(/Signature 1 of 1, field "Seal1": VALID\n {2}The signature is valid and the signer is trusted\./);
+    expect(r.stdout.split("\n")[0]).toMatch(
+      /s01-pyhanko-pades-bb-rsa\.pdf: VALID: The signature is valid, and the signers are trusted\.$/,
+    );
+    expect(r.stdout).toMatch(
+      /Signature 1 of 1, field "Seal1": VALID\n {2}The signature is valid and the signer is trusted\./,
+    );
     expect(r.stdout).toMatch(/PAdES: +B-B/);
   });
 
@@ -85,7 +103,9 @@ describe("signet verify: trust without --trust (a real process)", () => {
     const r = await signet(["verify", forged]);
     expect(r.status, r.stderr).toBe(1);
     const [verdict, counts] = r.stdout.split("\n");
-    expect(verdict).toMatch(/forged\.pdf: INDETERMINATE: Signature ".*": The signer's certificate is self-signed and not trusted\.$/);
+    expect(verdict).toMatch(
+      /forged\.pdf: INDETERMINATE: Signature ".*": The signer's certificate is self-signed and not trusted\.$/,
+    );
     expect(counts).toMatch(/; trusted roots: the operating system's trust store \(\/.+\), \d+ certificates$/);
   });
 
@@ -98,7 +118,9 @@ describe("signet verify: trust without --trust (a real process)", () => {
   it("--no-trust-check skips trust and says so in the text and the JSON (exit 0 when the signatures are intact)", async () => {
     const text = await signet(["verify", forged, "--no-trust-check"]);
     expect(text.status, text.stderr).toBe(0);
-    expect(text.stdout.split("\n")[0]).toMatch(/: VALID: The signature is valid \(signers were not checked against trusted certificates\)\.$/);
+    expect(text.stdout.split("\n")[0]).toMatch(
+      /: VALID: The signature is valid \(signers were not checked against trusted certificates\)\.$/,
+    );
     expect(text.stdout.split("\n")[1]).toMatch(/; trust NOT checked \(--no-trust-check\): the signer may be anyone$/);
     const json = await signet(["verify", forged, "--no-trust-check", "--json"]);
     expect(json.status).toBe(0);
@@ -111,7 +133,9 @@ describe("signet verify: trust without --trust (a real process)", () => {
   it("a chain to a root that is not in the system store is INDETERMINATE; the store is SSL_CERT_FILE when it is set", async () => {
     const untrusted = await signet(["verify", corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--json"]);
     expect(untrusted.status).toBe(1);
-    const report = JSON.parse(untrusted.stdout) as VerificationReport & { trustCheck: { mode: string; source: string } };
+    const report = JSON.parse(untrusted.stdout) as VerificationReport & {
+      trustCheck: { mode: string; source: string };
+    };
     expect(report.summary.verdict).toBe("indeterminate");
     expect(report.trustCheck.mode).toBe("system");
     const bundle = path.join(dir, "bundle.pem");
@@ -119,7 +143,9 @@ describe("signet verify: trust without --trust (a real process)", () => {
     // A process of its own: the system store is read from the environment the operator starts signet in.
     const trusted = await runSignet(["verify", corpus("s01-pyhanko-pades-bb-rsa.pdf")], { SSL_CERT_FILE: bundle });
     expect(trusted.status, trusted.stdout).toBe(0);
-    expect(trusted.stdout.split("\n")[1]).toContain(`trusted roots: the operating system's trust store (${bundle}), 1 certificate`);
+    expect(trusted.stdout.split("\n")[1]).toContain(
+      `trusted roots: the operating system's trust store (${bundle}), 1 certificate`,
+    );
   });
 });
 
@@ -152,7 +178,9 @@ describe("signet verify (in-process)", () => {
 
   it("s06 with --trust: untrusted self-signed signer", async () => {
     const r = await run([corpus("s06-pyhanko-selfsigned.pdf"), ...TRUST]);
-    expect(r.stdout.split("\n")[0]).toMatch(/INDETERMINATE: Signature "Seal1": The signer's certificate is self-signed and not trusted\.$/);
+    expect(r.stdout.split("\n")[0]).toMatch(
+      /INDETERMINATE: Signature "Seal1": The signer's certificate is self-signed and not trusted\.$/,
+    );
   });
 
   it("exit 1: a PDF without any signature", async () => {
@@ -162,17 +190,51 @@ describe("signet verify (in-process)", () => {
   });
 
   it.each([
-    ["a missing file", ["/nonexistent/file.pdf"], /^signet verify: cannot read \/nonexistent\/file\.pdf: no such file\n$/],
+    [
+      "a missing file",
+      ["/nonexistent/file.pdf"],
+      /^signet verify: cannot read \/nonexistent\/file\.pdf: no such file\n$/,
+    ],
     ["a directory", [os.tmpdir()], /^signet verify: cannot read .*: it is a directory\n$/],
-    ["a damaged PDF (truncated)", ["TRUNCATED"], /^signet verify: .*truncated\.pdf: This PDF is damaged: its structure cannot be read, so its signatures cannot be verified\.\n$/],
-    ["an encrypted PDF", [path.join(PDF_CORPUS_DIR, "p12-qpdf-aes256-user-password.pdf")], /^signet verify: .*: This PDF is encrypted \(password protected\); encrypted PDFs cannot be verified\.\n$/],
+    [
+      "a damaged PDF (truncated)",
+      ["TRUNCATED"],
+      /^signet verify: .*truncated\.pdf: This PDF is damaged: its structure cannot be read, so its signatures cannot be verified\.\n$/,
+    ],
+    [
+      "an encrypted PDF",
+      [path.join(PDF_CORPUS_DIR, "p12-qpdf-aes256-user-password.pdf")],
+      /^signet verify: .*: This PDF is encrypted \(password protected\); encrypted PDFs cannot be verified\.\n$/,
+    ],
     ["an empty file", ["EMPTY"], /^signet verify: .*empty\.pdf: This file is not a PDF document\.\n$/],
-    ["a missing trust file", [corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--trust", "/nonexistent/ca.pem"], /^signet verify: cannot read trust file \/nonexistent\/ca\.pem: no such file\n$/],
-    ["a trust file without a certificate", [corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--trust", "NOT_A_CERT"], /^signet verify: a --trust file: /],
+    [
+      "a missing trust file",
+      [corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--trust", "/nonexistent/ca.pem"],
+      /^signet verify: cannot read trust file \/nonexistent\/ca\.pem: no such file\n$/,
+    ],
+    [
+      "a trust file without a certificate",
+      [corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--trust", "NOT_A_CERT"],
+      /^signet verify: a --trust file: /,
+    ],
     ["no file", [], /^signet verify: no PDF file given \(usage: /],
-    ["an unknown option", [corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--frobnicate"], /^signet verify: .*frobnicate.* \(usage: /],
+    [
+      "an unknown option",
+      [corpus("s01-pyhanko-pades-bb-rsa.pdf"), "--frobnicate"],
+      /^signet verify: .*frobnicate.* \(usage: /,
+    ],
   ])("exit 2: %s", async (_name, args, message) => {
-    const r = await run(args.map((a) => (a === "NOT_A_CERT" ? path.join(dir, "not-a-cert.pem") : a === "EMPTY" ? path.join(dir, "empty.pdf") : a === "TRUNCATED" ? path.join(dir, "truncated.pdf") : a)));
+    const r = await run(
+      args.map((a) =>
+        a === "NOT_A_CERT"
+          ? path.join(dir, "not-a-cert.pem")
+          : a === "EMPTY"
+            ? path.join(dir, "empty.pdf")
+            : a === "TRUNCATED"
+              ? path.join(dir, "truncated.pdf")
+              : a,
+      ),
+    );
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
@@ -181,6 +243,8 @@ describe("signet verify (in-process)", () => {
   it("exit 2 with --json: the error as JSON on stdout too", async () => {
     const r = await run([path.join(dir, "empty.pdf"), "--json"]);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toEqual({ error: { code: "pdf.not_pdf", message: expect.stringContaining("This file is not a PDF document.") } });
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: { code: "pdf.not_pdf", message: expect.stringContaining("This file is not a PDF document.") },
+    });
   });
 });

@@ -51,7 +51,10 @@ export const VERIFY_OPTIONS = {
 } as const;
 
 /** Which roots the signers were checked against; printed with the report, and in its JSON. */
-type TrustCheck = { mode: "given" } | { mode: "system"; source: string; description: string; certificates: number } | { mode: "skipped" };
+type TrustCheck =
+  | { mode: "given" }
+  | { mode: "system"; source: string; description: string; certificates: number }
+  | { mode: "skipped" };
 
 export const verifyCommand: Command = {
   name: "verify",
@@ -86,7 +89,12 @@ export const verifyCommand: Command = {
     if (!parsed.noTrustCheck && parsed.trust.length === 0) {
       const store = systemTrustStore();
       trustAnchors.push(...store.certificates);
-      trustCheck = { mode: "system", source: store.source, description: store.description, certificates: store.certificates.length };
+      trustCheck = {
+        mode: "system",
+        source: store.source,
+        description: store.description,
+        certificates: store.certificates.length,
+      };
     }
     const fromStdin = parsed.file === "-";
     const fileName = fromStdin ? "(standard input)" : parsed.file;
@@ -108,7 +116,11 @@ export const verifyCommand: Command = {
       }
       return fail(`${fileName}: the file could not be verified (${String(error)})`, "verify.failed");
     }
-    io.stdout(parsed.json ? `${JSON.stringify({ ...report, trustCheck }, null, 2)}\n` : withTrustNote(formatReportText(report, { fileName }), trustCheck));
+    io.stdout(
+      parsed.json
+        ? `${JSON.stringify({ ...report, trustCheck }, null, 2)}\n`
+        : withTrustNote(formatReportText(report, { fileName }), trustCheck),
+    );
     return report.summary.exitCode;
   },
 };
@@ -124,7 +136,8 @@ function parseCommandLine(args: string[]): ParsedArgs {
     options: VERIFY_OPTIONS,
   });
   if (values.help) return { file: "--help", trust: [], noTrustCheck: false, json: false };
-  if (positionals.length !== 1) throw new Error(positionals.length === 0 ? "no PDF file given" : "give exactly one PDF file");
+  if (positionals.length !== 1)
+    throw new Error(positionals.length === 0 ? "no PDF file given" : "give exactly one PDF file");
   const noTrustCheck = values["no-trust-check"] ?? false;
   if (noTrustCheck && values.trust !== undefined) throw new Error("give --trust or --no-trust-check, not both");
   return { file: positionals[0] as string, trust: values.trust ?? [], noTrustCheck, json: values.json ?? false };
@@ -135,7 +148,8 @@ function withTrustNote(text: string, trust: TrustCheck): string {
   const lines = text.split("\n");
   const counts = (lines[1] ?? "").replace(/; no trusted certificates given \(--trust\), so trust was not checked$/, "");
   if (trust.mode === "skipped") lines[1] = `${counts}; trust NOT checked (--no-trust-check): the signer may be anyone`;
-  if (trust.mode === "system") lines[1] = `${counts}; trusted roots: ${trust.description}, ${trust.certificates} certificate${trust.certificates === 1 ? "" : "s"}`;
+  if (trust.mode === "system")
+    lines[1] = `${counts}; trusted roots: ${trust.description}, ${trust.certificates} certificate${trust.certificates === 1 ? "" : "s"}`;
   return lines.join("\n");
 }
 

@@ -21,7 +21,9 @@ export async function countAdministrators(db: Db | Tx, orgId: string): Promise<n
 
 /** The organisation's setting now, with the organisation row locked so policy changes queue. */
 export async function lockApprovalsRequired(tx: Tx, orgId: string): Promise<number> {
-  const rows = await tx.$queryRaw<{ approvalsRequired: number }[]>`SELECT "approvalsRequired" FROM "Organization" WHERE id = ${orgId} FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { approvalsRequired: number }[]
+  >`SELECT "approvalsRequired" FROM "Organization" WHERE id = ${orgId} FOR UPDATE`;
   return Number(rows[0]?.approvalsRequired ?? 1);
 }
 
@@ -30,12 +32,22 @@ export async function lockApprovalsRequired(tx: Tx, orgId: string): Promise<numb
  * administrators as approvals are required; otherwise no governed action (lowering the policy
  * included) could ever gather its approvals. Call with the organisation's memberships locked.
  */
-export async function assertAdministratorsRemain(tx: Tx, orgId: string, membershipId: string, rolesAfter: readonly Role[]): Promise<void> {
+export async function assertAdministratorsRemain(
+  tx: Tx,
+  orgId: string,
+  membershipId: string,
+  rolesAfter: readonly Role[],
+): Promise<void> {
   const required = await lockApprovalsRequired(tx, orgId);
   if (required < 2) return;
   const memberships = await tx.membership.findMany({ where: { orgId }, select: { id: true, roles: true } });
-  const after = memberships.filter((m) => rolesAllow(m.id === membershipId ? rolesAfter : m.roles, "certificates.manage")).length;
+  const after = memberships.filter((m) =>
+    rolesAllow(m.id === membershipId ? rolesAfter : m.roles, "certificates.manage"),
+  ).length;
   if (after < required) {
-    throw new DualControlError(`Dual control needs ${required} administrators and this change would leave ${after}. Lower "approvals required" first, or make another member an administrator.`, "roles");
+    throw new DualControlError(
+      `Dual control needs ${required} administrators and this change would leave ${after}. Lower "approvals required" first, or make another member an administrator.`,
+      "roles",
+    );
   }
 }

@@ -17,7 +17,14 @@ export async function authorize(db: Db | Tx, userId: string, orgId: string, acti
   return { userId, orgId, roles: membership.roles, membershipId: membership.id };
 }
 
-export async function listOrganisationsOf(db: Db, userId: string): Promise<{ id: string; name: string; roles: Role[] }[]> {
-  const memberships = await db.membership.findMany({ where: { userId }, include: { org: true }, orderBy: { createdAt: "asc" } });
+export async function listOrganisationsOf(
+  db: Db,
+  userId: string,
+): Promise<{ id: string; name: string; roles: Role[] }[]> {
+  const memberships = await db.membership.findMany({
+    where: { userId },
+    include: { org: true },
+    orderBy: { createdAt: "asc" },
+  });
   return memberships.map((m) => ({ id: m.orgId, name: m.org.name, roles: m.roles }));
 }

@@ -34,10 +34,15 @@ describe("rolesAllow", () => {
     for (const action of ALL_ACTIONS) expect(rolesAllow([], action)).toBe(false);
   });
   it("an auditor reads the audit trail and nothing else", () => {
-    expect(ALL_ACTIONS.filter((action) => rolesAllow([Role.AUDITOR], action)).sort()).toEqual(["audit.export", "audit.view", "organisation.view"]);
+    expect(ALL_ACTIONS.filter((action) => rolesAllow([Role.AUDITOR], action)).sort()).toEqual([
+      "audit.export",
+      "audit.view",
+      "organisation.view",
+    ]);
   });
   it("a signer manages no certificate, member or setting", () => {
-    for (const action of ["certificates.manage", "members.change_roles", "members.invite", "settings.manage"] as const) expect(rolesAllow([Role.SIGNER], action)).toBe(false);
+    for (const action of ["certificates.manage", "members.change_roles", "members.invite", "settings.manage"] as const)
+      expect(rolesAllow([Role.SIGNER], action)).toBe(false);
   });
   it("an administrator without the signer role cannot seal", () => {
     expect(rolesAllow([Role.OWNER, Role.ADMIN, Role.AUDITOR], "documents.seal")).toBe(false);

@@ -1,6 +1,7 @@
 import { SignetError } from "@/lib/engine/errors";
 
-export type ApprovalErrorCode = "approval.not_found" | "approval.closed" | "approval.own_request" | "approval.already_decided" | "approval.duplicate";
+export type ApprovalErrorCode =
+  "approval.not_found" | "approval.closed" | "approval.own_request" | "approval.already_decided" | "approval.duplicate";
 
 export class ApprovalError extends SignetError {
   declare readonly code: ApprovalErrorCode;

@@ -6,10 +6,14 @@ import { countAdministrators, DualControlError, lockApprovalsRequired } from "@/
 /** A policy that needs more admins than the organisation has would lock every lifecycle action. */
 export async function checkApprovalsRequired(tx: Tx, orgId: string, approvalsRequired: number): Promise<number> {
   const before = await lockApprovalsRequired(tx, orgId);
-  if (approvalsRequired === before) throw new DualControlError(`Approvals required is already ${before}.`, "approvalsRequired");
+  if (approvalsRequired === before)
+    throw new DualControlError(`Approvals required is already ${before}.`, "approvalsRequired");
   const admins = await countAdministrators(tx, orgId);
   if (approvalsRequired > admins) {
-    throw new DualControlError(`${approvalsRequired} approvals need ${approvalsRequired} administrators; this organisation has ${admins}. Grant ADMIN to more members first.`, "approvalsRequired");
+    throw new DualControlError(
+      `${approvalsRequired} approvals need ${approvalsRequired} administrators; this organisation has ${admins}. Grant ADMIN to more members first.`,
+      "approvalsRequired",
+    );
   }
   return before;
 }
@@ -23,7 +27,12 @@ export async function applyApprovalsRequired(tx: Tx, actor: LifecycleActor, appr
     action: "org.policy_changed",
     subjectType: "organisation",
     subjectId: actor.orgId,
-    data: { approvalsRequired: { before, after: approvalsRequired }, ...(actor.approval === undefined ? {} : { approvalRequestId: actor.approval.requestId, approvedBy: actor.approval.approvedBy }) },
+    data: {
+      approvalsRequired: { before, after: approvalsRequired },
+      ...(actor.approval === undefined
+        ? {}
+        : { approvalRequestId: actor.approval.requestId, approvedBy: actor.approval.approvedBy }),
+    },
     request: actor.request,
   });
 }

@@ -15,10 +15,18 @@ export const governedActionSchema = z.discriminatedUnion("kind", [
   rotateCertificateSchema.extend({ kind: z.literal("certificate.rotate") }),
   revokeCertificateSchema.extend({ kind: z.literal("certificate.revoke") }),
   destroyKeySchema.extend({ kind: z.literal("key.destroy") }),
-  z.object({ kind: z.literal("member.roles"), membershipId: z.string().uuid("Choose a member."), roles: z.array(z.enum(Role)).min(1, "Choose at least one role.") }),
+  z.object({
+    kind: z.literal("member.roles"),
+    membershipId: z.string().uuid("Choose a member."),
+    roles: z.array(z.enum(Role)).min(1, "Choose at least one role."),
+  }),
   z.object({
     kind: z.literal("org.approvals_required"),
-    approvalsRequired: z.coerce.number().int().min(1, "At least 1 (dual control off).").max(MAX_APPROVALS_REQUIRED, `At most ${MAX_APPROVALS_REQUIRED}.`),
+    approvalsRequired: z.coerce
+      .number()
+      .int()
+      .min(1, "At least 1 (dual control off).")
+      .max(MAX_APPROVALS_REQUIRED, `At most ${MAX_APPROVALS_REQUIRED}.`),
   }),
 ]);
 

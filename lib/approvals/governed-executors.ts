@@ -16,33 +16,60 @@ import { readableName } from "@/lib/engine/pki";
 export type GovernedActor = LifecycleActor & { roles: readonly Role[] };
 
 /** What an action is about, for the request's record and its audit entries. */
-export type ActionFacts = { subjectType: string; subjectId: string; summary: string; facts: { [key: string]: JsonValue } };
+export type ActionFacts = {
+  subjectType: string;
+  subjectId: string;
+  summary: string;
+  facts: { [key: string]: JsonValue };
+};
 
 /** The permission an action needs, from the requester and from every approver. */
 export function permissionFor(action: GovernedAction): Action {
-  return action.kind === "member.roles" ? "members.change_roles" : action.kind === "org.approvals_required" ? "settings.manage" : "certificates.manage";
+  return action.kind === "member.roles"
+    ? "members.change_roles"
+    : action.kind === "org.approvals_required"
+      ? "settings.manage"
+      : "certificates.manage";
 }
 
 /**
  * Whether an action needs approval at all under dual control: role changes only when they
  * hand out administration or the signer role; the policy only when it is lowered (raising it is always safe).
  */
-export async function needsApproval(tx: Tx, orgId: string, action: GovernedAction, currentlyRequired: number): Promise<boolean> {
+export async function needsApproval(
+  tx: Tx,
+  orgId: string,
+  action: GovernedAction,
+  currentlyRequired: number,
+): Promise<boolean> {
   if (currentlyRequired < 2) return false;
   if (action.kind === "org.approvals_required") return action.approvalsRequired < currentlyRequired;
   if (action.kind === "member.roles") {
-    const target = await tx.membership.findFirst({ where: { id: action.membershipId, orgId }, select: { roles: true } });
+    const target = await tx.membership.findFirst({
+      where: { id: action.membershipId, orgId },
+      select: { roles: true },
+    });
     return target !== null && grantsGovernedRole(target.roles, action.roles);
   }
   return true;
 }
 
 /** Checks the action can be done now, changing nothing; throws a SignetError saying why not. */
-export async function checkAction(tx: Tx, actor: GovernedActor, action: GovernedAction, now: Date): Promise<ActionFacts> {
+export async function checkAction(
+  tx: Tx,
+  actor: GovernedActor,
+  action: GovernedAction,
+  now: Date,
+): Promise<ActionFacts> {
   switch (action.kind) {
     case "certificate.activate": {
       const c = await checkActivation(tx, actor.orgId, action, now);
-      return { subjectType: "certificate", subjectId: c.id, summary: `Activate "${readableName(c.subject)}"`, facts: { sha256: c.sha256, subject: c.subject } };
+      return {
+        subjectType: "certificate",
+        subjectId: c.id,
+        summary: `Activate "${readableName(c.subject)}"`,
+        facts: { sha256: c.sha256, subject: c.subject },
+      };
     }
     case "certificate.rotate": {
       const { predecessor, successor } = await checkRotation(tx, actor.orgId, action, now);
@@ -50,25 +77,50 @@ export async function checkAction(tx: Tx, actor: GovernedActor, action: Governed
         subjectType: "certificate",
         subjectId: predecessor.id,
         summary: `Rotate "${readableName(predecessor.subject)}" to "${readableName(successor.subject)}"`,
-        facts: { oldSha256: predecessor.sha256, newSha256: successor.sha256, successorId: successor.id, reason: action.reason },
+        facts: {
+          oldSha256: predecessor.sha256,
+          newSha256: successor.sha256,
+          successorId: successor.id,
+          reason: action.reason,
+        },
       };
     }
     case "certificate.revoke": {
       const { certificate, effectiveAt } = await checkRevocation(tx, actor.orgId, action, now);
-      return { subjectType: "certificate", subjectId: certificate.id, summary: `Revoke "${readableName(certificate.subject)}"`, facts: { sha256: certificate.sha256, reasonCode: action.reasonCode, effectiveAt: effectiveAt.toISOString() } };
+      return {
+        subjectType: "certificate",
+        subjectId: certificate.id,
+        summary: `Revoke "${readableName(certificate.subject)}"`,
+        facts: { sha256: certificate.sha256, reasonCode: action.reasonCode, effectiveAt: effectiveAt.toISOString() },
+      };
     }
     case "key.destroy": {
       const key = await checkKeyDestruction(tx, actor.orgId, action);
-      return { subjectType: "key", subjectId: key.id, summary: `Destroy the key "${key.label}"`, facts: { publicKeySha256: key.publicKeySha256, backend: key.backend, reason: action.reason } };
+      return {
+        subjectType: "key",
+        subjectId: key.id,
+        summary: `Destroy the key "${key.label}"`,
+        facts: { publicKeySha256: key.publicKeySha256, backend: key.backend, reason: action.reason },
+      };
     }
     case "member.roles": {
       const { target, roles } = await checkRoleChange(tx, actor, action.membershipId, action.roles);
       const user = await tx.user.findUniqueOrThrow({ where: { id: target.userId }, select: { email: true } });
-      return { subjectType: "membership", subjectId: target.id, summary: `Give ${user.email} the roles ${roles.join(", ")}`, facts: { userId: target.userId, before: target.roles, after: roles } };
+      return {
+        subjectType: "membership",
+        subjectId: target.id,
+        summary: `Give ${user.email} the roles ${roles.join(", ")}`,
+        facts: { userId: target.userId, before: target.roles, after: roles },
+      };
     }
     case "org.approvals_required": {
       const before = await checkApprovalsRequired(tx, actor.orgId, action.approvalsRequired);
-      return { subjectType: "organisation", subjectId: actor.orgId, summary: `Set approvals required to ${action.approvalsRequired}`, facts: { before, after: action.approvalsRequired } };
+      return {
+        subjectType: "organisation",
+        subjectId: actor.orgId,
+        summary: `Set approvals required to ${action.approvalsRequired}`,
+        facts: { before, after: action.approvalsRequired },
+      };
     }
   }
 }

@@ -14,12 +14,18 @@ export async function expireDueRequests(db: Db, now = new Date()): Promise<numbe
 }
 
 async function closeExpired(db: Db, where: { orgId?: string }, now: Date): Promise<number> {
-  const stale = await db.approvalRequest.findMany({ where: { ...where, status: "PENDING", expiresAt: { lte: now } }, select: { id: true } });
+  const stale = await db.approvalRequest.findMany({
+    where: { ...where, status: "PENDING", expiresAt: { lte: now } },
+    select: { id: true },
+  });
   let closed = 0;
   for (const { id } of stale) {
     closed += await db.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "ApprovalRequest" WHERE id = ${id} FOR UPDATE`;
-      const row = await tx.approvalRequest.findUniqueOrThrow({ where: { id }, select: { id: true, orgId: true, action: true, status: true, expiresAt: true } });
+      const row = await tx.approvalRequest.findUniqueOrThrow({
+        where: { id },
+        select: { id: true, orgId: true, action: true, status: true, expiresAt: true },
+      });
       if (row.status !== "PENDING") return 0;
       await closeAsExpired(tx, row, now);
       return 1;
@@ -47,14 +53,33 @@ export type ApprovalRequestView = {
 };
 
 /** Open requests first, then the latest closed ones; expired ones are closed on the way. Caller authorised. */
-export async function listApprovalRequests(db: Db, ctx: OrgContext, options: { closedLimit?: number; now?: Date } = {}): Promise<{ open: ApprovalRequestView[]; closed: ApprovalRequestView[] }> {
+export async function listApprovalRequests(
+  db: Db,
+  ctx: OrgContext,
+  options: { closedLimit?: number; now?: Date } = {},
+): Promise<{ open: ApprovalRequestView[]; closed: ApprovalRequestView[] }> {
   await expireRequests(db, ctx.orgId, options.now);
   const [open, closed] = await Promise.all([
-    db.approvalRequest.findMany({ where: { orgId: ctx.orgId, status: "PENDING" }, include: { decisions: { orderBy: { createdAt: "asc" } } }, orderBy: { createdAt: "asc" } }),
-    db.approvalRequest.findMany({ where: { orgId: ctx.orgId, status: { not: "PENDING" } }, include: { decisions: { orderBy: { createdAt: "asc" } } }, orderBy: { createdAt: "desc" }, take: options.closedLimit ?? 20 }),
+    db.approvalRequest.findMany({
+      where: { orgId: ctx.orgId, status: "PENDING" },
+      include: { decisions: { orderBy: { createdAt: "asc" } } },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.approvalRequest.findMany({
+      where: { orgId: ctx.orgId, status: { not: "PENDING" } },
+      include: { decisions: { orderBy: { createdAt: "asc" } } },
+      orderBy: { createdAt: "desc" },
+      take: options.closedLimit ?? 20,
+    }),
   ]);
-  const userIds = [...new Set([...open, ...closed].flatMap((r) => [r.requestedById, ...r.decisions.map((d) => d.userId)]))];
-  const users = new Map((await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } })).map((u) => [u.id, u]));
+  const userIds = [
+    ...new Set([...open, ...closed].flatMap((r) => [r.requestedById, ...r.decisions.map((d) => d.userId)])),
+  ];
+  const users = new Map(
+    (await db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true, email: true } })).map(
+      (u) => [u.id, u],
+    ),
+  );
   const view = (r: (typeof open)[number]): ApprovalRequestView => {
     const action = governedActionSchema.parse(r.params);
     return {
@@ -72,7 +97,13 @@ export async function listApprovalRequests(db: Db, ctx: OrgContext, options: { c
       decidedAt: r.decidedAt,
       failure: r.failure,
       approvalsNeeded: r.approvalsNeeded,
-      decisions: r.decisions.map((d) => ({ userId: d.userId, name: users.get(d.userId)?.name ?? "(former member)", approve: d.approve, comment: d.comment, at: d.createdAt })),
+      decisions: r.decisions.map((d) => ({
+        userId: d.userId,
+        name: users.get(d.userId)?.name ?? "(former member)",
+        approve: d.approve,
+        comment: d.comment,
+        at: d.createdAt,
+      })),
     };
   };
   return { open: open.map(view), closed: closed.map(view) };

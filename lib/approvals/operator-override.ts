@@ -7,8 +7,16 @@ import { MAX_APPROVALS_REQUIRED } from "@/lib/approvals/governed-action";
 
 export const operatorOverrideSchema = z.object({
   orgId: z.string().uuid("Give the organisation's id (a UUID)."),
-  approvalsRequired: z.coerce.number().int().min(1, "At least 1 (dual control off).").max(MAX_APPROVALS_REQUIRED, `At most ${MAX_APPROVALS_REQUIRED}.`),
-  reason: z.string().trim().min(10, "Give the reason (at least 10 characters): the organisation's auditors will read it.").max(500, "Keep the reason under 500 characters."),
+  approvalsRequired: z.coerce
+    .number()
+    .int()
+    .min(1, "At least 1 (dual control off).")
+    .max(MAX_APPROVALS_REQUIRED, `At most ${MAX_APPROVALS_REQUIRED}.`),
+  reason: z
+    .string()
+    .trim()
+    .min(10, "Give the reason (at least 10 characters): the organisation's auditors will read it.")
+    .max(500, "Keep the reason under 500 characters."),
   /** Who ran it, as the operating system knows them. */
   operator: z.object({ user: z.string(), host: z.string() }),
 });
@@ -23,20 +31,31 @@ export type OperatorOverride = z.infer<typeof operatorOverrideSchema>;
  * org.policy_overridden with the operator's reason, where the organisation's auditors see it.
  * The usual rule still holds: no more approvals than the organisation has administrators.
  */
-export async function overrideApprovalsRequired(db: Db, input: OperatorOverride): Promise<{ before: number; after: number }> {
+export async function overrideApprovalsRequired(
+  db: Db,
+  input: OperatorOverride,
+): Promise<{ before: number; after: number }> {
   const override = operatorOverrideSchema.parse(input);
   return db.$transaction(async (tx) => {
     const org = await tx.organization.findUnique({ where: { id: override.orgId }, select: { id: true } });
     if (org === null) throw new NotFoundError("That organisation");
     const before = await checkApprovalsRequired(tx, override.orgId, override.approvalsRequired);
-    await tx.organization.update({ where: { id: override.orgId }, data: { approvalsRequired: override.approvalsRequired } });
+    await tx.organization.update({
+      where: { id: override.orgId },
+      data: { approvalsRequired: override.approvalsRequired },
+    });
     await appendAudit(tx, {
       orgId: override.orgId,
       actorId: null,
       action: "org.policy_overridden",
       subjectType: "organisation",
       subjectId: override.orgId,
-      data: { approvalsRequired: { before, after: override.approvalsRequired }, reason: override.reason, operator: override.operator, via: "signet org approvals" },
+      data: {
+        approvalsRequired: { before, after: override.approvalsRequired },
+        reason: override.reason,
+        operator: override.operator,
+        via: "signet org approvals",
+      },
     });
     return { before, after: override.approvalsRequired };
   });

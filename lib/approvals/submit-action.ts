@@ -10,7 +10,8 @@ import { applyAction, checkAction, needsApproval, permissionFor } from "@/lib/ap
 /** How long a request waits for its approvals. */
 export const APPROVAL_TTL_MS = 72 * 60 * 60 * 1000;
 
-export type SubmitOutcome = { status: "done" } | { status: "pending"; requestId: string; approvalsNeeded: number; expiresAt: Date };
+export type SubmitOutcome =
+  { status: "done" } | { status: "pending"; requestId: string; approvalsNeeded: number; expiresAt: Date };
 
 /**
  * The one way to run a governed action (activate, rotate, revoke, destroy, grant ADMIN, lower
@@ -19,7 +20,13 @@ export type SubmitOutcome = { status: "done" } | { status: "pending"; requestId:
  * caller's permission is read fresh from the database and everything is audited in the
  * transaction of the change.
  */
-export async function submitGovernedAction(db: Db, session: OrgContext, input: GovernedAction, request: RequestMeta, now = new Date()): Promise<SubmitOutcome> {
+export async function submitGovernedAction(
+  db: Db,
+  session: OrgContext,
+  input: GovernedAction,
+  request: RequestMeta,
+  now = new Date(),
+): Promise<SubmitOutcome> {
   const action = governedActionSchema.parse(input);
   const ctx = await authorize(db, session.userId, session.orgId, permissionFor(action));
   const actor = { orgId: ctx.orgId, userId: ctx.userId, roles: ctx.roles, request };
@@ -30,13 +37,36 @@ export async function submitGovernedAction(db: Db, session: OrgContext, input: G
       return { status: "done" as const };
     }
     const facts = await checkAction(tx, actor, action, now);
-    const duplicate = await tx.approvalRequest.findFirst({ where: { orgId: ctx.orgId, action: action.kind, subjectId: facts.subjectId, status: "PENDING", expiresAt: { gt: now } } });
-    if (duplicate !== null) throw new ApprovalError("approval.duplicate", "The same kind of request for this item is already waiting for approval. Approve, reject or cancel it first.");
+    const duplicate = await tx.approvalRequest.findFirst({
+      where: {
+        orgId: ctx.orgId,
+        action: action.kind,
+        subjectId: facts.subjectId,
+        status: "PENDING",
+        expiresAt: { gt: now },
+      },
+    });
+    if (duplicate !== null)
+      throw new ApprovalError(
+        "approval.duplicate",
+        "The same kind of request for this item is already waiting for approval. Approve, reject or cancel it first.",
+      );
     const approvalsNeeded = required - 1;
     const expiresAt = new Date(now.getTime() + APPROVAL_TTL_MS);
     const reason = "reason" in action ? action.reason : "comment" in action ? (action.comment ?? null) : null;
     const created = await tx.approvalRequest.create({
-      data: { orgId: ctx.orgId, action: action.kind, subjectType: facts.subjectType, subjectId: facts.subjectId, params: action as unknown as { [key: string]: JsonValue }, reason, approvalsNeeded, requestedById: ctx.userId, expiresAt, createdAt: now },
+      data: {
+        orgId: ctx.orgId,
+        action: action.kind,
+        subjectType: facts.subjectType,
+        subjectId: facts.subjectId,
+        params: action as unknown as { [key: string]: JsonValue },
+        reason,
+        approvalsNeeded,
+        requestedById: ctx.userId,
+        expiresAt,
+        createdAt: now,
+      },
     });
     await appendAudit(tx, {
       orgId: ctx.orgId,
@@ -44,7 +74,14 @@ export async function submitGovernedAction(db: Db, session: OrgContext, input: G
       action: "approval.requested",
       subjectType: "approval",
       subjectId: created.id,
-      data: { kind: action.kind, summary: facts.summary, target: { type: facts.subjectType, id: facts.subjectId }, ...facts.facts, approvalsNeeded, expiresAt: expiresAt.toISOString() },
+      data: {
+        kind: action.kind,
+        summary: facts.summary,
+        target: { type: facts.subjectType, id: facts.subjectId },
+        ...facts.facts,
+        approvalsNeeded,
+        expiresAt: expiresAt.toISOString(),
+      },
       request,
     });
     return { status: "pending" as const, requestId: created.id, approvalsNeeded, expiresAt };

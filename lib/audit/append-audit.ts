@@ -31,12 +31,15 @@ export type AppendedEntry = { id: string; chainId: string; seq: number; hash: st
 export async function appendAudit(tx: Tx, event: AuditEvent): Promise<AppendedEntry> {
   const chainId = chainIdFor(event.orgId);
   await tx.$executeRaw`INSERT INTO "AuditHead" ("chainId", seq, hash) VALUES (${chainId}, 0, ${GENESIS_HASH}) ON CONFLICT ("chainId") DO NOTHING`;
-  const heads = await tx.$queryRaw<{ seq: number; hash: string }[]>`SELECT seq, hash FROM "AuditHead" WHERE "chainId" = ${chainId} FOR UPDATE`;
+  const heads = await tx.$queryRaw<
+    { seq: number; hash: string }[]
+  >`SELECT seq, hash FROM "AuditHead" WHERE "chainId" = ${chainId} FOR UPDATE`;
   const head = heads[0];
   if (head === undefined) throw new Error(`audit head for ${chainId} vanished`);
 
   const data: { [key: string]: JsonValue } = { ...(event.data ?? {}) };
-  if (event.request !== undefined) data.request = { ip: event.request.ip ?? null, userAgent: event.request.userAgent ?? null };
+  if (event.request !== undefined)
+    data.request = { ip: event.request.ip ?? null, userAgent: event.request.userAgent ?? null };
   const entry = {
     chainId,
     seq: Number(head.seq) + 1,

@@ -16,7 +16,16 @@ beforeAll(async () => {
 afterAll(async () => t?.drop());
 
 async function appendOne(org: string | null, n: number) {
-  return t.db.$transaction((tx) => appendAudit(tx, { orgId: org, actorId: null, action: "member.roles_changed", subjectType: "test", subjectId: String(n), data: { n } }));
+  return t.db.$transaction((tx) =>
+    appendAudit(tx, {
+      orgId: org,
+      actorId: null,
+      action: "member.roles_changed",
+      subjectType: "test",
+      subjectId: String(n),
+      data: { n },
+    }),
+  );
 }
 
 describe("audit chain", () => {
@@ -58,7 +67,9 @@ describe("audit chain", () => {
 
   it("the database refuses UPDATE, DELETE and TRUNCATE of audit entries", async () => {
     const { id } = await appendOne(orgId, 99);
-    await expect(t.db.auditEntry.update({ where: { id }, data: { action: "rewritten" } })).rejects.toThrow(/append-only/);
+    await expect(t.db.auditEntry.update({ where: { id }, data: { action: "rewritten" } })).rejects.toThrow(
+      /append-only/,
+    );
     await expect(t.db.auditEntry.delete({ where: { id } })).rejects.toThrow(/append-only/);
     await expect(t.db.$executeRawUnsafe(`UPDATE "AuditEntry" SET action = 'x'`)).rejects.toThrow(/append-only/);
     await expect(t.db.$executeRawUnsafe(`DELETE FROM "AuditEntry"`)).rejects.toThrow(/append-only/);
@@ -92,9 +103,16 @@ describe("audit chain", () => {
         await tx.$executeRawUnsafe(`ALTER TABLE "AuditEntry" ENABLE TRIGGER audit_entry_no_update_delete`);
       });
     await removeAsSuperuser(entries[3]!.id);
-    expect((await verifyChain(t.db, chainIdFor(org))).firstBreak).toMatchObject({ seq: 4, reason: expect.stringMatching(/head/) });
+    expect((await verifyChain(t.db, chainIdFor(org))).firstBreak).toMatchObject({
+      seq: 4,
+      reason: expect.stringMatching(/head/),
+    });
     await removeAsSuperuser(entries[1]!.id);
-    expect((await verifyChain(t.db, chainIdFor(org))).firstBreak).toMatchObject({ seq: 2, entryId: null, reason: expect.stringMatching(/missing/) });
+    expect((await verifyChain(t.db, chainIdFor(org))).firstBreak).toMatchObject({
+      seq: 2,
+      entryId: null,
+      reason: expect.stringMatching(/missing/),
+    });
   });
 
   it.skipIf(!usingPostgres)("appends from two separate processes interleave into one valid chain", async () => {
@@ -102,13 +120,19 @@ describe("audit chain", () => {
     const script = path.resolve(import.meta.dirname, "../../test/support/append-audit-process.ts");
     const run = () =>
       new Promise<void>((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", script, t.url!, org, "40"], { stdio: ["ignore", "inherit", "inherit"] });
+        const child = spawn(process.execPath, ["--import", "tsx", script, t.url!, org, "40"], {
+          stdio: ["ignore", "inherit", "inherit"],
+        });
         child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`appender exited with ${code}`))));
       });
     await Promise.all([run(), run()]);
     const result = await verifyChain(t.db, chainIdFor(org));
     expect(result).toMatchObject({ valid: true, entries: 80 });
-    const actors = await t.db.auditEntry.groupBy({ by: ["subjectType"], where: { chainId: chainIdFor(org) }, _count: true });
+    const actors = await t.db.auditEntry.groupBy({
+      by: ["subjectType"],
+      where: { chainId: chainIdFor(org) },
+      _count: true,
+    });
     expect(actors.map((a) => a._count).sort()).toEqual([40, 40]);
   });
 });

@@ -14,7 +14,11 @@ export type AuditErrorCode =
 export class AuditError extends SignetError {
   declare readonly code: AuditErrorCode;
   readonly field?: string;
-  constructor(code: AuditErrorCode, message: string, options: { status?: number; cause?: unknown; field?: string } = {}) {
+  constructor(
+    code: AuditErrorCode,
+    message: string,
+    options: { status?: number; cause?: unknown; field?: string } = {},
+  ) {
     super(code, message, { status: options.status ?? 400, cause: options.cause });
     this.field = options.field;
   }

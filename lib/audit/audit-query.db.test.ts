@@ -5,7 +5,13 @@ import { createOrganisation, createPerson } from "@/test/support/signet-accounts
 import { Role } from "@/lib/access/roles";
 import { appendAudit } from "@/lib/audit/append-audit";
 import type { AuditAction } from "@/lib/audit/audit-actions";
-import { auditFilterChoices, auditFilterQuery, parseAuditFilter, queryAuditPage, type AuditFilter } from "@/lib/audit/audit-query";
+import {
+  auditFilterChoices,
+  auditFilterQuery,
+  parseAuditFilter,
+  queryAuditPage,
+  type AuditFilter,
+} from "@/lib/audit/audit-query";
 
 let t: TestDatabase;
 let orgId: string;
@@ -16,15 +22,43 @@ let certificateId: string;
 let otherCertificate: string;
 
 async function certificate(org: string, userId: string): Promise<{ id: string; sha256: string }> {
-  const key = await t.db.signingKey.create({ data: { orgId: org, label: `k-${randomUUID().slice(0, 6)}`, backend: "PLATFORM", algorithm: "ECDSA_P256", publicKey: Buffer.from([1]), publicKeySha256: randomUUID(), createdById: userId } });
+  const key = await t.db.signingKey.create({
+    data: {
+      orgId: org,
+      label: `k-${randomUUID().slice(0, 6)}`,
+      backend: "PLATFORM",
+      algorithm: "ECDSA_P256",
+      publicKey: Buffer.from([1]),
+      publicKeySha256: randomUUID(),
+      createdById: userId,
+    },
+  });
   const sha256 = randomUUID().replace(/-/g, "").padEnd(64, "0");
   const cert = await t.db.signingCertificate.create({
-    data: { orgId: org, keyId: key.id, der: Buffer.from([1]), chainPem: "", sha256, subject: "CN=Test Seal,O=Acme", issuer: "CN=CA", serialHex: "01", notBefore: new Date(), notAfter: new Date(Date.now() + 1e10), selfSigned: false, createdById: userId },
+    data: {
+      orgId: org,
+      keyId: key.id,
+      der: Buffer.from([1]),
+      chainPem: "",
+      sha256,
+      subject: "CN=Test Seal,O=Acme",
+      issuer: "CN=CA",
+      serialHex: "01",
+      notBefore: new Date(),
+      notAfter: new Date(Date.now() + 1e10),
+      selfSigned: false,
+      createdById: userId,
+    },
   });
   return { id: cert.id, sha256 };
 }
 
-async function add(action: AuditAction, actorId: string | null, extra: { subjectType?: string; subjectId?: string; data?: Record<string, string> } = {}, org = orgId) {
+async function add(
+  action: AuditAction,
+  actorId: string | null,
+  extra: { subjectType?: string; subjectId?: string; data?: Record<string, string> } = {},
+  org = orgId,
+) {
   return t.db.$transaction((tx) => appendAudit(tx, { orgId: org, actorId, action, ...extra }));
 }
 
@@ -40,19 +74,44 @@ beforeAll(async () => {
   await add("auth.sign_in", alice);
   await add("certificate.uploaded", alice, { subjectType: "certificate", subjectId: certificateId });
   await add("seal.created", bob, { subjectType: "document", subjectId: "doc-1", data: { certificateId } });
-  await add("seal.failed", bob, { subjectType: "document", subjectId: "doc-2", data: { certificateSha256: cert.sha256 } });
-  await add("seal.created", bob, { subjectType: "document", subjectId: "doc-3", data: { certificateId: "someone-else" } });
+  await add("seal.failed", bob, {
+    subjectType: "document",
+    subjectId: "doc-2",
+    data: { certificateSha256: cert.sha256 },
+  });
+  await add("seal.created", bob, {
+    subjectType: "document",
+    subjectId: "doc-3",
+    data: { certificateId: "someone-else" },
+  });
   await add("auth.sign_in", bob);
   await add("seal.created", bob, { subjectType: "document", subjectId: "doc-x", data: { certificateId } }, otherOrg);
 });
 afterAll(async () => t?.drop());
 
-const query = async (filter: Partial<AuditFilter>, limit = 50) => queryAuditPage(t.db, orgId, parseAuditFilter(auditFilterQuery(filter as AuditFilter) === "" ? {} : new URLSearchParams(auditFilterQuery(filter as AuditFilter))), limit);
+const query = async (filter: Partial<AuditFilter>, limit = 50) =>
+  queryAuditPage(
+    t.db,
+    orgId,
+    parseAuditFilter(
+      auditFilterQuery(filter as AuditFilter) === ""
+        ? {}
+        : new URLSearchParams(auditFilterQuery(filter as AuditFilter)),
+    ),
+    limit,
+  );
 const seqsOf = (page: Awaited<ReturnType<typeof query>>) => page.entries.map((e) => e.seq);
 
 describe("audit filters", () => {
   it("filter by action, by actor and both, newest first, within the organisation only", async () => {
-    expect((await query({})).entries.map((e) => e.action)).toEqual(["auth.sign_in", "seal.created", "seal.failed", "seal.created", "certificate.uploaded", "auth.sign_in"]);
+    expect((await query({})).entries.map((e) => e.action)).toEqual([
+      "auth.sign_in",
+      "seal.created",
+      "seal.failed",
+      "seal.created",
+      "certificate.uploaded",
+      "auth.sign_in",
+    ]);
     expect(seqsOf(await query({ action: "seal.created" }))).toEqual([5, 3]);
     expect(seqsOf(await query({ actor: alice }))).toEqual([2, 1]);
     expect(seqsOf(await query({ actor: bob, action: "auth.sign_in" }))).toEqual([6]);

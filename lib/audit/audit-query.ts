@@ -5,7 +5,14 @@ import { AUDIT_ACTIONS, chainIdFor } from "@/lib/audit/audit-actions";
 import { readableName } from "@/lib/engine/pki";
 
 const emptyIsUnset = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-const day = z.preprocess(emptyIsUnset, z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD.").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "That date does not exist.").optional());
+const day = z.preprocess(
+  emptyIsUnset,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "Dates are YYYY-MM-DD.")
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), "That date does not exist.")
+    .optional(),
+);
 
 /**
  * The audit view's and the export's filters, as query parameters: actor (user id), action,
@@ -30,7 +37,9 @@ export function parseAuditFilter(params: URLSearchParams | Record<string, string
     const value = params[name];
     return Array.isArray(value) ? value[0] : value;
   };
-  return auditFilterSchema.parse(Object.fromEntries(["actor", "action", "certificate", "from", "to", "before"].map((k) => [k, get(k)])));
+  return auditFilterSchema.parse(
+    Object.fromEntries(["actor", "action", "certificate", "from", "to", "before"].map((k) => [k, get(k)])),
+  );
 }
 
 /** The filters as query parameters again (for links: older page, export). */
@@ -51,14 +60,22 @@ export function auditFilterQuery(filter: AuditFilter, extra: Record<string, stri
  * by its SHA-256 fingerprint (data.certificateSha256). A certificate of another organisation
  * matches nothing.
  */
-export async function auditEntryWhere(db: Db, orgId: string, filter: AuditFilter): Promise<Prisma.AuditEntryWhereInput> {
+export async function auditEntryWhere(
+  db: Db,
+  orgId: string,
+  filter: AuditFilter,
+): Promise<Prisma.AuditEntryWhereInput> {
   const and: Prisma.AuditEntryWhereInput[] = [{ chainId: chainIdFor(orgId) }];
   if (filter.actor !== undefined) and.push({ actorId: filter.actor });
   if (filter.action !== undefined) and.push({ action: filter.action });
   if (filter.from !== undefined) and.push({ at: { gte: new Date(`${filter.from}T00:00:00.000Z`) } });
-  if (filter.to !== undefined) and.push({ at: { lt: new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000) } });
+  if (filter.to !== undefined)
+    and.push({ at: { lt: new Date(Date.parse(`${filter.to}T00:00:00.000Z`) + 86_400_000) } });
   if (filter.certificate !== undefined) {
-    const certificate = await db.signingCertificate.findFirst({ where: { id: filter.certificate, orgId }, select: { id: true, sha256: true } });
+    const certificate = await db.signingCertificate.findFirst({
+      where: { id: filter.certificate, orgId },
+      select: { id: true, sha256: true },
+    });
     if (certificate === null) {
       and.push({ seq: { lt: 0 } });
     } else {
@@ -91,14 +108,28 @@ export async function queryAuditPage(db: Db, orgId: string, filter: AuditFilter,
 export type FilterChoice = { id: string; label: string };
 
 /** Who and what the filter form offers: the organisation's members and certificates. */
-export async function auditFilterChoices(db: Db, orgId: string): Promise<{ actors: FilterChoice[]; certificates: FilterChoice[] }> {
+export async function auditFilterChoices(
+  db: Db,
+  orgId: string,
+): Promise<{ actors: FilterChoice[]; certificates: FilterChoice[] }> {
   const [members, certificates] = await Promise.all([
-    db.membership.findMany({ where: { orgId }, select: { user: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: "asc" } }),
-    db.signingCertificate.findMany({ where: { orgId }, select: { id: true, subject: true, sha256: true, state: true }, orderBy: { createdAt: "desc" } }),
+    db.membership.findMany({
+      where: { orgId },
+      select: { user: { select: { id: true, name: true, email: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
+    db.signingCertificate.findMany({
+      where: { orgId },
+      select: { id: true, subject: true, sha256: true, state: true },
+      orderBy: { createdAt: "desc" },
+    }),
   ]);
   return {
     actors: members.map((m) => ({ id: m.user.id, label: `${m.user.name} <${m.user.email}>` })),
-    certificates: certificates.map((c) => ({ id: c.id, label: `${readableName(c.subject)} · ${c.sha256.slice(0, 12)}… · ${c.state.toLowerCase()}` })),
+    certificates: certificates.map((c) => ({
+      id: c.id,
+      label: `${readableName(c.subject)} · ${c.sha256.slice(0, 12)}… · ${c.state.toLowerCase()}`,
+    })),
   };
 }
 

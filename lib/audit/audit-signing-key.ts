@@ -14,7 +14,12 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import type { Db, Tx } from "@/lib/db/client";
 import { isAeadRecord, openRecordOrLegacy, sealRecord, type RecordBinding } from "@/lib/engine/crypto";
-import { LEGACY_DATA_KEY_FORMAT, LocalMasterKey, type DataKeyContext, type MasterKey } from "@/lib/engine/keys/platform";
+import {
+  LEGACY_DATA_KEY_FORMAT,
+  LocalMasterKey,
+  type DataKeyContext,
+  type MasterKey,
+} from "@/lib/engine/keys/platform";
 import { appendAudit } from "@/lib/audit/append-audit";
 import { AuditError } from "@/lib/audit/audit-errors";
 import { LEGACY_AUDIT_KEY_FORMAT, openLegacyAuditKeyBox } from "@/lib/audit/legacy-audit-signing-key";
@@ -23,17 +28,39 @@ export const AUDIT_KEY_ALGORITHM = "Ed25519";
 const DATA_KEY_CONTEXT: DataKeyContext = { orgId: "platform-audit-key" };
 const VERSION = 1;
 
-export type AuditPublicKey = { id: string; algorithm: string; publicKeyDer: Buffer; publicKeyPem: string; createdAt: Date; retiredAt: Date | null };
+export type AuditPublicKey = {
+  id: string;
+  algorithm: string;
+  publicKeyDer: Buffer;
+  publicKeyPem: string;
+  createdAt: Date;
+  retiredAt: Date | null;
+};
 
 const PUBLIC_COLUMNS = { id: true, algorithm: true, publicKey: true, createdAt: true, retiredAt: true } as const;
 
-function toPublicKey(row: { id: string; algorithm: string; publicKey: Uint8Array; createdAt: Date; retiredAt: Date | null }): AuditPublicKey {
+function toPublicKey(row: {
+  id: string;
+  algorithm: string;
+  publicKey: Uint8Array;
+  createdAt: Date;
+  retiredAt: Date | null;
+}): AuditPublicKey {
   const der = Buffer.from(row.publicKey);
-  return { id: row.id, algorithm: row.algorithm, publicKeyDer: der, publicKeyPem: spkiPem(der), createdAt: row.createdAt, retiredAt: row.retiredAt };
+  return {
+    id: row.id,
+    algorithm: row.algorithm,
+    publicKeyDer: der,
+    publicKeyPem: spkiPem(der),
+    createdAt: row.createdAt,
+    retiredAt: row.retiredAt,
+  };
 }
 
 export function spkiPem(der: Uint8Array): string {
-  return createPublicKey({ key: Buffer.from(der), format: "der", type: "spki" }).export({ type: "spki", format: "pem" }).toString();
+  return createPublicKey({ key: Buffer.from(der), format: "der", type: "spki" })
+    .export({ type: "spki", format: "pem" })
+    .toString();
 }
 
 export function spkiKeyId(der: Uint8Array): string {
@@ -56,11 +83,19 @@ export async function auditPublicKey(db: Db | Tx, id: string): Promise<AuditPubl
  * once agree on one key: creation holds a table lock that the re-check runs under.
  */
 export async function ensureAuditSigningKey(db: Db, masterKey: MasterKey): Promise<AuditPublicKey> {
-  const current = await db.auditSigningKey.findFirst({ where: { retiredAt: null }, select: PUBLIC_COLUMNS, orderBy: { createdAt: "desc" } });
+  const current = await db.auditSigningKey.findFirst({
+    where: { retiredAt: null },
+    select: PUBLIC_COLUMNS,
+    orderBy: { createdAt: "desc" },
+  });
   if (current !== null) return toPublicKey(current);
   return db.$transaction(async (tx) => {
     await tx.$executeRawUnsafe(`LOCK TABLE "AuditSigningKey" IN SHARE ROW EXCLUSIVE MODE`);
-    const again = await tx.auditSigningKey.findFirst({ where: { retiredAt: null }, select: PUBLIC_COLUMNS, orderBy: { createdAt: "desc" } });
+    const again = await tx.auditSigningKey.findFirst({
+      where: { retiredAt: null },
+      select: PUBLIC_COLUMNS,
+      orderBy: { createdAt: "desc" },
+    });
     if (again !== null) return toPublicKey(again);
     const { publicKey, privateKey } = generateKeyPairSync("ed25519");
     const spki = publicKey.export({ type: "spki", format: "der" });
@@ -70,10 +105,23 @@ export async function ensureAuditSigningKey(db: Db, masterKey: MasterKey): Promi
     try {
       const box = sealRecord(dataKey.plaintext, pkcs8, recordBinding(id));
       const row = await tx.auditSigningKey.create({
-        data: { id, algorithm: AUDIT_KEY_ALGORITHM, publicKey: spki, privateKeyEncrypted: Buffer.from(envelope(dataKey.wrapped, box)), masterKeyId: masterKey.id },
+        data: {
+          id,
+          algorithm: AUDIT_KEY_ALGORITHM,
+          publicKey: spki,
+          privateKeyEncrypted: Buffer.from(envelope(dataKey.wrapped, box)),
+          masterKeyId: masterKey.id,
+        },
         select: PUBLIC_COLUMNS,
       });
-      await appendAudit(tx, { orgId: null, actorId: null, action: "key.generated", subjectType: "audit_signing_key", subjectId: id, data: { algorithm: AUDIT_KEY_ALGORITHM, masterKeyId: masterKey.id } });
+      await appendAudit(tx, {
+        orgId: null,
+        actorId: null,
+        action: "key.generated",
+        subjectType: "audit_signing_key",
+        subjectId: id,
+        data: { algorithm: AUDIT_KEY_ALGORITHM, masterKeyId: masterKey.id },
+      });
       return toPublicKey(row);
     } finally {
       pkcs8.fill(0);
@@ -88,7 +136,9 @@ function recordBinding(keyId: string): RecordBinding {
 
 /** The box's PKCS#8 (the caller overwrites it), and whether the box is in the legacy format. */
 function openKeyBox(dataKey: Uint8Array, box: Uint8Array, keyId: string): { plaintext: Buffer; legacy: boolean } {
-  return openRecordOrLegacy(dataKey, box, recordBinding(keyId), (stored) => openLegacyAuditKeyBox(dataKey, stored, keyId));
+  return openRecordOrLegacy(dataKey, box, recordBinding(keyId), (stored) =>
+    openLegacyAuditKeyBox(dataKey, stored, keyId),
+  );
 }
 
 function envelope(wrapped: Uint8Array, box: Uint8Array): Uint8Array {
@@ -99,9 +149,15 @@ function envelope(wrapped: Uint8Array, box: Uint8Array): Uint8Array {
 
 function openEnvelope(blob: Uint8Array): { wrapped: Buffer; box: Buffer } {
   const bytes = Buffer.from(blob);
-  if (bytes.length < 3 || bytes[0] !== VERSION) throw new AuditError("audit.signing_key_unreadable", "The audit signing key's record has an unknown format.", { status: 500 });
+  if (bytes.length < 3 || bytes[0] !== VERSION)
+    throw new AuditError("audit.signing_key_unreadable", "The audit signing key's record has an unknown format.", {
+      status: 500,
+    });
   const length = bytes.readUInt16BE(1);
-  if (bytes.length < 3 + length + 28) throw new AuditError("audit.signing_key_unreadable", "The audit signing key's record is truncated.", { status: 500 });
+  if (bytes.length < 3 + length + 28)
+    throw new AuditError("audit.signing_key_unreadable", "The audit signing key's record is truncated.", {
+      status: 500,
+    });
   return { wrapped: bytes.subarray(3, 3 + length), box: bytes.subarray(3 + length) };
 }
 
@@ -109,11 +165,26 @@ function openEnvelope(blob: Uint8Array): { wrapped: Buffer; box: Buffer } {
  * Signs `message` with the audit key `keyId`. The PKCS#8 exists in plaintext only inside this
  * call and is overwritten before it returns, as is the data key.
  */
-export async function signWithAuditKey(db: Db | Tx, masterKey: MasterKey, keyId: string, message: Uint8Array): Promise<Buffer> {
-  const row = await db.auditSigningKey.findUnique({ where: { id: keyId }, select: { id: true, retiredAt: true, masterKeyId: true, privateKeyEncrypted: true } });
-  if (row === null || row.retiredAt !== null) throw new AuditError("audit.signing_key_unreadable", "The audit signing key is retired or missing.", { status: 500 });
+export async function signWithAuditKey(
+  db: Db | Tx,
+  masterKey: MasterKey,
+  keyId: string,
+  message: Uint8Array,
+): Promise<Buffer> {
+  const row = await db.auditSigningKey.findUnique({
+    where: { id: keyId },
+    select: { id: true, retiredAt: true, masterKeyId: true, privateKeyEncrypted: true },
+  });
+  if (row === null || row.retiredAt !== null)
+    throw new AuditError("audit.signing_key_unreadable", "The audit signing key is retired or missing.", {
+      status: 500,
+    });
   if (row.masterKeyId !== masterKey.id) {
-    throw new AuditError("audit.signing_key_unreadable", `The audit signing key was wrapped by another master key (${row.masterKeyId}); re-wrap it with \`signet keys rewrap\`.`, { status: 500 });
+    throw new AuditError(
+      "audit.signing_key_unreadable",
+      `The audit signing key was wrapped by another master key (${row.masterKeyId}); re-wrap it with \`signet keys rewrap\`.`,
+      { status: 500 },
+    );
   }
   const { wrapped, box } = openEnvelope(row.privateKeyEncrypted);
   const dataKey = await masterKey.unwrap(wrapped, DATA_KEY_CONTEXT);
@@ -124,7 +195,11 @@ export async function signWithAuditKey(db: Db | Tx, masterKey: MasterKey, keyId:
     return sign(null, message, key);
   } catch (error) {
     if (error instanceof AuditError) throw error;
-    throw new AuditError("audit.signing_key_unreadable", "The audit signing key could not be decrypted (the record was altered or belongs to another master key).", { status: 500, cause: error instanceof Error ? error.name : undefined });
+    throw new AuditError(
+      "audit.signing_key_unreadable",
+      "The audit signing key could not be decrypted (the record was altered or belongs to another master key).",
+      { status: 500, cause: error instanceof Error ? error.name : undefined },
+    );
   } finally {
     pkcs8?.fill(0);
     dataKey.fill(0);
@@ -132,9 +207,15 @@ export async function signWithAuditKey(db: Db | Tx, masterKey: MasterKey, keyId:
 }
 
 /** Master key rotation: re-wraps the audit keys' data keys from `current` to `next` (ciphertexts stay). */
-export async function rewrapAuditSigningKeys(db: Db, current: MasterKey, next: MasterKey): Promise<{ rewrapped: number }> {
+export async function rewrapAuditSigningKeys(
+  db: Db,
+  current: MasterKey,
+  next: MasterKey,
+): Promise<{ rewrapped: number }> {
   let rewrapped = 0;
-  const rows = await db.auditSigningKey.findMany({ select: { id: true, masterKeyId: true, privateKeyEncrypted: true } });
+  const rows = await db.auditSigningKey.findMany({
+    select: { id: true, masterKeyId: true, privateKeyEncrypted: true },
+  });
   for (const row of rows) {
     if (row.masterKeyId === next.id) continue;
     const { wrapped, box } = openEnvelope(row.privateKeyEncrypted);
@@ -142,8 +223,18 @@ export async function rewrapAuditSigningKeys(db: Db, current: MasterKey, next: M
     try {
       const rewrappedKey = await next.wrap(dataKey, DATA_KEY_CONTEXT);
       await db.$transaction(async (tx) => {
-        await tx.auditSigningKey.update({ where: { id: row.id }, data: { privateKeyEncrypted: Buffer.from(envelope(rewrappedKey, box)), masterKeyId: next.id } });
-        await appendAudit(tx, { orgId: null, actorId: null, action: "master_key.rewrapped", subjectType: "audit_signing_key", subjectId: row.id, data: { from: current.id, to: next.id } });
+        await tx.auditSigningKey.update({
+          where: { id: row.id },
+          data: { privateKeyEncrypted: Buffer.from(envelope(rewrappedKey, box)), masterKeyId: next.id },
+        });
+        await appendAudit(tx, {
+          orgId: null,
+          actorId: null,
+          action: "master_key.rewrapped",
+          subjectType: "audit_signing_key",
+          subjectId: row.id,
+          data: { from: current.id, to: next.id },
+        });
       });
       rewrapped += 1;
     } finally {
@@ -160,9 +251,15 @@ export async function rewrapAuditSigningKeys(db: Db, current: MasterKey, next: M
  * the platform chain, written only if the row still holds the bytes read; safe to run again.
  * Keys that do not open under `masterKey` are reported and left as they are.
  */
-export async function migrateAuditSigningKeys(db: Db, masterKey: MasterKey): Promise<{ migrated: number; unreadable: string[] }> {
+export async function migrateAuditSigningKeys(
+  db: Db,
+  masterKey: MasterKey,
+): Promise<{ migrated: number; unreadable: string[] }> {
   const result = { migrated: 0, unreadable: [] as string[] };
-  const rows = await db.auditSigningKey.findMany({ select: { id: true, masterKeyId: true, privateKeyEncrypted: true }, orderBy: { createdAt: "asc" } });
+  const rows = await db.auditSigningKey.findMany({
+    select: { id: true, masterKeyId: true, privateKeyEncrypted: true },
+    orderBy: { createdAt: "asc" },
+  });
   for (const row of rows) {
     // As for the other key records (migrateKeyRecords): only parts without the AEAD header are
     // taken up, so a start-up with nothing to migrate unwraps nothing.
@@ -177,7 +274,14 @@ export async function migrateAuditSigningKeys(db: Db, masterKey: MasterKey): Pro
     if (next === null) continue;
     const { envelope: rewritten, from } = next;
     const done = await db.$transaction(async (tx) => {
-      const updated = await tx.auditSigningKey.updateMany({ where: { id: row.id, masterKeyId: row.masterKeyId, privateKeyEncrypted: { equals: Buffer.from(row.privateKeyEncrypted) } }, data: { privateKeyEncrypted: rewritten } });
+      const updated = await tx.auditSigningKey.updateMany({
+        where: {
+          id: row.id,
+          masterKeyId: row.masterKeyId,
+          privateKeyEncrypted: { equals: Buffer.from(row.privateKeyEncrypted) },
+        },
+        data: { privateKeyEncrypted: rewritten },
+      });
       if (updated.count !== 1) return false;
       await appendAudit(tx, {
         orgId: null,
@@ -204,12 +308,19 @@ function mayBeLegacy(masterKey: MasterKey, stored: Uint8Array): boolean {
 }
 
 /** The row's envelope with its legacy parts rewritten, or null when nothing is legacy. Throws when it does not open. */
-async function reencryptedEnvelope(masterKey: MasterKey, row: { id: string; masterKeyId: string; privateKeyEncrypted: Uint8Array }): Promise<{ envelope: Uint8Array<ArrayBuffer>; from: string[] } | null> {
-  if (row.masterKeyId !== masterKey.id) throw new AuditError("audit.signing_key_unreadable", "The audit signing key was wrapped by another master key.", { status: 500 });
+async function reencryptedEnvelope(
+  masterKey: MasterKey,
+  row: { id: string; masterKeyId: string; privateKeyEncrypted: Uint8Array },
+): Promise<{ envelope: Uint8Array<ArrayBuffer>; from: string[] } | null> {
+  if (row.masterKeyId !== masterKey.id)
+    throw new AuditError("audit.signing_key_unreadable", "The audit signing key was wrapped by another master key.", {
+      status: 500,
+    });
   const { wrapped, box } = openEnvelope(row.privateKeyEncrypted);
   const from: string[] = [];
   // Only the local master key ever wrote a legacy wrapping; a KMS ciphertext is opaque and stays.
-  const rewrapped = masterKey instanceof LocalMasterKey ? await masterKey.rewrapLegacy(wrapped, DATA_KEY_CONTEXT) : null;
+  const rewrapped =
+    masterKey instanceof LocalMasterKey ? await masterKey.rewrapLegacy(wrapped, DATA_KEY_CONTEXT) : null;
   if (rewrapped !== null) from.push(LEGACY_DATA_KEY_FORMAT);
   const dataKey = await masterKey.unwrap(wrapped, DATA_KEY_CONTEXT);
   let pkcs8: Buffer | null = null;

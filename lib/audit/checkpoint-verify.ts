@@ -21,14 +21,27 @@ const documentSchema = z.object({ statement: z.string().min(2), signature: z.str
 
 /** What someone kept: a checkpoint object, or the public endpoint's answer (its latest checkpoint). */
 export function parseCheckpointDocument(json: unknown): { statement: string; signature: string } {
-  const candidate = typeof json === "object" && json !== null && "latest" in json ? (json as { latest: unknown }).latest : json;
+  const candidate =
+    typeof json === "object" && json !== null && "latest" in json ? (json as { latest: unknown }).latest : json;
   const parsed = documentSchema.safeParse(candidate);
-  if (!parsed.success) throw new AuditError("audit.bad_checkpoint", "That is not a Signet audit checkpoint: it needs a statement and a signature.");
+  if (!parsed.success)
+    throw new AuditError(
+      "audit.bad_checkpoint",
+      "That is not a Signet audit checkpoint: it needs a statement and a signature.",
+    );
   return parsed.data;
 }
 
-export type CheckpointCheck = { check: "statement" | "key" | "signature" | "entry" | "chain"; ok: boolean; detail: string };
-export type CheckpointVerification = { valid: boolean; statement: CheckpointStatement | null; checks: CheckpointCheck[] };
+export type CheckpointCheck = {
+  check: "statement" | "key" | "signature" | "entry" | "chain";
+  ok: boolean;
+  detail: string;
+};
+export type CheckpointVerification = {
+  valid: boolean;
+  statement: CheckpointStatement | null;
+  checks: CheckpointCheck[];
+};
 
 /**
  * Checks a kept checkpoint against the database: the statement is a canonical v1 statement;
@@ -37,7 +50,11 @@ export type CheckpointVerification = { valid: boolean; statement: CheckpointStat
  * number with exactly that hash; and the whole chain verifies from genesis to its current head.
  * A history rewritten after the checkpoint fails the last two.
  */
-export async function verifyCheckpoint(db: Db, document: { statement: string; signature: string }, options: { publicKeys?: AuditPublicKey[] } = {}): Promise<CheckpointVerification> {
+export async function verifyCheckpoint(
+  db: Db,
+  document: { statement: string; signature: string },
+  options: { publicKeys?: AuditPublicKey[] } = {},
+): Promise<CheckpointVerification> {
   const checks: CheckpointCheck[] = [];
   const done = (statement: CheckpointStatement | null) => ({ valid: checks.every((c) => c.ok), statement, checks });
 
@@ -46,13 +63,24 @@ export async function verifyCheckpoint(db: Db, document: { statement: string; si
     const parsed = statementSchema.parse(JSON.parse(document.statement) as unknown);
     if (canonicalJson(parsed as unknown as JsonValue) !== document.statement) throw new Error("not canonical");
     statement = parsed;
-    checks.push({ check: "statement", ok: true, detail: `${statement.chainId} at entry ${statement.seq}, signed ${statement.signedAt}` });
+    checks.push({
+      check: "statement",
+      ok: true,
+      detail: `${statement.chainId} at entry ${statement.seq}, signed ${statement.signedAt}`,
+    });
   } catch {
-    checks.push({ check: "statement", ok: false, detail: "the statement is not a canonical signet-audit-checkpoint/v1 statement" });
+    checks.push({
+      check: "statement",
+      ok: false,
+      detail: "the statement is not a canonical signet-audit-checkpoint/v1 statement",
+    });
     return done(null);
   }
 
-  const key = options.publicKeys !== undefined ? (options.publicKeys.find((k) => k.id === statement.keyId) ?? null) : await auditPublicKey(db, statement.keyId);
+  const key =
+    options.publicKeys !== undefined
+      ? (options.publicKeys.find((k) => k.id === statement.keyId) ?? null)
+      : await auditPublicKey(db, statement.keyId);
   if (key === null || spkiKeyId(key.publicKeyDer) !== statement.keyId) {
     checks.push({ check: "key", ok: false, detail: `no public key with id ${statement.keyId}` });
     return done(statement);
@@ -61,19 +89,36 @@ export async function verifyCheckpoint(db: Db, document: { statement: string; si
 
   let signatureOk = false;
   try {
-    signatureOk = verify(null, Buffer.from(document.statement, "utf8"), createPublicKey({ key: key.publicKeyDer, format: "der", type: "spki" }), Buffer.from(document.signature, "base64"));
+    signatureOk = verify(
+      null,
+      Buffer.from(document.statement, "utf8"),
+      createPublicKey({ key: key.publicKeyDer, format: "der", type: "spki" }),
+      Buffer.from(document.signature, "base64"),
+    );
   } catch {
     signatureOk = false;
   }
-  checks.push({ check: "signature", ok: signatureOk, detail: signatureOk ? "the signature over the statement verifies" : "the signature does not verify" });
+  checks.push({
+    check: "signature",
+    ok: signatureOk,
+    detail: signatureOk ? "the signature over the statement verifies" : "the signature does not verify",
+  });
   if (!signatureOk) return done(statement);
 
-  const entry = await db.auditEntry.findUnique({ where: { chainId_seq: { chainId: statement.chainId, seq: statement.seq } }, select: { hash: true } });
+  const entry = await db.auditEntry.findUnique({
+    where: { chainId_seq: { chainId: statement.chainId, seq: statement.seq } },
+    select: { hash: true },
+  });
   const entryOk = entry !== null && entry.hash === statement.hash;
   checks.push({
     check: "entry",
     ok: entryOk,
-    detail: entry === null ? `entry ${statement.seq} no longer exists` : entryOk ? `entry ${statement.seq} still has hash ${statement.hash}` : `entry ${statement.seq} now has hash ${entry.hash}, not ${statement.hash}: the history was rewritten`,
+    detail:
+      entry === null
+        ? `entry ${statement.seq} no longer exists`
+        : entryOk
+          ? `entry ${statement.seq} still has hash ${statement.hash}`
+          : `entry ${statement.seq} now has hash ${entry.hash}, not ${statement.hash}: the history was rewritten`,
   });
 
   const chain = await verifyChain(db, statement.chainId);

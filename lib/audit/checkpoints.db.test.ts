@@ -5,7 +5,12 @@ import { createOrganisation } from "@/test/support/signet-accounts";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 import { appendAudit } from "@/lib/audit/append-audit";
 import { chainIdFor } from "@/lib/audit/audit-actions";
-import { auditPublicKeys, ensureAuditSigningKey, rewrapAuditSigningKeys, signWithAuditKey } from "@/lib/audit/audit-signing-key";
+import {
+  auditPublicKeys,
+  ensureAuditSigningKey,
+  rewrapAuditSigningKeys,
+  signWithAuditKey,
+} from "@/lib/audit/audit-signing-key";
 import { canonicalJson } from "@/lib/audit/canonical-json";
 import { parseCheckpointDocument, verifyCheckpoint } from "@/lib/audit/checkpoint-verify";
 import { createCheckpoint, publicCheckpoints, signDueCheckpoints } from "@/lib/audit/checkpoints";
@@ -18,7 +23,10 @@ beforeAll(async () => {
 });
 afterAll(async () => t?.drop());
 
-const append = (orgId: string, n: number) => t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", data: { n, note: "private detail" } }));
+const append = (orgId: string, n: number) =>
+  t.db.$transaction((tx) =>
+    appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", data: { n, note: "private detail" } }),
+  );
 
 async function orgWithEntries(count: number): Promise<string> {
   const { orgId } = await createOrganisation(t.db);
@@ -50,13 +58,29 @@ describe("checkpoints", () => {
     const orgId = await orgWithEntries(4);
     const checkpoint = await createCheckpoint(t.db, masterKey, chainIdFor(orgId), { actorId: null });
     expect(checkpoint).toMatchObject({ chainId: chainIdFor(orgId), orgId, seq: 4, algorithm: "Ed25519" });
-    const entry4 = await t.db.auditEntry.findUniqueOrThrow({ where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 4 } } });
+    const entry4 = await t.db.auditEntry.findUniqueOrThrow({
+      where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 4 } },
+    });
     expect(checkpoint.hash).toBe(entry4.hash);
     const statement = JSON.parse(checkpoint.statement) as Record<string, unknown>;
-    expect(statement).toEqual({ type: "signet-audit-checkpoint/v1", chainId: chainIdFor(orgId), orgId, seq: 4, hash: entry4.hash, signedAt: checkpoint.signedAt, keyId: checkpoint.keyId });
+    expect(statement).toEqual({
+      type: "signet-audit-checkpoint/v1",
+      chainId: chainIdFor(orgId),
+      orgId,
+      seq: 4,
+      hash: entry4.hash,
+      signedAt: checkpoint.signedAt,
+      keyId: checkpoint.keyId,
+    });
     expect(canonicalJson(statement as never)).toBe(checkpoint.statement);
-    const own = await t.db.auditEntry.findUniqueOrThrow({ where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 5 } } });
-    expect(own).toMatchObject({ action: "audit.checkpoint_signed", subjectId: checkpoint.id, data: { seq: 4, hash: entry4.hash, keyId: checkpoint.keyId } });
+    const own = await t.db.auditEntry.findUniqueOrThrow({
+      where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 5 } },
+    });
+    expect(own).toMatchObject({
+      action: "audit.checkpoint_signed",
+      subjectId: checkpoint.id,
+      data: { seq: 4, hash: entry4.hash, keyId: checkpoint.keyId },
+    });
 
     await append(orgId, 99);
     const result = await verifyCheckpoint(t.db, parseCheckpointDocument(JSON.parse(JSON.stringify(checkpoint))));
@@ -67,16 +91,28 @@ describe("checkpoints", () => {
   it("refuse a changed statement or signature, and an unknown key", async () => {
     const orgId = await orgWithEntries(2);
     const checkpoint = await createCheckpoint(t.db, masterKey, chainIdFor(orgId), { actorId: null });
-    const otherEntry = await t.db.auditEntry.findUniqueOrThrow({ where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 1 } } });
+    const otherEntry = await t.db.auditEntry.findUniqueOrThrow({
+      where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 1 } },
+    });
     const forged = checkpoint.statement.replace(checkpoint.hash, otherEntry.hash).replace('"seq":2', '"seq":1');
-    expect(await verifyCheckpoint(t.db, { statement: forged, signature: checkpoint.signature })).toMatchObject({ valid: false, checks: expect.arrayContaining([{ check: "signature", ok: false, detail: expect.any(String) }]) });
+    expect(await verifyCheckpoint(t.db, { statement: forged, signature: checkpoint.signature })).toMatchObject({
+      valid: false,
+      checks: expect.arrayContaining([{ check: "signature", ok: false, detail: expect.any(String) }]),
+    });
     const badSignature = Buffer.from(checkpoint.signature, "base64");
     badSignature[0] = (badSignature[0] ?? 0) ^ 1;
-    expect((await verifyCheckpoint(t.db, { statement: checkpoint.statement, signature: badSignature.toString("base64") })).valid).toBe(false);
+    expect(
+      (await verifyCheckpoint(t.db, { statement: checkpoint.statement, signature: badSignature.toString("base64") }))
+        .valid,
+    ).toBe(false);
     const notCanonical = JSON.stringify(JSON.parse(checkpoint.statement), null, 1);
-    expect((await verifyCheckpoint(t.db, { statement: notCanonical, signature: checkpoint.signature })).checks[0]).toMatchObject({ check: "statement", ok: false });
+    expect(
+      (await verifyCheckpoint(t.db, { statement: notCanonical, signature: checkpoint.signature })).checks[0],
+    ).toMatchObject({ check: "statement", ok: false });
     const unknownKey = checkpoint.statement.replace(checkpoint.keyId, "f".repeat(64));
-    expect((await verifyCheckpoint(t.db, { statement: unknownKey, signature: checkpoint.signature })).checks[1]).toMatchObject({ check: "key", ok: false });
+    expect(
+      (await verifyCheckpoint(t.db, { statement: unknownKey, signature: checkpoint.signature })).checks[1],
+    ).toMatchObject({ check: "key", ok: false });
     expect(() => parseCheckpointDocument({ hello: 1 })).toThrow(/not a Signet audit checkpoint/);
   });
 
@@ -104,14 +140,27 @@ describe("checkpoints", () => {
     const text = JSON.stringify(doc);
     expect(text).not.toContain("private detail");
     expect(text).not.toContain("member.roles_changed");
-    expect(Object.keys(latest).sort()).toEqual(["algorithm", "chainId", "hash", "id", "keyId", "orgId", "seq", "signature", "signedAt", "statement"]);
+    expect(Object.keys(latest).sort()).toEqual([
+      "algorithm",
+      "chainId",
+      "hash",
+      "id",
+      "keyId",
+      "orgId",
+      "seq",
+      "signature",
+      "signedAt",
+      "statement",
+    ]);
     expect(await publicCheckpoints(t.db, "00000000-0000-4000-8000-000000000000")).toBeNull();
   });
 
   it("detect a history rewritten after the checkpoint (superuser, trigger disabled)", async () => {
     const orgId = await orgWithEntries(5);
     const checkpoint = await createCheckpoint(t.db, masterKey, chainIdFor(orgId), { actorId: null });
-    const victim = await t.db.auditEntry.findUniqueOrThrow({ where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 2 } } });
+    const victim = await t.db.auditEntry.findUniqueOrThrow({
+      where: { chainId_seq: { chainId: chainIdFor(orgId), seq: 2 } },
+    });
     // Rewrite entry 2 and re-hash everything after it, as a careful attacker would: the chain verifies again, but not against the checkpoint.
     await t.db.$transaction(async (tx) => {
       await tx.$executeRawUnsafe(`ALTER TABLE "AuditEntry" DISABLE TRIGGER audit_entry_no_update_delete`);
@@ -121,7 +170,13 @@ describe("checkpoints", () => {
       for (const row of rows.slice(1)) {
         const data = row.id === victim.id ? { n: 1000, note: "rewritten" } : (row.data as { [key: string]: never });
         const hash = entryHash({ ...row, data, prevHash });
-        await tx.$executeRawUnsafe(`UPDATE "AuditEntry" SET data = $1::jsonb, "prevHash" = $2, hash = $3 WHERE id = $4`, JSON.stringify(data), prevHash, hash, row.id);
+        await tx.$executeRawUnsafe(
+          `UPDATE "AuditEntry" SET data = $1::jsonb, "prevHash" = $2, hash = $3 WHERE id = $4`,
+          JSON.stringify(data),
+          prevHash,
+          hash,
+          row.id,
+        );
         prevHash = hash;
       }
       await tx.$executeRawUnsafe(`UPDATE "AuditHead" SET hash = $1 WHERE "chainId" = $2`, prevHash, chainIdFor(orgId));
@@ -129,7 +184,10 @@ describe("checkpoints", () => {
     });
     const result = await verifyCheckpoint(t.db, checkpoint);
     expect(result.valid).toBe(false);
-    expect(result.checks.find((c) => c.check === "entry")).toMatchObject({ ok: false, detail: expect.stringMatching(/rewritten/) });
+    expect(result.checks.find((c) => c.check === "entry")).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/rewritten/),
+    });
     expect(result.checks.find((c) => c.check === "chain")).toMatchObject({ ok: true });
   });
 });

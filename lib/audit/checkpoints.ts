@@ -10,7 +10,15 @@ import { canonicalJson } from "@/lib/audit/canonical-json";
 export const CHECKPOINT_TYPE = "signet-audit-checkpoint/v1";
 
 /** What a checkpoint states; `statement` is exactly canonicalJson of this. */
-export type CheckpointStatement = { type: typeof CHECKPOINT_TYPE; chainId: string; orgId: string | null; seq: number; hash: string; signedAt: string; keyId: string };
+export type CheckpointStatement = {
+  type: typeof CHECKPOINT_TYPE;
+  chainId: string;
+  orgId: string | null;
+  seq: number;
+  hash: string;
+  signedAt: string;
+  keyId: string;
+};
 
 /** A checkpoint as published and as kept by whoever wants to check the log later. Nothing of the entries' content. */
 export type PublishedCheckpoint = {
@@ -32,13 +40,44 @@ export function orgIdOfChain(chainId: string): string | null {
   return chainId.slice(4);
 }
 
-type CheckpointRow = { id: string; chainId: string; orgId: string | null; seq: number; hash: string; signedAt: Date; keyId: string; statement: string; signature: string };
+type CheckpointRow = {
+  id: string;
+  chainId: string;
+  orgId: string | null;
+  seq: number;
+  hash: string;
+  signedAt: Date;
+  keyId: string;
+  statement: string;
+  signature: string;
+};
 
 function published(row: CheckpointRow): PublishedCheckpoint {
-  return { id: row.id, chainId: row.chainId, orgId: row.orgId, seq: row.seq, hash: row.hash, signedAt: row.signedAt.toISOString(), keyId: row.keyId, algorithm: AUDIT_KEY_ALGORITHM, statement: row.statement, signature: row.signature };
+  return {
+    id: row.id,
+    chainId: row.chainId,
+    orgId: row.orgId,
+    seq: row.seq,
+    hash: row.hash,
+    signedAt: row.signedAt.toISOString(),
+    keyId: row.keyId,
+    algorithm: AUDIT_KEY_ALGORITHM,
+    statement: row.statement,
+    signature: row.signature,
+  };
 }
 
-const CHECKPOINT_COLUMNS = { id: true, chainId: true, orgId: true, seq: true, hash: true, signedAt: true, keyId: true, statement: true, signature: true } as const;
+const CHECKPOINT_COLUMNS = {
+  id: true,
+  chainId: true,
+  orgId: true,
+  seq: true,
+  hash: true,
+  signedAt: true,
+  keyId: true,
+  statement: true,
+  signature: true,
+} as const;
 
 /**
  * Signs the chain's current head. The head row stays locked from reading it to the end of the
@@ -46,29 +85,67 @@ const CHECKPOINT_COLUMNS = { id: true, chainId: true, orgId: true, seq: true, ha
  * transaction, "audit.checkpoint_signed" is appended. The checkpoint covers the head before
  * its own entry (its entry is always seq + 1), and the log itself records every checkpoint.
  */
-export async function createCheckpoint(db: Db, masterKey: MasterKey, chainId: string, by: { actorId: string | null; request?: RequestMeta }): Promise<PublishedCheckpoint> {
+export async function createCheckpoint(
+  db: Db,
+  masterKey: MasterKey,
+  chainId: string,
+  by: { actorId: string | null; request?: RequestMeta },
+): Promise<PublishedCheckpoint> {
   const checkpoint = await signHead(db, masterKey, chainId, by, false);
-  if (checkpoint === null) throw new AuditError("audit.empty_chain", "This audit log has no entries yet: there is nothing to sign.", { status: 409 });
+  if (checkpoint === null)
+    throw new AuditError("audit.empty_chain", "This audit log has no entries yet: there is nothing to sign.", {
+      status: 409,
+    });
   return checkpoint;
 }
 
 /** With `onlyIfMoved`, decides under the head lock (so two instances running the periodic job sign once). */
-async function signHead(db: Db, masterKey: MasterKey, chainId: string, by: { actorId: string | null; request?: RequestMeta }, onlyIfMoved: boolean): Promise<PublishedCheckpoint | null> {
+async function signHead(
+  db: Db,
+  masterKey: MasterKey,
+  chainId: string,
+  by: { actorId: string | null; request?: RequestMeta },
+  onlyIfMoved: boolean,
+): Promise<PublishedCheckpoint | null> {
   const orgId = orgIdOfChain(chainId);
   const key = await ensureAuditSigningKey(db, masterKey);
   return db.$transaction(async (tx) => {
-    const heads = await tx.$queryRaw<{ seq: number; hash: string }[]>`SELECT seq, hash FROM "AuditHead" WHERE "chainId" = ${chainId} FOR UPDATE`;
+    const heads = await tx.$queryRaw<
+      { seq: number; hash: string }[]
+    >`SELECT seq, hash FROM "AuditHead" WHERE "chainId" = ${chainId} FOR UPDATE`;
     const head = heads[0];
     if (head === undefined || Number(head.seq) === 0) return null;
     if (onlyIfMoved) {
-      const last = await tx.auditCheckpoint.findFirst({ where: { chainId }, orderBy: { seq: "desc" }, select: { seq: true } });
+      const last = await tx.auditCheckpoint.findFirst({
+        where: { chainId },
+        orderBy: { seq: "desc" },
+        select: { seq: true },
+      });
       if (last !== null && Number(head.seq) <= last.seq + 1) return null;
     }
-    const statement: CheckpointStatement = { type: CHECKPOINT_TYPE, chainId, orgId, seq: Number(head.seq), hash: head.hash, signedAt: new Date().toISOString(), keyId: key.id };
+    const statement: CheckpointStatement = {
+      type: CHECKPOINT_TYPE,
+      chainId,
+      orgId,
+      seq: Number(head.seq),
+      hash: head.hash,
+      signedAt: new Date().toISOString(),
+      keyId: key.id,
+    };
     const text = canonicalJson(statement);
     const signature = (await signWithAuditKey(tx, masterKey, key.id, Buffer.from(text, "utf8"))).toString("base64");
     const row = await tx.auditCheckpoint.create({
-      data: { id: randomUUID(), chainId, orgId, seq: statement.seq, hash: statement.hash, signedAt: new Date(statement.signedAt), keyId: key.id, statement: text, signature },
+      data: {
+        id: randomUUID(),
+        chainId,
+        orgId,
+        seq: statement.seq,
+        hash: statement.hash,
+        signedAt: new Date(statement.signedAt),
+        keyId: key.id,
+        statement: text,
+        signature,
+      },
       select: CHECKPOINT_COLUMNS,
     });
     await appendAudit(tx, {
@@ -104,12 +181,21 @@ export async function signDueCheckpoints(db: Db, masterKey: MasterKey): Promise<
 }
 
 export async function latestCheckpoint(db: Db, chainId: string): Promise<PublishedCheckpoint | null> {
-  const row = await db.auditCheckpoint.findFirst({ where: { chainId }, orderBy: [{ seq: "desc" }, { signedAt: "desc" }], select: CHECKPOINT_COLUMNS });
+  const row = await db.auditCheckpoint.findFirst({
+    where: { chainId },
+    orderBy: [{ seq: "desc" }, { signedAt: "desc" }],
+    select: CHECKPOINT_COLUMNS,
+  });
   return row === null ? null : published(row);
 }
 
 export async function listCheckpoints(db: Db, chainId: string, limit = 100): Promise<PublishedCheckpoint[]> {
-  const rows = await db.auditCheckpoint.findMany({ where: { chainId }, orderBy: [{ seq: "desc" }, { signedAt: "desc" }], take: limit, select: CHECKPOINT_COLUMNS });
+  const rows = await db.auditCheckpoint.findMany({
+    where: { chainId },
+    orderBy: [{ seq: "desc" }, { signedAt: "desc" }],
+    take: limit,
+    select: CHECKPOINT_COLUMNS,
+  });
   return rows.map(published);
 }
 
@@ -117,7 +203,11 @@ export async function listCheckpoints(db: Db, chainId: string, limit = 100): Pro
  * The public document of one chain: its checkpoints (newest first), null when the organisation
  * does not exist. `id` is an organisation id, or "platform" for the platform chain.
  */
-export async function publicCheckpoints(db: Db, id: string, limit = 100): Promise<{ chainId: string; latest: PublishedCheckpoint | null; checkpoints: PublishedCheckpoint[] } | null> {
+export async function publicCheckpoints(
+  db: Db,
+  id: string,
+  limit = 100,
+): Promise<{ chainId: string; latest: PublishedCheckpoint | null; checkpoints: PublishedCheckpoint[] } | null> {
   let chainId: string;
   if (id === PLATFORM_CHAIN) {
     chainId = PLATFORM_CHAIN;

@@ -13,7 +13,8 @@ describe("CSV", () => {
   });
 
   it("neutralises cells a spreadsheet would run as formulas", () => {
-    for (const cell of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"]) expect(csvCell(cell).replace(/^"/, "").startsWith("'")).toBe(true);
+    for (const cell of ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+      expect(csvCell(cell).replace(/^"/, "").startsWith("'")).toBe(true);
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvCell(-1)).toBe("-1");
   });

@@ -21,7 +21,18 @@ async function newChain(name: string, entries: number) {
 async function append(orgId: string, n: number) {
   const out = [];
   for (let i = 0; i < n; i++) {
-    out.push(await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", subjectType: "test", subjectId: String(i), data: { i } })));
+    out.push(
+      await t.db.$transaction((tx) =>
+        appendAudit(tx, {
+          orgId,
+          actorId: null,
+          action: "member.roles_changed",
+          subjectType: "test",
+          subjectId: String(i),
+          data: { i },
+        }),
+      ),
+    );
   }
   return out;
 }
@@ -39,7 +50,12 @@ const remembered = (chainId: string) => t.db.auditChainVerification.findUnique({
 describe("incremental audit verification", () => {
   it("first runs a full pass, then checks only the entries appended since the remembered head", async () => {
     const { orgId, chainId } = await newChain("Incremental", 5);
-    expect(await verifyChainIncremental(t.db, chainId)).toMatchObject({ valid: true, mode: "full", entries: 5, checked: 5 });
+    expect(await verifyChainIncremental(t.db, chainId)).toMatchObject({
+      valid: true,
+      mode: "full",
+      entries: 5,
+      checked: 5,
+    });
     expect(await remembered(chainId)).toMatchObject({ seq: 5 });
 
     await append(orgId, 3);
@@ -48,7 +64,12 @@ describe("incremental audit verification", () => {
     expect(result.headHash).toBe((await t.db.auditHead.findUniqueOrThrow({ where: { chainId } })).hash);
     expect(await remembered(chainId)).toMatchObject({ seq: 8, hash: result.headHash });
 
-    expect(await verifyChainIncremental(t.db, chainId)).toMatchObject({ valid: true, mode: "incremental", entries: 8, checked: 0 });
+    expect(await verifyChainIncremental(t.db, chainId)).toMatchObject({
+      valid: true,
+      mode: "incremental",
+      entries: 8,
+      checked: 0,
+    });
   });
 
   it("pinpoints a break in the new part and does not advance the remembered head", async () => {
@@ -60,7 +81,11 @@ describe("incremental audit verification", () => {
 
     const result = await verifyChainIncremental(t.db, chainId);
     expect(result).toMatchObject({ valid: false, mode: "incremental", checked: 1 });
-    expect(result.firstBreak).toMatchObject({ seq: 6, entryId: added[1]!.id, reason: expect.stringMatching(/content/) });
+    expect(result.firstBreak).toMatchObject({
+      seq: 6,
+      entryId: added[1]!.id,
+      reason: expect.stringMatching(/content/),
+    });
     expect(await remembered(chainId)).toEqual(before);
     // Still broken on the next view: nothing was remembered past the break.
     expect((await verifyChainIncremental(t.db, chainId)).firstBreak).toMatchObject({ seq: 6 });
@@ -76,11 +101,19 @@ describe("incremental audit verification", () => {
     expect(await verifyChainIncremental(t.db, chainId)).toMatchObject({ valid: true, mode: "incremental", checked: 2 });
     const full = await verifyChain(t.db, chainId);
     expect(full).toMatchObject({ valid: false, mode: "full" });
-    expect(full.firstBreak).toMatchObject({ seq: 3, entryId: appended[2]!.id, reason: expect.stringMatching(/content/) });
+    expect(full.firstBreak).toMatchObject({
+      seq: 3,
+      entryId: appended[2]!.id,
+      reason: expect.stringMatching(/content/),
+    });
     // The page's explicit "verify the whole chain", and the pass it runs once the last full one is old.
     expect((await verifyChainIncremental(t.db, chainId, { forceFull: true })).firstBreak).toMatchObject({ seq: 3 });
     const dayLater = new Date(Date.now() + 25 * 60 * 60 * 1000);
-    expect(await verifyChainIncremental(t.db, chainId, { now: dayLater })).toMatchObject({ valid: false, mode: "full", firstBreak: { seq: 3 } });
+    expect(await verifyChainIncremental(t.db, chainId, { now: dayLater })).toMatchObject({
+      valid: false,
+      mode: "full",
+      firstBreak: { seq: 3 },
+    });
     expect(await remembered(chainId)).toMatchObject({ seq: 8 });
   });
 
@@ -90,7 +123,11 @@ describe("incremental audit verification", () => {
     await tamperAsSuperuser(appended[2]!.id);
     await append(orgId, 1);
     const result = await verifyChainIncremental(t.db, chainId);
-    expect(result).toMatchObject({ valid: false, mode: "incremental", firstBreak: { seq: 3, entryId: appended[2]!.id } });
+    expect(result).toMatchObject({
+      valid: false,
+      mode: "incremental",
+      firstBreak: { seq: 3, entryId: appended[2]!.id },
+    });
     expect(await remembered(chainId)).toMatchObject({ seq: 3 });
   });
 
@@ -100,7 +137,11 @@ describe("incremental audit verification", () => {
     await append(orgId, 2);
     await t.db.auditChainVerification.update({ where: { chainId }, data: { hash: "f".repeat(64) } });
     const wrongHash = await verifyChainIncremental(t.db, chainId);
-    expect(wrongHash).toMatchObject({ valid: false, mode: "incremental", firstBreak: { seq: 4, reason: expect.stringMatching(/previous verification recorded/) } });
+    expect(wrongHash).toMatchObject({
+      valid: false,
+      mode: "incremental",
+      firstBreak: { seq: 4, reason: expect.stringMatching(/previous verification recorded/) },
+    });
     expect(await remembered(chainId)).toMatchObject({ seq: 4, hash: "f".repeat(64) });
 
     // A remembered seq that does not go with its hash fails too (the row at that seq has another hash).
@@ -109,7 +150,11 @@ describe("incremental audit verification", () => {
     expect(await verifyChainIncremental(t.db, chainId)).toMatchObject({ valid: false, firstBreak: { seq: 3 } });
 
     // The full pass repairs the memory from the chain itself.
-    expect(await verifyChainIncremental(t.db, chainId, { forceFull: true })).toMatchObject({ valid: true, mode: "full", entries: 6 });
+    expect(await verifyChainIncremental(t.db, chainId, { forceFull: true })).toMatchObject({
+      valid: true,
+      mode: "full",
+      entries: 6,
+    });
     expect(await remembered(chainId)).toMatchObject({ seq: 6 });
   });
 

@@ -28,10 +28,17 @@ export type IncrementalOptions = { now?: Date; fullEveryMs?: number; forceFull?:
  * The remembered head only moves forward, and only after a successful pass; a failure leaves it
  * where it was.
  */
-export async function verifyChainIncremental(db: Db, chainId: string, options: IncrementalOptions = {}): Promise<ChainVerification> {
+export async function verifyChainIncremental(
+  db: Db,
+  chainId: string,
+  options: IncrementalOptions = {},
+): Promise<ChainVerification> {
   const now = options.now ?? new Date();
   const remembered = await db.auditChainVerification.findUnique({ where: { chainId } });
-  const fullDue = remembered === null || options.forceFull === true || now.getTime() - remembered.fullVerifiedAt.getTime() >= (options.fullEveryMs ?? FULL_VERIFICATION_EVERY_MS);
+  const fullDue =
+    remembered === null ||
+    options.forceFull === true ||
+    now.getTime() - remembered.fullVerifiedAt.getTime() >= (options.fullEveryMs ?? FULL_VERIFICATION_EVERY_MS);
 
   if (fullDue) {
     const result = await verifyChain(db, chainId);
@@ -42,7 +49,8 @@ export async function verifyChainIncremental(db: Db, chainId: string, options: I
   const anchorBreak = await checkRememberedHead(db, chainId, remembered);
   if (anchorBreak !== null) return anchorBreak;
   const result = await verifyChainFrom(db, chainId, remembered, "incremental");
-  if (result.valid) await rememberHead(db, chainId, { seq: result.entries, hash: result.headHash }, now, remembered.fullVerifiedAt);
+  if (result.valid)
+    await rememberHead(db, chainId, { seq: result.entries, hash: result.headHash }, now, remembered.fullVerifiedAt);
   return result;
 }
 
@@ -53,21 +61,32 @@ async function checkRememberedHead(db: Db, chainId: string, head: VerifiedHead):
   let reason: string | null = null;
   if (row === null) reason = `entry ${head.seq}, the last verified head, is missing`;
   else if (row.hash !== head.hash) reason = "its hash is not the one a previous verification recorded for it";
-  else if (entryHash({ ...row, data: row.data as JsonValue }) !== row.hash) reason = "its content does not match its hash";
+  else if (entryHash({ ...row, data: row.data as JsonValue }) !== row.hash)
+    reason = "its content does not match its hash";
   if (reason === null) return null;
   return {
     chainId,
     entries: head.seq - 1,
     headHash: head.hash,
     valid: false,
-    firstBreak: { seq: head.seq, entryId: row?.id ?? null, reason: `${reason} (verify the whole chain to find where it changed)` },
+    firstBreak: {
+      seq: head.seq,
+      entryId: row?.id ?? null,
+      reason: `${reason} (verify the whole chain to find where it changed)`,
+    },
     mode: "incremental",
     checked: row === null ? 0 : 1,
   };
 }
 
 /** Upsert that only moves forward: concurrent views leave the furthest verified head. */
-export async function rememberHead(db: Db, chainId: string, head: VerifiedHead, verifiedAt: Date, fullVerifiedAt: Date): Promise<void> {
+export async function rememberHead(
+  db: Db,
+  chainId: string,
+  head: VerifiedHead,
+  verifiedAt: Date,
+  fullVerifiedAt: Date,
+): Promise<void> {
   await db.$executeRaw`
     INSERT INTO "AuditChainVerification" ("chainId", seq, hash, "verifiedAt", "fullVerifiedAt")
     VALUES (${chainId}, ${head.seq}, ${head.hash}, ${verifiedAt}, ${fullVerifiedAt})

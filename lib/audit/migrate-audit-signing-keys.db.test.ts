@@ -32,10 +32,14 @@ function oldEnvelope(wrappingKey: Uint8Array, id: string, pkcs8: Uint8Array): Ui
   const wrapped = oldBox(wrappingKey, dataKey, "signet:data-key:v1:platform-audit-key");
   const length = Buffer.alloc(2);
   length.writeUInt16BE(wrapped.length);
-  return new Uint8Array(Buffer.concat([Buffer.from([1]), length, wrapped, oldBox(dataKey, pkcs8, `signet:audit-signing-key:v1:${id}`)]));
+  return new Uint8Array(
+    Buffer.concat([Buffer.from([1]), length, wrapped, oldBox(dataKey, pkcs8, `signet:audit-signing-key:v1:${id}`)]),
+  );
 }
 
-async function legacyAuditKey(options: { retired?: boolean; masterKeyId?: string; wrappingKey?: Uint8Array } = {}): Promise<{ id: string; stored: Uint8Array<ArrayBuffer> }> {
+async function legacyAuditKey(
+  options: { retired?: boolean; masterKeyId?: string; wrappingKey?: Uint8Array } = {},
+): Promise<{ id: string; stored: Uint8Array<ArrayBuffer> }> {
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
   const spki = publicKey.export({ type: "spki", format: "der" });
   const pkcs8 = privateKey.export({ type: "pkcs8", format: "der" });
@@ -43,7 +47,14 @@ async function legacyAuditKey(options: { retired?: boolean; masterKeyId?: string
   const stored = oldEnvelope(options.wrappingKey ?? masterBytes, id, pkcs8);
   pkcs8.fill(0);
   await t.db.auditSigningKey.create({
-    data: { id, algorithm: "Ed25519", publicKey: spki, privateKeyEncrypted: stored, masterKeyId: options.masterKeyId ?? master.id, retiredAt: options.retired ? new Date() : null },
+    data: {
+      id,
+      algorithm: "Ed25519",
+      publicKey: spki,
+      privateKeyEncrypted: stored,
+      masterKeyId: options.masterKeyId ?? master.id,
+      retiredAt: options.retired ? new Date() : null,
+    },
   });
   return { id, stored };
 }
@@ -56,7 +67,8 @@ async function checkpointVerifies(): Promise<string> {
   return checkpoint.keyId;
 }
 
-const storedOf = async (id: string) => Buffer.from((await t.db.auditSigningKey.findUniqueOrThrow({ where: { id } })).privateKeyEncrypted);
+const storedOf = async (id: string) =>
+  Buffer.from((await t.db.auditSigningKey.findUniqueOrThrow({ where: { id } })).privateKeyEncrypted);
 
 describe("an audit signing key of the legacy format", () => {
   it("signs a checkpoint, is rewritten as AEAD records with an audit entry, and signs the same after; a second run changes nothing", async () => {
@@ -70,9 +82,18 @@ describe("an audit signing key of the legacy format", () => {
     const wrappedLength = migrated.readUInt16BE(1);
     expect(migrated.subarray(3, 8).toString("latin1")).toBe("SGAE\x01");
     expect(migrated.subarray(3 + wrappedLength, 8 + wrappedLength).toString("latin1")).toBe("SGAE\x01");
-    const audit = await t.db.auditEntry.findMany({ where: { chainId: PLATFORM_CHAIN, action: "secret.reencrypted", subjectId: id } });
+    const audit = await t.db.auditEntry.findMany({
+      where: { chainId: PLATFORM_CHAIN, action: "secret.reencrypted", subjectId: id },
+    });
     expect(audit).toEqual([
-      expect.objectContaining({ subjectType: "audit_signing_key", data: { column: "AuditSigningKey.privateKeyEncrypted", from: "data-key/v1+audit-signing-key/v1", to: "aead-record/v1" } }),
+      expect.objectContaining({
+        subjectType: "audit_signing_key",
+        data: {
+          column: "AuditSigningKey.privateKeyEncrypted",
+          from: "data-key/v1+audit-signing-key/v1",
+          to: "aead-record/v1",
+        },
+      }),
     ]);
     expect(await checkpointVerifies()).toBe(id);
 
@@ -87,15 +108,23 @@ describe("an audit signing key of the legacy format", () => {
     const elsewhere = await legacyAuditKey({ retired: true, masterKeyId: "local:another" });
     const entries = await t.db.auditEntry.count();
     const result = await migrateAuditSigningKeys(t.db, master);
-    expect({ ...result, unreadable: [...result.unreadable].sort() }).toEqual({ migrated: 0, unreadable: [foreign.id, elsewhere.id].sort() });
+    expect({ ...result, unreadable: [...result.unreadable].sort() }).toEqual({
+      migrated: 0,
+      unreadable: [foreign.id, elsewhere.id].sort(),
+    });
     expect((await storedOf(foreign.id)).equals(foreign.stored)).toBe(true);
     expect((await storedOf(elsewhere.id)).equals(elsewhere.stored)).toBe(true);
     expect(await t.db.auditEntry.count()).toBe(entries);
 
     const current = await t.db.auditSigningKey.findFirstOrThrow({ where: { retiredAt: null } });
     const moved = await legacyAuditKey();
-    await t.db.auditSigningKey.update({ where: { id: moved.id }, data: { privateKeyEncrypted: current.privateKeyEncrypted } });
-    await expect(signWithAuditKey(t.db, master, moved.id, Buffer.from("x"))).rejects.toMatchObject({ code: "audit.signing_key_unreadable" });
+    await t.db.auditSigningKey.update({
+      where: { id: moved.id },
+      data: { privateKeyEncrypted: current.privateKeyEncrypted },
+    });
+    await expect(signWithAuditKey(t.db, master, moved.id, Buffer.from("x"))).rejects.toMatchObject({
+      code: "audit.signing_key_unreadable",
+    });
     await expect(signWithAuditKey(t.db, master, current.id, Buffer.from("x"))).resolves.toHaveLength(64);
   });
 });

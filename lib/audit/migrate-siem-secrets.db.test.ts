@@ -31,7 +31,10 @@ function legacySiemRecord(siemKey: SiemKey, orgId: string, secret: string): Uint
   return new Uint8Array(Buffer.concat([Buffer.from([1]), iv, ciphertext, cipher.getAuthTag()]));
 }
 
-async function legacyOrganisation(url: string, siemKey: SiemKey = key): Promise<{ orgId: string; secret: string; stored: Uint8Array<ArrayBuffer> }> {
+async function legacyOrganisation(
+  url: string,
+  siemKey: SiemKey = key,
+): Promise<{ orgId: string; secret: string; stored: Uint8Array<ArrayBuffer> }> {
   const { orgId } = await createOrganisation(t.db);
   const secret = generateSiemSecret();
   const stored = legacySiemRecord(siemKey, orgId, secret);
@@ -39,10 +42,17 @@ async function legacyOrganisation(url: string, siemKey: SiemKey = key): Promise<
   return { orgId, secret, stored };
 }
 
-const storedOf = async (orgId: string) => Buffer.from((await t.db.organization.findUniqueOrThrow({ where: { id: orgId } })).siemSecretEncrypted ?? Buffer.alloc(0));
+const storedOf = async (orgId: string) =>
+  Buffer.from(
+    (await t.db.organization.findUniqueOrThrow({ where: { id: orgId } })).siemSecretEncrypted ?? Buffer.alloc(0),
+  );
 
 /** A local SIEM that accepts everything and records what it got. */
-async function startSiem(): Promise<{ url: string; received: { headers: http.IncomingHttpHeaders; body: string }[]; close(): Promise<void> }> {
+async function startSiem(): Promise<{
+  url: string;
+  received: { headers: http.IncomingHttpHeaders; body: string }[];
+  close(): Promise<void>;
+}> {
   const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
   const server = http.createServer((req, res) => {
     let body = "";
@@ -55,11 +65,18 @@ async function startSiem(): Promise<{ url: string; received: { headers: http.Inc
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 function signedWith(secret: string, request: { headers: http.IncomingHttpHeaders; body: string }): boolean {
-  const headers = { signature: String(request.headers["x-signet-signature"]), timestamp: String(request.headers["x-signet-timestamp"]) };
+  const headers = {
+    signature: String(request.headers["x-signet-signature"]),
+    timestamp: String(request.headers["x-signet-timestamp"]),
+  };
   return verifySiemSignature(Buffer.from(secret, "utf8"), headers, request.body, { toleranceSeconds: 300 });
 }
 
@@ -68,8 +85,13 @@ describe("SIEM webhook secrets of the legacy format", () => {
     const siem = await startSiem();
     try {
       const { orgId, secret, stored } = await legacyOrganisation(siem.url);
-      await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.removed", data: { n: 1 } }));
-      expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toMatchObject({ delivered: 1, failed: 0 });
+      await t.db.$transaction((tx) =>
+        appendAudit(tx, { orgId, actorId: null, action: "member.removed", data: { n: 1 } }),
+      );
+      expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toMatchObject({
+        delivered: 1,
+        failed: 0,
+      });
       expect(signedWith(secret, siem.received[0]!)).toBe(true);
 
       expect(await migrateSiemSecrets(t.db, key)).toEqual({ migrated: 1, unreadable: [] });
@@ -77,13 +99,23 @@ describe("SIEM webhook secrets of the legacy format", () => {
       expect(migrated.equals(stored)).toBe(false);
       expect(migrated.subarray(0, 5).toString("latin1")).toBe("SGAE\x01");
       expect(openSiemSecret(key, orgId, migrated).toString("utf8")).toBe(secret);
-      const audit = await t.db.auditEntry.findMany({ where: { chainId: PLATFORM_CHAIN, action: "secret.reencrypted", subjectId: orgId } });
+      const audit = await t.db.auditEntry.findMany({
+        where: { chainId: PLATFORM_CHAIN, action: "secret.reencrypted", subjectId: orgId },
+      });
       expect(audit).toHaveLength(1);
-      expect(audit[0]).toMatchObject({ subjectType: "organisation", data: { column: "Organization.siemSecretEncrypted", from: "siem-secret/v1", to: "aead-record/v1" } });
+      expect(audit[0]).toMatchObject({
+        subjectType: "organisation",
+        data: { column: "Organization.siemSecretEncrypted", from: "siem-secret/v1", to: "aead-record/v1" },
+      });
       expect(JSON.stringify(audit[0]?.data)).not.toContain(secret);
 
-      await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.removed", data: { n: 2 } }));
-      expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toMatchObject({ delivered: 1, failed: 0 });
+      await t.db.$transaction((tx) =>
+        appendAudit(tx, { orgId, actorId: null, action: "member.removed", data: { n: 2 } }),
+      );
+      expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toMatchObject({
+        delivered: 1,
+        failed: 0,
+      });
       expect(siem.received).toHaveLength(2);
       expect(signedWith(secret, siem.received[1]!)).toBe(true);
     } finally {
@@ -92,7 +124,10 @@ describe("SIEM webhook secrets of the legacy format", () => {
   });
 
   it("run again, change nothing; a secret that does not open under this AUTH_SECRET is reported and left alone", async () => {
-    const foreign = await legacyOrganisation("https://siem.example.test/hook", siemKeyFromSecret("the AUTH_SECRET of another server"));
+    const foreign = await legacyOrganisation(
+      "https://siem.example.test/hook",
+      siemKeyFromSecret("the AUTH_SECRET of another server"),
+    );
     const before = await t.db.auditEntry.count({ where: { action: "secret.reencrypted" } });
     expect(await migrateSiemSecrets(t.db, key)).toEqual({ migrated: 0, unreadable: [foreign.orgId] });
     expect((await storedOf(foreign.orgId)).equals(foreign.stored)).toBe(true);
@@ -104,10 +139,14 @@ describe("SIEM webhook secrets of the legacy format", () => {
     const b = await legacyOrganisation("https://siem.example.test/b");
     await migrateSiemSecrets(t.db, key);
     const migratedA = await storedOf(a.orgId);
-    expect(() => openSiemSecret(key, b.orgId, migratedA)).toThrow(expect.objectContaining({ code: "audit.siem_unreadable", cause: "aead_record.refused" }));
+    expect(() => openSiemSecret(key, b.orgId, migratedA)).toThrow(
+      expect.objectContaining({ code: "audit.siem_unreadable", cause: "aead_record.refused" }),
+    );
     const flipped = Buffer.from(migratedA);
     flipped[10] = (flipped[10] ?? 0) ^ 1;
-    expect(() => openSiemSecret(key, a.orgId, flipped)).toThrow(expect.objectContaining({ code: "audit.siem_unreadable", cause: "aead_record.refused" }));
+    expect(() => openSiemSecret(key, a.orgId, flipped)).toThrow(
+      expect.objectContaining({ code: "audit.siem_unreadable", cause: "aead_record.refused" }),
+    );
     expect(openSiemSecret(key, b.orgId, await storedOf(b.orgId)).toString("utf8")).toBe(b.secret);
   });
 });

@@ -14,7 +14,11 @@ import { siemSecretBinding, type SiemKey } from "@/lib/audit/siem-secret";
  */
 export async function migrateSiemSecrets(db: Db, key: SiemKey): Promise<{ migrated: number; unreadable: string[] }> {
   const result = { migrated: 0, unreadable: [] as string[] };
-  const rows = await db.organization.findMany({ where: { siemSecretEncrypted: { not: null } }, select: { id: true, siemSecretEncrypted: true }, orderBy: { id: "asc" } });
+  const rows = await db.organization.findMany({
+    where: { siemSecretEncrypted: { not: null } },
+    select: { id: true, siemSecretEncrypted: true },
+    orderBy: { id: "asc" },
+  });
   for (const row of rows) {
     const stored = row.siemSecretEncrypted;
     if (stored === null || !isLegacySiemSecret(stored)) continue;
@@ -28,7 +32,10 @@ export async function migrateSiemSecrets(db: Db, key: SiemKey): Promise<{ migrat
     try {
       const sealed = Buffer.from(sealRecord(key.key, secret, siemSecretBinding(row.id)));
       const done = await db.$transaction(async (tx) => {
-        const updated = await tx.organization.updateMany({ where: { id: row.id, siemSecretEncrypted: { equals: Buffer.from(stored) } }, data: { siemSecretEncrypted: sealed } });
+        const updated = await tx.organization.updateMany({
+          where: { id: row.id, siemSecretEncrypted: { equals: Buffer.from(stored) } },
+          data: { siemSecretEncrypted: sealed },
+        });
         if (updated.count !== 1) return false;
         await appendAudit(tx, {
           orgId: null,

@@ -73,8 +73,13 @@ export async function postToSiem(
     if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status };
     return { ok: false, error: `the SIEM answered HTTP ${response.status}` };
   } catch (error) {
-    if (error instanceof OutboundError && error.code === "outbound.destination_refused") return { ok: false, error: DESTINATION_NOT_ALLOWED, detail: error.detail };
-    return { ok: false, error: "could not reach the SIEM", detail: error instanceof OutboundError ? error.detail : undefined };
+    if (error instanceof OutboundError && error.code === "outbound.destination_refused")
+      return { ok: false, error: DESTINATION_NOT_ALLOWED, detail: error.detail };
+    return {
+      ok: false,
+      error: "could not reach the SIEM",
+      detail: error instanceof OutboundError ? error.detail : undefined,
+    };
   }
 }
 
@@ -84,7 +89,10 @@ export async function postToSiem(
  * the error kept and the next attempt scheduled with backoff, and the organisation's later
  * rows wait behind it. Safe to run on several instances at once (see claimNext).
  */
-export async function deliverPending(db: Db, options: SiemDeliveryOptions): Promise<{ delivered: number; failed: number }> {
+export async function deliverPending(
+  db: Db,
+  options: SiemDeliveryOptions,
+): Promise<{ delivered: number; failed: number }> {
   const leaseMs = options.leaseMs ?? Math.max(60_000, (options.timeoutMs ?? 10_000) * 3);
   const maxPerOrganisation = options.maxPerOrganisation ?? 500;
   let delivered = 0;
@@ -95,7 +103,10 @@ export async function deliverPending(db: Db, options: SiemDeliveryOptions): Prom
       if (row === null) break;
       const [entry, org] = await Promise.all([
         db.auditEntry.findUniqueOrThrow({ where: { id: row.entryId } }),
-        db.organization.findUnique({ where: { id: orgId }, select: { siemWebhookUrl: true, siemSecretEncrypted: true } }),
+        db.organization.findUnique({
+          where: { id: orgId },
+          select: { siemWebhookUrl: true, siemSecretEncrypted: true },
+        }),
       ]);
       if (org?.siemWebhookUrl == null || org.siemSecretEncrypted === null) {
         await release(db, row.id);
@@ -105,9 +116,18 @@ export async function deliverPending(db: Db, options: SiemDeliveryOptions): Prom
       let secret: Buffer | null = null;
       try {
         secret = openSiemSecret(options.key, orgId, org.siemSecretEncrypted);
-        result = await postToSiem(org.siemWebhookUrl, secret, JSON.stringify(auditEntryJson(entry)), { event: "audit.entry", deliveryId: row.id }, options);
+        result = await postToSiem(
+          org.siemWebhookUrl,
+          secret,
+          JSON.stringify(auditEntryJson(entry)),
+          { event: "audit.entry", deliveryId: row.id },
+          options,
+        );
       } catch (error) {
-        result = { ok: false, error: error instanceof Error && "code" in error ? error.message : "the delivery failed" };
+        result = {
+          ok: false,
+          error: error instanceof Error && "code" in error ? error.message : "the delivery failed",
+        };
       } finally {
         secret?.fill(0);
       }
@@ -117,7 +137,18 @@ export async function deliverPending(db: Db, options: SiemDeliveryOptions): Prom
       } else {
         const retryInMs = retryDelayMs(row.attempts + 1, options.backoff);
         await markFailed(db, row.id, result.error, retryInMs);
-        log.warn({ orgId, outboxId: row.id, seq: entry.seq, attempts: row.attempts + 1, retryInMs, error: result.error, detail: result.detail }, "SIEM delivery failed; will retry");
+        log.warn(
+          {
+            orgId,
+            outboxId: row.id,
+            seq: entry.seq,
+            attempts: row.attempts + 1,
+            retryInMs,
+            error: result.error,
+            detail: result.detail,
+          },
+          "SIEM delivery failed; will retry",
+        );
         failed += 1;
         break;
       }
@@ -128,7 +159,12 @@ export async function deliverPending(db: Db, options: SiemDeliveryOptions): Prom
 
 /** The body of a test delivery: recognisable (X-Signet-Event: test), with nothing of the log in it. */
 export function siemTestBody(orgId: string): string {
-  return JSON.stringify({ type: "signet.test", orgId, at: new Date().toISOString(), message: "A test event from Signet: your webhook receives and verifies deliveries." });
+  return JSON.stringify({
+    type: "signet.test",
+    orgId,
+    at: new Date().toISOString(),
+    message: "A test event from Signet: your webhook receives and verifies deliveries.",
+  });
 }
 
 export function newDeliveryId(): string {

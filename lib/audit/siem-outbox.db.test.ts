@@ -25,7 +25,9 @@ const allowLocal = { allowHttp: false, outboundAllow: loopbackAllowed };
 type Received = { headers: http.IncomingHttpHeaders; body: string };
 
 /** A local SIEM: answers each request with the next status of `script` (then 200), records what it got. */
-async function startSiem(script: number[] = []): Promise<{ url: string; received: Received[]; accepted: Received[]; close(): Promise<void> }> {
+async function startSiem(
+  script: number[] = [],
+): Promise<{ url: string; received: Received[]; accepted: Received[]; close(): Promise<void> }> {
   const received: Received[] = [];
   const accepted: Received[] = [];
   const server = http.createServer((req, res) => {
@@ -42,7 +44,12 @@ async function startSiem(script: number[] = []): Promise<{ url: string; received
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/hook`, received, accepted, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    accepted,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 let t: TestDatabase;
@@ -57,7 +64,8 @@ async function adminOf(orgId: string) {
   return authorize(t.db, userId, orgId, "settings.manage");
 }
 
-const append = (orgId: string, n: number) => t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", data: { n } }));
+const append = (orgId: string, n: number) =>
+  t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: null, action: "member.roles_changed", data: { n } }));
 
 describe("SIEM outbox", () => {
   it("writes an outbox row in the entry's transaction only when the organisation forwards, and none when the transaction rolls back", async () => {
@@ -66,7 +74,14 @@ describe("SIEM outbox", () => {
     expect(await t.db.auditOutbox.count({ where: { entryId: quiet.id } })).toBe(0);
 
     const ctx = await adminOf(orgId);
-    const { generatedSecret } = await configureSiem(t.db, ctx, { url: "https://siem.example.test/hook" }, key, { allowHttp: false }, request);
+    const { generatedSecret } = await configureSiem(
+      t.db,
+      ctx,
+      { url: "https://siem.example.test/hook" },
+      key,
+      { allowHttp: false },
+      request,
+    );
     expect(generatedSecret).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const change = await t.db.auditEntry.findFirstOrThrow({ where: { orgId, action: "siem.changed" } });
     expect(JSON.stringify(change.data)).not.toContain(generatedSecret);
@@ -74,7 +89,11 @@ describe("SIEM outbox", () => {
     expect(await t.db.auditOutbox.count({ where: { entryId: change.id } })).toBe(1);
 
     const forwarded = await append(orgId, 2);
-    expect(await t.db.auditOutbox.findUnique({ where: { entryId: forwarded.id } })).toMatchObject({ orgId, attempts: 0, deliveredAt: null });
+    expect(await t.db.auditOutbox.findUnique({ where: { entryId: forwarded.id } })).toMatchObject({
+      orgId,
+      attempts: 0,
+      deliveredAt: null,
+    });
 
     const before = await t.db.auditOutbox.count();
     await expect(
@@ -94,13 +113,30 @@ describe("SIEM outbox", () => {
   it("refuses plain http to other hosts and URLs with credentials, and short secrets", async () => {
     const { orgId } = await createOrganisation(t.db);
     const ctx = await adminOf(orgId);
-    await expect(configureSiem(t.db, ctx, { url: "http://siem.example.test/hook" }, key, { allowHttp: false }, request)).rejects.toThrow(/https/);
-    await expect(configureSiem(t.db, ctx, { url: "https://user:pw@siem.example.test/" }, key, { allowHttp: false }, request)).rejects.toThrow(/passwords/);
-    await expect(configureSiem(t.db, ctx, { url: "https://siem.example.test/", secret: "short" }, key, { allowHttp: false }, request)).rejects.toThrow(/at least/);
+    await expect(
+      configureSiem(t.db, ctx, { url: "http://siem.example.test/hook" }, key, { allowHttp: false }, request),
+    ).rejects.toThrow(/https/);
+    await expect(
+      configureSiem(t.db, ctx, { url: "https://user:pw@siem.example.test/" }, key, { allowHttp: false }, request),
+    ).rejects.toThrow(/passwords/);
+    await expect(
+      configureSiem(
+        t.db,
+        ctx,
+        { url: "https://siem.example.test/", secret: "short" },
+        key,
+        { allowHttp: false },
+        request,
+      ),
+    ).rejects.toThrow(/at least/);
     const signer = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
     const signerCtx = { userId: signer.userId, orgId, roles: [Role.SIGNER], membershipId: "x" };
-    await expect(configureSiem(t.db, signerCtx, { url: "https://siem.example.test/" }, key, { allowHttp: false }, request)).rejects.toThrow(/permission/);
-    expect(await t.db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { siemWebhookUrl: true } })).toEqual({ siemWebhookUrl: null });
+    await expect(
+      configureSiem(t.db, signerCtx, { url: "https://siem.example.test/" }, key, { allowHttp: false }, request),
+    ).rejects.toThrow(/permission/);
+    expect(
+      await t.db.organization.findUniqueOrThrow({ where: { id: orgId }, select: { siemWebhookUrl: true } }),
+    ).toEqual({ siemWebhookUrl: null });
   });
 });
 
@@ -123,11 +159,18 @@ describe("SIEM delivery", () => {
       expect(last.headers["content-type"]).toBe("application/json");
       const outbox = await t.db.auditOutbox.findUniqueOrThrow({ where: { entryId: entry.id } });
       expect(last.headers["x-signet-delivery"]).toBe(outbox.id);
-      const headers = { signature: String(last.headers["x-signet-signature"]), timestamp: String(last.headers["x-signet-timestamp"]) };
+      const headers = {
+        signature: String(last.headers["x-signet-signature"]),
+        timestamp: String(last.headers["x-signet-timestamp"]),
+      };
       expect(headers.signature).toMatch(/^sha256=[0-9a-f]{64}$/);
-      expect(verifySiemSignature(Buffer.from(generatedSecret!, "utf8"), headers, last.body, { toleranceSeconds: 300 })).toBe(true);
+      expect(
+        verifySiemSignature(Buffer.from(generatedSecret!, "utf8"), headers, last.body, { toleranceSeconds: 300 }),
+      ).toBe(true);
       expect(verifySiemSignature(Buffer.from("another secret", "utf8"), headers, last.body)).toBe(false);
-      expect(verifySiemSignature(Buffer.from(generatedSecret!, "utf8"), headers, last.body.replace('"n":7', '"n":8'))).toBe(false);
+      expect(
+        verifySiemSignature(Buffer.from(generatedSecret!, "utf8"), headers, last.body.replace('"n":7', '"n":8')),
+      ).toBe(false);
       expect(outbox).toMatchObject({ attempts: 1, lastError: null });
       expect(outbox.deliveredAt).not.toBeNull();
       expect(await siemDeliveryStatus(t.db, orgId)).toMatchObject({ pending: 0, lastError: null });
@@ -144,17 +187,29 @@ describe("SIEM delivery", () => {
     try {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
-      await configureSiem(t.db, ctx, { url: siem.url, secret: "a-secret-the-admin-chose-123" }, key, allowLocal, request);
+      await configureSiem(
+        t.db,
+        ctx,
+        { url: siem.url, secret: "a-secret-the-admin-chose-123" },
+        key,
+        allowLocal,
+        request,
+      );
       for (let i = 0; i < 5; i++) await append(orgId, i);
 
-      expect(await deliverPending(t.db, { key, backoff: { baseMs: 60_000, capMs: 3_600_000, random: () => 0 }, outbound })).toEqual({ delivered: 0, failed: 1 });
+      expect(
+        await deliverPending(t.db, { key, backoff: { baseMs: 60_000, capMs: 3_600_000, random: () => 0 }, outbound }),
+      ).toEqual({ delivered: 0, failed: 1 });
       const head = await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } });
       expect(head.lastError).toBe("the SIEM answered HTTP 500");
       expect(head.deliveredAt).toBeNull();
       expect(head.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 20_000);
       // Not due yet: nothing is sent, and the later entries do not overtake the failed one.
       expect(await deliverPending(t.db, { key, outbound })).toEqual({ delivered: 0, failed: 0 });
-      expect(await siemDeliveryStatus(t.db, orgId)).toMatchObject({ pending: 6, lastError: "the SIEM answered HTTP 500" });
+      expect(await siemDeliveryStatus(t.db, orgId)).toMatchObject({
+        pending: 6,
+        lastError: "the SIEM answered HTTP 500",
+      });
 
       await t.db.auditOutbox.updateMany({ where: { orgId }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
       expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toEqual({ delivered: 0, failed: 1 });
@@ -187,12 +242,17 @@ describe("SIEM delivery", () => {
       const ctx = await adminOf(orgId);
       await configureSiem(t.db, ctx, { url: unreachable.url }, key, allowLocal, request);
       expect((await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).failed).toBe(1);
-      expect((await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } })).lastError).toMatch(/could not reach the SIEM/);
+      expect((await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } })).lastError).toMatch(
+        /could not reach the SIEM/,
+      );
 
       await configureSiem(t.db, ctx, { url: siem.url }, key, allowLocal, request);
       for (let i = 0; i < 10; i++) await append(orgId, i);
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const runs = await Promise.all([deliverPending(t.db, { key, backoff: fastBackoff, outbound }), deliverPending(t.db, { key, backoff: fastBackoff, outbound })]);
+      const runs = await Promise.all([
+        deliverPending(t.db, { key, backoff: fastBackoff, outbound }),
+        deliverPending(t.db, { key, backoff: fastBackoff, outbound }),
+      ]);
       const more = await deliverPending(t.db, { key, backoff: fastBackoff, outbound });
       expect(runs[0].delivered + runs[1].delivered + more.delivered).toBe(12);
       const seqs = siem.accepted.map((r) => (JSON.parse(r.body) as { seq: number }).seq);
@@ -210,11 +270,23 @@ describe("SIEM delivery", () => {
       const ctx = await adminOf(orgId);
       await expect(sendSiemTestEvent(t.db, ctx, key, { outbound })).rejects.toThrow(/first/);
       const { generatedSecret } = await configureSiem(t.db, ctx, { url: siem.url }, key, allowLocal, request);
-      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound })).toEqual({ ok: false, error: "the SIEM answered HTTP 418" });
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound })).toEqual({
+        ok: false,
+        error: "the SIEM answered HTTP 418",
+      });
       expect(await sendSiemTestEvent(t.db, ctx, key, { outbound })).toEqual({ ok: true, status: 200 });
       const test = siem.accepted[0]!;
       expect(test.headers["x-signet-event"]).toBe("test");
-      expect(verifySiemSignature(Buffer.from(generatedSecret!), { signature: String(test.headers["x-signet-signature"]), timestamp: String(test.headers["x-signet-timestamp"]) }, test.body)).toBe(true);
+      expect(
+        verifySiemSignature(
+          Buffer.from(generatedSecret!),
+          {
+            signature: String(test.headers["x-signet-signature"]),
+            timestamp: String(test.headers["x-signet-timestamp"]),
+          },
+          test.body,
+        ),
+      ).toBe(true);
       const settings = await siemSettings(t.db, ctx);
       expect(settings).toMatchObject({ url: siem.url, hasSecret: true });
       expect(JSON.stringify(settings)).not.toContain(generatedSecret);
@@ -256,21 +328,45 @@ describe("SIEM destinations (outbound guard)", () => {
     try {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
-      await configureSiem(t.db, ctx, { url: `http://collector.example.test:${listener.port}/hook` }, key, { allowHttp: true }, request);
+      await configureSiem(
+        t.db,
+        ctx,
+        { url: `http://collector.example.test:${listener.port}/hook` },
+        key,
+        { allowHttp: true },
+        request,
+      );
       // Addresses saved before the guard existed (or written by hand) are refused at delivery time.
-      for (const url of [`http://127.0.0.1:${listener.port}/hook`, `http://localhost:${listener.port}/hook`, `http://[::ffff:127.0.0.1]:${listener.port}/hook`, `http://0.0.0.0:${listener.port}/hook`]) {
+      for (const url of [
+        `http://127.0.0.1:${listener.port}/hook`,
+        `http://localhost:${listener.port}/hook`,
+        `http://[::ffff:127.0.0.1]:${listener.port}/hook`,
+        `http://0.0.0.0:${listener.port}/hook`,
+      ]) {
         await t.db.organization.update({ where: { id: orgId }, data: { siemWebhookUrl: url } });
-        expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED } })).toEqual({ ok: false, error: "destination not allowed" });
+        expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED } })).toEqual({
+          ok: false,
+          error: "destination not allowed",
+        });
       }
       await append(orgId, 1);
       await deliverPending(t.db, { key, backoff: fastBackoff, outbound: { allow: NOTHING_ALLOWED } });
-      expect((await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } })).lastError).toBe("destination not allowed");
-      await t.db.organization.update({ where: { id: orgId }, data: { siemWebhookUrl: `http://collector.example.test:${listener.port}/hook` } });
+      expect((await t.db.auditOutbox.findFirstOrThrow({ where: { orgId, attempts: 1 } })).lastError).toBe(
+        "destination not allowed",
+      );
+      await t.db.organization.update({
+        where: { id: orgId },
+        data: { siemWebhookUrl: `http://collector.example.test:${listener.port}/hook` },
+      });
       const toLoopback: Resolver = async () => [{ address: "127.0.0.1", family: 4 }];
-      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED, resolve: toLoopback } })).toEqual({ ok: false, error: "destination not allowed" });
+      expect(
+        await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED, resolve: toLoopback } }),
+      ).toEqual({ ok: false, error: "destination not allowed" });
       expect(listener.connections()).toBe(0);
       // A literal internal address is refused when it is saved.
-      await expect(configureSiem(t.db, ctx, { url: `http://127.0.0.1:${listener.port}/hook` }, key, { allowHttp: false }, request)).rejects.toThrow(/not allowed/);
+      await expect(
+        configureSiem(t.db, ctx, { url: `http://127.0.0.1:${listener.port}/hook` }, key, { allowHttp: false }, request),
+      ).rejects.toThrow(/not allowed/);
     } finally {
       await listener.close();
     }
@@ -283,8 +379,18 @@ describe("SIEM destinations (outbound guard)", () => {
       const ctx = await adminOf(orgId);
       await configureSiem(t.db, ctx, { url: `http://127.0.0.1:${listener.port}/hook` }, key, allowLocal, request);
       expect(await sendSiemTestEvent(t.db, ctx, key, { outbound })).toEqual({ ok: true, status: 200 });
-      await configureSiem(t.db, ctx, { url: `http://collector.example.test:${listener.port}/hook` }, key, { allowHttp: true }, request);
-      const byName = { allow: parseOutboundAllowList("collector.example.test"), resolve: (async () => [{ address: "127.0.0.1", family: 4 }]) satisfies Resolver };
+      await configureSiem(
+        t.db,
+        ctx,
+        { url: `http://collector.example.test:${listener.port}/hook` },
+        key,
+        { allowHttp: true },
+        request,
+      );
+      const byName = {
+        allow: parseOutboundAllowList("collector.example.test"),
+        resolve: (async () => [{ address: "127.0.0.1", family: 4 }]) satisfies Resolver,
+      };
       expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: byName })).toEqual({ ok: true, status: 200 });
       await append(orgId, 2);
       await deliverPending(t.db, { key, backoff: fastBackoff, outbound: byName });
@@ -300,17 +406,33 @@ describe("SIEM destinations (outbound guard)", () => {
     try {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
-      await configureSiem(t.db, ctx, { url: `http://rebind.example.test:${listener.port}/hook` }, key, { allowHttp: true }, request);
+      await configureSiem(
+        t.db,
+        ctx,
+        { url: `http://rebind.example.test:${listener.port}/hook` },
+        key,
+        { allowHttp: true },
+        request,
+      );
       let calls = 0;
-      const rebinding: Resolver = async () => (calls++ === 0 ? [{ address: PUBLIC_ADDRESS, family: 4 }] : [{ address: "127.0.0.1", family: 4 }]);
+      const rebinding: Resolver = async () =>
+        calls++ === 0 ? [{ address: PUBLIC_ADDRESS, family: 4 }] : [{ address: "127.0.0.1", family: 4 }];
       const policy = { allow: NOTHING_ALLOWED, resolve: rebinding };
       // A check made ahead of the request passes…
       expect(await resolveAllowed("rebind.example.test", policy)).toEqual([{ address: PUBLIC_ADDRESS, family: 4 }]);
       // …but the connection resolves again, and that answer is the one checked and used.
-      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: policy })).toEqual({ ok: false, error: "destination not allowed" });
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: policy })).toEqual({
+        ok: false,
+        error: "destination not allowed",
+      });
       // One loopback answer among public ones is enough to refuse.
-      const mixed: Resolver = async () => [{ address: PUBLIC_ADDRESS, family: 4 }, { address: "::1", family: 6 }];
-      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED, resolve: mixed } })).toEqual({ ok: false, error: "destination not allowed" });
+      const mixed: Resolver = async () => [
+        { address: PUBLIC_ADDRESS, family: 4 },
+        { address: "::1", family: 6 },
+      ];
+      expect(await sendSiemTestEvent(t.db, ctx, key, { outbound: { allow: NOTHING_ALLOWED, resolve: mixed } })).toEqual(
+        { ok: false, error: "destination not allowed" },
+      );
       expect(listener.connections()).toBe(0);
     } finally {
       await listener.close();
@@ -327,7 +449,11 @@ describe("SIEM destinations (outbound guard)", () => {
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
       const errors: unknown[] = [];
-      for (const url of [`http://127.0.0.1:${closed.port}/`, `http://127.0.0.1:${(reset.address() as AddressInfo).port}/`, `https://127.0.0.1:${plain.port}/`]) {
+      for (const url of [
+        `http://127.0.0.1:${closed.port}/`,
+        `http://127.0.0.1:${(reset.address() as AddressInfo).port}/`,
+        `https://127.0.0.1:${plain.port}/`,
+      ]) {
         await configureSiem(t.db, ctx, { url }, key, allowLocal, request);
         errors.push(await sendSiemTestEvent(t.db, ctx, key, { outbound }));
       }

@@ -71,14 +71,32 @@ export async function pruneDelivered(db: Db, olderThanDays: number): Promise<num
   return db.$executeRaw`DELETE FROM "AuditOutbox" WHERE "deliveredAt" IS NOT NULL AND "deliveredAt" < now() - (${olderThanDays}::int * interval '1 day')`;
 }
 
-export type SiemDeliveryStatus = { pending: number; oldestPendingAt: Date | null; lastError: string | null; lastDeliveredAt: Date | null; nextAttemptAt: Date | null };
+export type SiemDeliveryStatus = {
+  pending: number;
+  oldestPendingAt: Date | null;
+  lastError: string | null;
+  lastDeliveredAt: Date | null;
+  nextAttemptAt: Date | null;
+};
 
 export async function siemDeliveryStatus(db: Db, orgId: string): Promise<SiemDeliveryStatus> {
   const [pending, oldest, failing, delivered] = await Promise.all([
     db.auditOutbox.count({ where: { orgId, deliveredAt: null } }),
-    db.auditOutbox.findFirst({ where: { orgId, deliveredAt: null }, orderBy: { createdAt: "asc" }, select: { createdAt: true, nextAttemptAt: true } }),
-    db.auditOutbox.findFirst({ where: { orgId, deliveredAt: null, lastError: { not: null } }, orderBy: { createdAt: "asc" }, select: { lastError: true, nextAttemptAt: true } }),
-    db.auditOutbox.findFirst({ where: { orgId, deliveredAt: { not: null } }, orderBy: { deliveredAt: "desc" }, select: { deliveredAt: true } }),
+    db.auditOutbox.findFirst({
+      where: { orgId, deliveredAt: null },
+      orderBy: { createdAt: "asc" },
+      select: { createdAt: true, nextAttemptAt: true },
+    }),
+    db.auditOutbox.findFirst({
+      where: { orgId, deliveredAt: null, lastError: { not: null } },
+      orderBy: { createdAt: "asc" },
+      select: { lastError: true, nextAttemptAt: true },
+    }),
+    db.auditOutbox.findFirst({
+      where: { orgId, deliveredAt: { not: null } },
+      orderBy: { deliveredAt: "desc" },
+      select: { deliveredAt: true },
+    }),
   ]);
   return {
     pending,

@@ -1,6 +1,13 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { generateSiemSecret, openSiemSecret, sealSiemSecret, siemKeyFromEnvironment, siemKeyFromSecret, type SiemKey } from "@/lib/audit/siem-secret";
+import {
+  generateSiemSecret,
+  openSiemSecret,
+  sealSiemSecret,
+  siemKeyFromEnvironment,
+  siemKeyFromSecret,
+  type SiemKey,
+} from "@/lib/audit/siem-secret";
 
 const orgA = "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10";
 const orgB = "6c3f1d9a-2b4e-4f5a-8c7d-1e2f3a4b5c6d";
@@ -43,7 +50,9 @@ describe("SIEM secrets at rest", () => {
   it("are written in the AEAD record format, bound to the organisation's row", () => {
     const sealed = Buffer.from(sealSiemSecret(key, orgA, secret));
     expect(sealed.subarray(0, 5).toString("latin1")).toBe("SGAE\x01");
-    expect(() => openSiemSecret(key, orgB, sealed)).toThrow(expect.objectContaining({ code: "audit.siem_unreadable", cause: "aead_record.refused" }));
+    expect(() => openSiemSecret(key, orgB, sealed)).toThrow(
+      expect.objectContaining({ code: "audit.siem_unreadable", cause: "aead_record.refused" }),
+    );
   });
 
   it("of the legacy format are still read, and refused for another organisation or when altered", () => {

@@ -49,9 +49,13 @@ export function openSiemSecret(key: SiemKey, orgId: string, sealed: Uint8Array):
     if (isLegacySiemSecret(sealed)) return openLegacySiemSecret(key.key, orgId, sealed);
     return openRecord(key.key, sealed, siemSecretBinding(orgId));
   } catch (error) {
-    throw new AuditError("audit.siem_unreadable", "The SIEM webhook secret can no longer be read (the server's AUTH_SECRET changed). Set a new secret in the audit settings.", {
-      status: 409,
-      cause: error instanceof AeadRecordError ? error.code : error instanceof Error ? error.message : undefined,
-    });
+    throw new AuditError(
+      "audit.siem_unreadable",
+      "The SIEM webhook secret can no longer be read (the server's AUTH_SECRET changed). Set a new secret in the audit settings.",
+      {
+        status: 409,
+        cause: error instanceof AeadRecordError ? error.code : error instanceof Error ? error.message : undefined,
+      },
+    );
   }
 }

@@ -42,19 +42,37 @@ export async function configureSiem(
   requireSettingsPermission(ctx);
   const url = parseSiemWebhookUrl(input.url, options);
   if (refusedBeforeLookup(new URL(url).hostname, options.outboundAllow ?? NOTHING_ALLOWED)) {
-    throw new AuditError("audit.siem_url", "That address is not allowed: Signet does not send to this server, private or link-local networks unless the operator allows them (SIGNET_OUTBOUND_ALLOW).", { field: "url" });
+    throw new AuditError(
+      "audit.siem_url",
+      "That address is not allowed: Signet does not send to this server, private or link-local networks unless the operator allows them (SIGNET_OUTBOUND_ALLOW).",
+      { field: "url" },
+    );
   }
   const chosen = input.secret?.trim() ?? "";
-  if (chosen !== "" && chosen.length < MIN_SECRET_LENGTH) throw new AuditError("audit.siem_secret", `A webhook secret must be at least ${MIN_SECRET_LENGTH} characters long; leave it empty and Signet generates one.`, { field: "secret" });
-  if (chosen.length > 256) throw new AuditError("audit.siem_secret", "A webhook secret must be at most 256 characters long.", { field: "secret" });
+  if (chosen !== "" && chosen.length < MIN_SECRET_LENGTH)
+    throw new AuditError(
+      "audit.siem_secret",
+      `A webhook secret must be at least ${MIN_SECRET_LENGTH} characters long; leave it empty and Signet generates one.`,
+      { field: "secret" },
+    );
+  if (chosen.length > 256)
+    throw new AuditError("audit.siem_secret", "A webhook secret must be at most 256 characters long.", {
+      field: "secret",
+    });
   return db.$transaction(async (tx) => {
-    const before = await tx.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { siemWebhookUrl: true, siemSecretEncrypted: true } });
+    const before = await tx.organization.findUniqueOrThrow({
+      where: { id: ctx.orgId },
+      select: { siemWebhookUrl: true, siemSecretEncrypted: true },
+    });
     const generate = chosen === "" && (input.newSecret === true || before.siemSecretEncrypted === null);
     const secret = generate ? generateSiemSecret() : chosen;
     const secretChange = generate ? "generated" : chosen !== "" ? "entered" : "kept";
     await tx.organization.update({
       where: { id: ctx.orgId },
-      data: { siemWebhookUrl: url, ...(secret === "" ? {} : { siemSecretEncrypted: Buffer.from(sealSiemSecret(key, ctx.orgId, secret)) }) },
+      data: {
+        siemWebhookUrl: url,
+        ...(secret === "" ? {} : { siemSecretEncrypted: Buffer.from(sealSiemSecret(key, ctx.orgId, secret)) }),
+      },
     });
     await appendAudit(tx, {
       orgId: ctx.orgId,
@@ -73,10 +91,24 @@ export async function configureSiem(
 export async function disableSiem(db: Db, ctx: OrgContext, request: RequestMeta): Promise<void> {
   requireSettingsPermission(ctx);
   await db.$transaction(async (tx) => {
-    const before = await tx.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { siemWebhookUrl: true } });
+    const before = await tx.organization.findUniqueOrThrow({
+      where: { id: ctx.orgId },
+      select: { siemWebhookUrl: true },
+    });
     if (before.siemWebhookUrl === null) return;
-    await tx.organization.update({ where: { id: ctx.orgId }, data: { siemWebhookUrl: null, siemSecretEncrypted: null } });
-    await appendAudit(tx, { orgId: ctx.orgId, actorId: ctx.userId, action: "siem.changed", subjectType: "organisation", subjectId: ctx.orgId, data: { url: { before: before.siemWebhookUrl, after: null }, secret: "removed" }, request });
+    await tx.organization.update({
+      where: { id: ctx.orgId },
+      data: { siemWebhookUrl: null, siemSecretEncrypted: null },
+    });
+    await appendAudit(tx, {
+      orgId: ctx.orgId,
+      actorId: ctx.userId,
+      action: "siem.changed",
+      subjectType: "organisation",
+      subjectId: ctx.orgId,
+      data: { url: { before: before.siemWebhookUrl, after: null }, secret: "removed" },
+      request,
+    });
   });
 }
 
@@ -84,18 +116,40 @@ export type SiemSettings = { url: string | null; hasSecret: boolean; delivery: S
 
 /** What the audit page shows: the URL, whether a secret is set (never the secret), the outbox. */
 export async function siemSettings(db: Db, ctx: OrgContext): Promise<SiemSettings> {
-  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { siemWebhookUrl: true, siemSecretEncrypted: true } });
-  return { url: org.siemWebhookUrl, hasSecret: org.siemSecretEncrypted !== null, delivery: await siemDeliveryStatus(db, ctx.orgId) };
+  const org = await db.organization.findUniqueOrThrow({
+    where: { id: ctx.orgId },
+    select: { siemWebhookUrl: true, siemSecretEncrypted: true },
+  });
+  return {
+    url: org.siemWebhookUrl,
+    hasSecret: org.siemSecretEncrypted !== null,
+    delivery: await siemDeliveryStatus(db, ctx.orgId),
+  };
 }
 
 /** Posts a signed test event to the configured webhook now and reports the answer (coarsely). Not audited: it changes nothing. */
-export async function sendSiemTestEvent(db: Db, ctx: OrgContext, key: SiemKey, options: { outbound: OutboundPolicy; timeoutMs?: number }): Promise<PostResult> {
+export async function sendSiemTestEvent(
+  db: Db,
+  ctx: OrgContext,
+  key: SiemKey,
+  options: { outbound: OutboundPolicy; timeoutMs?: number },
+): Promise<PostResult> {
   requireSettingsPermission(ctx);
-  const org = await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { siemWebhookUrl: true, siemSecretEncrypted: true } });
-  if (org.siemWebhookUrl === null || org.siemSecretEncrypted === null) throw new AuditError("audit.siem_not_configured", "Set up the SIEM webhook first.", { status: 409 });
+  const org = await db.organization.findUniqueOrThrow({
+    where: { id: ctx.orgId },
+    select: { siemWebhookUrl: true, siemSecretEncrypted: true },
+  });
+  if (org.siemWebhookUrl === null || org.siemSecretEncrypted === null)
+    throw new AuditError("audit.siem_not_configured", "Set up the SIEM webhook first.", { status: 409 });
   const secret = openSiemSecret(key, ctx.orgId, org.siemSecretEncrypted);
   try {
-    const result = await postToSiem(org.siemWebhookUrl, secret, siemTestBody(ctx.orgId), { event: "test", deliveryId: newDeliveryId() }, options);
+    const result = await postToSiem(
+      org.siemWebhookUrl,
+      secret,
+      siemTestBody(ctx.orgId),
+      { event: "test", deliveryId: newDeliveryId() },
+      options,
+    );
     // The network detail stays on the server: the button must not work as a port scanner.
     return result.ok ? result : { ok: false, error: result.error };
   } finally {

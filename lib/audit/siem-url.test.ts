@@ -5,8 +5,11 @@ const strict = { allowHttp: false };
 
 describe("SIEM webhook URLs", () => {
   it("accept https anywhere and http only to this host, unless the operator allows http", () => {
-    expect(parseSiemWebhookUrl(" https://siem.example.com/hooks/signet ", strict)).toBe("https://siem.example.com/hooks/signet");
-    for (const url of ["http://localhost:8080/x", "http://127.0.0.1/x", "http://[::1]:9000/"]) expect(parseSiemWebhookUrl(url, strict)).toBe(url);
+    expect(parseSiemWebhookUrl(" https://siem.example.com/hooks/signet ", strict)).toBe(
+      "https://siem.example.com/hooks/signet",
+    );
+    for (const url of ["http://localhost:8080/x", "http://127.0.0.1/x", "http://[::1]:9000/"])
+      expect(parseSiemWebhookUrl(url, strict)).toBe(url);
     expect(() => parseSiemWebhookUrl("http://siem.example.com/", strict)).toThrow(/https/);
     expect(() => parseSiemWebhookUrl("http://127.0.0.1.example.com/", strict)).toThrow(/https/);
     expect(parseSiemWebhookUrl("http://siem.internal/", { allowHttp: true })).toBe("http://siem.internal/");

@@ -20,12 +20,17 @@ export function parseSiemWebhookUrl(input: string, options: { allowHttp: boolean
   } catch {
     throw fail("That is not a web address. It should look like https://siem.example.com/hooks/signet.");
   }
-  if (url.username !== "" || url.password !== "") throw fail("Leave user names and passwords out of the address: Signet signs each delivery with the webhook secret instead.");
+  if (url.username !== "" || url.password !== "")
+    throw fail(
+      "Leave user names and passwords out of the address: Signet signs each delivery with the webhook secret instead.",
+    );
   if (url.hash !== "") throw fail("The address must not have a #fragment.");
   if (url.protocol === "https:") return url.href;
   if (url.protocol === "http:") {
     if (LOOPBACK_HOSTS.has(url.hostname) || options.allowHttp) return url.href;
-    throw fail("Use https: plain http is only accepted for a collector on this server (localhost, which the operator must also allow in SIGNET_OUTBOUND_ALLOW), unless the operator sets SIGNET_SIEM_ALLOW_HTTP=1.");
+    throw fail(
+      "Use https: plain http is only accepted for a collector on this server (localhost, which the operator must also allow in SIGNET_OUTBOUND_ALLOW), unless the operator sets SIGNET_SIEM_ALLOW_HTTP=1.",
+    );
   }
   throw fail("Use an https:// address.");
 }

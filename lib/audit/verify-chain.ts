@@ -35,17 +35,30 @@ export async function verifyChain(db: Db, chainId: string): Promise<ChainVerific
  * chain, and checks the chain head against the last of them. With `from` = (0, genesis) this
  * is the full verification.
  */
-export async function verifyChainFrom(db: Db, chainId: string, from: VerifiedHead, mode: ChainVerification["mode"]): Promise<ChainVerification> {
+export async function verifyChainFrom(
+  db: Db,
+  chainId: string,
+  from: VerifiedHead,
+  mode: ChainVerification["mode"],
+): Promise<ChainVerification> {
   let expectedSeq = from.seq + 1;
   let prevHash = from.hash;
   let checked = 0;
   let firstBreak: ChainBreak | null = null;
 
   for (;;) {
-    const rows = await db.auditEntry.findMany({ where: { chainId, seq: { gte: expectedSeq } }, orderBy: { seq: "asc" }, take: PAGE });
+    const rows = await db.auditEntry.findMany({
+      where: { chainId, seq: { gte: expectedSeq } },
+      orderBy: { seq: "asc" },
+      take: PAGE,
+    });
     for (const row of rows) {
       if (row.seq !== expectedSeq) {
-        firstBreak = { seq: expectedSeq, entryId: null, reason: `entry ${expectedSeq} is missing (next entry is ${row.seq})` };
+        firstBreak = {
+          seq: expectedSeq,
+          entryId: null,
+          reason: `entry ${expectedSeq} is missing (next entry is ${row.seq})`,
+        };
         break;
       }
       if (row.prevHash !== prevHash) {
@@ -68,7 +81,11 @@ export async function verifyChainFrom(db: Db, chainId: string, from: VerifiedHea
   if (firstBreak === null) {
     const head = await db.auditHead.findUnique({ where: { chainId } });
     if (head !== null && (head.seq !== count || head.hash !== prevHash)) {
-      firstBreak = { seq: count + 1, entryId: null, reason: `the chain head says ${head.seq} entries but ${count} verify` };
+      firstBreak = {
+        seq: count + 1,
+        entryId: null,
+        reason: `the chain head says ${head.seq} entries but ${count} verify`,
+      };
     }
   }
   return { chainId, entries: count, headHash: prevHash, valid: firstBreak === null, firstBreak, mode, checked };

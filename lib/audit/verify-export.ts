@@ -30,7 +30,10 @@ export type ExportVerification = {
   firstBreak: ExportBreak | null;
 };
 
-export async function verifyExportedEntries(lines: Iterable<ExportedLine> | AsyncIterable<ExportedLine>, options: { partial?: boolean } = {}): Promise<ExportVerification> {
+export async function verifyExportedEntries(
+  lines: Iterable<ExportedLine> | AsyncIterable<ExportedLine>,
+  options: { partial?: boolean } = {},
+): Promise<ExportVerification> {
   let chainId: string | null = null;
   let firstSeq: number | null = null;
   let previous: AuditEntryJson | null = null;
@@ -46,7 +49,12 @@ export async function verifyExportedEntries(lines: Iterable<ExportedLine> | Asyn
       break;
     }
     const entry = item.entry;
-    const broken = (reason: string, seq: number = entry.seq): ExportBreak => ({ seq, line: item.line, entryId: seq === entry.seq ? entry.id : null, reason });
+    const broken = (reason: string, seq: number = entry.seq): ExportBreak => ({
+      seq,
+      line: item.line,
+      entryId: seq === entry.seq ? entry.id : null,
+      reason,
+    });
     chainId ??= entry.chainId;
     if (entry.chainId !== chainId) {
       firstBreak = broken(`it belongs to chain "${entry.chainId}", not "${chainId}"`);
@@ -60,12 +68,18 @@ export async function verifyExportedEntries(lines: Iterable<ExportedLine> | Asyn
       }
       if (!options.partial) {
         firstBreak =
-          previous === null ? broken(`the file starts at entry ${entry.seq}, not at the chain's first entry`, 1) : broken(`entry ${expectedSeq} is missing (the next line holds entry ${entry.seq})`, expectedSeq);
+          previous === null
+            ? broken(`the file starts at entry ${entry.seq}, not at the chain's first entry`, 1)
+            : broken(`entry ${expectedSeq} is missing (the next line holds entry ${entry.seq})`, expectedSeq);
         break;
       }
       gaps += 1;
     } else if (entry.prevHash !== (previous === null ? GENESIS_HASH : previous.hash)) {
-      firstBreak = broken(previous === null ? "the chain's first entry does not start from the genesis hash" : "its previous-hash does not match the entry before it");
+      firstBreak = broken(
+        previous === null
+          ? "the chain's first entry does not start from the genesis hash"
+          : "its previous-hash does not match the entry before it",
+      );
       break;
     }
     if (entryHash({ ...entry, at: new Date(entry.at) }) !== entry.hash) {
@@ -76,8 +90,18 @@ export async function verifyExportedEntries(lines: Iterable<ExportedLine> | Asyn
     previous = entry;
     count += 1;
   }
-  if (firstBreak === null && count === 0) firstBreak = { seq: null, line: lastLine, entryId: null, reason: "the file holds no entries" };
-  return { valid: firstBreak === null, chainId, entries: count, firstSeq, lastSeq: previous?.seq ?? null, headHash: previous?.hash ?? null, gaps, firstBreak };
+  if (firstBreak === null && count === 0)
+    firstBreak = { seq: null, line: lastLine, entryId: null, reason: "the file holds no entries" };
+  return {
+    valid: firstBreak === null,
+    chainId,
+    entries: count,
+    firstSeq,
+    lastSeq: previous?.seq ?? null,
+    headHash: previous?.hash ?? null,
+    gaps,
+    firstBreak,
+  };
 }
 
 /** The entries of an export held in memory (CSV, or small JSONL files). */
@@ -108,7 +132,20 @@ function jsonlEntry(text: string, line: number): ExportedLine {
   return checkedEntry(value, line);
 }
 
-const CSV_FIELDS = ["id", "chainId", "seq", "orgId", "at", "actorId", "action", "subjectType", "subjectId", "data", "prevHash", "hash"] as const;
+const CSV_FIELDS = [
+  "id",
+  "chainId",
+  "seq",
+  "orgId",
+  "at",
+  "actorId",
+  "action",
+  "subjectType",
+  "subjectId",
+  "data",
+  "prevHash",
+  "hash",
+] as const;
 
 function* csvEntries(text: string): Generator<ExportedLine> {
   const [header, ...records] = parseCsvCells(text);
@@ -140,7 +177,8 @@ function* csvEntries(text: string): Generator<ExportedLine> {
 const HASH = /^[0-9a-f]{64}$/;
 
 function checkedEntry(value: unknown, line: number): ExportedLine {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return { line, problem: "it is not an audit entry (not a JSON object)" };
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return { line, problem: "it is not an audit entry (not a JSON object)" };
   const v = value as Record<string, unknown>;
   const text = (key: string) => typeof v[key] === "string";
   const textOrNull = (key: string) => v[key] === null || typeof v[key] === "string";

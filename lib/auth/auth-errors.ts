@@ -10,14 +10,22 @@ export class SignInThrottledError extends SignetError {
   readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number) {
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    super("auth.throttled", `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`, { status: 429 });
+    super(
+      "auth.throttled",
+      `Too many failed sign-in attempts. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      { status: 429 },
+    );
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
 export class SetupClosedError extends SignetError {
   constructor() {
-    super("setup.closed", "Signet is already set up. Sign in, or ask an administrator of your organisation for an invitation.", { status: 409 });
+    super(
+      "setup.closed",
+      "Signet is already set up. Sign in, or ask an administrator of your organisation for an invitation.",
+      { status: 409 },
+    );
   }
 }
 

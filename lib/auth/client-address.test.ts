@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CLIENT_ADDRESS_HEADER, connectionClientAddress, rateLimitSubject, requestClientAddress } from "@/lib/auth/client-address";
+import {
+  CLIENT_ADDRESS_HEADER,
+  connectionClientAddress,
+  rateLimitSubject,
+  requestClientAddress,
+} from "@/lib/auth/client-address";
 
 describe("connectionClientAddress", () => {
   it("is the socket's address unless a proxy is trusted, whatever X-Forwarded-For says", () => {
@@ -20,7 +25,9 @@ describe("connectionClientAddress", () => {
 
 describe("requestClientAddress", () => {
   it("reads only the server's header, and only an IP address in it", () => {
-    expect(requestClientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: "203.0.113.7", "x-forwarded-for": "6.6.6.6" }))).toBe("203.0.113.7");
+    expect(
+      requestClientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: "203.0.113.7", "x-forwarded-for": "6.6.6.6" })),
+    ).toBe("203.0.113.7");
     expect(requestClientAddress(new Headers({ "x-forwarded-for": "6.6.6.6" }))).toBeNull();
     expect(requestClientAddress(new Headers({ [CLIENT_ADDRESS_HEADER]: "<script>" }))).toBeNull();
   });

@@ -13,7 +13,11 @@ export const CLIENT_ADDRESS_HEADER = "x-signet-client-address";
  * which that proxy appended (every entry left of it is whatever the client wrote). An entry
  * that is not an IP address is not believed: the socket's address is used instead.
  */
-export function connectionClientAddress(socketAddress: string | undefined, forwardedFor: string | undefined, trustProxy: boolean): string | null {
+export function connectionClientAddress(
+  socketAddress: string | undefined,
+  forwardedFor: string | undefined,
+  trustProxy: boolean,
+): string | null {
   if (trustProxy && forwardedFor !== undefined) {
     const appended = ipAddress(forwardedFor.split(",").at(-1) ?? "");
     if (appended !== null) return appended;
@@ -46,7 +50,8 @@ export function rateLimitSubject(address: string): string {
 function expandIpv6(address: string): string[] {
   const withoutZone = address.split("%")[0] ?? address;
   const [head = "", tail] = withoutZone.split("::");
-  const parts = (text: string) => (text === "" ? [] : text.split(":")).flatMap((part) => (part.includes(".") ? ipv4AsHextets(part) : [part]));
+  const parts = (text: string) =>
+    (text === "" ? [] : text.split(":")).flatMap((part) => (part.includes(".") ? ipv4AsHextets(part) : [part]));
   const left = parts(head);
   const right = tail === undefined ? [] : parts(tail);
   const zeros = Array<string>(8 - left.length - right.length).fill("0");

@@ -38,16 +38,29 @@ export async function createInvitation(
   if (!mayChangeRoles(ctx.roles, [], roles)) throw new ForbiddenError("Only an owner can invite another owner.");
   const existing = await db.membership.findFirst({ where: { orgId: ctx.orgId, user: { email: input.email } } });
   if (existing !== null) throw new ValidationError(`${input.email} is already a member of this organisation.`, "email");
-  const { approvalsRequired } = await db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { approvalsRequired: true } });
+  const { approvalsRequired } = await db.organization.findUniqueOrThrow({
+    where: { id: ctx.orgId },
+    select: { approvalsRequired: true },
+  });
   if (approvalsRequired >= 2 && grantsGovernedRole([], roles)) {
-    throw new ValidationError("Dual control is on: invite the member without the owner, administrator or signer role, then grant it on the members page, where other administrators approve it.", "roles");
+    throw new ValidationError(
+      "Dual control is on: invite the member without the owner, administrator or signer role, then grant it on the members page, where other administrators approve it.",
+      "roles",
+    );
   }
 
   const token = randomBytes(32).toString("base64url");
   const expiresAt = new Date(Date.now() + ttlHours * 3600_000);
   return db.$transaction(async (tx) => {
     const invitation = await tx.invitation.create({
-      data: { orgId: ctx.orgId, email: input.email, roles, tokenHash: hashInvitationToken(token), invitedById: ctx.userId, expiresAt },
+      data: {
+        orgId: ctx.orgId,
+        email: input.email,
+        roles,
+        tokenHash: hashInvitationToken(token),
+        invitedById: ctx.userId,
+        expiresAt,
+      },
     });
     await appendAudit(tx, {
       orgId: ctx.orgId,
@@ -62,14 +75,26 @@ export async function createInvitation(
   });
 }
 
-export async function revokeInvitation(db: Db, ctx: OrgContext, invitationId: string, request: RequestMeta): Promise<void> {
+export async function revokeInvitation(
+  db: Db,
+  ctx: OrgContext,
+  invitationId: string,
+  request: RequestMeta,
+): Promise<void> {
   await db.$transaction(async (tx) => {
     const revoked = await tx.invitation.updateMany({
       where: { id: invitationId, orgId: ctx.orgId, acceptedAt: null, revokedAt: null },
       data: { revokedAt: new Date() },
     });
     if (revoked.count !== 1) throw new NotFoundError("That pending invitation");
-    await appendAudit(tx, { orgId: ctx.orgId, actorId: ctx.userId, action: "invitation.revoked", subjectType: "invitation", subjectId: invitationId, request });
+    await appendAudit(tx, {
+      orgId: ctx.orgId,
+      actorId: ctx.userId,
+      action: "invitation.revoked",
+      subjectType: "invitation",
+      subjectId: invitationId,
+      request,
+    });
   });
 }
 
@@ -85,7 +110,10 @@ export async function listPendingInvitations(db: Db, ctx: OrgContext) {
 export type InvitationView = { organisationName: string; email: string; roles: Role[] };
 
 export async function describeInvitation(db: Db, token: string): Promise<InvitationView> {
-  const invitation = await db.invitation.findUnique({ where: { tokenHash: hashInvitationToken(token) }, include: { org: true } });
+  const invitation = await db.invitation.findUnique({
+    where: { tokenHash: hashInvitationToken(token) },
+    include: { org: true },
+  });
   assertUsable(invitation);
   return { organisationName: invitation.org.name, email: invitation.email, roles: invitation.roles };
 }
@@ -115,7 +143,8 @@ export async function acceptInvitation(
   assertUsable(invitation);
   // The policy applies to both: an existing account's password met it when it was chosen.
   const password = passwordSchema.safeParse(input.password);
-  if (!password.success) throw new ValidationError(password.error.issues[0]?.message ?? "Choose a longer password.", "password");
+  if (!password.success)
+    throw new ValidationError(password.error.issues[0]?.message ?? "Choose a longer password.", "password");
   const account = await db.user.findUnique({ where: { email: invitation.email } });
 
   let newPasswordHash = null as string | null;
@@ -124,7 +153,13 @@ export async function acceptInvitation(
     newPasswordHash = await hashPassword(input.password); // as slow as a verification
     return true;
   };
-  const ok = await attemptPassword(db, { email: invitation.email, userId: account?.id ?? null, request, during: "invitation", check });
+  const ok = await attemptPassword(db, {
+    email: invitation.email,
+    userId: account?.id ?? null,
+    request,
+    during: "invitation",
+    check,
+  });
   if (!ok) throw new InvalidCredentialsError();
   const name = input.name === undefined || input.name === "" ? invitation.email : input.name;
 
@@ -135,9 +170,12 @@ export async function acceptInvitation(
     });
     if (consumed.count !== 1) throw new InvitationUnusableError("used");
     const user =
-      account ?? (await tx.user.create({ data: { email: invitation.email, name, passwordHash: newPasswordHash ?? "" } }));
+      account ??
+      (await tx.user.create({ data: { email: invitation.email, name, passwordHash: newPasswordHash ?? "" } }));
     await tx.invitation.update({ where: { id: invitation.id }, data: { acceptedById: user.id } });
-    const existing = await tx.membership.findUnique({ where: { userId_orgId: { userId: user.id, orgId: invitation.orgId } } });
+    const existing = await tx.membership.findUnique({
+      where: { userId_orgId: { userId: user.id, orgId: invitation.orgId } },
+    });
     const roles = normaliseRoles([...(existing?.roles ?? []), ...invitation.roles]);
     const membership = existing
       ? await tx.membership.update({ where: { id: existing.id }, data: { roles } })

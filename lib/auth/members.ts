@@ -12,7 +12,14 @@ export async function listMembers(db: Db, ctx: OrgContext) {
     include: { user: { select: { id: true, email: true, name: true } } },
     orderBy: { createdAt: "asc" },
   });
-  return memberships.map((m) => ({ membershipId: m.id, userId: m.user.id, email: m.user.email, name: m.user.name, roles: m.roles, since: m.createdAt }));
+  return memberships.map((m) => ({
+    membershipId: m.id,
+    userId: m.user.id,
+    email: m.user.email,
+    name: m.user.name,
+    roles: m.roles,
+    since: m.createdAt,
+  }));
 }
 
 /** Whether a role change hands out administration (ADMIN or OWNER the member did not have). */
@@ -28,7 +35,13 @@ export function grantsGovernedRole(before: readonly Role[], after: readonly Role
   return grantsAdministration(before, after) || (after.includes(Role.SIGNER) && !before.includes(Role.SIGNER));
 }
 
-export type RoleChangeActor = { orgId: string; userId: string; roles: readonly Role[]; request: RequestMeta; approval?: { requestId: string; approvedBy: string[] } };
+export type RoleChangeActor = {
+  orgId: string;
+  userId: string;
+  roles: readonly Role[];
+  request: RequestMeta;
+  approval?: { requestId: string; approvedBy: string[] };
+};
 
 /**
  * Changes a member's roles. The membership is looked up within ctx.orgId only, so an id from
@@ -36,29 +49,58 @@ export type RoleChangeActor = { orgId: string; userId: string; roles: readonly R
  * No one changes their own roles. Under dual control a grant of ADMIN, OWNER or SIGNER goes
  * through lib/approvals, which calls changeMemberRolesInTx.
  */
-export async function changeMemberRoles(db: Db, ctx: OrgContext, membershipId: string, requested: Role[], request: RequestMeta): Promise<Role[]> {
-  return db.$transaction((tx) => changeMemberRolesInTx(tx, { orgId: ctx.orgId, userId: ctx.userId, roles: ctx.roles, request }, membershipId, requested));
+export async function changeMemberRoles(
+  db: Db,
+  ctx: OrgContext,
+  membershipId: string,
+  requested: Role[],
+  request: RequestMeta,
+): Promise<Role[]> {
+  return db.$transaction((tx) =>
+    changeMemberRolesInTx(
+      tx,
+      { orgId: ctx.orgId, userId: ctx.userId, roles: ctx.roles, request },
+      membershipId,
+      requested,
+    ),
+  );
 }
 
 export function checkedRoles(requested: readonly Role[]): Role[] {
   const roles = normaliseRoles(requested);
-  if (roles.length === 0) throw new ValidationError("A member needs at least one role. To take all access away, remove the member instead.", "roles");
+  if (roles.length === 0)
+    throw new ValidationError(
+      "A member needs at least one role. To take all access away, remove the member instead.",
+      "roles",
+    );
   return roles;
 }
 
 /** The checks of a role change, under lock, without changing anything; returns the membership as it is. */
-export async function checkRoleChange(tx: Tx, actor: Pick<RoleChangeActor, "orgId" | "userId" | "roles">, membershipId: string, requested: readonly Role[]) {
+export async function checkRoleChange(
+  tx: Tx,
+  actor: Pick<RoleChangeActor, "orgId" | "userId" | "roles">,
+  membershipId: string,
+  requested: readonly Role[],
+) {
   const roles = checkedRoles(requested);
   const target = await lockMembership(tx, actor.orgId, membershipId);
   // Separation of duties: roles are always given by someone else (and under dual control, approved by a third).
   if (target.userId === actor.userId) throw new OwnRolesError();
-  if (!mayChangeRoles(actor.roles, target.roles, roles)) throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
-  if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER)) await assertAnotherOwner(tx, actor.orgId, membershipId);
+  if (!mayChangeRoles(actor.roles, target.roles, roles))
+    throw new ForbiddenError("Only an owner can grant, withdraw or change the owner role.");
+  if (target.roles.includes(Role.OWNER) && !roles.includes(Role.OWNER))
+    await assertAnotherOwner(tx, actor.orgId, membershipId);
   await assertAdministratorsRemain(tx, actor.orgId, membershipId, roles);
   return { target, roles };
 }
 
-export async function changeMemberRolesInTx(tx: Tx, actor: RoleChangeActor, membershipId: string, requested: readonly Role[]): Promise<Role[]> {
+export async function changeMemberRolesInTx(
+  tx: Tx,
+  actor: RoleChangeActor,
+  membershipId: string,
+  requested: readonly Role[],
+): Promise<Role[]> {
   const { target, roles } = await checkRoleChange(tx, actor, membershipId, requested);
   await tx.membership.update({ where: { id: membershipId }, data: { roles } });
   await appendAudit(tx, {
@@ -67,7 +109,14 @@ export async function changeMemberRolesInTx(tx: Tx, actor: RoleChangeActor, memb
     action: "member.roles_changed",
     subjectType: "membership",
     subjectId: membershipId,
-    data: { userId: target.userId, before: target.roles, after: roles, ...(actor.approval === undefined ? {} : { approvalRequestId: actor.approval.requestId, approvedBy: actor.approval.approvedBy }) },
+    data: {
+      userId: target.userId,
+      before: target.roles,
+      after: roles,
+      ...(actor.approval === undefined
+        ? {}
+        : { approvalRequestId: actor.approval.requestId, approvedBy: actor.approval.approvedBy }),
+    },
     request: actor.request,
   });
   return roles;
@@ -78,7 +127,13 @@ export async function changeMemberRolesInTx(tx: Tx, actor: RoleChangeActor, memb
  * transaction, so it is written afterwards, on its own). Only the caller's own membership is
  * recorded: anything else was not a change of their own roles.
  */
-export async function auditOwnRolesRefused(db: Db, ctx: OrgContext, membershipId: string, requested: readonly Role[], request: RequestMeta): Promise<void> {
+export async function auditOwnRolesRefused(
+  db: Db,
+  ctx: OrgContext,
+  membershipId: string,
+  requested: readonly Role[],
+  request: RequestMeta,
+): Promise<void> {
   if (membershipId !== ctx.membershipId) return;
   await db.$transaction((tx) =>
     appendAudit(tx, {
@@ -123,6 +178,13 @@ async function lockMembership(tx: Tx, orgId: string, membershipId: string) {
 }
 
 async function assertAnotherOwner(tx: Tx, orgId: string, exceptMembershipId: string): Promise<void> {
-  const others = await tx.membership.findMany({ where: { orgId, id: { not: exceptMembershipId } }, select: { roles: true } });
-  if (!others.some((m) => m.roles.includes(Role.OWNER))) throw new ValidationError("The organisation must keep at least one owner. Make someone else an owner first.", "roles");
+  const others = await tx.membership.findMany({
+    where: { orgId, id: { not: exceptMembershipId } },
+    select: { roles: true },
+  });
+  if (!others.some((m) => m.roles.includes(Role.OWNER)))
+    throw new ValidationError(
+      "The organisation must keep at least one owner. Make someone else an owner first.",
+      "roles",
+    );
 }

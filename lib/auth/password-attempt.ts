@@ -2,7 +2,13 @@ import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
 import type { JsonValue } from "@/lib/audit/canonical-json";
 import type { Db, Tx } from "@/lib/db/client";
 import { SignInThrottledError } from "@/lib/auth/auth-errors";
-import { claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, throttleKeys, type AttemptClaim } from "@/lib/auth/sign-in-throttle";
+import {
+  claimAttempt,
+  lockExhaustedKeys,
+  settleSuccessfulAttempt,
+  throttleKeys,
+  type AttemptClaim,
+} from "@/lib/auth/sign-in-throttle";
 
 export type PasswordAttempt = {
   /** The normalised email the attempt is for (known account or not). */
@@ -38,10 +44,17 @@ export async function attemptPassword(db: Db, attempt: PasswordAttempt): Promise
   }
   const lockedNow = await db.$transaction(async (tx) => {
     const locked = await lockExhaustedKeys(tx, claim);
-    await auditAttempt(tx, attempt, "auth.sign_in_failed", { reason: attempt.userId === null ? "unknown_account" : "wrong_password" });
+    await auditAttempt(tx, attempt, "auth.sign_in_failed", {
+      reason: attempt.userId === null ? "unknown_account" : "wrong_password",
+    });
     return locked;
   });
-  if (lockedNow) throw new SignInThrottledError(Math.max(...claim.keys.filter((k) => k.attempts >= k.key.policy.maxFailures).map((k) => k.key.policy.lockSeconds)));
+  if (lockedNow)
+    throw new SignInThrottledError(
+      Math.max(
+        ...claim.keys.filter((k) => k.attempts >= k.key.policy.maxFailures).map((k) => k.key.policy.lockSeconds),
+      ),
+    );
   return false;
 }
 
@@ -50,9 +63,16 @@ async function reportRefusals(db: Db, attempt: PasswordAttempt, claim: AttemptCl
   const summaries = claim.keys.filter((k) => k.refusalsToReport > 0);
   if (first.length === 0 && summaries.length === 0) return;
   await db.$transaction(async (tx) => {
-    if (first.length > 0) await auditAttempt(tx, attempt, "auth.sign_in_failed", { reason: "throttled", throttledBy: first.map((k) => throttleKind(k.key.key)) });
+    if (first.length > 0)
+      await auditAttempt(tx, attempt, "auth.sign_in_failed", {
+        reason: "throttled",
+        throttledBy: first.map((k) => throttleKind(k.key.key)),
+      });
     for (const summary of summaries) {
-      await auditAttempt(tx, attempt, "auth.sign_in_throttled", { throttledBy: throttleKind(summary.key.key), refused: summary.refusalsToReport });
+      await auditAttempt(tx, attempt, "auth.sign_in_throttled", {
+        throttledBy: throttleKind(summary.key.key),
+        refused: summary.refusalsToReport,
+      });
     }
   });
 }
@@ -62,17 +82,34 @@ function throttleKind(key: string): string {
   return key.slice(0, key.indexOf(":"));
 }
 
-async function auditAttempt(tx: Tx, attempt: PasswordAttempt, action: "auth.sign_in_failed" | "auth.sign_in_throttled", data: { [key: string]: string | number | string[] }): Promise<void> {
+async function auditAttempt(
+  tx: Tx,
+  attempt: PasswordAttempt,
+  action: "auth.sign_in_failed" | "auth.sign_in_throttled",
+  data: { [key: string]: string | number | string[] },
+): Promise<void> {
   const orgIds = attempt.userId === null ? [null] : await orgIdsOf(tx, attempt.userId);
   const entry: { [key: string]: JsonValue } = { email: attempt.email, ...data };
   if (attempt.during !== undefined) entry.during = attempt.during;
   for (const orgId of orgIds) {
-    await appendAudit(tx, { orgId, actorId: null, action, subjectType: "user", subjectId: attempt.userId ?? undefined, data: entry, request: attempt.request });
+    await appendAudit(tx, {
+      orgId,
+      actorId: null,
+      action,
+      subjectType: "user",
+      subjectId: attempt.userId ?? undefined,
+      data: entry,
+      request: attempt.request,
+    });
   }
 }
 
 /** The organisations whose chains record events of this account (the platform chain when none). */
 export async function orgIdsOf(tx: Tx, userId: string): Promise<(string | null)[]> {
-  const memberships = await tx.membership.findMany({ where: { userId }, select: { orgId: true }, orderBy: { orgId: "asc" } });
+  const memberships = await tx.membership.findMany({
+    where: { userId },
+    select: { orgId: true },
+    orderBy: { orgId: "asc" },
+  });
   return memberships.length === 0 ? [null] : memberships.map((m) => m.orgId);
 }

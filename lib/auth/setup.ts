@@ -24,12 +24,17 @@ export async function isSetupOpen(db: Db): Promise<boolean> {
  * is claimed first inside the transaction, so of two concurrent set-ups exactly one succeeds
  * and the other creates nothing.
  */
-export async function completeSetup(db: Db, input: SetupInput, request: RequestMeta): Promise<{ userId: string; orgId: string }> {
+export async function completeSetup(
+  db: Db,
+  input: SetupInput,
+  request: RequestMeta,
+): Promise<{ userId: string; orgId: string }> {
   if (!(await isSetupOpen(db))) throw new SetupClosedError();
   const passwordHash = await hashPassword(input.password);
   return db.$transaction(async (tx) => {
     const org = await tx.organization.create({ data: { name: input.organisationName } });
-    const claimed = await tx.$executeRaw`INSERT INTO "Installation" (id, "completedAt", "ownerId", "orgId") VALUES (1, now(), '', ${org.id}) ON CONFLICT (id) DO NOTHING`;
+    const claimed =
+      await tx.$executeRaw`INSERT INTO "Installation" (id, "completedAt", "ownerId", "orgId") VALUES (1, now(), '', ${org.id}) ON CONFLICT (id) DO NOTHING`;
     if (claimed !== 1 || (await tx.user.count()) > 0) throw new SetupClosedError();
     const user = await tx.user.create({ data: { email: input.email, name: input.name, passwordHash } });
     await tx.installation.update({ where: { id: 1 }, data: { ownerId: user.id } });

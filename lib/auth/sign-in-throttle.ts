@@ -16,7 +16,9 @@ export function throttleKeys(email: string, clientAddress: string | null): Throt
 
 /** The client address's key alone (an IPv6 client counts by its /64), or none when the address is unknown. */
 export function addressThrottleKeys(clientAddress: string | null): ThrottleKey[] {
-  return clientAddress === null || clientAddress === "" ? [] : [{ key: `address:${rateLimitSubject(clientAddress)}`, policy: ADDRESS_POLICY }];
+  return clientAddress === null || clientAddress === ""
+    ? []
+    : [{ key: `address:${rateLimitSubject(clientAddress)}`, policy: ADDRESS_POLICY }];
 }
 
 // All times come from the database's clock, so every app instance agrees on them.
@@ -84,7 +86,9 @@ export async function claimAttempt(db: Db | Tx, keys: ThrottleKey[]): Promise<At
     const locked = `t."lockedUntil" IS NOT NULL AND t."lockedUntil" > ${NOW}`;
     const windowOver = `t."windowStartsAt" <= ${NOW} - make_interval(secs => $2)`;
     const refusedNow = `(${locked}) OR (NOT (${windowOver}) AND t.failures + 1 > $3)`;
-    const rows = await db.$queryRawUnsafe<{ failures: number; refusedAttempts: number; refusalsToReport: number; lockedForSeconds: number }[]>(
+    const rows = await db.$queryRawUnsafe<
+      { failures: number; refusedAttempts: number; refusalsToReport: number; lockedForSeconds: number }[]
+    >(
       `INSERT INTO "SignInThrottle" AS t (key, failures, "windowStartsAt") VALUES ($1, 1, ${NOW})
        ON CONFLICT (key) DO UPDATE SET
          failures = CASE WHEN ${locked} THEN t.failures WHEN ${windowOver} THEN 1 ELSE t.failures + 1 END,

@@ -13,18 +13,33 @@ export type SignedInUser = { id: string; email: string; name: string };
  * holds across instances and concurrent requests; success and failure are audited in the
  * organisations of the account (the platform chain when the email is unknown).
  */
-export async function signInWithPassword(db: Db, email: string, password: string, request: RequestMeta): Promise<SignedInUser> {
+export async function signInWithPassword(
+  db: Db,
+  email: string,
+  password: string,
+  request: RequestMeta,
+): Promise<SignedInUser> {
   const parsed = emailSchema.safeParse(email);
   if (!parsed.success || password.length === 0 || password.length > 256) throw new InvalidCredentialsError();
   const normalised = parsed.data;
 
   const user = await db.user.findUnique({ where: { email: normalised } });
-  const check = async () => (await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password)) && user !== null;
-  if (!(await attemptPassword(db, { email: normalised, userId: user?.id ?? null, request, check })) || user === null) throw new InvalidCredentialsError();
+  const check = async () =>
+    (await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password)) && user !== null;
+  if (!(await attemptPassword(db, { email: normalised, userId: user?.id ?? null, request, check })) || user === null)
+    throw new InvalidCredentialsError();
 
   await db.$transaction(async (tx) => {
     for (const orgId of await orgIdsOf(tx, user.id)) {
-      await appendAudit(tx, { orgId, actorId: user.id, action: "auth.sign_in", subjectType: "user", subjectId: user.id, data: { method: "password" }, request });
+      await appendAudit(tx, {
+        orgId,
+        actorId: user.id,
+        action: "auth.sign_in",
+        subjectType: "user",
+        subjectId: user.id,
+        data: { method: "password" },
+        request,
+      });
     }
   });
   return { id: user.id, email: user.email, name: user.name };

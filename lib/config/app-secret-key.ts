@@ -15,6 +15,7 @@ export function appKeyFromSecret(authSecret: string, label: string, protects: st
 /** The same, for the running server (start-up puts AUTH_SECRET into the environment). */
 export function appKeyFromEnvironment(label: string, protects: string, env: Env = process.env): Buffer {
   const secret = env.AUTH_SECRET;
-  if (secret === undefined || secret === "") throw new ConfigError(`AUTH_SECRET is not set: ${protects} cannot be protected.`);
+  if (secret === undefined || secret === "")
+    throw new ConfigError(`AUTH_SECRET is not set: ${protects} cannot be protected.`);
   return appKeyFromSecret(secret, label, protects);
 }

@@ -19,7 +19,11 @@ afterEach(() => {
 describe("resolveSecret", () => {
   it("prefers the environment and writes nothing", () => {
     const settings = settingsWith({});
-    expect(resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET: "from-env" })).toMatchObject({ value: "from-env", source: "environment", generated: false });
+    expect(resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET: "from-env" })).toMatchObject({
+      value: "from-env",
+      source: "environment",
+      generated: false,
+    });
     expect(fs.existsSync(path.join(settings.dataDir, "secrets"))).toBe(false);
   });
 

@@ -54,9 +54,12 @@ export function resolveSecret(spec: SecretSpec, settings: Settings, env: Env = p
 function readSecretFile(file: string, spec: SecretSpec): string {
   const mode = fs.statSync(file).mode & 0o777;
   if ((mode & 0o077) !== 0) {
-    throw new ConfigError(`${file} holds ${spec.envVar} but is readable by other users (mode ${mode.toString(8)}). Run: chmod 600 ${file}`);
+    throw new ConfigError(
+      `${file} holds ${spec.envVar} but is readable by other users (mode ${mode.toString(8)}). Run: chmod 600 ${file}`,
+    );
   }
   const value = fs.readFileSync(file, "utf8").trim();
-  if (value === "") throw new ConfigError(`${file} is empty. Delete it to have ${spec.envVar} generated again, or set ${spec.envVar}.`);
+  if (value === "")
+    throw new ConfigError(`${file} is empty. Delete it to have ${spec.envVar} generated again, or set ${spec.envVar}.`);
   return value;
 }

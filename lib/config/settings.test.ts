@@ -9,6 +9,8 @@ describe("SIGNET_PUBLIC_URL's default", () => {
   });
 
   it("is only a default: a configured address wins whatever the port", () => {
-    expect(readSettings({ PORT: "8080", SIGNET_PUBLIC_URL: "https://sign.example.com/" }).publicUrl).toBe("https://sign.example.com");
+    expect(readSettings({ PORT: "8080", SIGNET_PUBLIC_URL: "https://sign.example.com/" }).publicUrl).toBe(
+      "https://sign.example.com",
+    );
   });
 });

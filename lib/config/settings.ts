@@ -10,19 +10,34 @@ import { ConfigError } from "@/lib/config/config-error";
  */
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL").optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
+    .optional(),
   SIGNET_DATA_DIR: z.string().default("./data"),
   /** Defaults to http://localhost:${PORT} (see readSettings). */
   SIGNET_PUBLIC_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  SIGNET_INVITATION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
-  SIGNET_SESSION_MAX_AGE_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SIGNET_INVITATION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(72),
+  SIGNET_SESSION_MAX_AGE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(12),
   SIGNET_TRUST_PROXY: z.enum(["0", "1", "true", "false"]).default("0"),
   SIGNET_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   SIGNET_VERIFY_MAX_MB: z.coerce.number().positive().max(1024).default(50),
   SIGNET_VERIFY_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(60),
   SIGNET_VERIFY_WORKERS: z.coerce.number().int().min(1).max(64).default(defaultWorkerCount(4)),
-  SIGNET_CHECKPOINT_INTERVAL_MINUTES: z.coerce.number().min(0).max(7 * 24 * 60).default(60),
+  SIGNET_CHECKPOINT_INTERVAL_MINUTES: z.coerce
+    .number()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
   SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),
   SIGNET_OUTBOUND_ALLOW: z.string().default(""),
@@ -60,7 +75,9 @@ export function readSettings(env: Env = process.env): Settings {
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`Configuration error in ${issue?.path.join(".") ?? "environment"}: ${issue?.message ?? "invalid value"}.`);
+    throw new ConfigError(
+      `Configuration error in ${issue?.path.join(".") ?? "environment"}: ${issue?.message ?? "invalid value"}.`,
+    );
   }
   const e = parsed.data;
   return {
@@ -86,7 +103,9 @@ function outboundAllowList(text: string): OutboundAllowList {
   try {
     return parseOutboundAllowList(text);
   } catch (error) {
-    throw new ConfigError(`Configuration error in SIGNET_OUTBOUND_ALLOW: ${error instanceof Error ? error.message : "invalid value"}`);
+    throw new ConfigError(
+      `Configuration error in SIGNET_OUTBOUND_ALLOW: ${error instanceof Error ? error.message : "invalid value"}`,
+    );
   }
 }
 

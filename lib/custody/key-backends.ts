@@ -19,26 +19,54 @@ export async function keyBackendFor(
   orgId: string,
   keyId: string,
   masterKey: MasterKey,
-  kmsConnection: Omit<Partial<AwsKmsConnection>, "region" | "role"> = { endpoint: process.env.SIGNET_AWS_KMS_ENDPOINT || undefined },
+  kmsConnection: Omit<Partial<AwsKmsConnection>, "region" | "role"> = {
+    endpoint: process.env.SIGNET_AWS_KMS_ENDPOINT || undefined,
+  },
 ): Promise<KeyBackend> {
   const key = await db.signingKey.findFirst({ where: { id: keyId, orgId } });
-  if (key === null) throw new CustodyError("custody.key_not_found", "That signing key was not found in this organisation.", { status: 404 });
-  if (key.state === "DESTROYED") throw new CustodyError("custody.key_destroyed", `The key "${key.label}" was destroyed; it cannot sign any more. Documents it sealed still verify.`, { status: 409 });
+  if (key === null)
+    throw new CustodyError("custody.key_not_found", "That signing key was not found in this organisation.", {
+      status: 404,
+    });
+  if (key.state === "DESTROYED")
+    throw new CustodyError(
+      "custody.key_destroyed",
+      `The key "${key.label}" was destroyed; it cannot sign any more. Documents it sealed still verify.`,
+      { status: 409 },
+    );
   const spki = new Uint8Array(key.publicKey);
   switch (key.backend) {
     case "PLATFORM":
-      return new PlatformKeyBackend({ context: { orgId, keyId }, spki, algorithm: keyAlgorithmOf(publicKeyFromSpki(spki)), masterKey, material: keyMaterialSource(db), label: key.label });
+      return new PlatformKeyBackend({
+        context: { orgId, keyId },
+        spki,
+        algorithm: keyAlgorithmOf(publicKeyFromSpki(spki)),
+        masterKey,
+        material: keyMaterialSource(db),
+        label: key.label,
+      });
     case "AWS_KMS":
-      if (key.kmsKeyArn === null || key.kmsRegion === null) throw new CustodyError("custody.backend_unavailable", `The AWS KMS reference of "${key.label}" is incomplete.`, { status: 409 });
+      if (key.kmsKeyArn === null || key.kmsRegion === null)
+        throw new CustodyError(
+          "custody.backend_unavailable",
+          `The AWS KMS reference of "${key.label}" is incomplete.`,
+          { status: 409 },
+        );
       return new AwsKmsKeyBackend({
         ...kmsConnection,
         keyId: key.kmsKeyArn,
         region: key.kmsRegion,
         publicKey: spki,
-        role: key.kmsRoleArn === null ? undefined : { roleArn: key.kmsRoleArn, externalId: key.kmsExternalId ?? undefined },
+        role:
+          key.kmsRoleArn === null ? undefined : { roleArn: key.kmsRoleArn, externalId: key.kmsExternalId ?? undefined },
       });
     case "PKCS11": {
-      if (key.pkcs11Module === null || key.pkcs11Token === null || key.pkcs11PinEnv === null) throw new CustodyError("custody.backend_unavailable", `The PKCS#11 reference of "${key.label}" is incomplete.`, { status: 409 });
+      if (key.pkcs11Module === null || key.pkcs11Token === null || key.pkcs11PinEnv === null)
+        throw new CustodyError(
+          "custody.backend_unavailable",
+          `The PKCS#11 reference of "${key.label}" is incomplete.`,
+          { status: 409 },
+        );
       assertAllowedPkcs11Module(key.pkcs11Module);
       return Pkcs11KeyBackend.open({
         modulePath: key.pkcs11Module,
@@ -53,7 +81,13 @@ export async function keyBackendFor(
 }
 
 /** Opens a key's backend for one piece of work and always closes it (PKCS#11 sessions, KMS sockets). */
-export async function withKeyBackend<T>(db: Db, orgId: string, keyId: string, masterKey: MasterKey, work: (backend: KeyBackend) => Promise<T>): Promise<T> {
+export async function withKeyBackend<T>(
+  db: Db,
+  orgId: string,
+  keyId: string,
+  masterKey: MasterKey,
+  work: (backend: KeyBackend) => Promise<T>,
+): Promise<T> {
   const backend = await keyBackendFor(db, orgId, keyId, masterKey);
   try {
     return await work(backend);

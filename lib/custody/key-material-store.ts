@@ -16,7 +16,11 @@ export function keyMaterialSource(db: Db): PlatformKeyMaterialSource {
         db.orgDataKey.findUnique({ where: { orgId: context.orgId } }),
       ]);
       if (material === null || material.orgId !== context.orgId || dataKey === null) {
-        throw new CustodyError("custody.key_destroyed", "This key's private material no longer exists (it was destroyed); it cannot sign any more.", { status: 409 });
+        throw new CustodyError(
+          "custody.key_destroyed",
+          "This key's private material no longer exists (it was destroyed); it cannot sign any more.",
+          { status: 409 },
+        );
       }
       return { keyBox: material.ciphertext, wrappedDataKey: dataKey.wrappedKey };
     },
@@ -40,7 +44,9 @@ export async function organisationDataKey(tx: Tx, orgId: string, masterKey: Mast
 }
 
 export async function storeKeyMaterial(tx: Tx, context: KeyContext, ciphertext: Uint8Array): Promise<void> {
-  await tx.platformKeyMaterial.create({ data: { keyId: context.keyId, orgId: context.orgId, ciphertext: Buffer.from(ciphertext) } });
+  await tx.platformKeyMaterial.create({
+    data: { keyId: context.keyId, orgId: context.orgId, ciphertext: Buffer.from(ciphertext) },
+  });
 }
 
 /** Crypto-erasure: the ciphertext goes, the certificate and public key stay. */
@@ -49,27 +55,57 @@ export async function eraseKeyMaterial(tx: Tx, keyId: string): Promise<boolean> 
 }
 
 /** Every wrapped data key, for the re-wrap command and the start-up check. */
-export async function allWrappedDataKeys(db: Db | Tx): Promise<{ orgId: string; wrappedKey: Uint8Array; masterKeyId: string }[]> {
-  return db.orgDataKey.findMany({ select: { orgId: true, wrappedKey: true, masterKeyId: true }, orderBy: { orgId: "asc" } });
+export async function allWrappedDataKeys(
+  db: Db | Tx,
+): Promise<{ orgId: string; wrappedKey: Uint8Array; masterKeyId: string }[]> {
+  return db.orgDataKey.findMany({
+    select: { orgId: true, wrappedKey: true, masterKeyId: true },
+    orderBy: { orgId: "asc" },
+  });
 }
 
-export async function replaceWrappedDataKey(tx: Tx, orgId: string, wrappedKey: Uint8Array, masterKeyId: string): Promise<void> {
+export async function replaceWrappedDataKey(
+  tx: Tx,
+  orgId: string,
+  wrappedKey: Uint8Array,
+  masterKeyId: string,
+): Promise<void> {
   await tx.orgDataKey.update({ where: { orgId }, data: { wrappedKey: Buffer.from(wrappedKey), masterKeyId } });
 }
 
 /** Every platform key's ciphertext, for the start-up migration of legacy records. */
 export async function allKeyMaterial(db: Db | Tx): Promise<{ keyId: string; orgId: string; ciphertext: Uint8Array }[]> {
-  return db.platformKeyMaterial.findMany({ select: { keyId: true, orgId: true, ciphertext: true }, orderBy: [{ orgId: "asc" }, { keyId: "asc" }] });
+  return db.platformKeyMaterial.findMany({
+    select: { keyId: true, orgId: true, ciphertext: true },
+    orderBy: [{ orgId: "asc" }, { keyId: "asc" }],
+  });
 }
 
 /** Replaces a key's ciphertext only if the row still holds `stored`; whether it did. */
-export async function replaceKeyMaterialIfUnchanged(tx: Tx, keyId: string, stored: Uint8Array, ciphertext: Uint8Array): Promise<boolean> {
-  const updated = await tx.platformKeyMaterial.updateMany({ where: { keyId, ciphertext: { equals: Buffer.from(stored) } }, data: { ciphertext: Buffer.from(ciphertext) } });
+export async function replaceKeyMaterialIfUnchanged(
+  tx: Tx,
+  keyId: string,
+  stored: Uint8Array,
+  ciphertext: Uint8Array,
+): Promise<boolean> {
+  const updated = await tx.platformKeyMaterial.updateMany({
+    where: { keyId, ciphertext: { equals: Buffer.from(stored) } },
+    data: { ciphertext: Buffer.from(ciphertext) },
+  });
   return updated.count === 1;
 }
 
 /** Replaces a wrapped data key only if the row still holds `stored` under `masterKeyId`; whether it did. */
-export async function replaceWrappedDataKeyIfUnchanged(tx: Tx, orgId: string, stored: Uint8Array, wrappedKey: Uint8Array, masterKeyId: string): Promise<boolean> {
-  const updated = await tx.orgDataKey.updateMany({ where: { orgId, masterKeyId, wrappedKey: { equals: Buffer.from(stored) } }, data: { wrappedKey: Buffer.from(wrappedKey) } });
+export async function replaceWrappedDataKeyIfUnchanged(
+  tx: Tx,
+  orgId: string,
+  stored: Uint8Array,
+  wrappedKey: Uint8Array,
+  masterKeyId: string,
+): Promise<boolean> {
+  const updated = await tx.orgDataKey.updateMany({
+    where: { orgId, masterKeyId, wrappedKey: { equals: Buffer.from(stored) } },
+    data: { wrappedKey: Buffer.from(wrappedKey) },
+  });
   return updated.count === 1;
 }

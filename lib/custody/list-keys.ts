@@ -21,7 +21,16 @@ export async function listKeys(db: Db, ctx: OrgContext) {
       createdAt: true,
       requests: { select: { id: true, createdAt: true, subject: true }, orderBy: { createdAt: "desc" }, take: 1 },
       certificates: {
-        select: { id: true, subject: true, issuer: true, notBefore: true, notAfter: true, sha256: true, state: true, selfSigned: true },
+        select: {
+          id: true,
+          subject: true,
+          issuer: true,
+          notBefore: true,
+          notAfter: true,
+          sha256: true,
+          state: true,
+          selfSigned: true,
+        },
         orderBy: { createdAt: "desc" },
       },
     },
@@ -32,12 +41,28 @@ export async function listKeys(db: Db, ctx: OrgContext) {
 export type KeyListing = Awaited<ReturnType<typeof listKeys>>[number];
 
 /** Turns the "testing" policy (self-signed certificates may be enrolled) on or off, audited. Caller authorised for "settings.manage". */
-export async function setSelfSignedPolicy(db: Db, ctx: OrgContext, allow: boolean, request: RequestMeta): Promise<void> {
+export async function setSelfSignedPolicy(
+  db: Db,
+  ctx: OrgContext,
+  allow: boolean,
+  request: RequestMeta,
+): Promise<void> {
   await db.$transaction(async (tx) => {
-    const before = await tx.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { allowSelfSignedCertificates: true } });
+    const before = await tx.organization.findUniqueOrThrow({
+      where: { id: ctx.orgId },
+      select: { allowSelfSignedCertificates: true },
+    });
     if (before.allowSelfSignedCertificates === allow) return;
     await tx.organization.update({ where: { id: ctx.orgId }, data: { allowSelfSignedCertificates: allow } });
-    await appendAudit(tx, { orgId: ctx.orgId, actorId: ctx.userId, action: "org.policy_changed", subjectType: "organisation", subjectId: ctx.orgId, data: { allowSelfSignedCertificates: { before: before.allowSelfSignedCertificates, after: allow } }, request });
+    await appendAudit(tx, {
+      orgId: ctx.orgId,
+      actorId: ctx.userId,
+      action: "org.policy_changed",
+      subjectType: "organisation",
+      subjectId: ctx.orgId,
+      data: { allowSelfSignedCertificates: { before: before.allowSelfSignedCertificates, after: allow } },
+      request,
+    });
   });
 }
 

@@ -16,15 +16,27 @@ export async function resolveMasterKey(settings: Settings, env: Env = process.en
   const kmsKeyId = env.SIGNET_MASTER_KEY_KMS_KEY_ID;
   if (kmsKeyId !== undefined && kmsKeyId !== "") {
     const region = env.SIGNET_MASTER_KEY_KMS_REGION ?? env.AWS_REGION;
-    if (region === undefined || region === "") throw new ConfigError("SIGNET_MASTER_KEY_KMS_KEY_ID is set but no region: set SIGNET_MASTER_KEY_KMS_REGION (or AWS_REGION).");
+    if (region === undefined || region === "")
+      throw new ConfigError(
+        "SIGNET_MASTER_KEY_KMS_KEY_ID is set but no region: set SIGNET_MASTER_KEY_KMS_REGION (or AWS_REGION).",
+      );
     const { AwsKmsMasterKey } = await import("@/lib/engine/keys/aws-kms");
-    return { masterKey: await AwsKmsMasterKey.connect({ keyId: kmsKeyId, region, endpoint: env.SIGNET_MASTER_KEY_KMS_ENDPOINT || undefined }) };
+    return {
+      masterKey: await AwsKmsMasterKey.connect({
+        keyId: kmsKeyId,
+        region,
+        endpoint: env.SIGNET_MASTER_KEY_KMS_ENDPOINT || undefined,
+      }),
+    };
   }
   const file = env.SIGNET_MASTER_KEY_FILE;
   if (file !== undefined && file !== "" && (env.SIGNET_MASTER_KEY ?? "") === "") {
     if (!fs.existsSync(file)) throw new ConfigError(`SIGNET_MASTER_KEY_FILE points at ${file}, which does not exist.`);
     const mode = fs.statSync(file).mode & 0o777;
-    if ((mode & 0o077) !== 0) throw new ConfigError(`${file} holds the master key but is readable by other users (mode ${mode.toString(8)}). Run: chmod 600 ${file}`);
+    if ((mode & 0o077) !== 0)
+      throw new ConfigError(
+        `${file} holds the master key but is readable by other users (mode ${mode.toString(8)}). Run: chmod 600 ${file}`,
+      );
     return { masterKey: new LocalMasterKey(fs.readFileSync(file, "utf8").trim()) };
   }
   const secret = resolveSecret(MASTER_KEY, settings, env);

@@ -1,10 +1,26 @@
 import { appendAudit } from "@/lib/audit/append-audit";
 import type { Db } from "@/lib/db/client";
 import { isAeadRecord } from "@/lib/engine/crypto";
-import { LEGACY_DATA_KEY_FORMAT, LEGACY_PLATFORM_KEY_FORMAT, LocalMasterKey, reencryptLegacyPrivateKey, type MasterKey } from "@/lib/engine/keys/platform";
-import { allKeyMaterial, allWrappedDataKeys, replaceKeyMaterialIfUnchanged, replaceWrappedDataKeyIfUnchanged } from "@/lib/custody/key-material-store";
+import {
+  LEGACY_DATA_KEY_FORMAT,
+  LEGACY_PLATFORM_KEY_FORMAT,
+  LocalMasterKey,
+  reencryptLegacyPrivateKey,
+  type MasterKey,
+} from "@/lib/engine/keys/platform";
+import {
+  allKeyMaterial,
+  allWrappedDataKeys,
+  replaceKeyMaterialIfUnchanged,
+  replaceWrappedDataKeyIfUnchanged,
+} from "@/lib/custody/key-material-store";
 
-export type KeyRecordMigration = { dataKeys: number; platformKeys: number; unreadableDataKeys: string[]; unreadablePlatformKeys: string[] };
+export type KeyRecordMigration = {
+  dataKeys: number;
+  platformKeys: number;
+  unreadableDataKeys: string[];
+  unreadablePlatformKeys: string[];
+};
 
 const TO = "aead-record/v1";
 
@@ -19,7 +35,12 @@ const TO = "aead-record/v1";
  * record that begins with the header by chance is still read (openRecordOrLegacy) and stays.
  */
 export async function migrateKeyRecords(db: Db, masterKey: MasterKey): Promise<KeyRecordMigration> {
-  const result: KeyRecordMigration = { dataKeys: 0, platformKeys: 0, unreadableDataKeys: [], unreadablePlatformKeys: [] };
+  const result: KeyRecordMigration = {
+    dataKeys: 0,
+    platformKeys: 0,
+    unreadableDataKeys: [],
+    unreadablePlatformKeys: [],
+  };
   if (masterKey instanceof LocalMasterKey) await migrateDataKeys(db, masterKey, result);
   await migratePlatformKeys(db, masterKey, result);
   return result;
@@ -63,7 +84,8 @@ async function migratePlatformKeys(db: Db, masterKey: MasterKey, result: KeyReco
     const wrapped = wrappedByOrg.get(orgId);
     let dataKey: Buffer;
     try {
-      if (wrapped === undefined || wrapped.masterKeyId !== masterKey.id) throw new Error("no data key under this master key");
+      if (wrapped === undefined || wrapped.masterKeyId !== masterKey.id)
+        throw new Error("no data key under this master key");
       dataKey = await masterKey.unwrap(wrapped.wrappedKey, { orgId });
     } catch {
       result.unreadablePlatformKeys.push(...rows.map((row) => row.keyId));

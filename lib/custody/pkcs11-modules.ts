@@ -15,13 +15,18 @@ export function allowedPkcs11Modules(env: Env = process.env): string[] {
 
 export function assertAllowedPkcs11Module(modulePath: string, env: Env = process.env): void {
   if (!allowedPkcs11Modules(env).includes(modulePath)) {
-    throw new ConfigError(`The PKCS#11 library ${modulePath} is not one this server's operator allowed (SIGNET_PKCS11_MODULES).`);
+    throw new ConfigError(
+      `The PKCS#11 library ${modulePath} is not one this server's operator allowed (SIGNET_PKCS11_MODULES).`,
+    );
   }
 }
 
 /** The token PIN, read from the environment variable the key record names (the PIN itself is never stored). */
 export function pkcs11Pin(pinEnv: string, env: Env = process.env): string {
   const pin = env[pinEnv];
-  if (pin === undefined || pin === "") throw new ConfigError(`The PIN for this PKCS#11 key is expected in the environment variable ${pinEnv}, which is not set on the server.`);
+  if (pin === undefined || pin === "")
+    throw new ConfigError(
+      `The PIN for this PKCS#11 key is expected in the environment variable ${pinEnv}, which is not set on the server.`,
+    );
   return pin;
 }

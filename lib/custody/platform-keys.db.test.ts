@@ -35,7 +35,9 @@ let otherCtx: OrgContext;
 
 async function orgWithAdmin(name: string): Promise<OrgContext> {
   const org = await t.db.organization.create({ data: { name } });
-  const user = await t.db.user.create({ data: { email: `${name.toLowerCase().replace(/\W/g, "")}@example.com`, name, passwordHash: "x" } });
+  const user = await t.db.user.create({
+    data: { email: `${name.toLowerCase().replace(/\W/g, "")}@example.com`, name, passwordHash: "x" },
+  });
   await t.db.membership.create({ data: { userId: user.id, orgId: org.id, roles: [Role.ADMIN] } });
   return authorize(t.db, user.id, org.id, "certificates.manage");
 }
@@ -55,23 +57,40 @@ describe("platform-managed keys", () => {
     it(`generates ${algorithm}, stores only ciphertext, and signs`, async () => {
       const { keyId } = await createPlatformKey(t.db, ctx, { label: `seal ${algorithm}`, algorithm }, master, request);
       const key = await t.db.signingKey.findUniqueOrThrow({ where: { id: keyId } });
-      expect(key).toMatchObject({ backend: "PLATFORM", algorithm: { "EC-P256": "ECDSA P-256", "EC-P384": "ECDSA P-384", "RSA-2048": "RSA 2048" }[algorithm], orgId: ctx.orgId });
+      expect(key).toMatchObject({
+        backend: "PLATFORM",
+        algorithm: { "EC-P256": "ECDSA P-256", "EC-P384": "ECDSA P-384", "RSA-2048": "RSA 2048" }[algorithm],
+        orgId: ctx.orgId,
+      });
       expect(Object.keys(key).some((column) => /cipher|private|secret|wrapped/i.test(column))).toBe(false);
       const material = await t.db.platformKeyMaterial.findUniqueOrThrow({ where: { keyId } });
       expect(material.ciphertext.length).toBeGreaterThan(100);
       for (let offset = 0; offset <= 12; offset += 12) {
-        expect(() => createPrivateKey({ key: Buffer.from(material.ciphertext).subarray(offset), format: "der", type: "pkcs8" })).toThrow();
+        expect(() =>
+          createPrivateKey({ key: Buffer.from(material.ciphertext).subarray(offset), format: "der", type: "pkcs8" }),
+        ).toThrow();
       }
 
       const backend = await keyBackendFor(t.db, ctx.orgId, keyId, master);
       decrypted.length = 0;
       const signature = await backend.sign(signRequest);
       const publicKey = publicKeyFromSpki(await backend.publicKey());
-      expect(verify("sha256", message, publicKey.asymmetricKeyType === "ec" ? { key: publicKey, dsaEncoding: "der" } : publicKey, signature)).toBe(true);
+      expect(
+        verify(
+          "sha256",
+          message,
+          publicKey.asymmetricKeyType === "ec" ? { key: publicKey, dsaEncoding: "der" } : publicKey,
+          signature,
+        ),
+      ).toBe(true);
       // Invariant 1: the plaintext existed only inside sign() and was overwritten before it returned.
       expect(decrypted).toHaveLength(1);
       expect(decrypted[0]!.every((byte) => byte === 0)).toBe(true);
-      expect(await t.db.auditEntry.count({ where: { chainId: chainIdFor(ctx.orgId), action: "key.generated", subjectId: keyId } })).toBe(1);
+      expect(
+        await t.db.auditEntry.count({
+          where: { chainId: chainIdFor(ctx.orgId), action: "key.generated", subjectId: keyId },
+        }),
+      ).toBe(1);
     });
   }
 
@@ -82,21 +101,39 @@ describe("platform-managed keys", () => {
     const source = await t.db.platformKeyMaterial.findUniqueOrThrow({ where: { keyId: a.keyId } });
     await t.db.platformKeyMaterial.update({ where: { keyId: b.keyId }, data: { ciphertext: source.ciphertext } });
     await t.db.platformKeyMaterial.update({ where: { keyId: c.keyId }, data: { ciphertext: source.ciphertext } });
-    await expect((await keyBackendFor(t.db, ctx.orgId, b.keyId, master)).sign(signRequest)).rejects.toMatchObject({ code: "platform_key.decrypt_failed" });
-    await expect((await keyBackendFor(t.db, otherCtx.orgId, c.keyId, master)).sign(signRequest)).rejects.toMatchObject({ code: "platform_key.decrypt_failed" });
+    await expect((await keyBackendFor(t.db, ctx.orgId, b.keyId, master)).sign(signRequest)).rejects.toMatchObject({
+      code: "platform_key.decrypt_failed",
+    });
+    await expect((await keyBackendFor(t.db, otherCtx.orgId, c.keyId, master)).sign(signRequest)).rejects.toMatchObject({
+      code: "platform_key.decrypt_failed",
+    });
     // Org B's wrapped data key on org A's row does not unwrap either.
     const beta = await t.db.orgDataKey.findUniqueOrThrow({ where: { orgId: otherCtx.orgId } });
     const alpha = await t.db.orgDataKey.findUniqueOrThrow({ where: { orgId: ctx.orgId } });
     await t.db.orgDataKey.update({ where: { orgId: ctx.orgId }, data: { wrappedKey: beta.wrappedKey } });
-    await expect((await keyBackendFor(t.db, ctx.orgId, a.keyId, master)).sign(signRequest)).rejects.toMatchObject({ code: "master_key.mismatch" });
+    await expect((await keyBackendFor(t.db, ctx.orgId, a.keyId, master)).sign(signRequest)).rejects.toMatchObject({
+      code: "master_key.mismatch",
+    });
     await t.db.orgDataKey.update({ where: { orgId: ctx.orgId }, data: { wrappedKey: alpha.wrappedKey } });
-    await expect((await keyBackendFor(t.db, ctx.orgId, a.keyId, master)).sign(signRequest)).resolves.toBeInstanceOf(Uint8Array);
+    await expect((await keyBackendFor(t.db, ctx.orgId, a.keyId, master)).sign(signRequest)).resolves.toBeInstanceOf(
+      Uint8Array,
+    );
   });
 
   it("another organisation's key id is not found; labels are unique per organisation", async () => {
-    const { keyId } = await createPlatformKey(t.db, otherCtx, { label: "beta seal", algorithm: "EC-P256" }, master, request);
-    await expect(keyBackendFor(t.db, ctx.orgId, keyId, master)).rejects.toMatchObject({ code: "custody.key_not_found" });
-    await expect(createPlatformKey(t.db, otherCtx, { label: "beta seal", algorithm: "EC-P256" }, master, request)).rejects.toMatchObject({ code: "custody.label_taken" });
+    const { keyId } = await createPlatformKey(
+      t.db,
+      otherCtx,
+      { label: "beta seal", algorithm: "EC-P256" },
+      master,
+      request,
+    );
+    await expect(keyBackendFor(t.db, ctx.orgId, keyId, master)).rejects.toMatchObject({
+      code: "custody.key_not_found",
+    });
+    await expect(
+      createPlatformKey(t.db, otherCtx, { label: "beta seal", algorithm: "EC-P256" }, master, request),
+    ).rejects.toMatchObject({ code: "custody.label_taken" });
   });
 
   it("a wrong master key stops start-up with a clear message, and signing fails", async () => {
@@ -104,7 +141,9 @@ describe("platform-managed keys", () => {
     const wrong = new LocalMasterKey(randomBytes(32).toString("base64"));
     await expect(checkMasterKey(t.db, wrong)).rejects.toThrow(/not the one that wrapped 2 organisation data key/);
     const key = await t.db.signingKey.findFirstOrThrow({ where: { orgId: ctx.orgId, label: "seal EC-P256" } });
-    await expect((await keyBackendFor(t.db, ctx.orgId, key.id, wrong)).sign(signRequest)).rejects.toMatchObject({ code: "master_key.mismatch" });
+    await expect((await keyBackendFor(t.db, ctx.orgId, key.id, wrong)).sign(signRequest)).rejects.toMatchObject({
+      code: "master_key.mismatch",
+    });
   });
 
   it("re-wrapping moves every data key to a new master key without touching key ciphertexts", async () => {
@@ -113,11 +152,19 @@ describe("platform-managed keys", () => {
     expect(await rewrapDataKeys(t.db, master, next)).toEqual({ rewrapped: 2, alreadyDone: 0 });
     expect(await rewrapDataKeys(t.db, master, next)).toEqual({ rewrapped: 0, alreadyDone: 2 });
     const after = await t.db.platformKeyMaterial.findMany({ orderBy: { keyId: "asc" } });
-    expect(after.map((m) => Buffer.from(m.ciphertext).toString("hex"))).toEqual(before.map((m) => Buffer.from(m.ciphertext).toString("hex")));
+    expect(after.map((m) => Buffer.from(m.ciphertext).toString("hex"))).toEqual(
+      before.map((m) => Buffer.from(m.ciphertext).toString("hex")),
+    );
     await expect(checkMasterKey(t.db, next)).resolves.toMatchObject({ dataKeys: 2 });
     await expect(checkMasterKey(t.db, master)).rejects.toMatchObject({ code: "master_key.mismatch" });
     const key = await t.db.signingKey.findFirstOrThrow({ where: { orgId: ctx.orgId, label: "seal EC-P384" } });
-    await expect((await keyBackendFor(t.db, ctx.orgId, key.id, next)).sign({ ...signRequest, hash: "SHA-384", digest: digest("SHA-384", message) })).resolves.toBeInstanceOf(Uint8Array);
+    await expect(
+      (await keyBackendFor(t.db, ctx.orgId, key.id, next)).sign({
+        ...signRequest,
+        hash: "SHA-384",
+        digest: digest("SHA-384", message),
+      }),
+    ).resolves.toBeInstanceOf(Uint8Array);
     expect(await t.db.auditEntry.count({ where: { chainId: PLATFORM_CHAIN, action: "master_key.rewrapped" } })).toBe(2);
     expect((await verifyChain(t.db, PLATFORM_CHAIN)).valid).toBe(true);
   });

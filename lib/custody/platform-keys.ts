@@ -4,17 +4,28 @@ import { appendAudit, type RequestMeta } from "@/lib/audit/append-audit";
 import type { OrgContext } from "@/lib/access/org-context";
 import type { Db, Tx } from "@/lib/db/client";
 import { encryptPrivateKey } from "@/lib/engine/keys/platform";
-import { DEFAULT_PLATFORM_KEY_ALGORITHM, generatePlatformKey, PLATFORM_KEY_ALGORITHMS, type PlatformKeyAlgorithm } from "@/lib/engine/keys/platform";
+import {
+  DEFAULT_PLATFORM_KEY_ALGORITHM,
+  generatePlatformKey,
+  PLATFORM_KEY_ALGORITHMS,
+  type PlatformKeyAlgorithm,
+} from "@/lib/engine/keys/platform";
 import type { MasterKey } from "@/lib/engine/keys/platform";
 import { CustodyError } from "@/lib/custody/custody-errors";
 import { organisationDataKey, storeKeyMaterial } from "@/lib/custody/key-material-store";
 import { createSigningKeyRecord } from "@/lib/custody/signing-key-record";
 
-export const keyLabelSchema = z.string().trim().min(1, "Give the key a name.").max(80, "Use at most 80 characters for the key's name.");
+export const keyLabelSchema = z
+  .string()
+  .trim()
+  .min(1, "Give the key a name.")
+  .max(80, "Use at most 80 characters for the key's name.");
 
 export const platformKeyInputSchema = z.object({
   label: keyLabelSchema,
-  algorithm: z.enum(Object.keys(PLATFORM_KEY_ALGORITHMS) as [PlatformKeyAlgorithm, ...PlatformKeyAlgorithm[]]).default(DEFAULT_PLATFORM_KEY_ALGORITHM),
+  algorithm: z
+    .enum(Object.keys(PLATFORM_KEY_ALGORITHMS) as [PlatformKeyAlgorithm, ...PlatformKeyAlgorithm[]])
+    .default(DEFAULT_PLATFORM_KEY_ALGORITHM),
 });
 
 export { spkiSha256 } from "@/lib/custody/spki-sha256";
@@ -25,14 +36,25 @@ export { spkiSha256 } from "@/lib/custody/spki-sha256";
  * overwritten before this function returns. The key record, its ciphertext and the audit
  * entry are written in one transaction. The caller was authorised for "certificates.manage".
  */
-export async function createPlatformKey(db: Db, ctx: OrgContext, input: z.input<typeof platformKeyInputSchema>, masterKey: MasterKey, request: RequestMeta): Promise<{ keyId: string }> {
+export async function createPlatformKey(
+  db: Db,
+  ctx: OrgContext,
+  input: z.input<typeof platformKeyInputSchema>,
+  masterKey: MasterKey,
+  request: RequestMeta,
+): Promise<{ keyId: string }> {
   const { label, algorithm } = platformKeyInputSchema.parse(input);
   await assertLabelFree(db, ctx.orgId, label);
   const generated = await generatePlatformKey(algorithm);
   const keyId = randomUUID();
   try {
     return await db.$transaction(async (tx) => {
-      const { publicKeySha256 } = await storePlatformKey(tx, ctx, { keyId, label, pkcs8: generated.pkcs8, spki: generated.spki }, masterKey);
+      const { publicKeySha256 } = await storePlatformKey(
+        tx,
+        ctx,
+        { keyId, label, pkcs8: generated.pkcs8, spki: generated.spki },
+        masterKey,
+      );
       await appendAudit(tx, {
         orgId: ctx.orgId,
         actorId: ctx.userId,
@@ -67,11 +89,20 @@ export async function storePlatformKey(
   } finally {
     dataKey.fill(0);
   }
-  const { publicKeySha256 } = await createSigningKeyRecord(tx, ctx, { keyId: key.keyId, label: key.label, spki: key.spki, reference: { backend: "PLATFORM" } });
+  const { publicKeySha256 } = await createSigningKeyRecord(tx, ctx, {
+    keyId: key.keyId,
+    label: key.label,
+    spki: key.spki,
+    reference: { backend: "PLATFORM" },
+  });
   await storeKeyMaterial(tx, { orgId: ctx.orgId, keyId: key.keyId }, ciphertext);
   return { publicKeySha256 };
 }
 
 export async function assertLabelFree(db: Db, orgId: string, label: string): Promise<void> {
-  if ((await db.signingKey.count({ where: { orgId, label } })) > 0) throw new CustodyError("custody.label_taken", `This organisation already has a key named "${label}". Choose another name.`);
+  if ((await db.signingKey.count({ where: { orgId, label } })) > 0)
+    throw new CustodyError(
+      "custody.label_taken",
+      `This organisation already has a key named "${label}". Choose another name.`,
+    );
 }

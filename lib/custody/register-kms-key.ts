@@ -21,10 +21,18 @@ export const kmsKeyInputSchema = z.object({
   roleArn: z
     .string()
     .trim()
-    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, "Enter an IAM role ARN such as arn:aws:iam::123456789012:role/SignetSigning.")
+    .regex(
+      /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+      "Enter an IAM role ARN such as arn:aws:iam::123456789012:role/SignetSigning.",
+    )
     .optional()
     .or(z.literal("").transform(() => undefined)),
-  externalId: z.string().trim().max(1224).optional().or(z.literal("").transform(() => undefined)),
+  externalId: z
+    .string()
+    .trim()
+    .max(1224)
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
 });
 
 /**
@@ -54,7 +62,14 @@ export async function registerKmsKey(
           actorId: ctx.userId,
           action: "key.registration_failed",
           subjectType: "signing_key",
-          data: { backend: "AWS_KMS", kmsKey: parsed.keyId, region: error.region, code: error.code, awsError: error.awsErrorName ?? null, awsRequestId: error.awsRequestId ?? null },
+          data: {
+            backend: "AWS_KMS",
+            kmsKey: parsed.keyId,
+            region: error.region,
+            code: error.code,
+            awsError: error.awsErrorName ?? null,
+            awsRequestId: error.awsRequestId ?? null,
+          },
           request,
         }),
       );
@@ -67,7 +82,13 @@ export async function registerKmsKey(
       keyId,
       label: parsed.label,
       spki: description.publicKey,
-      reference: { backend: "AWS_KMS", kmsKeyArn: description.keyArn, kmsRegion: description.region, kmsRoleArn: parsed.roleArn, kmsExternalId: parsed.externalId },
+      reference: {
+        backend: "AWS_KMS",
+        kmsKeyArn: description.keyArn,
+        kmsRegion: description.region,
+        kmsRoleArn: parsed.roleArn,
+        kmsExternalId: parsed.externalId,
+      },
     });
     await appendAudit(tx, {
       orgId: ctx.orgId,
@@ -75,7 +96,15 @@ export async function registerKmsKey(
       action: "key.registered",
       subjectType: "signing_key",
       subjectId: keyId,
-      data: { label: parsed.label, backend: "AWS_KMS", kmsKeyArn: description.keyArn, region: description.region, keySpec: description.keySpec, publicKeySha256, roleArn: parsed.roleArn ?? null },
+      data: {
+        label: parsed.label,
+        backend: "AWS_KMS",
+        kmsKeyArn: description.keyArn,
+        region: description.region,
+        keySpec: description.keySpec,
+        publicKeySha256,
+        roleArn: parsed.roleArn ?? null,
+      },
       request,
     });
   });

@@ -9,7 +9,11 @@ import { allWrappedDataKeys, replaceWrappedDataKey } from "@/lib/custody/key-mat
  * they are encrypted under the data keys, which do not change. Safe to run again after an
  * interruption: rows already under `next` are skipped.
  */
-export async function rewrapDataKeys(db: Db, current: MasterKey, next: MasterKey): Promise<{ rewrapped: number; alreadyDone: number }> {
+export async function rewrapDataKeys(
+  db: Db,
+  current: MasterKey,
+  next: MasterKey,
+): Promise<{ rewrapped: number; alreadyDone: number }> {
   let rewrapped = 0;
   let alreadyDone = 0;
   for (const row of await allWrappedDataKeys(db)) {
@@ -22,7 +26,14 @@ export async function rewrapDataKeys(db: Db, current: MasterKey, next: MasterKey
       const wrapped = await next.wrap(plaintext, { orgId: row.orgId });
       await db.$transaction(async (tx) => {
         await replaceWrappedDataKey(tx, row.orgId, wrapped, next.id);
-        await appendAudit(tx, { orgId: null, actorId: null, action: "master_key.rewrapped", subjectType: "organisation", subjectId: row.orgId, data: { from: current.id, to: next.id } });
+        await appendAudit(tx, {
+          orgId: null,
+          actorId: null,
+          action: "master_key.rewrapped",
+          subjectType: "organisation",
+          subjectId: row.orgId,
+          data: { from: current.id, to: next.id },
+        });
       });
       rewrapped += 1;
     } finally {

@@ -9,7 +9,8 @@ const ALLOWED = new Set(["lib/custody/key-material-store.ts"]);
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((entry) => {
     const relative = path.join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "generated" || entry.name === "node_modules" ? [] : sources(relative);
+    if (entry.isDirectory())
+      return entry.name === "generated" || entry.name === "node_modules" ? [] : sources(relative);
     return /\.(ts|tsx)$/.test(entry.name) && !/\.test\.tsx?$/.test(entry.name) ? [relative] : [];
   });
 }
@@ -20,7 +21,11 @@ describe("secret columns (SECURITY.md invariant 3)", () => {
       .filter((dir) => fs.existsSync(path.join(root, dir)))
       .flatMap(sources)
       .filter((file) => !ALLOWED.has(file))
-      .filter((file) => /\.(platformKeyMaterial|orgDataKey)\b|"(PlatformKeyMaterial|OrgDataKey)"/.test(fs.readFileSync(path.join(root, file), "utf8")));
+      .filter((file) =>
+        /\.(platformKeyMaterial|orgDataKey)\b|"(PlatformKeyMaterial|OrgDataKey)"/.test(
+          fs.readFileSync(path.join(root, file), "utf8"),
+        ),
+      );
     expect(offenders).toEqual([]);
   });
 
@@ -29,7 +34,11 @@ describe("secret columns (SECURITY.md invariant 3)", () => {
       .filter((dir) => fs.existsSync(path.join(root, dir)))
       .flatMap(sources)
       .filter((file) => file !== "lib/audit/audit-signing-key.ts")
-      .filter((file) => /\.auditSigningKey\b|"AuditSigningKey"|privateKeyEncrypted/.test(fs.readFileSync(path.join(root, file), "utf8")));
+      .filter((file) =>
+        /\.auditSigningKey\b|"AuditSigningKey"|privateKeyEncrypted/.test(
+          fs.readFileSync(path.join(root, file), "utf8"),
+        ),
+      );
     expect(offenders).toEqual([]);
   });
 });

@@ -8,10 +8,21 @@ import { spkiSha256 } from "@/lib/custody/spki-sha256";
 export type KeyReference =
   | { backend: "PLATFORM" }
   | { backend: "AWS_KMS"; kmsKeyArn: string; kmsRegion: string; kmsRoleArn?: string; kmsExternalId?: string }
-  | { backend: "PKCS11"; pkcs11Module: string; pkcs11Token: string; pkcs11KeyLabel: string | null; pkcs11KeyId: string; pkcs11PinEnv: string };
+  | {
+      backend: "PKCS11";
+      pkcs11Module: string;
+      pkcs11Token: string;
+      pkcs11KeyLabel: string | null;
+      pkcs11KeyId: string;
+      pkcs11PinEnv: string;
+    };
 
 /** Writes a SigningKey row: label, backend reference, public key, its algorithm and fingerprint. */
-export async function createSigningKeyRecord(tx: Tx, ctx: OrgContext, key: { keyId: string; label: string; spki: Uint8Array; reference: KeyReference }): Promise<{ publicKeySha256: string }> {
+export async function createSigningKeyRecord(
+  tx: Tx,
+  ctx: OrgContext,
+  key: { keyId: string; label: string; spki: Uint8Array; reference: KeyReference },
+): Promise<{ publicKeySha256: string }> {
   const publicKeySha256 = spkiSha256(key.spki);
   const data: Prisma.SigningKeyUncheckedCreateInput = {
     ...key.reference,

@@ -21,7 +21,10 @@ const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 60_000 } as const;
 
 export async function openDatabase(target: DatabaseTarget): Promise<OpenDatabase> {
   if (target.kind === "postgres") {
-    const db = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url, max: 10 }), transactionOptions: TRANSACTION_OPTIONS });
+    const db = new PrismaClient({
+      adapter: new PrismaPg({ connectionString: target.url, max: 10 }),
+      transactionOptions: TRANSACTION_OPTIONS,
+    });
     return { db, target, pglite: null, close: () => db.$disconnect() };
   }
   const pglite = await openPGlite(target.dataDir);

@@ -12,7 +12,10 @@ let session: SqlSession;
 beforeAll(async () => {
   // Migrated here, not copied from the run's template: these tests are about migrate itself.
   t = await createTestDatabase({ fresh: true });
-  session = await openSqlSession(t.kind === "postgres" ? { kind: "postgres", url: t.url! } : { kind: "pglite", dataDir: null }, t.pglite ?? undefined);
+  session = await openSqlSession(
+    t.kind === "postgres" ? { kind: "postgres", url: t.url! } : { kind: "pglite", dataDir: null },
+    t.pglite ?? undefined,
+  );
 });
 afterAll(async () => {
   await session?.close();
@@ -21,7 +24,9 @@ afterAll(async () => {
 
 describe("migrate", () => {
   it("recorded every migration in _prisma_migrations with its checksum", async () => {
-    const rows = await session.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(`SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`);
+    const rows = await session.query<{ migration_name: string; checksum: string; finished_at: Date | null }>(
+      `SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" ORDER BY migration_name`,
+    );
     const expected = readMigrations();
     expect(rows.map((r) => r.migration_name)).toEqual(expected.map((m) => m.name));
     expect(rows.map((r) => r.checksum)).toEqual(expected.map((m) => m.checksum));
@@ -40,11 +45,21 @@ describe("migrate", () => {
   it("rolls back a failing migration completely and records nothing", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-migration-"));
     try {
-      const broken = { name: "29990101000000_broken", sql: `CREATE TABLE "Half" (id int); SELECT * FROM "NoSuchTable";`, checksum: "f".repeat(64) };
-      await expect(migrate(session, [...readMigrations(), broken])).rejects.toThrow(/29990101000000_broken failed and was rolled back/);
-      const half = await session.query<{ n: string }>(`SELECT count(*)::text AS n FROM information_schema.tables WHERE table_name = 'Half'`);
+      const broken = {
+        name: "29990101000000_broken",
+        sql: `CREATE TABLE "Half" (id int); SELECT * FROM "NoSuchTable";`,
+        checksum: "f".repeat(64),
+      };
+      await expect(migrate(session, [...readMigrations(), broken])).rejects.toThrow(
+        /29990101000000_broken failed and was rolled back/,
+      );
+      const half = await session.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM information_schema.tables WHERE table_name = 'Half'`,
+      );
       expect(half[0]?.n).toBe("0");
-      const recorded = await session.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1`, [broken.name]);
+      const recorded = await session.query(`SELECT 1 FROM "_prisma_migrations" WHERE migration_name = $1`, [
+        broken.name,
+      ]);
       expect(recorded).toHaveLength(0);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -59,7 +59,9 @@ export async function migrate(session: SqlSession, migrations: Migration[] = rea
       const recorded = checksums.get(migration.name);
       if (recorded !== undefined) {
         if (recorded !== migration.checksum) {
-          throw new MigrationError(`Migration ${migration.name} was changed after it was applied to this database. Restore the file; add a new migration instead.`);
+          throw new MigrationError(
+            `Migration ${migration.name} was changed after it was applied to this database. Restore the file; add a new migration instead.`,
+          );
         }
         continue;
       }
@@ -84,6 +86,9 @@ async function applyOne(session: SqlSession, migration: Migration): Promise<void
     await session.exec("COMMIT");
   } catch (error) {
     await session.exec("ROLLBACK");
-    throw new MigrationError(`Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`, error);
+    throw new MigrationError(
+      `Migration ${migration.name} failed and was rolled back: ${(error as Error).message}`,
+      error,
+    );
   }
 }

@@ -6,7 +6,11 @@ import { describeTarget, type DatabaseTarget } from "@/lib/db/target";
 
 export class DatabaseUnavailableError extends SignetError {
   constructor(where: string, cause: unknown) {
-    super("db.unavailable", `Cannot connect to ${where}: ${cause instanceof Error ? cause.message : String(cause)}. Check DATABASE_URL and that the server is running.`, { status: 503, cause });
+    super(
+      "db.unavailable",
+      `Cannot connect to ${where}: ${cause instanceof Error ? cause.message : String(cause)}. Check DATABASE_URL and that the server is running.`,
+      { status: 503, cause },
+    );
   }
 }
 
@@ -28,7 +32,8 @@ export async function openSqlSession(target: DatabaseTarget, pglite?: PGlite): P
     exec: async (sql) => {
       await db.exec(sql);
     },
-    query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await db.query<Row>(sql, params)).rows,
+    query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+      (await db.query<Row>(sql, params)).rows,
     close: async () => {
       if (pglite === undefined) await db.close();
     },
@@ -46,7 +51,8 @@ async function openPostgresSession(url: string): Promise<SqlSession> {
     exec: async (sql) => {
       await client.query(sql);
     },
-    query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) => (await client.query<Row>(sql, params)).rows,
+    query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
+      (await client.query<Row>(sql, params)).rows,
     close: () => client.end(),
   };
 }

@@ -10,7 +10,10 @@ export function databaseTarget(settings: Pick<Settings, "databaseUrl" | "dataDir
 }
 
 export function describeTarget(target: DatabaseTarget): string {
-  if (target.kind === "pglite") return target.dataDir === null ? "embedded PostgreSQL (in memory)" : `embedded PostgreSQL (PGlite) in ${target.dataDir}`;
+  if (target.kind === "pglite")
+    return target.dataDir === null
+      ? "embedded PostgreSQL (in memory)"
+      : `embedded PostgreSQL (PGlite) in ${target.dataDir}`;
   const url = new URL(target.url);
   return `PostgreSQL at ${url.hostname}:${url.port || "5432"}${url.pathname}`;
 }

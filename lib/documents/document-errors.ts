@@ -1,7 +1,8 @@
 import { formatMegabytes } from "@/lib/documents/file-size";
 import { SignetError } from "@/lib/engine/errors";
 
-export type DocumentErrorCode = "document.too_large" | "document.not_found" | "document.bad_key" | "document.storage" | "document.bad_name";
+export type DocumentErrorCode =
+  "document.too_large" | "document.not_found" | "document.bad_key" | "document.storage" | "document.bad_name";
 
 /** Problems with stored documents and uploads. Messages are for the person; they never contain document content. */
 export class DocumentError extends SignetError {
@@ -26,4 +27,3 @@ export class DocumentNotFoundError extends DocumentError {
     super("document.not_found", `${what} was not found in this organisation.`, { status: 404 });
   }
 }
-

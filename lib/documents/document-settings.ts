@@ -18,15 +18,25 @@ export type DocumentSettings = { documentDir: string; maxUploadBytes: number };
 export const DEFAULT_MAX_UPLOAD_MB = 200;
 
 export function readDocumentSettings(env: Env = process.env): DocumentSettings {
-  const parsed = schema.safeParse({ ...env, SIGNET_DOCUMENT_DIR: env.SIGNET_DOCUMENT_DIR || undefined, SIGNET_MAX_UPLOAD_MB: env.SIGNET_MAX_UPLOAD_MB || undefined, SIGNET_DATA_DIR: env.SIGNET_DATA_DIR || undefined });
+  const parsed = schema.safeParse({
+    ...env,
+    SIGNET_DOCUMENT_DIR: env.SIGNET_DOCUMENT_DIR || undefined,
+    SIGNET_MAX_UPLOAD_MB: env.SIGNET_MAX_UPLOAD_MB || undefined,
+    SIGNET_DATA_DIR: env.SIGNET_DATA_DIR || undefined,
+  });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new ConfigError(`Configuration error in ${issue?.path.join(".") ?? "environment"}: ${issue?.message ?? "invalid value"}.`);
+    throw new ConfigError(
+      `Configuration error in ${issue?.path.join(".") ?? "environment"}: ${issue?.message ?? "invalid value"}.`,
+    );
   }
   const e = parsed.data;
   return {
     // Not a build-time path: keep the bundler from tracing the whole project for it.
-    documentDir: path.resolve(/*turbopackIgnore: true*/ e.SIGNET_DOCUMENT_DIR ?? path.join(/*turbopackIgnore: true*/ e.SIGNET_DATA_DIR, "documents")),
+    documentDir: path.resolve(
+      /*turbopackIgnore: true*/ e.SIGNET_DOCUMENT_DIR ??
+        path.join(/*turbopackIgnore: true*/ e.SIGNET_DATA_DIR, "documents"),
+    ),
     maxUploadBytes: Math.floor(e.SIGNET_MAX_UPLOAD_MB * 1024 * 1024),
   };
 }

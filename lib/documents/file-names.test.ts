@@ -11,8 +11,22 @@ describe("file names", () => {
 
   it("drops bidirectional controls and other invisible format characters, so a name shows what it is", () => {
     expect(cleanFileName("invoice\u202Efdp.exe")).toBe("invoicefdp.exe");
-    const bidi = ["\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069", "\u200E", "\u200F", "\u061C"];
-    for (const c of bidi) expect(cleanFileName(`re${c}port.pdf`), `U+${c.codePointAt(0)!.toString(16)}`).toBe("report.pdf");
+    const bidi = [
+      "\u202A",
+      "\u202B",
+      "\u202C",
+      "\u202D",
+      "\u202E",
+      "\u2066",
+      "\u2067",
+      "\u2068",
+      "\u2069",
+      "\u200E",
+      "\u200F",
+      "\u061C",
+    ];
+    for (const c of bidi)
+      expect(cleanFileName(`re${c}port.pdf`), `U+${c.codePointAt(0)!.toString(16)}`).toBe("report.pdf");
     // Other format and control characters: zero-width space, BOM, soft hyphen, C1 controls, line separator, a lone surrogate.
     expect(cleanFileName("a\u200Bb\uFEFFc\u00ADd\u0085e\u009Bf\u2028g\uD800.pdf")).toBe("abcdefg.pdf");
     // Letters of every script stay.
@@ -23,7 +37,9 @@ describe("file names", () => {
   it("never puts a bidirectional control into a download's Content-Disposition", () => {
     const header = contentDisposition("invoice\u202Efdp.pdf");
     expect(header).toBe(`attachment; filename="invoicefdp.pdf"; filename*=UTF-8''invoicefdp.pdf`);
-    expect(decodeURIComponent(header.split("UTF-8''")[1]!)).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/);
+    expect(decodeURIComponent(header.split("UTF-8''")[1]!)).not.toMatch(
+      /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/,
+    );
     expect(sealedFileName("plan\u2067.pdf\u2069")).toBe("plan-sealed.pdf");
     expect(() => contentDisposition("broken\uDC00.pdf")).not.toThrow();
     // Shortening never splits a character in two (half a surrogate pair would be a lone surrogate).
@@ -36,7 +52,9 @@ describe("file names", () => {
     expect(sealedFileName("Plan 7.PDF")).toBe("Plan 7-sealed.pdf");
     expect(sealedFileName("notes")).toBe("notes-sealed.pdf");
     const header = contentDisposition('Brücke "A"; 1-sealed.pdf');
-    expect(header).toBe(`attachment; filename="Brucke A 1-sealed.pdf"; filename*=UTF-8''Br%C3%BCcke%20%22A%22%3B%201-sealed.pdf`);
+    expect(header).toBe(
+      `attachment; filename="Brucke A 1-sealed.pdf"; filename*=UTF-8''Br%C3%BCcke%20%22A%22%3B%201-sealed.pdf`,
+    );
     expect(header).not.toMatch(/[\r\n]/);
   });
 

@@ -29,7 +29,12 @@ export function sealedFileName(fileName: string): string {
  */
 export function contentDisposition(fileName: string, disposition: "attachment" | "inline" = "attachment"): string {
   const name = cleanFileName(fileName);
-  const ascii = name.normalize("NFKD").replace(/[^\x20-\x7e]/g, "").replace(/["\\;%]/g, "").trim() || "document.pdf";
+  const ascii =
+    name
+      .normalize("NFKD")
+      .replace(/[^\x20-\x7e]/g, "")
+      .replace(/["\\;%]/g, "")
+      .trim() || "document.pdf";
   return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeRfc5987(name)}`;
 }
 

@@ -16,6 +16,6 @@ describe("formatFileSize", () => {
     expect(formatFileSize(1024 * 1024 - 1)).toBe("1.0 MB");
     expect(formatFileSize(6_394_530)).toBe("6.1 MB");
     expect(formatFileSize(1024 ** 3 - 1)).toBe("1.0 GB");
-    expect(formatFileSize(3 * 1024 **3)).toBe("3.0 GB");
+    expect(formatFileSize(3 * 1024 ** 3)).toBe("3.0 GB");
   });
 });

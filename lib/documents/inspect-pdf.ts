@@ -1,4 +1,10 @@
-import { NotAPdfError, PdfDamagedError, PdfEncryptedError, PdfLimitExceededError, PdfUnsoundStructureError } from "@/lib/engine/pdf";
+import {
+  NotAPdfError,
+  PdfDamagedError,
+  PdfEncryptedError,
+  PdfLimitExceededError,
+  PdfUnsoundStructureError,
+} from "@/lib/engine/pdf";
 import { sealingLimits, type PdfLimits } from "@/lib/engine/pdf";
 import { visiblePageSize } from "@/lib/engine/pdf";
 import { walkPageTree } from "@/lib/engine/pdf";
@@ -13,7 +19,9 @@ export type PageSize = { width: number; height: number };
 /** Why an upload was refused, in the words the person sees. */
 export type UploadRejection = "not_pdf" | "encrypted" | "damaged" | "too_large";
 
-export type PdfInspection = { ok: true; pageCount: number; pages: PageSize[] } | { ok: false; reason: UploadRejection; message: string; detail?: string };
+export type PdfInspection =
+  | { ok: true; pageCount: number; pages: PageSize[] }
+  | { ok: false; reason: UploadRejection; message: string; detail?: string };
 
 /** Pages described at upload; a larger document is accepted, its later pages are described when needed. */
 export const MAX_DESCRIBED_PAGES = 5000;
@@ -31,7 +39,11 @@ export function inspectPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>): PdfI
     const file = PdfFile.open(bytes, sealingLimits(limits));
     const pages = checkSoundStructure(file);
     checkVerifiable(file);
-    return { ok: true, pageCount: pages.length, pages: pages.slice(0, MAX_DESCRIBED_PAGES).map((page) => visiblePageSize(page)) };
+    return {
+      ok: true,
+      pageCount: pages.length,
+      pages: pages.slice(0, MAX_DESCRIBED_PAGES).map((page) => visiblePageSize(page)),
+    };
   } catch (error) {
     return verdictForError(error);
   }
@@ -39,20 +51,27 @@ export function inspectPdf(bytes: Uint8Array, limits?: Partial<PdfLimits>): PdfI
 
 /** Page sizes of an accepted document (for placement); throws lib/pdf's errors. */
 export function describePages(bytes: Uint8Array, maxPages = MAX_DESCRIBED_PAGES): PageSize[] {
-  return walkPageTree(PdfFile.open(bytes, sealingLimits())).slice(0, maxPages).map((page) => visiblePageSize(page));
+  return walkPageTree(PdfFile.open(bytes, sealingLimits()))
+    .slice(0, maxPages)
+    .map((page) => visiblePageSize(page));
 }
 
 export function verdictForError(error: unknown): Extract<PdfInspection, { ok: false }> {
   if (error instanceof NotAPdfError) return rejection("not_pdf", error.detail);
   if (error instanceof PdfEncryptedError) return rejection("encrypted");
   if (error instanceof PdfLimitExceededError) return tooComplex(error.limit);
-  if (error instanceof PdfUnsoundStructureError) return { ...rejection("damaged", error.detail), message: damagedMessage(error.problem) };
+  if (error instanceof PdfUnsoundStructureError)
+    return { ...rejection("damaged", error.detail), message: damagedMessage(error.problem) };
   if (error instanceof PdfDamagedError) return rejection("damaged", error.detail);
   // Anything else the reader threw on a hostile file is still "we cannot read it", never a crash.
   return rejection("damaged", error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : "unreadable");
 }
 
-export function rejection(reason: UploadRejection, detail?: string, limitBytes?: number): Extract<PdfInspection, { ok: false }> {
+export function rejection(
+  reason: UploadRejection,
+  detail?: string,
+  limitBytes?: number,
+): Extract<PdfInspection, { ok: false }> {
   return { ok: false, reason, message: rejectionMessage(reason, limitBytes), detail };
 }
 
@@ -65,7 +84,10 @@ export function rejectionMessage(reason: UploadRejection, limitBytes?: number): 
     case "damaged":
       return damagedMessage();
     case "too_large":
-      return `Too large (limit ${limitBytes === undefined ? "" : formatMegabytes(limitBytes)} MB).`.replace("(limit  MB)", "(over the size limit)");
+      return `Too large (limit ${limitBytes === undefined ? "" : formatMegabytes(limitBytes)} MB).`.replace(
+        "(limit  MB)",
+        "(over the size limit)",
+      );
   }
 }
 
@@ -89,5 +111,8 @@ const LIMIT_PROBLEMS: Record<string, string> = {
 /** A file over a processing limit: refused as damaged, with a message that says it is too complex and why. */
 export function tooComplex(limit: string): Extract<PdfInspection, { ok: false }> {
   const problem = LIMIT_PROBLEMS[limit] ?? "it exceeds a processing limit";
-  return { ...rejection("damaged", `limit: ${limit}`), message: `Too complex: ${problem}. Simplify or re-export it (for example by printing it to PDF) and upload again.` };
+  return {
+    ...rejection("damaged", `limit: ${limit}`),
+    message: `Too complex: ${problem}. Simplify or re-export it (for example by printing it to PDF) and upload again.`,
+  };
 }

@@ -36,7 +36,11 @@ describe("upload verdicts in a worker thread", () => {
     const small = pool({ workers: 1, maxHeapMb: 32 });
     const ordinary = readFileSync(corpusFiles()[0]!.path);
     expect(await inspectIsolated(new Uint8Array(ordinary), small)).toEqual(inspectPdf(ordinary));
-    expect(await inspectIsolated(new Uint8Array(heavy), small)).toMatchObject({ ok: false, reason: "damaged", detail: "limit: memory" });
+    expect(await inspectIsolated(new Uint8Array(heavy), small)).toMatchObject({
+      ok: false,
+      reason: "damaged",
+      detail: "limit: memory",
+    });
     expect(await inspectIsolated(new Uint8Array(ordinary), small)).toEqual(inspectPdf(ordinary));
   });
 });

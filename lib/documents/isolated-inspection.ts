@@ -10,8 +10,16 @@ export type InspectionPool = WorkerPool<{ pdf: Uint8Array }, PdfInspection>;
  * ended at 20 s or a 1 GiB heap: what the verification worker allows (lib/public-verify/
  * isolated-verify), so the seal path is never more lenient than the verifier (invariant 19).
  */
-export function inspectionPool(settings: { workers: number; deadlineMs?: number; maxHeapMb?: number } = { workers: defaultWorkerCount(2) }): InspectionPool {
-  return new WorkerPool({ entry: "lib/documents/inspection-worker.ts", size: settings.workers, maxQueue: 64, deadlineMs: settings.deadlineMs ?? 20_000, maxHeapMb: settings.maxHeapMb ?? 1024 });
+export function inspectionPool(
+  settings: { workers: number; deadlineMs?: number; maxHeapMb?: number } = { workers: defaultWorkerCount(2) },
+): InspectionPool {
+  return new WorkerPool({
+    entry: "lib/documents/inspection-worker.ts",
+    size: settings.workers,
+    maxQueue: 64,
+    deadlineMs: settings.deadlineMs ?? 20_000,
+    maxHeapMb: settings.maxHeapMb ?? 1024,
+  });
 }
 
 let shared: InspectionPool | undefined;
@@ -22,7 +30,10 @@ let shared: InspectionPool | undefined;
  * over a processing limit. The bytes move to the worker: the caller must not use them afterwards.
  * A full queue throws WorkerPoolBusyError (503, "try again in a few seconds").
  */
-export async function inspectIsolated(bytes: Uint8Array, pool: InspectionPool = (shared ??= inspectionPool())): Promise<PdfInspection> {
+export async function inspectIsolated(
+  bytes: Uint8Array,
+  pool: InspectionPool = (shared ??= inspectionPool()),
+): Promise<PdfInspection> {
   try {
     return await pool.run({ pdf: bytes }, { transfer: transferableBuffer(bytes) });
   } catch (error) {

@@ -32,7 +32,11 @@ export type DocumentListing = {
  * with which certificate. The caller was authorised for "documents.view"; `ids` narrows the
  * list (ids of other organisations simply match nothing).
  */
-export async function listDocuments(db: Db, ctx: OrgContext, options: { ids?: readonly string[]; take?: number } = {}): Promise<DocumentListing[]> {
+export async function listDocuments(
+  db: Db,
+  ctx: OrgContext,
+  options: { ids?: readonly string[]; take?: number } = {},
+): Promise<DocumentListing[]> {
   const documents = await db.document.findMany({
     where: { orgId: ctx.orgId, ...(options.ids === undefined ? {} : { id: { in: [...options.ids] } }) },
     orderBy: { createdAt: "desc" },
@@ -44,7 +48,10 @@ export async function listDocuments(db: Db, ctx: OrgContext, options: { ids?: re
   const certificateIds = [...new Set(seals.map((s) => s.certificateId))];
   const [users, certificates] = await Promise.all([
     db.user.findMany({ where: { id: { in: userIds } }, select: { id: true, name: true } }),
-    db.signingCertificate.findMany({ where: { id: { in: certificateIds }, orgId: ctx.orgId }, select: { id: true, subject: true } }),
+    db.signingCertificate.findMany({
+      where: { id: { in: certificateIds }, orgId: ctx.orgId },
+      select: { id: true, subject: true },
+    }),
   ]);
   const userName = new Map(users.map((u) => [u.id, u.name]));
   const subject = new Map(certificates.map((c) => [c.id, c.subject]));

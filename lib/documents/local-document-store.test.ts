@@ -13,7 +13,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** A body that arrives in chunks and counts what was pulled from it. */
-function chunkedStream(total: number, chunk: number): { stream: ReadableStream<Uint8Array>; pulled: () => number; bytes: Uint8Array } {
+function chunkedStream(
+  total: number,
+  chunk: number,
+): { stream: ReadableStream<Uint8Array>; pulled: () => number; bytes: Uint8Array } {
   const bytes = randomBytes(total);
   let offset = 0;
   const stream = new ReadableStream<Uint8Array>({
@@ -93,8 +96,14 @@ describe("LocalDocumentStore", () => {
 
 describe("document settings", () => {
   it("defaults to $SIGNET_DATA_DIR/documents and 200 MB, both configurable", () => {
-    expect(readDocumentSettings({ SIGNET_DATA_DIR: "/srv/signet" })).toEqual({ documentDir: "/srv/signet/documents", maxUploadBytes: 200 * 1024 * 1024 });
-    expect(readDocumentSettings({ SIGNET_DOCUMENT_DIR: "/mnt/docs", SIGNET_MAX_UPLOAD_MB: "5" })).toEqual({ documentDir: "/mnt/docs", maxUploadBytes: 5 * 1024 * 1024 });
+    expect(readDocumentSettings({ SIGNET_DATA_DIR: "/srv/signet" })).toEqual({
+      documentDir: "/srv/signet/documents",
+      maxUploadBytes: 200 * 1024 * 1024,
+    });
+    expect(readDocumentSettings({ SIGNET_DOCUMENT_DIR: "/mnt/docs", SIGNET_MAX_UPLOAD_MB: "5" })).toEqual({
+      documentDir: "/mnt/docs",
+      maxUploadBytes: 5 * 1024 * 1024,
+    });
     expect(() => readDocumentSettings({ SIGNET_MAX_UPLOAD_MB: "lots" })).toThrow(/SIGNET_MAX_UPLOAD_MB/);
   });
 });

@@ -28,7 +28,11 @@ export class LocalDocumentStore implements DocumentStore {
     const temp = path.join(this.dir, ".incoming", `${key}.${randomBytes(4).toString("hex")}.part`);
     const hash = createHash("sha256");
     let size = 0;
-    let handle: FileHandle | undefined = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+    let handle: FileHandle | undefined = await open(
+      temp,
+      constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY,
+      0o600,
+    );
     try {
       for await (const chunk of boundedChunks(source, options.maxBytes)) {
         size += chunk.byteLength;
@@ -107,7 +111,8 @@ export class LocalDocumentStore implements DocumentStore {
   }
 
   private pathOf(key: string): string {
-    if (!KEY_PATTERN.test(key)) throw new DocumentError("document.bad_key", "That stored document reference is not valid.", { status: 500 });
+    if (!KEY_PATTERN.test(key))
+      throw new DocumentError("document.bad_key", "That stored document reference is not valid.", { status: 500 });
     return path.join(this.dir, key.slice(0, 2), key);
   }
 
@@ -119,7 +124,10 @@ export class LocalDocumentStore implements DocumentStore {
 
 function missingOr(error: unknown): unknown {
   if ((error as NodeJS.ErrnoException | null)?.code === "ENOENT") {
-    return new DocumentError("document.storage", "The stored file of this document is missing. Upload it again.", { status: 410, cause: error });
+    return new DocumentError("document.storage", "The stored file of this document is missing. Upload it again.", {
+      status: 410,
+      cause: error,
+    });
   }
   return error;
 }

@@ -22,27 +22,51 @@ export async function findOwnDocument(db: Db, ctx: OrgContext, documentId: strin
 }
 
 /** The original as uploaded (for previews and downloads). */
-export async function openOriginal(db: Db, store: DocumentStore, ctx: OrgContext, documentId: string): Promise<OpenedFile> {
+export async function openOriginal(
+  db: Db,
+  store: DocumentStore,
+  ctx: OrgContext,
+  documentId: string,
+): Promise<OpenedFile> {
   const document = await findOwnDocument(db, ctx, documentId);
   const { size, body } = await store.stream(document.storageKey);
   return { fileName: document.fileName, size, sha256: document.sha256, body };
 }
 
 /** The latest sealed version of a document, named "<name>-sealed.pdf". */
-export async function openSealed(db: Db, store: DocumentStore, ctx: OrgContext, documentId: string): Promise<OpenedFile> {
+export async function openSealed(
+  db: Db,
+  store: DocumentStore,
+  ctx: OrgContext,
+  documentId: string,
+): Promise<OpenedFile> {
   const document = await findOwnDocument(db, ctx, documentId);
-  const seal = await db.seal.findFirst({ where: { documentId: document.id, orgId: ctx.orgId }, orderBy: { sealedAt: "desc" } });
+  const seal = await db.seal.findFirst({
+    where: { documentId: document.id, orgId: ctx.orgId },
+    orderBy: { sealedAt: "desc" },
+  });
   if (seal === null) throw new DocumentNotFoundError("A sealed version of that document");
   const { size, body } = await store.stream(seal.storageKey);
   return { fileName: sealedFileName(document.fileName), size, sha256: seal.sealedSha256, body };
 }
 
 /** The sealed files of one batch of the caller's organisation, for a zip. */
-export async function sealedFilesOfBatch(db: Db, ctx: OrgContext, batchId: string): Promise<{ fileName: string; storageKey: string; size: number }[]> {
+export async function sealedFilesOfBatch(
+  db: Db,
+  ctx: OrgContext,
+  batchId: string,
+): Promise<{ fileName: string; storageKey: string; size: number }[]> {
   if (!UUID.test(batchId)) throw new DocumentNotFoundError("That batch");
-  const batch = await db.sealBatch.findFirst({ where: { id: batchId, orgId: ctx.orgId }, include: { seals: { include: { document: { select: { fileName: true } } }, orderBy: { sealedAt: "asc" } } } });
+  const batch = await db.sealBatch.findFirst({
+    where: { id: batchId, orgId: ctx.orgId },
+    include: { seals: { include: { document: { select: { fileName: true } } }, orderBy: { sealedAt: "asc" } } },
+  });
   if (batch === null || batch.seals.length === 0) throw new DocumentNotFoundError("That batch");
-  return batch.seals.map((s) => ({ fileName: sealedFileName(s.document.fileName), storageKey: s.storageKey, size: s.size }));
+  return batch.seals.map((s) => ({
+    fileName: sealedFileName(s.document.fileName),
+    storageKey: s.storageKey,
+    size: s.size,
+  }));
 }
 
 /** Visible page sizes of a document's original, for the placement screen. */

@@ -25,14 +25,19 @@ const verifications = verificationPool({ ...isolationSettings(1), maxQueue: 4 })
 beforeAll(async () => {
   pki = await getTestPki();
   const leaf = await pki.leaf("ec256");
-  signer = { backend: LocalKeyBackend.fromKeyFile(leaf.keyPem), certificate: parseCertificate(leaf.certDer), chain: parseCertificates(pki.chainPem) };
+  signer = {
+    backend: LocalKeyBackend.fromKeyFile(leaf.keyPem),
+    certificate: parseCertificate(leaf.certDer),
+    chain: parseCertificates(pki.chainPem),
+  };
 }, 120_000);
 afterAll(async () => {
   await inspections.close();
   await verifications.close();
 });
 
-const verifyInWorker = (pdf: Uint8Array, limits: Partial<PdfLimits>) => verifyIsolated({ pdf, trustAnchors: [pki.root.certDer], now: new Date().toISOString(), limits }, verifications);
+const verifyInWorker = (pdf: Uint8Array, limits: Partial<PdfLimits>) =>
+  verifyIsolated({ pdf, trustAnchors: [pki.root.certDer], now: new Date().toISOString(), limits }, verifications);
 const codeOf = (error: unknown) => (isSignetError(error) ? error.code : String(error));
 
 describe("one set of structural limits for sealing and verifying (SECURITY.md invariant 19)", () => {
@@ -93,7 +98,9 @@ describe("one set of structural limits for sealing and verifying (SECURITY.md in
       const verdict = inspectPdf(twoSignatures, small);
       expect(verdict).toMatchObject({ ok: false, reason: "damaged", detail: "limit: signatures" });
       expect(verdict.ok ? "" : verdict.message).toMatch(TOO_COMPLEX);
-      expect(await sealPdf(twoSignatures, { ...signer, limits: small }).catch((e: unknown) => codeOf(e))).toBe("pdf.limit");
+      expect(await sealPdf(twoSignatures, { ...signer, limits: small }).catch((e: unknown) => codeOf(e))).toBe(
+        "pdf.limit",
+      );
 
       expect(inspectPdf(oneSignature, small)).toMatchObject({ ok: true });
       const sealed = await sealPdf(oneSignature, { ...signer, limits: small });

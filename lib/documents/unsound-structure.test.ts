@@ -38,7 +38,13 @@ const UNSOUND = [
   },
   {
     label: "100,000 nested arrays in an object reached only from the catalog",
-    pdf: () => classicPdf(["<< /Type /Catalog /Pages 2 0 R /Names 4 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", PAGE, `<< /Dests ${"[".repeat(100_000)}${"]".repeat(100_000)} >>`]),
+    pdf: () =>
+      classicPdf([
+        "<< /Type /Catalog /Pages 2 0 R /Names 4 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        PAGE,
+        `<< /Dests ${"[".repeat(100_000)}${"]".repeat(100_000)} >>`,
+      ]),
     qpdf: /excessively deeply nested/,
     message: /nests arrays or dictionaries more than 64 levels deep/,
   },

@@ -43,12 +43,19 @@ function storedObjects(): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
-function upload(ctx: OrgContext, f: CorpusFile, maxBytes = 200 * MB, declaredSize?: number, fileName = path.basename(f.path)): Promise<UploadOutcome> {
+function upload(
+  ctx: OrgContext,
+  f: CorpusFile,
+  maxBytes = 200 * MB,
+  declaredSize?: number,
+  fileName = path.basename(f.path),
+): Promise<UploadOutcome> {
   const bytes = readFileSync(f.path);
   // Streamed in 64 KB chunks, as a request body arrives.
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      for (let offset = 0; offset < bytes.length; offset += 65_536) controller.enqueue(new Uint8Array(bytes.subarray(offset, offset + 65_536)));
+      for (let offset = 0; offset < bytes.length; offset += 65_536)
+        controller.enqueue(new Uint8Array(bytes.subarray(offset, offset + 65_536)));
       controller.close();
     },
   });
@@ -74,43 +81,79 @@ describe("uploading documents", () => {
     const outcome = await upload(signer, f);
     expect(outcome.accepted).toBe(true);
     if (!outcome.accepted) return;
-    expect(outcome.document).toMatchObject({ fileName: "p01-gs10-pdfwrite-pdf14.pdf", pageCount: 6, size: readFileSync(f.path).length, });
+    expect(outcome.document).toMatchObject({
+      fileName: "p01-gs10-pdfwrite-pdf14.pdf",
+      pageCount: 6,
+      size: readFileSync(f.path).length,
+    });
     expect(outcome.document.pages[0]).toEqual({ width: 595, height: 842 });
     const row = await t.db.document.findUniqueOrThrow({ where: { id: outcome.document.id } });
-    expect(row).toMatchObject({ orgId: signer.orgId, uploadedById: signer.userId, status: "UPLOADED", pageCount: 6, sha256: "45eefaf9e9ebd32f16e1f4e3ef54e12e7f67806152efc2016bc5a973fdf41674" });
+    expect(row).toMatchObject({
+      orgId: signer.orgId,
+      uploadedById: signer.userId,
+      status: "UPLOADED",
+      pageCount: 6,
+      sha256: "45eefaf9e9ebd32f16e1f4e3ef54e12e7f67806152efc2016bc5a973fdf41674",
+    });
     expect(Buffer.from(await store.get(row.storageKey)).equals(readFileSync(f.path))).toBe(true);
-    const entries = await t.db.auditEntry.findMany({ where: { orgId: signer.orgId, action: "document.uploaded", subjectId: row.id } });
+    const entries = await t.db.auditEntry.findMany({
+      where: { orgId: signer.orgId, action: "document.uploaded", subjectId: row.id },
+    });
     expect(entries).toHaveLength(1);
-    expect(entries[0]?.data).toMatchObject({ sha256: row.sha256, size: row.size, pageCount: 6, request: { ip: "192.0.2.7" } });
+    expect(entries[0]?.data).toMatchObject({
+      sha256: row.sha256,
+      size: row.size,
+      pageCount: 6,
+      request: { ip: "192.0.2.7" },
+    });
   });
 
   it("stores and serves the name without bidirectional controls (U+202E would disguise it)", async () => {
-    const outcome = await upload(signer, file("p06-reportlab-simple.pdf"), 200 * MB, undefined, "invoice\u202Efdp.\u2066pdf");
+    const outcome = await upload(
+      signer,
+      file("p06-reportlab-simple.pdf"),
+      200 * MB,
+      undefined,
+      "invoice\u202Efdp.\u2066pdf",
+    );
     if (!outcome.accepted) throw new Error("expected the upload to be accepted");
     expect(outcome.document.fileName).toBe("invoicefdp.pdf");
     const row = await t.db.document.findUniqueOrThrow({ where: { id: outcome.document.id } });
     expect(row.fileName).toBe("invoicefdp.pdf");
-    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { orgId: signer.orgId, action: "document.uploaded", subjectId: row.id } });
+    const entry = await t.db.auditEntry.findFirstOrThrow({
+      where: { orgId: signer.orgId, action: "document.uploaded", subjectId: row.id },
+    });
     expect(JSON.stringify(entry.data)).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
     const opened = await openOriginal(t.db, store, signer, row.id);
     expect(opened.fileName).toBe("invoicefdp.pdf");
     await opened.body.cancel();
     const refused = await upload(signer, file("p22-not-pdf-png.pdf"), 200 * MB, undefined, "photo\u202Egnp.pdf");
     expect(refused).toMatchObject({ accepted: false, fileName: "photognp.pdf" });
-    const rejected = await t.db.auditEntry.findFirst({ where: { orgId: signer.orgId, action: "document.rejected" }, orderBy: { seq: "desc" } });
+    const rejected = await t.db.auditEntry.findFirst({
+      where: { orgId: signer.orgId, action: "document.rejected" },
+      orderBy: { seq: "desc" },
+    });
     expect(rejected?.data).toMatchObject({ fileName: "photognp.pdf" });
   });
 
   it("gives the page sizes as displayed, rotation included", async () => {
     const outcome = await upload(signer, file("p13-qpdf-rotate90-page1.pdf"));
-    expect(outcome.accepted && outcome.document.pages[0]).toEqual({ width: 841.889763779528, height: 595.303937007874 });
-    if (outcome.accepted) expect(await pagesOf(t.db, store, signer, outcome.document.id)).toEqual(outcome.document.pages);
+    expect(outcome.accepted && outcome.document.pages[0]).toEqual({
+      width: 841.889763779528,
+      height: 595.303937007874,
+    });
+    if (outcome.accepted)
+      expect(await pagesOf(t.db, store, signer, outcome.document.id)).toEqual(outcome.document.pages);
   });
 
   const refusals: [string, string, RegExp][] = [
     ["p22-not-pdf-png.pdf", "not_pdf", /^Not a PDF/],
     ["more/p24-damaged-empty.pdf", "not_pdf", /^Not a PDF/],
-    ["p12-qpdf-aes256-user-password.pdf", "encrypted", /^Protected by a password — remove the protection and upload again\.$/],
+    [
+      "p12-qpdf-aes256-user-password.pdf",
+      "encrypted",
+      /^Protected by a password — remove the protection and upload again\.$/,
+    ],
     ["p11-qpdf-aes256-owner-only.pdf", "encrypted", /^Protected by a password/],
     ["p20-damaged-truncated.pdf", "damaged", /^Damaged/],
     ["p24-deep-nested-arrays.pdf", "damaged", /^Damaged/],
@@ -124,7 +167,10 @@ describe("uploading documents", () => {
     expect(!outcome.accepted && outcome.message).toMatch(message);
     expect(await t.db.document.count()).toBe(rowsBefore);
     expect(storedObjects()).toEqual(objectsBefore);
-    const rejected = await t.db.auditEntry.findFirst({ where: { orgId: signer.orgId, action: "document.rejected" }, orderBy: { seq: "desc" } });
+    const rejected = await t.db.auditEntry.findFirst({
+      where: { orgId: signer.orgId, action: "document.rejected" },
+      orderBy: { seq: "desc" },
+    });
     expect(rejected?.data).toMatchObject({ fileName: path.basename(id), reason });
   });
 

@@ -19,7 +19,10 @@ export type UploadInput = {
   declaredSize?: number | null;
 };
 
-export type AcceptedUpload = { accepted: true; document: { id: string; fileName: string; size: number; sha256: string; pageCount: number; pages: PageSize[] } };
+export type AcceptedUpload = {
+  accepted: true;
+  document: { id: string; fileName: string; size: number; sha256: string; pageCount: number; pages: PageSize[] };
+};
 export type RejectedUpload = { accepted: false; fileName: string; reason: UploadRejection; message: string };
 export type UploadOutcome = AcceptedUpload | RejectedUpload;
 
@@ -31,19 +34,34 @@ export type UploadOutcome = AcceptedUpload | RejectedUpload;
  * entry in one transaction; a refused one leaves no row and no stored bytes, only a
  * "document.rejected" entry. Signers upload: the caller's roles must allow "documents.seal".
  */
-export async function uploadDocument(db: Db, store: DocumentStore, ctx: OrgContext, input: UploadInput, maxBytes: number, request: RequestMeta): Promise<UploadOutcome> {
+export async function uploadDocument(
+  db: Db,
+  store: DocumentStore,
+  ctx: OrgContext,
+  input: UploadInput,
+  maxBytes: number,
+  request: RequestMeta,
+): Promise<UploadOutcome> {
   if (!rolesAllow(ctx.roles, "documents.seal")) throw new ForbiddenError("Only signers can upload documents to seal.");
   const fileName = cleanFileName(input.fileName);
 
   if (input.declaredSize != null && input.declaredSize > maxBytes) {
-    return refuse(db, ctx, fileName, rejection("too_large", `announced ${input.declaredSize} bytes`, maxBytes), { size: input.declaredSize }, request);
+    return refuse(
+      db,
+      ctx,
+      fileName,
+      rejection("too_large", `announced ${input.declaredSize} bytes`, maxBytes),
+      { size: input.declaredSize },
+      request,
+    );
   }
 
   let stored: StoredObject;
   try {
     stored = await store.put(input.body, { maxBytes });
   } catch (error) {
-    if (error instanceof UploadTooLargeError) return refuse(db, ctx, fileName, rejection("too_large", "body over the limit", maxBytes), {}, request);
+    if (error instanceof UploadTooLargeError)
+      return refuse(db, ctx, fileName, rejection("too_large", "body over the limit", maxBytes), {}, request);
     throw error;
   }
 
@@ -55,7 +73,15 @@ export async function uploadDocument(db: Db, store: DocumentStore, ctx: OrgConte
     }
     const document = await db.$transaction(async (tx) => {
       const row = await tx.document.create({
-        data: { orgId: ctx.orgId, uploadedById: ctx.userId, fileName, size: stored.size, sha256: stored.sha256, pageCount: verdict.pageCount, storageKey: stored.key },
+        data: {
+          orgId: ctx.orgId,
+          uploadedById: ctx.userId,
+          fileName,
+          size: stored.size,
+          sha256: stored.sha256,
+          pageCount: verdict.pageCount,
+          storageKey: stored.key,
+        },
       });
       await appendAudit(tx, {
         orgId: ctx.orgId,
@@ -68,10 +94,24 @@ export async function uploadDocument(db: Db, store: DocumentStore, ctx: OrgConte
       });
       return row;
     });
-    return { accepted: true, document: { id: document.id, fileName, size: stored.size, sha256: stored.sha256, pageCount: verdict.pageCount, pages: verdict.pages } };
+    return {
+      accepted: true,
+      document: {
+        id: document.id,
+        fileName,
+        size: stored.size,
+        sha256: stored.sha256,
+        pageCount: verdict.pageCount,
+        pages: verdict.pages,
+      },
+    };
   } catch (error) {
     // Nothing half-written: without a row, the bytes go too.
-    await store.remove(stored.key).catch((cleanupError: unknown) => log.error({ err: String(cleanupError), key: stored.key }, "could not remove the bytes of a failed upload"));
+    await store
+      .remove(stored.key)
+      .catch((cleanupError: unknown) =>
+        log.error({ err: String(cleanupError), key: stored.key }, "could not remove the bytes of a failed upload"),
+      );
     throw error;
   }
 }
@@ -90,7 +130,13 @@ async function refuse(
       actorId: ctx.userId,
       action: "document.rejected",
       subjectType: "document",
-      data: { fileName, reason: verdict.reason, detail: verdict.detail ?? null, size: facts.size ?? null, sha256: facts.sha256 ?? null },
+      data: {
+        fileName,
+        reason: verdict.reason,
+        detail: verdict.detail ?? null,
+        size: facts.size ?? null,
+        sha256: facts.sha256 ?? null,
+      },
       request,
     });
   });

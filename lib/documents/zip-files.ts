@@ -7,7 +7,10 @@ import { uniqueNames } from "@/lib/documents/file-names";
  * stored uncompressed (PDFs are compressed already). Reading waits while the consumer's
  * queue is full, so memory stays flat whatever the size of the batch.
  */
-export function zipStoredFiles(store: DocumentStore, files: readonly { fileName: string; storageKey: string }[]): ReadableStream<Uint8Array> {
+export function zipStoredFiles(
+  store: DocumentStore,
+  files: readonly { fileName: string; storageKey: string }[],
+): ReadableStream<Uint8Array> {
   const names = uniqueNames(files.map((f) => f.fileName));
   let wake: (() => void) | undefined;
   let cancelled = false;
@@ -23,7 +26,8 @@ export function zipStoredFiles(store: DocumentStore, files: readonly { fileName:
           if (final) controller.close();
         });
         const roomInQueue = async () => {
-          while (!cancelled && (controller.desiredSize ?? 1) <= 0) await new Promise<void>((resolve) => (wake = resolve));
+          while (!cancelled && (controller.desiredSize ?? 1) <= 0)
+            await new Promise<void>((resolve) => (wake = resolve));
         };
         void (async () => {
           try {

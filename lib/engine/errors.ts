@@ -23,5 +23,7 @@ export function isSignetError(error: unknown): error is SignetError {
 
 /** The message that may be shown to a user for any thrown value. */
 export function userMessage(error: unknown): string {
-  return isSignetError(error) ? error.message : "Something went wrong on our side. Nothing was changed; please try again.";
+  return isSignetError(error)
+    ? error.message
+    : "Something went wrong on our side. Nothing was changed; please try again.";
 }

@@ -1,6 +1,11 @@
 import { SignetError } from "@/lib/engine/errors";
 
-export type HealthErrorCode = "health.database_unreachable" | "health.master_key_unusable" | "health.timeout" | "health.key_mismatch" | "health.backend_failed";
+export type HealthErrorCode =
+  | "health.database_unreachable"
+  | "health.master_key_unusable"
+  | "health.timeout"
+  | "health.key_mismatch"
+  | "health.backend_failed";
 
 /** Why a health check failed, in words safe for its audience: never a key, a PIN, an id of the master key or another organisation's reference. */
 export class HealthError extends SignetError {
@@ -14,7 +19,10 @@ export class HealthError extends SignetError {
 export async function withinMs<T>(ms: number, what: string, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HealthError("health.timeout", `${what} did not answer within ${Math.round(ms / 1000)} s.`)), ms);
+    timer = setTimeout(
+      () => reject(new HealthError("health.timeout", `${what} did not answer within ${Math.round(ms / 1000)} s.`)),
+      ms,
+    );
     timer.unref();
   });
   try {

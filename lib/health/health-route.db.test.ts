@@ -13,10 +13,16 @@ import { createPlatformKey } from "@/lib/custody/platform-keys";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 
 vi.mock("server-only", () => ({}));
-const caller = vi.hoisted(() => ({ user: null as null | { id: string; email: string; name: string }, orgId: null as string | null }));
+const caller = vi.hoisted(() => ({
+  user: null as null | { id: string; email: string; name: string },
+  orgId: null as string | null,
+}));
 vi.mock("@/app/_server/session", () => ({
   currentUser: async () => caller.user,
-  organisationsOf: async () => ({ organisations: [], active: caller.orgId === null ? null : { id: caller.orgId, name: "", roles: [] } }),
+  organisationsOf: async () => ({
+    organisations: [],
+    active: caller.orgId === null ? null : { id: caller.orgId, name: "", roles: [] },
+  }),
 }));
 
 const { GET } = await import("@/app/api/health/route");
@@ -40,7 +46,13 @@ beforeAll(async () => {
   adminId = (await createPerson(t.db, [{ orgId, roles: [Role.ADMIN] }])).userId;
   signerId = (await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }])).userId;
   auditorId = (await createPerson(t.db, [{ orgId, roles: [Role.AUDITOR] }])).userId;
-  ({ keyId } = await createPlatformKey(t.db, await authorize(t.db, adminId, orgId, "certificates.manage"), { label: "seal key", algorithm: "EC-P256" }, master, {}));
+  ({ keyId } = await createPlatformKey(
+    t.db,
+    await authorize(t.db, adminId, orgId, "certificates.manage"),
+    { label: "seal key", algorithm: "EC-P256" },
+    master,
+    {},
+  ));
 });
 afterAll(async () => {
   process.env = env;
@@ -64,7 +76,11 @@ describe("GET /api/health", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
     const body = (await response.json()) as Record<string, unknown>;
-    expect(body).toEqual({ status: "ok", database: { ok: true, ms: expect.any(Number) }, masterKey: { ok: true, ms: expect.any(Number), kind: "env" } });
+    expect(body).toEqual({
+      status: "ok",
+      database: { ok: true, ms: expect.any(Number) },
+      masterKey: { ok: true, ms: expect.any(Number), kind: "env" },
+    });
     expect(JSON.stringify(body)).not.toMatch(new RegExp(`${keyId}|${secret.slice(0, 12)}|${master.id}`));
   });
 

@@ -29,7 +29,9 @@ afterAll(async () => {
 
 async function adminOfNewOrganisation(name: string): Promise<OrgContext> {
   const org = await t.db.organization.create({ data: { name } });
-  const user = await t.db.user.create({ data: { email: `${randomBytes(4).toString("hex")}@example.test`, name: "Admin", passwordHash: "x" } });
+  const user = await t.db.user.create({
+    data: { email: `${randomBytes(4).toString("hex")}@example.test`, name: "Admin", passwordHash: "x" },
+  });
   await t.db.membership.create({ data: { userId: user.id, orgId: org.id, roles: [Role.ADMIN] } });
   return authorize(t.db, user.id, org.id, "certificates.manage");
 }
@@ -45,14 +47,31 @@ describe("key health", () => {
     const good = kms.createKey("ECC_NIST_P256");
     const denied = kms.createKey("RSA_2048");
     const okKey = await registerKmsKey(t.db, ctx, { label: "answers", keyId: good.arn }, request, kmsConnection());
-    const deniedKey = await registerKmsKey(t.db, ctx, { label: "denied later", keyId: denied.arn }, request, kmsConnection());
+    const deniedKey = await registerKmsKey(
+      t.db,
+      ctx,
+      { label: "denied later", keyId: denied.arn },
+      request,
+      kmsConnection(),
+    );
     kms.setMode(denied, "access_denied");
     const before = kms.requests.length;
 
     const result = await keyHealth(t.db, ctx, { masterKey: async () => master, kmsConnection: kmsConnection() });
     const byId = new Map(result.map((r) => [r.keyId, r]));
-    expect(byId.get(okKey.keyId)).toEqual({ keyId: okKey.keyId, label: "answers", backend: "AWS_KMS", ok: true, ms: expect.any(Number) });
-    expect(byId.get(deniedKey.keyId)).toMatchObject({ label: "denied later", backend: "AWS_KMS", ok: false, error: { code: "kms.access_denied", message: expect.stringMatching(/access was denied for kms:DescribeKey/) } });
+    expect(byId.get(okKey.keyId)).toEqual({
+      keyId: okKey.keyId,
+      label: "answers",
+      backend: "AWS_KMS",
+      ok: true,
+      ms: expect.any(Number),
+    });
+    expect(byId.get(deniedKey.keyId)).toMatchObject({
+      label: "denied later",
+      backend: "AWS_KMS",
+      ok: false,
+      error: { code: "kms.access_denied", message: expect.stringMatching(/access was denied for kms:DescribeKey/) },
+    });
     expect(byId.get(okKey.keyId)!.ms).toBeGreaterThanOrEqual(0);
     const operations = kms.requests.slice(before).map((r) => r.operation);
     expect(operations).toContain("DescribeKey");
@@ -63,10 +82,18 @@ describe("key health", () => {
   it("AWS KMS: a key replaced behind its reference is reported, not ok", async () => {
     const ctx = await adminOfNewOrganisation("KMS swapped");
     const original = kms.createKey("ECC_NIST_P256");
-    const { keyId } = await registerKmsKey(t.db, ctx, { label: "swapped", keyId: original.arn }, request, kmsConnection());
+    const { keyId } = await registerKmsKey(
+      t.db,
+      ctx,
+      { label: "swapped", keyId: original.arn },
+      request,
+      kmsConnection(),
+    );
     const other = kms.createKey("ECC_NIST_P256");
     await t.db.signingKey.update({ where: { id: keyId }, data: { kmsKeyArn: other.arn } });
-    expect(await keyHealth(t.db, ctx, { masterKey: async () => master, kmsConnection: kmsConnection() })).toMatchObject([{ keyId, ok: false, error: { code: "health.key_mismatch" } }]);
+    expect(await keyHealth(t.db, ctx, { masterKey: async () => master, kmsConnection: kmsConnection() })).toMatchObject(
+      [{ keyId, ok: false, error: { code: "health.key_mismatch" } }],
+    );
   });
 
   it("platform: the key signs a probe under the master key; under another master key it fails with a typed error; nothing secret is in the answer", async () => {
@@ -80,11 +107,24 @@ describe("key health", () => {
     const result = await keyHealth(t.db, ctx, { masterKey: async () => master });
     expect(result).toEqual([{ keyId, label: "platform seal", backend: "PLATFORM", ok: true, ms: expect.any(Number) }]);
 
-    const wrong = await keyHealth(t.db, ctx, { masterKey: async () => new LocalMasterKey(randomBytes(32).toString("base64")) });
-    expect(wrong).toMatchObject([{ keyId, ok: false, error: { code: "master_key.mismatch", message: expect.stringMatching(/could not be unwrapped/) } }]);
+    const wrong = await keyHealth(t.db, ctx, {
+      masterKey: async () => new LocalMasterKey(randomBytes(32).toString("base64")),
+    });
+    expect(wrong).toMatchObject([
+      {
+        keyId,
+        ok: false,
+        error: { code: "master_key.mismatch", message: expect.stringMatching(/could not be unwrapped/) },
+      },
+    ]);
     const material = await t.db.platformKeyMaterial.findFirstOrThrow({ where: { keyId } });
     const text = JSON.stringify([result, wrong]);
-    for (const secret of [masterSecret, Buffer.from(material.ciphertext).toString("base64"), Buffer.from(material.ciphertext).toString("hex")]) expect(text).not.toContain(secret);
+    for (const secret of [
+      masterSecret,
+      Buffer.from(material.ciphertext).toString("base64"),
+      Buffer.from(material.ciphertext).toString("hex"),
+    ])
+      expect(text).not.toContain(secret);
 
     const missing = await keyHealth(t.db, ctx, { masterKey: () => Promise.reject(new LocalMasterKeyMissing()) });
     expect(missing).toMatchObject([{ keyId, ok: false, error: { code: "health.backend_failed" } }]);
@@ -104,11 +144,26 @@ describe.skipIf(!softHsm.available && !isCi)("key health (SoftHSM2)", () => {
     process.env.SIGNET_TEST_HEALTH_PIN = token.userPin;
     try {
       const ctx = await adminOfNewOrganisation("HSM health");
-      const { keyId } = await registerPkcs11Key(t.db, ctx, { label: "hsm seal", modulePath: hsm.modulePath, tokenLabel: token.label, pinEnv: "SIGNET_TEST_HEALTH_PIN", generate: "EC-P256" }, request);
-      expect(await keyHealth(t.db, ctx, { masterKey: async () => master })).toEqual([{ keyId, label: "hsm seal", backend: "PKCS11", ok: true, ms: expect.any(Number) }]);
+      const { keyId } = await registerPkcs11Key(
+        t.db,
+        ctx,
+        {
+          label: "hsm seal",
+          modulePath: hsm.modulePath,
+          tokenLabel: token.label,
+          pinEnv: "SIGNET_TEST_HEALTH_PIN",
+          generate: "EC-P256",
+        },
+        request,
+      );
+      expect(await keyHealth(t.db, ctx, { masterKey: async () => master })).toEqual([
+        { keyId, label: "hsm seal", backend: "PKCS11", ok: true, ms: expect.any(Number) },
+      ]);
       delete process.env.SIGNET_TEST_HEALTH_PIN;
       const result = await keyHealth(t.db, ctx, { masterKey: async () => master });
-      expect(result).toMatchObject([{ keyId, ok: false, error: { message: expect.stringMatching(/SIGNET_TEST_HEALTH_PIN/) } }]);
+      expect(result).toMatchObject([
+        { keyId, ok: false, error: { message: expect.stringMatching(/SIGNET_TEST_HEALTH_PIN/) } },
+      ]);
       expect(JSON.stringify(result)).not.toContain(token.userPin);
     } finally {
       delete process.env.SIGNET_TEST_HEALTH_PIN;

@@ -45,7 +45,16 @@ const UNUSED_MASTER_KEY: MasterKey = {
 /** Fast by default: a health check that waits 30 s for KMS retries answers nobody. */
 const HEALTH_KMS_CONNECTION = { maxAttempts: 1, timeouts: { connectMs: 3_000, attemptMs: 5_000, totalMs: 8_000 } };
 
-type KeyRow = { id: string; label: string; backend: KeyHealth["backend"]; publicKey: Uint8Array; kmsKeyArn: string | null; kmsRegion: string | null; kmsRoleArn: string | null; kmsExternalId: string | null };
+type KeyRow = {
+  id: string;
+  label: string;
+  backend: KeyHealth["backend"];
+  publicKey: Uint8Array;
+  kmsKeyArn: string | null;
+  kmsRegion: string | null;
+  kmsRoleArn: string | null;
+  kmsExternalId: string | null;
+};
 
 /**
  * Whether the backend of a key answers, without keeping any secret:
@@ -57,23 +66,29 @@ type KeyRow = { id: string; label: string; backend: KeyHealth["backend"]; public
  */
 async function probe(db: Db, orgId: string, key: KeyRow, options: KeyHealthOptions): Promise<void> {
   if (key.backend === "AWS_KMS") {
-    if (key.kmsKeyArn === null || key.kmsRegion === null) throw new HealthError("health.backend_failed", `The AWS KMS reference of "${key.label}" is incomplete.`);
+    if (key.kmsKeyArn === null || key.kmsRegion === null)
+      throw new HealthError("health.backend_failed", `The AWS KMS reference of "${key.label}" is incomplete.`);
     const described = await describeAwsKmsKey({
       endpoint: process.env.SIGNET_AWS_KMS_ENDPOINT || undefined,
       ...HEALTH_KMS_CONNECTION,
       ...options.kmsConnection,
       keyId: key.kmsKeyArn,
       region: key.kmsRegion,
-      role: key.kmsRoleArn === null ? undefined : { roleArn: key.kmsRoleArn, externalId: key.kmsExternalId ?? undefined },
+      role:
+        key.kmsRoleArn === null ? undefined : { roleArn: key.kmsRoleArn, externalId: key.kmsExternalId ?? undefined },
     });
     if (!bytesEqual(described.publicKey, canonicalSpki(key.publicKey))) {
-      throw new HealthError("health.key_mismatch", `AWS KMS answers for "${key.label}", but with another public key than the one registered: the key behind the reference was replaced, and nothing can be sealed with it.`);
+      throw new HealthError(
+        "health.key_mismatch",
+        `AWS KMS answers for "${key.label}", but with another public key than the one registered: the key behind the reference was replaced, and nothing can be sealed with it.`,
+      );
     }
     return;
   }
   const masterKey = key.backend === "PLATFORM" ? await options.masterKey() : UNUSED_MASTER_KEY;
   await withKeyBackend(db, orgId, key.id, masterKey, async (backend) => {
-    if (key.backend === "PLATFORM") await backend.sign({ message: PROBE, digest: digest("SHA-256", PROBE), hash: "SHA-256" });
+    if (key.backend === "PLATFORM")
+      await backend.sign({ message: PROBE, digest: digest("SHA-256", PROBE), hash: "SHA-256" });
   });
 }
 
@@ -82,7 +97,16 @@ export async function keyHealth(db: Db, ctx: OrgContext, options: KeyHealthOptio
   const keys = await db.signingKey.findMany({
     where: { orgId: ctx.orgId, state: "ACTIVE" },
     orderBy: { createdAt: "asc" },
-    select: { id: true, label: true, backend: true, publicKey: true, kmsKeyArn: true, kmsRegion: true, kmsRoleArn: true, kmsExternalId: true },
+    select: {
+      id: true,
+      label: true,
+      backend: true,
+      publicKey: true,
+      kmsKeyArn: true,
+      kmsRegion: true,
+      kmsRoleArn: true,
+      kmsExternalId: true,
+    },
   });
   const timeoutMs = options.timeoutMs ?? 10_000;
   return Promise.all(
@@ -90,13 +114,24 @@ export async function keyHealth(db: Db, ctx: OrgContext, options: KeyHealthOptio
       const base = { keyId: key.id, label: key.label, backend: key.backend };
       const start = performance.now();
       try {
-        await withinMs(timeoutMs, `The backend of "${key.label}"`, () => probe(db, ctx.orgId, { ...key, publicKey: new Uint8Array(key.publicKey) }, options));
+        await withinMs(timeoutMs, `The backend of "${key.label}"`, () =>
+          probe(db, ctx.orgId, { ...key, publicKey: new Uint8Array(key.publicKey) }, options),
+        );
         return { ...base, ok: true, ms: Math.round(performance.now() - start) };
       } catch (error) {
         const ms = Math.round(performance.now() - start);
-        if (isSignetError(error)) return { ...base, ok: false, ms, error: { code: error.code, message: error.message } };
+        if (isSignetError(error))
+          return { ...base, ok: false, ms, error: { code: error.code, message: error.message } };
         options.onUnexpected?.(key.id, error);
-        return { ...base, ok: false, ms, error: { code: "health.backend_failed", message: `The backend of "${key.label}" failed in an unexpected way; the server log has the details.` } };
+        return {
+          ...base,
+          ok: false,
+          ms,
+          error: {
+            code: "health.backend_failed",
+            message: `The backend of "${key.label}" failed in an unexpected way; the server log has the details.`,
+          },
+        };
       }
     }),
   );

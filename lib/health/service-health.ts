@@ -22,7 +22,11 @@ export type ServiceHealthDeps = {
   onFailure?: (check: "database" | "masterKey", error: unknown) => void;
 };
 
-async function timed(run: () => Promise<void>, failure: HealthError, onFailure: (error: unknown) => void): Promise<CheckResult> {
+async function timed(
+  run: () => Promise<void>,
+  failure: HealthError,
+  onFailure: (error: unknown) => void,
+): Promise<CheckResult> {
   const start = performance.now();
   try {
     await run();
@@ -30,7 +34,11 @@ async function timed(run: () => Promise<void>, failure: HealthError, onFailure: 
   } catch (error) {
     onFailure(error);
     // Only our own words reach the answer: a driver's or KMS's message could name hosts, ids or keys.
-    return { ok: false, ms: Math.round(performance.now() - start), error: error instanceof HealthError ? error.message : failure.message };
+    return {
+      ok: false,
+      ms: Math.round(performance.now() - start),
+      error: error instanceof HealthError ? error.message : failure.message,
+    };
   }
 }
 
@@ -40,7 +48,8 @@ async function timed(run: () => Promise<void>, failure: HealthError, onFailure: 
  */
 async function checkMasterKey(db: Db, masterKey: MasterKey): Promise<void> {
   const wrapped = await allWrappedDataKeys(db);
-  if (wrapped.some((row) => row.masterKeyId !== masterKey.id)) throw new HealthError("health.master_key_unusable", "the master key is not the one that wrapped the data keys");
+  if (wrapped.some((row) => row.masterKeyId !== masterKey.id))
+    throw new HealthError("health.master_key_unusable", "the master key is not the one that wrapped the data keys");
   const sample = wrapped[0];
   if (sample !== undefined) (await masterKey.unwrap(sample.wrappedKey, { orgId: sample.orgId })).fill(0);
 }
@@ -58,11 +67,19 @@ export async function serviceHealth(deps: ServiceHealthDeps): Promise<ServiceHea
     () =>
       withinMs(timeoutMs, "The master key", async () => {
         const key = await deps.masterKey();
-        if (!database.ok) throw new HealthError("health.master_key_unusable", "the master key could not be checked without the database");
+        if (!database.ok)
+          throw new HealthError(
+            "health.master_key_unusable",
+            "the master key could not be checked without the database",
+          );
         await checkMasterKey(await deps.db(), key);
       }),
     new HealthError("health.master_key_unusable", "the master key is not configured or not usable"),
     report("masterKey"),
   );
-  return { status: database.ok && masterKey.ok ? "ok" : "unavailable", database, masterKey: { ...masterKey, kind: deps.masterKeyKind } };
+  return {
+    status: database.ok && masterKey.ok ? "ok" : "unavailable",
+    database,
+    masterKey: { ...masterKey, kind: deps.masterKeyKind },
+  };
 }

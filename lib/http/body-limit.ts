@@ -22,8 +22,10 @@ export const SMALL_BODY_MAX_BYTES = 2 * 1024 * 1024;
  */
 export function bodyLimitFor(requestTarget: string, settings: BodyLimitSettings): BodyLimit {
   const pathname = requestTarget.split("?", 1)[0];
-  if (pathname === "/api/documents/upload") return { maxBytes: settings.maxUploadBytes, refusal: () => new UploadTooLargeError(settings.maxUploadBytes) };
+  if (pathname === "/api/documents/upload")
+    return { maxBytes: settings.maxUploadBytes, refusal: () => new UploadTooLargeError(settings.maxUploadBytes) };
   // The /verify page sends its file here too (it has no server action of its own).
-  if (pathname === "/api/v1/verify") return { maxBytes: settings.verifyMaxBytes, refusal: () => new VerifyTooLargeError(settings.verifyMaxBytes) };
+  if (pathname === "/api/v1/verify")
+    return { maxBytes: settings.verifyMaxBytes, refusal: () => new VerifyTooLargeError(settings.verifyMaxBytes) };
   return { maxBytes: SMALL_BODY_MAX_BYTES, refusal: () => new RequestTooLargeError(SMALL_BODY_MAX_BYTES) };
 }

@@ -5,7 +5,13 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SMALL_BODY_MAX_BYTES } from "@/lib/http/body-limit";
 import { signetEdge, type AppHandler, type EdgeSettings } from "@/lib/http/signet-edge";
 
-const settings: EdgeSettings = { maxUploadBytes: 8 * 1024 * 1024, verifyMaxBytes: 4 * 1024 * 1024, trustProxy: false, publicUrl: "http://localhost:3000", dev: false };
+const settings: EdgeSettings = {
+  maxUploadBytes: 8 * 1024 * 1024,
+  verifyMaxBytes: 4 * 1024 * 1024,
+  trustProxy: false,
+  publicUrl: "http://localhost:3000",
+  dev: false,
+};
 
 /** What the app behind the edge saw of each request. */
 type Seen = { headers: http.IncomingHttpHeaders; bodyBytes: number };
@@ -37,17 +43,28 @@ async function serve(overrides: Partial<EdgeSettings> = {}) {
   return { port: (server.address() as AddressInfo).port, seen };
 }
 
-function get(port: number, headers: Record<string, string> = {}, localAddress = "127.0.0.1"): Promise<http.IncomingMessage> {
+function get(
+  port: number,
+  headers: Record<string, string> = {},
+  localAddress = "127.0.0.1",
+): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
-    http.get({ host: "127.0.0.1", port, path: "/dashboard", headers, localAddress, agent: false }, (res) => {
-      res.resume();
-      res.on("end", () => resolve(res));
-    }).on("error", reject);
+    http
+      .get({ host: "127.0.0.1", port, path: "/dashboard", headers, localAddress, agent: false }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(res));
+      })
+      .on("error", reject);
   });
 }
 
 /** Writes `head` and `then` on a raw socket; resolves with what came back once the server closed (or after `waitMs`). */
-function raw(port: number, head: string, then: (socket: net.Socket) => void, waitMs = 3000): Promise<{ response: string; closed: boolean; ms: number }> {
+function raw(
+  port: number,
+  head: string,
+  then: (socket: net.Socket) => void,
+  waitMs = 3000,
+): Promise<{ response: string; closed: boolean; ms: number }> {
   return new Promise((resolve) => {
     const started = Date.now();
     const socket = net.connect({ host: "127.0.0.1", port });
@@ -80,7 +97,13 @@ describe("the client's address", () => {
   });
 
   it("comes with no other forwarded claims from a client when no proxy is trusted (host, scheme, port, Forwarded, X-Real-IP)", async () => {
-    const forged = { "x-forwarded-host": "evil.example", "x-forwarded-proto": "https", "x-forwarded-port": "443", forwarded: "for=6.6.6.6;host=evil.example", "x-real-ip": "6.6.6.6" };
+    const forged = {
+      "x-forwarded-host": "evil.example",
+      "x-forwarded-proto": "https",
+      "x-forwarded-port": "443",
+      forwarded: "for=6.6.6.6;host=evil.example",
+      "x-real-ip": "6.6.6.6",
+    };
     const { port, seen } = await serve();
     await get(port, forged);
     for (const name of Object.keys(forged)) expect(seen[0]!.headers[name], name).toBeUndefined();
@@ -113,7 +136,10 @@ describe("request bodies", () => {
 
   it("are capped by route: the upload and the public verification take their own limits", async () => {
     const { port } = await serve();
-    const status = (path: string, length: number) => raw(port, `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`, () => undefined, 500).then((r) => r.response.slice(9, 12));
+    const status = (path: string, length: number) =>
+      raw(port, `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${length}\r\n\r\n`, () => undefined, 500).then(
+        (r) => r.response.slice(9, 12),
+      );
     expect(await status("/api/v1/verify", settings.verifyMaxBytes + 1)).toBe("413");
     expect(await status("/api/v1/verify", SMALL_BODY_MAX_BYTES + 1)).toBe(""); // waits for its body
     expect(await status("/api/documents/upload", settings.maxUploadBytes + 1)).toBe("413");
@@ -128,16 +154,21 @@ describe("request bodies", () => {
     const chunk = Buffer.alloc(64 * 1024, "a");
     const frame = Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from("\r\n")]);
     let sent = 0;
-    const result = await raw(port, "POST /some/page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", (socket) => {
-      const pump = () => {
-        while (!socket.destroyed && sent < 64 * 1024 * 1024) {
-          sent += chunk.length;
-          if (!socket.write(frame)) return void socket.once("drain", pump);
-        }
-        if (!socket.destroyed) socket.write("0\r\n\r\n");
-      };
-      pump();
-    }, 10_000);
+    const result = await raw(
+      port,
+      "POST /some/page HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+      (socket) => {
+        const pump = () => {
+          while (!socket.destroyed && sent < 64 * 1024 * 1024) {
+            sent += chunk.length;
+            if (!socket.write(frame)) return void socket.once("drain", pump);
+          }
+          if (!socket.destroyed) socket.write("0\r\n\r\n");
+        };
+        pump();
+      },
+      10_000,
+    );
     expect(result.response).toMatch(/^HTTP\/1\.1 413 /);
     expect(result.closed).toBe(true);
     expect(sent).toBeLessThan(64 * 1024 * 1024);
@@ -148,16 +179,32 @@ describe("request bodies", () => {
   it("under the cap reach the app whole, chunked or not", async () => {
     const { port, seen } = await serve();
     const body = "a".repeat(100_000);
-    await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`, () => undefined);
-    await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`, () => undefined);
+    await raw(
+      port,
+      `POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+      () => undefined,
+    );
+    await raw(
+      port,
+      `POST /x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`,
+      () => undefined,
+    );
     expect(seen.map((s) => s.bodyBytes)).toEqual([body.length, body.length]);
   });
 
   it("past the cap are refused without 100 Continue when the client waits for it", async () => {
     const { port } = await serve();
-    const refused = await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: ${SMALL_BODY_MAX_BYTES + 1}\r\n\r\n`, () => undefined);
+    const refused = await raw(
+      port,
+      `POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: ${SMALL_BODY_MAX_BYTES + 1}\r\n\r\n`,
+      () => undefined,
+    );
     expect(refused.response).toMatch(/^HTTP\/1\.1 413 /);
-    const accepted = await raw(port, `POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n`, (socket) => setTimeout(() => socket.write("ab"), 200));
+    const accepted = await raw(
+      port,
+      `POST /x HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 2\r\nConnection: close\r\n\r\n`,
+      (socket) => setTimeout(() => socket.write("ab"), 200),
+    );
     expect(accepted.response).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
   });
 });
@@ -169,7 +216,9 @@ describe("security headers", () => {
     const second = await get(port);
     const nonceOf = (policy: string | string[] | undefined) => /'nonce-([^']+)'/.exec(String(policy ?? ""))?.[1];
     expect(nonceOf(first.headers["content-security-policy"])).toMatch(/^[A-Za-z0-9+/]{24}$/);
-    expect(nonceOf(first.headers["content-security-policy"])).not.toBe(nonceOf(second.headers["content-security-policy"]));
+    expect(nonceOf(first.headers["content-security-policy"])).not.toBe(
+      nonceOf(second.headers["content-security-policy"]),
+    );
     expect(seen[0]!.headers["content-security-policy"]).toBe(first.headers["content-security-policy"]);
     expect(first.headers["content-security-policy"]).toMatch(/script-src 'self' 'nonce-[^']+' 'strict-dynamic'/);
     expect(first.headers["content-security-policy"]).not.toContain(" 'unsafe-eval'");

@@ -33,7 +33,11 @@ export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler
     if (declared === null && req.headers["transfer-encoding"] !== undefined) capWhileStreaming(req, res, limit);
 
     const forwardedFor = req.headers["x-forwarded-for"];
-    const address = connectionClientAddress(req.socket.remoteAddress, Array.isArray(forwardedFor) ? forwardedFor.join(", ") : forwardedFor, settings.trustProxy);
+    const address = connectionClientAddress(
+      req.socket.remoteAddress,
+      Array.isArray(forwardedFor) ? forwardedFor.join(", ") : forwardedFor,
+      settings.trustProxy,
+    );
     delete req.headers[CLIENT_ADDRESS_HEADER];
     delete req.headers["x-forwarded-for"];
     // Without a trusted proxy, what a client claims about the host, scheme or its address is not believed (Auth.js builds URLs from X-Forwarded-Host).
@@ -52,14 +56,26 @@ export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler
 
     if (options.expectsContinue === true) res.writeContinue();
     app(req, res).catch((error: unknown) => {
-      log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "request failed");
+      log.error(
+        {
+          err:
+            error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+        },
+        "request failed",
+      );
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
     });
   };
 }
 
-const CLIENT_FORWARDED_CLAIMS = ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "forwarded", "x-real-ip"] as const;
+const CLIENT_FORWARDED_CLAIMS = [
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "forwarded",
+  "x-real-ip",
+] as const;
 
 /** Content-Length as a number; null when the body has no declared length (or there is no body). */
 function declaredLength(req: IncomingMessage): number | null {
@@ -74,7 +90,12 @@ function refuse(res: ServerResponse, limit: BodyLimit): void {
   const error = limit.refusal();
   const body = JSON.stringify({ error: { code: error.code, message: error.message } });
   res.shouldKeepAlive = false;
-  res.writeHead(413, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Cache-Control": "no-store", Connection: "close" });
+  res.writeHead(413, {
+    "Content-Type": "application/json",
+    "Content-Length": Buffer.byteLength(body),
+    "Cache-Control": "no-store",
+    Connection: "close",
+  });
   res.end(body);
 }
 
@@ -93,7 +114,10 @@ function capWhileStreaming(req: IncomingMessage, res: ServerResponse, limit: Bod
     if (received <= limit.maxBytes) return push(chunk, encoding);
     if (!cut) {
       cut = true;
-      log.warn({ maxBytes: limit.maxBytes, path: (req.url ?? "").split("?", 1)[0] }, "request body cut off at its route's cap");
+      log.warn(
+        { maxBytes: limit.maxBytes, path: (req.url ?? "").split("?", 1)[0] },
+        "request body cut off at its route's cap",
+      );
       if (res.headersSent) req.socket.destroy();
       else {
         refuse(res, limit);

@@ -46,7 +46,14 @@ describe("the background jobs", () => {
       const { orgId } = await createOrganisation(t.db);
       const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.OWNER] }]);
       const ctx = await authorize(t.db, userId, orgId, "settings.manage");
-      await configureSiem(t.db, ctx, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` }, key, { allowHttp: false, outboundAllow: parseOutboundAllowList("127.0.0.1") }, {});
+      await configureSiem(
+        t.db,
+        ctx,
+        { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` },
+        key,
+        { allowHttp: false, outboundAllow: parseOutboundAllowList("127.0.0.1") },
+        {},
+      );
       await t.db.$transaction((tx) => appendAudit(tx, { orgId, actorId: userId, action: "auth.sign_in" }));
 
       const worker = startBackgroundJobs({
@@ -77,13 +84,31 @@ describe("the background jobs", () => {
     const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.OWNER] }]);
     const request = (expiresAt: Date) =>
       t.db.approvalRequest.create({
-        data: { orgId, action: "certificate.activate", subjectType: "certificate", subjectId: randomUUID(), params: { kind: "certificate.activate" }, approvalsNeeded: 1, requestedById: userId, expiresAt },
+        data: {
+          orgId,
+          action: "certificate.activate",
+          subjectType: "certificate",
+          subjectId: randomUUID(),
+          params: { kind: "certificate.activate" },
+          approvalsNeeded: 1,
+          requestedById: userId,
+          expiresAt,
+        },
       });
     const due = await request(new Date(Date.now() - 1000));
     const waiting = await request(new Date(Date.now() + 3_600_000));
-    const worker = startBackgroundJobs({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 20 });
+    const worker = startBackgroundJobs({
+      db: async () => t.db,
+      masterKey: async () => masterKey,
+      siemKey: () => siemKeyFromSecret("unused"),
+      siemPollMs: 0,
+      checkpointIntervalMs: 0,
+      approvalExpiryMs: 20,
+    });
     try {
-      await waitFor(async () => (await t.db.approvalRequest.findUniqueOrThrow({ where: { id: due.id } })).status === "EXPIRED");
+      await waitFor(
+        async () => (await t.db.approvalRequest.findUniqueOrThrow({ where: { id: due.id } })).status === "EXPIRED",
+      );
     } finally {
       await worker.stop();
     }
@@ -99,11 +124,24 @@ describe("the background jobs", () => {
     const { userId: bob } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
     const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000);
     const old = await t.db.userSession.create({ data: { userId: alice, createdAt: hoursAgo(13) } });
-    const oldRevoked = await t.db.userSession.create({ data: { userId: bob, createdAt: hoursAgo(20), revokedAt: hoursAgo(19) } });
+    const oldRevoked = await t.db.userSession.create({
+      data: { userId: bob, createdAt: hoursAgo(20), revokedAt: hoursAgo(19) },
+    });
     const fresh = await t.db.userSession.create({ data: { userId: bob, createdAt: hoursAgo(1) } });
-    const worker = startBackgroundJobs({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 0, sessionMaxAgeSeconds: 12 * 3600, sessionSweepMs: 20 });
+    const worker = startBackgroundJobs({
+      db: async () => t.db,
+      masterKey: async () => masterKey,
+      siemKey: () => siemKeyFromSecret("unused"),
+      siemPollMs: 0,
+      checkpointIntervalMs: 0,
+      approvalExpiryMs: 0,
+      sessionMaxAgeSeconds: 12 * 3600,
+      sessionSweepMs: 20,
+    });
     try {
-      await waitFor(async () => (await t.db.userSession.count({ where: { id: { in: [old.id, oldRevoked.id] } } })) === 0);
+      await waitFor(
+        async () => (await t.db.userSession.count({ where: { id: { in: [old.id, oldRevoked.id] } } })) === 0,
+      );
     } finally {
       await worker.stop();
     }
@@ -113,8 +151,18 @@ describe("the background jobs", () => {
   it("do not sweep sessions unless a maximum age is given", async () => {
     const { orgId } = await createOrganisation(t.db);
     const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
-    const ancient = await t.db.userSession.create({ data: { userId, createdAt: new Date(Date.now() - 1000 * 3_600_000) } });
-    const worker = startBackgroundJobs({ db: async () => t.db, masterKey: async () => masterKey, siemKey: () => siemKeyFromSecret("unused"), siemPollMs: 0, checkpointIntervalMs: 0, approvalExpiryMs: 0, sessionSweepMs: 10 });
+    const ancient = await t.db.userSession.create({
+      data: { userId, createdAt: new Date(Date.now() - 1000 * 3_600_000) },
+    });
+    const worker = startBackgroundJobs({
+      db: async () => t.db,
+      masterKey: async () => masterKey,
+      siemKey: () => siemKeyFromSecret("unused"),
+      siemPollMs: 0,
+      checkpointIntervalMs: 0,
+      approvalExpiryMs: 0,
+      sessionSweepMs: 10,
+    });
     await new Promise((resolve) => setTimeout(resolve, 100));
     await worker.stop();
     expect(await t.db.userSession.findUnique({ where: { id: ancient.id } })).not.toBeNull();

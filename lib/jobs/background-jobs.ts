@@ -45,7 +45,11 @@ export function startBackgroundJobs(options: BackgroundJobsOptions): RunningJobs
       name: "siem-delivery",
       everyMs: options.siemPollMs,
       run: async () => {
-        const { delivered, failed } = await deliverPending(await options.db(), { key: options.siemKey(), backoff: options.backoff, outbound: options.outbound ?? { allow: NOTHING_ALLOWED } });
+        const { delivered, failed } = await deliverPending(await options.db(), {
+          key: options.siemKey(),
+          backoff: options.backoff,
+          outbound: options.outbound ?? { allow: NOTHING_ALLOWED },
+        });
         if (delivered > 0 || failed > 0) log.debug({ delivered, failed }, "SIEM outbox run");
       },
     },
@@ -56,7 +60,8 @@ export function startBackgroundJobs(options: BackgroundJobsOptions): RunningJobs
       run: async () => {
         const db = await options.db();
         const signed = await signDueCheckpoints(db, await options.masterKey());
-        if (signed.length > 0) log.info({ chains: signed.map((c) => ({ chainId: c.chainId, seq: c.seq })) }, "audit checkpoints signed");
+        if (signed.length > 0)
+          log.info({ chains: signed.map((c) => ({ chainId: c.chainId, seq: c.seq })) }, "audit checkpoints signed");
         await pruneDelivered(db, 7);
       },
     },

@@ -26,7 +26,15 @@ export function startRepeatingJobs(jobs: readonly RepeatingJob[]): RunningJobs {
       timers.delete(timer);
       const run = job
         .run()
-        .catch((error: unknown) => log.error({ job: job.name, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "background job failed; retrying at the next tick"))
+        .catch((error: unknown) =>
+          log.error(
+            {
+              job: job.name,
+              err: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+            },
+            "background job failed; retrying at the next tick",
+          ),
+        )
         .finally(() => {
           running.delete(run);
           schedule(job, job.everyMs);

@@ -25,5 +25,8 @@ export function startServerBackgroundJobs(): void {
   });
   g[GLOBAL_KEY] = jobs;
   for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void jobs.stop());
-  log.info({ siemPollSeconds: settings.siemPollSeconds, checkpointIntervalMinutes: settings.checkpointIntervalMinutes }, "background jobs started");
+  log.info(
+    { siemPollSeconds: settings.siemPollSeconds, checkpointIntervalMinutes: settings.checkpointIntervalMinutes },
+    "background jobs started",
+  );
 }

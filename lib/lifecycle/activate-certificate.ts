@@ -13,7 +13,12 @@ export async function checkActivation(tx: Tx, orgId: string, action: ActivateCer
 }
 
 /** An enrolled certificate starts sealing. Audited in the same transaction. */
-export async function activateCertificateInTx(tx: Tx, actor: LifecycleActor, action: ActivateCertificate, now = new Date()): Promise<void> {
+export async function activateCertificateInTx(
+  tx: Tx,
+  actor: LifecycleActor,
+  action: ActivateCertificate,
+  now = new Date(),
+): Promise<void> {
   const certificate = await checkActivation(tx, actor.orgId, action, now);
   await tx.signingCertificate.update({ where: { id: certificate.id }, data: { state: "ACTIVE", activatedAt: now } });
   await appendAudit(tx, {
@@ -22,7 +27,13 @@ export async function activateCertificateInTx(tx: Tx, actor: LifecycleActor, act
     action: "certificate.activated",
     subjectType: "certificate",
     subjectId: certificate.id,
-    data: { keyId: certificate.keyId, sha256: certificate.sha256, subject: certificate.subject, testing: certificate.selfSigned, ...approvalFacts(actor) },
+    data: {
+      keyId: certificate.keyId,
+      sha256: certificate.sha256,
+      subject: certificate.subject,
+      testing: certificate.selfSigned,
+      ...approvalFacts(actor),
+    },
     request: actor.request,
   });
 }

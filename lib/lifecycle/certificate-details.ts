@@ -15,9 +15,33 @@ export async function certificateDetails(db: Db, ctx: OrgContext, certificateId:
   const certificate = await db.signingCertificate.findFirst({
     where: { id: certificateId, orgId: ctx.orgId },
     select: {
-      id: true, subject: true, issuer: true, serialHex: true, notBefore: true, notAfter: true, sha256: true, selfSigned: true, state: true, activatedAt: true,
-      supersededAt: true, successorId: true, revokedAt: true, revocationReason: true, revocationEffectiveAt: true, restrictSealers: true,
-      key: { select: { id: true, label: true, backend: true, algorithm: true, state: true, publicKeySha256: true, destroyedAt: true } },
+      id: true,
+      subject: true,
+      issuer: true,
+      serialHex: true,
+      notBefore: true,
+      notAfter: true,
+      sha256: true,
+      selfSigned: true,
+      state: true,
+      activatedAt: true,
+      supersededAt: true,
+      successorId: true,
+      revokedAt: true,
+      revocationReason: true,
+      revocationEffectiveAt: true,
+      restrictSealers: true,
+      key: {
+        select: {
+          id: true,
+          label: true,
+          backend: true,
+          algorithm: true,
+          state: true,
+          publicKeySha256: true,
+          destroyedAt: true,
+        },
+      },
       sealers: { select: { userId: true } },
     },
   });
@@ -25,29 +49,72 @@ export async function certificateDetails(db: Db, ctx: OrgContext, certificateId:
   const [timeline, seals, lastSeal, members, successors, predecessor] = await Promise.all([
     certificateTimeline(db, ctx.orgId, certificate.id),
     db.seal.count({ where: { orgId: ctx.orgId, certificateId: certificate.id } }),
-    db.seal.findFirst({ where: { orgId: ctx.orgId, certificateId: certificate.id }, orderBy: { sealedAt: "desc" }, select: { sealedAt: true } }),
-    db.membership.findMany({ where: { orgId: ctx.orgId }, include: { user: { select: { id: true, name: true, email: true } } }, orderBy: { createdAt: "asc" } }),
+    db.seal.findFirst({
+      where: { orgId: ctx.orgId, certificateId: certificate.id },
+      orderBy: { sealedAt: "desc" },
+      select: { sealedAt: true },
+    }),
+    db.membership.findMany({
+      where: { orgId: ctx.orgId },
+      include: { user: { select: { id: true, name: true, email: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
     db.signingCertificate.findMany({
-      where: { orgId: ctx.orgId, state: "INACTIVE", id: { not: certificate.id }, notBefore: { lte: now }, notAfter: { gt: now }, key: { state: "ACTIVE" } },
+      where: {
+        orgId: ctx.orgId,
+        state: "INACTIVE",
+        id: { not: certificate.id },
+        notBefore: { lte: now },
+        notAfter: { gt: now },
+        key: { state: "ACTIVE" },
+      },
       select: { id: true, subject: true, sha256: true, notAfter: true, key: { select: { label: true } } },
       orderBy: { createdAt: "desc" },
     }),
-    db.signingCertificate.findFirst({ where: { orgId: ctx.orgId, successorId: certificate.id }, select: { id: true, subject: true } }),
+    db.signingCertificate.findFirst({
+      where: { orgId: ctx.orgId, successorId: certificate.id },
+      select: { id: true, subject: true },
+    }),
   ]);
   const names = new Map(members.map((m) => [m.user.id, m.user.name]));
-  const missing = [...new Set(timeline.map((e) => e.actorId).filter((id): id is string => id !== null && !names.has(id)))];
-  for (const u of await db.user.findMany({ where: { id: { in: missing } }, select: { id: true, name: true } })) names.set(u.id, `${u.name} (former member)`);
+  const missing = [
+    ...new Set(timeline.map((e) => e.actorId).filter((id): id is string => id !== null && !names.has(id))),
+  ];
+  for (const u of await db.user.findMany({ where: { id: { in: missing } }, select: { id: true, name: true } }))
+    names.set(u.id, `${u.name} (former member)`);
   const state: LifecycleState = lifecycleState(certificate, certificate.key.state, now);
-  const successor = certificate.successorId === null ? null : await db.signingCertificate.findFirst({ where: { id: certificate.successorId, orgId: ctx.orgId }, select: { id: true, subject: true } });
+  const successor =
+    certificate.successorId === null
+      ? null
+      : await db.signingCertificate.findFirst({
+          where: { id: certificate.successorId, orgId: ctx.orgId },
+          select: { id: true, subject: true },
+        });
   return {
     certificate,
     state,
     daysLeft: Math.floor((certificate.notAfter.getTime() - now.getTime()) / 86_400_000),
     seals,
     lastSealAt: lastSeal?.sealedAt ?? null,
-    timeline: timeline.map((e): TimelineItem => ({ ...e, actor: e.actorId === null ? null : (names.get(e.actorId) ?? "(unknown)") })),
-    signers: members.filter((m) => rolesAllow(m.roles, "documents.seal")).map((m) => ({ userId: m.user.id, name: m.user.name, email: m.user.email, allowed: certificate.sealers.some((s) => s.userId === m.user.id) })),
-    successors: successors.map((s) => ({ id: s.id, subject: s.subject, sha256: s.sha256, notAfter: s.notAfter, keyLabel: s.key.label })),
+    timeline: timeline.map((e): TimelineItem => ({
+      ...e,
+      actor: e.actorId === null ? null : (names.get(e.actorId) ?? "(unknown)"),
+    })),
+    signers: members
+      .filter((m) => rolesAllow(m.roles, "documents.seal"))
+      .map((m) => ({
+        userId: m.user.id,
+        name: m.user.name,
+        email: m.user.email,
+        allowed: certificate.sealers.some((s) => s.userId === m.user.id),
+      })),
+    successors: successors.map((s) => ({
+      id: s.id,
+      subject: s.subject,
+      sha256: s.sha256,
+      notAfter: s.notAfter,
+      keyLabel: s.key.label,
+    })),
     successor,
     predecessor,
   };

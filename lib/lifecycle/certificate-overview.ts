@@ -3,7 +3,8 @@ import type { Db } from "@/lib/db/client";
 import type { CertificateState, KeyBackendKind, KeyState } from "@/lib/db/generated/enums";
 
 /** What the dashboard shows for a certificate, or for a key still waiting for one. */
-export type LifecycleState = "pending_csr" | "no_certificate" | "enrolled" | "active" | "superseded" | "revoked" | "expired" | "destroyed";
+export type LifecycleState =
+  "pending_csr" | "no_certificate" | "enrolled" | "active" | "superseded" | "revoked" | "expired" | "destroyed";
 
 export const LIFECYCLE_STATE_LABELS: Record<LifecycleState, string> = {
   pending_csr: "Pending CSR",
@@ -19,7 +20,11 @@ export const LIFECYCLE_STATE_LABELS: Record<LifecycleState, string> = {
 /** Days before expiry from which the dashboard warns. */
 export const EXPIRY_WARNING_DAYS = 30;
 
-export function lifecycleState(certificate: { state: CertificateState; notAfter: Date }, keyState: KeyState, now: Date): LifecycleState {
+export function lifecycleState(
+  certificate: { state: CertificateState; notAfter: Date },
+  keyState: KeyState,
+  now: Date,
+): LifecycleState {
   if (certificate.state === "REVOKED") return "revoked";
   if (keyState === "DESTROYED") return "destroyed";
   if (certificate.notAfter <= now) return "expired";
@@ -47,10 +52,22 @@ export type CertificateRow = {
   restrictSealers: boolean;
 };
 
-export type PendingKeyRow = { kind: "key"; keyId: string; keyLabel: string; backend: KeyBackendKind; algorithm: string; state: LifecycleState; createdAt: Date };
+export type PendingKeyRow = {
+  kind: "key";
+  keyId: string;
+  keyLabel: string;
+  backend: KeyBackendKind;
+  algorithm: string;
+  state: LifecycleState;
+  createdAt: Date;
+};
 
 /** Every certificate of the organisation (and every key still without one), newest first. */
-export async function certificateOverview(db: Db, ctx: OrgContext, now = new Date()): Promise<(CertificateRow | PendingKeyRow)[]> {
+export async function certificateOverview(
+  db: Db,
+  ctx: OrgContext,
+  now = new Date(),
+): Promise<(CertificateRow | PendingKeyRow)[]> {
   const [keys, counts] = await Promise.all([
     db.signingKey.findMany({
       where: { orgId: ctx.orgId },
@@ -63,7 +80,20 @@ export async function certificateOverview(db: Db, ctx: OrgContext, now = new Dat
         state: true,
         createdAt: true,
         requests: { select: { id: true }, take: 1 },
-        certificates: { orderBy: { createdAt: "desc" }, select: { id: true, subject: true, issuer: true, notBefore: true, notAfter: true, sha256: true, selfSigned: true, state: true, restrictSealers: true } },
+        certificates: {
+          orderBy: { createdAt: "desc" },
+          select: {
+            id: true,
+            subject: true,
+            issuer: true,
+            notBefore: true,
+            notAfter: true,
+            sha256: true,
+            selfSigned: true,
+            state: true,
+            restrictSealers: true,
+          },
+        },
       },
     }),
     db.seal.groupBy({ by: ["certificateId"], where: { orgId: ctx.orgId }, _count: { _all: true } }),
@@ -72,7 +102,15 @@ export async function certificateOverview(db: Db, ctx: OrgContext, now = new Dat
   const rows: (CertificateRow | PendingKeyRow)[] = [];
   for (const key of keys) {
     if (key.certificates.length === 0) {
-      rows.push({ kind: "key", keyId: key.id, keyLabel: key.label, backend: key.backend, algorithm: key.algorithm, state: key.state === "DESTROYED" ? "destroyed" : key.requests.length > 0 ? "pending_csr" : "no_certificate", createdAt: key.createdAt });
+      rows.push({
+        kind: "key",
+        keyId: key.id,
+        keyLabel: key.label,
+        backend: key.backend,
+        algorithm: key.algorithm,
+        state: key.state === "DESTROYED" ? "destroyed" : key.requests.length > 0 ? "pending_csr" : "no_certificate",
+        createdAt: key.createdAt,
+      });
       continue;
     }
     for (const c of key.certificates) {

@@ -18,7 +18,11 @@ export type CertificateStatus = {
  * "valid at signing time" is judged against when the revocation took effect, not when an
  * administrator wrote it down.
  */
-export function certificateStatusAt(timeline: readonly CertificateEvent[], validity: { notBefore: Date; notAfter: Date; activatedAt?: Date | null }, at: Date): CertificateStatus {
+export function certificateStatusAt(
+  timeline: readonly CertificateEvent[],
+  validity: { notBefore: Date; notAfter: Date; activatedAt?: Date | null },
+  at: Date,
+): CertificateStatus {
   const revocation = timeline.find((e) => e.action === "certificate.revoked" && effectiveAt(e) <= at);
   if (revocation !== undefined) {
     const code = typeof revocation.data.reasonCode === "number" ? revocation.data.reasonCode : -1;
@@ -34,7 +38,12 @@ export function certificateStatusAt(timeline: readonly CertificateEvent[], valid
   const activation = timeline.find((e) => e.action === "certificate.activated" && wholeSecond(e.at) <= at);
   if (activation !== undefined) return { status: "active", since: activation.at };
   // Certificates activated before activation was audited (none in a Signet installation; test fixtures) fall back to the row.
-  if (!timeline.some((e) => e.action === "certificate.activated") && validity.activatedAt != null && wholeSecond(validity.activatedAt) <= at) return { status: "active", since: validity.activatedAt };
+  if (
+    !timeline.some((e) => e.action === "certificate.activated") &&
+    validity.activatedAt != null &&
+    wholeSecond(validity.activatedAt) <= at
+  )
+    return { status: "active", since: validity.activatedAt };
   return { status: "inactive" };
 }
 

@@ -11,7 +11,14 @@ export type CertificateEvent = {
 };
 
 /** Audit actions that change a certificate's status or describe its life. */
-export const CERTIFICATE_ACTIONS = ["certificate.uploaded", "certificate.activated", "certificate.rotated", "certificate.revoked", "certificate.sealers_changed", "key.destroyed"] as const;
+export const CERTIFICATE_ACTIONS = [
+  "certificate.uploaded",
+  "certificate.activated",
+  "certificate.rotated",
+  "certificate.revoked",
+  "certificate.sealers_changed",
+  "key.destroyed",
+] as const;
 
 /**
  * A certificate's history from the audit trail, oldest first: every entry whose subject is
@@ -19,8 +26,15 @@ export const CERTIFICATE_ACTIONS = ["certificate.uploaded", "certificate.activat
  * The audit trail is the source of truth for certificate status; the row's state column
  * is a cache written in the same transaction.
  */
-export async function certificateTimeline(db: Db | Tx, orgId: string, certificateId: string): Promise<CertificateEvent[]> {
-  const certificate = await db.signingCertificate.findFirst({ where: { id: certificateId, orgId }, select: { keyId: true } });
+export async function certificateTimeline(
+  db: Db | Tx,
+  orgId: string,
+  certificateId: string,
+): Promise<CertificateEvent[]> {
+  const certificate = await db.signingCertificate.findFirst({
+    where: { id: certificateId, orgId },
+    select: { keyId: true },
+  });
   if (certificate === null) return [];
   const rows = await db.auditEntry.findMany({
     where: {
@@ -33,5 +47,11 @@ export async function certificateTimeline(db: Db | Tx, orgId: string, certificat
     orderBy: { seq: "asc" },
     select: { seq: true, at: true, action: true, actorId: true, data: true },
   });
-  return rows.map((r) => ({ seq: r.seq, at: r.at, action: r.action, actorId: r.actorId, data: (r.data ?? {}) as { [key: string]: JsonValue } }));
+  return rows.map((r) => ({
+    seq: r.seq,
+    at: r.at,
+    action: r.action,
+    actorId: r.actorId,
+    data: (r.data ?? {}) as { [key: string]: JsonValue },
+  }));
 }

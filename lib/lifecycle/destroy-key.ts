@@ -7,15 +7,24 @@ import { LifecycleError } from "@/lib/lifecycle/lifecycle-errors";
 
 export const destroyKeySchema = z.object({
   keyId: z.string().uuid("Choose the key to destroy."),
-  reason: z.string().trim().min(3, "Give the reason for destroying this key.").max(500, "Keep the reason under 500 characters."),
+  reason: z
+    .string()
+    .trim()
+    .min(3, "Give the reason for destroying this key.")
+    .max(500, "Keep the reason under 500 characters."),
 });
 export type DestroyKey = z.infer<typeof destroyKeySchema>;
 
 export async function checkKeyDestruction(tx: Tx, orgId: string, action: DestroyKey) {
   await tx.$queryRaw`SELECT id FROM "SigningKey" WHERE id = ${action.keyId} AND "orgId" = ${orgId} FOR UPDATE`;
-  const key = await tx.signingKey.findFirst({ where: { id: action.keyId, orgId }, include: { certificates: { select: { id: true, sha256: true, state: true } } } });
-  if (key === null) throw new LifecycleError("lifecycle.not_found", "That signing key was not found in this organisation.");
-  if (key.state === "DESTROYED") throw new LifecycleError("lifecycle.key_destroyed", `The key "${key.label}" is already destroyed.`);
+  const key = await tx.signingKey.findFirst({
+    where: { id: action.keyId, orgId },
+    include: { certificates: { select: { id: true, sha256: true, state: true } } },
+  });
+  if (key === null)
+    throw new LifecycleError("lifecycle.not_found", "That signing key was not found in this organisation.");
+  if (key.state === "DESTROYED")
+    throw new LifecycleError("lifecycle.key_destroyed", `The key "${key.label}" is already destroyed.`);
   return key;
 }
 
@@ -24,7 +33,12 @@ export async function checkKeyDestruction(tx: Tx, orgId: string, action: Destroy
  * reference (the customer's key itself is theirs to delete). The public key and certificates
  * stay, so every seal it made still verifies; the key can never sign again.
  */
-export async function destroyKeyInTx(tx: Tx, actor: LifecycleActor, action: DestroyKey, now = new Date()): Promise<void> {
+export async function destroyKeyInTx(
+  tx: Tx,
+  actor: LifecycleActor,
+  action: DestroyKey,
+  now = new Date(),
+): Promise<void> {
   const key = await checkKeyDestruction(tx, actor.orgId, action);
   const erased = key.backend === "PLATFORM" ? await eraseKeyMaterial(tx, key.id) : false;
   await tx.signingKey.update({
@@ -53,7 +67,12 @@ export async function destroyKeyInTx(tx: Tx, actor: LifecycleActor, action: Dest
       label: key.label,
       backend: key.backend,
       publicKeySha256: key.publicKeySha256,
-      method: key.backend === "PLATFORM" ? (erased ? "ciphertext erased" : "no ciphertext was stored") : "key reference forgotten",
+      method:
+        key.backend === "PLATFORM"
+          ? erased
+            ? "ciphertext erased"
+            : "no ciphertext was stored"
+          : "key reference forgotten",
       reason: action.reason,
       certificates: key.certificates.map((c) => ({ id: c.id, sha256: c.sha256, state: c.state })),
       ...approvalFacts(actor),

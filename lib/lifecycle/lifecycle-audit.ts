@@ -11,5 +11,7 @@ export type LifecycleActor = {
 
 /** The approval facts every executed lifecycle entry carries (absent when dual control is off). */
 export function approvalFacts(actor: LifecycleActor): { [key: string]: JsonValue } {
-  return actor.approval === undefined ? {} : { approvalRequestId: actor.approval.requestId, approvedBy: actor.approval.approvedBy };
+  return actor.approval === undefined
+    ? {}
+    : { approvalRequestId: actor.approval.requestId, approvedBy: actor.approval.approvedBy };
 }

@@ -1,10 +1,7 @@
 import { SignetError } from "@/lib/engine/errors";
 
 export type LifecycleErrorCode =
-  | "lifecycle.not_found"
-  | "lifecycle.wrong_state"
-  | "lifecycle.invalid"
-  | "lifecycle.key_destroyed";
+  "lifecycle.not_found" | "lifecycle.wrong_state" | "lifecycle.invalid" | "lifecycle.key_destroyed";
 
 /** A lifecycle action that cannot be done in the certificate's or key's present state, with why. */
 export class LifecycleError extends SignetError {

@@ -20,13 +20,22 @@ export type RevokeCertificate = z.infer<typeof revokeCertificateSchema>;
 export function revocationEffectiveAt(action: RevokeCertificate, now: Date): Date {
   if (action.effectiveAt === undefined) return now;
   const at = new Date(action.effectiveAt);
-  if (at.getTime() > now.getTime() + 60_000) throw new LifecycleError("lifecycle.invalid", "A revocation cannot take effect in the future: give a time up to now.", { field: "effectiveAt" });
+  if (at.getTime() > now.getTime() + 60_000)
+    throw new LifecycleError(
+      "lifecycle.invalid",
+      "A revocation cannot take effect in the future: give a time up to now.",
+      { field: "effectiveAt" },
+    );
   return at > now ? now : at;
 }
 
 export async function checkRevocation(tx: Tx, orgId: string, action: RevokeCertificate, now = new Date()) {
   const certificate = await lockCertificate(tx, orgId, action.certificateId);
-  if (certificate.state === "REVOKED") throw new LifecycleError("lifecycle.wrong_state", `The certificate "${readableName(certificate.subject)}" is already revoked.`);
+  if (certificate.state === "REVOKED")
+    throw new LifecycleError(
+      "lifecycle.wrong_state",
+      `The certificate "${readableName(certificate.subject)}" is already revoked.`,
+    );
   const effectiveAt = revocationEffectiveAt(action, now);
   return { certificate, effectiveAt };
 }
@@ -35,7 +44,12 @@ export async function checkRevocation(tx: Tx, orgId: string, action: RevokeCerti
  * Revokes a certificate: from the effective time on it seals nothing more; seals made before
  * stay valid-at-the-time. Nothing is re-signed.
  */
-export async function revokeCertificateInTx(tx: Tx, actor: LifecycleActor, action: RevokeCertificate, now = new Date()): Promise<void> {
+export async function revokeCertificateInTx(
+  tx: Tx,
+  actor: LifecycleActor,
+  action: RevokeCertificate,
+  now = new Date(),
+): Promise<void> {
   const { certificate, effectiveAt } = await checkRevocation(tx, actor.orgId, action, now);
   await tx.signingCertificate.update({
     where: { id: certificate.id },

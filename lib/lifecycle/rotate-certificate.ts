@@ -9,7 +9,11 @@ import { readableName } from "@/lib/engine/pki";
 export const rotateCertificateSchema = z.object({
   certificateId: z.string().uuid("Choose the certificate to rotate."),
   successorId: z.string().uuid("Choose the certificate that takes over."),
-  reason: z.string().trim().min(3, "Give the reason for this rotation.").max(500, "Keep the reason under 500 characters."),
+  reason: z
+    .string()
+    .trim()
+    .min(3, "Give the reason for this rotation.")
+    .max(500, "Keep the reason under 500 characters."),
 });
 export type RotateCertificate = z.infer<typeof rotateCertificateSchema>;
 
@@ -18,10 +22,17 @@ export type RotateCertificate = z.infer<typeof rotateCertificateSchema>;
  * certificate of the organisation that could be activated now.
  */
 export async function checkRotation(tx: Tx, orgId: string, action: RotateCertificate, now = new Date()) {
-  if (action.certificateId === action.successorId) throw new LifecycleError("lifecycle.invalid", "A certificate cannot succeed itself: choose another certificate.", { field: "successorId" });
+  if (action.certificateId === action.successorId)
+    throw new LifecycleError("lifecycle.invalid", "A certificate cannot succeed itself: choose another certificate.", {
+      field: "successorId",
+    });
   const predecessor = await lockCertificate(tx, orgId, action.certificateId);
   const successor = await lockCertificate(tx, orgId, action.successorId);
-  if (predecessor.state !== "ACTIVE") throw new LifecycleError("lifecycle.wrong_state", `The certificate "${readableName(predecessor.subject)}" is ${predecessor.state.toLowerCase()}; only an active certificate can be rotated.`);
+  if (predecessor.state !== "ACTIVE")
+    throw new LifecycleError(
+      "lifecycle.wrong_state",
+      `The certificate "${readableName(predecessor.subject)}" is ${predecessor.state.toLowerCase()}; only an active certificate can be rotated.`,
+    );
   assertActivatable(successor, now);
   return { predecessor, successor };
 }
@@ -31,11 +42,25 @@ export async function checkRotation(tx: Tx, orgId: string, action: RotateCertifi
  * re-signed; seals keep naming the certificate that made them, which stays verifiable.
  * The predecessor's list of allowed sealers carries over to the successor.
  */
-export async function rotateCertificateInTx(tx: Tx, actor: LifecycleActor, action: RotateCertificate, now = new Date()): Promise<void> {
+export async function rotateCertificateInTx(
+  tx: Tx,
+  actor: LifecycleActor,
+  action: RotateCertificate,
+  now = new Date(),
+): Promise<void> {
   const { predecessor, successor } = await checkRotation(tx, actor.orgId, action, now);
-  await tx.signingCertificate.update({ where: { id: predecessor.id }, data: { state: "SUPERSEDED", supersededAt: now, successorId: successor.id } });
-  await tx.signingCertificate.update({ where: { id: successor.id }, data: { state: "ACTIVE", activatedAt: now, restrictSealers: predecessor.restrictSealers } });
-  const sealers = await tx.certificateSealer.findMany({ where: { certificateId: predecessor.id }, select: { userId: true } });
+  await tx.signingCertificate.update({
+    where: { id: predecessor.id },
+    data: { state: "SUPERSEDED", supersededAt: now, successorId: successor.id },
+  });
+  await tx.signingCertificate.update({
+    where: { id: successor.id },
+    data: { state: "ACTIVE", activatedAt: now, restrictSealers: predecessor.restrictSealers },
+  });
+  const sealers = await tx.certificateSealer.findMany({
+    where: { certificateId: predecessor.id },
+    select: { userId: true },
+  });
   for (const { userId } of sealers) {
     await tx.certificateSealer.upsert({
       where: { certificateId_userId: { certificateId: successor.id, userId } },
@@ -43,7 +68,12 @@ export async function rotateCertificateInTx(tx: Tx, actor: LifecycleActor, actio
       update: {},
     });
   }
-  const facts = { reason: action.reason, oldSha256: predecessor.sha256, newSha256: successor.sha256, ...approvalFacts(actor) };
+  const facts = {
+    reason: action.reason,
+    oldSha256: predecessor.sha256,
+    newSha256: successor.sha256,
+    ...approvalFacts(actor),
+  };
   await appendAudit(tx, {
     orgId: actor.orgId,
     actorId: actor.userId,
@@ -59,7 +89,14 @@ export async function rotateCertificateInTx(tx: Tx, actor: LifecycleActor, actio
     action: "certificate.activated",
     subjectType: "certificate",
     subjectId: successor.id,
-    data: { ...facts, keyId: successor.keyId, sha256: successor.sha256, subject: successor.subject, testing: successor.selfSigned, rotatedFrom: predecessor.id },
+    data: {
+      ...facts,
+      keyId: successor.keyId,
+      sha256: successor.sha256,
+      subject: successor.subject,
+      testing: successor.selfSigned,
+      rotatedFrom: predecessor.id,
+    },
     request: actor.request,
   });
 }

@@ -8,7 +8,18 @@ export const log = pino({
   level: process.env.SIGNET_LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
   base: { app: "signet" },
   redact: {
-    paths: ["password", "*.password", "secret", "*.secret", "token", "*.token", "privateKey", "*.privateKey", "passwordHash", "*.passwordHash"],
+    paths: [
+      "password",
+      "*.password",
+      "secret",
+      "*.secret",
+      "token",
+      "*.token",
+      "privateKey",
+      "*.privateKey",
+      "passwordHash",
+      "*.passwordHash",
+    ],
     censor: "[redacted]",
   },
 });

@@ -1,11 +1,19 @@
-import { embeddedIpv4, ipRange, parseIpAddress, rangeContains, type IpAddress, type IpRange } from "@/lib/outbound/ip-address";
+import {
+  embeddedIpv4,
+  ipRange,
+  parseIpAddress,
+  rangeContains,
+  type IpAddress,
+  type IpRange,
+} from "@/lib/outbound/ip-address";
 
 /**
  * What an address is, as far as an outbound request is concerned. Only "public" is reachable
  * by default: everything else is this host, the operator's networks, the cloud's metadata
  * service, or not a unicast destination at all.
  */
-export type AddressClass = "public" | "loopback" | "private" | "link-local" | "unspecified" | "shared" | "multicast" | "reserved";
+export type AddressClass =
+  "public" | "loopback" | "private" | "link-local" | "unspecified" | "shared" | "multicast" | "reserved";
 
 type Rule = [IpRange, AddressClass];
 

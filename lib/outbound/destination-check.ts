@@ -15,10 +15,15 @@ export function isAllowedDestination(hostname: string, address: string, allow: O
 }
 
 /** Throws "destination not allowed" when ANY of the addresses is refused (a name may not mix public and internal answers). */
-export function assertAllowedDestination(hostname: string, addresses: readonly string[], allow: OutboundAllowList): void {
+export function assertAllowedDestination(
+  hostname: string,
+  addresses: readonly string[],
+  allow: OutboundAllowList,
+): void {
   if (addresses.length === 0) throw destinationRefused(`${hostname} resolved to no address`);
   const refused = addresses.find((address) => !isAllowedDestination(hostname, address, allow));
-  if (refused !== undefined) throw destinationRefused(`${hostname} resolved to ${refused} (${classifyAddress(refused)})`);
+  if (refused !== undefined)
+    throw destinationRefused(`${hostname} resolved to ${refused} (${classifyAddress(refused)})`);
 }
 
 /**
@@ -30,6 +35,7 @@ export function refusedBeforeLookup(hostname: string, allow: OutboundAllowList):
   const host = hostname.startsWith("[") ? hostname.slice(1, -1) : hostname;
   if (parseIpAddress(host) !== null) return !isAllowedDestination(host, host, allow);
   const name = host.toLowerCase().replace(/\.$/, "");
-  if (name === "localhost" || name.endsWith(".localhost")) return !allowsHost(allow, name) && !allowsAddress(allow, "127.0.0.1");
+  if (name === "localhost" || name.endsWith(".localhost"))
+    return !allowsHost(allow, name) && !allowsAddress(allow, "127.0.0.1");
   return false;
 }

@@ -10,7 +10,10 @@ export type ResolvedAddress = { address: string; family: 4 | 6 };
 export type Resolver = (hostname: string) => Promise<ResolvedAddress[]>;
 
 export const systemResolver: Resolver = async (hostname) =>
-  (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+  (await dns.promises.lookup(hostname, { all: true, verbatim: true })).map(({ address, family }) => ({
+    address,
+    family: family === 6 ? 6 : 4,
+  }));
 
 /** What an outbound request may reach: the operator's allow-list, and how names are resolved. */
 export type OutboundPolicy = { allow: OutboundAllowList; resolve?: Resolver };
@@ -22,9 +25,15 @@ export async function resolveAllowed(hostname: string, policy: OutboundPolicy): 
     addresses = await (policy.resolve ?? systemResolver)(hostname);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    throw new OutboundError("outbound.unreachable", "could not reach the destination", { detail: `lookup of ${hostname} failed${typeof code === "string" ? ` (${code})` : ""}` });
+    throw new OutboundError("outbound.unreachable", "could not reach the destination", {
+      detail: `lookup of ${hostname} failed${typeof code === "string" ? ` (${code})` : ""}`,
+    });
   }
-  assertAllowedDestination(hostname, addresses.map((a) => a.address), policy.allow);
+  assertAllowedDestination(
+    hostname,
+    addresses.map((a) => a.address),
+    policy.allow,
+  );
   return addresses;
 }
 
@@ -39,9 +48,14 @@ export function guardedLookup(policy: OutboundPolicy): LookupFunction {
   return (hostname, options, callback) => {
     resolveAllowed(hostname, policy).then(
       (resolved) => {
-        const wanted = options.family === 4 || options.family === 6 ? resolved.filter((a) => a.family === options.family) : resolved;
+        const wanted =
+          options.family === 4 || options.family === 6 ? resolved.filter((a) => a.family === options.family) : resolved;
         if (wanted.length === 0) {
-          callback(Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: "ENOTFOUND" }), "", 0);
+          callback(
+            Object.assign(new Error(`no IPv${options.family} address for ${hostname}`), { code: "ENOTFOUND" }),
+            "",
+            0,
+          );
         } else if (options.all === true) {
           callback(null, wanted);
         } else {

@@ -38,13 +38,22 @@ function networkDetail(error: unknown): string {
  */
 export async function guardedRequest(target: string | URL, request: OutboundRequest): Promise<OutboundResponse> {
   const url = new URL(target);
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new OutboundError("outbound.destination_refused", "destination not allowed", { detail: `scheme ${url.protocol}`, status: 400 });
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new OutboundError("outbound.destination_refused", "destination not allowed", {
+      detail: `scheme ${url.protocol}`,
+      status: 400,
+    });
   const hostname = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
   if (parseIpAddress(hostname) !== null) assertAllowedDestination(hostname, [hostname], request.policy.allow);
 
   const timeoutMs = request.timeoutMs ?? 10_000;
   const maxResponseBytes = request.maxResponseBytes ?? 0;
-  const body = request.body === undefined ? undefined : typeof request.body === "string" ? Buffer.from(request.body, "utf8") : Buffer.from(request.body);
+  const body =
+    request.body === undefined
+      ? undefined
+      : typeof request.body === "string"
+        ? Buffer.from(request.body, "utf8")
+        : Buffer.from(request.body);
   const transport = url.protocol === "https:" ? https : http;
 
   return new Promise<OutboundResponse>((resolve, reject) => {
@@ -83,7 +92,11 @@ export async function guardedRequest(target: string | URL, request: OutboundRequ
             res.destroy();
             if (!settled) {
               settled = true;
-              reject(new OutboundError("outbound.response_too_large", "the answer was too large", { detail: `more than ${maxResponseBytes} bytes` }));
+              reject(
+                new OutboundError("outbound.response_too_large", "the answer was too large", {
+                  detail: `more than ${maxResponseBytes} bytes`,
+                }),
+              );
             }
             return;
           }

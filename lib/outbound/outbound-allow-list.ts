@@ -1,4 +1,11 @@
-import { embeddedIpv4, parseIpAddress, parseIpRange, rangeContains, type IpAddress, type IpRange } from "@/lib/outbound/ip-address";
+import {
+  embeddedIpv4,
+  parseIpAddress,
+  parseIpRange,
+  rangeContains,
+  type IpAddress,
+  type IpRange,
+} from "@/lib/outbound/ip-address";
 import { OutboundError } from "@/lib/outbound/outbound-errors";
 
 /**
@@ -22,7 +29,12 @@ export function parseOutboundAllowList(text: string): OutboundAllowList {
     const range = parseIpRange(entry);
     if (range !== null) ranges.push(range);
     else if (HOST_NAME.test(entry) && !/^[\d.]+$/.test(entry)) hosts.push(entry);
-    else throw new OutboundError("outbound.bad_allow_list", `"${raw.trim()}" is neither an address range (10.0.0.0/8, fd00::/8, 127.0.0.1) nor a host name.`, { status: 500 });
+    else
+      throw new OutboundError(
+        "outbound.bad_allow_list",
+        `"${raw.trim()}" is neither an address range (10.0.0.0/8, fd00::/8, 127.0.0.1) nor a host name.`,
+        { status: 500 },
+      );
   }
   return { ranges, hosts };
 }

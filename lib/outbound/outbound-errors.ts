@@ -1,6 +1,7 @@
 import { SignetError } from "@/lib/engine/errors";
 
-export type OutboundErrorCode = "outbound.destination_refused" | "outbound.unreachable" | "outbound.response_too_large" | "outbound.bad_allow_list";
+export type OutboundErrorCode =
+  "outbound.destination_refused" | "outbound.unreachable" | "outbound.response_too_large" | "outbound.bad_allow_list";
 
 /**
  * A failed outbound request. The messages are deliberately coarse: whoever aimed the request

@@ -2,7 +2,10 @@ import { summarize } from "@/lib/engine/verify";
 import type { SignatureReport, VerificationReport } from "@/lib/engine/verify";
 
 /** lib/verify's reasons when the signer's chain does not reach a trust anchor. */
-const UNTRUSTED_REASONS = new Set(["The signer's certificate is not trusted.", "The signer's certificate is self-signed and not trusted."]);
+const UNTRUSTED_REASONS = new Set([
+  "The signer's certificate is not trusted.",
+  "The signer's certificate is self-signed and not trusted.",
+]);
 
 /**
  * Folds what Signet's records say into the verdicts, then recomputes the summary:
@@ -24,9 +27,19 @@ function rejudge(signature: SignatureReport): SignatureReport {
   if (atSigning?.status === "revoked" && signature.verdict !== "invalid") {
     const since = atSigning.since === undefined ? "" : ` on ${atSigning.since.slice(0, 10)}`;
     const reason = `Signet's records show that the signer's certificate was revoked${since}, before this signature was made.`;
-    return { ...signature, verdict: record.inRecords ? "invalid" : "indeterminate", reason, problems: [...signature.problems, reason] };
+    return {
+      ...signature,
+      verdict: record.inRecords ? "invalid" : "indeterminate",
+      reason,
+      problems: [...signature.problems, reason],
+    };
   }
-  if (record.recognition === "unknown" && signature.verdict === "indeterminate" && UNTRUSTED_REASONS.has(signature.reason) && signature.integrity.intact) {
+  if (
+    record.recognition === "unknown" &&
+    signature.verdict === "indeterminate" &&
+    UNTRUSTED_REASONS.has(signature.reason) &&
+    signature.integrity.intact
+  ) {
     return { ...signature, reason: "The signature is intact, but the signer is not known to Signet." };
   }
   return signature;

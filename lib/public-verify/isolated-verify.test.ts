@@ -5,7 +5,13 @@ import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { isSignetError } from "@/lib/engine/errors";
 import { manyObjectsPdf } from "@/test/support/pdf-fixtures/many-objects-pdf";
 import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
-import { isolationSettings, verificationPool, verifyIsolated, type IsolatedVerifyJob, type IsolationSettings } from "@/lib/public-verify/isolated-verify";
+import {
+  isolationSettings,
+  verificationPool,
+  verifyIsolated,
+  type IsolatedVerifyJob,
+  type IsolationSettings,
+} from "@/lib/public-verify/isolated-verify";
 import { VerifyBusyError } from "@/lib/public-verify/public-verify-errors";
 import { PUBLIC_VERIFY_LIMITS } from "@/lib/public-verify/verify-upload";
 
@@ -13,7 +19,12 @@ const twoSignatures = readFileSync(path.join(SIGNED_CORPUS_DIR, "s03-pyhanko-two
 // Slow to read (hundreds of milliseconds) and hungry for heap: a stand-in for a hostile file.
 const heavy = manyObjectsPdf(450_000);
 const now = new Date("2026-06-01T12:00:00Z");
-const job = (pdf: Uint8Array): IsolatedVerifyJob => ({ pdf, trustAnchors: [], now: now.toISOString(), limits: PUBLIC_VERIFY_LIMITS });
+const job = (pdf: Uint8Array): IsolatedVerifyJob => ({
+  pdf,
+  trustAnchors: [],
+  now: now.toISOString(),
+  limits: PUBLIC_VERIFY_LIMITS,
+});
 const codeOf = (error: unknown) => (isSignetError(error) ? error.code : String(error));
 
 const pools: { close(): Promise<void> }[] = [];

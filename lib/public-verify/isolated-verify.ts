@@ -5,7 +5,12 @@ import type { SignetRecordQuery } from "@/lib/engine/verify";
 import type { VerificationReport } from "@/lib/engine/verify";
 import { VerifyBusyError } from "@/lib/public-verify/public-verify-errors";
 
-export type IsolatedVerifyJob = { pdf: Uint8Array; trustAnchors: Uint8Array[]; now: string; limits: Partial<PdfLimits> };
+export type IsolatedVerifyJob = {
+  pdf: Uint8Array;
+  trustAnchors: Uint8Array[];
+  now: string;
+  limits: Partial<PdfLimits>;
+};
 /** The report without Signet's records, and each signature's query for them, in the report's order. */
 export type IsolatedVerifyResult = { report: VerificationReport; queries: SignetRecordQuery[] };
 
@@ -22,7 +27,13 @@ export function isolationSettings(workers: number): IsolationSettings {
 export type VerificationPool = WorkerPool<IsolatedVerifyJob, IsolatedVerifyResult>;
 
 export function verificationPool(settings: IsolationSettings): VerificationPool {
-  return new WorkerPool({ entry: "lib/public-verify/verification-worker.ts", size: settings.workers, maxQueue: settings.maxQueue, deadlineMs: settings.deadlineMs, maxHeapMb: settings.maxHeapMb });
+  return new WorkerPool({
+    entry: "lib/public-verify/verification-worker.ts",
+    size: settings.workers,
+    maxQueue: settings.maxQueue,
+    deadlineMs: settings.deadlineMs,
+    maxHeapMb: settings.maxHeapMb,
+  });
 }
 
 let shared: VerificationPool | undefined;
@@ -39,12 +50,17 @@ export function sharedVerificationPool(workers: number): VerificationPool {
  * lib/verify come back with their codes and messages. With `handOverPdf` the PDF's memory moves
  * to the worker rather than being copied: the caller must not touch `job.pdf` afterwards.
  */
-export async function verifyIsolated(job: IsolatedVerifyJob, pool: VerificationPool, options: { handOverPdf?: boolean } = {}): Promise<IsolatedVerifyResult> {
+export async function verifyIsolated(
+  job: IsolatedVerifyJob,
+  pool: VerificationPool,
+  options: { handOverPdf?: boolean } = {},
+): Promise<IsolatedVerifyResult> {
   try {
     return await pool.run(job, { transfer: options.handOverPdf === true ? transferableBuffer(job.pdf) : [] });
   } catch (error) {
     if (error instanceof WorkerPoolBusyError) throw new VerifyBusyError();
-    if (error instanceof WorkerJobFailedError && error.limit !== undefined) throw new PdfLimitExceededError(error.limit);
+    if (error instanceof WorkerJobFailedError && error.limit !== undefined)
+      throw new PdfLimitExceededError(error.limit);
     throw error;
   }
 }

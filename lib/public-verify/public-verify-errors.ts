@@ -11,7 +11,11 @@ export class VerifyTooLargeError extends PublicVerifyError {
   readonly maxBytes: number;
 
   constructor(maxBytes: number) {
-    super("verify.too_large", `This file is larger than ${formatMegabytes(maxBytes)} MB, the largest PDF that can be verified here.`, { status: 413 });
+    super(
+      "verify.too_large",
+      `This file is larger than ${formatMegabytes(maxBytes)} MB, the largest PDF that can be verified here.`,
+      { status: 413 },
+    );
     this.maxBytes = maxBytes;
   }
 }
@@ -21,14 +25,22 @@ export class VerifyRateLimitedError extends PublicVerifyError {
 
   constructor(retryAfterSeconds: number) {
     const minutes = Math.max(1, Math.ceil(retryAfterSeconds / 60));
-    super("verify.rate_limited", `Too many verifications from your network. Try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`, { status: 429 });
+    super(
+      "verify.rate_limited",
+      `Too many verifications from your network. Try again in ${minutes === 1 ? "a minute" : `${minutes} minutes`}.`,
+      { status: 429 },
+    );
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
 export class VerifyUnsupportedTypeError extends PublicVerifyError {
   constructor() {
-    super("verify.unsupported_type", "Send the PDF itself as the request body, with Content-Type application/pdf or application/octet-stream.", { status: 415 });
+    super(
+      "verify.unsupported_type",
+      "Send the PDF itself as the request body, with Content-Type application/pdf or application/octet-stream.",
+      { status: 415 },
+    );
   }
 }
 
@@ -42,7 +54,9 @@ export class VerifyBusyError extends PublicVerifyError {
   readonly retryAfterSeconds = 10;
 
   constructor() {
-    super("verify.busy", "The verification service is busy with other files. Try again in a few seconds.", { status: 503 });
+    super("verify.busy", "The verification service is busy with other files. Try again in a few seconds.", {
+      status: 503,
+    });
   }
 }
 
@@ -52,4 +66,3 @@ export class VerifyUnreadableError extends PublicVerifyError {
     super(code, message, { status: code === "pdf.not_pdf" ? 400 : 422, cause: options.cause });
   }
 }
-

@@ -21,7 +21,11 @@ export function verifyRateLimitKey(clientAddress: string | null): string {
  * `policy.limit` requests fell into the current window. One atomic upsert: app instances
  * sharing the database share the counter.
  */
-export async function consumeRateLimit(db: Db, key: string, policy: RateLimitPolicy): Promise<{ count: number; remaining: number }> {
+export async function consumeRateLimit(
+  db: Db,
+  key: string,
+  policy: RateLimitPolicy,
+): Promise<{ count: number; remaining: number }> {
   const rows = await db.$queryRawUnsafe<{ count: number; retryAfter: number }[]>(
     `INSERT INTO "RateLimitCounter" (key, count, "windowStartsAt") VALUES ($1, 1, ${NOW})
      ON CONFLICT (key) DO UPDATE SET
@@ -32,12 +36,16 @@ export async function consumeRateLimit(db: Db, key: string, policy: RateLimitPol
     policy.windowSeconds,
   );
   const count = Number(rows[0]?.count ?? 0);
-  if (count > policy.limit) throw new VerifyRateLimitedError(Math.max(1, Number(rows[0]?.retryAfter ?? policy.windowSeconds)));
+  if (count > policy.limit)
+    throw new VerifyRateLimitedError(Math.max(1, Number(rows[0]?.retryAfter ?? policy.windowSeconds)));
   if (Math.random() < 0.01) await forgetExpiredCounters(db, policy.windowSeconds);
   return { count, remaining: policy.limit - count };
 }
 
 /** Drops counters whose window ended (now and then, so the table stays as small as the set of recent clients). */
 export async function forgetExpiredCounters(db: Db, windowSeconds: number): Promise<number> {
-  return db.$executeRawUnsafe(`DELETE FROM "RateLimitCounter" WHERE key LIKE 'verify:%' AND "windowStartsAt" <= ${NOW} - make_interval(secs => $1)`, windowSeconds);
+  return db.$executeRawUnsafe(
+    `DELETE FROM "RateLimitCounter" WHERE key LIKE 'verify:%' AND "windowStartsAt" <= ${NOW} - make_interval(secs => $1)`,
+    windowSeconds,
+  );
 }

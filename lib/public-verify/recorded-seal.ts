@@ -40,7 +40,18 @@ export async function recordedSeal(db: Db, sealId: string, options: { now?: Date
   if (!UUID.test(sealId)) return null;
   const seal = await db.seal.findUnique({
     where: { id: sealId.toLowerCase() },
-    select: { id: true, orgId: true, certificateId: true, fieldName: true, sealedSha256: true, size: true, sealedAt: true, timestampTime: true, sealedById: true, document: { select: { fileName: true, sha256: true } } },
+    select: {
+      id: true,
+      orgId: true,
+      certificateId: true,
+      fieldName: true,
+      sealedSha256: true,
+      size: true,
+      sealedAt: true,
+      timestampTime: true,
+      sealedById: true,
+      document: { select: { fileName: true, sha256: true } },
+    },
   });
   if (seal === null) return null;
   const [org, sealer, certificate] = await Promise.all([
@@ -48,7 +59,15 @@ export async function recordedSeal(db: Db, sealId: string, options: { now?: Date
     db.user.findUnique({ where: { id: seal.sealedById }, select: { name: true } }),
     db.signingCertificate.findFirst({
       where: { id: seal.certificateId, orgId: seal.orgId },
-      select: { subject: true, issuer: true, serialHex: true, sha256: true, notBefore: true, notAfter: true, selfSigned: true },
+      select: {
+        subject: true,
+        issuer: true,
+        serialHex: true,
+        sha256: true,
+        notBefore: true,
+        notAfter: true,
+        selfSigned: true,
+      },
     }),
   ]);
   if (org === null || certificate === null) return null;
@@ -61,7 +80,12 @@ export async function recordedSeal(db: Db, sealId: string, options: { now?: Date
     sealedAt: seal.sealedAt.toISOString(),
     ...(seal.timestampTime === null ? {} : { timestampTime: seal.timestampTime.toISOString() }),
     fieldName: seal.fieldName,
-    document: { fileName: seal.document.fileName, originalSha256: seal.document.sha256, sealedSha256: seal.sealedSha256, sealedSize: seal.size },
+    document: {
+      fileName: seal.document.fileName,
+      originalSha256: seal.document.sha256,
+      sealedSha256: seal.sealedSha256,
+      sealedSize: seal.size,
+    },
     certificate: {
       subject: certificate.subject,
       issuer: certificate.issuer,

@@ -39,7 +39,14 @@ export function signetLookup(db: Db, options: SignetLookupOptions): SignetRecord
         : await db.signingCertificate.findMany({
             where: recorded === null ? { sha256: fingerprint } : { id: recorded.certificateId },
             orderBy: { createdAt: "asc" },
-            select: { id: true, orgId: true, selfSigned: true, notBefore: true, notAfter: true, org: { select: { name: true } } },
+            select: {
+              id: true,
+              orgId: true,
+              selfSigned: true,
+              notBefore: true,
+              notAfter: true,
+              org: { select: { name: true } },
+            },
           });
 
     const record: SignetRecord = { inRecords: recorded !== null };
@@ -59,7 +66,8 @@ export function signetLookup(db: Db, options: SignetLookupOptions): SignetRecord
       const timeline = await certificateTimeline(db, managed.orgId, managed.id);
       const validity = { notBefore: managed.notBefore, notAfter: managed.notAfter };
       const signedAt = recorded?.sealedAt ?? signingTimeOf(query);
-      if (signedAt !== undefined) record.certificateStatusAtSigning = statusRecord(certificateStatusAt(timeline, validity, signedAt));
+      if (signedAt !== undefined)
+        record.certificateStatusAtSigning = statusRecord(certificateStatusAt(timeline, validity, signedAt));
       record.certificateStatusNow = statusRecord(certificateStatusAt(timeline, validity, options.now ?? new Date()));
       record.certificateStatus = shortStatus(record.certificateStatusNow);
     } else {
@@ -87,11 +95,14 @@ function signingTimeOf(query: SignetRecordQuery): Date | undefined {
 function noteFor(record: SignetRecord): string {
   const organisations = (record.organisations ?? []).join(", ");
   if (record.recognition === "signet-managed") {
-    const testing = record.testingCertificate ? " It is a self-signed testing certificate: fine for trials, not for documents that carry legal weight." : "";
+    const testing = record.testingCertificate
+      ? " It is a self-signed testing certificate: fine for trials, not for documents that carry legal weight."
+      : "";
     return record.inRecords
       ? `Sealed with Signet by ${record.sealedBy ?? "a member"} of ${organisations}, with a certificate Signet manages for them.${testing}`
       : `Signed with a certificate Signet manages for ${organisations}, but this signature is not in Signet's records of seals.${testing}`;
   }
-  if (record.recognition === "organisation-ca") return `The signer's certificate was issued under a certificate authority that ${organisations} registered with Signet.`;
+  if (record.recognition === "organisation-ca")
+    return `The signer's certificate was issued under a certificate authority that ${organisations} registered with Signet.`;
   return "The signer is not known to Signet: the signature was still checked for integrity.";
 }

@@ -20,8 +20,15 @@ const MAX_CACHED_CHAINS = 1000;
 
 export async function loadSignetTrust(db: Db): Promise<SignetTrust> {
   const [chains, selfSigned] = await Promise.all([
-    db.signingCertificate.findMany({ where: { chainPem: { not: "" } }, distinct: ["orgId", "chainPem"], select: { chainPem: true, org: { select: { name: true } } } }),
-    db.signingCertificate.findMany({ where: { selfSigned: true }, select: { der: true, org: { select: { name: true } } } }),
+    db.signingCertificate.findMany({
+      where: { chainPem: { not: "" } },
+      distinct: ["orgId", "chainPem"],
+      select: { chainPem: true, org: { select: { name: true } } },
+    }),
+    db.signingCertificate.findMany({
+      where: { selfSigned: true },
+      select: { der: true, org: { select: { name: true } } },
+    }),
   ]);
   const anchors = new Map<string, Certificate>();
   const organisationsOf = new Map<string, string[]>();
@@ -38,7 +45,10 @@ export async function loadSignetTrust(db: Db): Promise<SignetTrust> {
     try {
       add(parseCertificate(new Uint8Array(row.der)), row.org.name);
     } catch (error) {
-      log.warn({ err: String(error) }, "a stored self-signed certificate could not be parsed; it is not used as a trust anchor");
+      log.warn(
+        { err: String(error) },
+        "a stored self-signed certificate could not be parsed; it is not used as a trust anchor",
+      );
     }
   }
   return { anchors: [...anchors.values()], organisationsOf };

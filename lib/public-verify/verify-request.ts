@@ -1,7 +1,11 @@
 import type { Db } from "@/lib/db/client";
 import type { VerificationReport } from "@/lib/engine/verify";
 import { ByteLimitError, readAtMost } from "@/lib/streams/bounded-read";
-import { VerifyEmptyError, VerifyTooLargeError, VerifyUnsupportedTypeError } from "@/lib/public-verify/public-verify-errors";
+import {
+  VerifyEmptyError,
+  VerifyTooLargeError,
+  VerifyUnsupportedTypeError,
+} from "@/lib/public-verify/public-verify-errors";
 import { consumeRateLimit, verifyRateLimitKey, VERIFY_WINDOW_SECONDS } from "@/lib/public-verify/rate-limit";
 import { verifyUpload } from "@/lib/public-verify/verify-upload";
 
@@ -31,12 +35,21 @@ const ACCEPTED_TYPES = new Set(["application/pdf", "application/octet-stream", "
  * check the declared type and size, read the body into memory under the size limit, verify.
  * Used by POST /api/v1/verify, which the /verify page calls too.
  */
-export async function verifyRequest(db: Db, input: VerifyRequestInput, settings: PublicVerifySettings, options: { now?: Date } = {}): Promise<PublicVerificationAnswer> {
-  await consumeRateLimit(db, verifyRateLimitKey(input.clientAddress), { limit: settings.verifyRateLimit, windowSeconds: VERIFY_WINDOW_SECONDS });
+export async function verifyRequest(
+  db: Db,
+  input: VerifyRequestInput,
+  settings: PublicVerifySettings,
+  options: { now?: Date } = {},
+): Promise<PublicVerificationAnswer> {
+  await consumeRateLimit(db, verifyRateLimitKey(input.clientAddress), {
+    limit: settings.verifyRateLimit,
+    windowSeconds: VERIFY_WINDOW_SECONDS,
+  });
   const type = input.contentType?.split(";")[0]?.trim().toLowerCase() ?? "";
   if (type !== "" && !ACCEPTED_TYPES.has(type)) throw new VerifyUnsupportedTypeError();
   const declared = input.contentLength === null ? NaN : Number(input.contentLength);
-  if (Number.isFinite(declared) && declared > settings.verifyMaxBytes) throw new VerifyTooLargeError(settings.verifyMaxBytes);
+  if (Number.isFinite(declared) && declared > settings.verifyMaxBytes)
+    throw new VerifyTooLargeError(settings.verifyMaxBytes);
   const pdf = await readBody(input.body, settings.verifyMaxBytes);
   // The body was read into memory of its own: it moves to the verification worker uncopied.
   const report = await verifyUpload(db, pdf, { publicUrl: settings.publicUrl, now: options.now, handOverPdf: true });

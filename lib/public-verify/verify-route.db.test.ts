@@ -29,11 +29,38 @@ beforeAll(async () => {
   // An organisation registered the test CA's chain with its certificate: Signet trusts it.
   const org = await t.db.organization.create({ data: { name: "Alpha Structural" } });
   const user = await t.db.user.create({ data: { email: "olivia@example.test", name: "Olivia", passwordHash: "x" } });
-  const key = await t.db.signingKey.create({ data: { orgId: org.id, label: "k", backend: "PLATFORM", algorithm: "EC-P256", publicKey: Buffer.from([1]), publicKeySha256: "x", createdById: user.id } });
-  await t.db.signingCertificate.create({
-    data: { orgId: org.id, keyId: key.id, der: Buffer.from(pki.intermediate.certDer), chainPem: pki.chainPem, sha256: "0".repeat(64), subject: "CN=x", issuer: "CN=x", serialHex: "01", notBefore: new Date(), notAfter: new Date(Date.now() + 86_400_000), selfSigned: false, createdById: user.id },
+  const key = await t.db.signingKey.create({
+    data: {
+      orgId: org.id,
+      label: "k",
+      backend: "PLATFORM",
+      algorithm: "EC-P256",
+      publicKey: Buffer.from([1]),
+      publicKeySha256: "x",
+      createdById: user.id,
+    },
   });
-  sealed = await sealForTest(new Uint8Array(readFileSync(corpusFiles().find((f) => f.id === "p06-reportlab-simple.pdf")!.path)), pki, await pki.leaf("ec256"));
+  await t.db.signingCertificate.create({
+    data: {
+      orgId: org.id,
+      keyId: key.id,
+      der: Buffer.from(pki.intermediate.certDer),
+      chainPem: pki.chainPem,
+      sha256: "0".repeat(64),
+      subject: "CN=x",
+      issuer: "CN=x",
+      serialHex: "01",
+      notBefore: new Date(),
+      notAfter: new Date(Date.now() + 86_400_000),
+      selfSigned: false,
+      createdById: user.id,
+    },
+  });
+  sealed = await sealForTest(
+    new Uint8Array(readFileSync(corpusFiles().find((f) => f.id === "p06-reportlab-simple.pdf")!.path)),
+    pki,
+    await pki.leaf("ec256"),
+  );
   process.env.SIGNET_PUBLIC_URL = "https://signet.example.com";
   process.env.SIGNET_VERIFY_RATE_LIMIT = "6";
   process.env.SIGNET_VERIFY_MAX_MB = "1";
@@ -46,34 +73,58 @@ afterAll(async () => {
 });
 
 const post = (body: BodyInit | null, headers: Record<string, string> = {}, address = "192.0.2.10") =>
-  POST(new Request("http://localhost/api/v1/verify", { method: "POST", body, headers: { "content-type": "application/pdf", [CLIENT_ADDRESS_HEADER]: address, ...headers } }));
+  POST(
+    new Request("http://localhost/api/v1/verify", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/pdf", [CLIENT_ADDRESS_HEADER]: address, ...headers },
+    }),
+  );
 
 describe("POST /api/v1/verify", () => {
   it("answers with the JSON report of `signet verify --json`, plus Signet's records", async () => {
     const response = await post(Buffer.from(sealed));
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toBe("no-store");
-    const report = (await response.json()) as { signatures: Array<Record<string, unknown>>; verifiedAt: string; trustCheck: unknown };
+    const report = (await response.json()) as {
+      signatures: Array<Record<string, unknown>>;
+      verifiedAt: string;
+      trustCheck: unknown;
+    };
 
     const file = path.join(dir, "sealed.pdf");
     writeFileSync(file, sealed);
     writeFileSync(path.join(dir, "root.pem"), rootPem);
     let out = "";
-    const code = await verifyCommand.run([file, "--trust", path.join(dir, "root.pem"), "--json"], { stdout: (s) => (out += s), stderr: () => undefined });
+    const code = await verifyCommand.run([file, "--trust", path.join(dir, "root.pem"), "--json"], {
+      stdout: (s) => (out += s),
+      stderr: () => undefined,
+    });
     expect(code).toBe(0);
     const cli = JSON.parse(out) as typeof report;
     // The same report, field for field, except when it was made, what Signet's records add, and what trust was checked against.
-    const strip = (r: typeof report) => ({ ...r, verifiedAt: "", trustCheck: null, signatures: r.signatures.map(({ signet: _signet, ...s }) => s) });
+    const strip = (r: typeof report) => ({
+      ...r,
+      verifiedAt: "",
+      trustCheck: null,
+      signatures: r.signatures.map(({ signet: _signet, ...s }) => s),
+    });
     expect(strip(report)).toEqual(strip(cli));
     expect(report.trustCheck).toEqual({ mode: "signet" });
     expect(cli.trustCheck).toEqual({ mode: "given" });
-    expect(report.signatures[0]!.signet).toMatchObject({ inRecords: false, recognition: "organisation-ca", organisations: ["Alpha Structural"] });
+    expect(report.signatures[0]!.signet).toMatchObject({
+      inRecords: false,
+      recognition: "organisation-ca",
+      organisations: ["Alpha Structural"],
+    });
   });
 
   it("refuses what is not a PDF (400), a wrong type (415), a body over the limit (413), in JSON", async () => {
     let response = await post("just some text");
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ error: { code: "pdf.not_pdf", message: expect.stringMatching(/not a PDF/) } });
+    expect(await response.json()).toEqual({
+      error: { code: "pdf.not_pdf", message: expect.stringMatching(/not a PDF/) },
+    });
 
     response = await post(Buffer.from(sealed), { "content-type": "multipart/form-data; boundary=x" });
     expect(response.status).toBe(415);
@@ -100,7 +151,9 @@ describe("POST /api/v1/verify", () => {
     const errors = vi.spyOn(log, "error");
     const warnings = vi.spyOn(log, "warn");
     // More requests at once than the workers and their queue (16) can take, each from its own address.
-    const responses = await Promise.all(Array.from({ length: 40 }, (_, i) => post(Buffer.from(sealed), {}, `198.51.100.${i + 1}`)));
+    const responses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(Buffer.from(sealed), {}, `198.51.100.${i + 1}`)),
+    );
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s !== 200 && s !== 503)).toEqual([]);
     const busy = responses.filter((r) => r.status === 503);
@@ -127,7 +180,13 @@ describe("POST /api/v1/verify", () => {
         stream.error(new Error("aborted"));
       },
     });
-    const request = new Request("http://localhost/api/v1/verify", { method: "POST", body, signal: connection.signal, duplex: "half", headers: { "content-type": "application/pdf", [CLIENT_ADDRESS_HEADER]: "192.0.2.99" } } as RequestInit);
+    const request = new Request("http://localhost/api/v1/verify", {
+      method: "POST",
+      body,
+      signal: connection.signal,
+      duplex: "half",
+      headers: { "content-type": "application/pdf", [CLIENT_ADDRESS_HEADER]: "192.0.2.99" },
+    } as RequestInit);
     await POST(request);
     expect(errors).not.toHaveBeenCalled();
     errors.mockRestore();

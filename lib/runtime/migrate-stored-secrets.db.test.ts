@@ -35,16 +35,27 @@ describe("the start-up pass over stored secrets", () => {
     const siemSecret = "a webhook secret of the old days";
     const totpKey = totpKeyFromSecret(AUTH_SECRET);
     const siemKey = siemKeyFromSecret(AUTH_SECRET);
-    await t.db.totpFactor.create({ data: { userId, secretEncrypted: legacy(totpKey.key, `signet-totp:${userId}`, totpSecret, true), confirmedAt: new Date() } });
+    await t.db.totpFactor.create({
+      data: {
+        userId,
+        secretEncrypted: legacy(totpKey.key, `signet-totp:${userId}`, totpSecret, true),
+        confirmedAt: new Date(),
+      },
+    });
     await t.db.organization.update({
       where: { id: orgId },
-      data: { siemWebhookUrl: "https://siem.example.test/hook", siemSecretEncrypted: legacy(siemKey.key, `signet-siem-secret:${orgId}`, Buffer.from(siemSecret, "utf8"), false) },
+      data: {
+        siemWebhookUrl: "https://siem.example.test/hook",
+        siemSecretEncrypted: legacy(siemKey.key, `signet-siem-secret:${orgId}`, Buffer.from(siemSecret, "utf8"), false),
+      },
     });
 
     await migrateStoredSecrets(t.db, AUTH_SECRET, master);
 
     const factor = Buffer.from((await t.db.totpFactor.findUniqueOrThrow({ where: { userId } })).secretEncrypted);
-    const org = Buffer.from((await t.db.organization.findUniqueOrThrow({ where: { id: orgId } })).siemSecretEncrypted ?? Buffer.alloc(0));
+    const org = Buffer.from(
+      (await t.db.organization.findUniqueOrThrow({ where: { id: orgId } })).siemSecretEncrypted ?? Buffer.alloc(0),
+    );
     expect(factor.subarray(0, 4).toString("latin1")).toBe("SGAE");
     expect(org.subarray(0, 4).toString("latin1")).toBe("SGAE");
     expect(openTotpSecret(totpKey, userId, factor).equals(totpSecret)).toBe(true);

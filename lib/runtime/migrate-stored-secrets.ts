@@ -16,15 +16,42 @@ import { log } from "@/lib/log/logger";
 export async function migrateStoredSecrets(db: Db, authSecret: string, masterKey: MasterKey): Promise<void> {
   const totp = await migrateTotpSecrets(db, totpKeyFromSecret(authSecret));
   const siem = await migrateSiemSecrets(db, siemKeyFromSecret(authSecret));
-  if (totp.migrated + siem.migrated > 0) log.info({ totpSecrets: totp.migrated, siemSecrets: siem.migrated }, "stored secrets rewritten in the AEAD record format");
-  if (totp.unreadable.length > 0) log.warn({ userIds: totp.unreadable }, "TOTP secrets in the legacy format do not open under this AUTH_SECRET; left as they are");
-  if (siem.unreadable.length > 0) log.warn({ orgIds: siem.unreadable }, "SIEM webhook secrets in the legacy format do not open under this AUTH_SECRET; left as they are");
+  if (totp.migrated + siem.migrated > 0)
+    log.info(
+      { totpSecrets: totp.migrated, siemSecrets: siem.migrated },
+      "stored secrets rewritten in the AEAD record format",
+    );
+  if (totp.unreadable.length > 0)
+    log.warn(
+      { userIds: totp.unreadable },
+      "TOTP secrets in the legacy format do not open under this AUTH_SECRET; left as they are",
+    );
+  if (siem.unreadable.length > 0)
+    log.warn(
+      { orgIds: siem.unreadable },
+      "SIEM webhook secrets in the legacy format do not open under this AUTH_SECRET; left as they are",
+    );
   const keys = await migrateKeyRecords(db, masterKey);
   const auditKeys = await migrateAuditSigningKeys(db, masterKey);
   if (keys.dataKeys + keys.platformKeys + auditKeys.migrated > 0) {
-    log.info({ dataKeys: keys.dataKeys, platformKeys: keys.platformKeys, auditSigningKeys: auditKeys.migrated }, "key custody records rewritten in the AEAD record format");
+    log.info(
+      { dataKeys: keys.dataKeys, platformKeys: keys.platformKeys, auditSigningKeys: auditKeys.migrated },
+      "key custody records rewritten in the AEAD record format",
+    );
   }
-  if (keys.unreadableDataKeys.length > 0) log.warn({ orgIds: keys.unreadableDataKeys }, "data keys in the legacy format do not open under this master key; left as they are");
-  if (keys.unreadablePlatformKeys.length > 0) log.warn({ keyIds: keys.unreadablePlatformKeys }, "platform keys in the legacy format do not open; left as they are");
-  if (auditKeys.unreadable.length > 0) log.warn({ keyIds: auditKeys.unreadable }, "audit signing keys in the legacy format do not open under this master key; left as they are");
+  if (keys.unreadableDataKeys.length > 0)
+    log.warn(
+      { orgIds: keys.unreadableDataKeys },
+      "data keys in the legacy format do not open under this master key; left as they are",
+    );
+  if (keys.unreadablePlatformKeys.length > 0)
+    log.warn(
+      { keyIds: keys.unreadablePlatformKeys },
+      "platform keys in the legacy format do not open; left as they are",
+    );
+  if (auditKeys.unreadable.length > 0)
+    log.warn(
+      { keyIds: auditKeys.unreadable },
+      "audit signing keys in the legacy format do not open under this master key; left as they are",
+    );
 }

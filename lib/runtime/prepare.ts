@@ -14,19 +14,32 @@ import { migrateStoredSecrets } from "@/lib/runtime/migrate-stored-secrets";
  * the data directory on first run unless given), and a migrated database. Returns the
  * environment the server process must run with.
  */
-export async function prepareRuntime(env: Env = process.env): Promise<{ settings: Settings; env: Record<string, string> }> {
+export async function prepareRuntime(
+  env: Env = process.env,
+): Promise<{ settings: Settings; env: Record<string, string> }> {
   const settings = readSettings(env);
   const authSecret = resolveSecret(AUTH_SECRET, settings, env);
-  if (authSecret.generated) log.info({ file: authSecret.file }, "AUTH_SECRET was not set: generated one into the data directory (mode 0600). Set AUTH_SECRET to manage it yourself.");
+  if (authSecret.generated)
+    log.info(
+      { file: authSecret.file },
+      "AUTH_SECRET was not set: generated one into the data directory (mode 0600). Set AUTH_SECRET to manage it yourself.",
+    );
 
   const master = await resolveMasterKey(settings, env);
-  if (master.generatedFile !== undefined) log.info({ file: master.generatedFile }, "SIGNET_MASTER_KEY was not set: generated one into the data directory (mode 0600). Keep it with your backups: without it, platform-managed keys cannot be decrypted.");
+  if (master.generatedFile !== undefined)
+    log.info(
+      { file: master.generatedFile },
+      "SIGNET_MASTER_KEY was not set: generated one into the data directory (mode 0600). Keep it with your backups: without it, platform-managed keys cannot be decrypted.",
+    );
 
   const target = databaseTarget(settings);
   const session = await openSqlSession(target);
   try {
     const applied = await migrate(session);
-    log.info({ database: describeTarget(target), applied }, applied.length > 0 ? "database migrated" : "database is up to date");
+    log.info(
+      { database: describeTarget(target), applied },
+      applied.length > 0 ? "database migrated" : "database is up to date",
+    );
   } finally {
     await session.close();
   }

@@ -15,7 +15,11 @@ export function serveJobs<Job, Result>(handler: (job: Job) => Promise<Result>): 
     try {
       reply = { id, ok: true, result: await handler(job) };
     } catch (error) {
-      reply = { id, ok: false, error: isSignetError(error) ? { code: error.code, message: error.message, status: error.status } : null };
+      reply = {
+        id,
+        ok: false,
+        error: isSignetError(error) ? { code: error.code, message: error.message, status: error.status } : null,
+      };
     }
     port.postMessage(reply);
   });

@@ -28,10 +28,16 @@ export class WorkerPoolBusyError extends SignetError {
 export class WorkerJobFailedError extends SignetError {
   readonly kind: WorkerFailureKind;
   constructor(kind: WorkerFailureKind, cause?: unknown) {
-    super(`worker.${kind}`, kind === "crashed" ? "The work could not be finished because of an internal error." : "The work took more time or memory than is allowed.", {
-      status: kind === "crashed" ? 500 : 422,
-      cause,
-    });
+    super(
+      `worker.${kind}`,
+      kind === "crashed"
+        ? "The work could not be finished because of an internal error."
+        : "The work took more time or memory than is allowed.",
+      {
+        status: kind === "crashed" ? 500 : 422,
+        cause,
+      },
+    );
     this.kind = kind;
   }
 
@@ -45,10 +51,21 @@ export class WorkerJobFailedError extends SignetError {
 export class WorkerSignetError extends SignetError {}
 
 /** What lib/runtime/worker-jobs posts back for each job. */
-export type WorkerReply<Result> = { id: number; ok: true; result: Result } | { id: number; ok: false; error: { code: string; message: string; status: number } | null };
+export type WorkerReply<Result> =
+  | { id: number; ok: true; result: Result }
+  | { id: number; ok: false; error: { code: string; message: string; status: number } | null };
 
-type Pending<Job, Result> = { job: Job; deadlineMs: number; transfer: ArrayBuffer[]; resolve: (result: Result) => void; reject: (error: unknown) => void };
-type Slot<Job, Result> = { worker: Worker; current: (Pending<Job, Result> & { id: number; timer: NodeJS.Timeout }) | null };
+type Pending<Job, Result> = {
+  job: Job;
+  deadlineMs: number;
+  transfer: ArrayBuffer[];
+  resolve: (result: Result) => void;
+  reject: (error: unknown) => void;
+};
+type Slot<Job, Result> = {
+  worker: Worker;
+  current: (Pending<Job, Result> & { id: number; timer: NodeJS.Timeout }) | null;
+};
 
 // Workers run TypeScript through tsx's API: node's --import flag does not reach worker threads on Node 20.
 // The files are the project's own, loaded at run time: the bundler must neither trace nor bundle them.
@@ -73,7 +90,13 @@ export class WorkerPool<Job, Result> {
    */
   run(job: Job, options: { deadlineMs?: number; transfer?: ArrayBuffer[] } = {}): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
-      const pending = { job, deadlineMs: options.deadlineMs ?? this.options.deadlineMs, transfer: options.transfer ?? [], resolve, reject };
+      const pending = {
+        job,
+        deadlineMs: options.deadlineMs ?? this.options.deadlineMs,
+        transfer: options.transfer ?? [],
+        resolve,
+        reject,
+      };
       const slot = this.idleSlot();
       if (slot !== undefined) return this.start(slot, pending);
       if (this.queue.length >= this.options.maxQueue) return reject(new WorkerPoolBusyError());
@@ -84,7 +107,8 @@ export class WorkerPool<Job, Result> {
   /** Terminates every worker; jobs still running or waiting are rejected. */
   async close(): Promise<void> {
     const slots = this.slots.splice(0);
-    for (const pending of this.queue.splice(0)) pending.reject(new WorkerJobFailedError("crashed", new Error("the pool was closed")));
+    for (const pending of this.queue.splice(0))
+      pending.reject(new WorkerJobFailedError("crashed", new Error("the pool was closed")));
     await Promise.all(
       slots.map(async (slot) => {
         const current = slot.current;
@@ -117,8 +141,15 @@ export class WorkerPool<Job, Result> {
     worker.unref();
     const slot: Slot<Job, Result> = { worker, current: null };
     worker.on("message", (reply: WorkerReply<Result>) => this.settle(slot, reply));
-    worker.on("error", (error: Error & { code?: string }) => this.fail(slot, new WorkerJobFailedError(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out_of_memory" : "crashed", error)));
-    worker.on("exit", (exitCode) => this.fail(slot, new WorkerJobFailedError("crashed", new Error(`the worker exited with code ${exitCode}`))));
+    worker.on("error", (error: Error & { code?: string }) =>
+      this.fail(
+        slot,
+        new WorkerJobFailedError(error.code === "ERR_WORKER_OUT_OF_MEMORY" ? "out_of_memory" : "crashed", error),
+      ),
+    );
+    worker.on("exit", (exitCode) =>
+      this.fail(slot, new WorkerJobFailedError("crashed", new Error(`the worker exited with code ${exitCode}`))),
+    );
     return slot;
   }
 
@@ -170,5 +201,7 @@ export class WorkerPool<Job, Result> {
  */
 export function transferableBuffer(bytes: Uint8Array): ArrayBuffer[] {
   const buffer = bytes.buffer;
-  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength ? [buffer] : [];
+  return buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength
+    ? [buffer]
+    : [];
 }

@@ -15,7 +15,13 @@ export type RefusalFacts = {
 };
 
 /** Appends "seal.refused" with the reason, in its own transaction (a refusal changes nothing else). */
-export async function auditRefusal(db: Db, ctx: OrgContext, error: unknown, facts: RefusalFacts, request: RequestMeta): Promise<void> {
+export async function auditRefusal(
+  db: Db,
+  ctx: OrgContext,
+  error: unknown,
+  facts: RefusalFacts,
+  request: RequestMeta,
+): Promise<void> {
   const data: { [key: string]: JsonValue } = {
     stage: facts.stage,
     reason: isSignetError(error) ? error.code : "internal",
@@ -30,6 +36,13 @@ export async function auditRefusal(db: Db, ctx: OrgContext, error: unknown, fact
     data.credentialId = facts.stepUp.credentialId;
   }
   await db.$transaction(async (tx) => {
-    await appendAudit(tx, { orgId: ctx.orgId, actorId: ctx.userId, action: "seal.refused", subjectType: "seal_request", data, request });
+    await appendAudit(tx, {
+      orgId: ctx.orgId,
+      actorId: ctx.userId,
+      action: "seal.refused",
+      subjectType: "seal_request",
+      data,
+      request,
+    });
   });
 }

@@ -22,7 +22,11 @@ export function checkPlacement(bytes: Uint8Array, placement: Placement, fileName
   }
   const { x, y, width, height } = placement.rect;
   if (x < -TOLERANCE || y < -TOLERANCE || x + width > size.width + TOLERANCE || y + height > size.height + TOLERANCE) {
-    throw new SealingError("sealing.bad_placement", `The stamp must lie within page ${placement.page} of "${fileName}" (${Math.round(size.width)} × ${Math.round(size.height)} points).`, { status: 422 });
+    throw new SealingError(
+      "sealing.bad_placement",
+      `The stamp must lie within page ${placement.page} of "${fileName}" (${Math.round(size.width)} × ${Math.round(size.height)} points).`,
+      { status: 422 },
+    );
   }
 }
 
@@ -30,5 +34,13 @@ export function checkPlacement(bytes: Uint8Array, placement: Placement, fileName
 export function roundPlacement(placement: Placement): Placement {
   if (placement === null) return null;
   const r = (n: number) => Math.round(n * 100) / 100;
-  return { page: placement.page, rect: { x: r(placement.rect.x), y: r(placement.rect.y), width: r(placement.rect.width), height: r(placement.rect.height) } };
+  return {
+    page: placement.page,
+    rect: {
+      x: r(placement.rect.x),
+      y: r(placement.rect.y),
+      width: r(placement.rect.width),
+      height: r(placement.rect.height),
+    },
+  };
 }

@@ -5,9 +5,18 @@
  * each seal or failure on its own.
  */
 export { prepareSeal, type PreparedSeal } from "@/lib/sealing/prepare-seal";
-export { sealDocuments, type BatchOutcome, type DocumentOutcome, type SealingDependencies } from "@/lib/sealing/seal-documents";
+export {
+  sealDocuments,
+  type BatchOutcome,
+  type DocumentOutcome,
+  type SealingDependencies,
+} from "@/lib/sealing/seal-documents";
 export { sealProgress, type SealProgress } from "@/lib/sealing/seal-progress";
 export { sealRequestSchema, type SealRequest, type SealRequestInput } from "@/lib/sealing/seal-request";
-export { listSealingCertificates, loadSealingCertificate, type SealingCertificateChoice } from "@/lib/sealing/sealing-certificates";
+export {
+  listSealingCertificates,
+  loadSealingCertificate,
+  type SealingCertificateChoice,
+} from "@/lib/sealing/sealing-certificates";
 export { consumeSealStepUp, issueSealStepUp, type SealStepUp, type IssuedStepUp } from "@/lib/sealing/seal-step-up";
 export { SealingError } from "@/lib/sealing/sealing-errors";

@@ -4,7 +4,12 @@ import { z } from "zod";
 export const placementSchema = z
   .object({
     page: z.number().int().min(1).max(100_000),
-    rect: z.object({ x: z.number().finite(), y: z.number().finite(), width: z.number().positive().max(14_400), height: z.number().positive().max(14_400) }),
+    rect: z.object({
+      x: z.number().finite(),
+      y: z.number().finite(),
+      width: z.number().positive().max(14_400),
+      height: z.number().positive().max(14_400),
+    }),
   })
   .nullable();
 

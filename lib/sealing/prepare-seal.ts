@@ -15,7 +15,14 @@ export type PreparedSeal = IssuedStepUp & { documents: { id: string; fileName: s
  * certificate, documents, placements on real pages), build the manifest from those records,
  * and ask the step-up (seal-step-up.ts) for a challenge bound to it. Nothing is sealed yet.
  */
-export async function prepareSeal(db: Db, store: DocumentStore, session: OrgContext, input: SealRequestInput, stepUp: SealStepUp, audit: RequestMeta): Promise<PreparedSeal> {
+export async function prepareSeal(
+  db: Db,
+  store: DocumentStore,
+  session: OrgContext,
+  input: SealRequestInput,
+  stepUp: SealStepUp,
+  audit: RequestMeta,
+): Promise<PreparedSeal> {
   const checked = await checkSealRequest(db, session, input, "prepare", audit);
   try {
     for (const [i, document] of checked.documents.entries()) {
@@ -23,9 +30,19 @@ export async function prepareSeal(db: Db, store: DocumentStore, session: OrgCont
       if (placement !== null) checkPlacement(await store.get(document.storageKey), placement, document.fileName);
     }
   } catch (error) {
-    await auditRefusal(db, checked.ctx, error, { stage: "prepare", certificateId: checked.certificate.id, documentIds: checked.documents.map((d) => d.id) }, audit);
+    await auditRefusal(
+      db,
+      checked.ctx,
+      error,
+      { stage: "prepare", certificateId: checked.certificate.id, documentIds: checked.documents.map((d) => d.id) },
+      audit,
+    );
     throw error;
   }
   const issued = await stepUp.issue(db, checked.ctx, checked.manifest, audit);
-  return { ...issued, documents: checked.documents.map((d) => ({ id: d.id, fileName: d.fileName })), certificateSubject: checked.certificate.subject };
+  return {
+    ...issued,
+    documents: checked.documents.map((d) => ({ id: d.id, fileName: d.fileName })),
+    certificateSubject: checked.certificate.subject,
+  };
 }

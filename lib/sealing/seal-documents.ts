@@ -34,10 +34,23 @@ export type SealingDependencies = {
 };
 
 export type DocumentOutcome =
-  | { documentId: string; fileName: string; status: "SEALED"; sealId: string; sha256Before: string; sha256After: string; size: number }
+  | {
+      documentId: string;
+      fileName: string;
+      status: "SEALED";
+      sealId: string;
+      sha256Before: string;
+      sha256After: string;
+      size: number;
+    }
   | { documentId: string; fileName: string; status: "FAILED"; failure: string };
 
-export type BatchOutcome = { batchId: string; certificateSha256: string; stepUp: ConsumedStepUp; documents: DocumentOutcome[] };
+export type BatchOutcome = {
+  batchId: string;
+  certificateSha256: string;
+  stepUp: ConsumedStepUp;
+  documents: DocumentOutcome[];
+};
 
 /**
  * Errors of the signing key's backend stop the batch: every remaining document would fail the same way.
@@ -70,12 +83,20 @@ export async function sealDocuments(
   const checked = await checkSealRequest(db, session, input.request, "seal", audit, input.challengeId);
   const { ctx, certificate } = checked;
   const documentIds = checked.documents.map((d) => d.id);
-  const refusalFacts = { stage: "seal" as const, certificateId: certificate.id, documentIds, challengeId: input.challengeId };
+  const refusalFacts = {
+    stage: "seal" as const,
+    certificateId: certificate.id,
+    documentIds,
+    challengeId: input.challengeId,
+  };
 
   let backend: KeyBackend;
   let signer: { name: string; organisation: string };
   try {
-    const [user, org] = await Promise.all([db.user.findUniqueOrThrow({ where: { id: ctx.userId }, select: { name: true } }), db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { name: true } })]);
+    const [user, org] = await Promise.all([
+      db.user.findUniqueOrThrow({ where: { id: ctx.userId }, select: { name: true } }),
+      db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { name: true } }),
+    ]);
     signer = { name: user.name, organisation: org.name };
     backend = await (deps.backendFor ?? keyBackendFor)(db, ctx.orgId, certificate.keyId, deps.masterKey);
   } catch (error) {
@@ -106,7 +127,12 @@ async function sealWithBackend(batch: {
   const { ctx, certificate } = checked;
 
   // Refusals of the step-up itself (bad, reused or expired assertion, another manifest) are audited by the step-up (seal-step-up.ts).
-  const stepUp = await deps.stepUp.consume(db, ctx, { challengeId: input.challengeId, manifest: checked.manifest, response: input.response }, audit);
+  const stepUp = await deps.stepUp.consume(
+    db,
+    ctx,
+    { challengeId: input.challengeId, manifest: checked.manifest, response: input.response },
+    audit,
+  );
 
   const batchId = await startBatch(db, checked, input.challengeId, stepUp).catch(async (error: unknown) => {
     await auditRefusal(db, ctx, error, refusalFacts, audit);
@@ -123,15 +149,36 @@ async function sealWithBackend(batch: {
       continue;
     }
     try {
-      outcomes.push(await sealOne(job, document, placement, { backend, signer, timestamper: deps.timestamper, publicUrl: deps.publicUrl ?? readSettings().publicUrl }));
+      outcomes.push(
+        await sealOne(job, document, placement, {
+          backend,
+          signer,
+          timestamper: deps.timestamper,
+          publicUrl: deps.publicUrl ?? readSettings().publicUrl,
+        }),
+      );
     } catch (error) {
       const message = userMessage(error);
-      if (!isSignetError(error)) log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error), documentId: document.id }, "sealing a document failed");
+      if (!isSignetError(error))
+        log.error(
+          {
+            err:
+              error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+            documentId: document.id,
+          },
+          "sealing a document failed",
+        );
       outcomes.push(await recordFailure(job, document, message, isSignetError(error) ? error.code : "internal"));
       if (stopsBatch(error)) {
         stopped = `Not sealed: sealing stopped because the signing key could not be used (${message})`;
         // The key's backend refused (KMS access denied, HSM unreachable…): the rest of the batch is refused with that reason.
-        await auditRefusal(db, ctx, error, { ...refusalFacts, documentIds: checked.documents.slice(i).map((d) => d.id), batchId, stepUp }, audit);
+        await auditRefusal(
+          db,
+          ctx,
+          error,
+          { ...refusalFacts, documentIds: checked.documents.slice(i).map((d) => d.id), batchId, stepUp },
+          audit,
+        );
       }
     }
   }
@@ -139,17 +186,43 @@ async function sealWithBackend(batch: {
   return { batchId, certificateSha256: certificate.sha256, stepUp, documents: outcomes };
 }
 
-type Job = { db: Db; store: DocumentStore; checked: CheckedSealRequest; batchId: string; stepUp: ConsumedStepUp; audit: RequestMeta };
+type Job = {
+  db: Db;
+  store: DocumentStore;
+  checked: CheckedSealRequest;
+  batchId: string;
+  stepUp: ConsumedStepUp;
+  audit: RequestMeta;
+};
 
 /** The batch row and every document moved to SEALING, at once: a document another batch took meanwhile refuses this one. */
-async function startBatch(db: Db, checked: CheckedSealRequest, challengeId: string, stepUp: ConsumedStepUp): Promise<string> {
+async function startBatch(
+  db: Db,
+  checked: CheckedSealRequest,
+  challengeId: string,
+  stepUp: ConsumedStepUp,
+): Promise<string> {
   const { ctx } = checked;
   return db.$transaction(async (tx) => {
     const ids = checked.documents.map((d) => d.id);
-    const moved = await tx.document.updateMany({ where: { id: { in: ids }, orgId: ctx.orgId, status: { in: [...SEALABLE_STATUSES] } }, data: { status: "SEALING", failure: null } });
-    if (moved.count !== ids.length) throw new SealingError("sealing.busy", "A document of this batch was sealed or is being sealed by another request. Nothing was sealed.");
+    const moved = await tx.document.updateMany({
+      where: { id: { in: ids }, orgId: ctx.orgId, status: { in: [...SEALABLE_STATUSES] } },
+      data: { status: "SEALING", failure: null },
+    });
+    if (moved.count !== ids.length)
+      throw new SealingError(
+        "sealing.busy",
+        "A document of this batch was sealed or is being sealed by another request. Nothing was sealed.",
+      );
     const batch = await tx.sealBatch.create({
-      data: { orgId: ctx.orgId, sealedById: ctx.userId, certificateId: checked.certificate.id, challengeId, stepUpMethod: stepUp.method, credentialId: stepUp.credentialId },
+      data: {
+        orgId: ctx.orgId,
+        sealedById: ctx.userId,
+        certificateId: checked.certificate.id,
+        challengeId,
+        stepUpMethod: stepUp.method,
+        credentialId: stepUp.credentialId,
+      },
     });
     return batch.id;
   });
@@ -159,13 +232,21 @@ async function sealOne(
   job: Job,
   document: Document,
   placement: Placement,
-  signing: { backend: KeyBackend; signer: { name: string; organisation: string }; timestamper?: Timestamper; publicUrl: string },
+  signing: {
+    backend: KeyBackend;
+    signer: { name: string; organisation: string };
+    timestamper?: Timestamper;
+    publicUrl: string;
+  },
 ): Promise<DocumentOutcome> {
   const { db, store, checked, batchId, stepUp, audit } = job;
   const { ctx, certificate, request } = checked;
   const original = await store.get(document.storageKey);
   if (createHash("sha256").update(original).digest("hex") !== document.sha256) {
-    throw new SealingError("sealing.document_unavailable", "The stored original no longer matches the fingerprint taken at upload, so it was not sealed. Upload it again.");
+    throw new SealingError(
+      "sealing.document_unavailable",
+      "The stored original no longer matches the fingerprint taken at upload, so it was not sealed. Upload it again.",
+    );
   }
   // The seal's id is chosen before signing, so the stamp can lead recipients to its public page.
   const sealId = randomUUID();
@@ -226,7 +307,15 @@ async function sealOne(
       });
       return row;
     });
-    return { documentId: document.id, fileName: document.fileName, status: "SEALED", sealId: seal.id, sha256Before: document.sha256, sha256After: stored.sha256, size: stored.size };
+    return {
+      documentId: document.id,
+      fileName: document.fileName,
+      status: "SEALED",
+      sealId: seal.id,
+      sha256Before: document.sha256,
+      sha256After: stored.sha256,
+      size: stored.size,
+    };
   } catch (error) {
     await store.remove(stored.key).catch(() => undefined);
     throw error;
@@ -244,7 +333,17 @@ async function recordFailure(job: Job, document: Document, message: string, code
       action: "seal.failed",
       subjectType: "document",
       subjectId: document.id,
-      data: { batchId, fileName: document.fileName, sha256Before: document.sha256, certificateId: certificate.id, certificateSha256: certificate.sha256, reason: code, message, stepUpMethod: stepUp.method, credentialId: stepUp.credentialId },
+      data: {
+        batchId,
+        fileName: document.fileName,
+        sha256Before: document.sha256,
+        certificateId: certificate.id,
+        certificateSha256: certificate.sha256,
+        reason: code,
+        message,
+        stepUpMethod: stepUp.method,
+        credentialId: stepUp.credentialId,
+      },
       request: audit,
     });
   });

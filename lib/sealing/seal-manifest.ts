@@ -16,7 +16,13 @@ export const sealManifestSchema = z.object({
   reason: z.string().max(200).nullable(),
   location: z.string().max(200).nullable(),
   documents: z
-    .array(z.object({ documentId: z.string().uuid(), sha256: z.string().regex(/^[0-9a-f]{64}$/), placement: placementSchema }))
+    .array(
+      z.object({
+        documentId: z.string().uuid(),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/),
+        placement: placementSchema,
+      }),
+    )
     .min(1)
     .max(100),
 });
@@ -25,6 +31,11 @@ export type SealManifest = z.infer<typeof sealManifestSchema>;
 
 /** SHA-256 (hex) of the manifest's canonical JSON; documents are sorted by id so order does not matter. */
 export function sealManifestHash(manifest: SealManifest): string {
-  const normalised = { ...manifest, documents: [...manifest.documents].sort((a, b) => a.documentId.localeCompare(b.documentId)) };
-  return createHash("sha256").update(canonicalJson(normalised as unknown as JsonValue), "utf8").digest("hex");
+  const normalised = {
+    ...manifest,
+    documents: [...manifest.documents].sort((a, b) => a.documentId.localeCompare(b.documentId)),
+  };
+  return createHash("sha256")
+    .update(canonicalJson(normalised as unknown as JsonValue), "utf8")
+    .digest("hex");
 }

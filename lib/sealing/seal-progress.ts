@@ -14,10 +14,18 @@ export type SealProgress = {
  * (found by the step-up challenge the page holds) and the status of the documents it asked
  * about, all within the caller's organisation. The caller was authorised for "documents.view".
  */
-export async function sealProgress(db: Db, ctx: OrgContext, challengeId: string, documentIds: readonly string[]): Promise<SealProgress> {
+export async function sealProgress(
+  db: Db,
+  ctx: OrgContext,
+  challengeId: string,
+  documentIds: readonly string[],
+): Promise<SealProgress> {
   const [batch, documents] = await Promise.all([
     db.sealBatch.findFirst({ where: { challengeId, orgId: ctx.orgId }, select: { id: true, finishedAt: true } }),
-    db.document.findMany({ where: { id: { in: [...documentIds] }, orgId: ctx.orgId }, select: { id: true, fileName: true, status: true, failure: true } }),
+    db.document.findMany({
+      where: { id: { in: [...documentIds] }, orgId: ctx.orgId },
+      select: { id: true, fileName: true, status: true, failure: true },
+    }),
   ]);
   const order = new Map(documentIds.map((id, i) => [id, i]));
   documents.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));

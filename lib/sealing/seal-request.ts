@@ -24,7 +24,10 @@ export const sealRequestSchema = z
       .min(1, "Choose at least one document.")
       .max(100, "Seal at most 100 documents at once."),
   })
-  .refine((r) => new Set(r.documents.map((d) => d.documentId)).size === r.documents.length, { message: "A document appears twice in the batch.", path: ["documents"] });
+  .refine((r) => new Set(r.documents.map((d) => d.documentId)).size === r.documents.length, {
+    message: "A document appears twice in the batch.",
+    path: ["documents"],
+  });
 
 export type SealRequest = z.infer<typeof sealRequestSchema>;
 export type SealRequestInput = z.input<typeof sealRequestSchema>;

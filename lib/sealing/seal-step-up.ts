@@ -8,7 +8,12 @@ import { ForbiddenError } from "@/lib/access/access-errors";
 import { authorize, type OrgContext } from "@/lib/access/org-context";
 import { findChallenge, storeChallenge } from "@/lib/auth/passkeys/auth-challenges";
 import { StepUpError, type StepUpErrorCode } from "@/lib/auth/step-up/step-up-errors";
-import { offerStepUpFactors, verifyStepUpAnswer, type ConsumedStepUp, type StepUpOptions } from "@/lib/auth/step-up/step-up-factors";
+import {
+  offerStepUpFactors,
+  verifyStepUpAnswer,
+  type ConsumedStepUp,
+  type StepUpOptions,
+} from "@/lib/auth/step-up/step-up-factors";
 import { readStepUpAnswer, type StepUpMethod, type StepUpResponse } from "@/lib/auth/step-up/step-up-response";
 import { sealManifestHash, sealManifestSchema, type SealManifest } from "@/lib/sealing/seal-manifest";
 
@@ -20,7 +25,12 @@ import { sealManifestHash, sealManifestSchema, type SealManifest } from "@/lib/s
  */
 export const SEAL_STEP_UP_PURPOSE = "seal.step_up" as const;
 
-export type IssuedStepUp = { challengeId: string; expiresAt?: Date; webauthn: PublicKeyCredentialRequestOptionsJSON | null; totpAllowed: boolean };
+export type IssuedStepUp = {
+  challengeId: string;
+  expiresAt?: Date;
+  webauthn: PublicKeyCredentialRequestOptionsJSON | null;
+  totpAllowed: boolean;
+};
 
 export type ConsumeSealStepUpInput = { challengeId: string; manifest: SealManifest; response: StepUpResponse };
 
@@ -53,7 +63,8 @@ export async function issueSealStepUp(
   options: StepUpOptions = {},
 ): Promise<IssuedStepUp & { expiresAt: Date }> {
   const parsed = sealManifestSchema.parse(manifest);
-  const refuse = (code: StepUpErrorCode) => refuseStepUp(db, ctx, { code, method: null, credentialId: null, manifest: parsed, challengeId: null }, request);
+  const refuse = (code: StepUpErrorCode) =>
+    refuseStepUp(db, ctx, { code, method: null, credentialId: null, manifest: parsed, challengeId: null }, request);
   if (ctx.userId !== parsed.userId || ctx.orgId !== parsed.orgId) return refuse("step_up.wrong_user");
   if (!(await maySeal(db, ctx))) return refuse("step_up.forbidden");
 
@@ -65,7 +76,14 @@ export async function issueSealStepUp(
   if (webauthn === null && !totpAllowed) return refuse("step_up.no_method");
 
   return db.$transaction(async (tx) => {
-    const stored = await storeChallenge(tx, { purpose: SEAL_STEP_UP_PURPOSE, challenge, userId: ctx.userId, orgId: ctx.orgId, manifestHash, manifest: parsed as unknown as JsonValue });
+    const stored = await storeChallenge(tx, {
+      purpose: SEAL_STEP_UP_PURPOSE,
+      challenge,
+      userId: ctx.userId,
+      orgId: ctx.orgId,
+      manifestHash,
+      manifest: parsed as unknown as JsonValue,
+    });
     await appendAudit(tx, {
       orgId: ctx.orgId,
       actorId: ctx.userId,
@@ -92,7 +110,13 @@ export async function issueSealStepUp(
  * and unexpired; then lib/auth/step-up checks the answer and consumes the challenge. Every
  * refusal throws StepUpError and appends seal.refused in its own transaction.
  */
-export async function consumeSealStepUp(db: Db, ctx: OrgContext, input: ConsumeSealStepUpInput, request: RequestMeta, options: StepUpOptions = {}): Promise<ConsumedStepUp> {
+export async function consumeSealStepUp(
+  db: Db,
+  ctx: OrgContext,
+  input: ConsumeSealStepUpInput,
+  request: RequestMeta,
+  options: StepUpOptions = {},
+): Promise<ConsumedStepUp> {
   const raw = input as unknown as { challengeId?: unknown; manifest?: unknown; response?: unknown };
   const answer = readStepUpAnswer(raw.response);
   const manifest = sealManifestSchema.safeParse(raw.manifest);
@@ -102,7 +126,14 @@ export async function consumeSealStepUp(db: Db, ctx: OrgContext, input: ConsumeS
     refuseStepUp(
       db,
       ctx,
-      { code, method: answer?.method ?? null, credentialId: answer?.credentialId ?? null, manifest: manifest.success ? manifest.data : null, challengeId: challengeId.success ? challengeId.data : null, message },
+      {
+        code,
+        method: answer?.method ?? null,
+        credentialId: answer?.credentialId ?? null,
+        manifest: manifest.success ? manifest.data : null,
+        challengeId: challengeId.success ? challengeId.data : null,
+        message,
+      },
       request,
     );
 
@@ -117,7 +148,8 @@ export async function consumeSealStepUp(db: Db, ctx: OrgContext, input: ConsumeS
   if (challenge.userId !== ctx.userId || challenge.orgId !== ctx.orgId) return refuse("step_up.wrong_user");
   if (challenge.consumedAt !== null) return refuse("step_up.used");
   if (challenge.expired) return refuse("step_up.expired");
-  if (challenge.manifestHash === null || sealManifestHash(manifest.data) !== challenge.manifestHash) return refuse("step_up.mismatch");
+  if (challenge.manifestHash === null || sealManifestHash(manifest.data) !== challenge.manifestHash)
+    return refuse("step_up.mismatch");
 
   const verdict = await verifyStepUpAnswer(db, ctx, challenge, SEAL_STEP_UP_PURPOSE, answer, options);
   if (!verdict.ok) return refuse(verdict.code, verdict.message);
@@ -138,7 +170,14 @@ function documentHashes(manifest: SealManifest): { documentId: string; sha256: s
   return manifest.documents.map((d) => ({ documentId: d.documentId, sha256: d.sha256 }));
 }
 
-type Refusal = { code: StepUpErrorCode; method: StepUpMethod | null; credentialId: string | null; manifest: SealManifest | null; challengeId: string | null; message?: string };
+type Refusal = {
+  code: StepUpErrorCode;
+  method: StepUpMethod | null;
+  credentialId: string | null;
+  manifest: SealManifest | null;
+  challengeId: string | null;
+  message?: string;
+};
 
 /** Appends seal.refused (in its own transaction, so it stays whatever the caller does next) and throws. */
 async function refuseStepUp(db: Db, ctx: OrgContext, refusal: Refusal, request: RequestMeta): Promise<never> {

@@ -29,23 +29,44 @@ export type CheckedSealRequest = {
  * from these records (document hashes from the database, never from the browser). A refusal
  * is audited as "seal.refused" and thrown.
  */
-export async function checkSealRequest(db: Db, session: OrgContext, input: SealRequestInput, stage: "prepare" | "seal", audit: RequestMeta, challengeId: string | null = null): Promise<CheckedSealRequest> {
+export async function checkSealRequest(
+  db: Db,
+  session: OrgContext,
+  input: SealRequestInput,
+  stage: "prepare" | "seal",
+  audit: RequestMeta,
+  challengeId: string | null = null,
+): Promise<CheckedSealRequest> {
   const parsed = sealRequestSchema.parse(input);
-  const request: SealRequest = { ...parsed, documents: parsed.documents.map((d) => ({ documentId: d.documentId, placement: roundPlacement(d.placement) })) };
+  const request: SealRequest = {
+    ...parsed,
+    documents: parsed.documents.map((d) => ({ documentId: d.documentId, placement: roundPlacement(d.placement) })),
+  };
   const documentIds = request.documents.map((d) => d.documentId);
   const facts = { stage, certificateId: request.certificateId, documentIds, challengeId };
 
   const ctx = await authorize(db, session.userId, session.orgId, "organisation.view");
   try {
-    if (!rolesAllow(ctx.roles, "documents.seal")) throw new SealingError("sealing.forbidden", "Only members with the signer role can seal documents.", { status: 403 });
+    if (!rolesAllow(ctx.roles, "documents.seal"))
+      throw new SealingError("sealing.forbidden", "Only members with the signer role can seal documents.", {
+        status: 403,
+      });
     const certificate = await loadSealingCertificate(db, ctx.orgId, request.certificateId, ctx.userId);
     const rows = await db.document.findMany({ where: { id: { in: documentIds }, orgId: ctx.orgId } });
     const byId = new Map(rows.map((d) => [d.id, d]));
     const documents = documentIds.map((id) => {
       const document = byId.get(id);
-      if (document === undefined) throw new SealingError("sealing.document_unavailable", "A document of this batch was not found in this organisation.", { status: 404 });
+      if (document === undefined)
+        throw new SealingError(
+          "sealing.document_unavailable",
+          "A document of this batch was not found in this organisation.",
+          { status: 404 },
+        );
       if (!(SEALABLE_STATUSES as readonly string[]).includes(document.status)) {
-        throw new SealingError("sealing.document_unavailable", `"${document.fileName}" is ${document.status === "SEALED" ? "already sealed" : "being sealed"}.`);
+        throw new SealingError(
+          "sealing.document_unavailable",
+          `"${document.fileName}" is ${document.status === "SEALED" ? "already sealed" : "being sealed"}.`,
+        );
       }
       return document;
     });
@@ -55,7 +76,11 @@ export async function checkSealRequest(db: Db, session: OrgContext, input: SealR
       certificateId: certificate.id,
       reason: request.reason,
       location: request.location,
-      documents: request.documents.map((d) => ({ documentId: d.documentId, sha256: byId.get(d.documentId)?.sha256 ?? "", placement: d.placement })),
+      documents: request.documents.map((d) => ({
+        documentId: d.documentId,
+        sha256: byId.get(d.documentId)?.sha256 ?? "",
+        placement: d.placement,
+      })),
     };
     return { ctx, request, certificate, documents, manifest };
   } catch (error) {

@@ -23,7 +23,9 @@ function webStream(chunks: Uint8Array[]): { stream: ReadableStream<Uint8Array>; 
 describe("readAtMost", () => {
   it("joins every chunk of a web stream, a Node stream and a list of parts", async () => {
     expect(await readAtMost(webStream([bytes(3, 1), bytes(2, 2)]).stream, 5)).toEqual(new Uint8Array([1, 1, 1, 2, 2]));
-    expect(await readAtMost(Readable.from([Buffer.from([7]), Buffer.from([8, 9])]), 3)).toEqual(new Uint8Array([7, 8, 9]));
+    expect(await readAtMost(Readable.from([Buffer.from([7]), Buffer.from([8, 9])]), 3)).toEqual(
+      new Uint8Array([7, 8, 9]),
+    );
     expect(await readAtMost([bytes(1), bytes(1)], 2)).toEqual(bytes(2));
     expect(await readAtMost(webStream([]).stream, 0)).toEqual(new Uint8Array(0));
   });

@@ -17,7 +17,10 @@ export class ByteLimitError extends SignetError {
  * arrived (the chunk that crosses the limit is not handed out). A web stream left unfinished,
  * by the limit or by a consumer that stops early, is cancelled instead of left half read.
  */
-export async function* boundedChunks(source: ByteSource, maxBytes = Number.POSITIVE_INFINITY): AsyncGenerator<Uint8Array> {
+export async function* boundedChunks(
+  source: ByteSource,
+  maxBytes = Number.POSITIVE_INFINITY,
+): AsyncGenerator<Uint8Array> {
   let size = 0;
   for await (const chunk of chunksOf(source)) {
     size += chunk.byteLength;

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { clientBundleViolations, configurationReads, folderCycles, folderOf, layerViolations, type ImportEdge } from "@/scripts/architecture/rules";
+import {
+  clientBundleViolations,
+  configurationReads,
+  folderCycles,
+  folderOf,
+  layerViolations,
+  type ImportEdge,
+} from "@/scripts/architecture/rules";
 
 const edge = (from: string, to: string): ImportEdge => ({ from, to, typeOnly: false });
 const rulesBroken = (...edges: ImportEdge[]) => layerViolations(edges).map((v) => v.rule);
@@ -9,17 +16,31 @@ describe("layer rules", () => {
     expect(rulesBroken(edge("lib/engine/seal/seal-pdf.ts", "lib/db/client.ts"))).toEqual(["engine-is-pure"]);
     expect(rulesBroken(edge("lib/engine/pdf/parser.ts", "lib/config/settings.ts"))).toEqual(["engine-is-pure"]);
     expect(rulesBroken(edge("lib/engine/verify/verify-pdf.ts", "lib/log/logger.ts"))).toEqual(["engine-is-pure"]);
-    expect(rulesBroken(edge("lib/engine/cms/signed-data.ts", "app/_server/auth.ts"))).toEqual(["engine-is-pure", "lib-knows-no-app"]);
+    expect(rulesBroken(edge("lib/engine/cms/signed-data.ts", "app/_server/auth.ts"))).toEqual([
+      "engine-is-pure",
+      "lib-knows-no-app",
+    ]);
   });
 
   it("the engine may not use the web framework, the database driver or the logger", () => {
-    expect(rulesBroken(edge("lib/engine/keys/key-backend.ts", "node_modules/next/dist/server/web/exports/index.js"))).toEqual(["engine-without-frameworks"]);
-    expect(rulesBroken(edge("lib/engine/tsa/http-timestamper.ts", "node_modules/pino/pino.js"))).toEqual(["engine-without-frameworks"]);
-    expect(rulesBroken(edge("lib/engine/seal/seal-pdf.ts", "node_modules/@prisma/client/default.js"))).toEqual(["engine-without-frameworks"]);
+    expect(
+      rulesBroken(edge("lib/engine/keys/key-backend.ts", "node_modules/next/dist/server/web/exports/index.js")),
+    ).toEqual(["engine-without-frameworks"]);
+    expect(rulesBroken(edge("lib/engine/tsa/http-timestamper.ts", "node_modules/pino/pino.js"))).toEqual([
+      "engine-without-frameworks",
+    ]);
+    expect(rulesBroken(edge("lib/engine/seal/seal-pdf.ts", "node_modules/@prisma/client/default.js"))).toEqual([
+      "engine-without-frameworks",
+    ]);
   });
 
   it("the engine may use its own folders and libraries such as node-forge or pdf-lib", () => {
-    expect(rulesBroken(edge("lib/engine/seal/seal-pdf.ts", "lib/engine/pdf/parser.ts"), edge("lib/engine/pki/certificate.ts", "node_modules/node-forge/lib/index.js"))).toEqual([]);
+    expect(
+      rulesBroken(
+        edge("lib/engine/seal/seal-pdf.ts", "lib/engine/pdf/parser.ts"),
+        edge("lib/engine/pki/certificate.ts", "node_modules/node-forge/lib/index.js"),
+      ),
+    ).toEqual([]);
   });
 
   it("lib/ may not import the app or its components", () => {
@@ -28,7 +49,9 @@ describe("layer rules", () => {
 
   it("outside the engine, engine folders are reached only through their index.ts", () => {
     expect(rulesBroken(edge("lib/sealing/seal-documents.ts", "lib/engine/pdf/parser.ts"))).toEqual(["engine-surface"]);
-    expect(rulesBroken(edge("cli/commands/seal.ts", "lib/engine/keys/pkcs11/pkcs11-session.ts"))).toEqual(["engine-surface"]);
+    expect(rulesBroken(edge("cli/commands/seal.ts", "lib/engine/keys/pkcs11/pkcs11-session.ts"))).toEqual([
+      "engine-surface",
+    ]);
     expect(
       rulesBroken(
         edge("lib/sealing/seal-documents.ts", "lib/engine/pdf/index.ts"),
@@ -40,7 +63,9 @@ describe("layer rules", () => {
 
   it("tests may reach inside; production code may not import test support", () => {
     expect(rulesBroken(edge("lib/sealing/seal-documents.test.ts", "lib/engine/pdf/parser.ts"))).toEqual([]);
-    expect(rulesBroken(edge("lib/documents/upload-document.ts", "test/support/pki-fixtures.ts"))).toEqual(["no-test-code-in-production"]);
+    expect(rulesBroken(edge("lib/documents/upload-document.ts", "test/support/pki-fixtures.ts"))).toEqual([
+      "no-test-code-in-production",
+    ]);
   });
 
   it("the engine reads no environment variables", () => {
@@ -63,15 +88,31 @@ describe("folder cycles", () => {
   });
 
   it("finds a cycle between two folders, and one through three", () => {
-    expect(folderCycles([edge("lib/audit/audit-export.ts", "lib/auth/org-context.ts"), edge("lib/auth/sign-in.ts", "lib/audit/append-audit.ts")])).toEqual([["lib/audit", "lib/auth"]]);
     expect(
-      folderCycles([edge("lib/engine/keys/a.ts", "lib/engine/pki/b.ts"), edge("lib/engine/pki/b.ts", "lib/engine/cms/c.ts"), edge("lib/engine/cms/c.ts", "lib/engine/keys/d.ts")]),
+      folderCycles([
+        edge("lib/audit/audit-export.ts", "lib/auth/org-context.ts"),
+        edge("lib/auth/sign-in.ts", "lib/audit/append-audit.ts"),
+      ]),
+    ).toEqual([["lib/audit", "lib/auth"]]);
+    expect(
+      folderCycles([
+        edge("lib/engine/keys/a.ts", "lib/engine/pki/b.ts"),
+        edge("lib/engine/pki/b.ts", "lib/engine/cms/c.ts"),
+        edge("lib/engine/cms/c.ts", "lib/engine/keys/d.ts"),
+      ]),
     ).toEqual([["lib/engine/cms", "lib/engine/keys", "lib/engine/pki"]]);
   });
 
   it("ignores imports inside one folder and imports made by tests", () => {
-    expect(folderCycles([edge("lib/audit/a.ts", "lib/audit/b.ts"), edge("lib/audit/b.ts", "lib/audit/a.ts")])).toEqual([]);
-    expect(folderCycles([edge("lib/engine/seal/seal-pdf.ts", "lib/engine/verify/pdf-facts.ts"), edge("lib/engine/verify/verify-pdf.test.ts", "lib/engine/seal/seal-pdf.ts")])).toEqual([]);
+    expect(folderCycles([edge("lib/audit/a.ts", "lib/audit/b.ts"), edge("lib/audit/b.ts", "lib/audit/a.ts")])).toEqual(
+      [],
+    );
+    expect(
+      folderCycles([
+        edge("lib/engine/seal/seal-pdf.ts", "lib/engine/verify/pdf-facts.ts"),
+        edge("lib/engine/verify/verify-pdf.test.ts", "lib/engine/seal/seal-pdf.ts"),
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -87,7 +128,11 @@ describe("client bundles", () => {
       ],
       ["components/verification-result.tsx", "app/x/form.tsx", "app/y/widget.tsx"],
     );
-    expect(found.map((v) => v.to)).toEqual(["lib/engine/pki/index.ts", "node_modules/node-forge/lib/index.js", "node:crypto"]);
+    expect(found.map((v) => v.to)).toEqual([
+      "lib/engine/pki/index.ts",
+      "node_modules/node-forge/lib/index.js",
+      "node:crypto",
+    ]);
     expect(found[1]?.from).toBe("app/x/form.tsx (via lib/helpers/format.ts)");
   });
 

@@ -14,29 +14,46 @@ const isTestTooling = (file: string) => file.startsWith("bench/") || file === "s
 const PROJECT_FOLDERS = /^(lib|app|components|cli|scripts|bench|test|e2e)\//;
 
 /** The packages of the web framework, the database and logging: services may use them, the engine may not. */
-const SERVICE_PACKAGES = /(^|\/)node_modules\/(next|next-auth|react|react-dom|pino|@prisma\/[^/]+|prisma|pg|@electric-sql\/pglite|pglite-prisma-adapter|server-only)\//;
+const SERVICE_PACKAGES =
+  /(^|\/)node_modules\/(next|next-auth|react|react-dom|pino|@prisma\/[^/]+|prisma|pg|@electric-sql\/pglite|pglite-prisma-adapter|server-only)\//;
 
 /**
  * The engine's public surface: each engine folder's index.ts, the key backends' own index.ts
  * (so a process loads only the SDK or native binding of the custody it uses), and errors.ts.
  */
-const ENGINE_SURFACE = /^lib\/engine\/(errors\.ts|[^/]+\/(index|browser)\.ts|keys\/(aws-kms|pkcs11|platform|local)\/index\.ts)$/;
+const ENGINE_SURFACE =
+  /^lib\/engine\/(errors\.ts|[^/]+\/(index|browser)\.ts|keys\/(aws-kms|pkcs11|platform|local)\/index\.ts)$/;
 
 export function layerViolations(edges: readonly ImportEdge[]): Violation[] {
   const found: Violation[] = [];
   for (const { from, to } of edges) {
     if (isTest(from)) continue;
     if (inEngine(from) && PROJECT_FOLDERS.test(to) && !inEngine(to)) {
-      found.push({ rule: "engine-is-pure", from, to, why: "the sealing engine imports nothing outside lib/engine: no service, database, configuration, logging or app code" });
+      found.push({
+        rule: "engine-is-pure",
+        from,
+        to,
+        why: "the sealing engine imports nothing outside lib/engine: no service, database, configuration, logging or app code",
+      });
     }
     if (inEngine(from) && SERVICE_PACKAGES.test(to)) {
-      found.push({ rule: "engine-without-frameworks", from, to, why: "the sealing engine uses no web framework, database driver or logger" });
+      found.push({
+        rule: "engine-without-frameworks",
+        from,
+        to,
+        why: "the sealing engine uses no web framework, database driver or logger",
+      });
     }
     if (from.startsWith("lib/") && /^(app|components)\//.test(to)) {
       found.push({ rule: "lib-knows-no-app", from, to, why: "lib/ knows nothing of the Next.js app" });
     }
     if (!inEngine(from) && inEngine(to) && !ENGINE_SURFACE.test(to)) {
-      found.push({ rule: "engine-surface", from, to, why: "outside the engine, import an engine folder through its index.ts" });
+      found.push({
+        rule: "engine-surface",
+        from,
+        to,
+        why: "outside the engine, import an engine folder through its index.ts",
+      });
     }
     if (isTest(to) && !isTestTooling(from)) {
       found.push({ rule: "no-test-code-in-production", from, to, why: "production code imports no test support" });
@@ -109,7 +126,13 @@ export function configurationReads(files: ReadonlyMap<string, string>): Violatio
   const found: Violation[] = [];
   for (const [file, source] of files) {
     if (!inEngine(file) || isTest(file)) continue;
-    if (/\bprocess\.env\b/.test(source)) found.push({ rule: "engine-reads-no-configuration", from: file, to: "process.env", why: "configuration is read by the services and passed to the engine" });
+    if (/\bprocess\.env\b/.test(source))
+      found.push({
+        rule: "engine-reads-no-configuration",
+        from: file,
+        to: "process.env",
+        why: "configuration is read by the services and passed to the engine",
+      });
   }
   return found;
 }
@@ -119,7 +142,8 @@ export function configurationReads(files: ReadonlyMap<string, string>): Violatio
  * polyfill alone calls eval, which the CSP refuses), the database, and the engine's server
  * surfaces. Client code takes engine helpers from a folder's browser.ts.
  */
-const SERVER_ONLY = /^(node:|(.*\/)?node_modules\/(node-forge|@aws-sdk\/[^/]+|pkcs11js|pg|@prisma\/[^/]+|pino|@electric-sql\/pglite|pdf-lib|@node-rs\/[^/]+)\/|lib\/db\/|lib\/engine\/[^/]+\/index\.ts$)/;
+const SERVER_ONLY =
+  /^(node:|(.*\/)?node_modules\/(node-forge|@aws-sdk\/[^/]+|pkcs11js|pg|@prisma\/[^/]+|pino|@electric-sql\/pglite|pdf-lib|@node-rs\/[^/]+)\/|lib\/db\/|lib\/engine\/[^/]+\/index\.ts$)/;
 
 /**
  * Follows runtime imports (type-only ones vanish from bundles) from every "use client" module
@@ -140,7 +164,12 @@ export function clientBundleViolations(edges: readonly ImportEdge[], clientEntri
       const file = queue.shift()!;
       for (const to of next.get(file) ?? []) {
         if (SERVER_ONLY.test(to)) {
-          found.push({ rule: "client-bundle-is-browser-safe", from: `${entry} (via ${file})`, to, why: "a client component may not bundle server-only code" });
+          found.push({
+            rule: "client-bundle-is-browser-safe",
+            from: `${entry} (via ${file})`,
+            to,
+            why: "a client component may not bundle server-only code",
+          });
           continue;
         }
         if (!seen.has(to) && !to.includes("node_modules/")) {

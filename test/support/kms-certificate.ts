@@ -18,12 +18,19 @@ export interface IssuedKmsCertificate {
   certDer: Uint8Array;
 }
 
-export async function issueCertificateForPublicKey(pki: TestPki, spki: Uint8Array, name: string): Promise<IssuedKmsCertificate> {
+export async function issueCertificateForPublicKey(
+  pki: TestPki,
+  spki: Uint8Array,
+  name: string,
+): Promise<IssuedKmsCertificate> {
   const dir = await mkdtemp(path.join(pki.dir, "kms-cert-"));
   const pubPath = path.join(dir, "pub.pem");
   const extPath = path.join(dir, "ext.cnf");
   const certPath = path.join(dir, "cert.pem");
-  const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "")}\n-----END PUBLIC KEY-----\n`;
+  const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(spki)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "")}\n-----END PUBLIC KEY-----\n`;
   await writeFile(pubPath, pem);
   await writeFile(
     extPath,
@@ -38,13 +45,27 @@ export async function issueCertificateForPublicKey(pki: TestPki, spki: Uint8Arra
     ].join("\n"),
   );
   await run("openssl", [
-    "x509", "-new", "-force_pubkey", pubPath,
-    "-subj", `/C=BE/O=Signet Test/CN=${name}`,
-    "-CA", pki.intermediate.certPath, "-CAkey", pki.intermediate.keyPath,
-    "-set_serial", `0x${randomBytes(8).toString("hex")}`,
-    "-days", "365", "-sha256",
-    "-extfile", extPath, "-extensions", "ext",
-    "-out", certPath,
+    "x509",
+    "-new",
+    "-force_pubkey",
+    pubPath,
+    "-subj",
+    `/C=BE/O=Signet Test/CN=${name}`,
+    "-CA",
+    pki.intermediate.certPath,
+    "-CAkey",
+    pki.intermediate.keyPath,
+    "-set_serial",
+    `0x${randomBytes(8).toString("hex")}`,
+    "-days",
+    "365",
+    "-sha256",
+    "-extfile",
+    extPath,
+    "-extensions",
+    "ext",
+    "-out",
+    certPath,
   ]);
   const certPem = await readFile(certPath, "utf8");
   const { stdout } = await run("openssl", ["x509", "-in", certPath, "-outform", "DER"], { encoding: "buffer" });

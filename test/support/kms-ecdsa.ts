@@ -109,9 +109,11 @@ function multiply(k: bigint, curve: Curve): { x: bigint; y: bigint } {
   return { x: (result[0] * zi2) % curve.p, y: (result[1] * zi2 * zi) % curve.p };
 }
 
-const toBigInt = (bytes: Uint8Array): bigint => (bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`));
+const toBigInt = (bytes: Uint8Array): bigint =>
+  bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString("hex")}`);
 const fromBase64url = (value: string | undefined): bigint => toBigInt(Buffer.from(value ?? "", "base64url"));
-const toBytes = (value: bigint, length: number): Uint8Array => Buffer.from(value.toString(16).padStart(length * 2, "0"), "hex");
+const toBytes = (value: bigint, length: number): Uint8Array =>
+  Buffer.from(value.toString(16).padStart(length * 2, "0"), "hex");
 
 export interface PrehashEcdsaKey {
   curve: EcCurve;
@@ -123,7 +125,8 @@ export function prehashEcdsaKey(privateKey: KeyObject, curve: EcCurve): PrehashE
   const jwk = privateKey.export({ format: "jwk" });
   const d = fromBase64url(jwk.d);
   const point = multiply(d, CURVES[curve]);
-  if (point.x !== fromBase64url(jwk.x) || point.y !== fromBase64url(jwk.y)) throw new Error(`test KMS: ${curve} arithmetic is wrong`);
+  if (point.x !== fromBase64url(jwk.x) || point.y !== fromBase64url(jwk.y))
+    throw new Error(`test KMS: ${curve} arithmetic is wrong`);
   return { curve, d };
 }
 

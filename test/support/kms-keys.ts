@@ -18,12 +18,24 @@
  *
  * Failures are thrown as KmsFault (__type + message).
  */
-import { constants, createCipheriv, createDecipheriv, createHash, generateKeyPairSync, privateEncrypt, randomBytes, randomUUID, sign, type KeyObject } from "node:crypto";
+import {
+  constants,
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  generateKeyPairSync,
+  privateEncrypt,
+  randomBytes,
+  randomUUID,
+  sign,
+  type KeyObject,
+} from "node:crypto";
 import { digestInfo } from "@/lib/engine/crypto/digest-info";
 import type { EcCurve, HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { prehashEcdsaKey, signDigestEcdsa, type PrehashEcdsaKey } from "@/test/support/kms-ecdsa";
 
-export type TestKmsKeySpec = "RSA_2048" | "RSA_3072" | "RSA_4096" | "ECC_NIST_P256" | "ECC_NIST_P384" | "ECC_NIST_P521" | "ECC_SECG_P256K1";
+export type TestKmsKeySpec =
+  "RSA_2048" | "RSA_3072" | "RSA_4096" | "ECC_NIST_P256" | "ECC_NIST_P384" | "ECC_NIST_P521" | "ECC_SECG_P256K1";
 export type AnyTestKmsKeySpec = TestKmsKeySpec | "SYMMETRIC_DEFAULT";
 export type TestKmsKeyUsage = "SIGN_VERIFY" | "ENCRYPT_DECRYPT";
 
@@ -100,7 +112,14 @@ const SIGNING_ALGORITHMS: Record<TestKmsKeySpec, string[]> = {
 };
 
 function rsaAlgorithms(): string[] {
-  return ["RSASSA_PSS_SHA_256", "RSASSA_PSS_SHA_384", "RSASSA_PSS_SHA_512", "RSASSA_PKCS1_V1_5_SHA_256", "RSASSA_PKCS1_V1_5_SHA_384", "RSASSA_PKCS1_V1_5_SHA_512"];
+  return [
+    "RSASSA_PSS_SHA_256",
+    "RSASSA_PSS_SHA_384",
+    "RSASSA_PSS_SHA_512",
+    "RSASSA_PKCS1_V1_5_SHA_256",
+    "RSASSA_PKCS1_V1_5_SHA_384",
+    "RSASSA_PKCS1_V1_5_SHA_512",
+  ];
 }
 
 const CURVE: Partial<Record<TestKmsKeySpec, { node: string; curve?: EcCurve }>> = {
@@ -143,7 +162,10 @@ export function createTestKmsKey(params: TestKmsKeyParams): AnyTestKmsKey {
   const spec = params.spec;
   if (spec === "SYMMETRIC_DEFAULT") {
     if (params.usage !== undefined && params.usage !== "ENCRYPT_DECRYPT") {
-      throw new KmsFault("ValidationException", `KeyUsage ${params.usage} is not compatible with KeySpec SYMMETRIC_DEFAULT.`);
+      throw new KmsFault(
+        "ValidationException",
+        `KeyUsage ${params.usage} is not compatible with KeySpec SYMMETRIC_DEFAULT.`,
+      );
     }
     return { ...common, spec, usage: "ENCRYPT_DECRYPT", secret: randomBytes(32) };
   }
@@ -173,13 +195,22 @@ export function kmsSign(key: AnyTestKmsKey, algorithm: string, messageType: stri
     throw new KmsFault("InvalidKeyUsageException", `${key.arn} key usage is ${key.usage} which is not valid for Sign.`);
   }
   if (!SIGNING_ALGORITHMS[key.spec].includes(algorithm)) {
-    throw new KmsFault("InvalidKeyUsageException", `Signing algorithm ${algorithm} is not valid for the key spec ${key.spec} of ${key.arn}.`);
+    throw new KmsFault(
+      "InvalidKeyUsageException",
+      `Signing algorithm ${algorithm} is not valid for the key spec ${key.spec} of ${key.arn}.`,
+    );
   }
   if (messageType !== "RAW" && messageType !== "DIGEST") {
-    throw new KmsFault("ValidationException", `1 validation error detected: Value '${messageType}' at 'messageType' failed to satisfy constraint: Member must satisfy enum value set: [RAW, DIGEST, EXTERNAL_MU]`);
+    throw new KmsFault(
+      "ValidationException",
+      `1 validation error detected: Value '${messageType}' at 'messageType' failed to satisfy constraint: Member must satisfy enum value set: [RAW, DIGEST, EXTERNAL_MU]`,
+    );
   }
   if (message.length > 4096) {
-    throw new KmsFault("ValidationException", "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096");
+    throw new KmsFault(
+      "ValidationException",
+      "1 validation error detected: Value at 'message' failed to satisfy constraint: Member must have length less than or equal to 4096",
+    );
   }
   const hash = hashOf(algorithm);
   const nodeHash = hash.replace("-", "").toLowerCase();
@@ -189,14 +220,26 @@ export function kmsSign(key: AnyTestKmsKey, algorithm: string, messageType: stri
   const digest = messageType === "DIGEST" ? message : new Uint8Array(createHash(nodeHash).update(message).digest());
 
   if (algorithm.startsWith("RSASSA_PKCS1_V1_5")) {
-    return new Uint8Array(privateEncrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo(digest, hash)));
+    return new Uint8Array(
+      privateEncrypt({ key: key.privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo(digest, hash)),
+    );
   }
   if (algorithm.startsWith("RSASSA_PSS") && messageType === "RAW") {
-    return new Uint8Array(sign(nodeHash, message, { key: key.privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: HASH_LENGTH[hash] }));
+    return new Uint8Array(
+      sign(nodeHash, message, {
+        key: key.privateKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: HASH_LENGTH[hash],
+      }),
+    );
   }
   if (algorithm.startsWith("ECDSA") && key.prehash) return signDigestEcdsa(key.prehash, digest);
-  if (algorithm.startsWith("ECDSA") && messageType === "RAW") return new Uint8Array(sign(nodeHash, message, { key: key.privateKey, dsaEncoding: "der" }));
-  throw new KmsFault("UnsupportedOperationException", `The test KMS does not implement ${algorithm} with MessageType ${messageType}.`);
+  if (algorithm.startsWith("ECDSA") && messageType === "RAW")
+    return new Uint8Array(sign(nodeHash, message, { key: key.privateKey, dsaEncoding: "der" }));
+  throw new KmsFault(
+    "UnsupportedOperationException",
+    `The test KMS does not implement ${algorithm} with MessageType ${messageType}.`,
+  );
 }
 
 // --- Symmetric encryption ---------------------------------------------------------
@@ -210,21 +253,38 @@ const TAG_BYTES = 16;
 const MAX_PLAINTEXT = 4096;
 
 function invalidCiphertext(): KmsFault {
-  return new KmsFault("InvalidCiphertextException", "The ciphertext is invalid, or the encryption context does not match the one it was encrypted with.");
+  return new KmsFault(
+    "InvalidCiphertextException",
+    "The ciphertext is invalid, or the encryption context does not match the one it was encrypted with.",
+  );
 }
 
 /** Refuses a key that cannot encrypt or decrypt symmetrically, as KMS does. */
 function symmetricKey(key: AnyTestKmsKey, operation: string, algorithm: string | undefined): SymmetricTestKmsKey {
   if (key.usage !== "ENCRYPT_DECRYPT") {
-    throw new KmsFault("InvalidKeyUsageException", `${key.arn} key usage is ${key.usage} which is not valid for ${operation}.`);
+    throw new KmsFault(
+      "InvalidKeyUsageException",
+      `${key.arn} key usage is ${key.usage} which is not valid for ${operation}.`,
+    );
   }
   if (!isSymmetricTestKmsKey(key)) {
-    if (operation === "GenerateDataKey") throw new KmsFault("InvalidKeyUsageException", `${key.arn} key spec ${key.spec} is not valid for ${operation}.`);
-    if (algorithm?.startsWith("RSAES_")) throw new KmsFault("UnsupportedOperationException", `The test KMS does not implement ${operation} with ${algorithm}.`);
-    throw new KmsFault("InvalidKeyUsageException", `Algorithm ${algorithm ?? "SYMMETRIC_DEFAULT"} is incompatible with key spec ${key.spec}.`);
+    if (operation === "GenerateDataKey")
+      throw new KmsFault("InvalidKeyUsageException", `${key.arn} key spec ${key.spec} is not valid for ${operation}.`);
+    if (algorithm?.startsWith("RSAES_"))
+      throw new KmsFault(
+        "UnsupportedOperationException",
+        `The test KMS does not implement ${operation} with ${algorithm}.`,
+      );
+    throw new KmsFault(
+      "InvalidKeyUsageException",
+      `Algorithm ${algorithm ?? "SYMMETRIC_DEFAULT"} is incompatible with key spec ${key.spec}.`,
+    );
   }
   if (algorithm !== undefined && algorithm !== "SYMMETRIC_DEFAULT") {
-    throw new KmsFault("InvalidKeyUsageException", `Algorithm ${algorithm} is incompatible with key spec SYMMETRIC_DEFAULT.`);
+    throw new KmsFault(
+      "InvalidKeyUsageException",
+      `Algorithm ${algorithm} is incompatible with key spec SYMMETRIC_DEFAULT.`,
+    );
   }
   return key;
 }
@@ -258,19 +318,35 @@ export function ciphertextKeyId(blob: Uint8Array): string {
 }
 
 /** KMS Encrypt (symmetric): at most 4096 bytes of plaintext. */
-export function kmsEncrypt(key: AnyTestKmsKey, plaintext: Uint8Array, context: EncryptionContext, algorithm?: string): Uint8Array {
+export function kmsEncrypt(
+  key: AnyTestKmsKey,
+  plaintext: Uint8Array,
+  context: EncryptionContext,
+  algorithm?: string,
+): Uint8Array {
   const symmetric = symmetricKey(key, "Encrypt", algorithm);
   if (plaintext.length < 1 || plaintext.length > MAX_PLAINTEXT) {
-    throw new KmsFault("ValidationException", `1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and ${MAX_PLAINTEXT}`);
+    throw new KmsFault(
+      "ValidationException",
+      `1 validation error detected: Value at 'plaintext' failed to satisfy constraint: Member must have length between 1 and ${MAX_PLAINTEXT}`,
+    );
   }
   return sealSymmetric(symmetric, plaintext, context);
 }
 
 /** KMS Decrypt (symmetric): `key` is the one the request named (KeyId), or the one the blob names. */
-export function kmsDecrypt(key: AnyTestKmsKey, blob: Uint8Array, context: EncryptionContext, algorithm?: string): Uint8Array {
+export function kmsDecrypt(
+  key: AnyTestKmsKey,
+  blob: Uint8Array,
+  context: EncryptionContext,
+  algorithm?: string,
+): Uint8Array {
   const symmetric = symmetricKey(key, "Decrypt", algorithm);
   if (ciphertextKeyId(blob) !== symmetric.keyId) {
-    throw new KmsFault("IncorrectKeyException", "The key ID in the request does not identify a KMS key that can perform this operation.");
+    throw new KmsFault(
+      "IncorrectKeyException",
+      "The key ID in the request does not identify a KMS key that can perform this operation.",
+    );
   }
   const headerLength = 2 + (blob[1] ?? 0);
   const iv = blob.subarray(headerLength, headerLength + IV_BYTES);
@@ -279,7 +355,12 @@ export function kmsDecrypt(key: AnyTestKmsKey, blob: Uint8Array, context: Encryp
     const decipher = createDecipheriv("aes-256-gcm", symmetric.secret, iv);
     decipher.setAAD(additionalData(blob.subarray(0, headerLength), context));
     decipher.setAuthTag(tag);
-    return new Uint8Array(Buffer.concat([decipher.update(blob.subarray(headerLength + IV_BYTES, blob.length - TAG_BYTES)), decipher.final()]));
+    return new Uint8Array(
+      Buffer.concat([
+        decipher.update(blob.subarray(headerLength + IV_BYTES, blob.length - TAG_BYTES)),
+        decipher.final(),
+      ]),
+    );
   } catch {
     throw invalidCiphertext();
   }
@@ -302,13 +383,19 @@ export function kmsGenerateDataKey(
   if (keySpec !== undefined) {
     const bytes = DATA_KEY_SPEC_BYTES[keySpec];
     if (bytes === undefined) {
-      throw new KmsFault("ValidationException", `1 validation error detected: Value '${keySpec}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]`);
+      throw new KmsFault(
+        "ValidationException",
+        `1 validation error detected: Value '${keySpec}' at 'keySpec' failed to satisfy constraint: Member must satisfy enum value set: [AES_256, AES_128]`,
+      );
     }
     length = bytes;
   } else {
     length = numberOfBytes ?? 0;
     if (!Number.isInteger(length) || length < 1 || length > 1024) {
-      throw new KmsFault("ValidationException", `1 validation error detected: Value '${String(numberOfBytes)}' at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and 1024`);
+      throw new KmsFault(
+        "ValidationException",
+        `1 validation error detected: Value '${String(numberOfBytes)}' at 'numberOfBytes' failed to satisfy constraint: Member must have value between 1 and 1024`,
+      );
     }
   }
   const plaintext = new Uint8Array(randomBytes(length));

@@ -35,7 +35,14 @@ import {
 import { verifySigV4, type SigV4Credential } from "@/test/support/kms-sigv4";
 import { assumeRole, stsError, type IssuedCredentials, type TestRole } from "@/test/support/kms-sts";
 
-export type { AnyTestKmsKey, AnyTestKmsKeySpec, SymmetricTestKmsKey, TestKmsKey, TestKmsKeySpec, TestKmsMode } from "@/test/support/kms-keys";
+export type {
+  AnyTestKmsKey,
+  AnyTestKmsKeySpec,
+  SymmetricTestKmsKey,
+  TestKmsKey,
+  TestKmsKeySpec,
+  TestKmsMode,
+} from "@/test/support/kms-keys";
 
 export interface RecordedKmsRequest {
   service: "kms" | "sts";
@@ -88,16 +95,19 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
 }
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
-const blob = (value: unknown): Uint8Array => (typeof value === "string" ? new Uint8Array(Buffer.from(value, "base64")) : new Uint8Array());
+const blob = (value: unknown): Uint8Array =>
+  typeof value === "string" ? new Uint8Array(Buffer.from(value, "base64")) : new Uint8Array();
 const optionalString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
 /** EncryptionContext: a JSON object of string values (absent: empty). */
 function encryptionContext(value: unknown): EncryptionContext {
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new KmsFault("SerializationException", "EncryptionContext must be a map of strings.");
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new KmsFault("SerializationException", "EncryptionContext must be a map of strings.");
   const context: EncryptionContext = {};
   for (const [name, item] of Object.entries(value)) {
-    if (typeof item !== "string") throw new KmsFault("SerializationException", "EncryptionContext must be a map of strings.");
+    if (typeof item !== "string")
+      throw new KmsFault("SerializationException", "EncryptionContext must be a map of strings.");
     context[name] = item;
   }
   return context;
@@ -109,7 +119,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export async function startTestKms(options: { region?: string; accountId?: string } = {}): Promise<TestKmsServer> {
   const region = options.region ?? "eu-west-1";
   const accountId = options.accountId ?? "111122223333";
-  const credentials = { accessKeyId: "AKIASIGNETTESTKMS001", secretAccessKey: "signet/test/secret/KMS+do-not-use-anywhere-else" };
+  const credentials = {
+    accessKeyId: "AKIASIGNETTESTKMS001",
+    secretAccessKey: "signet/test/secret/KMS+do-not-use-anywhere-else",
+  };
   const callerArn = `arn:aws:iam::${accountId}:user/signet-test`;
   const keys = new Map<string, AnyTestKmsKey>();
   const aliases = new Map<string, AnyTestKmsKey>();
@@ -125,17 +138,24 @@ export async function startTestKms(options: { region?: string; accountId?: strin
 
   const principalOf = (accessKeyId: string | undefined): string => {
     const temporary = issued.find((c) => c.accessKeyId === accessKeyId);
-    return temporary ? `arn:aws:sts::${accountId}:assumed-role/${temporary.roleArn.split("/").pop() ?? ""}/signet-kms` : callerArn;
+    return temporary
+      ? `arn:aws:sts::${accountId}:assumed-role/${temporary.roleArn.split("/").pop() ?? ""}/signet-kms`
+      : callerArn;
   };
 
   function resolveKey(keyId: unknown): AnyTestKmsKey {
     const id = typeof keyId === "string" ? keyId : "";
-    if (!id) throw new KmsFault("ValidationException", "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null");
+    if (!id)
+      throw new KmsFault(
+        "ValidationException",
+        "1 validation error detected: Value null at 'keyId' failed to satisfy constraint: Member must not be null",
+      );
     const arn = /^arn:aws:kms:([^:]+):(\d{12}):(key|alias)\/(.+)$/.exec(id);
     let key: AnyTestKmsKey | undefined;
     if (arn) {
       const [, arnRegion, arnAccount, type, rest = ""] = arn;
-      if (arnRegion === region && arnAccount === accountId) key = type === "key" ? keys.get(rest) : aliases.get(`alias/${rest}`);
+      if (arnRegion === region && arnAccount === accountId)
+        key = type === "key" ? keys.get(rest) : aliases.get(`alias/${rest}`);
       if (!key && type === "alias") throw new KmsFault("NotFoundException", `Alias ${id} is not found.`);
     } else if (id.startsWith("alias/")) {
       key = aliases.get(id);
@@ -144,7 +164,10 @@ export async function startTestKms(options: { region?: string; accountId?: strin
       key = keys.get(id);
     }
     if (!key || key.mode === "not_found") {
-      throw new KmsFault("NotFoundException", `Key '${arn ? id : `arn:aws:kms:${region}:${accountId}:key/${id}`}' does not exist`);
+      throw new KmsFault(
+        "NotFoundException",
+        `Key '${arn ? id : `arn:aws:kms:${region}:${accountId}:key/${id}`}' does not exist`,
+      );
     }
     return key;
   }
@@ -155,20 +178,30 @@ export async function startTestKms(options: { region?: string; accountId?: strin
 
   function algorithmsField(key: AnyTestKmsKey): Record<string, string[]> {
     if (isSymmetricTestKmsKey(key)) return { EncryptionAlgorithms: ["SYMMETRIC_DEFAULT"] };
-    return key.usage === "SIGN_VERIFY" ? { SigningAlgorithms: signingAlgorithmsOf(key) } : { EncryptionAlgorithms: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"] };
+    return key.usage === "SIGN_VERIFY"
+      ? { SigningAlgorithms: signingAlgorithmsOf(key) }
+      : { EncryptionAlgorithms: ["RSAES_OAEP_SHA_1", "RSAES_OAEP_SHA_256"] };
   }
 
   function checkUsable(key: AnyTestKmsKey): void {
     if (key.mode === "disabled") throw new KmsFault("DisabledException", `${key.arn} is disabled.`);
-    if (key.mode === "pending_deletion") throw new KmsFault("KMSInvalidStateException", `${key.arn} is pending deletion.`);
+    if (key.mode === "pending_deletion")
+      throw new KmsFault("KMSInvalidStateException", `${key.arn} is pending deletion.`);
   }
 
-  async function kmsOperation(operation: string, body: Record<string, unknown>, accessKeyId: string | undefined): Promise<unknown> {
+  async function kmsOperation(
+    operation: string,
+    body: Record<string, unknown>,
+    accessKeyId: string | undefined,
+  ): Promise<unknown> {
     if (!OPERATIONS.includes(operation)) {
       throw new KmsFault("UnknownOperationException", `The test KMS does not implement ${operation}.`);
     }
     // Decrypt may omit KeyId: KMS finds the key from the ciphertext.
-    const key = operation === "Decrypt" && body.KeyId === undefined ? resolveKey(ciphertextKeyId(blob(body.CiphertextBlob))) : resolveKey(body.KeyId);
+    const key =
+      operation === "Decrypt" && body.KeyId === undefined
+        ? resolveKey(ciphertextKeyId(blob(body.CiphertextBlob)))
+        : resolveKey(body.KeyId);
     if (key.mode === "slow") await sleep(key.delayMs);
     if (key.mode === "throttled" && key.throttleRemaining > 0) {
       key.throttleRemaining--;
@@ -198,20 +231,34 @@ export async function startTestKms(options: { region?: string; accountId?: strin
           KeySpec: key.spec,
           MultiRegion: false,
           ...algorithmsField(key),
-          ...(key.deletionDate && state === "PendingDeletion" ? { DeletionDate: epochSeconds(key.deletionDate), PendingDeletionWindowInDays: 7 } : {}),
+          ...(key.deletionDate && state === "PendingDeletion"
+            ? { DeletionDate: epochSeconds(key.deletionDate), PendingDeletionWindowInDays: 7 }
+            : {}),
         },
       };
     }
     checkUsable(key);
-    if (operation === "GenerateDataKey" || operation === "Encrypt" || operation === "Decrypt") return symmetricOperation(operation, key, body);
+    if (operation === "GenerateDataKey" || operation === "Encrypt" || operation === "Decrypt")
+      return symmetricOperation(operation, key, body);
     if (operation === "GetPublicKey") {
       if (isSymmetricTestKmsKey(key)) {
-        throw new KmsFault("InvalidKeyUsageException", `${key.arn} key usage is ${key.usage} and key spec ${key.spec}, which is not valid for GetPublicKey.`);
+        throw new KmsFault(
+          "InvalidKeyUsageException",
+          `${key.arn} key usage is ${key.usage} and key spec ${key.spec}, which is not valid for GetPublicKey.`,
+        );
       }
-      return { KeyId: key.arn, PublicKey: b64(key.spki), CustomerMasterKeySpec: key.spec, KeySpec: key.spec, KeyUsage: key.usage, ...algorithmsField(key) };
+      return {
+        KeyId: key.arn,
+        PublicKey: b64(key.spki),
+        CustomerMasterKeySpec: key.spec,
+        KeySpec: key.spec,
+        KeyUsage: key.usage,
+        ...algorithmsField(key),
+      };
     }
     const algorithm = typeof body.SigningAlgorithm === "string" ? body.SigningAlgorithm : "";
-    const message = typeof body.Message === "string" ? new Uint8Array(Buffer.from(body.Message, "base64")) : new Uint8Array();
+    const message =
+      typeof body.Message === "string" ? new Uint8Array(Buffer.from(body.Message, "base64")) : new Uint8Array();
     const messageType = typeof body.MessageType === "string" ? body.MessageType : "RAW";
     let signer = key;
     if (key.mode === "wrong_signature" && !isSymmetricTestKmsKey(key)) {
@@ -222,23 +269,48 @@ export async function startTestKms(options: { region?: string; accountId?: strin
     return { KeyId: key.arn, Signature: b64(signature), SigningAlgorithm: algorithm };
   }
 
-  function symmetricOperation(operation: "GenerateDataKey" | "Encrypt" | "Decrypt", key: AnyTestKmsKey, body: Record<string, unknown>): unknown {
+  function symmetricOperation(
+    operation: "GenerateDataKey" | "Encrypt" | "Decrypt",
+    key: AnyTestKmsKey,
+    body: Record<string, unknown>,
+  ): unknown {
     const context = encryptionContext(body.EncryptionContext);
     const algorithm = optionalString(body.EncryptionAlgorithm);
     if (operation === "GenerateDataKey") {
-      const numberOfBytes = body.NumberOfBytes === undefined ? undefined : typeof body.NumberOfBytes === "number" ? body.NumberOfBytes : Number.NaN;
-      const { plaintext, ciphertext } = kmsGenerateDataKey(key, { keySpec: optionalString(body.KeySpec), numberOfBytes }, context);
+      const numberOfBytes =
+        body.NumberOfBytes === undefined
+          ? undefined
+          : typeof body.NumberOfBytes === "number"
+            ? body.NumberOfBytes
+            : Number.NaN;
+      const { plaintext, ciphertext } = kmsGenerateDataKey(
+        key,
+        { keySpec: optionalString(body.KeySpec), numberOfBytes },
+        context,
+      );
       return { KeyId: key.arn, Plaintext: b64(plaintext), CiphertextBlob: b64(ciphertext) };
     }
     if (operation === "Encrypt") {
-      return { KeyId: key.arn, CiphertextBlob: b64(kmsEncrypt(key, blob(body.Plaintext), context, algorithm)), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
+      return {
+        KeyId: key.arn,
+        CiphertextBlob: b64(kmsEncrypt(key, blob(body.Plaintext), context, algorithm)),
+        EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+      };
     }
-    return { KeyId: key.arn, Plaintext: b64(kmsDecrypt(key, blob(body.CiphertextBlob), context, algorithm)), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" };
+    return {
+      KeyId: key.arn,
+      Plaintext: b64(kmsDecrypt(key, blob(body.CiphertextBlob), context, algorithm)),
+      EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+    };
   }
 
   function send(res: ServerResponse, status: number, contentType: string, body: string): void {
     if (res.destroyed || res.writableEnded) return;
-    res.writeHead(status, { "content-type": contentType, "x-amzn-requestid": randomUUID(), "content-length": Buffer.byteLength(body) });
+    res.writeHead(status, {
+      "content-type": contentType,
+      "x-amzn-requestid": randomUUID(),
+      "content-length": Buffer.byteLength(body),
+    });
     res.end(body);
   }
 
@@ -255,8 +327,18 @@ export async function startTestKms(options: { region?: string; accountId?: strin
       const form = new URLSearchParams(text);
       record.operation = form.get("Action") ?? "";
       record.body = Object.fromEntries(form);
-      const auth = verifySigV4({ method: req.method ?? "", path: req.url ?? "/", headers: req.headers, body: raw, region, service: "sts", lookup: lookupCredential });
-      const answer = auth.ok ? assumeRole(form, roles, principalOf(auth.authorization.accessKeyId)) : stsError(403, auth.error.replace(/Exception$/, ""), auth.message);
+      const auth = verifySigV4({
+        method: req.method ?? "",
+        path: req.url ?? "/",
+        headers: req.headers,
+        body: raw,
+        region,
+        service: "sts",
+        lookup: lookupCredential,
+      });
+      const answer = auth.ok
+        ? assumeRole(form, roles, principalOf(auth.authorization.accessKeyId))
+        : stsError(403, auth.error.replace(/Exception$/, ""), auth.message);
       if (auth.ok) record.accessKeyId = auth.authorization.accessKeyId;
       if (answer.issued) issued.push(answer.issued);
       if (answer.status !== 200) record.error = /<Code>([^<]+)<\/Code>/.exec(answer.body)?.[1];
@@ -268,10 +350,24 @@ export async function startTestKms(options: { region?: string; accountId?: strin
       record.error = fault.type;
       send(res, fault.status, JSON_TYPE, JSON.stringify({ __type: fault.type, message: fault.message }));
     };
-    if (req.method !== "POST" || (req.url ?? "/") !== "/" || !String(req.headers["content-type"] ?? "").startsWith(JSON_TYPE)) {
-      return fail(new KmsFault("SerializationException", "Expected POST / with Content-Type application/x-amz-json-1.1."));
+    if (
+      req.method !== "POST" ||
+      (req.url ?? "/") !== "/" ||
+      !String(req.headers["content-type"] ?? "").startsWith(JSON_TYPE)
+    ) {
+      return fail(
+        new KmsFault("SerializationException", "Expected POST / with Content-Type application/x-amz-json-1.1."),
+      );
     }
-    const auth = verifySigV4({ method: "POST", path: req.url ?? "/", headers: req.headers, body: raw, region, service: "kms", lookup: lookupCredential });
+    const auth = verifySigV4({
+      method: "POST",
+      path: req.url ?? "/",
+      headers: req.headers,
+      body: raw,
+      region,
+      service: "kms",
+      lookup: lookupCredential,
+    });
     if (!auth.ok) return fail(new KmsFault(auth.error, auth.message));
     record.accessKeyId = auth.authorization.accessKeyId;
     try {
@@ -293,7 +389,13 @@ export async function startTestKms(options: { region?: string; accountId?: strin
   function createKey(spec: TestKmsKeySpec, keyOptions?: TestKmsKeyOptions): TestKmsKey;
   function createKey(spec: AnyTestKmsKeySpec, keyOptions?: TestKmsKeyOptions): AnyTestKmsKey;
   function createKey(spec: AnyTestKmsKeySpec, keyOptions: TestKmsKeyOptions = {}): AnyTestKmsKey {
-    const key = createTestKmsKey({ spec, usage: keyOptions.usage, region, accountId, description: keyOptions.description });
+    const key = createTestKmsKey({
+      spec,
+      usage: keyOptions.usage,
+      region,
+      accountId,
+      description: keyOptions.description,
+    });
     keys.set(key.keyId, key);
     if (keyOptions.alias) {
       key.aliases.push(keyOptions.alias);
@@ -303,7 +405,9 @@ export async function startTestKms(options: { region?: string; accountId?: strin
   }
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, JSON_TYPE, JSON.stringify({ __type: "KMSInternalException", message: "test server failure" })));
+    handle(req, res).catch(() =>
+      send(res, 500, JSON_TYPE, JSON.stringify({ __type: "KMSInternalException", message: "test server failure" })),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

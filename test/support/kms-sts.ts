@@ -22,7 +22,8 @@ export interface IssuedCredentials {
 
 export type StsAnswer = { status: number; body: string; issued?: IssuedCredentials };
 
-const xmlEscape = (value: string): string => value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const xmlEscape = (value: string): string =>
+  value.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 
 export function stsError(status: number, code: string, message: string): StsAnswer {
   return {
@@ -34,12 +35,21 @@ export function stsError(status: number, code: string, message: string): StsAnsw
 }
 
 export function assumeRole(form: URLSearchParams, roles: ReadonlyMap<string, TestRole>, callerArn: string): StsAnswer {
-  if (form.get("Action") !== "AssumeRole") return stsError(400, "InvalidAction", `Could not find operation ${form.get("Action") ?? ""} for version 2011-06-15`);
+  if (form.get("Action") !== "AssumeRole")
+    return stsError(
+      400,
+      "InvalidAction",
+      `Could not find operation ${form.get("Action") ?? ""} for version 2011-06-15`,
+    );
   const roleArn = form.get("RoleArn") ?? "";
   const sessionName = form.get("RoleSessionName") ?? "";
   const role = roles.get(roleArn);
   if (!role || (role.externalId !== undefined && form.get("ExternalId") !== role.externalId)) {
-    return stsError(403, "AccessDenied", `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`);
+    return stsError(
+      403,
+      "AccessDenied",
+      `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`,
+    );
   }
   const issued: IssuedCredentials = {
     accessKeyId: `ASIA${randomBytes(8).toString("hex").toUpperCase()}`,

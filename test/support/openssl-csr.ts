@@ -31,7 +31,16 @@ async function scratch(pki: TestPki, files: Record<string, string | Uint8Array>)
 /** `openssl req -verify -noout -text` (UTF-8 names) on a PEM CSR. */
 export async function opensslReqVerifyText(pki: TestPki, csrPem: string): Promise<OpensslOutcome> {
   const dir = await scratch(pki, { "csr.pem": csrPem });
-  return openssl(["req", "-verify", "-noout", "-text", "-nameopt", "utf8,sep_comma_plus", "-in", path.join(dir, "csr.pem")]);
+  return openssl([
+    "req",
+    "-verify",
+    "-noout",
+    "-text",
+    "-nameopt",
+    "utf8,sep_comma_plus",
+    "-in",
+    path.join(dir, "csr.pem"),
+  ]);
 }
 
 /** `openssl req -pubkey`: the public key openssl reads from the CSR, as PEM. */
@@ -45,13 +54,33 @@ export async function opensslReqPublicKey(pki: TestPki, csrPem: string): Promise
  * copying the requested extensions (as a CA that honours the request would).
  */
 export async function issueFromCsr(pki: TestPki, csrPem: string): Promise<{ certPem: string; certDer: Uint8Array }> {
-  const dir = await scratch(pki, { "csr.pem": csrPem, "ext.cnf": "[ ext ]\nbasicConstraints = critical,CA:FALSE\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n" });
+  const dir = await scratch(pki, {
+    "csr.pem": csrPem,
+    "ext.cnf":
+      "[ ext ]\nbasicConstraints = critical,CA:FALSE\nsubjectKeyIdentifier = hash\nauthorityKeyIdentifier = keyid:always\n",
+  });
   const certPath = path.join(dir, "cert.pem");
   const result = await openssl([
-    "x509", "-req", "-in", path.join(dir, "csr.pem"),
-    "-CA", pki.intermediate.certPath, "-CAkey", pki.intermediate.keyPath, "-CAcreateserial",
-    "-copy_extensions", "copy", "-extfile", path.join(dir, "ext.cnf"), "-extensions", "ext",
-    "-days", "30", "-sha256", "-out", certPath,
+    "x509",
+    "-req",
+    "-in",
+    path.join(dir, "csr.pem"),
+    "-CA",
+    pki.intermediate.certPath,
+    "-CAkey",
+    pki.intermediate.keyPath,
+    "-CAcreateserial",
+    "-copy_extensions",
+    "copy",
+    "-extfile",
+    path.join(dir, "ext.cnf"),
+    "-extensions",
+    "ext",
+    "-days",
+    "30",
+    "-sha256",
+    "-out",
+    certPath,
   ]);
   if (!result.ok) throw new Error(`openssl x509 -req failed: ${result.output}`);
   const certPem = await readFile(certPath, "utf8");
@@ -62,21 +91,44 @@ export async function issueFromCsr(pki: TestPki, csrPem: string): Promise<{ cert
 /** `openssl x509 -noout -text` of a PEM certificate. */
 export async function opensslCertificateText(pki: TestPki, certPem: string): Promise<string> {
   const dir = await scratch(pki, { "cert.pem": certPem });
-  return (await openssl(["x509", "-noout", "-text", "-nameopt", "utf8,sep_comma_plus", "-in", path.join(dir, "cert.pem")])).output;
+  return (
+    await openssl(["x509", "-noout", "-text", "-nameopt", "utf8,sep_comma_plus", "-in", path.join(dir, "cert.pem")])
+  ).output;
 }
 
 /** A PKCS#7 certs-only bundle of PEM certificates, with `openssl crl2pkcs7 -nocrl`. */
 export async function opensslP7b(pki: TestPki, certsPem: string, outform: "DER" | "PEM"): Promise<Uint8Array> {
   const dir = await scratch(pki, { "certs.pem": certsPem });
-  const { stdout } = await run("openssl", ["crl2pkcs7", "-nocrl", "-certfile", path.join(dir, "certs.pem"), "-outform", outform], { encoding: "buffer" });
+  const { stdout } = await run(
+    "openssl",
+    ["crl2pkcs7", "-nocrl", "-certfile", path.join(dir, "certs.pem"), "-outform", outform],
+    { encoding: "buffer" },
+  );
   return new Uint8Array(stdout);
 }
 
 /** A PKCS#12 with chosen algorithms (`openssl pkcs12 -export …extra`), for what exportPkcs12 does not cover. */
-export async function opensslPkcs12(pki: TestPki, cert: { keyPath: string; certPath: string }, password: string, extra: string[]): Promise<Uint8Array> {
+export async function opensslPkcs12(
+  pki: TestPki,
+  cert: { keyPath: string; certPath: string },
+  password: string,
+  extra: string[],
+): Promise<Uint8Array> {
   const dir = await scratch(pki, {});
   const out = path.join(dir, "file.p12");
-  const result = await openssl(["pkcs12", "-export", "-inkey", cert.keyPath, "-in", cert.certPath, "-out", out, "-passout", `pass:${password}`, ...extra]);
+  const result = await openssl([
+    "pkcs12",
+    "-export",
+    "-inkey",
+    cert.keyPath,
+    "-in",
+    cert.certPath,
+    "-out",
+    out,
+    "-passout",
+    `pass:${password}`,
+    ...extra,
+  ]);
   if (!result.ok) throw new Error(`openssl pkcs12 -export failed: ${result.output}`);
   return new Uint8Array(await readFile(out));
 }

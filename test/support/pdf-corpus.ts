@@ -5,7 +5,8 @@ import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 
 export const CORPUS_DIR = process.env.SIGNET_PDF_CORPUS ?? PDF_CORPUS_DIR;
 
-export type CorpusExpectation = "seal-ok" | "reject-encrypted" | "reject-damaged" | "reject-not-pdf" | "repair-or-reject";
+export type CorpusExpectation =
+  "seal-ok" | "reject-encrypted" | "reject-damaged" | "reject-not-pdf" | "repair-or-reject";
 
 export interface CorpusFile {
   /** "p01-…pdf" or "more/p01-…pdf" */

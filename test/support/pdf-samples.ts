@@ -1,11 +1,19 @@
 /** The three objects of a one-page PDF: catalog, page tree, page. */
-export const ONE_PAGE_OBJECTS = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"] as const;
+export const ONE_PAGE_OBJECTS = [
+  "<< /Type /Catalog /Pages 2 0 R >>",
+  "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+  "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+] as const;
 
 /**
  * A classic-xref PDF of the given objects (object i + 1 is objects[i]) with correct offsets;
  * `trailerExtra` goes into the trailer, with XREF replaced by the cross-reference offset.
  */
-export function classicPdf(objects: readonly string[], trailerExtra = "", options: { xrefSubsection?: string } = {}): Uint8Array {
+export function classicPdf(
+  objects: readonly string[],
+  trailerExtra = "",
+  options: { xrefSubsection?: string } = {},
+): Uint8Array {
   let body = "%PDF-1.4\n";
   const offsets: number[] = [];
   objects.forEach((object, i) => {

@@ -58,13 +58,27 @@ function runQpdfCheck(bytes: Uint8Array): QpdfCheck {
 }
 
 /** Renders one page with pdftoppm; returns the PNG path (kept) and the decoded PPM pixels. */
-export function renderPage(bytes: Uint8Array, page: number, outPrefix: string, options: { cropBox?: boolean; dpi?: number } = {}): { png: string; width: number; height: number; rgb: Uint8Array } {
+export function renderPage(
+  bytes: Uint8Array,
+  page: number,
+  outPrefix: string,
+  options: { cropBox?: boolean; dpi?: number } = {},
+): { png: string; width: number; height: number; rgb: Uint8Array } {
   const dir = mkdtempSync(path.join(tmpdir(), "signet-render-"));
   try {
     const input = path.join(dir, "in.pdf");
     writeFileSync(input, bytes);
     const dpi = String(options.dpi ?? 50);
-    const common = ["-r", dpi, "-f", String(page), "-l", String(page), "-singlefile", ...(options.cropBox ? ["-cropbox"] : [])];
+    const common = [
+      "-r",
+      dpi,
+      "-f",
+      String(page),
+      "-l",
+      String(page),
+      "-singlefile",
+      ...(options.cropBox ? ["-cropbox"] : []),
+    ];
     const png = spawnSync("pdftoppm", ["-png", ...common, input, outPrefix], { encoding: "utf8" });
     if (png.status !== 0) throw new Error(`pdftoppm failed: ${png.stderr}`);
     const ppmPrefix = path.join(dir, "page");

@@ -20,7 +20,8 @@ import { inject } from "vitest";
 
 const run = promisify(execFile);
 
-export type TestKeyType = "rsa2048" | "rsa3072" | "rsa4096" | "ec256" | "ec384" | "ec521" | "rsa1024" | "secp256k1" | "ed25519";
+export type TestKeyType =
+  "rsa2048" | "rsa3072" | "rsa4096" | "ec256" | "ec384" | "ec521" | "rsa1024" | "secp256k1" | "ed25519";
 
 export interface TestCertificate {
   name: string;
@@ -81,7 +82,10 @@ const KEY_ARGS: Record<TestKeyType, string[]> = {
 };
 
 function opensslTime(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, "").replace(/\.\d+Z$/, "Z");
+  return date
+    .toISOString()
+    .replace(/[-:T]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 /** The CA certificates of a test PKI (in the shared base's pki.json: paths relative to its folder, no DER). */
@@ -109,8 +113,18 @@ async function createTestPki(): Promise<TestPki> {
   // ca.cnf names its folder: point the copy's at the copy.
   const cnf = path.join(dir, "ca.cnf");
   await writeFile(cnf, (await readFile(cnf, "utf8")).replace(/^dir = .*$/m, `dir = ${dir}`));
-  const inCopy = (cert: TestCertificate): TestCertificate => ({ ...cert, certPath: path.join(dir, cert.certPath), keyPath: path.join(dir, cert.keyPath), certDer: new Uint8Array(Buffer.from(cert.certPem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64")) });
-  return openTestPki(dir, { root: inCopy(base.root), intermediate: inCopy(base.intermediate), tsa: inCopy(base.tsa), counter: base.counter });
+  const inCopy = (cert: TestCertificate): TestCertificate => ({
+    ...cert,
+    certPath: path.join(dir, cert.certPath),
+    keyPath: path.join(dir, cert.keyPath),
+    certDer: new Uint8Array(Buffer.from(cert.certPem.replace(/-----[A-Z ]+-----|\s/g, ""), "base64")),
+  });
+  return openTestPki(dir, {
+    root: inCopy(base.root),
+    intermediate: inCopy(base.intermediate),
+    tsa: inCopy(base.tsa),
+    counter: base.counter,
+  });
 }
 
 /** Made by the first process that asks (mkdir is the lock); pki.json, renamed into place last, marks it complete. */
@@ -125,8 +139,18 @@ async function sharedPkiBase(baseDir: string): Promise<PkiBase> {
     return JSON.parse(readFileSync(done, "utf8")) as PkiBase;
   }
   const pki = await openTestPki(baseDir);
-  const relative = (cert: TestCertificate): TestCertificate => ({ ...cert, certPath: path.basename(cert.certPath), keyPath: path.basename(cert.keyPath), certDer: new Uint8Array() });
-  const base: PkiBase = { root: relative(pki.root), intermediate: relative(pki.intermediate), tsa: relative(pki.tsa), counter: 3 };
+  const relative = (cert: TestCertificate): TestCertificate => ({
+    ...cert,
+    certPath: path.basename(cert.certPath),
+    keyPath: path.basename(cert.keyPath),
+    certDer: new Uint8Array(),
+  });
+  const base: PkiBase = {
+    root: relative(pki.root),
+    intermediate: relative(pki.intermediate),
+    tsa: relative(pki.tsa),
+    counter: 3,
+  };
   await writeFile(`${done}.tmp`, JSON.stringify(base));
   renameSync(`${done}.tmp`, done);
   return base;
@@ -136,9 +160,11 @@ async function sharedPkiBase(baseDir: string): Promise<PkiBase> {
 async function openTestPki(dir: string, base?: PkiBase): Promise<TestPki> {
   if (base === undefined) await initCaDir(dir);
   const issued = new Map<string, Promise<TestCertificate>>();
-  const cas: { root?: TestCertificate; intermediate?: TestCertificate } = { root: base?.root, intermediate: base?.intermediate };
+  const cas: { root?: TestCertificate; intermediate?: TestCertificate } = {
+    root: base?.root,
+    intermediate: base?.intermediate,
+  };
   let counter = base?.counter ?? 0;
-
 
   async function issue(options: IssueOptions): Promise<TestCertificate> {
     const id = `${options.name}-${++counter}`;
@@ -148,7 +174,18 @@ async function openTestPki(dir: string, base?: PkiBase): Promise<TestPki> {
     const extPath = path.join(dir, `${id}.ext.cnf`);
     await run("openssl", ["genpkey", ...KEY_ARGS[options.key], "-out", keyPath]);
     const subject = options.subject ?? `/C=BE/O=Signet Test/CN=${options.name}`;
-    await run("openssl", ["req", "-new", "-key", keyPath, "-subj", subject, "-out", csrPath, "-config", path.join(dir, "ca.cnf")]);
+    await run("openssl", [
+      "req",
+      "-new",
+      "-key",
+      keyPath,
+      "-subj",
+      subject,
+      "-out",
+      csrPath,
+      "-config",
+      path.join(dir, "ca.cnf"),
+    ]);
 
     const ext = ["[ ext ]", "subjectKeyIdentifier = hash"];
     const issuer = options.issuer ?? "intermediate";
@@ -163,7 +200,14 @@ async function openTestPki(dir: string, base?: PkiBase): Promise<TestPki> {
     const notBefore = options.notBefore ?? new Date(Date.now() - 24 * 3600_000);
     const notAfter = options.notAfter ?? new Date(Date.now() + 365 * 24 * 3600_000);
     const args = ["ca", "-batch", "-notext", "-config", path.join(dir, "ca.cnf"), "-in", csrPath, "-out", certPath];
-    args.push("-md", options.digest ?? "sha256", "-startdate", opensslTime(notBefore), "-enddate", opensslTime(notAfter));
+    args.push(
+      "-md",
+      options.digest ?? "sha256",
+      "-startdate",
+      opensslTime(notBefore),
+      "-enddate",
+      opensslTime(notAfter),
+    );
     args.push("-extfile", extPath, "-extensions", "ext");
     if (issuer === "self") {
       args.push("-selfsign", "-keyfile", keyPath);
@@ -181,19 +225,34 @@ async function openTestPki(dir: string, base?: PkiBase): Promise<TestPki> {
 
   const { root, intermediate, tsa } = base ?? (await issueCas());
   async function issueCas(): Promise<Omit<PkiBase, "counter">> {
-  const caUsage = { keyUsage: "critical,keyCertSign,cRLSign", extendedKeyUsage: null, basicConstraints: "critical,CA:TRUE" };
-  const root = await issue({ name: "Signet Test Root CA", key: "rsa2048", issuer: "self", ...caUsage, notAfter: new Date(Date.now() + 3650 * 24 * 3600_000) });
-  cas.root = root;
-  const intermediate = await issue({ name: "Signet Test Intermediate CA", key: "rsa2048", issuer: "root", ...caUsage });
-  cas.intermediate = intermediate;
-  const tsa = await issue({
-    name: "Signet Test TSA",
-    key: "rsa2048",
-    issuer: "root",
-    keyUsage: "critical,digitalSignature,nonRepudiation",
-    extendedKeyUsage: "critical,timeStamping",
-  });
-  return { root, intermediate, tsa };
+    const caUsage = {
+      keyUsage: "critical,keyCertSign,cRLSign",
+      extendedKeyUsage: null,
+      basicConstraints: "critical,CA:TRUE",
+    };
+    const root = await issue({
+      name: "Signet Test Root CA",
+      key: "rsa2048",
+      issuer: "self",
+      ...caUsage,
+      notAfter: new Date(Date.now() + 3650 * 24 * 3600_000),
+    });
+    cas.root = root;
+    const intermediate = await issue({
+      name: "Signet Test Intermediate CA",
+      key: "rsa2048",
+      issuer: "root",
+      ...caUsage,
+    });
+    cas.intermediate = intermediate;
+    const tsa = await issue({
+      name: "Signet Test TSA",
+      key: "rsa2048",
+      issuer: "root",
+      keyUsage: "critical,digitalSignature,nonRepudiation",
+      extendedKeyUsage: "critical,timeStamping",
+    });
+    return { root, intermediate, tsa };
   }
 
   return {
@@ -269,14 +328,29 @@ export async function exportPkcs12(
   /** aes: OpenSSL 3 default (PBES2/AES-256, SHA-256 MAC); 3des: PBE-SHA1-3DES, SHA-1 MAC; rc2: `-legacy` (RC2-40 certs, 3DES key). */
   options: { password: string; encryption?: "aes" | "3des" | "rc2"; chain?: boolean },
 ): Promise<Uint8Array> {
-  const out = path.join(pki.dir, `${cert.name.replace(/\W+/g, "_")}-${options.encryption ?? "aes"}-${++p12Counter}.p12`);
-  const args = ["pkcs12", "-export", "-inkey", cert.keyPath, "-in", cert.certPath, "-out", out, "-passout", "env:SIGNET_TEST_P12_PASSWORD"];
+  const out = path.join(
+    pki.dir,
+    `${cert.name.replace(/\W+/g, "_")}-${options.encryption ?? "aes"}-${++p12Counter}.p12`,
+  );
+  const args = [
+    "pkcs12",
+    "-export",
+    "-inkey",
+    cert.keyPath,
+    "-in",
+    cert.certPath,
+    "-out",
+    out,
+    "-passout",
+    "env:SIGNET_TEST_P12_PASSWORD",
+  ];
   if (options.chain !== false) {
     const chainPath = path.join(pki.dir, "chain.pem");
     await writeFile(chainPath, pki.chainPem);
     args.push("-certfile", chainPath);
   }
-  if (options.encryption === "3des") args.push("-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1");
+  if (options.encryption === "3des")
+    args.push("-certpbe", "PBE-SHA1-3DES", "-keypbe", "PBE-SHA1-3DES", "-macalg", "sha1");
   if (options.encryption === "rc2") args.push("-legacy");
   await run("openssl", args, { env: { ...process.env, SIGNET_TEST_P12_PASSWORD: options.password } });
   return new Uint8Array(await readFile(out));

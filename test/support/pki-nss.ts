@@ -31,6 +31,8 @@ export async function createNssDb(roots: readonly { name: string; pem: string }[
 /** Runs pdfsig against the database; resolves with its output whatever the exit code. */
 export function pdfsig(db: NssDb, pdfPath: string): Promise<{ ok: boolean; output: string }> {
   return new Promise((resolve) => {
-    execFile("pdfsig", ["-nssdir", db.nssdir, pdfPath], (error, stdout, stderr) => resolve({ ok: !error, output: `${stdout}${stderr}` }));
+    execFile("pdfsig", ["-nssdir", db.nssdir, pdfPath], (error, stdout, stderr) =>
+      resolve({ ok: !error, output: `${stdout}${stderr}` }),
+    );
   });
 }

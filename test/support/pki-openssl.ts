@@ -29,12 +29,21 @@ async function withFiles<T>(files: Record<string, Uint8Array | string>, fn: (dir
 export function opensslCmsVerify(cms: Uint8Array, content: Uint8Array, caPem: string): Promise<OpensslResult> {
   return withFiles({ "sig.der": cms, "data.bin": content, "root.pem": caPem }, (dir) =>
     runOpenssl([
-      "cms", "-verify", "-binary", "-inform", "DER",
-      "-in", path.join(dir, "sig.der"),
-      "-content", path.join(dir, "data.bin"),
-      "-CAfile", path.join(dir, "root.pem"),
-      "-purpose", "any",
-      "-out", path.join(dir, "out.bin"),
+      "cms",
+      "-verify",
+      "-binary",
+      "-inform",
+      "DER",
+      "-in",
+      path.join(dir, "sig.der"),
+      "-content",
+      path.join(dir, "data.bin"),
+      "-CAfile",
+      path.join(dir, "root.pem"),
+      "-purpose",
+      "any",
+      "-out",
+      path.join(dir, "out.bin"),
     ]),
   );
 }
@@ -42,11 +51,23 @@ export function opensslCmsVerify(cms: Uint8Array, content: Uint8Array, caPem: st
 /** `openssl ts -verify -token_in -in token.der -data data.bin -CAfile root.pem` */
 export function opensslTsVerify(token: Uint8Array, data: Uint8Array, caPem: string): Promise<OpensslResult> {
   return withFiles({ "token.der": token, "data.bin": data, "root.pem": caPem }, (dir) =>
-    runOpenssl(["ts", "-verify", "-token_in", "-in", path.join(dir, "token.der"), "-data", path.join(dir, "data.bin"), "-CAfile", path.join(dir, "root.pem")]),
+    runOpenssl([
+      "ts",
+      "-verify",
+      "-token_in",
+      "-in",
+      path.join(dir, "token.der"),
+      "-data",
+      path.join(dir, "data.bin"),
+      "-CAfile",
+      path.join(dir, "root.pem"),
+    ]),
   );
 }
 
 /** `openssl asn1parse` text, for debugging failing tests. */
 export function opensslAsn1parse(der: Uint8Array): Promise<OpensslResult> {
-  return withFiles({ "x.der": der }, (dir) => runOpenssl(["asn1parse", "-inform", "DER", "-i", "-in", path.join(dir, "x.der")]));
+  return withFiles({ "x.der": der }, (dir) =>
+    runOpenssl(["asn1parse", "-inform", "DER", "-i", "-in", path.join(dir, "x.der")]),
+  );
 }

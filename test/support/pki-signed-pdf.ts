@@ -33,7 +33,9 @@ export function signaturesOfPdf(pathOrBytes: string | Uint8Array): PdfSignatureF
       byteRange: [a, b, c, d],
       cms,
       subFilter,
-      claimedSigningTime: time ? new Date(Date.UTC(+time[1]!, +time[2]! - 1, +time[3]!, +time[4]!, +time[5]!, +time[6]!)) : undefined,
+      claimedSigningTime: time
+        ? new Date(Date.UTC(+time[1]!, +time[2]! - 1, +time[3]!, +time[4]!, +time[5]!, +time[6]!))
+        : undefined,
       digest: (hash) =>
         new Uint8Array(
           createHash(hash.replace("-", "").toLowerCase())

@@ -13,12 +13,22 @@ function isBlack(r: Rendered, x: number, y: number): boolean {
 }
 
 /** The modules (true = dark) sampled at their centres, for a code whose matrix has `modules` modules without quiet zone. */
-export function sampleQr(r: Rendered, modules: number, region?: { left: number; top: number; right: number; bottom: number }): boolean[][] | null {
+export function sampleQr(
+  r: Rendered,
+  modules: number,
+  region?: { left: number; top: number; right: number; bottom: number },
+): boolean[][] | null {
   const area = region ?? { left: 0, top: 0, right: r.width, bottom: r.height };
   let box = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
   for (let y = Math.max(0, area.top); y < Math.min(r.height, area.bottom); y++) {
     for (let x = Math.max(0, area.left); x < Math.min(r.width, area.right); x++) {
-      if (isBlack(r, x, y)) box = { left: Math.min(box.left, x), top: Math.min(box.top, y), right: Math.max(box.right, x), bottom: Math.max(box.bottom, y) };
+      if (isBlack(r, x, y))
+        box = {
+          left: Math.min(box.left, x),
+          top: Math.min(box.top, y),
+          right: Math.max(box.right, x),
+          bottom: Math.max(box.bottom, y),
+        };
     }
   }
   if (box.right < box.left) return null;
@@ -26,7 +36,8 @@ export function sampleQr(r: Rendered, modules: number, region?: { left: number; 
   const out: boolean[][] = [];
   for (let row = 0; row < modules; row++) {
     const line: boolean[] = [];
-    for (let col = 0; col < modules; col++) line.push(isBlack(r, Math.floor(box.left + (col + 0.5) * cell), Math.floor(box.top + (row + 0.5) * cell)));
+    for (let col = 0; col < modules; col++)
+      line.push(isBlack(r, Math.floor(box.left + (col + 0.5) * cell), Math.floor(box.top + (row + 0.5) * cell)));
     out.push(line);
   }
   return out;

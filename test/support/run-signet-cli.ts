@@ -14,22 +14,35 @@ export type CliResult = { status: number | null; stdout: string; stderr: string 
  */
 export function runSignet(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ["--import", "tsx", entry, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ["--import", "tsx", entry, ...args],
+      { cwd: root, encoding: "utf8", env: { ...process.env, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) =>
+        resolve({ status: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }),
     );
   });
 }
 
 /** As runSignet, with bytes on standard input (closed at once when none are given) and standard output kept as bytes. */
-export function runSignetBinary(args: string[], options: { input?: Uint8Array; env?: Record<string, string> } = {}): Promise<{ status: number | null; stdout: Buffer; stderr: string }> {
+export function runSignetBinary(
+  args: string[],
+  options: { input?: Uint8Array; env?: Record<string, string> } = {},
+): Promise<{ status: number | null; stdout: Buffer; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], { cwd: root, env: { ...process.env, ...options.env }, timeout: 60_000 });
+    const child = spawn(process.execPath, ["--import", "tsx", entry, ...args], {
+      cwd: root,
+      env: { ...process.env, ...options.env },
+      timeout: 60_000,
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk));
     child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8") }));
+    child.on("close", (status) =>
+      resolve({ status, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString("utf8") }),
+    );
     child.stdin.on("error", () => undefined); // a command that exits before reading everything closes the pipe
     child.stdin.end(options.input === undefined ? undefined : Buffer.from(options.input));
   });
@@ -41,7 +54,10 @@ export function runSignetBinary(args: string[], options: { input?: Uint8Array; e
  * variables a command reads when it runs (--password-env); a command whose modules read the
  * environment once per process (DATABASE_URL, SIGNET_DATA_DIR, SOFTHSM2_CONF) needs runSignet.
  */
-export async function runSignetInProcessBinary(args: string[], options: { input?: Uint8Array; env?: Record<string, string> } = {}): Promise<{ status: number; stdout: Buffer; stderr: string }> {
+export async function runSignetInProcessBinary(
+  args: string[],
+  options: { input?: Uint8Array; env?: Record<string, string> } = {},
+): Promise<{ status: number; stdout: Buffer; stderr: string }> {
   const stdout: Buffer[] = [];
   const stderr: string[] = [];
   const io: CommandIo = {

@@ -35,7 +35,13 @@ export interface SealStandard {
   checker: TestSigner;
   signerFor(key: TestKeyType): Promise<TestSigner>;
   /** Checks one sealed file with poppler's pdfsig, qpdf and openssl cms, as an outsider would. */
-  assertSealedToStandard(original: Uint8Array, sealed: Uint8Array, label: string, expectedSignatures: number, qpdfBaseline: string[]): Promise<void>;
+  assertSealedToStandard(
+    original: Uint8Array,
+    sealed: Uint8Array,
+    label: string,
+    expectedSignatures: number,
+    qpdfBaseline: string[],
+  ): Promise<void>;
   close(): void;
 }
 
@@ -45,11 +51,24 @@ export async function openSealStandard(): Promise<SealStandard> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-seal-"));
   async function signerFor(key: TestKeyType): Promise<TestSigner> {
     const leaf: TestCertificate = await pki.leaf(key);
-    return { backend: LocalKeyBackend.fromKeyFile(leaf.keyPem), certificate: parseCertificate(leaf.certDer), chain: parseCertificates(pki.chainPem) };
+    return {
+      backend: LocalKeyBackend.fromKeyFile(leaf.keyPem),
+      certificate: parseCertificate(leaf.certDer),
+      chain: parseCertificates(pki.chainPem),
+    };
   }
 
-  async function assertSealedToStandard(original: Uint8Array, sealed: Uint8Array, label: string, expectedSignatures: number, qpdfBaseline: string[]) {
-    expect(Buffer.from(sealed.subarray(0, original.length)).equals(Buffer.from(original)), `${label}: the original is a prefix`).toBe(true);
+  async function assertSealedToStandard(
+    original: Uint8Array,
+    sealed: Uint8Array,
+    label: string,
+    expectedSignatures: number,
+    qpdfBaseline: string[],
+  ) {
+    expect(
+      Buffer.from(sealed.subarray(0, original.length)).equals(Buffer.from(original)),
+      `${label}: the original is a prefix`,
+    ).toBe(true);
     const file = path.join(work, `${label.replace(/[^a-z0-9]+/gi, "_")}.pdf`);
     fs.writeFileSync(file, sealed);
 
@@ -57,7 +76,8 @@ export async function openSealStandard(): Promise<SealStandard> {
     const blocks = report.output.split(/^Signature #\d+:$/m).slice(1);
     expect(blocks, `${label}: pdfsig sees every signature\n${report.output}`).toHaveLength(expectedSignatures);
     const ours = blocks.slice(-2);
-    for (const block of ours) expect(block, `${label}\n${report.output}`).toMatch(/Signature Validation: Signature is Valid\./);
+    for (const block of ours)
+      expect(block, `${label}\n${report.output}`).toMatch(/Signature Validation: Signature is Valid\./);
     const last = blocks[blocks.length - 1]!;
     expect(last, `${label}\n${report.output}`).toMatch(/Certificate Validation: Certificate is Trusted\./);
     expect(last, `${label}\n${report.output}`).toMatch(/Total document signed/);

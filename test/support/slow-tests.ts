@@ -9,4 +9,5 @@ export const SLOW_TESTS_ENV = "SIGNET_SLOW_TESTS";
 export const runSlowTests = process.env[SLOW_TESTS_ENV] === "1" || process.env[SLOW_TESTS_ENV] === "true";
 
 /** A describe block of the slow group: run with SIGNET_SLOW_TESTS=1, otherwise reported as skipped. */
-export const describeSlow = (name: string, body: () => void) => describe.skipIf(!runSlowTests)(`${name} [slow group: npm run test:slow]`, body);
+export const describeSlow = (name: string, body: () => void) =>
+  describe.skipIf(!runSlowTests)(`${name} [slow group: npm run test:slow]`, body);

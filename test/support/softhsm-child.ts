@@ -23,12 +23,21 @@ const session = m.C_OpenSession(slot, p.CKF_SERIAL_SESSION | p.CKF_RW_SESSION);
 m.C_Login(session, p.CKU_USER, pin);
 `;
 
-async function runChild(hsm: SoftHsm, token: SoftHsmToken, body: string, args: unknown): Promise<Record<string, string>> {
+async function runChild(
+  hsm: SoftHsm,
+  token: SoftHsmToken,
+  body: string,
+  args: unknown,
+): Promise<Record<string, string>> {
   const script = `${PRELUDE}try {\n${body}\n} finally { m.C_Finalize(); }\nprocess.stdout.write(JSON.stringify(out));`;
-  const { stdout } = await run(process.execPath, ["-e", script, hsm.modulePath, token.label, token.userPin, JSON.stringify(args)], {
-    env: hsm.env,
-    cwd: process.cwd(),
-  });
+  const { stdout } = await run(
+    process.execPath,
+    ["-e", script, hsm.modulePath, token.label, token.userPin, JSON.stringify(args)],
+    {
+      env: hsm.env,
+      cwd: process.cwd(),
+    },
+  );
   return JSON.parse(stdout) as Record<string, string>;
 }
 
@@ -51,7 +60,11 @@ attempt("C_WrapKey", () => m.C_WrapKey(session, { mechanism: p.CKM_AES_KEY_WRAP_
  * CKA_VALUE (EC) and C_WrapKey under a fresh AES key. Each entry is "revealed" or
  * the CKR_* the token answered.
  */
-export function tryToExtractPrivateKey(hsm: SoftHsm, token: SoftHsmToken, idHex: string): Promise<Record<string, string>> {
+export function tryToExtractPrivateKey(
+  hsm: SoftHsm,
+  token: SoftHsmToken,
+  idHex: string,
+): Promise<Record<string, string>> {
   return runChild(hsm, token, EXTRACT, { id: idHex });
 }
 

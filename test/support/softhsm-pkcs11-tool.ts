@@ -12,15 +12,23 @@ const run = promisify(execFile);
 let checked: ToolAvailability | undefined;
 
 export function pkcs11ToolAvailability(): ToolAvailability {
-  checked ??= requireTool("pkcs11-tool (OpenSC)", !spawnSync("pkcs11-tool", ["--help"], { stdio: "ignore" }).error, "apt-get install opensc");
+  checked ??= requireTool(
+    "pkcs11-tool (OpenSC)",
+    !spawnSync("pkcs11-tool", ["--help"], { stdio: "ignore" }).error,
+    "apt-get install opensc",
+  );
   return checked;
 }
 
 /** `pkcs11-tool --module M --token-label L --login --pin P …args`; stdout. pkcs11-tool matches --token-label as a prefix: give tokens labels that are not prefixes of each other. */
 export async function pkcs11Tool(hsm: SoftHsm, token: SoftHsmToken, args: readonly string[]): Promise<string> {
-  const { stdout } = await run("pkcs11-tool", ["--module", hsm.modulePath, "--token-label", token.label, "--login", "--pin", token.userPin, ...args], {
-    env: hsm.env,
-  });
+  const { stdout } = await run(
+    "pkcs11-tool",
+    ["--module", hsm.modulePath, "--token-label", token.label, "--login", "--pin", token.userPin, ...args],
+    {
+      env: hsm.env,
+    },
+  );
   return stdout;
 }
 
@@ -28,14 +36,34 @@ export async function pkcs11Tool(hsm: SoftHsm, token: SoftHsmToken, args: readon
 export async function pkcs11ToolKeypairgen(
   hsm: SoftHsm,
   token: SoftHsmToken,
-  options: { keyType: string; label: string; id: string; usage?: readonly ("sign" | "decrypt" | "derive")[]; extraArgs?: readonly string[] },
+  options: {
+    keyType: string;
+    label: string;
+    id: string;
+    usage?: readonly ("sign" | "decrypt" | "derive")[];
+    extraArgs?: readonly string[];
+  },
 ): Promise<void> {
   const usage = (options.usage ?? []).map((u) => `--usage-${u}`);
-  await pkcs11Tool(hsm, token, ["--keypairgen", "--key-type", options.keyType, "--label", options.label, "--id", options.id, ...usage, ...(options.extraArgs ?? [])]);
+  await pkcs11Tool(hsm, token, [
+    "--keypairgen",
+    "--key-type",
+    options.keyType,
+    "--label",
+    options.label,
+    "--id",
+    options.id,
+    ...usage,
+    ...(options.extraArgs ?? []),
+  ]);
 }
 
 /** The "Private Key Object" block of `--list-objects` for a key id (attributes as pkcs11-tool reads them), or undefined. */
-export async function pkcs11ToolPrivateKeyListing(hsm: SoftHsm, token: SoftHsmToken, id: string): Promise<string | undefined> {
+export async function pkcs11ToolPrivateKeyListing(
+  hsm: SoftHsm,
+  token: SoftHsmToken,
+  id: string,
+): Promise<string | undefined> {
   const out = await pkcs11Tool(hsm, token, ["--list-objects", "--type", "privkey"]);
   return out
     .split(/^(?=\S)/m)

@@ -55,7 +55,8 @@ export type ToolAvailability = { available: true } | { available: false; reason:
 export function requireTool(what: string, present: boolean, install: string): ToolAvailability {
   if (present) return { available: true };
   const reason = `${what} is not installed (${install})`;
-  if (isCi) throw new Error(`PKCS#11 tests cannot run under CI: ${reason}. .ci/run installs it; the CI image is broken.`);
+  if (isCi)
+    throw new Error(`PKCS#11 tests cannot run under CI: ${reason}. .ci/run installs it; the CI image is broken.`);
   const banner = `!!! PKCS#11 TESTS SKIPPED: ${reason} !!!`;
   console.warn(`\n${"!".repeat(banner.length)}\n${banner}\n${"!".repeat(banner.length)}\n`);
   return { available: false, reason };
@@ -117,7 +118,16 @@ export function getSoftHsm(): SoftHsm {
   const tokens = path.join(dir, "tokens");
   mkdirSync(tokens);
   const confPath = path.join(dir, "softhsm2.conf");
-  writeFileSync(confPath, [`directories.tokendir = ${tokens}`, "objectstore.backend = file", "log.level = ERROR", "slots.removable = false", ""].join("\n"));
+  writeFileSync(
+    confPath,
+    [
+      `directories.tokendir = ${tokens}`,
+      "objectstore.backend = file",
+      "log.level = ERROR",
+      "slots.removable = false",
+      "",
+    ].join("\n"),
+  );
   // Before the library is initialised in this process: SoftHSM reads it in C_Initialize.
   process.env.SOFTHSM2_CONF = confPath;
   process.once("exit", () => rmSync(dir, { recursive: true, force: true })); // fallback for disposeSoftHsm()
@@ -128,8 +138,16 @@ export function getSoftHsm(): SoftHsm {
     modulePath,
     env,
     async initToken(label = `signet-${randomBytes(4).toString("hex")}`) {
-      const token: SoftHsmToken = { label, soPin: randomBytes(8).toString("hex"), userPin: `pin-${randomBytes(6).toString("hex")}` };
-      await run("softhsm2-util", ["--init-token", "--free", "--label", label, "--so-pin", token.soPin, "--pin", token.userPin], { env });
+      const token: SoftHsmToken = {
+        label,
+        soPin: randomBytes(8).toString("hex"),
+        userPin: `pin-${randomBytes(6).toString("hex")}`,
+      };
+      await run(
+        "softhsm2-util",
+        ["--init-token", "--free", "--label", label, "--so-pin", token.soPin, "--pin", token.userPin],
+        { env },
+      );
       return token;
     },
   };

@@ -1,5 +1,9 @@
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
-import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  RegistrationResponseJSON,
+} from "@simplewebauthn/server";
 
 /**
  * A software WebAuthn authenticator for tests without a browser: one EC P-256 (ES256)
@@ -93,7 +97,10 @@ export class SoftwareAuthenticator {
   }
 
   /** navigator.credentials.create() with "none" attestation, as @simplewebauthn/browser serialises it. */
-  register(options: PublicKeyCredentialCreationOptionsJSON, opts: { uv?: boolean; origin?: string } = {}): RegistrationResponseJSON {
+  register(
+    options: PublicKeyCredentialCreationOptionsJSON,
+    opts: { uv?: boolean; origin?: string } = {},
+  ): RegistrationResponseJSON {
     this.userHandle = options.user.id;
     const idLength = Buffer.alloc(2);
     idLength.writeUInt16BE(this.credentialId.length);
@@ -107,13 +114,22 @@ export class SoftwareAuthenticator {
         ["authData", authData],
       ]),
     );
-    const clientDataJSON = JSON.stringify({ type: "webauthn.create", challenge: options.challenge, origin: opts.origin ?? this.origin, crossOrigin: false });
+    const clientDataJSON = JSON.stringify({
+      type: "webauthn.create",
+      challenge: options.challenge,
+      origin: opts.origin ?? this.origin,
+      crossOrigin: false,
+    });
     return {
       id: this.id,
       rawId: this.id,
       type: "public-key",
       authenticatorAttachment: "platform",
-      response: { clientDataJSON: b64url(clientDataJSON), attestationObject: b64url(attestationObject), transports: ["internal"] },
+      response: {
+        clientDataJSON: b64url(clientDataJSON),
+        attestationObject: b64url(attestationObject),
+        transports: ["internal"],
+      },
       clientExtensionResults: {},
     };
   }
@@ -124,7 +140,10 @@ export class SoftwareAuthenticator {
     this.counter = Math.max(this.counter, counter);
     const flags = (opts.up === false ? 0 : FLAG_UP) | (opts.uv === false ? 0 : FLAG_UV);
     const authData = this.authenticatorData(flags, counter, opts.rpId ?? this.rpId, null);
-    const clientDataJSON = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge, origin: opts.origin ?? this.origin, crossOrigin: false }), "utf8");
+    const clientDataJSON = Buffer.from(
+      JSON.stringify({ type: "webauthn.get", challenge, origin: opts.origin ?? this.origin, crossOrigin: false }),
+      "utf8",
+    );
     const signature = sign("sha256", Buffer.concat([authData, sha256(clientDataJSON)]), this.privateKey);
     return {
       id: this.id,

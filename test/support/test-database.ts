@@ -8,7 +8,11 @@ import { inject } from "vitest";
 import { fromPGlite, openDatabase, type OpenDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { openPGlite, openSqlSession } from "@/lib/db/sql-session";
-import { createScratchPostgresDatabase, dropScratchPostgresDatabase, POSTGRES_TEMPLATE_FILE } from "@/test/support/postgres-scratch";
+import {
+  createScratchPostgresDatabase,
+  dropScratchPostgresDatabase,
+  POSTGRES_TEMPLATE_FILE,
+} from "@/test/support/postgres-scratch";
 
 export { createScratchPostgresDatabase, dropScratchPostgresDatabase };
 
@@ -29,12 +33,18 @@ export const usingPostgres = testDatabaseUrl !== undefined;
 export async function createTestDatabase(options: { fresh?: boolean } = {}): Promise<TestDatabase> {
   const shared = options.fresh ? undefined : sharedDir();
   if (testDatabaseUrl === undefined) {
-    const pglite = shared === undefined ? await migratedPGlite() : new PGlite({ loadDataDir: new Blob([new Uint8Array(await pgliteTemplate(shared))]) });
+    const pglite =
+      shared === undefined
+        ? await migratedPGlite()
+        : new PGlite({ loadDataDir: new Blob([new Uint8Array(await pgliteTemplate(shared))]) });
     await pglite.waitReady;
     const opened = fromPGlite(pglite);
     return { ...opened, kind: "pglite", url: null, drop: () => opened.close() };
   }
-  const url = shared === undefined ? await migratedPostgres(testDatabaseUrl) : await copyPostgresTemplate(testDatabaseUrl, await postgresTemplate(shared, testDatabaseUrl));
+  const url =
+    shared === undefined
+      ? await migratedPostgres(testDatabaseUrl)
+      : await copyPostgresTemplate(testDatabaseUrl, await postgresTemplate(shared, testDatabaseUrl));
   const opened = await openDatabase({ kind: "postgres", url });
   return {
     ...opened,
@@ -107,7 +117,11 @@ async function pgliteTemplate(dir: string): Promise<Buffer> {
 
 /** The name of the migrated template database; vitest-global-setup.ts drops it when the run ends. */
 async function postgresTemplate(dir: string, baseUrl: string): Promise<string> {
-  const url = (await oncePerRun(dir, POSTGRES_TEMPLATE_FILE, async () => Buffer.from(await migratedPostgres(baseUrl, "signet_template")))).toString();
+  const url = (
+    await oncePerRun(dir, POSTGRES_TEMPLATE_FILE, async () =>
+      Buffer.from(await migratedPostgres(baseUrl, "signet_template")),
+    )
+  ).toString();
   return new URL(url).pathname.slice(1);
 }
 

@@ -10,7 +10,16 @@ import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import type { AddressInfo } from "node:net";
-import { Tag, expectTag, readChildren, readSingle, sequence, tlv, unsignedInteger, concatBytes } from "@/lib/engine/asn1/der";
+import {
+  Tag,
+  expectTag,
+  readChildren,
+  readSingle,
+  sequence,
+  tlv,
+  unsignedInteger,
+  concatBytes,
+} from "@/lib/engine/asn1/der";
 import type { TestPki } from "@/test/support/pki-fixtures";
 
 const run = promisify(execFile);
@@ -58,7 +67,18 @@ export async function startTestTsa(pki: TestPki, behaviour: TsaBehaviour = "ok")
       const queryPath = path.join(dir, `q${id}.tsq`);
       const replyPath = path.join(dir, `r${id}.tsr`);
       await writeFile(queryPath, query);
-      await run("openssl", ["ts", "-reply", "-config", configPath, "-section", "tsa_config", "-queryfile", queryPath, "-out", replyPath]);
+      await run("openssl", [
+        "ts",
+        "-reply",
+        "-config",
+        configPath,
+        "-section",
+        "tsa_config",
+        "-queryfile",
+        queryPath,
+        "-out",
+        replyPath,
+      ]);
       return new Uint8Array(await readFile(replyPath));
     });
     queue = next.catch(() => undefined);
@@ -87,7 +107,12 @@ export async function startTestTsa(pki: TestPki, behaviour: TsaBehaviour = "ok")
             return;
           default:
             try {
-              const adjusted = tsa.behaviour === "wrongNonce" ? withField(query, 2) : tsa.behaviour === "wrongImprint" ? withField(query, 1) : query;
+              const adjusted =
+                tsa.behaviour === "wrongNonce"
+                  ? withField(query, 2)
+                  : tsa.behaviour === "wrongImprint"
+                    ? withField(query, 1)
+                    : query;
               send(res, await reply(adjusted));
             } catch {
               res.writeHead(500).end("openssl failed");

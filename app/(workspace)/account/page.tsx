@@ -21,14 +21,22 @@ function when(date: Date): string {
 export default async function AccountPage() {
   const user = await requireUser();
   const db = await getDb();
-  const [passkeys, totp, { active }] = await Promise.all([listPasskeys(db, user.id), totpStatus(db, user.id), organisationsOf(user.id)]);
-  const org = active === null ? null : await db.organization.findUnique({ where: { id: active.id }, select: { name: true, allowTotpStepUp: true } });
+  const [passkeys, totp, { active }] = await Promise.all([
+    listPasskeys(db, user.id),
+    totpStatus(db, user.id),
+    organisationsOf(user.id),
+  ]);
+  const org =
+    active === null
+      ? null
+      : await db.organization.findUnique({ where: { id: active.id }, select: { name: true, allowTotpStepUp: true } });
   const rows: PasskeyRow[] = passkeys.map((p) => ({
     id: p.id,
     name: p.name,
     created: when(p.createdAt),
     lastUsed: p.lastUsedAt === null ? null : when(p.lastUsedAt),
-    kind: p.deviceType === "multiDevice" ? (p.backedUp ? "Synced passkey" : "Syncable passkey") : "Device-bound passkey",
+    kind:
+      p.deviceType === "multiDevice" ? (p.backedUp ? "Synced passkey" : "Syncable passkey") : "Device-bound passkey",
   }));
   return (
     <>
@@ -43,7 +51,10 @@ export default async function AccountPage() {
       </section>
       <section className="panel" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">Sessions</h2>
-        <p className="hint">Signs you out on every computer and phone, this one included. Use it if you lost a device or signed in somewhere shared.</p>
+        <p className="hint">
+          Signs you out on every computer and phone, this one included. Use it if you lost a device or signed in
+          somewhere shared.
+        </p>
         <form action={signOutEverywhereAction}>
           <button type="submit" className="secondary">
             Sign out everywhere
@@ -52,7 +63,9 @@ export default async function AccountPage() {
       </section>
       <section className="panel" aria-labelledby="passkeys-heading">
         <h2 id="passkeys-heading">Passkeys</h2>
-        <p className="hint">A passkey signs you in without a password and confirms each seal with your fingerprint, face or device PIN.</p>
+        <p className="hint">
+          A passkey signs you in without a password and confirms each seal with your fingerprint, face or device PIN.
+        </p>
         <PasskeyList passkeys={rows} />
         <h3>Add a passkey</h3>
         <PasskeyRegisterForm />
@@ -61,9 +74,18 @@ export default async function AccountPage() {
         <h2 id="totp-heading">Authenticator app</h2>
         <p className="hint">
           For people without a passkey: a 6-digit code from an app on your phone confirms seals
-          {org === null ? "" : org?.allowTotpStepUp ? ` (allowed in ${org.name})` : ` (not allowed in ${org?.name}: it asks for a passkey)`}.
+          {org === null
+            ? ""
+            : org?.allowTotpStepUp
+              ? ` (allowed in ${org.name})`
+              : ` (not allowed in ${org?.name}: it asks for a passkey)`}
+          .
         </p>
-        {totp.enabled && totp.confirmedAt !== null ? <TotpSettings since={when(totp.confirmedAt)} recoveryCodesLeft={totp.recoveryCodesLeft} /> : <TotpEnrolment />}
+        {totp.enabled && totp.confirmedAt !== null ? (
+          <TotpSettings since={when(totp.confirmedAt)} recoveryCodesLeft={totp.recoveryCodesLeft} />
+        ) : (
+          <TotpEnrolment />
+        )}
       </section>
     </>
   );

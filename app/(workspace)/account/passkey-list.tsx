@@ -9,7 +9,8 @@ import { SubmitButton } from "@/components/submit-button";
 export type PasskeyRow = { id: string; name: string; created: string; lastUsed: string | null; kind: string };
 
 export function PasskeyList({ passkeys }: { passkeys: PasskeyRow[] }) {
-  if (passkeys.length === 0) return <p>You have no passkeys yet. Add one below to sign in without a password and to confirm seals.</p>;
+  if (passkeys.length === 0)
+    return <p>You have no passkeys yet. Add one below to sign in without a password and to confirm seals.</p>;
   return (
     <table className="stack-on-phone">
       <caption className="sr-only">Your passkeys</caption>
@@ -48,12 +49,24 @@ function PasskeyActions({ passkey }: { passkey: PasskeyRow }) {
     <div style={{ display: "grid", gap: "0.5rem" }}>
       <details>
         <summary>Rename</summary>
-        <form action={rename} className="row-form" aria-label={`Rename passkey ${passkey.name}`} style={{ marginTop: "0.4rem" }}>
+        <form
+          action={rename}
+          className="row-form"
+          aria-label={`Rename passkey ${passkey.name}`}
+          style={{ marginTop: "0.4rem" }}
+        >
           <input type="hidden" name="credentialId" value={passkey.id} />
           <label className="sr-only" htmlFor={`rename-${passkey.id}`}>
             New name for {passkey.name}
           </label>
-          <input id={`rename-${passkey.id}`} name="name" type="text" defaultValue={renameState.values?.name ?? passkey.name} required maxLength={60} />
+          <input
+            id={`rename-${passkey.id}`}
+            name="name"
+            type="text"
+            defaultValue={renameState.values?.name ?? passkey.name}
+            required
+            maxLength={60}
+          />
           <SubmitButton className="secondary" pendingLabel="Saving…">
             Save name
           </SubmitButton>
@@ -76,7 +89,12 @@ function RemoveButton({ name }: { name: string }) {
       className="danger"
       aria-label={`Remove passkey ${name}`}
       onClick={(event) => {
-        if (!window.confirm(`Remove the passkey "${name}"? You will no longer be able to sign in or confirm seals with it.`)) event.preventDefault();
+        if (
+          !window.confirm(
+            `Remove the passkey "${name}"? You will no longer be able to sign in or confirm seals with it.`,
+          )
+        )
+          event.preventDefault();
       }}
     >
       Remove

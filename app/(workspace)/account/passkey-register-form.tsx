@@ -48,8 +48,20 @@ export function PasskeyRegisterForm() {
   return (
     <form ref={formRef} onSubmit={addPasskey} className="stack" aria-label="Add a passkey">
       <FormMessage error={state.error} message={state.message} />
-      <TextField name="name" label="Name of the passkey" hint="For example: Work laptop, Phone, Security key" invalid={state.field === "name"} />
-      <TextField name="password" label="Your current password" type="password" autoComplete="current-password" hint="Asked again because a passkey lets its holder confirm seals." invalid={state.field === "password"} />
+      <TextField
+        name="name"
+        label="Name of the passkey"
+        hint="For example: Work laptop, Phone, Security key"
+        invalid={state.field === "name"}
+      />
+      <TextField
+        name="password"
+        label="Your current password"
+        type="password"
+        autoComplete="current-password"
+        hint="Asked again because a passkey lets its holder confirm seals."
+        invalid={state.field === "password"}
+      />
       <div>
         <button type="submit" disabled={pending} aria-disabled={pending}>
           {pending ? "Waiting for your passkey…" : "Add a passkey"}

@@ -12,8 +12,20 @@ export function ChangePasswordForm() {
   return (
     <form action={action} className="stack" aria-label="Change password">
       <FormMessage error={state.error} message={state.message} />
-      <TextField name="password" label="Current password" type="password" autoComplete="current-password" invalid={state.field === "password"} />
-      <TextField name="newPassword" label="New password" type="password" autoComplete="new-password" invalid={state.field === "newPassword"} />
+      <TextField
+        name="password"
+        label="Current password"
+        type="password"
+        autoComplete="current-password"
+        invalid={state.field === "password"}
+      />
+      <TextField
+        name="newPassword"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        invalid={state.field === "newPassword"}
+      />
       <div>
         <SubmitButton pendingLabel="Changing…">Change password</SubmitButton>
       </div>

@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { confirmTotpEnrolmentAction, startTotpEnrolmentAction, type RecoveryCodesState, type TotpEnrolmentState } from "@/app/(workspace)/account/actions";
+import {
+  confirmTotpEnrolmentAction,
+  startTotpEnrolmentAction,
+  type RecoveryCodesState,
+  type TotpEnrolmentState,
+} from "@/app/(workspace)/account/actions";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
@@ -13,13 +18,20 @@ export function TotpEnrolment() {
   const [start, startAction] = useActionState<TotpEnrolmentState, FormData>(startTotpEnrolmentAction, {});
   const [confirm, confirmAction] = useActionState<RecoveryCodesState, FormData>(confirmTotpEnrolmentAction, {});
 
-  if (confirm.recoveryCodes !== undefined) return <TotpRecoveryCodes codes={confirm.recoveryCodes} intro="Authenticator app set up." />;
+  if (confirm.recoveryCodes !== undefined)
+    return <TotpRecoveryCodes codes={confirm.recoveryCodes} intro="Authenticator app set up." />;
 
   if (start.enrolment === undefined) {
     return (
       <form action={startAction} className="stack" aria-label="Set up an authenticator app">
         <FormMessage error={start.error} />
-        <TextField name="password" label="Your current password" type="password" autoComplete="current-password" invalid={start.field === "password"} />
+        <TextField
+          name="password"
+          label="Your current password"
+          type="password"
+          autoComplete="current-password"
+          invalid={start.field === "password"}
+        />
         <div>
           <SubmitButton pendingLabel="Preparing…">Set up an authenticator app</SubmitButton>
         </div>
@@ -46,7 +58,12 @@ export function TotpEnrolment() {
         <li>
           <form action={confirmAction} className="stack" aria-label="Confirm the authenticator app">
             <FormMessage error={confirm.error} />
-            <TextField name="code" label="The 6-digit code your app shows now" autoComplete="one-time-code" invalid={confirm.error !== undefined} />
+            <TextField
+              name="code"
+              label="The 6-digit code your app shows now"
+              autoComplete="one-time-code"
+              invalid={confirm.error !== undefined}
+            />
             <div>
               <SubmitButton pendingLabel="Checking…">Confirm code</SubmitButton>
             </div>

@@ -1,7 +1,11 @@
 "use client";
 
 import { useActionState } from "react";
-import { disableTotpAction, regenerateRecoveryCodesAction, type RecoveryCodesState } from "@/app/(workspace)/account/actions";
+import {
+  disableTotpAction,
+  regenerateRecoveryCodesAction,
+  type RecoveryCodesState,
+} from "@/app/(workspace)/account/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
@@ -13,12 +17,19 @@ export function TotpSettings({ since, recoveryCodesLeft }: { since: string; reco
   const [regenerated, regenerate] = useActionState<RecoveryCodesState, FormData>(regenerateRecoveryCodesAction, {});
   const [disabled, disable] = useActionState<ActionState, FormData>(disableTotpAction, {});
 
-  if (regenerated.recoveryCodes !== undefined) return <TotpRecoveryCodes codes={regenerated.recoveryCodes} intro="New recovery codes made; the old ones no longer work." />;
+  if (regenerated.recoveryCodes !== undefined)
+    return (
+      <TotpRecoveryCodes
+        codes={regenerated.recoveryCodes}
+        intro="New recovery codes made; the old ones no longer work."
+      />
+    );
 
   return (
     <div style={{ display: "grid", gap: "1rem" }}>
       <p>
-        <span className="badge">On</span> since {since}. {recoveryCodesLeft} unused recovery code{recoveryCodesLeft === 1 ? "" : "s"} left.
+        <span className="badge">On</span> since {since}. {recoveryCodesLeft} unused recovery code
+        {recoveryCodesLeft === 1 ? "" : "s"} left.
       </p>
       <div className="two-columns">
         <form action={regenerate} className="stack" aria-label="Make new recovery codes">

@@ -28,7 +28,11 @@ const OUTCOME_WORDS: Record<DecisionOutcome["status"], string> = {
 export async function decideRequestAction(_previous: ActionState, form: FormData): Promise<ActionState> {
   try {
     const { ctx } = await requireOrgPermission("organisation.view");
-    const input = decisionSchema.parse({ requestId: form.get("requestId"), decision: form.get("decision"), comment: String(form.get("comment") ?? "").trim() || undefined });
+    const input = decisionSchema.parse({
+      requestId: form.get("requestId"),
+      decision: form.get("decision"),
+      comment: String(form.get("comment") ?? "").trim() || undefined,
+    });
     const db = await getDb();
     const meta = await requestMeta();
     const outcome =
@@ -50,7 +54,12 @@ export async function setApprovalsRequiredAction(_previous: ActionState, form: F
   const values = formValues(form, ["approvalsRequired"]);
   try {
     const { ctx } = await requireOrgPermission("settings.manage");
-    const outcome = await submitGovernedAction(await getDb(), ctx, { kind: "org.approvals_required", approvalsRequired: Number(values.approvalsRequired) }, await requestMeta());
+    const outcome = await submitGovernedAction(
+      await getDb(),
+      ctx,
+      { kind: "org.approvals_required", approvalsRequired: Number(values.approvalsRequired) },
+      await requestMeta(),
+    );
     revalidatePath("/", "layout");
     return { ok: true, message: outcomeMessage("org.approvals_required", outcome) };
   } catch (error) {

@@ -47,13 +47,23 @@ export function ApprovalsPolicyForm({ current, administrators }: { current: numb
       <FormMessage error={state.error} message={state.message} />
       <label>
         Approvals required
-        <input type="number" name="approvalsRequired" min={1} max={10} defaultValue={state.values?.approvalsRequired ?? String(current)} required aria-describedby="approvals-hint" />
+        <input
+          type="number"
+          name="approvalsRequired"
+          min={1}
+          max={10}
+          defaultValue={state.values?.approvalsRequired ?? String(current)}
+          required
+          aria-describedby="approvals-hint"
+        />
         <span className="hint" id="approvals-hint">
           {`1 = dual control off. N ≥ 2: activating, rotating, revoking, destroying and granting ADMIN need N administrators in total (the requester and N − 1 others). This organisation has ${administrators} administrator${administrators === 1 ? "" : "s"}. Raising it applies at once; lowering it needs approval under the current setting.`}
         </span>
       </label>
       <div>
-        <SubmitButton className="secondary" pendingLabel="Saving…">Save policy</SubmitButton>
+        <SubmitButton className="secondary" pendingLabel="Saving…">
+          Save policy
+        </SubmitButton>
       </div>
     </form>
   );

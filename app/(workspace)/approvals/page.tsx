@@ -10,7 +10,14 @@ export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Approvals" };
 
 const utc = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 16)} UTC`;
-const STATUS_LABELS: Record<string, string> = { EXECUTED: "Carried out", REJECTED: "Rejected", EXPIRED: "Expired", CANCELLED: "Cancelled", FAILED: "Failed", PENDING: "Waiting" };
+const STATUS_LABELS: Record<string, string> = {
+  EXECUTED: "Carried out",
+  REJECTED: "Rejected",
+  EXPIRED: "Expired",
+  CANCELLED: "Cancelled",
+  FAILED: "Failed",
+  PENDING: "Waiting",
+};
 
 function describe(request: ApprovalRequestView): string {
   const a = request.action;
@@ -42,7 +49,9 @@ export default async function ApprovalsPage() {
     <>
       <h1>Approvals</h1>
       <p className={org.approvalsRequired >= 2 ? "alert ok" : "hint"} data-testid="dual-control-status">
-        {org.approvalsRequired >= 2 ? `Dual control is on: ${org.approvalsRequired} administrators in total approve each lifecycle action and ADMIN grant.` : "Dual control is off: administrators act alone (every action is still audited)."}
+        {org.approvalsRequired >= 2
+          ? `Dual control is on: ${org.approvalsRequired} administrators in total approve each lifecycle action and ADMIN grant.`
+          : "Dual control is off: administrators act alone (every action is still audited)."}
       </p>
       <section className="panel" aria-labelledby="open-heading">
         <h2 id="open-heading">Waiting for approval</h2>
@@ -65,7 +74,9 @@ export default async function ApprovalsPage() {
                     )}
                   </span>
                 </p>
-                {rolesAllow(ctx.roles, "certificates.manage") && <DecideRequestForm requestId={r.id} own={r.requestedBy.id === ctx.userId} summary={r.label} />}
+                {rolesAllow(ctx.roles, "certificates.manage") && (
+                  <DecideRequestForm requestId={r.id} own={r.requestedBy.id === ctx.userId} summary={r.label} />
+                )}
               </li>
             ))}
           </ul>
@@ -98,7 +109,14 @@ export default async function ApprovalsPage() {
                     {STATUS_LABELS[r.status] ?? r.status}
                     {r.failure !== null && <span className="hint"> — {r.failure}</span>}
                   </td>
-                  <td data-label="Decisions">{r.decisions.map((d) => `${d.name}: ${d.approve ? "approved" : "rejected"}${d.comment === null ? "" : ` (“${d.comment}”)`}`).join("; ") || "—"}</td>
+                  <td data-label="Decisions">
+                    {r.decisions
+                      .map(
+                        (d) =>
+                          `${d.name}: ${d.approve ? "approved" : "rejected"}${d.comment === null ? "" : ` (“${d.comment}”)`}`,
+                      )
+                      .join("; ") || "—"}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -23,12 +23,27 @@ export async function configureSiemAction(_previous: ActionState, form: FormData
   const values = formValues(form, ["url"]);
   try {
     const { ctx } = await requireOrgPermission("settings.manage");
-    const input = siemFormSchema.parse({ url: values.url, secret: String(form.get("secret") ?? ""), newSecret: form.get("newSecret") === "on" });
-    const { generatedSecret } = await configureSiem(await getDb(), ctx, input, siemKeyFromEnvironment(), { allowHttp: readSettings().siemAllowHttp, outboundAllow: readSettings().outboundAllow }, await requestMeta());
+    const input = siemFormSchema.parse({
+      url: values.url,
+      secret: String(form.get("secret") ?? ""),
+      newSecret: form.get("newSecret") === "on",
+    });
+    const { generatedSecret } = await configureSiem(
+      await getDb(),
+      ctx,
+      input,
+      siemKeyFromEnvironment(),
+      { allowHttp: readSettings().siemAllowHttp, outboundAllow: readSettings().outboundAllow },
+      await requestMeta(),
+    );
     revalidatePath("/audit");
     return generatedSecret === null
       ? { ok: true, message: "SIEM forwarding saved. Each new audit entry is sent to the webhook." }
-      : { ok: true, message: "SIEM forwarding saved. Copy the webhook secret now: it is shown only once.", reveal: generatedSecret };
+      : {
+          ok: true,
+          message: "SIEM forwarding saved. Copy the webhook secret now: it is shown only once.",
+          reveal: generatedSecret,
+        };
   } catch (error) {
     return failure(error, values);
   }
@@ -48,8 +63,12 @@ export async function disableSiemAction(_previous: ActionState): Promise<ActionS
 export async function sendSiemTestAction(_previous: ActionState): Promise<ActionState> {
   try {
     const { ctx } = await requireOrgPermission("settings.manage");
-    const result = await sendSiemTestEvent(await getDb(), ctx, siemKeyFromEnvironment(), { outbound: { allow: readSettings().outboundAllow } });
-    return result.ok ? { ok: true, message: `Test event delivered (HTTP ${result.status}).` } : { error: `The test event was not delivered: ${result.error}.` };
+    const result = await sendSiemTestEvent(await getDb(), ctx, siemKeyFromEnvironment(), {
+      outbound: { allow: readSettings().outboundAllow },
+    });
+    return result.ok
+      ? { ok: true, message: `Test event delivered (HTTP ${result.status}).` }
+      : { error: `The test event was not delivered: ${result.error}.` };
   } catch (error) {
     return failure(error);
   }
@@ -58,7 +77,10 @@ export async function sendSiemTestAction(_previous: ActionState): Promise<Action
 export async function signCheckpointAction(_previous: ActionState): Promise<ActionState> {
   try {
     const { ctx } = await requireOrgPermission("audit.view");
-    const checkpoint = await createCheckpoint(await getDb(), await processMasterKey(), chainIdFor(ctx.orgId), { actorId: ctx.userId, request: await requestMeta() });
+    const checkpoint = await createCheckpoint(await getDb(), await processMasterKey(), chainIdFor(ctx.orgId), {
+      actorId: ctx.userId,
+      request: await requestMeta(),
+    });
     revalidatePath("/audit");
     return { ok: true, message: `Checkpoint signed at entry ${checkpoint.seq}.` };
   } catch (error) {

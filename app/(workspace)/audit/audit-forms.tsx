@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { configureSiemAction, disableSiemAction, sendSiemTestAction, signCheckpointAction } from "@/app/(workspace)/audit/actions";
+import {
+  configureSiemAction,
+  disableSiemAction,
+  sendSiemTestAction,
+  signCheckpointAction,
+} from "@/app/(workspace)/audit/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
@@ -30,7 +35,14 @@ export function SiemSettingsForm({ url, hasSecret }: { url: string | null; hasSe
           </output>
         </p>
       )}
-      <TextField name="url" label="Webhook URL" type="text" defaultValue={state.error ? state.values?.url : (url ?? undefined)} invalid={state.field === "url"} hint="https://, or http:// to a collector on this server." />
+      <TextField
+        name="url"
+        label="Webhook URL"
+        type="text"
+        defaultValue={state.error ? state.values?.url : (url ?? undefined)}
+        invalid={state.field === "url"}
+        hint="https://, or http:// to a collector on this server."
+      />
       <TextField
         name="secret"
         label="Webhook secret"
@@ -38,7 +50,9 @@ export function SiemSettingsForm({ url, hasSecret }: { url: string | null; hasSe
         autoComplete="off"
         required={false}
         invalid={state.field === "secret"}
-        hint={hasSecret ? "Leave empty to keep the current secret." : "Leave empty and Signet generates one (shown once)."}
+        hint={
+          hasSecret ? "Leave empty to keep the current secret." : "Leave empty and Signet generates one (shown once)."
+        }
       />
       {hasSecret && (
         <label className="inline-check">

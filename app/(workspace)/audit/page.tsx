@@ -5,11 +5,23 @@ import { getDb } from "@/lib/db/client";
 import { readSettings } from "@/lib/config/settings";
 import { rolesAllow } from "@/lib/access/permissions";
 import { AUDIT_ACTIONS, chainIdFor } from "@/lib/audit/audit-actions";
-import { actorEmails, auditFilterChoices, auditFilterQuery, parseAuditFilter, queryAuditPage, type AuditFilter } from "@/lib/audit/audit-query";
+import {
+  actorEmails,
+  auditFilterChoices,
+  auditFilterQuery,
+  parseAuditFilter,
+  queryAuditPage,
+  type AuditFilter,
+} from "@/lib/audit/audit-query";
 import { latestCheckpoint } from "@/lib/audit/checkpoints";
 import { siemSettings } from "@/lib/audit/siem-settings";
 import { verifyChainIncremental } from "@/lib/audit/incremental-verify";
-import { SignCheckpointForm, SiemDisableForm, SiemSettingsForm, SiemTestForm } from "@/app/(workspace)/audit/audit-forms";
+import {
+  SignCheckpointForm,
+  SiemDisableForm,
+  SiemSettingsForm,
+  SiemTestForm,
+} from "@/app/(workspace)/audit/audit-forms";
 import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
@@ -19,7 +31,11 @@ const PAGE_SIZE = 50;
 
 const utc = (d: Date) => `${d.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { ctx } = await requirePagePermission("audit.view");
   const db = await getDb();
   const chainId = chainIdFor(ctx.orgId);
@@ -44,7 +60,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
     latestCheckpoint(db, chainId),
     mayManage ? siemSettings(db, ctx) : Promise.resolve(null),
   ]);
-  const actors = await actorEmails(db, page.entries.map((e) => e.actorId));
+  const actors = await actorEmails(
+    db,
+    page.entries.map((e) => e.actorId),
+  );
   const filtered = Object.entries(filter).some(([key, value]) => key !== "before" && value !== undefined);
   const { before: _page, ...exportFilter } = filter;
   const publicUrl = `${readSettings().publicUrl}/api/v1/audit/checkpoints/${ctx.orgId}`;
@@ -67,7 +86,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         <section className="panel" aria-labelledby="checkpoint-heading">
           <h2 id="checkpoint-heading">Signed checkpoints</h2>
           <p className="hint">
-            A checkpoint is this log&apos;s head (entry number and hash) signed by Signet&apos;s audit key and published without sign-in. Anyone who keeps one can later prove that the history up to it was not rewritten.
+            A checkpoint is this log&apos;s head (entry number and hash) signed by Signet&apos;s audit key and published
+            without sign-in. Anyone who keeps one can later prove that the history up to it was not rewritten.
           </p>
           {checkpoint === null ? (
             <p data-testid="latest-checkpoint">No checkpoint yet.</p>
@@ -84,7 +104,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             </dl>
           )}
           <p>
-            Public: <a href={publicUrl} data-testid="checkpoint-url">{publicUrl}</a>
+            Public:{" "}
+            <a href={publicUrl} data-testid="checkpoint-url">
+              {publicUrl}
+            </a>
           </p>
           <SignCheckpointForm />
         </section>
@@ -92,12 +115,25 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         {siem !== null && (
           <section className="panel" aria-labelledby="siem-heading">
             <h2 id="siem-heading">SIEM forwarding</h2>
-            <p className="hint">Each new audit entry is POSTed to your SIEM, signed with HMAC-SHA256, and retried until it is accepted.</p>
-            {siem.url === null && <p data-testid="siem-off">Forwarding is off.{siem.delivery.pending > 0 ? ` ${siem.delivery.pending} entries wait for it to be turned on again.` : ""}</p>}
+            <p className="hint">
+              Each new audit entry is POSTed to your SIEM, signed with HMAC-SHA256, and retried until it is accepted.
+            </p>
+            {siem.url === null && (
+              <p data-testid="siem-off">
+                Forwarding is off.
+                {siem.delivery.pending > 0
+                  ? ` ${siem.delivery.pending} entries wait for it to be turned on again.`
+                  : ""}
+              </p>
+            )}
             {siem.url !== null && (
               <dl className="facts" data-testid="siem-status">
                 <dt>Waiting</dt>
-                <dd>{siem.delivery.pending === 0 ? "nothing: every entry was delivered" : `${siem.delivery.pending} entr${siem.delivery.pending === 1 ? "y" : "ies"}`}</dd>
+                <dd>
+                  {siem.delivery.pending === 0
+                    ? "nothing: every entry was delivered"
+                    : `${siem.delivery.pending} entr${siem.delivery.pending === 1 ? "y" : "ies"}`}
+                </dd>
                 <dt>Last delivery</dt>
                 <dd>{siem.delivery.lastDeliveredAt === null ? "none yet" : utc(siem.delivery.lastDeliveredAt)}</dd>
                 {siem.delivery.lastError !== null && (
@@ -194,7 +230,13 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       </section>
 
       <section className="panel" aria-labelledby="entries-heading">
-        <h2 id="entries-heading">{filter.before === undefined ? (filtered ? "Matching entries" : "Latest entries") : `Entries before #${filter.before}`}</h2>
+        <h2 id="entries-heading">
+          {filter.before === undefined
+            ? filtered
+              ? "Matching entries"
+              : "Latest entries"
+            : `Entries before #${filter.before}`}
+        </h2>
         {page.entries.length === 0 ? (
           <p>No entries match.</p>
         ) : (
@@ -216,7 +258,11 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   <td>{e.at.toISOString().replace("T", " ").slice(0, 19)}</td>
                   <td className="mono">{e.action}</td>
                   <td>{e.actorId === null ? "—" : (actors.get(e.actorId) ?? e.actorId)}</td>
-                  <td className="mono">{e.subjectType === null ? "—" : `${e.subjectType}${e.subjectId === null ? "" : ` ${e.subjectId.slice(0, 8)}`}`}</td>
+                  <td className="mono">
+                    {e.subjectType === null
+                      ? "—"
+                      : `${e.subjectType}${e.subjectId === null ? "" : ` ${e.subjectId.slice(0, 8)}`}`}
+                  </td>
                   <td>
                     <div className="mono audit-details">{JSON.stringify(e.data)}</div>
                   </td>
@@ -231,7 +277,6 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           </p>
         )}
       </section>
-
     </>
   );
 }

@@ -21,8 +21,19 @@ const MAX_UPLOAD_BYTES = 256 * 1024;
 
 async function fileBytes(form: FormData, name: string, what: string): Promise<Uint8Array> {
   const file = form.get(name);
-  if (!(file instanceof File) || file.size === 0) throw new z.ZodError([{ code: "custom", path: [name], message: `Choose the ${what} to upload.`, input: undefined }]);
-  if (file.size > MAX_UPLOAD_BYTES) throw new z.ZodError([{ code: "custom", path: [name], message: `That file is too large to be a ${what} (limit 256 KB).`, input: undefined }]);
+  if (!(file instanceof File) || file.size === 0)
+    throw new z.ZodError([
+      { code: "custom", path: [name], message: `Choose the ${what} to upload.`, input: undefined },
+    ]);
+  if (file.size > MAX_UPLOAD_BYTES)
+    throw new z.ZodError([
+      {
+        code: "custom",
+        path: [name],
+        message: `That file is too large to be a ${what} (limit 256 KB).`,
+        input: undefined,
+      },
+    ]);
   return new Uint8Array(await file.arrayBuffer());
 }
 import { failure, formValues, type ActionState } from "@/app/_server/action-state";
@@ -46,11 +57,26 @@ export async function registerKmsKeyAction(_previous: ActionState, form: FormDat
   const values = formValues(form, ["label", "keyId", "region", "roleArn", "externalId"]);
   try {
     const { ctx } = await requireOrgPermission("certificates.manage");
-    const { description } = await registerKmsKey(await getDb(), ctx, { label: values.label ?? "", keyId: values.keyId ?? "", region: values.region, roleArn: values.roleArn, externalId: values.externalId }, await requestMeta(), {
-      endpoint: process.env.SIGNET_AWS_KMS_ENDPOINT || undefined,
-    });
+    const { description } = await registerKmsKey(
+      await getDb(),
+      ctx,
+      {
+        label: values.label ?? "",
+        keyId: values.keyId ?? "",
+        region: values.region,
+        roleArn: values.roleArn,
+        externalId: values.externalId,
+      },
+      await requestMeta(),
+      {
+        endpoint: process.env.SIGNET_AWS_KMS_ENDPOINT || undefined,
+      },
+    );
     revalidatePath("/certificates");
-    return { ok: true, message: `AWS KMS key registered: ${description.keyArn} (${description.keySpec}). Only its reference and public key are stored.` };
+    return {
+      ok: true,
+      message: `AWS KMS key registered: ${description.keyArn} (${description.keySpec}). Only its reference and public key are stored.`,
+    };
   } catch (error) {
     return failure(error, values);
   }
@@ -62,21 +88,46 @@ export async function setTestingPolicyAction(_previous: ActionState, form: FormD
     const allow = form.get("allowSelfSigned") === "on";
     await setSelfSignedPolicy(await getDb(), ctx, allow, await requestMeta());
     revalidatePath("/certificates");
-    return { ok: true, message: allow ? "Testing policy on: self-signed certificates may be enrolled and will be marked as testing." : "Testing policy off: only CA-issued certificates may be enrolled." };
+    return {
+      ok: true,
+      message: allow
+        ? "Testing policy on: self-signed certificates may be enrolled and will be marked as testing."
+        : "Testing policy off: only CA-issued certificates may be enrolled.",
+    };
   } catch (error) {
     return failure(error);
   }
 }
 
 export async function createCertificateRequestAction(_previous: ActionState, form: FormData): Promise<ActionState> {
-  const values = formValues(form, ["commonName", "organisation", "organisationalUnit", "country", "locality", "state", "email", "serialNumber"]);
+  const values = formValues(form, [
+    "commonName",
+    "organisation",
+    "organisationalUnit",
+    "country",
+    "locality",
+    "state",
+    "email",
+    "serialNumber",
+  ]);
   try {
     const { ctx } = await requireOrgPermission("certificates.manage");
     const keyId = idSchema.parse(form.get("keyId"));
     const subject = csrSubjectSchema.parse(values);
-    const { requestId } = await createCertificateRequest(await getDb(), ctx, keyId, subject, await processMasterKey(), await requestMeta());
+    const { requestId } = await createCertificateRequest(
+      await getDb(),
+      ctx,
+      keyId,
+      subject,
+      await processMasterKey(),
+      await requestMeta(),
+    );
     revalidatePath("/certificates");
-    return { ok: true, message: "Certificate signing request created. Download it and send it to your certificate authority.", reveal: `/api/certificate-requests/${requestId}` };
+    return {
+      ok: true,
+      message: "Certificate signing request created. Download it and send it to your certificate authority.",
+      reveal: `/api/certificate-requests/${requestId}`,
+    };
   } catch (error) {
     return failure(error, values);
   }
@@ -86,9 +137,18 @@ export async function uploadCertificateAction(_previous: ActionState, form: Form
   try {
     const { ctx } = await requireOrgPermission("certificates.manage");
     const keyId = idSchema.parse(form.get("keyId"));
-    const { testing } = await uploadCertificate(await getDb(), ctx, keyId, await fileBytes(form, "certificate", "certificate file"), await requestMeta());
+    const { testing } = await uploadCertificate(
+      await getDb(),
+      ctx,
+      keyId,
+      await fileBytes(form, "certificate", "certificate file"),
+      await requestMeta(),
+    );
     revalidatePath("/certificates");
-    return { ok: true, message: `Certificate accepted${testing ? " (self-signed: testing only)" : ""}. Activate it to seal with it.` };
+    return {
+      ok: true,
+      message: `Certificate accepted${testing ? " (self-signed: testing only)" : ""}. Activate it to seal with it.`,
+    };
   } catch (error) {
     return failure(error);
   }
@@ -99,9 +159,18 @@ export async function importPkcs12Action(_previous: ActionState, form: FormData)
   try {
     const { ctx } = await requireOrgPermission("certificates.manage");
     const file = await fileBytes(form, "pkcs12", "PKCS#12 file");
-    await importPkcs12Key(await getDb(), ctx, { label: values.label ?? "", password: String(form.get("password") ?? ""), file }, await processMasterKey(), await requestMeta());
+    await importPkcs12Key(
+      await getDb(),
+      ctx,
+      { label: values.label ?? "", password: String(form.get("password") ?? ""), file },
+      await processMasterKey(),
+      await requestMeta(),
+    );
     revalidatePath("/certificates");
-    return { ok: true, message: `Imported "${values.label}": its private key is stored encrypted; activate the certificate to seal with it.` };
+    return {
+      ok: true,
+      message: `Imported "${values.label}": its private key is stored encrypted; activate the certificate to seal with it.`,
+    };
   } catch (error) {
     return failure(error, values);
   }
@@ -122,13 +191,17 @@ export async function lifecycleAction(_previous: ActionState, form: FormData): P
     const { ctx } = await requireOrgPermission("certificates.manage");
     const kind = String(form.get("kind") ?? "");
     const raw: Record<string, unknown> = { kind };
-    for (const name of ["certificateId", "successorId", "keyId", "reason", "reasonCode"]) if (form.has(name)) raw[name] = String(form.get(name));
+    for (const name of ["certificateId", "successorId", "keyId", "reason", "reasonCode"])
+      if (form.has(name)) raw[name] = String(form.get(name));
     if (form.has("comment") && String(form.get("comment")).trim() !== "") raw.comment = String(form.get("comment"));
     if (kind === "certificate.revoke") raw.effectiveAt = utcFromForm(form.get("effectiveAt"));
     const action = governedActionSchema.parse(raw);
     if (action.kind === "key.destroy") {
-      const key = await (await getDb()).signingKey.findFirst({ where: { id: action.keyId, orgId: ctx.orgId }, select: { label: true } });
-      if (key === null || values.confirmLabel?.trim() !== key.label) return { error: "Type the key's name exactly to confirm its destruction.", field: "confirmLabel", values };
+      const key = await (
+        await getDb()
+      ).signingKey.findFirst({ where: { id: action.keyId, orgId: ctx.orgId }, select: { label: true } });
+      if (key === null || values.confirmLabel?.trim() !== key.label)
+        return { error: "Type the key's name exactly to confirm its destruction.", field: "confirmLabel", values };
     }
     const outcome = await submitGovernedAction(await getDb(), ctx, action, await requestMeta());
     revalidatePath("/certificates", "layout");
@@ -143,9 +216,23 @@ export async function setSealersAction(_previous: ActionState, form: FormData): 
   try {
     const { ctx } = await requireOrgPermission("certificates.manage");
     const restricted = form.get("mode") === "listed";
-    await setCertificateSealers(await getDb(), ctx, { certificateId: idSchema.parse(form.get("certificateId")), restricted, userIds: restricted ? form.getAll("userIds").map(String) : [] }, await requestMeta());
+    await setCertificateSealers(
+      await getDb(),
+      ctx,
+      {
+        certificateId: idSchema.parse(form.get("certificateId")),
+        restricted,
+        userIds: restricted ? form.getAll("userIds").map(String) : [],
+      },
+      await requestMeta(),
+    );
     revalidatePath("/certificates", "layout");
-    return { ok: true, message: restricted ? "Saved: only the members ticked may seal with this certificate." : "Saved: every signer of the organisation may seal with this certificate." };
+    return {
+      ok: true,
+      message: restricted
+        ? "Saved: only the members ticked may seal with this certificate."
+        : "Saved: every signer of the organisation may seal with this certificate.",
+    };
   } catch (error) {
     return failure(error);
   }
@@ -155,7 +242,20 @@ export async function registerPkcs11KeyAction(_previous: ActionState, form: Form
   const values = formValues(form, ["label", "modulePath", "tokenLabel", "pinEnv", "keyLabel", "keyId", "generate"]);
   try {
     const { ctx } = await requireOrgPermission("certificates.manage");
-    await registerPkcs11Key(await getDb(), ctx, { label: values.label ?? "", modulePath: values.modulePath ?? "", tokenLabel: values.tokenLabel ?? "", pinEnv: values.pinEnv ?? "", keyLabel: values.keyLabel, keyId: values.keyId, generate: values.generate }, await requestMeta());
+    await registerPkcs11Key(
+      await getDb(),
+      ctx,
+      {
+        label: values.label ?? "",
+        modulePath: values.modulePath ?? "",
+        tokenLabel: values.tokenLabel ?? "",
+        pinEnv: values.pinEnv ?? "",
+        keyLabel: values.keyLabel,
+        keyId: values.keyId,
+        generate: values.generate,
+      },
+      await requestMeta(),
+    );
     revalidatePath("/certificates");
     return { ok: true, message: `HSM key "${values.label}" registered. Only its reference and public key are stored.` };
   } catch (error) {

@@ -1,17 +1,33 @@
 import type { KeyListing } from "@/lib/custody/list-keys";
 import Link from "next/link";
-import { ActivateCertificateForm, CertificateRequestForm, CertificateUploadForm } from "@/app/_components/enrolment-forms";
+import {
+  ActivateCertificateForm,
+  CertificateRequestForm,
+  CertificateUploadForm,
+} from "@/app/_components/enrolment-forms";
 import { DestroyKeyForm } from "@/app/(workspace)/certificates/[certificateId]/lifecycle-forms";
 import { readableName } from "@/lib/engine/pki";
 import { CertificateName } from "@/components/certificate-name";
 
-const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;
+const BACKEND_LABELS = {
+  PLATFORM: "Platform-managed",
+  AWS_KMS: "AWS KMS (customer-held)",
+  PKCS11: "PKCS#11 HSM (customer-held)",
+} as const;
 
 function daysUntil(date: Date): number {
   return Math.floor((date.getTime() - Date.now()) / 86_400_000);
 }
 
-export function KeyCard({ signingKey, manage, organisation }: { signingKey: KeyListing; manage: boolean; organisation: string }) {
+export function KeyCard({
+  signingKey,
+  manage,
+  organisation,
+}: {
+  signingKey: KeyListing;
+  manage: boolean;
+  organisation: string;
+}) {
   const key = signingKey;
   return (
     <section className="panel" aria-label={`Key ${key.label}`}>
@@ -34,7 +50,11 @@ export function KeyCard({ signingKey, manage, organisation }: { signingKey: KeyL
         <dd>{key.createdAt.toISOString().slice(0, 10)}</dd>
       </dl>
       {key.certificates.length === 0 ? (
-        <p className="hint">{key.requests.length > 0 ? "A certificate signing request is pending: send it to your CA, then upload the certificate it issues." : "No certificate yet."}</p>
+        <p className="hint">
+          {key.requests.length > 0
+            ? "A certificate signing request is pending: send it to your CA, then upload the certificate it issues."
+            : "No certificate yet."}
+        </p>
       ) : (
         <table className="stack-on-phone">
           <thead>
@@ -62,11 +82,20 @@ export function KeyCard({ signingKey, manage, organisation }: { signingKey: KeyL
                   </td>
                   <td data-label="State">
                     {certificate.state.toLowerCase()}
-                    {manage && certificate.state === "INACTIVE" && key.state === "ACTIVE" && <ActivateCertificateForm certificateId={certificate.id} subject={readableName(certificate.subject)} />}
+                    {manage && certificate.state === "INACTIVE" && key.state === "ACTIVE" && (
+                      <ActivateCertificateForm
+                        certificateId={certificate.id}
+                        subject={readableName(certificate.subject)}
+                      />
+                    )}
                   </td>
                   <td data-label="Valid until">
                     {certificate.notAfter.toISOString().slice(0, 10)}
-                    {days < 0 ? <span className="badge">expired</span> : days <= 30 ? <span className="badge">{days} days left</span> : null}
+                    {days < 0 ? (
+                      <span className="badge">expired</span>
+                    ) : days <= 30 ? (
+                      <span className="badge">{days} days left</span>
+                    ) : null}
                   </td>
                   <td data-label="SHA-256" className="mono">
                     {certificate.sha256.slice(0, 16)}…

@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { generatePlatformKeyAction, registerKmsKeyAction, registerPkcs11KeyAction, setTestingPolicyAction } from "@/app/(workspace)/certificates/actions";
+import {
+  generatePlatformKeyAction,
+  registerKmsKeyAction,
+  registerPkcs11KeyAction,
+  setTestingPolicyAction,
+} from "@/app/(workspace)/certificates/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
@@ -29,7 +34,13 @@ export function GeneratePlatformKeyForm() {
   return (
     <form action={action} className="stack" aria-label="Generate a platform-managed key">
       <FormMessage error={state.error} message={state.message} />
-      <TextField name="label" label="Key name" defaultValue={v.label} hint="For example: Seal 2027 — Ada Lovelace" invalid={state.field === "label"} />
+      <TextField
+        name="label"
+        label="Key name"
+        defaultValue={v.label}
+        hint="For example: Seal 2027 — Ada Lovelace"
+        invalid={state.field === "label"}
+      />
       <label>
         Algorithm
         <select name="algorithm" defaultValue={v.algorithm ?? "RSA-4096"}>
@@ -50,9 +61,28 @@ export function RegisterKmsKeyForm() {
     <form action={action} className="stack" aria-label="Register an AWS KMS key">
       <FormMessage error={state.error} message={state.message} />
       <TextField name="label" label="Key name" defaultValue={v.label} invalid={state.field === "label"} />
-      <TextField name="keyId" label="KMS key ARN, id or alias" defaultValue={v.keyId} hint="An asymmetric SIGN_VERIFY key: RSA 2048/3072/4096 or ECC NIST P-256/P-384/P-521." invalid={state.field === "keyId"} />
-      <TextField name="region" label="Region" defaultValue={v.region} required={false} hint="Not needed when you give a key ARN." invalid={state.field === "region"} />
-      <TextField name="roleArn" label="IAM role to assume (optional)" defaultValue={v.roleArn} required={false} invalid={state.field === "roleArn"} />
+      <TextField
+        name="keyId"
+        label="KMS key ARN, id or alias"
+        defaultValue={v.keyId}
+        hint="An asymmetric SIGN_VERIFY key: RSA 2048/3072/4096 or ECC NIST P-256/P-384/P-521."
+        invalid={state.field === "keyId"}
+      />
+      <TextField
+        name="region"
+        label="Region"
+        defaultValue={v.region}
+        required={false}
+        hint="Not needed when you give a key ARN."
+        invalid={state.field === "region"}
+      />
+      <TextField
+        name="roleArn"
+        label="IAM role to assume (optional)"
+        defaultValue={v.roleArn}
+        required={false}
+        invalid={state.field === "roleArn"}
+      />
       <TextField name="externalId" label="External id (optional)" defaultValue={v.externalId} required={false} />
       <div>
         <SubmitButton pendingLabel="Checking the key with AWS…">Register key</SubmitButton>
@@ -94,9 +124,26 @@ export function RegisterPkcs11KeyForm({ modules }: { modules: string[] }) {
           ))}
         </select>
       </label>
-      <TextField name="tokenLabel" label="Token label" defaultValue={v.tokenLabel} invalid={state.field === "tokenLabel"} />
-      <TextField name="pinEnv" label="Environment variable holding the PIN" defaultValue={v.pinEnv ?? "SIGNET_HSM_PIN"} hint="The PIN stays on the server; Signet stores only this name." invalid={state.field === "pinEnv"} />
-      <TextField name="keyLabel" label="Existing key label" defaultValue={v.keyLabel} required={false} invalid={state.field === "keyLabel"} />
+      <TextField
+        name="tokenLabel"
+        label="Token label"
+        defaultValue={v.tokenLabel}
+        invalid={state.field === "tokenLabel"}
+      />
+      <TextField
+        name="pinEnv"
+        label="Environment variable holding the PIN"
+        defaultValue={v.pinEnv ?? "SIGNET_HSM_PIN"}
+        hint="The PIN stays on the server; Signet stores only this name."
+        invalid={state.field === "pinEnv"}
+      />
+      <TextField
+        name="keyLabel"
+        label="Existing key label"
+        defaultValue={v.keyLabel}
+        required={false}
+        invalid={state.field === "keyLabel"}
+      />
       <TextField name="keyId" label="Existing key id (hex)" defaultValue={v.keyId} required={false} />
       <label>
         Or generate a new key inside the token

@@ -12,7 +12,13 @@ export function CreateOrganisationForm() {
   return (
     <form action={action} className="stack" aria-label="Create another organisation">
       <FormMessage error={state.error} />
-      <TextField name="name" label="Name of the new organisation" defaultValue={state.values?.name} autoComplete="organization" invalid={state.error !== undefined} />
+      <TextField
+        name="name"
+        label="Name of the new organisation"
+        defaultValue={state.values?.name}
+        autoComplete="organization"
+        invalid={state.error !== undefined}
+      />
       <div>
         <SubmitButton className="secondary" pendingLabel="Creating…">
           Create organisation

@@ -51,7 +51,10 @@ export default async function DashboardPage() {
       </section>
       <section className="panel" aria-labelledby="new-org">
         <h2 id="new-org">Another organisation</h2>
-        <p>You can belong to several organisations and switch between them at the top of the page. Found a new one here; you become its owner.</p>
+        <p>
+          You can belong to several organisations and switch between them at the top of the page. Found a new one here;
+          you become its owner.
+        </p>
         <CreateOrganisationForm />
       </section>
     </>

@@ -6,7 +6,15 @@ import { stepUpResponseSchema } from "@/lib/auth/step-up/step-up-response";
 import { processMasterKey } from "@/lib/custody/process-master-key";
 import { getDb } from "@/lib/db/client";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
-import { consumeSealStepUp, issueSealStepUp, prepareSeal, sealDocuments, sealRequestSchema, type DocumentOutcome, type SealStepUp } from "@/lib/sealing";
+import {
+  consumeSealStepUp,
+  issueSealStepUp,
+  prepareSeal,
+  sealDocuments,
+  sealRequestSchema,
+  type DocumentOutcome,
+  type SealStepUp,
+} from "@/lib/sealing";
 import { failure } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";
@@ -15,10 +23,17 @@ import { configuredTimestamper } from "@/lib/config/configured-timestamper";
 const stepUp: SealStepUp = { issue: issueSealStepUp, consume: consumeSealStepUp };
 
 export type PrepareSealResult =
-  | { ok: true; challengeId: string; expiresAt: string | null; webauthn: PublicKeyCredentialRequestOptionsJSON | null; totpAllowed: boolean }
+  | {
+      ok: true;
+      challengeId: string;
+      expiresAt: string | null;
+      webauthn: PublicKeyCredentialRequestOptionsJSON | null;
+      totpAllowed: boolean;
+    }
   | { ok: false; error: string };
 
-export type SealDocumentsResult = { ok: true; batchId: string; documents: DocumentOutcome[] } | { ok: false; error: string };
+export type SealDocumentsResult =
+  { ok: true; batchId: string; documents: DocumentOutcome[] } | { ok: false; error: string };
 
 /**
  * Step one of "Seal": the request (documents, placements, certificate, reason, location) is
@@ -29,14 +44,31 @@ export async function prepareSealAction(input: unknown): Promise<PrepareSealResu
   try {
     const { ctx } = await requireOrgPermission("documents.view");
     const request = sealRequestSchema.parse(input);
-    const prepared = await prepareSeal(await getDb(), processDocumentStore().store, ctx, request, stepUp, await requestMeta());
-    return { ok: true, challengeId: prepared.challengeId, expiresAt: prepared.expiresAt?.toISOString() ?? null, webauthn: prepared.webauthn, totpAllowed: prepared.totpAllowed };
+    const prepared = await prepareSeal(
+      await getDb(),
+      processDocumentStore().store,
+      ctx,
+      request,
+      stepUp,
+      await requestMeta(),
+    );
+    return {
+      ok: true,
+      challengeId: prepared.challengeId,
+      expiresAt: prepared.expiresAt?.toISOString() ?? null,
+      webauthn: prepared.webauthn,
+      totpAllowed: prepared.totpAllowed,
+    };
   } catch (error) {
     return { ok: false, error: failure(error).error ?? "The seal could not be prepared." };
   }
 }
 
-const sealInputSchema = z.object({ challengeId: z.string().uuid(), request: sealRequestSchema, response: stepUpResponseSchema });
+const sealInputSchema = z.object({
+  challengeId: z.string().uuid(),
+  request: sealRequestSchema,
+  response: stepUpResponseSchema,
+});
 
 /**
  * Step two: everything is read and checked again on the server, the step-up is consumed, and

@@ -23,7 +23,13 @@ export async function inviteMemberAction(_previous: ActionState, form: FormData)
     const { ctx } = await requireOrgPermission("members.invite");
     const input = invitationInputSchema.parse({ email: form.get("email"), roles: form.getAll("roles") });
     const settings = readSettings();
-    const { token, expiresAt } = await createInvitation(await getDb(), ctx, input, settings.invitationTtlHours, await requestMeta());
+    const { token, expiresAt } = await createInvitation(
+      await getDb(),
+      ctx,
+      input,
+      settings.invitationTtlHours,
+      await requestMeta(),
+    );
     revalidatePath("/members");
     return {
       ok: true,
@@ -40,13 +46,23 @@ export async function changeRolesAction(_previous: ActionState, form: FormData):
     const { ctx } = await requireOrgPermission("members.change_roles");
     const roles = rolesSchema.parse(form.getAll("roles"));
     const membershipId = idSchema.parse(form.get("membershipId"));
-    const outcome = await submitGovernedAction(await getDb(), ctx, { kind: "member.roles", membershipId, roles }, await requestMeta()).catch(async (error: unknown) => {
-      if (error instanceof OwnRolesError) await auditOwnRolesRefused(await getDb(), ctx, membershipId, roles, await requestMeta());
+    const outcome = await submitGovernedAction(
+      await getDb(),
+      ctx,
+      { kind: "member.roles", membershipId, roles },
+      await requestMeta(),
+    ).catch(async (error: unknown) => {
+      if (error instanceof OwnRolesError)
+        await auditOwnRolesRefused(await getDb(), ctx, membershipId, roles, await requestMeta());
       throw error;
     });
     revalidatePath("/members");
     revalidatePath("/approvals");
-    return { ok: true, message: outcome.status === "done" ? `Roles saved: ${roles.join(", ")}.` : outcomeMessage("member.roles", outcome) };
+    return {
+      ok: true,
+      message:
+        outcome.status === "done" ? `Roles saved: ${roles.join(", ")}.` : outcomeMessage("member.roles", outcome),
+    };
   } catch (error) {
     return failure(error);
   }

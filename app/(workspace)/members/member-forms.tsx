@@ -1,7 +1,12 @@
 "use client";
 
 import { useActionState } from "react";
-import { changeRolesAction, inviteMemberAction, removeMemberAction, revokeInvitationAction } from "@/app/(workspace)/members/actions";
+import {
+  changeRolesAction,
+  inviteMemberAction,
+  removeMemberAction,
+  revokeInvitationAction,
+} from "@/app/(workspace)/members/actions";
 import type { ActionState } from "@/app/_server/action-state";
 import type { Role } from "@/lib/access/roles";
 import { FormMessage } from "@/components/form-message";
@@ -22,7 +27,13 @@ export function InviteMemberForm({ allowOwner }: { allowOwner: boolean }) {
           </output>
         </p>
       )}
-      <TextField name="email" label="Email of the new member" type="email" defaultValue={state.error ? state.values?.email : undefined} invalid={state.field === "email"} />
+      <TextField
+        name="email"
+        label="Email of the new member"
+        type="email"
+        defaultValue={state.error ? state.values?.email : undefined}
+        invalid={state.field === "email"}
+      />
       <RoleCheckboxes legend="Roles" selected={["SIGNER"]} allowOwner={allowOwner} idPrefix="invite" />
       <div>
         <SubmitButton pendingLabel="Inviting…">Create invitation</SubmitButton>
@@ -31,12 +42,27 @@ export function InviteMemberForm({ allowOwner }: { allowOwner: boolean }) {
   );
 }
 
-export function MemberRolesForm({ membershipId, name, roles, allowOwner }: { membershipId: string; name: string; roles: Role[]; allowOwner: boolean }) {
+export function MemberRolesForm({
+  membershipId,
+  name,
+  roles,
+  allowOwner,
+}: {
+  membershipId: string;
+  name: string;
+  roles: Role[];
+  allowOwner: boolean;
+}) {
   const [state, action] = useActionState<ActionState, FormData>(changeRolesAction, {});
   return (
     <form action={action} className="row-form" aria-label={`Roles of ${name}`}>
       <input type="hidden" name="membershipId" value={membershipId} />
-      <RoleCheckboxes legend={`Roles of ${name}`} selected={roles} allowOwner={allowOwner || roles.includes("OWNER")} idPrefix={`roles-${membershipId}`} />
+      <RoleCheckboxes
+        legend={`Roles of ${name}`}
+        selected={roles}
+        allowOwner={allowOwner || roles.includes("OWNER")}
+        idPrefix={`roles-${membershipId}`}
+      />
       <SubmitButton className="secondary" pendingLabel="Saving…">
         Save roles
       </SubmitButton>

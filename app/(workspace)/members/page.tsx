@@ -4,7 +4,12 @@ import { listPendingInvitations } from "@/lib/auth/invitations";
 import { listMembers } from "@/lib/auth/members";
 import { rolesAllow } from "@/lib/access/permissions";
 import { ROLE_LABELS } from "@/lib/access/roles";
-import { InviteMemberForm, MemberRolesForm, RemoveMemberForm, RevokeInvitationForm } from "@/app/(workspace)/members/member-forms";
+import {
+  InviteMemberForm,
+  MemberRolesForm,
+  RemoveMemberForm,
+  RevokeInvitationForm,
+} from "@/app/(workspace)/members/member-forms";
 import { requirePagePermission } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
@@ -20,7 +25,9 @@ export default async function MembersPage() {
   const invitations = invite ? await listPendingInvitations(db, ctx) : [];
   const [{ approvalsRequired }, pendingGrants] = await Promise.all([
     db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { approvalsRequired: true } }),
-    db.approvalRequest.count({ where: { orgId: ctx.orgId, action: "member.roles", status: "PENDING", expiresAt: { gt: new Date() } } }),
+    db.approvalRequest.count({
+      where: { orgId: ctx.orgId, action: "member.roles", status: "PENDING", expiresAt: { gt: new Date() } },
+    }),
   ]);
   return (
     <>
@@ -61,7 +68,12 @@ export default async function MembersPage() {
                 <td>
                   {manage && m.userId !== user.id ? (
                     <>
-                      <MemberRolesForm membershipId={m.membershipId} name={m.name} roles={m.roles} allowOwner={isOwner} />
+                      <MemberRolesForm
+                        membershipId={m.membershipId}
+                        name={m.name}
+                        roles={m.roles}
+                        allowOwner={isOwner}
+                      />
                       <RemoveMemberForm membershipId={m.membershipId} name={m.name} />
                     </>
                   ) : (

@@ -11,10 +11,16 @@ import { currentUser, organisationsOf } from "@/app/_server/session";
 
 export const dynamic = "force-dynamic";
 
-const logFailure = (check: string, error: unknown) => log.warn({ check, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) }, "health check failed");
+const logFailure = (check: string, error: unknown) =>
+  log.warn(
+    { check, err: error instanceof Error ? { name: error.name, message: error.message } : String(error) },
+    "health check failed",
+  );
 
 // Anyone may ask: the answer is reused for a few seconds, so callers cannot turn it into a stream of database scans and KMS calls.
-const publicHealth = memoiseFor(5_000, () => serviceHealth({ db: getDb, masterKey: processMasterKey, masterKeyKind: masterKeyKind(), onFailure: logFailure }));
+const publicHealth = memoiseFor(5_000, () =>
+  serviceHealth({ db: getDb, masterKey: processMasterKey, masterKeyKind: masterKeyKind(), onFailure: logFailure }),
+);
 
 /** The caller's active organisation, when they administer its keys; null for anyone else. */
 async function keyAdministrator(): Promise<OrgContext | null> {
@@ -46,6 +52,15 @@ async function keyAdministrator(): Promise<OrgContext | null> {
 export async function GET(): Promise<Response> {
   const service = await publicHealth();
   const ctx = await keyAdministrator();
-  const keys = ctx === null ? undefined : await keyHealth(await getDb(), ctx, { masterKey: processMasterKey, onUnexpected: (keyId, error) => logFailure(`key ${keyId}`, error) });
-  return Response.json({ ...service, ...(keys === undefined ? {} : { keys }) }, { status: service.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } });
+  const keys =
+    ctx === null
+      ? undefined
+      : await keyHealth(await getDb(), ctx, {
+          masterKey: processMasterKey,
+          onUnexpected: (keyId, error) => logFailure(`key ${keyId}`, error),
+        });
+  return Response.json(
+    { ...service, ...(keys === undefined ? {} : { keys }) },
+    { status: service.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+  );
 }

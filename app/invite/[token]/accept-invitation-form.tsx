@@ -14,7 +14,15 @@ export function AcceptInvitationForm({ token }: { token: string }) {
     <form action={action} className="stack">
       <FormMessage error={state.error} />
       <input type="hidden" name="token" value={token} />
-      <TextField name="name" label="Your name" defaultValue={state.values?.name} autoComplete="name" hint="New to Signet: how colleagues will see you. Left out if you already have an account." required={false} invalid={state.field === "name"} />
+      <TextField
+        name="name"
+        label="Your name"
+        defaultValue={state.values?.name}
+        autoComplete="name"
+        hint="New to Signet: how colleagues will see you. Left out if you already have an account."
+        required={false}
+        invalid={state.field === "name"}
+      />
       <TextField
         name="password"
         label="Password"

@@ -9,7 +9,11 @@ import { requestMeta } from "@/app/_server/request-meta";
 export async function acceptInvitationWithForm(_previous: ActionState, form: FormData): Promise<ActionState> {
   const values = formValues(form, ["name"]);
   try {
-    const input = acceptanceSchema.parse({ token: form.get("token"), name: form.get("name") ?? undefined, password: form.get("password") });
+    const input = acceptanceSchema.parse({
+      token: form.get("token"),
+      name: form.get("name") ?? undefined,
+      password: form.get("password"),
+    });
     await acceptInvitation(await getDb(), input, await requestMeta());
   } catch (error) {
     return failure(error, values);

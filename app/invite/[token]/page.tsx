@@ -32,7 +32,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
         <p className="brand">Signet</p>
         <h1>Join {invitation.organisationName}</h1>
         <p className="lede">
-          You are invited as {invitation.email} with the role{invitation.roles.length > 1 ? "s" : ""} {invitation.roles.map((r) => ROLE_LABELS[r]).join(", ")}.
+          You are invited as {invitation.email} with the role{invitation.roles.length > 1 ? "s" : ""}{" "}
+          {invitation.roles.map((r) => ROLE_LABELS[r]).join(", ")}.
         </p>
         <AcceptInvitationForm token={token} />
       </div>

@@ -30,7 +30,10 @@ export default async function SealRecordPage({ params }: { params: Promise<{ sea
         </Link>
       </header>
       <h1>Seal record</h1>
-      <div className={`verify-answer tone-${c.statusAtSealing.status === "revoked" ? "invalid" : "valid"}`} data-testid="seal-record">
+      <div
+        className={`verify-answer tone-${c.statusAtSealing.status === "revoked" ? "invalid" : "valid"}`}
+        data-testid="seal-record"
+      >
         <p className="verify-label">Sealed by {seal.sealedBy}</p>
         <p className="verify-reason">
           {seal.organisation}, {formatDateTime(seal.sealedAt)}
@@ -38,8 +41,14 @@ export default async function SealRecordPage({ params }: { params: Promise<{ sea
         <ul className="verify-notes">
           <li>Certificate at sealing: {statusWords(c.statusAtSealing)}</li>
           <li>Certificate now: {statusWords(c.statusNow)}</li>
-          {revoked && <li>The certificate was revoked after this seal was made: the seal was valid when it was made.</li>}
-          {c.testing && <li>Sealed with a self-signed testing certificate: fine for trials, not for documents that carry legal weight.</li>}
+          {revoked && (
+            <li>The certificate was revoked after this seal was made: the seal was valid when it was made.</li>
+          )}
+          {c.testing && (
+            <li>
+              Sealed with a self-signed testing certificate: fine for trials, not for documents that carry legal weight.
+            </li>
+          )}
         </ul>
       </div>
       <section className="panel" aria-labelledby="check-file">

@@ -10,9 +10,21 @@ import type { Tx } from "@/lib/db/client";
  */
 export async function appendAccountAudit(
   tx: Tx,
-  event: { userId: string; actorId?: string | null; action: AuditAction; subjectType: string; subjectId: string; data: { [key: string]: JsonValue }; request: RequestMeta },
+  event: {
+    userId: string;
+    actorId?: string | null;
+    action: AuditAction;
+    subjectType: string;
+    subjectId: string;
+    data: { [key: string]: JsonValue };
+    request: RequestMeta;
+  },
 ): Promise<void> {
-  const memberships = await tx.membership.findMany({ where: { userId: event.userId }, select: { orgId: true }, orderBy: { orgId: "asc" } });
+  const memberships = await tx.membership.findMany({
+    where: { userId: event.userId },
+    select: { orgId: true },
+    orderBy: { orgId: "asc" },
+  });
   const orgIds = memberships.length === 0 ? [null] : memberships.map((m) => m.orgId);
   for (const orgId of orgIds) {
     await appendAudit(tx, {

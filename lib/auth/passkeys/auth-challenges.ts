@@ -57,7 +57,11 @@ export async function storeChallenge(db: Db | Tx, input: NewChallenge): Promise<
 }
 
 /** The challenge with this id and purpose, or null; `expired` is judged by the database's clock. */
-export async function findChallenge(db: Db | Tx, id: string, purpose: ChallengePurpose): Promise<StoredChallenge | null> {
+export async function findChallenge(
+  db: Db | Tx,
+  id: string,
+  purpose: ChallengePurpose,
+): Promise<StoredChallenge | null> {
   const rows = await db.$queryRawUnsafe<(Omit<StoredChallenge, "expired"> & { expired: boolean })[]>(
     `SELECT id, purpose, "userId", "orgId", challenge, "manifestHash", manifest, "expiresAt", "consumedAt", ("expiresAt" <= ${NOW}) AS expired
        FROM "AuthChallenge" WHERE id = $1 AND purpose = $2`,
@@ -65,7 +69,14 @@ export async function findChallenge(db: Db | Tx, id: string, purpose: ChallengeP
     purpose,
   );
   const row = rows[0];
-  return row === undefined ? null : { ...row, expiresAt: new Date(row.expiresAt), consumedAt: row.consumedAt === null ? null : new Date(row.consumedAt), expired: Boolean(row.expired) };
+  return row === undefined
+    ? null
+    : {
+        ...row,
+        expiresAt: new Date(row.expiresAt),
+        consumedAt: row.consumedAt === null ? null : new Date(row.consumedAt),
+        expired: Boolean(row.expired),
+      };
 }
 
 /**
@@ -87,5 +98,7 @@ export async function consumeChallenge(tx: Db | Tx, id: string, purpose: Challen
  * Step-up challenges are kept: a seal batch refers to its challenge.
  */
 export async function purgeStaleChallenges(db: Db | Tx): Promise<number> {
-  return db.$executeRawUnsafe(`DELETE FROM "AuthChallenge" WHERE purpose IN ('passkey.sign_in', 'passkey.register') AND "expiresAt" < ${NOW} - interval '1 hour'`);
+  return db.$executeRawUnsafe(
+    `DELETE FROM "AuthChallenge" WHERE purpose IN ('passkey.sign_in', 'passkey.register') AND "expiresAt" < ${NOW} - interval '1 hour'`,
+  );
 }

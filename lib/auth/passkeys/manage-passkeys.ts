@@ -15,14 +15,26 @@ export type PasskeySummary = {
   transports: string[];
 };
 
-export const credentialIdSchema = z.string().min(1).max(1400).regex(/^[A-Za-z0-9_-]+$/);
+export const credentialIdSchema = z
+  .string()
+  .min(1)
+  .max(1400)
+  .regex(/^[A-Za-z0-9_-]+$/);
 
 /** The person's own passkeys, newest first. Never the public keys: the page needs none. */
 export async function listPasskeys(db: Db, userId: string): Promise<PasskeySummary[]> {
   const rows = await db.passkey.findMany({
     where: { userId },
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, createdAt: true, lastUsedAt: true, deviceType: true, backedUp: true, transports: true },
+    select: {
+      id: true,
+      name: true,
+      createdAt: true,
+      lastUsedAt: true,
+      deviceType: true,
+      backedUp: true,
+      transports: true,
+    },
   });
   return rows.map((row) => ({ ...row, transports: splitTransports(row.transports) }));
 }
@@ -36,13 +48,25 @@ export async function renamePasskey(db: Db, userId: string, credentialId: string
 }
 
 /** Removes one of the person's own passkeys (another person's id is "not found"), with its audit entry. */
-export async function removePasskey(db: Db, userId: string, credentialId: string, request: RequestMeta): Promise<{ name: string }> {
+export async function removePasskey(
+  db: Db,
+  userId: string,
+  credentialId: string,
+  request: RequestMeta,
+): Promise<{ name: string }> {
   const id = credentialIdSchema.parse(credentialId);
   return db.$transaction(async (tx) => {
     const passkey = await tx.passkey.findFirst({ where: { id, userId }, select: { name: true } });
     if (passkey === null) throw new PasskeyError("passkey.not_found", { status: 404 });
     await tx.passkey.delete({ where: { id } });
-    await appendAccountAudit(tx, { userId, action: "passkey.removed", subjectType: "passkey", subjectId: id, data: { credentialId: id, name: passkey.name }, request });
+    await appendAccountAudit(tx, {
+      userId,
+      action: "passkey.removed",
+      subjectType: "passkey",
+      subjectId: id,
+      data: { credentialId: id, name: passkey.name },
+      request,
+    });
     return { name: passkey.name };
   });
 }

@@ -1,10 +1,20 @@
-import { generateRegistrationOptions, verifyRegistrationResponse, type PublicKeyCredentialCreationOptionsJSON } from "@simplewebauthn/server";
+import {
+  generateRegistrationOptions,
+  verifyRegistrationResponse,
+  type PublicKeyCredentialCreationOptionsJSON,
+} from "@simplewebauthn/server";
 import { z } from "zod";
 import type { RequestMeta } from "@/lib/audit/append-audit";
 import type { Db } from "@/lib/db/client";
 import { confirmPassword } from "@/lib/auth/step-up/confirm-password";
 import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
-import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, purgeStaleChallenges, storeChallenge } from "@/lib/auth/passkeys/auth-challenges";
+import {
+  CHALLENGE_TTL_SECONDS,
+  consumeChallenge,
+  findChallenge,
+  purgeStaleChallenges,
+  storeChallenge,
+} from "@/lib/auth/passkeys/auth-challenges";
 import { PasskeyError } from "@/lib/auth/passkeys/passkey-errors";
 import { relyingParty, type RelyingParty } from "@/lib/auth/passkeys/relying-party";
 import { knownTransports, registrationResponseSchema, userHandleOf } from "@/lib/auth/passkeys/webauthn-json";
@@ -36,9 +46,18 @@ export type PasskeyRegistrationStart = { challengeId: string; options: PublicKey
  * credential is preferred (so it can sign in without an email), and the person's existing
  * passkeys are excluded.
  */
-export async function beginPasskeyRegistration(db: Db, userId: string, password: string, request: RequestMeta, rp: RelyingParty = relyingParty()): Promise<PasskeyRegistrationStart> {
+export async function beginPasskeyRegistration(
+  db: Db,
+  userId: string,
+  password: string,
+  request: RequestMeta,
+  rp: RelyingParty = relyingParty(),
+): Promise<PasskeyRegistrationStart> {
   await confirmPassword(db, userId, password, request);
-  const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true, name: true } });
+  const user = await db.user.findUniqueOrThrow({
+    where: { id: userId },
+    select: { id: true, email: true, name: true },
+  });
   const existing = await db.passkey.findMany({ where: { userId }, select: { id: true, transports: true } });
   if (existing.length >= MAX_PASSKEYS_PER_USER) throw new PasskeyError("passkey.too_many");
   const options = await generateRegistrationOptions({
@@ -64,7 +83,13 @@ export async function beginPasskeyRegistration(db: Db, userId: string, password:
  * and RP ID with user verification, consumes the challenge atomically, and stores the
  * credential with its audit entry in one transaction.
  */
-export async function finishPasskeyRegistration(db: Db, userId: string, input: z.input<typeof finishRegistrationSchema>, request: RequestMeta, rp: RelyingParty = relyingParty()): Promise<{ credentialId: string; name: string }> {
+export async function finishPasskeyRegistration(
+  db: Db,
+  userId: string,
+  input: z.input<typeof finishRegistrationSchema>,
+  request: RequestMeta,
+  rp: RelyingParty = relyingParty(),
+): Promise<{ credentialId: string; name: string }> {
   const parsed = finishRegistrationSchema.safeParse(input);
   if (!parsed.success) {
     const nameIssue = parsed.error.issues.find((issue) => issue.path[0] === "name");
@@ -73,7 +98,8 @@ export async function finishPasskeyRegistration(db: Db, userId: string, input: z
   }
   const { challengeId, name, response } = parsed.data;
   const challenge = await findChallenge(db, challengeId, "passkey.register");
-  if (challenge === null || challenge.userId !== userId || challenge.consumedAt !== null || challenge.expired) throw new PasskeyError("passkey.challenge_unusable");
+  if (challenge === null || challenge.userId !== userId || challenge.consumedAt !== null || challenge.expired)
+    throw new PasskeyError("passkey.challenge_unusable");
 
   let info;
   try {
@@ -94,9 +120,12 @@ export async function finishPasskeyRegistration(db: Db, userId: string, input: z
   const credentialId = info.credential.id;
   const transports = knownTransports(info.credential.transports);
   return db.$transaction(async (tx) => {
-    if (!(await consumeChallenge(tx, challengeId, "passkey.register"))) throw new PasskeyError("passkey.challenge_unusable");
-    if ((await tx.passkey.count({ where: { id: credentialId } })) > 0) throw new PasskeyError("passkey.already_registered");
-    if ((await tx.passkey.count({ where: { userId } })) >= MAX_PASSKEYS_PER_USER) throw new PasskeyError("passkey.too_many");
+    if (!(await consumeChallenge(tx, challengeId, "passkey.register")))
+      throw new PasskeyError("passkey.challenge_unusable");
+    if ((await tx.passkey.count({ where: { id: credentialId } })) > 0)
+      throw new PasskeyError("passkey.already_registered");
+    if ((await tx.passkey.count({ where: { userId } })) >= MAX_PASSKEYS_PER_USER)
+      throw new PasskeyError("passkey.too_many");
     await tx.passkey.create({
       data: {
         id: credentialId,
@@ -114,7 +143,14 @@ export async function finishPasskeyRegistration(db: Db, userId: string, input: z
       action: "passkey.registered",
       subjectType: "passkey",
       subjectId: credentialId,
-      data: { credentialId, name, deviceType: info.credentialDeviceType, backedUp: info.credentialBackedUp, aaguid: info.aaguid, transports },
+      data: {
+        credentialId,
+        name,
+        deviceType: info.credentialDeviceType,
+        backedUp: info.credentialBackedUp,
+        aaguid: info.aaguid,
+        transports,
+      },
       request,
     });
     return { credentialId, name };

@@ -29,7 +29,13 @@ afterAll(async () => t?.drop());
 
 async function register(authenticator: SoftwareAuthenticator, name = "Laptop", userId = person.userId) {
   const start = await beginPasskeyRegistration(t.db, userId, TEST_PASSWORD, request, rp);
-  return finishPasskeyRegistration(t.db, userId, { challengeId: start.challengeId, name, response: authenticator.register(start.options) }, request, rp);
+  return finishPasskeyRegistration(
+    t.db,
+    userId,
+    { challengeId: start.challengeId, name, response: authenticator.register(start.options) },
+    request,
+    rp,
+  );
 }
 
 async function auditCount(action: string): Promise<number> {
@@ -38,14 +44,24 @@ async function auditCount(action: string): Promise<number> {
 
 describe("passkey registration", () => {
   it("asks for the password again first, and gives options with UV required, a preferred resident key and the user handle", async () => {
-    await expect(beginPasskeyRegistration(t.db, person.userId, "not the password", request, rp)).rejects.toBeInstanceOf(ValidationError);
+    await expect(beginPasskeyRegistration(t.db, person.userId, "not the password", request, rp)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     const start = await beginPasskeyRegistration(t.db, person.userId, TEST_PASSWORD, request, rp);
     expect(start.options.rp).toEqual({ id: "localhost", name: "Signet" });
-    expect(start.options.authenticatorSelection).toMatchObject({ residentKey: "preferred", userVerification: "required" });
+    expect(start.options.authenticatorSelection).toMatchObject({
+      residentKey: "preferred",
+      userVerification: "required",
+    });
     expect(Buffer.from(start.options.user.id, "base64url").toString("hex")).toBe(person.userId.replace(/-/g, ""));
     expect(start.options.user.name).toBe(person.email);
     const stored = await t.db.authChallenge.findUniqueOrThrow({ where: { id: start.challengeId } });
-    expect(stored).toMatchObject({ purpose: "passkey.register", userId: person.userId, challenge: start.options.challenge, consumedAt: null });
+    expect(stored).toMatchObject({
+      purpose: "passkey.register",
+      userId: person.userId,
+      challenge: start.options.challenge,
+      consumedAt: null,
+    });
     const ttl = (stored.expiresAt.getTime() - stored.createdAt.getTime()) / 1000;
     expect(ttl).toBeCloseTo(CHALLENGE_TTL_SECONDS, 0);
   });
@@ -55,37 +71,105 @@ describe("passkey registration", () => {
     const before = await auditCount("passkey.registered");
     const { credentialId } = await register(authenticator, "  Work laptop ");
     const stored = await t.db.passkey.findUniqueOrThrow({ where: { id: credentialId } });
-    expect(stored).toMatchObject({ id: authenticator.id, userId: person.userId, name: "Work laptop", counter: 0, transports: "internal", deviceType: "singleDevice", backedUp: false });
+    expect(stored).toMatchObject({
+      id: authenticator.id,
+      userId: person.userId,
+      name: "Work laptop",
+      counter: 0,
+      transports: "internal",
+      deviceType: "singleDevice",
+      backedUp: false,
+    });
     expect(Buffer.from(stored.publicKey).equals(authenticator.cosePublicKey())).toBe(true);
     expect(await auditCount("passkey.registered")).toBe(before + 1);
-    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { chainId: chainIdFor(orgId), action: "passkey.registered" }, orderBy: { seq: "desc" } });
+    const entry = await t.db.auditEntry.findFirstOrThrow({
+      where: { chainId: chainIdFor(orgId), action: "passkey.registered" },
+      orderBy: { seq: "desc" },
+    });
     expect(entry.data).toMatchObject({ credentialId, name: "Work laptop" });
   });
 
   it("refuses an authenticator that did not verify the user, a reused challenge, a foreign origin, and another person's challenge", async () => {
     const start = await beginPasskeyRegistration(t.db, person.userId, TEST_PASSWORD, request, rp);
     const noUv = new SoftwareAuthenticator().register(start.options, { uv: false });
-    await expect(finishPasskeyRegistration(t.db, person.userId, { challengeId: start.challengeId, name: "No UV", response: noUv }, request, rp)).rejects.toMatchObject({ code: "passkey.not_verified" });
+    await expect(
+      finishPasskeyRegistration(
+        t.db,
+        person.userId,
+        { challengeId: start.challengeId, name: "No UV", response: noUv },
+        request,
+        rp,
+      ),
+    ).rejects.toMatchObject({ code: "passkey.not_verified" });
 
     const phishing = new SoftwareAuthenticator().register(start.options, { origin: "https://evil.example" });
-    await expect(finishPasskeyRegistration(t.db, person.userId, { challengeId: start.challengeId, name: "Phished", response: phishing }, request, rp)).rejects.toMatchObject({ code: "passkey.not_verified" });
+    await expect(
+      finishPasskeyRegistration(
+        t.db,
+        person.userId,
+        { challengeId: start.challengeId, name: "Phished", response: phishing },
+        request,
+        rp,
+      ),
+    ).rejects.toMatchObject({ code: "passkey.not_verified" });
 
     const other = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
     const good = new SoftwareAuthenticator().register(start.options);
-    await expect(finishPasskeyRegistration(t.db, other.userId, { challengeId: start.challengeId, name: "Theirs", response: good }, request, rp)).rejects.toMatchObject({ code: "passkey.challenge_unusable" });
+    await expect(
+      finishPasskeyRegistration(
+        t.db,
+        other.userId,
+        { challengeId: start.challengeId, name: "Theirs", response: good },
+        request,
+        rp,
+      ),
+    ).rejects.toMatchObject({ code: "passkey.challenge_unusable" });
 
-    await finishPasskeyRegistration(t.db, person.userId, { challengeId: start.challengeId, name: "Phone", response: good }, request, rp);
+    await finishPasskeyRegistration(
+      t.db,
+      person.userId,
+      { challengeId: start.challengeId, name: "Phone", response: good },
+      request,
+      rp,
+    );
     const again = new SoftwareAuthenticator().register(start.options);
-    await expect(finishPasskeyRegistration(t.db, person.userId, { challengeId: start.challengeId, name: "Again", response: again }, request, rp)).rejects.toMatchObject({ code: "passkey.challenge_unusable" });
+    await expect(
+      finishPasskeyRegistration(
+        t.db,
+        person.userId,
+        { challengeId: start.challengeId, name: "Again", response: again },
+        request,
+        rp,
+      ),
+    ).rejects.toMatchObject({ code: "passkey.challenge_unusable" });
     expect(await t.db.passkey.count({ where: { userId: other.userId } })).toBe(0);
   });
 
   it("refuses an expired challenge and a bad name, keeping what was typed out of the database", async () => {
     const start = await beginPasskeyRegistration(t.db, person.userId, TEST_PASSWORD, request, rp);
     const response = new SoftwareAuthenticator().register(start.options);
-    await expect(finishPasskeyRegistration(t.db, person.userId, { challengeId: start.challengeId, name: "   ", response }, request, rp)).rejects.toThrow(/Give the passkey a name/);
-    await t.db.authChallenge.update({ where: { id: start.challengeId }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    await expect(finishPasskeyRegistration(t.db, person.userId, { challengeId: start.challengeId, name: "Late", response }, request, rp)).rejects.toMatchObject({ code: "passkey.challenge_unusable" });
+    await expect(
+      finishPasskeyRegistration(
+        t.db,
+        person.userId,
+        { challengeId: start.challengeId, name: "   ", response },
+        request,
+        rp,
+      ),
+    ).rejects.toThrow(/Give the passkey a name/);
+    await t.db.authChallenge.update({
+      where: { id: start.challengeId },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await expect(
+      finishPasskeyRegistration(
+        t.db,
+        person.userId,
+        { challengeId: start.challengeId, name: "Late", response },
+        request,
+        rp,
+      ),
+    ).rejects.toMatchObject({ code: "passkey.challenge_unusable" });
   });
 
   it("lists, renames and removes only the person's own passkeys, auditing removal", async () => {
@@ -98,7 +182,9 @@ describe("passkey registration", () => {
     await renamePasskey(t.db, person.userId, credentialId, "Tablet");
     const other = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
     await expect(renamePasskey(t.db, other.userId, credentialId, "Mine now")).rejects.toBeInstanceOf(PasskeyError);
-    await expect(removePasskey(t.db, other.userId, credentialId, request)).rejects.toMatchObject({ code: "passkey.not_found" });
+    await expect(removePasskey(t.db, other.userId, credentialId, request)).rejects.toMatchObject({
+      code: "passkey.not_found",
+    });
 
     const before = await auditCount("passkey.removed");
     await removePasskey(t.db, person.userId, credentialId, request);
@@ -119,17 +205,27 @@ describe("signing in with a passkey", () => {
     expect(options.allowCredentials).toBeUndefined();
     expect(options.userVerification).toBe("required");
     expect(options.rpId).toBe("localhost");
-    expect((await t.db.authChallenge.findUniqueOrThrow({ where: { id: challengeId } })).purpose).toBe("passkey.sign_in");
+    expect((await t.db.authChallenge.findUniqueOrThrow({ where: { id: challengeId } })).purpose).toBe(
+      "passkey.sign_in",
+    );
   });
 
   it("signs the owner of the passkey in, moves the counter, audits method and credential", async () => {
     const { options, challengeId } = await beginPasskeySignIn(t.db, request, rp);
-    const user = await signInWithPasskey(t.db, { challengeId, response: authenticator.assert(options.challenge) }, request, rp);
+    const user = await signInWithPasskey(
+      t.db,
+      { challengeId, response: authenticator.assert(options.challenge) },
+      request,
+      rp,
+    );
     expect(user).toMatchObject({ id: person.userId, email: person.email });
     const stored = await t.db.passkey.findUniqueOrThrow({ where: { id: authenticator.id } });
     expect(stored.counter).toBe(authenticator.counter);
     expect(stored.lastUsedAt).not.toBeNull();
-    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { chainId: chainIdFor(orgId), action: "auth.sign_in" }, orderBy: { seq: "desc" } });
+    const entry = await t.db.auditEntry.findFirstOrThrow({
+      where: { chainId: chainIdFor(orgId), action: "auth.sign_in" },
+      orderBy: { seq: "desc" },
+    });
     expect(entry.data).toMatchObject({ method: "passkey", credentialId: authenticator.id });
     expect(entry.actorId).toBe(person.userId);
   });
@@ -138,32 +234,70 @@ describe("signing in with a passkey", () => {
     const failuresBefore = await t.db.auditEntry.count({ where: { action: "auth.sign_in_failed" } });
     const attempt = async (make: (challenge: string) => Parameters<typeof signInWithPasskey>[1]) => {
       const { options, challengeId } = await beginPasskeySignIn(t.db, request, rp);
-      return signInWithPasskey(t.db, { challengeId, ...(make(options.challenge) as object) }, request, rp).catch((e: unknown) => e);
+      return signInWithPasskey(t.db, { challengeId, ...(make(options.challenge) as object) }, request, rp).catch(
+        (e: unknown) => e,
+      );
     };
 
     const first = await beginPasskeySignIn(t.db, request, rp);
     const assertion = authenticator.assert(first.options.challenge);
     await signInWithPasskey(t.db, { challengeId: first.challengeId, response: assertion }, request, rp);
-    const replay = await signInWithPasskey(t.db, { challengeId: first.challengeId, response: assertion }, request, rp).catch((e: unknown) => e);
+    const replay = await signInWithPasskey(
+      t.db,
+      { challengeId: first.challengeId, response: assertion },
+      request,
+      rp,
+    ).catch((e: unknown) => e);
     expect(replay).toMatchObject({ code: "passkey.sign_in_failed" });
 
-    expect(await attempt((c) => ({ response: authenticator.assert(c, { uv: false }) }))).toMatchObject({ code: "passkey.sign_in_failed" });
-    expect(await attempt((c) => ({ response: authenticator.assert(c, { counter: 1 }) }))).toMatchObject({ code: "passkey.sign_in_failed" });
-    expect(await attempt((c) => ({ response: authenticator.assert(c, { origin: "https://evil.example" }) }))).toMatchObject({ code: "passkey.sign_in_failed" });
-    expect(await attempt((c) => ({ response: new SoftwareAuthenticator().assert(c) }))).toMatchObject({ code: "passkey.sign_in_failed" });
-    expect(await attempt(() => ({ response: { id: "not json at all" } }))).toMatchObject({ code: "passkey.sign_in_failed" });
+    expect(await attempt((c) => ({ response: authenticator.assert(c, { uv: false }) }))).toMatchObject({
+      code: "passkey.sign_in_failed",
+    });
+    expect(await attempt((c) => ({ response: authenticator.assert(c, { counter: 1 }) }))).toMatchObject({
+      code: "passkey.sign_in_failed",
+    });
+    expect(
+      await attempt((c) => ({ response: authenticator.assert(c, { origin: "https://evil.example" }) })),
+    ).toMatchObject({ code: "passkey.sign_in_failed" });
+    expect(await attempt((c) => ({ response: new SoftwareAuthenticator().assert(c) }))).toMatchObject({
+      code: "passkey.sign_in_failed",
+    });
+    expect(await attempt(() => ({ response: { id: "not json at all" } }))).toMatchObject({
+      code: "passkey.sign_in_failed",
+    });
 
-    const reasons = (await t.db.auditEntry.findMany({ where: { action: "auth.sign_in_failed" }, orderBy: [{ at: "asc" }] })).slice(failuresBefore).map((e) => (e.data as { reason: string }).reason);
-    expect(reasons).toEqual(expect.arrayContaining(["challenge_unusable", "uv_required", "bad_assertion", "unknown_credential", "invalid_response"]));
+    const reasons = (
+      await t.db.auditEntry.findMany({ where: { action: "auth.sign_in_failed" }, orderBy: [{ at: "asc" }] })
+    )
+      .slice(failuresBefore)
+      .map((e) => (e.data as { reason: string }).reason);
+    expect(reasons).toEqual(
+      expect.arrayContaining([
+        "challenge_unusable",
+        "uv_required",
+        "bad_assertion",
+        "unknown_credential",
+        "invalid_response",
+      ]),
+    );
   });
 
   it("refuses an assertion made for another sign-in challenge and one whose user handle is not the owner's", async () => {
     const a = await beginPasskeySignIn(t.db, request, rp);
     const b = await beginPasskeySignIn(t.db, request, rp);
-    await expect(signInWithPasskey(t.db, { challengeId: b.challengeId, response: authenticator.assert(a.options.challenge) }, request, rp)).rejects.toMatchObject({ code: "passkey.sign_in_failed" });
+    await expect(
+      signInWithPasskey(
+        t.db,
+        { challengeId: b.challengeId, response: authenticator.assert(a.options.challenge) },
+        request,
+        rp,
+      ),
+    ).rejects.toMatchObject({ code: "passkey.sign_in_failed" });
     const forged = authenticator.assert(b.options.challenge);
     forged.response.userHandle = Buffer.alloc(16, 7).toString("base64url");
-    await expect(signInWithPasskey(t.db, { challengeId: b.challengeId, response: forged }, request, rp)).rejects.toMatchObject({ code: "passkey.sign_in_failed" });
+    await expect(
+      signInWithPasskey(t.db, { challengeId: b.challengeId, response: forged }, request, rp),
+    ).rejects.toMatchObject({ code: "passkey.sign_in_failed" });
   });
 
   it("throttles a client address after repeated failures, as password sign-in does", async () => {
@@ -171,19 +305,27 @@ describe("signing in with a passkey", () => {
     let last: unknown;
     for (let i = 0; i < 30; i++) {
       const { options, challengeId } = await beginPasskeySignIn(t.db, noisy, rp);
-      last = await signInWithPasskey(t.db, { challengeId, response: authenticator.assert(options.challenge, { uv: false }) }, noisy, rp).catch((e: unknown) => e);
+      last = await signInWithPasskey(
+        t.db,
+        { challengeId, response: authenticator.assert(options.challenge, { uv: false }) },
+        noisy,
+        rp,
+      ).catch((e: unknown) => e);
     }
     expect(last).toBeInstanceOf(SignInThrottledError);
     await expect(beginPasskeySignIn(t.db, noisy, rp)).rejects.toBeInstanceOf(SignInThrottledError);
     // Another address is unaffected.
     const { options, challengeId } = await beginPasskeySignIn(t.db, request, rp);
-    await expect(signInWithPasskey(t.db, { challengeId, response: authenticator.assert(options.challenge) }, request, rp)).resolves.toMatchObject({ id: person.userId });
+    await expect(
+      signInWithPasskey(t.db, { challengeId, response: authenticator.assert(options.challenge) }, request, rp),
+    ).resolves.toMatchObject({ id: person.userId });
   });
 
   it("a throttled address's further attempts are audited once, not one entry each", async () => {
     const noisy = { ip: "198.51.100.99", userAgent: "vitest" };
     const before = await t.db.auditEntry.count();
-    for (let i = 0; i < 100; i++) await expect(signInWithPasskey(t.db, {}, noisy, rp)).rejects.toBeInstanceOf(SignInThrottledError);
+    for (let i = 0; i < 100; i++)
+      await expect(signInWithPasskey(t.db, {}, noisy, rp)).rejects.toBeInstanceOf(SignInThrottledError);
     expect((await t.db.auditEntry.count()) - before).toBeLessThanOrEqual(1);
   });
 

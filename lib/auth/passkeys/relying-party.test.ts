@@ -4,8 +4,16 @@ import { relyingParty } from "@/lib/auth/passkeys/relying-party";
 
 describe("relyingParty", () => {
   it("takes the RP ID (host name) and the origin from SIGNET_PUBLIC_URL", () => {
-    expect(relyingParty({ publicUrl: "http://localhost:3100" })).toEqual({ id: "localhost", name: "Signet", origin: "http://localhost:3100" });
-    expect(relyingParty({ publicUrl: "https://signet.example.com/base" })).toEqual({ id: "signet.example.com", name: "Signet", origin: "https://signet.example.com" });
+    expect(relyingParty({ publicUrl: "http://localhost:3100" })).toEqual({
+      id: "localhost",
+      name: "Signet",
+      origin: "http://localhost:3100",
+    });
+    expect(relyingParty({ publicUrl: "https://signet.example.com/base" })).toEqual({
+      id: "signet.example.com",
+      name: "Signet",
+      origin: "https://signet.example.com",
+    });
   });
 
   it("refuses an IP address, which browsers do not accept as an RP ID", () => {

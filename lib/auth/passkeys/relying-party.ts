@@ -9,7 +9,9 @@ export function relyingParty(settings: Pick<Settings, "publicUrl"> = readSetting
   const url = new URL(settings.publicUrl);
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (isIP(host) !== 0) {
-    throw new ConfigError(`Passkeys need a host name in SIGNET_PUBLIC_URL, not an IP address (${host}): browsers refuse WebAuthn for IP addresses. Use, for example, http://localhost:${url.port || "3000"}.`);
+    throw new ConfigError(
+      `Passkeys need a host name in SIGNET_PUBLIC_URL, not an IP address (${host}): browsers refuse WebAuthn for IP addresses. Use, for example, http://localhost:${url.port || "3000"}.`,
+    );
   }
   return { id: url.hostname, name: "Signet", origin: url.origin };
 }

@@ -9,7 +9,8 @@ export type StoredPasskey = { id: string; userId: string; publicKey: Uint8Array;
 /** Why an assertion was not accepted; the callers map these to their own errors. */
 export type AssertionRefusal = "uv_required" | "bad_assertion" | "user_handle_mismatch";
 
-export type AssertionCheck = { ok: true; newCounter: number } | { ok: false; reason: AssertionRefusal; detail?: string };
+export type AssertionCheck =
+  { ok: true; newCounter: number } | { ok: false; reason: AssertionRefusal; detail?: string };
 
 /**
  * Verifies a WebAuthn assertion made with `passkey` over `expectedChallenge`: origin, RP ID,
@@ -17,13 +18,19 @@ export type AssertionCheck = { ok: true; newCounter: number } | { ok: false; rea
  * forward (when the authenticator keeps one), and, when the browser sent one, a user handle
  * that belongs to the passkey's owner.
  */
-export async function verifyPasskeyAssertion(response: AuthenticationResponseJSON, passkey: StoredPasskey, expectedChallenge: string, rp: RelyingParty): Promise<AssertionCheck> {
+export async function verifyPasskeyAssertion(
+  response: AuthenticationResponseJSON,
+  passkey: StoredPasskey,
+  expectedChallenge: string,
+  rp: RelyingParty,
+): Promise<AssertionCheck> {
   if (response.id !== passkey.id) return { ok: false, reason: "bad_assertion", detail: "credential id differs" };
   const flags = authenticatorFlags(response.response.authenticatorData);
   if (flags === null) return { ok: false, reason: "bad_assertion", detail: "authenticator data too short" };
   if (!flags.userVerified) return { ok: false, reason: "uv_required" };
   if (response.response.userHandle !== undefined && response.response.userHandle !== "") {
-    if (response.response.userHandle !== Buffer.from(userHandleOf(passkey.userId)).toString("base64url")) return { ok: false, reason: "user_handle_mismatch" };
+    if (response.response.userHandle !== Buffer.from(userHandleOf(passkey.userId)).toString("base64url"))
+      return { ok: false, reason: "user_handle_mismatch" };
   }
   try {
     const result = await verifyAuthenticationResponse({
@@ -31,13 +38,23 @@ export async function verifyPasskeyAssertion(response: AuthenticationResponseJSO
       expectedChallenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
-      credential: { id: passkey.id, publicKey: new Uint8Array(passkey.publicKey), counter: passkey.counter, transports: splitTransports(passkey.transports) },
+      credential: {
+        id: passkey.id,
+        publicKey: new Uint8Array(passkey.publicKey),
+        counter: passkey.counter,
+        transports: splitTransports(passkey.transports),
+      },
       requireUserVerification: true,
     });
-    if (!result.verified || !result.authenticationInfo.userVerified) return { ok: false, reason: "bad_assertion", detail: "signature not verified" };
+    if (!result.verified || !result.authenticationInfo.userVerified)
+      return { ok: false, reason: "bad_assertion", detail: "signature not verified" };
     return { ok: true, newCounter: Math.min(result.authenticationInfo.newCounter, MAX_STORED_COUNTER) };
   } catch (error) {
-    return { ok: false, reason: "bad_assertion", detail: error instanceof Error ? error.message.slice(0, 200) : undefined };
+    return {
+      ok: false,
+      reason: "bad_assertion",
+      detail: error instanceof Error ? error.message.slice(0, 200) : undefined,
+    };
   }
 }
 

@@ -6,7 +6,11 @@ import { z } from "zod";
  * serialised by @simplewebauthn/browser). Everything is base64url text with sane size limits;
  * the cryptographic checks happen in @simplewebauthn/server afterwards.
  */
-const base64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*$/, "not base64url");
+const base64url = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]*$/, "not base64url");
 
 const TRANSPORTS = ["ble", "cable", "hybrid", "internal", "nfc", "smart-card", "usb"] as const;
 export type PasskeyTransport = (typeof TRANSPORTS)[number];
@@ -26,16 +30,19 @@ export const authenticationResponseSchema = z
       userHandle: base64url(128).optional(),
     }),
   })
-  .transform(
-    (r): AuthenticationResponseJSON => ({
-      id: r.id,
-      rawId: r.rawId,
-      type: r.type,
-      authenticatorAttachment: r.authenticatorAttachment,
-      response: { clientDataJSON: r.response.clientDataJSON, authenticatorData: r.response.authenticatorData, signature: r.response.signature, userHandle: r.response.userHandle },
-      clientExtensionResults: {},
-    }),
-  );
+  .transform((r): AuthenticationResponseJSON => ({
+    id: r.id,
+    rawId: r.rawId,
+    type: r.type,
+    authenticatorAttachment: r.authenticatorAttachment,
+    response: {
+      clientDataJSON: r.response.clientDataJSON,
+      authenticatorData: r.response.authenticatorData,
+      signature: r.response.signature,
+      userHandle: r.response.userHandle,
+    },
+    clientExtensionResults: {},
+  }));
 
 export const registrationResponseSchema = z
   .object({
@@ -49,16 +56,18 @@ export const registrationResponseSchema = z
       transports: z.array(z.string().max(32)).max(10).optional(),
     }),
   })
-  .transform(
-    (r): RegistrationResponseJSON => ({
-      id: r.id,
-      rawId: r.rawId,
-      type: r.type,
-      authenticatorAttachment: r.authenticatorAttachment,
-      response: { clientDataJSON: r.response.clientDataJSON, attestationObject: r.response.attestationObject, transports: r.response.transports },
-      clientExtensionResults: {},
-    }),
-  );
+  .transform((r): RegistrationResponseJSON => ({
+    id: r.id,
+    rawId: r.rawId,
+    type: r.type,
+    authenticatorAttachment: r.authenticatorAttachment,
+    response: {
+      clientDataJSON: r.response.clientDataJSON,
+      attestationObject: r.response.attestationObject,
+      transports: r.response.transports,
+    },
+    clientExtensionResults: {},
+  }));
 
 /** Transports we store (unknown values from newer browsers are dropped). */
 export function knownTransports(transports: readonly string[] | undefined): PasskeyTransport[] {
@@ -66,7 +75,9 @@ export function knownTransports(transports: readonly string[] | undefined): Pass
 }
 
 /** The flags byte of authenticator data (WebAuthn §6.1): user present, user verified. Null when unreadable. */
-export function authenticatorFlags(authenticatorDataB64url: string): { userPresent: boolean; userVerified: boolean; counter: number } | null {
+export function authenticatorFlags(
+  authenticatorDataB64url: string,
+): { userPresent: boolean; userVerified: boolean; counter: number } | null {
   const data = Buffer.from(authenticatorDataB64url, "base64url");
   if (data.length < 37) return null;
   const flags = data[32] ?? 0;

@@ -10,10 +10,20 @@ import { attemptPassword } from "@/lib/auth/password-attempt";
  * to enrol the thief's own authenticator and then pass the sealing step-up with it.
  * Attempts count against the same limits as password sign-in, before the check.
  */
-export async function confirmPassword(db: Db, userId: string, password: string, request: RequestMeta, during = "account_security_change"): Promise<void> {
-  const user = await db.user.findUnique({ where: { id: userId }, select: { id: true, email: true, passwordHash: true } });
+export async function confirmPassword(
+  db: Db,
+  userId: string,
+  password: string,
+  request: RequestMeta,
+  during = "account_security_change",
+): Promise<void> {
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    select: { id: true, email: true, passwordHash: true },
+  });
   if (user === null) throw new ValidationError("Your account was not found. Sign in again.");
-  const check = async () => password.length > 0 && password.length <= 256 && (await verifyPassword(user.passwordHash, password));
+  const check = async () =>
+    password.length > 0 && password.length <= 256 && (await verifyPassword(user.passwordHash, password));
   if (!(await attemptPassword(db, { email: user.email, userId: user.id, request, during, check }))) {
     throw new ValidationError("Your current password is not correct.", "password");
   }

@@ -1,7 +1,13 @@
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import type { Db } from "@/lib/db/client";
 import type { OrgContext } from "@/lib/access/org-context";
-import { CHALLENGE_TTL_SECONDS, consumeChallenge, findChallenge, type ChallengePurpose, type StoredChallenge } from "@/lib/auth/passkeys/auth-challenges";
+import {
+  CHALLENGE_TTL_SECONDS,
+  consumeChallenge,
+  findChallenge,
+  type ChallengePurpose,
+  type StoredChallenge,
+} from "@/lib/auth/passkeys/auth-challenges";
 import { splitTransports } from "@/lib/auth/passkeys/passkey-registration";
 import { relyingParty, type RelyingParty } from "@/lib/auth/passkeys/relying-party";
 import { recordPasskeyUse, verifyPasskeyAssertion } from "@/lib/auth/passkeys/verify-assertion";
@@ -38,9 +44,18 @@ export type StepUpVerdict = ({ ok: true } & ConsumedStepUp) | { ok: false; code:
  * options over exactly those bytes. Neither factor (webauthn null, totpAllowed false) means
  * the person cannot step up at all.
  */
-export async function offerStepUpFactors(db: Db, ctx: OrgContext, challengeBytes: Uint8Array<ArrayBuffer>, options: StepUpOptions = {}): Promise<StepUpFactors> {
+export async function offerStepUpFactors(
+  db: Db,
+  ctx: OrgContext,
+  challengeBytes: Uint8Array<ArrayBuffer>,
+  options: StepUpOptions = {},
+): Promise<StepUpFactors> {
   const [passkeys, org, totp] = await Promise.all([
-    db.passkey.findMany({ where: { userId: ctx.userId }, select: { id: true, transports: true }, orderBy: { createdAt: "asc" } }),
+    db.passkey.findMany({
+      where: { userId: ctx.userId },
+      select: { id: true, transports: true },
+      orderBy: { createdAt: "asc" },
+    }),
     db.organization.findUniqueOrThrow({ where: { id: ctx.orgId }, select: { allowTotpStepUp: true } }),
     totpStatus(db, ctx.userId),
   ]);
@@ -59,7 +74,8 @@ export async function offerStepUpFactors(db: Db, ctx: OrgContext, challengeBytes
           userVerification: "required",
           timeout: CHALLENGE_TTL_SECONDS * 1000,
         });
-  if (webauthn !== null && webauthn.challenge !== challenge) throw new Error("the WebAuthn options do not carry the derived challenge");
+  if (webauthn !== null && webauthn.challenge !== challenge)
+    throw new Error("the WebAuthn options do not carry the derived challenge");
   return { webauthn, totpAllowed };
 }
 
@@ -70,10 +86,18 @@ export async function offerStepUpFactors(db: Db, ctx: OrgContext, challengeBytes
  * The challenge is consumed atomically with the passkey counter or the TOTP step; a refusal
  * is returned, for the caller to audit.
  */
-export async function verifyStepUpAnswer(db: Db, ctx: OrgContext, challenge: StoredChallenge, purpose: ChallengePurpose, answer: StepUpAnswer, options: StepUpOptions = {}): Promise<StepUpVerdict> {
+export async function verifyStepUpAnswer(
+  db: Db,
+  ctx: OrgContext,
+  challenge: StoredChallenge,
+  purpose: ChallengePurpose,
+  answer: StepUpAnswer,
+  options: StepUpOptions = {},
+): Promise<StepUpVerdict> {
   const refuse = (code: StepUpErrorCode, message?: string): StepUpVerdict => ({ ok: false, code, message });
   // Which refusal a lost race means: the challenge was used meanwhile, or ran out.
-  const consumeRefusal = async (): Promise<StepUpErrorCode> => ((await findChallenge(db, challenge.id, purpose))?.consumedAt != null ? "step_up.used" : "step_up.expired");
+  const consumeRefusal = async (): Promise<StepUpErrorCode> =>
+    (await findChallenge(db, challenge.id, purpose))?.consumedAt != null ? "step_up.used" : "step_up.expired";
 
   if (answer.method === "webauthn") {
     if (answer.assertion === null) return refuse("step_up.bad_assertion");
@@ -82,14 +106,16 @@ export async function verifyStepUpAnswer(db: Db, ctx: OrgContext, challenge: Sto
     if (passkey === null) return refuse("step_up.bad_assertion");
     const check = await verifyPasskeyAssertion(assertion, passkey, challenge.challenge, options.rp ?? relyingParty());
     if (!check.ok) return refuse(check.reason === "uv_required" ? "step_up.uv_required" : "step_up.bad_assertion");
-    const outcome = await db.$transaction(async (tx): Promise<"consumed" | "challenge" | "counter"> => {
-      if (!(await consumeChallenge(tx, challenge.id, purpose))) return "challenge";
-      if (!(await recordPasskeyUse(tx, passkey.id, check.newCounter))) throw new CounterRaceError();
-      return "consumed";
-    }).catch((error: unknown) => {
-      if (error instanceof CounterRaceError) return "counter" as const;
-      throw error;
-    });
+    const outcome = await db
+      .$transaction(async (tx): Promise<"consumed" | "challenge" | "counter"> => {
+        if (!(await consumeChallenge(tx, challenge.id, purpose))) return "challenge";
+        if (!(await recordPasskeyUse(tx, passkey.id, check.newCounter))) throw new CounterRaceError();
+        return "consumed";
+      })
+      .catch((error: unknown) => {
+        if (error instanceof CounterRaceError) return "counter" as const;
+        throw error;
+      });
     if (outcome === "challenge") return refuse(await consumeRefusal());
     if (outcome === "counter") return refuse("step_up.bad_assertion");
     return { ok: true, method: "webauthn", credentialId: passkey.id };
@@ -107,14 +133,16 @@ export async function verifyStepUpAnswer(db: Db, ctx: OrgContext, challenge: Sto
     }
     throw error;
   }
-  const outcome = await db.$transaction(async (tx): Promise<"consumed" | "challenge" | "step"> => {
-    if (!(await consumeChallenge(tx, challenge.id, purpose))) return "challenge";
-    if (!(await claimTotpStep(tx, ctx.userId, step))) throw new TotpStepRaceError();
-    return "consumed";
-  }).catch((error: unknown) => {
-    if (error instanceof TotpStepRaceError) return "step" as const;
-    throw error;
-  });
+  const outcome = await db
+    .$transaction(async (tx): Promise<"consumed" | "challenge" | "step"> => {
+      if (!(await consumeChallenge(tx, challenge.id, purpose))) return "challenge";
+      if (!(await claimTotpStep(tx, ctx.userId, step))) throw new TotpStepRaceError();
+      return "consumed";
+    })
+    .catch((error: unknown) => {
+      if (error instanceof TotpStepRaceError) return "step" as const;
+      throw error;
+    });
   if (outcome === "challenge") return refuse(await consumeRefusal());
   if (outcome === "step") return refuse("step_up.bad_code");
   return { ok: true, method: "totp", credentialId: null };

@@ -30,21 +30,28 @@ function legacyTotpRecord(totpKey: TotpKey, userId: string, secret: Uint8Array):
 }
 
 /** A person with a confirmed factor stored in the legacy format. */
-async function legacyFactor(totpKey: TotpKey = key): Promise<{ userId: string; secret: Buffer; stored: Uint8Array<ArrayBuffer> }> {
+async function legacyFactor(
+  totpKey: TotpKey = key,
+): Promise<{ userId: string; secret: Buffer; stored: Uint8Array<ArrayBuffer> }> {
   const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
   const secret = randomBytes(20);
   const stored = legacyTotpRecord(totpKey, userId, secret);
-  await t.db.totpFactor.create({ data: { userId, secretEncrypted: stored, confirmedAt: new Date(), lastUsedStep: null } });
+  await t.db.totpFactor.create({
+    data: { userId, secretEncrypted: stored, confirmedAt: new Date(), lastUsedStep: null },
+  });
   return { userId, secret, stored };
 }
 
-const secretOf = async (userId: string) => (await t.db.totpFactor.findUniqueOrThrow({ where: { userId } })).secretEncrypted;
+const secretOf = async (userId: string) =>
+  (await t.db.totpFactor.findUniqueOrThrow({ where: { userId } })).secretEncrypted;
 const codeAt = (secret: Uint8Array, offset: number) => hotp(secret, totpStep(Date.now()) + offset);
 
 describe("TOTP secrets of the legacy format", () => {
   it("are read as they are: a person signs in with a code before the migration", async () => {
     const { userId, secret } = await legacyFactor();
-    await expect(checkTotpCode(t.db, key, userId, codeAt(secret, 0))).resolves.toMatchObject({ step: totpStep(Date.now()) });
+    await expect(checkTotpCode(t.db, key, userId, codeAt(secret, 0))).resolves.toMatchObject({
+      step: totpStep(Date.now()),
+    });
   });
 
   it("are rewritten as AEAD records, one audited transaction each, and still give the same codes", async () => {
@@ -57,9 +64,14 @@ describe("TOTP secrets of the legacy format", () => {
     expect(Buffer.from(migrated).equals(stored)).toBe(false);
     expect(Buffer.from(migrated).subarray(0, 5).toString("latin1")).toBe("SGAE\x01");
     expect(openTotpSecret(key, userId, migrated).equals(secret)).toBe(true);
-    const audit = await t.db.auditEntry.findMany({ where: { chainId: PLATFORM_CHAIN, action: "secret.reencrypted", subjectId: userId } });
+    const audit = await t.db.auditEntry.findMany({
+      where: { chainId: PLATFORM_CHAIN, action: "secret.reencrypted", subjectId: userId },
+    });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ subjectType: "user", data: { column: "TotpFactor.secretEncrypted", from: "totp-secret/v1", to: "aead-record/v1" } });
+    expect(audit[0]).toMatchObject({
+      subjectType: "user",
+      data: { column: "TotpFactor.secretEncrypted", from: "totp-secret/v1", to: "aead-record/v1" },
+    });
     expect(JSON.stringify(audit[0]?.data)).not.toContain(secret.toString("hex"));
 
     // Sign-in and turning the factor off work on the migrated record.
@@ -84,11 +96,16 @@ describe("TOTP secrets of the legacy format", () => {
     const a = await legacyFactor();
     const b = await legacyFactor();
     await t.db.totpFactor.update({ where: { userId: b.userId }, data: { secretEncrypted: a.stored } });
-    await expect(checkTotpCode(t.db, key, b.userId, codeAt(a.secret, 0))).rejects.toMatchObject({ code: "totp.unreadable" });
+    await expect(checkTotpCode(t.db, key, b.userId, codeAt(a.secret, 0))).rejects.toMatchObject({
+      code: "totp.unreadable",
+    });
     const result = await migrateTotpSecrets(t.db, key);
     expect(result.unreadable).toEqual([b.userId]);
     const migratedA = await secretOf(a.userId);
     await t.db.totpFactor.update({ where: { userId: b.userId }, data: { secretEncrypted: migratedA } });
-    await expect(checkTotpCode(t.db, key, b.userId, codeAt(a.secret, 0))).rejects.toMatchObject({ code: "totp.unreadable", cause: "aead_record.refused" });
+    await expect(checkTotpCode(t.db, key, b.userId, codeAt(a.secret, 0))).rejects.toMatchObject({
+      code: "totp.unreadable",
+      cause: "aead_record.refused",
+    });
   });
 });

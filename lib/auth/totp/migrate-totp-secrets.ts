@@ -16,7 +16,10 @@ export type SecretMigration = { migrated: number; unreadable: string[] };
  */
 export async function migrateTotpSecrets(db: Db, key: TotpKey): Promise<SecretMigration> {
   const result: SecretMigration = { migrated: 0, unreadable: [] };
-  const rows = await db.totpFactor.findMany({ select: { userId: true, secretEncrypted: true }, orderBy: { userId: "asc" } });
+  const rows = await db.totpFactor.findMany({
+    select: { userId: true, secretEncrypted: true },
+    orderBy: { userId: "asc" },
+  });
   for (const row of rows) {
     if (!isLegacyTotpSecret(row.secretEncrypted)) continue;
     let secret: Buffer;
@@ -29,7 +32,10 @@ export async function migrateTotpSecrets(db: Db, key: TotpKey): Promise<SecretMi
     try {
       const sealed = Buffer.from(sealRecord(key.key, secret, totpSecretBinding(row.userId)));
       const done = await db.$transaction(async (tx) => {
-        const updated = await tx.totpFactor.updateMany({ where: { userId: row.userId, secretEncrypted: { equals: Buffer.from(row.secretEncrypted) } }, data: { secretEncrypted: sealed } });
+        const updated = await tx.totpFactor.updateMany({
+          where: { userId: row.userId, secretEncrypted: { equals: Buffer.from(row.secretEncrypted) } },
+          data: { secretEncrypted: sealed },
+        });
         if (updated.count !== 1) return false;
         await appendAudit(tx, {
           orgId: null,

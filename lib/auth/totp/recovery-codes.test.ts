@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { generateRecoveryCodes, hashRecoveryCode, normaliseRecoveryCode, RECOVERY_CODE_COUNT } from "@/lib/auth/totp/recovery-codes";
+import {
+  generateRecoveryCodes,
+  hashRecoveryCode,
+  normaliseRecoveryCode,
+  RECOVERY_CODE_COUNT,
+} from "@/lib/auth/totp/recovery-codes";
 
 describe("recovery codes", () => {
   it("are ten distinct codes of three groups of five", () => {
     const codes = generateRecoveryCodes();
     expect(codes).toHaveLength(RECOVERY_CODE_COUNT);
     expect(new Set(codes).size).toBe(RECOVERY_CODE_COUNT);
-    for (const code of codes) expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/);
+    for (const code of codes)
+      expect(code).toMatch(/^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/);
   });
 
   it("are read forgivingly (case, separators, O for 0, I/L for 1) and hash per user", () => {

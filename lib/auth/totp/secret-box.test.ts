@@ -1,6 +1,12 @@
 import { createCipheriv, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { openTotpSecret, sealTotpSecret, totpKeyFromEnvironment, totpKeyFromSecret, type TotpKey } from "@/lib/auth/totp/secret-box";
+import {
+  openTotpSecret,
+  sealTotpSecret,
+  totpKeyFromEnvironment,
+  totpKeyFromSecret,
+  type TotpKey,
+} from "@/lib/auth/totp/secret-box";
 import { TotpError } from "@/lib/auth/totp/totp-errors";
 
 const userA = "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10";

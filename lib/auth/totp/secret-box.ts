@@ -36,6 +36,8 @@ export function openTotpSecret(key: TotpKey, userId: string, sealed: Uint8Array)
     if (isLegacyTotpSecret(sealed)) return openLegacyTotpSecret(key.key, userId, sealed);
     return openRecord(key.key, sealed, totpSecretBinding(userId));
   } catch (error) {
-    throw new TotpError("totp.unreadable", { cause: error instanceof AeadRecordError ? error.code : error instanceof Error ? error.message : undefined });
+    throw new TotpError("totp.unreadable", {
+      cause: error instanceof AeadRecordError ? error.code : error instanceof Error ? error.message : undefined,
+    });
   }
 }

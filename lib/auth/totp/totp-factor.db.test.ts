@@ -9,7 +9,15 @@ import { hashRecoveryCode } from "@/lib/auth/totp/recovery-codes";
 import { totpKeyFromSecret } from "@/lib/auth/totp/secret-box";
 import { hotp, totpAt, totpStep } from "@/lib/auth/totp/totp";
 import { TotpError } from "@/lib/auth/totp/totp-errors";
-import { checkTotpCode, claimTotpStep, confirmTotpEnrolment, disableTotp, regenerateRecoveryCodes, startTotpEnrolment, totpStatus } from "@/lib/auth/totp/totp-factor";
+import {
+  checkTotpCode,
+  claimTotpStep,
+  confirmTotpEnrolment,
+  disableTotp,
+  regenerateRecoveryCodes,
+  startTotpEnrolment,
+  totpStatus,
+} from "@/lib/auth/totp/totp-factor";
 
 const key = totpKeyFromSecret("auth secret of the TOTP tests");
 const request = { ip: "192.0.2.20", userAgent: "vitest" };
@@ -36,10 +44,14 @@ const nextCode = (secret: Uint8Array) => hotp(secret, totpStep(Date.now()) + 1);
 describe("TOTP enrolment", () => {
   it("needs the password, then gives a secret as text, an otpauth URI and a QR code, stored encrypted and unconfirmed", async () => {
     const { userId, email } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
-    await expect(startTotpEnrolment(t.db, key, userId, "wrong password!", request)).rejects.toBeInstanceOf(ValidationError);
+    await expect(startTotpEnrolment(t.db, key, userId, "wrong password!", request)).rejects.toBeInstanceOf(
+      ValidationError,
+    );
     const enrolment = await startTotpEnrolment(t.db, key, userId, TEST_PASSWORD, request);
     expect(enrolment.secret).toMatch(/^[A-Z2-7]{32}$/);
-    expect(enrolment.otpauthUri).toBe(`otpauth://totp/Signet:${encodeURIComponent(email)}?secret=${enrolment.secret}&issuer=Signet&algorithm=SHA1&digits=6&period=30`);
+    expect(enrolment.otpauthUri).toBe(
+      `otpauth://totp/Signet:${encodeURIComponent(email)}?secret=${enrolment.secret}&issuer=Signet&algorithm=SHA1&digits=6&period=30`,
+    );
     expect(enrolment.qr.size).toBeGreaterThan(21);
     expect(enrolment.qr.path).toMatch(/^M\d+ \d+h1v1h-1z/);
     const row = await t.db.totpFactor.findUniqueOrThrow({ where: { userId } });
@@ -52,7 +64,9 @@ describe("TOTP enrolment", () => {
     const { userId } = await createPerson(t.db, [{ orgId, roles: [Role.SIGNER] }]);
     const enrolment = await startTotpEnrolment(t.db, key, userId, TEST_PASSWORD, request);
     const secret = base32Decode(enrolment.secret);
-    await expect(confirmTotpEnrolment(t.db, key, userId, "000000" === totpAt(secret, Date.now()) ? "111111" : "000000", request)).rejects.toMatchObject({ code: "totp.bad_code" });
+    await expect(
+      confirmTotpEnrolment(t.db, key, userId, "000000" === totpAt(secret, Date.now()) ? "111111" : "000000", request),
+    ).rejects.toMatchObject({ code: "totp.bad_code" });
     expect((await totpStatus(t.db, userId)).enabled).toBe(false);
 
     const { recoveryCodes } = await confirmTotpEnrolment(t.db, key, userId, totpAt(secret, Date.now()), request);
@@ -63,9 +77,13 @@ describe("TOTP enrolment", () => {
     expect(stored.map((r) => r.codeHash).sort()).toEqual(recoveryCodes.map((c) => hashRecoveryCode(userId, c)).sort());
     for (const code of recoveryCodes) expect(JSON.stringify(stored)).not.toContain(code);
 
-    const actions = (await t.db.auditEntry.findMany({ where: { chainId: chainIdFor(orgId), subjectId: userId } })).map((e) => e.action);
+    const actions = (await t.db.auditEntry.findMany({ where: { chainId: chainIdFor(orgId), subjectId: userId } })).map(
+      (e) => e.action,
+    );
     expect(actions).toEqual(expect.arrayContaining(["totp.enabled", "recovery_codes.generated"]));
-    await expect(startTotpEnrolment(t.db, key, userId, TEST_PASSWORD, request)).rejects.toMatchObject({ code: "totp.already_enabled" });
+    await expect(startTotpEnrolment(t.db, key, userId, TEST_PASSWORD, request)).rejects.toMatchObject({
+      code: "totp.already_enabled",
+    });
   });
 });
 
@@ -91,7 +109,9 @@ describe("TOTP codes", () => {
 
   it("cannot be read once AUTH_SECRET changed", async () => {
     const { userId, secret } = await enrolled();
-    await expect(checkTotpCode(t.db, totpKeyFromSecret("a different secret"), userId, nextCode(secret))).rejects.toMatchObject({ code: "totp.unreadable" });
+    await expect(
+      checkTotpCode(t.db, totpKeyFromSecret("a different secret"), userId, nextCode(secret)),
+    ).rejects.toMatchObject({ code: "totp.unreadable" });
   });
 });
 
@@ -102,11 +122,15 @@ describe("turning TOTP off and recovery codes", () => {
     const regenerated = await regenerateRecoveryCodes(t.db, key, userId, nextCode(secret), request);
     expect(regenerated.recoveryCodes).toHaveLength(10);
     // The old codes stopped working.
-    await expect(disableTotp(t.db, key, userId, recoveryCodes[0]!, request)).rejects.toMatchObject({ code: "totp.bad_code" });
+    await expect(disableTotp(t.db, key, userId, recoveryCodes[0]!, request)).rejects.toMatchObject({
+      code: "totp.bad_code",
+    });
     await disableTotp(t.db, key, userId, regenerated.recoveryCodes[3]!.toUpperCase(), request);
     expect(await totpStatus(t.db, userId)).toMatchObject({ enabled: false, recoveryCodesLeft: 0 });
     expect(await t.db.recoveryCode.count({ where: { userId } })).toBe(0);
-    const entry = await t.db.auditEntry.findFirstOrThrow({ where: { chainId: chainIdFor(orgId), action: "totp.disabled", subjectId: userId } });
+    const entry = await t.db.auditEntry.findFirstOrThrow({
+      where: { chainId: chainIdFor(orgId), action: "totp.disabled", subjectId: userId },
+    });
     expect(entry.data).toMatchObject({ authorisedWith: "recovery_code" });
   });
 
@@ -114,6 +138,8 @@ describe("turning TOTP off and recovery codes", () => {
     const { userId, secret } = await enrolled();
     await disableTotp(t.db, key, userId, nextCode(secret), request);
     expect((await totpStatus(t.db, userId)).enabled).toBe(false);
-    await expect(disableTotp(t.db, key, userId, nextCode(secret), request)).rejects.toMatchObject({ code: "totp.not_enabled" });
+    await expect(disableTotp(t.db, key, userId, nextCode(secret), request)).rejects.toMatchObject({
+      code: "totp.not_enabled",
+    });
   });
 });

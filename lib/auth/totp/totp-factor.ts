@@ -3,7 +3,14 @@ import { z } from "zod";
 import type { RequestMeta } from "@/lib/audit/append-audit";
 import type { Db, Tx } from "@/lib/db/client";
 import { appendAccountAudit } from "@/lib/auth/passkeys/account-audit";
-import { ACCOUNT_POLICY, claimAttempt, lockExhaustedKeys, settleSuccessfulAttempt, type AttemptClaim, type ThrottleKey } from "@/lib/auth/sign-in-throttle";
+import {
+  ACCOUNT_POLICY,
+  claimAttempt,
+  lockExhaustedKeys,
+  settleSuccessfulAttempt,
+  type AttemptClaim,
+  type ThrottleKey,
+} from "@/lib/auth/sign-in-throttle";
 import { confirmPassword } from "@/lib/auth/step-up/confirm-password";
 import { base32Encode } from "@/lib/auth/totp/base32";
 import { qrCode, type QrCode } from "@/lib/auth/totp/qr-code";
@@ -51,7 +58,13 @@ export async function totpStatus(db: Db | Tx, userId: string): Promise<TotpStatu
 
 export function otpauthUri(accountName: string, secretBase32: string): string {
   const label = `${encodeURIComponent(TOTP_ISSUER)}:${encodeURIComponent(accountName)}`;
-  const query = new URLSearchParams({ secret: secretBase32, issuer: TOTP_ISSUER, algorithm: "SHA1", digits: String(TOTP_DIGITS), period: String(TOTP_PERIOD_SECONDS) });
+  const query = new URLSearchParams({
+    secret: secretBase32,
+    issuer: TOTP_ISSUER,
+    algorithm: "SHA1",
+    digits: String(TOTP_DIGITS),
+    period: String(TOTP_PERIOD_SECONDS),
+  });
   return `otpauth://totp/${label}?${query.toString()}`;
 }
 
@@ -60,7 +73,13 @@ export function otpauthUri(accountName: string, secretBase32: string): string {
  * stored encrypted and unconfirmed (replacing an earlier unconfirmed one). The secret is
  * returned once, for the QR code and the text fallback; it is not active until confirmed.
  */
-export async function startTotpEnrolment(db: Db, key: TotpKey, userId: string, password: string, request: RequestMeta): Promise<TotpEnrolment> {
+export async function startTotpEnrolment(
+  db: Db,
+  key: TotpKey,
+  userId: string,
+  password: string,
+  request: RequestMeta,
+): Promise<TotpEnrolment> {
   await confirmPassword(db, userId, password, request);
   const user = await db.user.findUniqueOrThrow({ where: { id: userId }, select: { email: true } });
   const existing = await db.totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true } });
@@ -86,7 +105,13 @@ export async function startTotpEnrolment(db: Db, key: TotpKey, userId: string, p
  * is the factor active; ten recovery codes are generated and returned (the only time they are
  * ever seen in clear). Factor, codes and audit entries are written in one transaction.
  */
-export async function confirmTotpEnrolment(db: Db, key: TotpKey, userId: string, code: string, request: RequestMeta): Promise<{ recoveryCodes: string[] }> {
+export async function confirmTotpEnrolment(
+  db: Db,
+  key: TotpKey,
+  userId: string,
+  code: string,
+  request: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
   const input = totpCodeSchema.parse(code);
   const factor = await db.totpFactor.findUnique({ where: { userId } });
   if (factor === null) throw new TotpError("totp.no_enrolment");
@@ -111,8 +136,22 @@ export async function confirmTotpEnrolment(db: Db, key: TotpKey, userId: string,
     });
     if (confirmed.count !== 1) throw new TotpError("totp.no_enrolment");
     await replaceRecoveryCodes(tx, userId, recoveryCodes);
-    await appendAccountAudit(tx, { userId, action: "totp.enabled", subjectType: "user", subjectId: userId, data: {}, request });
-    await appendAccountAudit(tx, { userId, action: "recovery_codes.generated", subjectType: "user", subjectId: userId, data: { count: recoveryCodes.length }, request });
+    await appendAccountAudit(tx, {
+      userId,
+      action: "totp.enabled",
+      subjectType: "user",
+      subjectId: userId,
+      data: {},
+      request,
+    });
+    await appendAccountAudit(tx, {
+      userId,
+      action: "recovery_codes.generated",
+      subjectType: "user",
+      subjectId: userId,
+      data: { count: recoveryCodes.length },
+      request,
+    });
   });
   return { recoveryCodes };
 }
@@ -163,7 +202,13 @@ export async function claimTotpStep(tx: Db | Tx, userId: string, step: number): 
  * Turns TOTP off. Needs a current code, or one of the recovery codes (for a lost phone).
  * Removes the factor and every recovery code, and audits how it was authorised.
  */
-export async function disableTotp(db: Db, key: TotpKey, userId: string, code: string, request: RequestMeta): Promise<void> {
+export async function disableTotp(
+  db: Db,
+  key: TotpKey,
+  userId: string,
+  code: string,
+  request: RequestMeta,
+): Promise<void> {
   const input = totpCodeSchema.parse(code);
   const status = await totpStatus(db, userId);
   if (!status.enabled) throw new TotpError("totp.not_enabled");
@@ -189,21 +234,46 @@ export async function disableTotp(db: Db, key: TotpKey, userId: string, code: st
   });
 }
 
-async function removeFactor(tx: Tx, userId: string, authorisedWith: "totp" | "recovery_code", request: RequestMeta): Promise<void> {
+async function removeFactor(
+  tx: Tx,
+  userId: string,
+  authorisedWith: "totp" | "recovery_code",
+  request: RequestMeta,
+): Promise<void> {
   await tx.totpFactor.delete({ where: { userId } });
   await tx.recoveryCode.deleteMany({ where: { userId } });
-  await appendAccountAudit(tx, { userId, action: "totp.disabled", subjectType: "user", subjectId: userId, data: { authorisedWith }, request });
+  await appendAccountAudit(tx, {
+    userId,
+    action: "totp.disabled",
+    subjectType: "user",
+    subjectId: userId,
+    data: { authorisedWith },
+    request,
+  });
 }
 
 /** New recovery codes (the old ones stop working), authorised by a current TOTP code. */
-export async function regenerateRecoveryCodes(db: Db, key: TotpKey, userId: string, code: string, request: RequestMeta): Promise<{ recoveryCodes: string[] }> {
+export async function regenerateRecoveryCodes(
+  db: Db,
+  key: TotpKey,
+  userId: string,
+  code: string,
+  request: RequestMeta,
+): Promise<{ recoveryCodes: string[] }> {
   const input = totpCodeSchema.parse(code);
   const { step } = await checkTotpCode(db, key, userId, input);
   const recoveryCodes = generateRecoveryCodes();
   await db.$transaction(async (tx) => {
     if (!(await claimTotpStep(tx, userId, step))) throw new TotpError("totp.bad_code");
     await replaceRecoveryCodes(tx, userId, recoveryCodes);
-    await appendAccountAudit(tx, { userId, action: "recovery_codes.generated", subjectType: "user", subjectId: userId, data: { count: recoveryCodes.length }, request });
+    await appendAccountAudit(tx, {
+      userId,
+      action: "recovery_codes.generated",
+      subjectType: "user",
+      subjectId: userId,
+      data: { count: recoveryCodes.length },
+      request,
+    });
   });
   return { recoveryCodes };
 }

@@ -50,6 +50,7 @@ describe("TOTP codes are counted before they are compared", () => {
     await confirmTotpEnrolment(t.db, key, userId, totpAt(secret, Date.now()), request);
     const right = hotp(secret, totpStep(Date.now()) + 1);
     // checkTotpCode does not use the step up: the same right code passes again and again.
-    for (let i = 0; i < ACCOUNT_POLICY.maxFailures * 2; i++) await expect(checkTotpCode(t.db, key, userId, right)).resolves.toMatchObject({ step: expect.any(Number) });
+    for (let i = 0; i < ACCOUNT_POLICY.maxFailures * 2; i++)
+      await expect(checkTotpCode(t.db, key, userId, right)).resolves.toMatchObject({ step: expect.any(Number) });
   });
 });

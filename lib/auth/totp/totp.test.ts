@@ -7,14 +7,29 @@ const ascii = (s: string) => new Uint8Array(Buffer.from(s, "ascii"));
 describe("HOTP (RFC 4226, appendix D)", () => {
   it("gives the published values for counters 0–9", () => {
     const secret = ascii("12345678901234567890");
-    const expected = ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
+    const expected = [
+      "755224",
+      "287082",
+      "359152",
+      "969429",
+      "338314",
+      "254676",
+      "287922",
+      "162583",
+      "399871",
+      "520489",
+    ];
     expect(expected.map((_, counter) => hotp(secret, counter))).toEqual(expected);
   });
 });
 
 describe("TOTP (RFC 6238, appendix B)", () => {
   // The RFC's seeds are the ASCII digits repeated to the hash's block size (20, 32, 64 bytes).
-  const seeds = { sha1: ascii("12345678901234567890"), sha256: ascii("12345678901234567890123456789012"), sha512: ascii("1234567890123456789012345678901234567890123456789012345678901234") } as const;
+  const seeds = {
+    sha1: ascii("12345678901234567890"),
+    sha256: ascii("12345678901234567890123456789012"),
+    sha512: ascii("1234567890123456789012345678901234567890123456789012345678901234"),
+  } as const;
   const vectors: [number, string, string, string][] = [
     [59, "94287082", "46119246", "90693936"],
     [1111111109, "07081804", "68084774", "25091201"],

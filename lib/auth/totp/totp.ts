@@ -10,7 +10,12 @@ export const TOTP_PERIOD_SECONDS = 30;
 /** Codes of the previous and the next step are accepted too, for clocks that drift a little. */
 export const TOTP_WINDOW = 1;
 
-export function hotp(secret: Uint8Array, counter: number, digits = TOTP_DIGITS, algorithm: HmacAlgorithm = "sha1"): string {
+export function hotp(
+  secret: Uint8Array,
+  counter: number,
+  digits = TOTP_DIGITS,
+  algorithm: HmacAlgorithm = "sha1",
+): string {
   const message = Buffer.alloc(8);
   message.writeBigUInt64BE(BigInt(counter));
   const mac = createHmac(algorithm, secret).update(message).digest();
@@ -24,7 +29,11 @@ export function totpStep(timeMs: number, periodSeconds = TOTP_PERIOD_SECONDS): n
   return Math.floor(timeMs / 1000 / periodSeconds);
 }
 
-export function totpAt(secret: Uint8Array, timeMs: number, options: { digits?: number; algorithm?: HmacAlgorithm } = {}): string {
+export function totpAt(
+  secret: Uint8Array,
+  timeMs: number,
+  options: { digits?: number; algorithm?: HmacAlgorithm } = {},
+): string {
   return hotp(secret, totpStep(timeMs), options.digits ?? TOTP_DIGITS, options.algorithm ?? "sha1");
 }
 
@@ -38,7 +47,12 @@ export function normaliseTotpCode(code: string): string | null {
  * The step whose code this is (within ±TOTP_WINDOW of now), or null. Steps at or before
  * `lastUsedStep` are never accepted, so a code (or an older one) cannot be used twice.
  */
-export function matchTotp(secret: Uint8Array, code: string, timeMs: number, lastUsedStep: number | null): number | null {
+export function matchTotp(
+  secret: Uint8Array,
+  code: string,
+  timeMs: number,
+  lastUsedStep: number | null,
+): number | null {
   const digits = normaliseTotpCode(code);
   if (digits === null) return null;
   const now = totpStep(timeMs);

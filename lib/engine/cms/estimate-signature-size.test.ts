@@ -6,7 +6,11 @@ import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { digestLength } from "@/lib/engine/crypto/hash";
 import { HttpTimestamper } from "@/lib/engine/tsa/http-timestamper";
 import { signPades } from "@/lib/engine/seal/create-pades-signature";
-import { DEFAULT_TIMESTAMP_TOKEN_ALLOWANCE, estimateSignatureSize, maxSignatureLength } from "@/lib/engine/cms/estimate-signature-size";
+import {
+  DEFAULT_TIMESTAMP_TOKEN_ALLOWANCE,
+  estimateSignatureSize,
+  maxSignatureLength,
+} from "@/lib/engine/cms/estimate-signature-size";
 
 let pki: TestPki;
 let tsa: TestTsa;
@@ -30,7 +34,13 @@ describe("estimateSignatureSize", () => {
       const keyAlgorithm = await backend.keyAlgorithm();
       const certificates = [leaf.certDer, pki.intermediate.certDer, pki.root.certDer];
       for (let i = 0; i < 5; i++) {
-        const bb = await signPades({ contentDigest: new Uint8Array(digestLength(hash)).fill(i), hash, signerCertificate: leaf.certDer, chain: certificates.slice(1), backend });
+        const bb = await signPades({
+          contentDigest: new Uint8Array(digestLength(hash)).fill(i),
+          hash,
+          signerCertificate: leaf.certDer,
+          chain: certificates.slice(1),
+          backend,
+        });
         const estimate = estimateSignatureSize({ certificates, keyAlgorithm, withTimestamp: false, hash });
         expect(estimate).toBeGreaterThanOrEqual(bb.cms.length);
         expect(estimate - bb.cms.length).toBeLessThanOrEqual(4); // ECDSA may come out a few bytes shorter
@@ -45,9 +55,17 @@ describe("estimateSignatureSize", () => {
       });
       const tokenSize = bt.timestamp!.token.length;
       expect(tokenSize).toBeLessThan(DEFAULT_TIMESTAMP_TOKEN_ALLOWANCE);
-      expect(estimateSignatureSize({ certificates, keyAlgorithm, withTimestamp: true, hash })).toBeGreaterThanOrEqual(bt.cms.length);
+      expect(estimateSignatureSize({ certificates, keyAlgorithm, withTimestamp: true, hash })).toBeGreaterThanOrEqual(
+        bt.cms.length,
+      );
       // with the measured token size, the bound is tight
-      const measured = estimateSignatureSize({ certificates, keyAlgorithm, withTimestamp: true, hash, timestampTokenSize: tokenSize });
+      const measured = estimateSignatureSize({
+        certificates,
+        keyAlgorithm,
+        withTimestamp: true,
+        hash,
+        timestampTokenSize: tokenSize,
+      });
       expect(measured).toBeGreaterThanOrEqual(bt.cms.length);
       expect(measured - bt.cms.length).toBeLessThanOrEqual(6);
     });

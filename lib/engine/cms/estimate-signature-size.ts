@@ -45,7 +45,9 @@ export function estimateSignatureSize(query: SignatureSizeQuery): number {
     signatureAlgorithm: signatureAlgorithmIdentifier(query.keyAlgorithm, hash),
     signature: new Uint8Array(maxSignatureLength(query.keyAlgorithm)),
     // A placeholder token of the allowed size gives the exact framing overhead.
-    unsignedAttributes: query.withTimestamp ? [attribute(OID.signatureTimeStampToken, placeholderToken(tokenSize))] : [],
+    unsignedAttributes: query.withTimestamp
+      ? [attribute(OID.signatureTimeStampToken, placeholderToken(tokenSize))]
+      : [],
   }).length;
 }
 
@@ -74,5 +76,4 @@ function placeholderToken(size: number): Uint8Array {
     }
   }
   return placeholderToken(total + 1); // no header length fits exactly (e.g. 130 bytes): one more byte
-
 }

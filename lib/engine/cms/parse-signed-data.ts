@@ -83,7 +83,8 @@ function decode(cms: Uint8Array): ParsedSignedData {
   let unreadableCertificates = 0;
   if (fields[i]?.tag === 0xa0) {
     const list = readChildren(fields[i++] as DerElement);
-    if (list.length > MAX_CERTIFICATES) throw new CmsError("cms.malformed", "The signature holds too many certificates.");
+    if (list.length > MAX_CERTIFICATES)
+      throw new CmsError("cms.malformed", "The signature holds too many certificates.");
     for (const el of list) {
       if (el.tag !== Tag.SEQUENCE) continue; // other certificate formats ([0]..[3]) are ignored
       try {
@@ -95,7 +96,15 @@ function decode(cms: Uint8Array): ParsedSignedData {
   }
   if (fields[i]?.tag === 0xa1) i++; // crls
   const signerInfos = readChildren(expectTag(fields[i], Tag.SET, "signerInfos")).map(decodeSignerInfo);
-  return { version, digestAlgorithms, contentType: eContentType, content, certificates, unreadableCertificates, signerInfos };
+  return {
+    version,
+    digestAlgorithms,
+    contentType: eContentType,
+    content,
+    certificates,
+    unreadableCertificates,
+    signerInfos,
+  };
 }
 
 function algorithmOid(element: DerElement): string {
@@ -131,7 +140,16 @@ function decodeSignerInfo(element: DerElement): ParsedSignerInfo {
   const signatureAlgorithm = algorithmOid(expectTag(f[i++], Tag.SEQUENCE, "signatureAlgorithm"));
   const signature = expectTag(f[i++], Tag.OCTET_STRING, "signature").content;
   const unsignedAttributes = f[i]?.tag === 0xa1 ? decodeAttributes(f[i] as DerElement) : [];
-  return { version, sid, digestAlgorithm, signedAttributesDer, signedAttributes, signatureAlgorithm, signature, unsignedAttributes };
+  return {
+    version,
+    sid,
+    digestAlgorithm,
+    signedAttributesDer,
+    signedAttributes,
+    signatureAlgorithm,
+    signature,
+    unsignedAttributes,
+  };
 }
 
 function decodeAttributes(element: DerElement): ParsedAttribute[] {
@@ -139,7 +157,10 @@ function decodeAttributes(element: DerElement): ParsedAttribute[] {
   if (list.length > MAX_ATTRIBUTES) throw new DerError("Too many attributes.");
   return list.map((attr) => {
     const [type, values] = readChildren(expectTag(attr, Tag.SEQUENCE, "Attribute"));
-    return { type: decodeOid(expectTag(type, Tag.OID, "attrType")), values: readChildren(expectTag(values, Tag.SET, "attrValues")) };
+    return {
+      type: decodeOid(expectTag(type, Tag.OID, "attrType")),
+      values: readChildren(expectTag(values, Tag.SET, "attrValues")),
+    };
   });
 }
 
@@ -148,11 +169,15 @@ export function findAttribute(attributes: readonly ParsedAttribute[], type: stri
 }
 
 /** The certificate a SignerInfo names, among the given ones. */
-export function findSignerCertificate(signerInfo: ParsedSignerInfo, certificates: readonly Certificate[]): Certificate | undefined {
+export function findSignerCertificate(
+  signerInfo: ParsedSignerInfo,
+  certificates: readonly Certificate[],
+): Certificate | undefined {
   const sid = signerInfo.sid;
   return certificates.find((c) =>
     "subjectKeyIdentifier" in sid
       ? !!c.subjectKeyIdentifier && Buffer.compare(c.subjectKeyIdentifier, sid.subjectKeyIdentifier) === 0
-      : Buffer.compare(c.issuerDer, sid.issuerDer) === 0 && Buffer.compare(c.serialNumberDer, sid.serialNumberDer) === 0,
+      : Buffer.compare(c.issuerDer, sid.issuerDer) === 0 &&
+        Buffer.compare(c.serialNumberDer, sid.serialNumberDer) === 0,
   );
 }

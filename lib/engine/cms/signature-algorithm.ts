@@ -25,7 +25,9 @@ export function signatureAlgorithmIdentifier(key: KeyAlgorithm, hash: HashAlgori
 }
 
 /** What a signatureAlgorithm OID means; `hash` is undefined for rsaEncryption (the digest algorithm decides). */
-export function describeSignatureAlgorithm(algorithmOid: string): { kind: "RSA" | "EC"; hash?: HashAlgorithm } | undefined {
+export function describeSignatureAlgorithm(
+  algorithmOid: string,
+): { kind: "RSA" | "EC"; hash?: HashAlgorithm } | undefined {
   if (algorithmOid === OID.rsaEncryption) return { kind: "RSA" };
   for (const hash of Object.keys(RSA) as HashAlgorithm[]) {
     if (RSA[hash] === algorithmOid) return { kind: "RSA", hash };

@@ -23,7 +23,11 @@ export function attribute(type: string, ...values: readonly Uint8Array[]): Uint8
   return sequence(oid(type), setOf(values));
 }
 
-export function buildSignedAttributes(params: { contentDigest: Uint8Array; signer: Certificate; hash: HashAlgorithm }): SignedAttributes {
+export function buildSignedAttributes(params: {
+  contentDigest: Uint8Array;
+  signer: Certificate;
+  hash: HashAlgorithm;
+}): SignedAttributes {
   const signedBytes = setOf([
     attribute(OID.contentType, oid(OID.data)),
     attribute(OID.messageDigest, octetString(params.contentDigest)),
@@ -40,4 +44,3 @@ export function unsignedAttributes(attributes: readonly Uint8Array[]): Uint8Arra
   set[0] = 0xa1;
   return set;
 }
-

@@ -6,7 +6,17 @@
  *   IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber INTEGER }
  * The hash algorithm is the signature's; DER omits it when it is the DEFAULT SHA-256.
  */
-import { contextConstructed, octetString, sequence, Tag, decodeOid, expectTag, readChildren, readSingle, bytesEqual } from "@/lib/engine/asn1/der";
+import {
+  contextConstructed,
+  octetString,
+  sequence,
+  Tag,
+  decodeOid,
+  expectTag,
+  readChildren,
+  readSingle,
+  bytesEqual,
+} from "@/lib/engine/asn1/der";
 import type { Certificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
@@ -53,7 +63,10 @@ export function matchSigningCertificateV2(value: Uint8Array, certificate: Certif
   const directoryName = readChildren(expectTag(generalNames, Tag.SEQUENCE, "GeneralNames")).find((n) => n.tag === 0xa4);
   const issuerName = directoryName ? readChildren(directoryName)[0] : undefined;
   const issuerSerialMatches =
-    !!issuerName && !!serial && bytesEqual(issuerName.der, certificate.issuerDer) && bytesEqual(serial.der, certificate.serialNumberDer);
+    !!issuerName &&
+    !!serial &&
+    bytesEqual(issuerName.der, certificate.issuerDer) &&
+    bytesEqual(serial.der, certificate.serialNumberDer);
   return { hashMatches, issuerSerialMatches, hash };
 }
 

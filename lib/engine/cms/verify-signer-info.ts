@@ -39,7 +39,9 @@ export function verifySignerInfo(
     problems,
   };
   if (!hash) {
-    problems.push(`The digest algorithm ${signerInfo.digestAlgorithm} is not supported (only SHA-256, SHA-384 and SHA-512 are).`);
+    problems.push(
+      `The digest algorithm ${signerInfo.digestAlgorithm} is not supported (only SHA-256, SHA-384 and SHA-512 are).`,
+    );
     return result;
   }
   if (!signerInfo.signedAttributesDer) {
@@ -52,7 +54,8 @@ export function verifySignerInfo(
     problems.push("The message-digest attribute is missing.");
   } else {
     result.messageDigestMatches = bytesEqual(messageDigest.content, contentDigest(hash));
-    if (!result.messageDigestMatches) problems.push("The signed content does not match the digest in the signature (the content was changed).");
+    if (!result.messageDigestMatches)
+      problems.push("The signed content does not match the digest in the signature (the content was changed).");
   }
 
   const algorithm = describeSignatureAlgorithm(signerInfo.signatureAlgorithm);
@@ -78,6 +81,7 @@ export function verifySignerInfo(
     signature: signerInfo.signature,
     hash: algorithm.hash ?? hash,
   });
-  if (!result.signatureValid) problems.push("The signature value does not verify with the signer certificate's public key.");
+  if (!result.signatureValid)
+    problems.push("The signature value does not verify with the signer certificate's public key.");
   return result;
 }

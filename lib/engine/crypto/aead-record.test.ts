@@ -4,7 +4,11 @@ import { isAeadRecord, openRecord, sealRecord, type RecordBinding } from "@/lib/
 import { AeadRecordError } from "@/lib/engine/crypto/aead-record-errors";
 
 const key = randomBytes(32);
-const binding = { table: "TotpFactor", column: "secretEncrypted", rowId: "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10" } satisfies RecordBinding;
+const binding = {
+  table: "TotpFactor",
+  column: "secretEncrypted",
+  rowId: "0b5e6f3e-8a37-4a0c-9b1e-3f0f3c2a9d10",
+} satisfies RecordBinding;
 const plaintext = Buffer.from("a secret worth keeping", "utf8");
 
 function refusal(run: () => unknown): string | undefined {
@@ -38,20 +42,29 @@ describe("AEAD at-rest records", () => {
       n.writeUInt32BE(b.length);
       return Buffer.concat([n, b]);
     };
-    const aad = Buffer.concat([sealed.subarray(0, 5), ...["signet/aead-record/v1", binding.table, binding.column, binding.rowId].map(field)]);
+    const aad = Buffer.concat([
+      sealed.subarray(0, 5),
+      ...["signet/aead-record/v1", binding.table, binding.column, binding.rowId].map(field),
+    ]);
     const decipher = createDecipheriv("aes-256-gcm", key, sealed.subarray(5, 17));
     decipher.setAAD(aad);
     decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-    expect(Buffer.concat([decipher.update(sealed.subarray(17, sealed.length - 16)), decipher.final()]).equals(plaintext)).toBe(true);
+    expect(
+      Buffer.concat([decipher.update(sealed.subarray(17, sealed.length - 16)), decipher.final()]).equals(plaintext),
+    ).toBe(true);
   });
 
   it("refuses another row, column or table, and another key, with a typed error", () => {
     const sealed = sealRecord(key, plaintext, binding);
-    expect(refusal(() => openRecord(key, sealed, { ...binding, rowId: "6c3f1d9a-2b4e-4f5a-8c7d-1e2f3a4b5c6d" }))).toBe("aead_record.refused");
+    expect(refusal(() => openRecord(key, sealed, { ...binding, rowId: "6c3f1d9a-2b4e-4f5a-8c7d-1e2f3a4b5c6d" }))).toBe(
+      "aead_record.refused",
+    );
     expect(refusal(() => openRecord(key, sealed, { ...binding, column: "otherColumn" }))).toBe("aead_record.refused");
     expect(refusal(() => openRecord(key, sealed, { ...binding, table: "Organization" }))).toBe("aead_record.refused");
     // Length prefixes: moving a character between fields is another binding.
-    expect(refusal(() => openRecord(key, sealed, { table: "TotpFactors", column: "ecretEncrypted", rowId: binding.rowId }))).toBe("aead_record.refused");
+    expect(
+      refusal(() => openRecord(key, sealed, { table: "TotpFactors", column: "ecretEncrypted", rowId: binding.rowId })),
+    ).toBe("aead_record.refused");
     expect(refusal(() => openRecord(randomBytes(32), sealed, binding))).toBe("aead_record.refused");
   });
 
@@ -79,8 +92,12 @@ describe("AEAD at-rest records", () => {
     const composite = { table: "SigningKey", column: "privateKey", rowId: ["org_a", "key_bc"] };
     const sealed = sealRecord(key, plaintext, composite);
     expect(openRecord(key, sealed, composite).equals(plaintext)).toBe(true);
-    expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: ["org_ak", "ey_bc"] }))).toBe("aead_record.refused");
-    expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: ["org_b", "key_bc"] }))).toBe("aead_record.refused");
+    expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: ["org_ak", "ey_bc"] }))).toBe(
+      "aead_record.refused",
+    );
+    expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: ["org_b", "key_bc"] }))).toBe(
+      "aead_record.refused",
+    );
     expect(refusal(() => openRecord(key, sealed, { ...composite, rowId: "org_a" }))).toBe("aead_record.refused");
   });
 });

@@ -16,7 +16,11 @@ import { AeadRecordError } from "@/lib/engine/crypto/aead-record-errors";
  * open, nor does one whose header was edited. A row id of several parts (a key id with its
  * organisation) is length-prefixed part by part.
  */
-export type RecordBinding = { readonly table: string; readonly column: string; readonly rowId: string | readonly string[] };
+export type RecordBinding = {
+  readonly table: string;
+  readonly column: string;
+  readonly rowId: string | readonly string[];
+};
 
 const MAGIC = Buffer.from("SGAE", "ascii");
 const VERSION = 0x01;
@@ -64,14 +68,20 @@ export function sealRecord(key: Uint8Array, plaintext: Uint8Array, binding: Reco
  */
 export function openRecord(key: Uint8Array, stored: Uint8Array, binding: RecordBinding): Buffer {
   checkKey(key);
-  if (!isAeadRecord(stored) || stored.length < HEADER_BYTES + IV_BYTES + TAG_BYTES) throw new AeadRecordError("aead_record.malformed");
+  if (!isAeadRecord(stored) || stored.length < HEADER_BYTES + IV_BYTES + TAG_BYTES)
+    throw new AeadRecordError("aead_record.malformed");
   if (stored[MAGIC.length] !== VERSION) throw new AeadRecordError("aead_record.unsupported_version");
   const bytes = Buffer.from(stored);
   try {
-    const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(HEADER_BYTES, HEADER_BYTES + IV_BYTES), { authTagLength: TAG_BYTES });
+    const decipher = createDecipheriv("aes-256-gcm", key, bytes.subarray(HEADER_BYTES, HEADER_BYTES + IV_BYTES), {
+      authTagLength: TAG_BYTES,
+    });
     decipher.setAAD(associatedData(binding));
     decipher.setAuthTag(bytes.subarray(bytes.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(bytes.subarray(HEADER_BYTES + IV_BYTES, bytes.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(bytes.subarray(HEADER_BYTES + IV_BYTES, bytes.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch (error) {
     throw new AeadRecordError("aead_record.refused", { cause: error instanceof Error ? error.message : undefined });
   }

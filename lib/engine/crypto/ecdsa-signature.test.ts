@@ -18,7 +18,11 @@ describe("ECDSA signature encodings", () => {
   }
 
   it("rejects raw signatures of the wrong size and malformed DER", () => {
-    expect(() => ecdsaRawToDer(new Uint8Array(63), "P-256")).toThrow(expect.objectContaining({ code: "der.malformed" }));
-    expect(() => ecdsaDerToRaw(Uint8Array.of(0x30, 0x02, 0x02, 0x00), "P-256")).toThrow(expect.objectContaining({ code: "der.malformed" }));
+    expect(() => ecdsaRawToDer(new Uint8Array(63), "P-256")).toThrow(
+      expect.objectContaining({ code: "der.malformed" }),
+    );
+    expect(() => ecdsaDerToRaw(Uint8Array.of(0x30, 0x02, 0x02, 0x00), "P-256")).toThrow(
+      expect.objectContaining({ code: "der.malformed" }),
+    );
   });
 });

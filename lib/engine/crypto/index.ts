@@ -3,4 +3,11 @@ export { AeadRecordError, type AeadRecordErrorCode } from "@/lib/engine/crypto/a
 export { openLegacyBox } from "@/lib/engine/crypto/legacy-box";
 export { openRecordOrLegacy, type OpenedRecord } from "@/lib/engine/crypto/open-record-or-legacy";
 export { digest } from "@/lib/engine/crypto/hash";
-export { canonicalSpki, describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki, MIN_RSA_BITS, type HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
+export {
+  canonicalSpki,
+  describeKeyAlgorithm,
+  keyAlgorithmOf,
+  publicKeyFromSpki,
+  MIN_RSA_BITS,
+  type HashAlgorithm,
+} from "@/lib/engine/crypto/key-algorithm";

@@ -26,7 +26,10 @@ export function keyAlgorithmOf(key: KeyObject): KeyAlgorithm {
   if (key.asymmetricKeyType === "ec" && details?.namedCurve) {
     const curve = CURVES[details.namedCurve];
     if (curve) return { kind: "EC", curve };
-    throw new KeyError("key.unsupported_algorithm", `Elliptic curve ${details.namedCurve} is not supported; use P-256, P-384 or P-521.`);
+    throw new KeyError(
+      "key.unsupported_algorithm",
+      `Elliptic curve ${details.namedCurve} is not supported; use P-256, P-384 or P-521.`,
+    );
   }
   throw new KeyError(
     "key.unsupported_algorithm",

@@ -36,8 +36,14 @@ describe("reading a record by its header, with the legacy format behind it", () 
 
   it("refuses a record bound to another row with the record reader's error, and a foreign box with the legacy one's", () => {
     const record = sealRecord(key, plaintext, binding);
-    expect(() => openRecordOrLegacy(key, record, { ...binding, rowId: "row-2" }, openLegacy)).toThrow(expect.objectContaining({ code: "aead_record.refused" }));
+    expect(() => openRecordOrLegacy(key, record, { ...binding, rowId: "row-2" }, openLegacy)).toThrow(
+      expect.objectContaining({ code: "aead_record.refused" }),
+    );
     const other = randomBytes(32);
-    expect(() => openRecordOrLegacy(other, legacyBox(randomBytes(12)), binding, (stored) => openLegacyBox(other, stored, legacyAad))).toThrow(/authenticate/);
+    expect(() =>
+      openRecordOrLegacy(other, legacyBox(randomBytes(12)), binding, (stored) =>
+        openLegacyBox(other, stored, legacyAad),
+      ),
+    ).toThrow(/authenticate/);
   });
 });

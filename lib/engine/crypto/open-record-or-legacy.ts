@@ -11,7 +11,12 @@ export type OpenedRecord = { plaintext: Buffer; legacy: boolean };
  * migration rewrites those). The caller owns `plaintext` and overwrites it after use; when
  * neither opens, the error is the record reader's if the header is there, else the legacy one's.
  */
-export function openRecordOrLegacy(key: Uint8Array, stored: Uint8Array, binding: RecordBinding, openLegacy: (stored: Uint8Array) => Buffer): OpenedRecord {
+export function openRecordOrLegacy(
+  key: Uint8Array,
+  stored: Uint8Array,
+  binding: RecordBinding,
+  openLegacy: (stored: Uint8Array) => Buffer,
+): OpenedRecord {
   if (!isAeadRecord(stored)) return { plaintext: openLegacy(stored), legacy: true };
   try {
     return { plaintext: openRecord(key, stored, binding), legacy: false };

@@ -41,7 +41,8 @@ export class CertificateUploadError extends SignetError {
   }
 }
 
-export type EnrolmentCheckCode = "enrolment.chain_incomplete" | "enrolment.chain_issuer_not_ca" | "enrolment.chain_certificate_not_valid";
+export type EnrolmentCheckCode =
+  "enrolment.chain_incomplete" | "enrolment.chain_issuer_not_ca" | "enrolment.chain_certificate_not_valid";
 
 /** One failed chain check (the certificate's own checks are lib/pki's CertificateProfileError). */
 export class EnrolmentCheckError extends SignetError {

@@ -5,11 +5,23 @@
  * enrolment profile, import a PKCS#12.
  */
 export { createCsr, type CreateCsrInput, type Csr } from "@/lib/engine/enrolment/csr/create-csr";
-export { csrSubjectSchema, parseCsrSubject, type CsrSubject, type CsrSubjectInput } from "@/lib/engine/enrolment/csr/csr-subject";
-export { EXTENDED_KEY_USAGE_PURPOSES, type ExtendedKeyUsagePurpose } from "@/lib/engine/enrolment/csr/requested-extended-key-usage";
+export {
+  csrSubjectSchema,
+  parseCsrSubject,
+  type CsrSubject,
+  type CsrSubjectInput,
+} from "@/lib/engine/enrolment/csr/csr-subject";
+export {
+  EXTENDED_KEY_USAGE_PURPOSES,
+  type ExtendedKeyUsagePurpose,
+} from "@/lib/engine/enrolment/csr/requested-extended-key-usage";
 export { defaultSignatureHash } from "@/lib/engine/enrolment/csr/signature-hash";
 export { parseCertificateUpload, type CertificateUpload } from "@/lib/engine/enrolment/upload/parse-certificate-upload";
-export { readCertificateFile, MAX_CERTIFICATE_FILE_BYTES, MAX_CERTIFICATES_PER_FILE } from "@/lib/engine/enrolment/upload/read-certificate-file";
+export {
+  readCertificateFile,
+  MAX_CERTIFICATE_FILE_BYTES,
+  MAX_CERTIFICATES_PER_FILE,
+} from "@/lib/engine/enrolment/upload/read-certificate-file";
 export { matchCertificateToKey } from "@/lib/engine/enrolment/upload/match-certificate-to-key";
 export { orderChain, type OrderedChain } from "@/lib/engine/enrolment/upload/order-chain";
 export {

@@ -6,7 +6,11 @@ import { KeyBackendError } from "@/lib/engine/keys/index";
 import { Pkcs11Error, type Pkcs11ErrorCode } from "@/lib/engine/keys/pkcs11";
 import { PlatformKeyError, type PlatformKeyErrorCode } from "@/lib/engine/keys/platform";
 
-const kmsDetails = { keyId: "arn:aws:kms:eu-west-1:111122223333:key/k", region: "eu-west-1", operation: "Sign" as const };
+const kmsDetails = {
+  keyId: "arn:aws:kms:eu-west-1:111122223333:key/k",
+  region: "eu-west-1",
+  operation: "Sign" as const,
+};
 
 describe("KeyBackendError: every backend's failures are one type", () => {
   it.each<[KmsErrorCode, number, boolean]>([
@@ -28,7 +32,16 @@ describe("KeyBackendError: every backend's failures are one type", () => {
     const error = new KmsError(code, "message", kmsDetails);
     expect(error).toBeInstanceOf(KeyBackendError);
     expect(error).toBeInstanceOf(SignetError);
-    expect(error).toMatchObject({ name: "KmsError", code, status, backend: "AWS_KMS", transient, keyId: kmsDetails.keyId, region: "eu-west-1", operation: "Sign" });
+    expect(error).toMatchObject({
+      name: "KmsError",
+      code,
+      status,
+      backend: "AWS_KMS",
+      transient,
+      keyId: kmsDetails.keyId,
+      region: "eu-west-1",
+      operation: "Sign",
+    });
   });
 
   it.each<[Pkcs11ErrorCode, number, boolean]>([
@@ -44,10 +57,22 @@ describe("KeyBackendError: every backend's failures are one type", () => {
     ["pkcs11.device_error", 502, true],
     ["pkcs11.signature_invalid", 502, false],
   ])("Pkcs11Error %s: PKCS11, status %i, transient %s", (code, status, transient) => {
-    const error = new Pkcs11Error(code, "message", { modulePath: "/usr/lib/softhsm/libsofthsm2.so", token: '"Signet"', ckr: "CKR_DEVICE_ERROR" });
+    const error = new Pkcs11Error(code, "message", {
+      modulePath: "/usr/lib/softhsm/libsofthsm2.so",
+      token: '"Signet"',
+      ckr: "CKR_DEVICE_ERROR",
+    });
     expect(error).toBeInstanceOf(KeyBackendError);
     expect(error).toBeInstanceOf(SignetError);
-    expect(error).toMatchObject({ name: "Pkcs11Error", code, status, backend: "PKCS11", transient, modulePath: "/usr/lib/softhsm/libsofthsm2.so", ckr: "CKR_DEVICE_ERROR" });
+    expect(error).toMatchObject({
+      name: "Pkcs11Error",
+      code,
+      status,
+      backend: "PKCS11",
+      transient,
+      modulePath: "/usr/lib/softhsm/libsofthsm2.so",
+      ckr: "CKR_DEVICE_ERROR",
+    });
   });
 
   it.each<[PlatformKeyErrorCode, boolean]>([
@@ -75,6 +100,8 @@ describe("KeyBackendError: every backend's failures are one type", () => {
 
   it("is not what a caller's own mistake or another engine error is", () => {
     expect(new KeyError("key.digest_mismatch", "The digest does not match.")).not.toBeInstanceOf(KeyBackendError);
-    expect(new SignetError("kms.throttled", "a code that merely looks like a backend's")).not.toBeInstanceOf(KeyBackendError);
+    expect(new SignetError("kms.throttled", "a code that merely looks like a backend's")).not.toBeInstanceOf(
+      KeyBackendError,
+    );
   });
 });

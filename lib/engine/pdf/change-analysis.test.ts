@@ -14,7 +14,16 @@ import { listRevisions } from "@/lib/engine/pdf/revisions";
 
 const TIME = new Date("2026-11-22T14:03:09Z");
 const signed = (name: string) => readFileSync(path.join(CORPUS_DIR, "signed", name));
-const corpus = (id: string) => readCorpusFile(corpusFiles().find((f) => f.id === id) ?? { id, path: path.join(CORPUS_DIR, id), expected: "seal-ok", structure: "", notes: "" });
+const corpus = (id: string) =>
+  readCorpusFile(
+    corpusFiles().find((f) => f.id === id) ?? {
+      id,
+      path: path.join(CORPUS_DIR, id),
+      expected: "seal-ok",
+      structure: "",
+      notes: "",
+    },
+  );
 
 describe("listRevisions", () => {
   it("finds one revision in a linearized file and two in an updated one", () => {
@@ -46,7 +55,9 @@ describe("analyseChangesAfter", () => {
     expect(result.offsetIsRevisionEnd).toBe(true);
     expect(result.revisions).toHaveLength(1);
     expect(result.onlySignatureUpdates).toBe(true);
-    expect(result.revisions[0]?.changes.map((change) => change.category)).toEqual(expect.arrayContaining(["signature", "signature-field", "annotations", "acroform"]));
+    expect(result.revisions[0]?.changes.map((change) => change.category)).toEqual(
+      expect.arrayContaining(["signature", "signature-field", "annotations", "acroform"]),
+    );
   });
 
   it("flags bytes appended after %%EOF", () => {
@@ -62,16 +73,33 @@ describe("analyseChangesAfter", () => {
     const sealed = (await prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 64 })).bytes;
     const file = PdfFile.open(sealed);
     const page = findPage(file, 1);
-    const contentRef = { ref: new PdfRef(file.nextObjectNumber, 0), value: new PdfStream(new PdfDict(), Buffer.from("0 0 m 100 100 l S")) };
+    const contentRef = {
+      ref: new PdfRef(file.nextObjectNumber, 0),
+      value: new PdfStream(new PdfDict(), Buffer.from("0 0 m 100 100 l S")),
+    };
     const newPage = page.dict.clone().set("Contents", contentRef.ref);
-    const tampered = writeIncrementalUpdate(file, [contentRef, { ref: page.ref, value: newPage }], new Uint8Array(16)).bytes;
+    const tampered = writeIncrementalUpdate(
+      file,
+      [contentRef, { ref: page.ref, value: newPage }],
+      new Uint8Array(16),
+    ).bytes;
     const result = analyseChangesAfter(tampered, sealed.length);
     expect(result.onlySignatureUpdates).toBe(false);
-    expect(result.revisions[0]?.changes.filter((change) => !change.allowed).map((change) => change.num).sort()).toEqual([page.ref.num, contentRef.ref.num].sort());
+    expect(
+      result.revisions[0]?.changes
+        .filter((change) => !change.allowed)
+        .map((change) => change.num)
+        .sort(),
+    ).toEqual([page.ref.num, contentRef.ref.num].sort());
   });
 
   it("reports nothing after the last revision", async () => {
     const sealed = (await prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 64 })).bytes;
-    expect(analyseChangesAfter(sealed, sealed.length)).toEqual({ revisions: [], offsetIsRevisionEnd: true, trailingBytes: 0, onlySignatureUpdates: true });
+    expect(analyseChangesAfter(sealed, sealed.length)).toEqual({
+      revisions: [],
+      offsetIsRevisionEnd: true,
+      trailingBytes: 0,
+      onlySignatureUpdates: true,
+    });
   });
 });

@@ -68,7 +68,12 @@ export function analyseChangesOf(file: PdfFile, offset: number): ChangesAfter {
   for (const revision of revisions) {
     if (revision.end <= offset || revision.index === 0) continue;
     const changes = classifyRevision(file, states, revision.index);
-    out.push({ index: revision.index, end: revision.end, changes, onlySignatureUpdates: changes.every((c) => c.allowed) });
+    out.push({
+      index: revision.index,
+      end: revision.end,
+      changes,
+      onlySignatureUpdates: changes.every((c) => c.allowed),
+    });
   }
   const lastEnd = revisions[revisions.length - 1]?.end ?? 0;
   const trailingBytes = countNonWhite(file.bytes, lastEnd);
@@ -232,19 +237,31 @@ function classifyRevision(file: PdfFile, states: RevisionStates, revision: numbe
     } else if (num === rootNum && dict !== undefined) {
       const beforeDict = dictOf(before);
       const keys = beforeDict ? changedKeys(beforeDict, dict) : new Set<string>();
-      out.push(verdict("catalog", beforeDict !== undefined && onlyKeys(keys, ["AcroForm", "DSS", "Extensions", "Version", "Metadata"])));
-    } else if (num === infoNum || (after instanceof PdfStream && isNameValue(type, "Metadata") && isNameValue(dict?.get("Subtype"), "XML"))) {
+      out.push(
+        verdict(
+          "catalog",
+          beforeDict !== undefined && onlyKeys(keys, ["AcroForm", "DSS", "Extensions", "Version", "Metadata"]),
+        ),
+      );
+    } else if (
+      num === infoNum ||
+      (after instanceof PdfStream && isNameValue(type, "Metadata") && isNameValue(dict?.get("Subtype"), "XML"))
+    ) {
       // Document information and XMP metadata (producer, modification date) are updated by most signers.
       out.push(verdict("metadata", true));
     } else if (acroFormEntry instanceof PdfRef && num === acroFormEntry.num && dict !== undefined) {
       out.push(verdict("acroform", acroFormChangeAllowed(states, revision, dictOf(before), dict, isSignatureField)));
     } else if (dssEntry instanceof PdfRef && num === dssEntry.num) {
       out.push(verdict("dss", true));
-    } else if (dict !== undefined && (isNameValue(type, "Sig") || isNameValue(type, "DocTimeStamp") || (dict.has("ByteRange") && dict.has("Contents")))) {
+    } else if (
+      dict !== undefined &&
+      (isNameValue(type, "Sig") || isNameValue(type, "DocTimeStamp") || (dict.has("ByteRange") && dict.has("Contents")))
+    ) {
       out.push(verdict(isNameValue(type, "DocTimeStamp") ? "doc-timestamp" : "signature", change === "added"));
     } else if (dict !== undefined && isSignatureField(new PdfRef(num, 0))) {
       const beforeDict = dictOf(before);
-      const filledEmptyField = beforeDict !== undefined && !beforeDict.has("V") && onlyKeys(changedKeys(beforeDict, dict), ["V", "AP"]);
+      const filledEmptyField =
+        beforeDict !== undefined && !beforeDict.has("V") && onlyKeys(changedKeys(beforeDict, dict), ["V", "AP"]);
       out.push(verdict("signature-field", change === "added" || filledEmptyField));
     } else if (dict !== undefined && isNameValue(type, "Page")) {
       const beforeDict = dictOf(before);
@@ -255,7 +272,9 @@ function classifyRevision(file: PdfFile, states: RevisionStates, revision: numbe
       out.push(verdict("annotations", allowed));
     } else if (isArray(after)) {
       const isFields = fieldsEntry instanceof PdfRef && fieldsEntry.num === num;
-      out.push(verdict(isFields ? "acroform" : "annotations", onlyAddsSignatureFields(before ?? [], after, isSignatureField)));
+      out.push(
+        verdict(isFields ? "acroform" : "annotations", onlyAddsSignatureFields(before ?? [], after, isSignatureField)),
+      );
     } else if (reachable.has(num)) {
       const category = reachable.get(num) as ChangeCategory;
       out.push(verdict(category, change === "added" || category === "dss"));
@@ -280,7 +299,11 @@ function acroFormChangeAllowed(
 }
 
 /** `after` keeps every element of `before` and every element it adds is a signature field. */
-function onlyAddsSignatureFields(before: PdfObject | undefined, after: PdfObject | undefined, isSignatureField: (value: PdfObject | undefined) => boolean): boolean {
+function onlyAddsSignatureFields(
+  before: PdfObject | undefined,
+  after: PdfObject | undefined,
+  isSignatureField: (value: PdfObject | undefined) => boolean,
+): boolean {
   const oldItems = isArray(before) ? before : [];
   if (!isArray(after)) return oldItems.length === 0;
   const remaining = [...after];
@@ -300,4 +323,3 @@ function onlyKeys(keys: Set<string>, allowed: string[]): boolean {
 function isNameValue(value: PdfObject | undefined, expected: string): boolean {
   return value instanceof PdfName && value.value === expected;
 }
-

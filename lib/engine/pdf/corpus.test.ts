@@ -26,7 +26,14 @@ function visibleRequest(): SignatureRequest {
     appearance: {
       page: 1,
       rect: { x: 36, y: 36, width: 200, height: 72 },
-      stamp: { signerName: "Jane Doe", organisation: "ACME Notaries B.V.", licence: "NL-12345", jurisdiction: "Netherlands", sealedAt: SIGNING_TIME, fingerprint: "AB12 CD34 EF56 7890" },
+      stamp: {
+        signerName: "Jane Doe",
+        organisation: "ACME Notaries B.V.",
+        licence: "NL-12345",
+        jurisdiction: "Netherlands",
+        sealedAt: SIGNING_TIME,
+        fingerprint: "AB12 CD34 EF56 7890",
+      },
     },
   };
 }
@@ -78,37 +85,51 @@ function expectValidSeal(original: Uint8Array, prepared: PreparedSignature, orig
 }
 
 describe("sealing every seal-ok corpus file", () => {
-  it.each(sealOk.map((f) => [f.id, f] as [string, CorpusFile]))("%s: visible seal, then an invisible one", async (_id, file) => {
-    const original = readCorpusFile(file);
-    const originalCheck = qpdfCheck(original);
-    const fieldsBefore = fieldNames(original);
-    const signaturesBefore = readSignatures(original);
+  it.each(sealOk.map((f) => [f.id, f] as [string, CorpusFile]))(
+    "%s: visible seal, then an invisible one",
+    async (_id, file) => {
+      const original = readCorpusFile(file);
+      const originalCheck = qpdfCheck(original);
+      const fieldsBefore = fieldNames(original);
+      const signaturesBefore = readSignatures(original);
 
-    const first = await prepareSignature(original, visibleRequest());
-    embedSignature(first, dummyDer(3000));
-    const firstCheck = expectValidSeal(original, first, originalCheck);
-    expect(fieldNames(first.bytes)).toEqual([...fieldsBefore, first.fieldName]);
+      const first = await prepareSignature(original, visibleRequest());
+      embedSignature(first, dummyDer(3000));
+      const firstCheck = expectValidSeal(original, first, originalCheck);
+      expect(fieldNames(first.bytes)).toEqual([...fieldsBefore, first.fieldName]);
 
-    const second = await prepareSignature(first.bytes, { signingTime: new Date(SIGNING_TIME.getTime() + 60_000), contentsBytes: 4096 });
-    embedSignature(second, dummyDer(2000));
-    expectValidSeal(first.bytes, second, firstCheck);
+      const second = await prepareSignature(first.bytes, {
+        signingTime: new Date(SIGNING_TIME.getTime() + 60_000),
+        contentsBytes: 4096,
+      });
+      embedSignature(second, dummyDer(2000));
+      expectValidSeal(first.bytes, second, firstCheck);
 
-    const names = fieldNames(second.bytes);
-    expect(names).toEqual([...fieldsBefore, first.fieldName, second.fieldName]);
-    expect(first.fieldName).not.toBe(second.fieldName);
-    for (const mine of [first.fieldName, second.fieldName]) expect(names.filter((n) => n === mine)).toHaveLength(1);
-    const signatures = readSignatures(second.bytes);
-    expect(signatures.map((s) => s.fieldName)).toEqual([...signaturesBefore.map((s) => s.fieldName), first.fieldName, second.fieldName]);
+      const names = fieldNames(second.bytes);
+      expect(names).toEqual([...fieldsBefore, first.fieldName, second.fieldName]);
+      expect(first.fieldName).not.toBe(second.fieldName);
+      for (const mine of [first.fieldName, second.fieldName]) expect(names.filter((n) => n === mine)).toHaveLength(1);
+      const signatures = readSignatures(second.bytes);
+      expect(signatures.map((s) => s.fieldName)).toEqual([
+        ...signaturesBefore.map((s) => s.fieldName),
+        first.fieldName,
+        second.fieldName,
+      ]);
 
-    // What came after the first seal is only the second seal.
-    const afterFirst = analyseChangesAfter(second.bytes, first.bytes.length);
-    expect(afterFirst.offsetIsRevisionEnd).toBe(true);
-    expect(afterFirst.revisions).toHaveLength(1);
-    expect(afterFirst.onlySignatureUpdates, JSON.stringify(afterFirst.revisions)).toBe(true);
-  });
+      // What came after the first seal is only the second seal.
+      const afterFirst = analyseChangesAfter(second.bytes, first.bytes.length);
+      expect(afterFirst.offsetIsRevisionEnd).toBe(true);
+      expect(afterFirst.revisions).toHaveLength(1);
+      expect(afterFirst.onlySignatureUpdates, JSON.stringify(afterFirst.revisions)).toBe(true);
+    },
+  );
 
   it("keeps existing AcroForms, form fields and signatures (p19, more/p03, more/p16)", async () => {
-    for (const [id, fieldCount] of [["p19-doc-podofo-sample-scribus-acroform.pdf", 0], ["more/p03-libreoffice-form.pdf", 9], ["more/p16-pdfsig-signed.pdf", 1]] as const) {
+    for (const [id, fieldCount] of [
+      ["p19-doc-podofo-sample-scribus-acroform.pdf", 0],
+      ["more/p03-libreoffice-form.pdf", 9],
+      ["more/p16-pdfsig-signed.pdf", 1],
+    ] as const) {
       const file = files.find((f) => f.id === id) as CorpusFile;
       const original = readCorpusFile(file);
       const before = fieldNames(original);
@@ -146,34 +167,44 @@ describe("refusing what must be refused", () => {
     "reject-not-pdf": NotAPdfError,
   };
   const rejects = files.filter((f) => f.expected.startsWith("reject-"));
-  it.each(rejects.map((f) => [f.id, f] as [string, CorpusFile]))("%s is refused with its typed error", async (_id, file) => {
-    const bytes = readCorpusFile(file);
-    const errorClass = expectedError[file.expected] as new (...args: never[]) => Error;
-    await expect(prepareSignature(bytes, visibleRequest())).rejects.toBeInstanceOf(errorClass);
-    expect(() => readSignatures(bytes)).toThrow(errorClass);
-  });
+  it.each(rejects.map((f) => [f.id, f] as [string, CorpusFile]))(
+    "%s is refused with its typed error",
+    async (_id, file) => {
+      const bytes = readCorpusFile(file);
+      const errorClass = expectedError[file.expected] as new (...args: never[]) => Error;
+      await expect(prepareSignature(bytes, visibleRequest())).rejects.toBeInstanceOf(errorClass);
+      expect(() => readSignatures(bytes)).toThrow(errorClass);
+    },
+  );
 
   // The two flate bombs are sealed once, with real signatures, in lib/engine/seal/seal-pdf.bombs.slow.test.ts
   // ("the compression bombs"), which makes every check below on them (and the full standard):
   // qpdf --check inflates their 1 GiB streams, about 15 s a run.
   const repairOrReject = files.filter((f) => f.expected === "repair-or-reject" && !/flate-bomb/.test(f.id));
-  it.each(repairOrReject.map((f) => [f.id, f] as [string, CorpusFile]))("%s is refused with a typed error or sealed validly", async (_id, file) => {
-    const original = readCorpusFile(file);
-    let prepared: PreparedSignature;
-    try {
-      prepared = await prepareSignature(original, visibleRequest());
-    } catch (error) {
-      expect(isSignetError(error), String(error)).toBe(true);
-      return;
-    }
-    embedSignature(prepared, dummyDer(3000));
-    const firstCheck = expectValidSeal(original, prepared, qpdfCheck(original));
-    const second = await prepareSignature(prepared.bytes, { signingTime: SIGNING_TIME, contentsBytes: 2048 });
-    expectValidSeal(prepared.bytes, second, firstCheck);
-  });
+  it.each(repairOrReject.map((f) => [f.id, f] as [string, CorpusFile]))(
+    "%s is refused with a typed error or sealed validly",
+    async (_id, file) => {
+      const original = readCorpusFile(file);
+      let prepared: PreparedSignature;
+      try {
+        prepared = await prepareSignature(original, visibleRequest());
+      } catch (error) {
+        expect(isSignetError(error), String(error)).toBe(true);
+        return;
+      }
+      embedSignature(prepared, dummyDer(3000));
+      const firstCheck = expectValidSeal(original, prepared, qpdfCheck(original));
+      const second = await prepareSignature(prepared.bytes, { signingTime: SIGNING_TIME, contentsBytes: 2048 });
+      expectValidSeal(prepared.bytes, second, firstCheck);
+    },
+  );
 
   it("refuses encrypted files, owner-password-only ones included, with a message about the password", async () => {
-    for (const id of ["p11-qpdf-aes256-owner-only.pdf", "more/p10-qpdf-owner-aes256.pdf", "p12-qpdf-aes256-user-password.pdf"]) {
+    for (const id of [
+      "p11-qpdf-aes256-owner-only.pdf",
+      "more/p10-qpdf-owner-aes256.pdf",
+      "p12-qpdf-aes256-user-password.pdf",
+    ]) {
       const bytes = readCorpusFile(files.find((f) => f.id === id) as CorpusFile);
       const error = await prepareSignature(bytes, visibleRequest()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PdfEncryptedError);
@@ -190,15 +221,18 @@ describe("compression bombs", () => {
     expect(bombs).toHaveLength(2);
   });
 
-  it.each(bombs.map((f) => [f.id, f] as [string, CorpusFile]))("%s seals without inflating its page content", async (_id, file) => {
-    const bytes = readCorpusFile(file);
-    global.gc?.();
-    const rssBefore = process.memoryUsage().rss;
-    // 1 MiB of inflation allowed in total: the 1 GiB content stream can never be inflated.
-    const prepared = await prepareSignature(bytes, visibleRequest(), { maxDecompressedBytes: 1024 * 1024 });
-    const rssDelta = process.memoryUsage().rss - rssBefore;
-    expect(rssDelta).toBeLessThan(200 * 1024 * 1024);
-    expect(Buffer.compare(prepared.bytes.subarray(0, bytes.length), bytes)).toBe(0);
-    expect(readSignatures(prepared.bytes).map((s) => s.fieldName)).toEqual([prepared.fieldName]);
-  });
+  it.each(bombs.map((f) => [f.id, f] as [string, CorpusFile]))(
+    "%s seals without inflating its page content",
+    async (_id, file) => {
+      const bytes = readCorpusFile(file);
+      global.gc?.();
+      const rssBefore = process.memoryUsage().rss;
+      // 1 MiB of inflation allowed in total: the 1 GiB content stream can never be inflated.
+      const prepared = await prepareSignature(bytes, visibleRequest(), { maxDecompressedBytes: 1024 * 1024 });
+      const rssDelta = process.memoryUsage().rss - rssBefore;
+      expect(rssDelta).toBeLessThan(200 * 1024 * 1024);
+      expect(Buffer.compare(prepared.bytes.subarray(0, bytes.length), bytes)).toBe(0);
+      expect(readSignatures(prepared.bytes).map((s) => s.fieldName)).toEqual([prepared.fieldName]);
+    },
+  );
 });

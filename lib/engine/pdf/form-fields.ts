@@ -48,7 +48,8 @@ export function listFormFields(file: PdfFile, acroForm: PdfDict | undefined = ac
     if (dict === undefined) continue;
     const t = file.resolve(dict.get("T"));
     const partial = t instanceof PdfString ? decodePdfText(t.bytes) : undefined;
-    const fullName = partial === undefined ? item.parentName : item.parentName === "" ? partial : `${item.parentName}.${partial}`;
+    const fullName =
+      partial === undefined ? item.parentName : item.parentName === "" ? partial : `${item.parentName}.${partial}`;
     const ft = file.resolve(dict.get("FT"));
     const fieldType = ft instanceof PdfName ? ft.value : item.fieldType;
     const value = dict.get("V") ?? item.value;

@@ -16,11 +16,15 @@ const TIME = new Date("2026-11-22T14:03:09Z");
 function mutate(input: Uint8Array, others: Uint8Array[], random: () => number): Uint8Array {
   const pick = (n: number) => Math.floor(random() * n);
   // Half of the mutations land in the last 4 KB: cross-reference sections and trailers live there.
-  const position = (length: number) => (random() < 0.5 ? Math.max(0, length - 1 - pick(Math.min(length, 4096))) : pick(length));
+  const position = (length: number) =>
+    random() < 0.5 ? Math.max(0, length - 1 - pick(Math.min(length, 4096))) : pick(length);
   const out = Buffer.from(input);
   switch (pick(5)) {
     case 0: {
-      for (let i = 0, n = 1 + pick(16); i < n && out.length > 0; i++) { const at = position(out.length); out[at] = (out[at] as number) ^ (1 << pick(8)); }
+      for (let i = 0, n = 1 + pick(16); i < n && out.length > 0; i++) {
+        const at = position(out.length);
+        out[at] = (out[at] as number) ^ (1 << pick(8));
+      }
       return out;
     }
     case 1:
@@ -44,7 +48,18 @@ function mutate(input: Uint8Array, others: Uint8Array[], random: () => number): 
     }
     default: {
       const at = position(out.length);
-      const junk = ["[[[[[[[[", "<<<<", "(((", "endobj", "stream\n", " 0 R", "/Kids [1 0 R]", "/Prev 0", "%%EOF\n", "xref\n0 999999\n"][pick(10)] as string;
+      const junk = [
+        "[[[[[[[[",
+        "<<<<",
+        "(((",
+        "endobj",
+        "stream\n",
+        " 0 R",
+        "/Kids [1 0 R]",
+        "/Prev 0",
+        "%%EOF\n",
+        "xref\n0 999999\n",
+      ][pick(10)] as string;
       return Buffer.concat([out.subarray(0, at), Buffer.from(junk, "latin1"), out.subarray(at)]);
     }
   }
@@ -85,12 +100,21 @@ describe("fuzzing the reader and the signer", () => {
         const prepared = await prepareSignature(mutated, {
           signingTime: TIME,
           contentsBytes: 64,
-          appearance: visible ? { page: 1, rect: { x: 10, y: 10, width: 120, height: 40 }, stamp: { signerName: "Fuzz", sealedAt: TIME, fingerprint: "00" } } : undefined,
+          appearance: visible
+            ? {
+                page: 1,
+                rect: { x: 10, y: 10, width: 120, height: 40 },
+                stamp: { signerName: "Fuzz", sealedAt: TIME, fingerprint: "00" },
+              }
+            : undefined,
         });
         expect(Buffer.compare(prepared.bytes.subarray(0, mutated.length), mutated)).toBe(0);
       });
       await expectOnlyTypedErrors(`${label} readSignatures`, () => readSignatures(mutated));
-      if (i % 5 === 0) await expectOnlyTypedErrors(`${label} analyseChangesAfter`, () => analyseChangesAfter(mutated, Math.floor(mutated.length / 2)));
+      if (i % 5 === 0)
+        await expectOnlyTypedErrors(`${label} analyseChangesAfter`, () =>
+          analyseChangesAfter(mutated, Math.floor(mutated.length / 2)),
+        );
       calls++;
     }
     expect(calls).toBe(ITERATIONS);

@@ -28,7 +28,11 @@ export interface IncrementalUpdateResult {
  *
  * @param newIdPart the second element of the new /ID (the first one is kept)
  */
-export function writeIncrementalUpdate(file: PdfFile, objects: UpdatedObject[], newIdPart: Uint8Array): IncrementalUpdateResult {
+export function writeIncrementalUpdate(
+  file: PdfFile,
+  objects: UpdatedObject[],
+  newIdPart: Uint8Array,
+): IncrementalUpdateResult {
   const original = file.bytes;
   const sink = new ByteSink(original.length);
   const last = original[original.length - 1];
@@ -76,7 +80,21 @@ export function writeIncrementalUpdate(file: PdfFile, objects: UpdatedObject[], 
  * only, and must not be copied into the next one: /Prev and /Size are written anew, /XRefStm
  * points at a hybrid section's own stream, the rest are a cross-reference stream's own keys.
  */
-const SECTION_KEYS = new Set(["Prev", "Size", "XRefStm", "Type", "W", "Index", "Length", "Filter", "DecodeParms", "F", "FFilter", "FDecodeParms", "DL"]);
+const SECTION_KEYS = new Set([
+  "Prev",
+  "Size",
+  "XRefStm",
+  "Type",
+  "W",
+  "Index",
+  "Length",
+  "Filter",
+  "DecodeParms",
+  "F",
+  "FFilter",
+  "FDecodeParms",
+  "DL",
+]);
 
 /**
  * The previous trailer's entries, for the update's trailer: ISO 32000-1 7.5.6 asks for every
@@ -106,7 +124,12 @@ function subsections(numbers: number[]): Array<[number, number]> {
   return runs;
 }
 
-function writeXrefTable(sink: ByteSink, size: number, offsets: Map<number, { offset: number; gen: number }>, trailer: PdfDict): void {
+function writeXrefTable(
+  sink: ByteSink,
+  size: number,
+  offsets: Map<number, { offset: number; gen: number }>,
+  trailer: PdfDict,
+): void {
   const numbers = [...offsets.keys()].sort((a, b) => a - b);
   sink.text("xref\n");
   let i = 0;
@@ -123,7 +146,13 @@ function writeXrefTable(sink: ByteSink, size: number, offsets: Map<number, { off
   writeObject(sink, dict);
 }
 
-function writeXrefStream(sink: ByteSink, streamNumber: number, size: number, offsets: Map<number, { offset: number; gen: number }>, trailer: PdfDict): void {
+function writeXrefStream(
+  sink: ByteSink,
+  streamNumber: number,
+  size: number,
+  offsets: Map<number, { offset: number; gen: number }>,
+  trailer: PdfDict,
+): void {
   const numbers = [...offsets.keys()].sort((a, b) => a - b);
   let maxOffset = 0;
   let maxGen = 0;

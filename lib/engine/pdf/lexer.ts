@@ -143,7 +143,12 @@ export class Lexer {
     this.pos = end;
     const number = parseNumber(src, start, end);
     if (number !== undefined) return { kind: "number", value: number.value, integer: number.integer, start, end };
-    return { kind: "keyword", value: Buffer.from(src.buffer, src.byteOffset + start, end - start).toString("latin1"), start, end };
+    return {
+      kind: "keyword",
+      value: Buffer.from(src.buffer, src.byteOffset + start, end - start).toString("latin1"),
+      start,
+      end,
+    };
   }
 
   private name(start: number): Token {
@@ -206,12 +211,26 @@ export class Lexer {
         const e = src[i + 1];
         i += 2;
         switch (e) {
-          case 0x6e: out.push(0x0a); break;
-          case 0x72: out.push(0x0d); break;
-          case 0x74: out.push(0x09); break;
-          case 0x62: out.push(0x08); break;
-          case 0x66: out.push(0x0c); break;
-          case 0x28: case 0x29: case 0x5c: out.push(e); break;
+          case 0x6e:
+            out.push(0x0a);
+            break;
+          case 0x72:
+            out.push(0x0d);
+            break;
+          case 0x74:
+            out.push(0x09);
+            break;
+          case 0x62:
+            out.push(0x08);
+            break;
+          case 0x66:
+            out.push(0x0c);
+            break;
+          case 0x28:
+          case 0x29:
+          case 0x5c:
+            out.push(e);
+            break;
           case 0x0d:
             if (src[i] === 0x0a) i++;
             break;
@@ -258,7 +277,11 @@ export class Lexer {
 }
 
 /** Parses a PDF number in src[start, end); undefined if the token is not a number. */
-export function parseNumber(src: Uint8Array, start: number, end: number): { value: number; integer: boolean } | undefined {
+export function parseNumber(
+  src: Uint8Array,
+  start: number,
+  end: number,
+): { value: number; integer: boolean } | undefined {
   let i = start;
   let negative = false;
   // Tolerate repeated signs ("--5"), as common readers do.

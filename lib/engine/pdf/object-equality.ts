@@ -1,4 +1,12 @@
-import { PdfDict, PdfName, PdfPlaceholder, PdfRef, PdfStream, PdfString, type PdfObject } from "@/lib/engine/pdf/objects";
+import {
+  PdfDict,
+  PdfName,
+  PdfPlaceholder,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  type PdfObject,
+} from "@/lib/engine/pdf/objects";
 
 /** Structural equality of two PDF objects (references compared by number and generation, streams by dictionary and raw data). */
 export function samePdfObject(a: PdfObject | undefined, b: PdfObject | undefined, depth = 0): boolean {
@@ -9,9 +17,12 @@ export function samePdfObject(a: PdfObject | undefined, b: PdfObject | undefined
   if (a instanceof PdfName) return b instanceof PdfName && a.value === b.value;
   if (a instanceof PdfRef) return b instanceof PdfRef && a.num === b.num && a.gen === b.gen;
   if (a instanceof PdfString) return b instanceof PdfString && Buffer.compare(a.bytes, b.bytes) === 0;
-  if (a instanceof PdfPlaceholder) return b instanceof PdfPlaceholder && a.id === b.id && Buffer.compare(a.bytes, b.bytes) === 0;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((item, i) => samePdfObject(item, b[i], depth + 1));
-  if (a instanceof PdfStream) return b instanceof PdfStream && samePdfObject(a.dict, b.dict, depth + 1) && Buffer.compare(a.data, b.data) === 0;
+  if (a instanceof PdfPlaceholder)
+    return b instanceof PdfPlaceholder && a.id === b.id && Buffer.compare(a.bytes, b.bytes) === 0;
+  if (Array.isArray(a))
+    return Array.isArray(b) && a.length === b.length && a.every((item, i) => samePdfObject(item, b[i], depth + 1));
+  if (a instanceof PdfStream)
+    return b instanceof PdfStream && samePdfObject(a.dict, b.dict, depth + 1) && Buffer.compare(a.data, b.data) === 0;
   if (a instanceof PdfDict) {
     if (!(b instanceof PdfDict) || a.entries.size !== b.entries.size) return false;
     for (const [key, value] of a.entries) {

@@ -2,7 +2,8 @@
  * The PDF object model used by the reader and the incremental writer.
  * Arrays are plain JavaScript arrays; `null` is the PDF null object.
  */
-export type PdfObject = null | boolean | number | PdfName | PdfString | PdfRef | PdfObject[] | PdfDict | PdfStream | PdfPlaceholder;
+export type PdfObject =
+  null | boolean | number | PdfName | PdfString | PdfRef | PdfObject[] | PdfDict | PdfStream | PdfPlaceholder;
 
 export class PdfName {
   /** The decoded name (after #xx escapes), as latin1 characters, without the leading slash. */

@@ -30,7 +30,10 @@ export function placeOnPage(page: PageInfo, rect: VisibleRect): { rect: Box; mat
   const size = visiblePageSize(page);
   const tolerance = 0.5;
   if (x < -tolerance || y < -tolerance || x + width > size.width + tolerance || y + height > size.height + tolerance) {
-    throw new SignatureRequestError("pdf.bad_rect", `The seal rectangle must lie within the page (${round(size.width)} x ${round(size.height)} points).`);
+    throw new SignatureRequestError(
+      "pdf.bad_rect",
+      `The seal rectangle must lie within the page (${round(size.width)} x ${round(size.height)} points).`,
+    );
   }
   const [llx, lly, urx, ury] = page.cropBox;
   const toUser = (u: number, v: number): [number, number] => {

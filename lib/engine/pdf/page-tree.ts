@@ -53,7 +53,8 @@ export function findPage(file: PdfFile, pageNumber: number): PageInfo {
     }
     const kids = file.resolve(node.get("Kids"));
     if (isPageLeaf(node, kids)) {
-      if (remaining !== 0 || !(nodeRef instanceof PdfRef)) throw new PdfDamagedError("page tree /Count does not match its pages");
+      if (remaining !== 0 || !(nodeRef instanceof PdfRef))
+        throw new PdfDamagedError("page tree /Count does not match its pages");
       return describePage(file, nodeRef, node, inherited);
     }
     let descended = false;
@@ -93,7 +94,14 @@ export function walkPageTree(file: PdfFile): PageInfo[] {
   const rootRef = file.catalog().dict.get("Pages");
   const root = file.resolveDict(rootRef);
   if (root === undefined) throw new PdfDamagedError("no page tree");
-  type Frame = { ref: PdfObject | undefined; dict: PdfDict; kids: PdfObject[]; next: number; inherited: Inherited; firstPage: number };
+  type Frame = {
+    ref: PdfObject | undefined;
+    dict: PdfDict;
+    kids: PdfObject[];
+    next: number;
+    inherited: Inherited;
+    firstPage: number;
+  };
   const pages: PageInfo[] = [];
   const stack: Frame[] = [];
   const seen = new Set<number>();
@@ -101,8 +109,16 @@ export function walkPageTree(file: PdfFile): PageInfo[] {
 
   const enter = (ref: PdfObject | undefined, dict: PdfDict, parent: Inherited) => {
     if (ref instanceof PdfRef) {
-      if (onPath.has(ref.num)) throw new PdfUnsoundStructureError("its page tree is circular (a group of pages lists itself among its own pages)", `page tree node ${ref.num} is its own descendant`);
-      if (seen.has(ref.num)) throw new PdfUnsoundStructureError("its page tree lists the same page or group of pages more than once", `page tree node ${ref.num} appears twice`);
+      if (onPath.has(ref.num))
+        throw new PdfUnsoundStructureError(
+          "its page tree is circular (a group of pages lists itself among its own pages)",
+          `page tree node ${ref.num} is its own descendant`,
+        );
+      if (seen.has(ref.num))
+        throw new PdfUnsoundStructureError(
+          "its page tree lists the same page or group of pages more than once",
+          `page tree node ${ref.num} appears twice`,
+        );
       seen.add(ref.num);
     }
     const inherited: Inherited = { ...parent };
@@ -134,7 +150,10 @@ export function walkPageTree(file: PdfFile): PageInfo[] {
     if (top.ref instanceof PdfRef) onPath.delete(top.ref.num);
     const count = top.dict.get("Count");
     if (count !== pages.length - top.firstPage) {
-      throw new PdfUnsoundStructureError("its page tree's page counts (/Count) do not match its pages", `page tree node /Count ${String(count)} over ${pages.length - top.firstPage} pages`);
+      throw new PdfUnsoundStructureError(
+        "its page tree's page counts (/Count) do not match its pages",
+        `page tree node /Count ${String(count)} over ${pages.length - top.firstPage} pages`,
+      );
     }
   }
   return pages;
@@ -144,7 +163,12 @@ function describePage(file: PdfFile, ref: PdfRef, dict: PdfDict, inherited: Inhe
   const mediaBox = readBox(file, inherited.MediaBox) ?? [0, 0, 612, 792];
   const crop = readBox(file, inherited.CropBox);
   const cropBox: Box = crop
-    ? [Math.max(crop[0], mediaBox[0]), Math.max(crop[1], mediaBox[1]), Math.min(crop[2], mediaBox[2]), Math.min(crop[3], mediaBox[3])]
+    ? [
+        Math.max(crop[0], mediaBox[0]),
+        Math.max(crop[1], mediaBox[1]),
+        Math.min(crop[2], mediaBox[2]),
+        Math.min(crop[3], mediaBox[3]),
+      ]
     : mediaBox;
   if (cropBox[2] <= cropBox[0] || cropBox[3] <= cropBox[1]) throw new PdfDamagedError("page has an empty crop box");
   const rotateValue = file.resolve(inherited.Rotate);

@@ -13,7 +13,9 @@ function parse(text: string | Uint8Array): PdfObject {
 
 describe("parseObject", () => {
   it("reads dictionaries, references, names, numbers and strings", () => {
-    const value = parse("<< /Type /Sig /A#20B 12 0 R /N [-.5 3. +7 -12] /S (a\\(b\\)\\n\\101\\\r\nc) /H <48 65 6c6C 6f7> /B true /Z null >>");
+    const value = parse(
+      "<< /Type /Sig /A#20B 12 0 R /N [-.5 3. +7 -12] /S (a\\(b\\)\\n\\101\\\r\nc) /H <48 65 6c6C 6f7> /B true /Z null >>",
+    );
     expect(value).toBeInstanceOf(PdfDict);
     const dict = value as PdfDict;
     expect(dict.get("Type")).toEqual(new PdfName("Sig"));

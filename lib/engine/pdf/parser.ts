@@ -1,7 +1,16 @@
 import { PdfDamagedError, tooDeeplyNested } from "@/lib/engine/pdf/pdf-errors";
 import { Lexer, isWhite, type Token } from "@/lib/engine/pdf/lexer";
 import type { Budget } from "@/lib/engine/pdf/limits";
-import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, asBuffer, isInteger, type PdfObject } from "@/lib/engine/pdf/objects";
+import {
+  PdfDict,
+  PdfName,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  asBuffer,
+  isInteger,
+  type PdfObject,
+} from "@/lib/engine/pdf/objects";
 
 type Frame = { kind: "array"; items: PdfObject[] } | { kind: "dict"; dict: PdfDict; key: string | undefined };
 
@@ -37,7 +46,9 @@ export function parseObject(lexer: Lexer, budget: Budget, options: { spans?: boo
       case "punct":
         if (token.value === "[" || token.value === "<<") {
           if (stack.length >= maxDepth) throw tooDeeplyNested(maxDepth, token.start);
-          stack.push(token.value === "[" ? { kind: "array", items: [] } : { kind: "dict", dict: new PdfDict(), key: undefined });
+          stack.push(
+            token.value === "[" ? { kind: "array", items: [] } : { kind: "dict", dict: new PdfDict(), key: undefined },
+          );
           continue;
         }
         if (token.value === "]") {
@@ -98,7 +109,8 @@ export function parseIndirectObject(
   resolveLength: (ref: PdfRef) => number | undefined,
   options: { spans?: boolean } = {},
 ): IndirectObject {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= src.length) throw new PdfDamagedError(`object offset ${offset} outside the file`);
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= src.length)
+    throw new PdfDamagedError(`object offset ${offset} outside the file`);
   const lexer = new Lexer(src, offset, budget);
   const num = lexer.peekInteger();
   if (num === undefined) throw new PdfDamagedError(`no object at ${offset}`);
@@ -116,7 +128,12 @@ export function parseIndirectObject(
 
 const ENDSTREAM = Buffer.from("endstream", "latin1");
 
-function readStreamData(src: Uint8Array, afterKeyword: number, dict: PdfDict, resolveLength: (ref: PdfRef) => number | undefined): PdfStream {
+function readStreamData(
+  src: Uint8Array,
+  afterKeyword: number,
+  dict: PdfDict,
+  resolveLength: (ref: PdfRef) => number | undefined,
+): PdfStream {
   let start = afterKeyword;
   if (src[start] === 0x0d && src[start + 1] === 0x0a) start += 2;
   else if (src[start] === 0x0a || src[start] === 0x0d) start += 1;

@@ -21,7 +21,8 @@ export class PdfDamagedError extends SignetError {
   constructor(detail: string, options: { cause?: unknown; code?: string; message?: string; status?: number } = {}) {
     super(
       options.code ?? "pdf.damaged",
-      options.message ?? "This PDF is damaged and cannot be sealed. Re-export or repair it (for example by printing it to PDF) and try again.",
+      options.message ??
+        "This PDF is damaged and cannot be sealed. Re-export or repair it (for example by printing it to PDF) and try again.",
       { status: options.status ?? 422, cause: options.cause },
     );
     this.detail = detail;
@@ -37,14 +38,19 @@ export class PdfUnsoundStructureError extends PdfDamagedError {
   readonly problem: string;
 
   constructor(problem: string, detail: string) {
-    super(detail, { message: `This PDF is damaged: ${problem}. PDF readers and validators cannot read it reliably, so it cannot be sealed. Re-export or repair it (for example by printing it to PDF) and try again.` });
+    super(detail, {
+      message: `This PDF is damaged: ${problem}. PDF readers and validators cannot read it reliably, so it cannot be sealed. Re-export or repair it (for example by printing it to PDF) and try again.`,
+    });
     this.problem = problem;
   }
 }
 
 /** Nesting deeper than the limit: no producer writes it, and validators give up on it. */
 export function tooDeeplyNested(maxDepth: number, at: number): PdfUnsoundStructureError {
-  return new PdfUnsoundStructureError(`it nests arrays or dictionaries more than ${maxDepth} levels deep`, `objects nested deeper than ${maxDepth} levels at ${at}`);
+  return new PdfUnsoundStructureError(
+    `it nests arrays or dictionaries more than ${maxDepth} levels deep`,
+    `objects nested deeper than ${maxDepth} levels at ${at}`,
+  );
 }
 
 /**
@@ -62,7 +68,11 @@ export class PdfLimitExceededError extends SignetError {
   readonly limit: string;
 
   constructor(limit: string) {
-    super("pdf.limit", "This PDF is too complex to process safely (it exceeds a processing limit), so it was not sealed.", { status: 422 });
+    super(
+      "pdf.limit",
+      "This PDF is too complex to process safely (it exceeds a processing limit), so it was not sealed.",
+      { status: 422 },
+    );
     this.limit = limit;
   }
 }
@@ -73,7 +83,11 @@ export class PlaceholderTooSmallError extends SignetError {
   readonly required: number;
 
   constructor(required: number, capacity: number) {
-    super("pdf.placeholder_too_small", `The signature (${required} bytes) does not fit into the space reserved for it (${capacity} bytes).`, { status: 500 });
+    super(
+      "pdf.placeholder_too_small",
+      `The signature (${required} bytes) does not fit into the space reserved for it (${capacity} bytes).`,
+      { status: 500 },
+    );
     this.required = required;
     this.capacity = capacity;
   }
@@ -81,7 +95,12 @@ export class PlaceholderTooSmallError extends SignetError {
 
 /** The caller asked for something the document cannot give (a page that does not exist, a taken field name, a bad rectangle). */
 export class SignatureRequestError extends SignetError {
-  constructor(code: "pdf.bad_page" | "pdf.field_exists" | "pdf.bad_field_name" | "pdf.bad_rect" | "pdf.bad_image" | "pdf.bad_request", message: string, options: { cause?: unknown } = {}) {
+  constructor(
+    code:
+      "pdf.bad_page" | "pdf.field_exists" | "pdf.bad_field_name" | "pdf.bad_rect" | "pdf.bad_image" | "pdf.bad_request",
+    message: string,
+    options: { cause?: unknown } = {},
+  ) {
     super(code, message, { status: 422, cause: options.cause });
   }
 }

@@ -75,7 +75,8 @@ export class PdfFile {
     if (this.resolving.has(num)) throw new PdfDamagedError(`object ${num} refers to itself while being read`);
     this.resolving.add(num);
     try {
-      const value = entry.type === 1 ? this.readTopLevel(num, entry.offset) : this.readCompressed(num, entry.stream, entry.index);
+      const value =
+        entry.type === 1 ? this.readTopLevel(num, entry.offset) : this.readCompressed(num, entry.stream, entry.index);
       this.cache.set(num, value);
       return value;
     } finally {
@@ -157,7 +158,8 @@ export class PdfFile {
     if (!(stream instanceof PdfStream)) throw new PdfDamagedError(`object stream ${streamNumber} is not a stream`);
     const n = stream.dict.get("N");
     const first = stream.dict.get("First");
-    if (!isInteger(n) || !isInteger(first) || n < 0 || first < 0) throw new PdfDamagedError(`bad object stream ${streamNumber}`);
+    if (!isInteger(n) || !isInteger(first) || n < 0 || first < 0)
+      throw new PdfDamagedError(`bad object stream ${streamNumber}`);
     if (n > this.budget.limits.maxObjects) throw new PdfDamagedError(`bad object stream ${streamNumber}`);
     const data = decodeStructuralStream(stream, this.budget);
     const lexer = new Lexer(data, 0, this.budget);

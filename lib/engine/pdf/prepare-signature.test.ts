@@ -32,7 +32,14 @@ async function formWith(names: string[]): Promise<Uint8Array> {
 describe("prepareSignature", () => {
   it("writes the signature dictionary: ByteRange before Contents, /M in UTC, escaped text strings", async () => {
     const original = tinyPdf();
-    const prepared = await prepareSignature(original, { signingTime: TIME, contentsBytes: 100, reason: "Approved (final)", location: "Zürich", name: "Jane", contactInfo: "jane@example.com" });
+    const prepared = await prepareSignature(original, {
+      signingTime: TIME,
+      contentsBytes: 100,
+      reason: "Approved (final)",
+      location: "Zürich",
+      name: "Jane",
+      contactInfo: "jane@example.com",
+    });
     const tail = Buffer.from(prepared.bytes.subarray(original.length)).toString("latin1");
     expect(tail.indexOf("/ByteRange")).toBeLessThan(tail.indexOf("/Contents"));
     expect(tail).toContain("/Filter /Adobe.PPKLite");
@@ -40,7 +47,9 @@ describe("prepareSignature", () => {
     expect(tail).toContain("/M (D:20261122140309+00'00')");
     expect(tail).toContain("/Reason (Approved \\(final\\))");
     expect(tail).toContain(`/Contents <${"0".repeat(200)}>`);
-    expect(tail).toMatch(new RegExp(`/ByteRange \\[0 ${prepared.byteRange[1]} ${prepared.byteRange[2]} ${prepared.byteRange[3]}\\] *\\n`));
+    expect(tail).toMatch(
+      new RegExp(`/ByteRange \\[0 ${prepared.byteRange[1]} ${prepared.byteRange[2]} ${prepared.byteRange[3]}\\] *\\n`),
+    );
     const [sig] = readSignatures(prepared.bytes);
     expect(sig?.location).toBe("Zürich");
     expect(sig?.contactInfo).toBe("jane@example.com");
@@ -66,18 +75,42 @@ describe("prepareSignature", () => {
   it("chooses a name no field uses, fully qualified or partial", async () => {
     const pdf = await formWith(["Signet-Seal-1", "outer.Signet-Seal-2", "x.y"]);
     expect((await prepareSignature(pdf, { signingTime: TIME, contentsBytes: 10 })).fieldName).toBe("Signet-Seal-3");
-    await expect(prepareSignature(pdf, { signingTime: TIME, contentsBytes: 10, fieldName: "x" })).rejects.toMatchObject({ code: "pdf.field_exists" });
-    await expect(prepareSignature(pdf, { signingTime: TIME, contentsBytes: 10, fieldName: "a.b" })).rejects.toMatchObject({ code: "pdf.bad_field_name" });
-    expect((await prepareSignature(pdf, { signingTime: TIME, contentsBytes: 10, fieldName: "Approval" })).fieldName).toBe("Approval");
+    await expect(prepareSignature(pdf, { signingTime: TIME, contentsBytes: 10, fieldName: "x" })).rejects.toMatchObject(
+      { code: "pdf.field_exists" },
+    );
+    await expect(
+      prepareSignature(pdf, { signingTime: TIME, contentsBytes: 10, fieldName: "a.b" }),
+    ).rejects.toMatchObject({ code: "pdf.bad_field_name" });
+    expect(
+      (await prepareSignature(pdf, { signingTime: TIME, contentsBytes: 10, fieldName: "Approval" })).fieldName,
+    ).toBe("Approval");
   });
 
   it("refuses impossible requests with typed errors", async () => {
-    await expect(prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 0 })).rejects.toBeInstanceOf(SignatureRequestError);
-    await expect(prepareSignature(tinyPdf(), { signingTime: new Date(Number.NaN), contentsBytes: 10 })).rejects.toBeInstanceOf(SignatureRequestError);
-    const stamp = { signerName: "J", sealedAt: TIME, fingerprint: "AB" };
-    await expect(prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 10, appearance: { page: 2, rect: { x: 0, y: 0, width: 10, height: 10 }, stamp } })).rejects.toMatchObject({ code: "pdf.bad_page" });
+    await expect(prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 0 })).rejects.toBeInstanceOf(
+      SignatureRequestError,
+    );
     await expect(
-      prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 10, appearance: { page: 1, rect: { x: 0, y: 0, width: 10, height: 10 }, stamp: { ...stamp, image: { bytes: new Uint8Array([1, 2, 3]), type: "png" } } } }),
+      prepareSignature(tinyPdf(), { signingTime: new Date(Number.NaN), contentsBytes: 10 }),
+    ).rejects.toBeInstanceOf(SignatureRequestError);
+    const stamp = { signerName: "J", sealedAt: TIME, fingerprint: "AB" };
+    await expect(
+      prepareSignature(tinyPdf(), {
+        signingTime: TIME,
+        contentsBytes: 10,
+        appearance: { page: 2, rect: { x: 0, y: 0, width: 10, height: 10 }, stamp },
+      }),
+    ).rejects.toMatchObject({ code: "pdf.bad_page" });
+    await expect(
+      prepareSignature(tinyPdf(), {
+        signingTime: TIME,
+        contentsBytes: 10,
+        appearance: {
+          page: 1,
+          rect: { x: 0, y: 0, width: 10, height: 10 },
+          stamp: { ...stamp, image: { bytes: new Uint8Array([1, 2, 3]), type: "png" } },
+        },
+      }),
     ).rejects.toMatchObject({ code: "pdf.bad_image" });
   });
 
@@ -94,7 +127,11 @@ describe("prepareSignature", () => {
   });
 
   it("writes a cross-reference stream after a stream, a table after a table or a hybrid; keeps the first /ID", async () => {
-    for (const [id, kind] of [["p09-qpdf-object-streams.pdf", "stream"], ["p01-gs10-pdfwrite-pdf14.pdf", "table"], ["p16-hybrid-xrefstm.pdf", "table"]] as const) {
+    for (const [id, kind] of [
+      ["p09-qpdf-object-streams.pdf", "stream"],
+      ["p01-gs10-pdfwrite-pdf14.pdf", "table"],
+      ["p16-hybrid-xrefstm.pdf", "table"],
+    ] as const) {
       const original = corpus(id);
       const before = PdfFile.open(original);
       const prepared = await prepareSignature(original, { signingTime: TIME, contentsBytes: 10 });
@@ -124,7 +161,9 @@ describe("embedSignature and digestByteRange", () => {
     expect(prepared.update).toBe(update);
     expect(prepared.original.length + prepared.update.length).toBe(length);
     expect(out.length).toBe(length);
-    expect(Buffer.from(out.subarray(prepared.contentsOffset, prepared.contentsOffset + 18)).toString("latin1")).toBe("<30030201" + "2a" + "000000>");
+    expect(Buffer.from(out.subarray(prepared.contentsOffset, prepared.contentsOffset + 18)).toString("latin1")).toBe(
+      "<30030201" + "2a" + "000000>",
+    );
     expect(readSignatures(out)[0]?.contents).toEqual(new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x2a, 0, 0, 0]));
     expect(() => embedSignature(prepared, new Uint8Array(9))).toThrow(PlaceholderTooSmallError);
     expect(out.length).toBe(length);
@@ -135,29 +174,53 @@ describe("embedSignature and digestByteRange", () => {
     const [, b, c, d] = prepared.byteRange;
     const covered = Buffer.concat([prepared.bytes.subarray(0, b), prepared.bytes.subarray(c, c + d)]);
     for (const algorithm of ["sha256", "sha384", "sha512"] as const) {
-      expect(Buffer.from(digestByteRange(prepared.bytes, prepared.byteRange, algorithm)).toString("hex")).toBe(createHash(algorithm).update(covered).digest("hex"));
+      expect(Buffer.from(digestByteRange(prepared.bytes, prepared.byteRange, algorithm)).toString("hex")).toBe(
+        createHash(algorithm).update(covered).digest("hex"),
+      );
     }
     expect(() => digestByteRange(prepared.bytes, [0, b, c, d + 1])).toThrow(RangeError);
     // Over the original and the update held apart, without joining them: the same digests.
     for (const algorithm of ["sha256", "sha384", "sha512"] as const) {
-      expect(Buffer.from(digestByteRangeOfParts([prepared.original, prepared.update], prepared.byteRange, algorithm)).toString("hex")).toBe(createHash(algorithm).update(covered).digest("hex"));
+      expect(
+        Buffer.from(
+          digestByteRangeOfParts([prepared.original, prepared.update], prepared.byteRange, algorithm),
+        ).toString("hex"),
+      ).toBe(createHash(algorithm).update(covered).digest("hex"));
     }
     expect(() => digestByteRangeOfParts([prepared.original, prepared.update], [0, b, c, d + 1])).toThrow(RangeError);
   });
 });
 
-
 describe("prepareSignature refuses what validators cannot read, naming the problem", () => {
   /** tinyPdf's three objects with the page tree node and a fourth object replaced. */
   function withObjects(pages: string, extra?: string): Uint8Array {
     const [catalog, , page] = ONE_PAGE_OBJECTS;
-    return classicPdf([catalog, pages, page, ...(extra === undefined ? [] : [extra])], extra === undefined ? "" : "/Info 4 0 R");
+    return classicPdf(
+      [catalog, pages, page, ...(extra === undefined ? [] : [extra])],
+      extra === undefined ? "" : "/Info 4 0 R",
+    );
   }
   const cases = [
-    { label: "a page tree listing itself", pdf: withObjects("<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 1 >>"), problem: /page tree is circular/ },
-    { label: "a page listed twice", pdf: withObjects("<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>"), problem: /lists the same page/ },
-    { label: "a /Count that does not match the pages", pdf: withObjects("<< /Type /Pages /Kids [3 0 R] /Count 2 >>"), problem: /page counts \(\/Count\) do not match/ },
-    { label: "an /Info 65 levels deep", pdf: withObjects("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", `${"<< /A ".repeat(65)}1${" >>".repeat(65)}`), problem: /more than 64 levels deep/ },
+    {
+      label: "a page tree listing itself",
+      pdf: withObjects("<< /Type /Pages /Kids [3 0 R 2 0 R] /Count 1 >>"),
+      problem: /page tree is circular/,
+    },
+    {
+      label: "a page listed twice",
+      pdf: withObjects("<< /Type /Pages /Kids [3 0 R 3 0 R] /Count 2 >>"),
+      problem: /lists the same page/,
+    },
+    {
+      label: "a /Count that does not match the pages",
+      pdf: withObjects("<< /Type /Pages /Kids [3 0 R] /Count 2 >>"),
+      problem: /page counts \(\/Count\) do not match/,
+    },
+    {
+      label: "an /Info 65 levels deep",
+      pdf: withObjects("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", `${"<< /A ".repeat(65)}1${" >>".repeat(65)}`),
+      problem: /more than 64 levels deep/,
+    },
   ];
   it.each(cases)("$label", async ({ pdf, problem }) => {
     const error = await prepareSignature(pdf, { signingTime: TIME, contentsBytes: 100 }).catch((e: unknown) => e);
@@ -168,6 +231,8 @@ describe("prepareSignature refuses what validators cannot read, naming the probl
 
   it("still seals an /Info 64 levels deep", async () => {
     const pdf = withObjects("<< /Type /Pages /Kids [3 0 R] /Count 1 >>", `${"<< /A ".repeat(64)}1${" >>".repeat(64)}`);
-    await expect(prepareSignature(pdf, { signingTime: TIME, contentsBytes: 100 })).resolves.toMatchObject({ fieldName: "Signet-Seal-1" });
+    await expect(prepareSignature(pdf, { signingTime: TIME, contentsBytes: 100 })).resolves.toMatchObject({
+      fieldName: "Signet-Seal-1",
+    });
   });
 });

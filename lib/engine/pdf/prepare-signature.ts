@@ -12,7 +12,12 @@ import type { SealStampContent } from "@/lib/engine/pdf/seal-stamp";
 import { signatureField } from "@/lib/engine/pdf/signature-widget";
 import { checkSoundStructure } from "@/lib/engine/pdf/sound-structure";
 import { attachSignatureField } from "@/lib/engine/pdf/signature-field";
-import { BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER_ID, CONTENTS_PLACEHOLDER_ID, signatureDictionary } from "@/lib/engine/pdf/signature-dictionary";
+import {
+  BYTE_RANGE_PLACEHOLDER,
+  BYTE_RANGE_PLACEHOLDER_ID,
+  CONTENTS_PLACEHOLDER_ID,
+  signatureDictionary,
+} from "@/lib/engine/pdf/signature-dictionary";
 
 export interface SignatureRequest {
   /** Partial name of the new field; default: the first free "Signet-Seal-N". */
@@ -61,7 +66,11 @@ export const MAX_CONTENTS_BYTES = 512 * 1024;
  * circular page tree, absurd nesting anywhere reachable) is refused as damaged first.
  * Bytes are read with sealingLimits(limits); a file already open is read within its own budget.
  */
-export async function prepareSignature(input: Uint8Array | PdfFile, request: SignatureRequest, limits?: Partial<PdfLimits>): Promise<PreparedSignature> {
+export async function prepareSignature(
+  input: Uint8Array | PdfFile,
+  request: SignatureRequest,
+  limits?: Partial<PdfLimits>,
+): Promise<PreparedSignature> {
   validateRequest(request);
   const file = input instanceof PdfFile ? input : PdfFile.open(input, sealingLimits(limits));
   const pdf = file.bytes;
@@ -82,11 +91,20 @@ export async function prepareSignature(input: Uint8Array | PdfFile, request: Sig
   if (request.appearance) {
     const placement = placeOnPage(page, request.appearance.rect);
     rect = placement.rect;
-    const built = await buildSealAppearance(request.appearance.stamp, request.appearance.rect.width, request.appearance.rect.height, placement.matrix, allocate);
+    const built = await buildSealAppearance(
+      request.appearance.stamp,
+      request.appearance.rect.width,
+      request.appearance.rect.height,
+      placement.matrix,
+      allocate,
+    );
     appearanceRef = built.ref;
     appearanceObjects.push(...built.objects);
   }
-  objects.push({ ref: widgetRef, value: signatureField({ fieldName, signatureRef: sigRef, pageRef: page.ref, rect, appearanceRef }) });
+  objects.push({
+    ref: widgetRef,
+    value: signatureField({ fieldName, signatureRef: sigRef, pageRef: page.ref, rect, appearanceRef }),
+  });
   objects.push(...appearanceObjects);
   objects.push(...attachSignatureField(file, page, widgetRef, allocate));
 
@@ -100,8 +118,15 @@ export async function prepareSignature(input: Uint8Array | PdfFile, request: Sig
 }
 
 function validateRequest(request: SignatureRequest): void {
-  if (!Number.isSafeInteger(request.contentsBytes) || request.contentsBytes < 1 || request.contentsBytes > MAX_CONTENTS_BYTES) {
-    throw new SignatureRequestError("pdf.bad_request", `The space reserved for the signature must be between 1 and ${MAX_CONTENTS_BYTES} bytes.`);
+  if (
+    !Number.isSafeInteger(request.contentsBytes) ||
+    request.contentsBytes < 1 ||
+    request.contentsBytes > MAX_CONTENTS_BYTES
+  ) {
+    throw new SignatureRequestError(
+      "pdf.bad_request",
+      `The space reserved for the signature must be between 1 and ${MAX_CONTENTS_BYTES} bytes.`,
+    );
   }
   if (!(request.signingTime instanceof Date) || Number.isNaN(request.signingTime.getTime())) {
     throw new SignatureRequestError("pdf.bad_request", "The signing time is not a valid date.");
@@ -117,9 +142,13 @@ function chooseFieldName(file: PdfFile, requested: string | undefined): string {
   }
   if (requested !== undefined) {
     if (requested.length === 0 || requested.length > 200 || requested.includes(".")) {
-      throw new SignatureRequestError("pdf.bad_field_name", "A signature field name must be 1 to 200 characters long and contain no period.");
+      throw new SignatureRequestError(
+        "pdf.bad_field_name",
+        "A signature field name must be 1 to 200 characters long and contain no period.",
+      );
     }
-    if (taken.has(requested)) throw new SignatureRequestError("pdf.field_exists", `This document already has a field named "${requested}".`);
+    if (taken.has(requested))
+      throw new SignatureRequestError("pdf.field_exists", `This document already has a field named "${requested}".`);
     return requested;
   }
   for (let n = 1; ; n++) {
@@ -128,15 +157,23 @@ function chooseFieldName(file: PdfFile, requested: string | undefined): string {
   }
 }
 
-function fillByteRange(original: Uint8Array, update: Uint8Array, placeholders: Map<string, number>, contentsBytes: number, fieldName: string): PreparedSignature {
+function fillByteRange(
+  original: Uint8Array,
+  update: Uint8Array,
+  placeholders: Map<string, number>,
+  contentsBytes: number,
+  fieldName: string,
+): PreparedSignature {
   const byteRangeAt = placeholders.get(BYTE_RANGE_PLACEHOLDER_ID);
   const contentsOffset = placeholders.get(CONTENTS_PLACEHOLDER_ID);
-  if (byteRangeAt === undefined || contentsOffset === undefined) throw new PdfDamagedError("signature placeholders were not written");
+  if (byteRangeAt === undefined || contentsOffset === undefined)
+    throw new PdfDamagedError("signature placeholders were not written");
   const afterContents = contentsOffset + contentsBytes * 2 + 2;
   const total = original.length + update.length;
   const byteRange: [number, number, number, number] = [0, contentsOffset, afterContents, total - afterContents];
   const text = `[${byteRange.join(" ")}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, " ");
-  if (text.length > BYTE_RANGE_PLACEHOLDER.length) throw new SignatureRequestError("pdf.bad_request", "The document is too large to sign.");
+  if (text.length > BYTE_RANGE_PLACEHOLDER.length)
+    throw new SignatureRequestError("pdf.bad_request", "The document is too large to sign.");
   // Both placeholders lie in the update (offsets are absolute).
   Buffer.from(update.buffer, update.byteOffset, update.byteLength).write(text, byteRangeAt - original.length, "latin1");
   return {
@@ -151,4 +188,3 @@ function fillByteRange(original: Uint8Array, update: Uint8Array, placeholders: M
     fieldName,
   };
 }
-

@@ -72,7 +72,10 @@ export function readSignaturesOf(file: PdfFile): EmbeddedSignature[] {
 }
 
 /** The signature dictionary, re-read from the file with token positions when it is a top-level object. */
-function readSignatureDictionary(file: PdfFile, value: PdfObject): { dict?: PdfDict; span?: { start: number; end: number } } {
+function readSignatureDictionary(
+  file: PdfFile,
+  value: PdfObject,
+): { dict?: PdfDict; span?: { start: number; end: number } } {
   if (value instanceof PdfRef) {
     const entry = file.xref.get(value.num);
     if (entry?.type === 1) {

@@ -46,14 +46,62 @@ interface Case {
 }
 
 const cases: Case[] = [
-  { name: "p01-normal", pdf: () => corpus("p01-gs10-pdfwrite-pdf14.pdf"), page: 1, rect: { x: 330, y: 700, width: 220, height: 90 }, rotate: 0 },
-  { name: "p13-rotate90", pdf: () => corpus("p13-qpdf-rotate90-page1.pdf"), page: 1, rect: { x: 560, y: 40, width: 230, height: 90 }, rotate: 90 },
-  { name: "p08-page2-rotate90", pdf: () => corpus("p08-mutool-create-arch-e.pdf"), page: 2, rect: { x: 1500, y: 300, width: 900, height: 360 }, rotate: 90 },
-  { name: "p14-negative-origin", pdf: () => corpus("p14-mediabox-negative-origin-cropbox.pdf"), page: 1, rect: { x: 250, y: 40, width: 220, height: 80 }, rotate: 0 },
-  { name: "more-p13-offset-inherited", pdf: () => corpus("more/p13-mediabox-offset-cropbox.pdf"), page: 1, rect: { x: 300, y: 20, width: 220, height: 80 }, rotate: 0 },
-  { name: "more-p12-rotate90", pdf: () => corpus("more/p12-qpdf-rotate90.pdf"), page: 2, rect: { x: 520, y: 420, width: 240, height: 90 }, rotate: 90 },
-  { name: "pdflib-rotate180", pdf: rotatedSamples, page: 1, rect: { x: 40, y: 50, width: 200, height: 80 }, rotate: 180 },
-  { name: "pdflib-rotate270", pdf: rotatedSamples, page: 2, rect: { x: 300, y: 340, width: 220, height: 90 }, rotate: 270 },
+  {
+    name: "p01-normal",
+    pdf: () => corpus("p01-gs10-pdfwrite-pdf14.pdf"),
+    page: 1,
+    rect: { x: 330, y: 700, width: 220, height: 90 },
+    rotate: 0,
+  },
+  {
+    name: "p13-rotate90",
+    pdf: () => corpus("p13-qpdf-rotate90-page1.pdf"),
+    page: 1,
+    rect: { x: 560, y: 40, width: 230, height: 90 },
+    rotate: 90,
+  },
+  {
+    name: "p08-page2-rotate90",
+    pdf: () => corpus("p08-mutool-create-arch-e.pdf"),
+    page: 2,
+    rect: { x: 1500, y: 300, width: 900, height: 360 },
+    rotate: 90,
+  },
+  {
+    name: "p14-negative-origin",
+    pdf: () => corpus("p14-mediabox-negative-origin-cropbox.pdf"),
+    page: 1,
+    rect: { x: 250, y: 40, width: 220, height: 80 },
+    rotate: 0,
+  },
+  {
+    name: "more-p13-offset-inherited",
+    pdf: () => corpus("more/p13-mediabox-offset-cropbox.pdf"),
+    page: 1,
+    rect: { x: 300, y: 20, width: 220, height: 80 },
+    rotate: 0,
+  },
+  {
+    name: "more-p12-rotate90",
+    pdf: () => corpus("more/p12-qpdf-rotate90.pdf"),
+    page: 2,
+    rect: { x: 520, y: 420, width: 240, height: 90 },
+    rotate: 90,
+  },
+  {
+    name: "pdflib-rotate180",
+    pdf: rotatedSamples,
+    page: 1,
+    rect: { x: 40, y: 50, width: 200, height: 80 },
+    rotate: 180,
+  },
+  {
+    name: "pdflib-rotate270",
+    pdf: rotatedSamples,
+    page: 2,
+    rect: { x: 300, y: 340, width: 220, height: 90 },
+    rotate: 270,
+  },
 ];
 
 function isInk(r: number, g: number, b: number): boolean {
@@ -91,9 +139,15 @@ describe("visible seal stamps land where asked, upright", () => {
       },
     });
     expect(qpdfCheck(prepared.bytes).problems).toEqual(qpdfCheck(original).problems);
-    const widget = PdfFile.open(prepared.bytes).getObject((readSignatures(prepared.bytes)[0]?.fieldRef as { num: number }).num);
+    const widget = PdfFile.open(prepared.bytes).getObject(
+      (readSignatures(prepared.bytes)[0]?.fieldRef as { num: number }).num,
+    );
     expect(widget).not.toBeNull();
-    expect(PdfFile.open(prepared.bytes).resolveDict(new PdfRef((readSignatures(prepared.bytes)[0]?.fieldRef as { num: number }).num, 0))?.get("P")).toEqual(page.ref);
+    expect(
+      PdfFile.open(prepared.bytes)
+        .resolveDict(new PdfRef((readSignatures(prepared.bytes)[0]?.fieldRef as { num: number }).num, 0))
+        ?.get("P"),
+    ).toEqual(page.ref);
 
     const render = renderPage(prepared.bytes, c.page, path.join(ARTIFACTS, name), { cropBox: true, dpi: DPI });
     // Keep a MediaBox render too (what `pdftoppm -png -r 50` shows by default).
@@ -112,11 +166,25 @@ describe("visible seal stamps land where asked, upright", () => {
     let ink = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity };
     let redX = 0;
     let redCount = 0;
-    for (let y = Math.max(0, Math.floor(expected.top - margin)); y < Math.min(render.height, expected.bottom + margin); y++) {
-      for (let x = Math.max(0, Math.floor(expected.left - margin)); x < Math.min(render.width, expected.right + margin); x++) {
+    for (
+      let y = Math.max(0, Math.floor(expected.top - margin));
+      y < Math.min(render.height, expected.bottom + margin);
+      y++
+    ) {
+      for (
+        let x = Math.max(0, Math.floor(expected.left - margin));
+        x < Math.min(render.width, expected.right + margin);
+        x++
+      ) {
         const i = (y * render.width + x) * 3;
         const [r, g, b] = [render.rgb[i] as number, render.rgb[i + 1] as number, render.rgb[i + 2] as number];
-        if (isInk(r, g, b)) ink = { left: Math.min(ink.left, x), right: Math.max(ink.right, x), top: Math.min(ink.top, y), bottom: Math.max(ink.bottom, y) };
+        if (isInk(r, g, b))
+          ink = {
+            left: Math.min(ink.left, x),
+            right: Math.max(ink.right, x),
+            top: Math.min(ink.top, y),
+            bottom: Math.max(ink.bottom, y),
+          };
         if (isRed(r, g, b)) {
           redX += x;
           redCount++;

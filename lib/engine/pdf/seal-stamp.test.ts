@@ -10,7 +10,13 @@ const dir = mkdtempSync(path.join(tmpdir(), "signet-stamp-qr-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const URL = "https://signet.example.com/verify/8b0f6a52-3c1d-4a8e-9f7e-2d7c61a0b9c4";
-const content: SealStampContent = { signerName: "Olivia Owner", organisation: "Acme Structural Engineers", sealedAt: new Date("2026-11-22T14:03:27Z"), fingerprint: "AB12 CD34 EF56 7890", verifyUrl: URL };
+const content: SealStampContent = {
+  signerName: "Olivia Owner",
+  organisation: "Acme Structural Engineers",
+  sealedAt: new Date("2026-11-22T14:03:27Z"),
+  fingerprint: "AB12 CD34 EF56 7890",
+  verifyUrl: URL,
+};
 
 describe("the stamp's verification link", () => {
   it("is drawn as a QR code of the exact URL at the app's default stamp size (200 x 80 pt)", async () => {

@@ -38,13 +38,17 @@ export function formatStampTime(date: Date): string {
 }
 
 export function stampLines(content: SealStampContent, options: { verifyUrlAsQr?: boolean } = {}): StampLine[] {
-  const lines: StampLine[] = [{ text: "Digitally sealed", bold: true }, { text: content.signerName, bold: true }];
+  const lines: StampLine[] = [
+    { text: "Digitally sealed", bold: true },
+    { text: content.signerName, bold: true },
+  ];
   if (content.organisation) lines.push({ text: content.organisation, bold: false });
   if (content.licence) lines.push({ text: `Licence/Reg. no.: ${content.licence}`, bold: false });
   if (content.jurisdiction) lines.push({ text: content.jurisdiction, bold: false });
   lines.push({ text: formatStampTime(content.sealedAt), bold: false });
   lines.push({ text: `Fingerprint: ${content.fingerprint}`, bold: false });
-  if (content.verifyUrl) lines.push({ text: options.verifyUrlAsQr ? "Scan the code to verify" : content.verifyUrl, bold: false });
+  if (content.verifyUrl)
+    lines.push({ text: options.verifyUrlAsQr ? "Scan the code to verify" : content.verifyUrl, bold: false });
   return lines;
 }
 
@@ -61,7 +65,16 @@ export async function drawSealStamp(content: SealStampContent, width: number, he
   const pad = clamp(Math.min(width, height) * 0.06, 1.5, 8);
   const border = clamp(Math.min(width, height) * 0.012, 0.5, 1.5);
 
-  page.drawRectangle({ x: border / 2, y: border / 2, width: width - border, height: height - border, color: rgb(1, 1, 1), opacity: 0.88, borderColor: INK, borderWidth: border });
+  page.drawRectangle({
+    x: border / 2,
+    y: border / 2,
+    width: width - border,
+    height: height - border,
+    color: rgb(1, 1, 1),
+    opacity: 0.88,
+    borderColor: INK,
+    borderWidth: border,
+  });
 
   let textLeft = pad + border;
   if (content.image) {
@@ -80,12 +93,19 @@ export async function drawSealStamp(content: SealStampContent, width: number, he
   let availableW = width - textLeft - pad - border;
   const availableH = height - 2 * (pad + border);
   let qr = false;
-  if (content.verifyUrl && availableH >= MIN_QR_SIDE && availableW - availableH - pad >= availableH * MIN_TEXT_BESIDE_QR) {
+  if (
+    content.verifyUrl &&
+    availableH >= MIN_QR_SIDE &&
+    availableW - availableH - pad >= availableH * MIN_TEXT_BESIDE_QR
+  ) {
     drawQrCode(page, content.verifyUrl, { x: width - pad - border - availableH, y: pad + border, side: availableH });
     availableW -= availableH + pad;
     qr = true;
   }
-  const lines = stampLines(content, { verifyUrlAsQr: qr }).map((line) => ({ ...line, text: sanitize(line.text, line.bold ? bold : regular) }));
+  const lines = stampLines(content, { verifyUrlAsQr: qr }).map((line) => ({
+    ...line,
+    text: sanitize(line.text, line.bold ? bold : regular),
+  }));
   if (availableW <= 0 || availableH <= 0) return doc.save({ useObjectStreams: false });
 
   let size = Math.min(MAX_FONT_SIZE, availableH / (lines.length * LEADING));
@@ -119,14 +139,20 @@ function drawQrCode(page: PDFPage, text: string, box: { x: number; y: number; si
   const cell = box.side / size;
   page.drawRectangle({ x: box.x, y: box.y, width: box.side, height: box.side, color: rgb(1, 1, 1) });
   data.forEach((row, r) => {
-    for (let c = 0; c < size; ) {
+    for (let c = 0; c < size;) {
       if (!row[c]) {
         c++;
         continue;
       }
       const start = c;
       while (c < size && row[c]) c++;
-      page.drawRectangle({ x: box.x + start * cell, y: box.y + box.side - (r + 1) * cell, width: (c - start) * cell, height: cell, color: rgb(0, 0, 0) });
+      page.drawRectangle({
+        x: box.x + start * cell,
+        y: box.y + box.side - (r + 1) * cell,
+        width: (c - start) * cell,
+        height: cell,
+        color: rgb(0, 0, 0),
+      });
     }
   });
 }
@@ -135,7 +161,11 @@ async function embedImage(doc: PDFDocument, image: { bytes: Uint8Array; type: "p
   try {
     return image.type === "png" ? await doc.embedPng(image.bytes) : await doc.embedJpg(image.bytes);
   } catch (error) {
-    throw new SignatureRequestError("pdf.bad_image", `The seal image is not a valid ${image.type.toUpperCase()} file.`, { cause: error });
+    throw new SignatureRequestError(
+      "pdf.bad_image",
+      `The seal image is not a valid ${image.type.toUpperCase()} file.`,
+      { cause: error },
+    );
   }
 }
 

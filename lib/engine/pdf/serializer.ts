@@ -1,4 +1,12 @@
-import { PdfDict, PdfName, PdfPlaceholder, PdfRef, PdfStream, PdfString, type PdfObject } from "@/lib/engine/pdf/objects";
+import {
+  PdfDict,
+  PdfName,
+  PdfPlaceholder,
+  PdfRef,
+  PdfStream,
+  PdfString,
+  type PdfObject,
+} from "@/lib/engine/pdf/objects";
 
 /** Collects output bytes in chunks and remembers where placeholders were written. */
 export class ByteSink {

@@ -8,12 +8,20 @@ import type { PdfFile } from "@/lib/engine/pdf/pdf-file";
  * `widgetRef`) is reachable from /AcroForm /Fields and from its page's /Annots.
  * Existing fields, annotations and AcroForm keys are kept; /SigFlags gets bits 1 and 2.
  */
-export function attachSignatureField(file: PdfFile, page: PageInfo, widgetRef: PdfRef, allocate: () => PdfRef): UpdatedObject[] {
+export function attachSignatureField(
+  file: PdfFile,
+  page: PageInfo,
+  widgetRef: PdfRef,
+  allocate: () => PdfRef,
+): UpdatedObject[] {
   const updates = new Map<number, UpdatedObject>();
   const put = (ref: PdfRef, value: PdfObject) => updates.set(ref.num, { ref, value });
 
   // The page's /Annots: an indirect array is rewritten in place, otherwise the page is.
-  const pageDict = updates.get(page.ref.num)?.value instanceof PdfDict ? (updates.get(page.ref.num)?.value as PdfDict) : page.dict.clone();
+  const pageDict =
+    updates.get(page.ref.num)?.value instanceof PdfDict
+      ? (updates.get(page.ref.num)?.value as PdfDict)
+      : page.dict.clone();
   const annots = pageDict.get("Annots");
   const annotsArray = annots instanceof PdfRef ? file.resolve(annots) : annots;
   if (annots instanceof PdfRef && isArray(annotsArray)) {

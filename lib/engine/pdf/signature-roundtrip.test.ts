@@ -15,14 +15,49 @@ import { prepareSignature } from "@/lib/engine/pdf/prepare-signature";
 const dir = mkdtempSync(path.join(tmpdir(), "signet-roundtrip-"));
 const key = path.join(dir, "key.pem");
 const cert = path.join(dir, "cert.pem");
-execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=Signet PDF layer test"], { stdio: "ignore" });
+execFileSync(
+  "openssl",
+  [
+    "req",
+    "-x509",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    key,
+    "-out",
+    cert,
+    "-days",
+    "2",
+    "-subj",
+    "/CN=Signet PDF layer test",
+  ],
+  { stdio: "ignore" },
+);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cmsSign(covered: Uint8Array): Uint8Array {
   const input = path.join(dir, "covered.bin");
   const output = path.join(dir, "sig.der");
   writeFileSync(input, covered);
-  execFileSync("openssl", ["cms", "-sign", "-binary", "-in", input, "-signer", cert, "-inkey", key, "-outform", "DER", "-out", output, "-nosmimecap", "-md", "sha256"]);
+  execFileSync("openssl", [
+    "cms",
+    "-sign",
+    "-binary",
+    "-in",
+    input,
+    "-signer",
+    cert,
+    "-inkey",
+    key,
+    "-outform",
+    "DER",
+    "-out",
+    output,
+    "-nosmimecap",
+    "-md",
+    "sha256",
+  ]);
   return readFileSync(output);
 }
 
@@ -36,7 +71,13 @@ function pdfsig(file: string): string {
 }
 
 describe("signatures over the prepared byte range verify in pdfsig", () => {
-  const ids = ["more/p16-pdfsig-signed.pdf", "p09-qpdf-object-streams.pdf", "p10-qpdf-linearized.pdf", "p16-hybrid-xrefstm.pdf", "more/p17-hybrid-xref.pdf"];
+  const ids = [
+    "more/p16-pdfsig-signed.pdf",
+    "p09-qpdf-object-streams.pdf",
+    "p10-qpdf-linearized.pdf",
+    "p16-hybrid-xrefstm.pdf",
+    "more/p17-hybrid-xref.pdf",
+  ];
   it.each(ids)("%s: earlier signatures stay valid after two more", async (id) => {
     const file = corpusFiles().find((f) => f.id === id);
     let bytes = readCorpusFile(file as NonNullable<typeof file>);
@@ -47,11 +88,19 @@ describe("signatures over the prepared byte range verify in pdfsig", () => {
       const prepared = await prepareSignature(bytes, {
         signingTime: new Date(),
         contentsBytes: 8192,
-        appearance: visible ? { page: 1, rect: { x: 40, y: 40, width: 200, height: 70 }, stamp: { signerName: "Test", sealedAt: new Date(), fingerprint: "AB12" } } : undefined,
+        appearance: visible
+          ? {
+              page: 1,
+              rect: { x: 40, y: 40, width: 200, height: 70 },
+              stamp: { signerName: "Test", sealedAt: new Date(), fingerprint: "AB12" },
+            }
+          : undefined,
       });
       const [, b, c, d] = prepared.byteRange;
       const covered = Buffer.concat([prepared.bytes.subarray(0, b), prepared.bytes.subarray(c, c + d)]);
-      expect(Buffer.from(digestByteRange(prepared.bytes, prepared.byteRange))).toEqual(Buffer.from(execFileSync("openssl", ["dgst", "-sha256", "-binary"], { input: covered })));
+      expect(Buffer.from(digestByteRange(prepared.bytes, prepared.byteRange))).toEqual(
+        Buffer.from(execFileSync("openssl", ["dgst", "-sha256", "-binary"], { input: covered })),
+      );
       bytes = embedSignature(prepared, cmsSign(covered));
     }
     writeFileSync(pdfPath, bytes);

@@ -16,7 +16,8 @@ export function decodeStructuralStream(stream: PdfStream, budget: Budget): Uint8
   for (let i = 0; i < filters.length; i++) {
     const filter = filters[i];
     if (!(filter instanceof PdfName)) throw new PdfDamagedError("bad /Filter");
-    if (filter.value !== "FlateDecode" && filter.value !== "Fl") throw new PdfDamagedError(`unsupported filter ${filter.value} on a structural stream`);
+    if (filter.value !== "FlateDecode" && filter.value !== "Fl")
+      throw new PdfDamagedError(`unsupported filter ${filter.value} on a structural stream`);
     data = inflateLimited(data, budget);
     const p = params[i];
     if (p instanceof PdfDict) data = undoPredictor(data, p);
@@ -38,7 +39,8 @@ export function inflateLimited(data: Uint8Array, budget: Budget): Uint8Array {
     out = inflateSync(data, { maxOutputLength: allowance, finishFlush: constants.Z_SYNC_FLUSH });
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (error instanceof RangeError || code === "ERR_BUFFER_TOO_LARGE") throw new PdfLimitExceededError("decompressed-size");
+    if (error instanceof RangeError || code === "ERR_BUFFER_TOO_LARGE")
+      throw new PdfLimitExceededError("decompressed-size");
     throw new PdfDamagedError("corrupt compressed stream", { cause: error });
   }
   budget.chargeDecompressed(out.length);
@@ -57,7 +59,8 @@ function undoPredictor(data: Uint8Array, params: PdfDict): Uint8Array {
   const colors = isInteger(colorsValue) ? colorsValue : 1;
   const bpc = isInteger(bpcValue) ? bpcValue : 8;
   const columns = isInteger(columnsValue) ? columnsValue : 1;
-  if (colors < 1 || colors > 32 || ![1, 2, 4, 8, 16].includes(bpc) || columns < 1 || columns > 1 << 20) throw new PdfDamagedError("bad predictor parameters");
+  if (colors < 1 || colors > 32 || ![1, 2, 4, 8, 16].includes(bpc) || columns < 1 || columns > 1 << 20)
+    throw new PdfDamagedError("bad predictor parameters");
   const bpp = Math.max(1, Math.ceil((colors * bpc) / 8));
   const rowLength = Math.ceil((colors * bpc * columns) / 8);
   const rows = Math.floor(data.length / (rowLength + 1));
@@ -74,12 +77,23 @@ function undoPredictor(data: Uint8Array, params: PdfDict): Uint8Array {
       const upLeft = i >= bpp ? (prev[i - bpp] as number) : 0;
       let v: number;
       switch (type) {
-        case 0: v = raw; break;
-        case 1: v = raw + left; break;
-        case 2: v = raw + up; break;
-        case 3: v = raw + ((left + up) >> 1); break;
-        case 4: v = raw + paeth(left, up, upLeft); break;
-        default: throw new PdfDamagedError(`bad PNG predictor row type ${type}`);
+        case 0:
+          v = raw;
+          break;
+        case 1:
+          v = raw + left;
+          break;
+        case 2:
+          v = raw + up;
+          break;
+        case 3:
+          v = raw + ((left + up) >> 1);
+          break;
+        case 4:
+          v = raw + paeth(left, up, upLeft);
+          break;
+        default:
+          throw new PdfDamagedError(`bad PNG predictor row type ${type}`);
       }
       row[i] = v & 0xff;
     }

@@ -23,7 +23,8 @@ export function decodePdfText(bytes: Uint8Array): string {
     }
     return swapped.toString("utf16le");
   }
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return Buffer.from(bytes.subarray(3)).toString("utf8");
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)
+    return Buffer.from(bytes.subarray(3)).toString("utf8");
   return Buffer.from(bytes).toString("latin1");
 }
 

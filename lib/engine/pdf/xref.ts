@@ -6,9 +6,7 @@ import { parseIndirectObject, parseObject } from "@/lib/engine/pdf/parser";
 import { decodeStructuralStream } from "@/lib/engine/pdf/stream-decode";
 
 export type XrefEntry =
-  | { type: 0 }
-  | { type: 1; offset: number; gen: number }
-  | { type: 2; stream: number; index: number };
+  { type: 0 } | { type: 1; offset: number; gen: number } | { type: 2; stream: number; index: number };
 
 /** One cross-reference section (a classic table with its trailer, or a cross-reference stream). */
 export interface XrefSection {
@@ -63,7 +61,8 @@ export function readXrefChain(src: Uint8Array, startxref: number, budget: Budget
 }
 
 export function readXrefSection(src: Uint8Array, offset: number, budget: Budget): XrefSection {
-  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= src.length) throw new PdfDamagedError(`xref offset ${offset} outside the file`);
+  if (!Number.isSafeInteger(offset) || offset < 0 || offset >= src.length)
+    throw new PdfDamagedError(`xref offset ${offset} outside the file`);
   const lexer = new Lexer(src, offset, budget);
   if (lexer.acceptKeyword("xref")) {
     const section = readXrefTable(lexer, offset, budget);
@@ -131,11 +130,18 @@ function readDigits(src: Uint8Array, p: number): [number, number] {
 function readXrefStream(src: Uint8Array, offset: number, budget: Budget): XrefSection {
   const object = parseIndirectObject(src, offset, budget, () => undefined);
   const stream = object.value;
-  if (!(stream instanceof PdfStream) || !isName(stream.dict.get("Type"), "XRef")) throw new PdfDamagedError(`no cross-reference section at ${offset}`);
+  if (!(stream instanceof PdfStream) || !isName(stream.dict.get("Type"), "XRef"))
+    throw new PdfDamagedError(`no cross-reference section at ${offset}`);
   const dict = stream.dict;
   const w = dict.get("W");
   const size = dict.get("Size");
-  if (!isArray(w) || w.length !== 3 || !w.every((x) => isInteger(x) && x >= 0 && x <= 8) || !isInteger(size) || size < 0) {
+  if (
+    !isArray(w) ||
+    w.length !== 3 ||
+    !w.every((x) => isInteger(x) && x >= 0 && x <= 8) ||
+    !isInteger(size) ||
+    size < 0
+  ) {
     throw new PdfDamagedError(`bad cross-reference stream dictionary at ${offset}`);
   }
   if (size > budget.limits.maxObjects) throw new PdfLimitExceededError("objects");
@@ -143,7 +149,8 @@ function readXrefStream(src: Uint8Array, offset: number, budget: Budget): XrefSe
   const rowLength = w0 + w1 + w2;
   const indexValue = dict.get("Index");
   const index = isArray(indexValue) ? indexValue : [0, size];
-  if (index.length % 2 !== 0 || !index.every((x) => isInteger(x) && x >= 0)) throw new PdfDamagedError(`bad /Index at ${offset}`);
+  if (index.length % 2 !== 0 || !index.every((x) => isInteger(x) && x >= 0))
+    throw new PdfDamagedError(`bad /Index at ${offset}`);
   const data = decodeStructuralStream(stream, budget);
   const entries = new Map<number, XrefEntry>();
   let row = 0;

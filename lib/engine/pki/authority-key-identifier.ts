@@ -18,7 +18,9 @@ export function authorityKeyIdentifier(certificate: Certificate): Uint8Array | u
       const parts = readChildren(extension);
       if (!parts[0] || decodeOid(parts[0]) !== AUTHORITY_KEY_IDENTIFIER) continue;
       const value = expectTag(parts[parts.length - 1], Tag.OCTET_STRING, "extnValue").content;
-      return readChildren(expectTag(readSingle(value), Tag.SEQUENCE, "AuthorityKeyIdentifier")).find((f) => f.tag === 0x80)?.content;
+      return readChildren(expectTag(readSingle(value), Tag.SEQUENCE, "AuthorityKeyIdentifier")).find(
+        (f) => f.tag === 0x80,
+      )?.content;
     }
     return undefined;
   } catch (error) {

@@ -19,7 +19,10 @@ export function describeCertificateKey(certificate: Certificate): string {
     try {
       const key = publicKeyFromSpki(certificate.spki);
       const details = key.asymmetricKeyDetails;
-      return [key.asymmetricKeyType ?? "unknown", details?.namedCurve ?? (details?.modulusLength ? String(details.modulusLength) : "")]
+      return [
+        key.asymmetricKeyType ?? "unknown",
+        details?.namedCurve ?? (details?.modulusLength ? String(details.modulusLength) : ""),
+      ]
         .filter(Boolean)
         .join(" ");
     } catch {

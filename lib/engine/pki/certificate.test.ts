@@ -63,7 +63,9 @@ describe("parseCertificates", () => {
   });
 
   it("rejects garbage with typed errors, never a crash", () => {
-    expect(() => parseCertificate(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01))).toThrow(expect.objectContaining({ code: "certificate.unreadable" }));
+    expect(() => parseCertificate(Uint8Array.of(0x30, 0x03, 0x02, 0x01, 0x01))).toThrow(
+      expect.objectContaining({ code: "certificate.unreadable" }),
+    );
     expect(() => parseCertificates("no pem here")).toThrow(expect.objectContaining({ code: "certificate.none" }));
     const der = pki.root.certDer;
     for (let i = 0; i < 300; i++) {

@@ -4,7 +4,17 @@
  * (issuer and subject names, serial number, SubjectPublicKeyInfo).
  */
 import { X509Certificate } from "node:crypto";
-import { DerError, Tag, decodeOid, decodeTime, expectTag, readChildren, readSingle, toHex, type DerElement } from "@/lib/engine/asn1/der";
+import {
+  DerError,
+  Tag,
+  decodeOid,
+  decodeTime,
+  expectTag,
+  readChildren,
+  readSingle,
+  toHex,
+  type DerElement,
+} from "@/lib/engine/asn1/der";
 import { displayName } from "@/lib/engine/pki/distinguished-name";
 import { CertificateError } from "@/lib/engine/pki/pki-errors";
 import { OID } from "@/lib/engine/asn1/oids";
@@ -61,9 +71,13 @@ export function parseCertificate(der: Uint8Array): Certificate {
   try {
     return decodeCertificate(new Uint8Array(der));
   } catch (cause) {
-    throw new CertificateError("certificate.unreadable", "The certificate could not be read (it is not a valid X.509 certificate).", {
-      cause: cause instanceof DerError ? cause : undefined,
-    });
+    throw new CertificateError(
+      "certificate.unreadable",
+      "The certificate could not be read (it is not a valid X.509 certificate).",
+      {
+        cause: cause instanceof DerError ? cause : undefined,
+      },
+    );
   }
 }
 
@@ -71,13 +85,20 @@ export function parseCertificate(der: Uint8Array): Certificate {
 export function parseCertificates(input: Uint8Array | string): Certificate[] {
   const text = typeof input === "string" ? input : isPem(input) ? Buffer.from(input).toString("latin1") : undefined;
   if (text === undefined) return [parseCertificate(input as Uint8Array)];
-  const blocks = [...text.matchAll(/-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g)];
+  const blocks = [
+    ...text.matchAll(
+      /-----BEGIN (?:X509 |TRUSTED )?CERTIFICATE-----([\s\S]*?)-----END (?:X509 |TRUSTED )?CERTIFICATE-----/g,
+    ),
+  ];
   if (blocks.length === 0) throw new CertificateError("certificate.none", "No certificate was found in the PEM text.");
   return blocks.map((m) => parseCertificate(new Uint8Array(Buffer.from((m[1] ?? "").replace(/\s+/g, ""), "base64"))));
 }
 
 export function toPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
 }
 
@@ -148,9 +169,11 @@ function decodeExtensions(field: DerElement, out: { -readonly [K in keyof Certif
     const value = expectTag(parts[parts.length - 1], Tag.OCTET_STRING, "extnValue").content;
     if (isCritical) critical.push(id);
     if (id === OID.keyUsage) out.keyUsage = decodeKeyUsage(readSingle(value));
-    else if (id === OID.extKeyUsage) out.extendedKeyUsage = readChildren(expectTag(readSingle(value), Tag.SEQUENCE, "EKU")).map(decodeOid);
+    else if (id === OID.extKeyUsage)
+      out.extendedKeyUsage = readChildren(expectTag(readSingle(value), Tag.SEQUENCE, "EKU")).map(decodeOid);
     else if (id === OID.basicConstraints) out.basicConstraints = decodeBasicConstraints(readSingle(value));
-    else if (id === OID.subjectKeyIdentifier) out.subjectKeyIdentifier = expectTag(readSingle(value), Tag.OCTET_STRING, "SKI").content;
+    else if (id === OID.subjectKeyIdentifier)
+      out.subjectKeyIdentifier = expectTag(readSingle(value), Tag.OCTET_STRING, "SKI").content;
   }
   out.criticalExtensions = critical;
 }

@@ -19,7 +19,11 @@ beforeAll(async () => {
 
 describe("buildCertificationPath", () => {
   it("reaches a trust anchor through the intermediate", () => {
-    const result = buildCertificationPath(leaf, { intermediates: [root, intermediate], anchors: [root], at: new Date() });
+    const result = buildCertificationPath(leaf, {
+      intermediates: [root, intermediate],
+      anchors: [root],
+      at: new Date(),
+    });
     expect(result.trust).toBe("trusted");
     expect(result.path.map((c) => c.subject)).toEqual([leaf.subject, intermediate.subject, root.subject]);
     expect(result.validAt).toBe(true);
@@ -27,9 +31,14 @@ describe("buildCertificationPath", () => {
   });
 
   it("is untrusted without the intermediate, with another anchor, or without anchors", () => {
-    expect(buildCertificationPath(leaf, { anchors: [root] })).toMatchObject({ trust: "untrusted", problems: [expect.stringMatching(/issuer .* is not available/), expect.anything()] });
+    expect(buildCertificationPath(leaf, { anchors: [root] })).toMatchObject({
+      trust: "untrusted",
+      problems: [expect.stringMatching(/issuer .* is not available/), expect.anything()],
+    });
     const other = parseCertificates(readFileSync(path.join(SIGNED_CORPUS_DIR, "test-root-ca.pem"), "utf8"))[0]!;
-    expect(buildCertificationPath(leaf, { intermediates: [intermediate, root], anchors: [other] }).trust).toBe("untrusted");
+    expect(buildCertificationPath(leaf, { intermediates: [intermediate, root], anchors: [other] }).trust).toBe(
+      "untrusted",
+    );
     expect(buildCertificationPath(leaf, { intermediates: [intermediate, root] }).trust).toBe("untrusted");
   });
 
@@ -40,7 +49,11 @@ describe("buildCertificationPath", () => {
   });
 
   it("reports validity at a given time separately from trust", () => {
-    const result = buildCertificationPath(leaf, { intermediates: [intermediate], anchors: [root], at: new Date(Date.now() + 2 * 365 * 24 * 3600_000) });
+    const result = buildCertificationPath(leaf, {
+      intermediates: [intermediate],
+      anchors: [root],
+      at: new Date(Date.now() + 2 * 365 * 24 * 3600_000),
+    });
     expect(result.trust).toBe("trusted");
     expect(result.validAt).toBe(false);
     expect(result.problems[0]).toMatch(/was not valid on/);
@@ -49,7 +62,10 @@ describe("buildCertificationPath", () => {
   it("refuses a path through a certificate that is not a CA", async () => {
     const notCa = await pki.issue({ name: "not a CA", key: "ec256" });
     const below = parseCertificate((await pki.issue({ name: "below", key: "ec256", issuer: notCa })).certDer);
-    const result = buildCertificationPath(below, { intermediates: [parseCertificate(notCa.certDer), intermediate], anchors: [root] });
+    const result = buildCertificationPath(below, {
+      intermediates: [parseCertificate(notCa.certDer), intermediate],
+      anchors: [root],
+    });
     expect(result.trust).toBe("untrusted");
     expect(result.problems.join(" ")).toMatch(/not a certification authority/);
   });

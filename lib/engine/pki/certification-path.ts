@@ -33,8 +33,12 @@ export function buildCertificationPath(
   const path: Certificate[] = [certificate];
   let anchor: Certificate | undefined;
 
-  for (let current = certificate; path.length <= MAX_PATH_LENGTH; ) {
-    const isAnchor = anchors.find((a) => bytesEqual(a.der, current.der) || (bytesEqual(a.subjectDer, current.subjectDer) && bytesEqual(a.spki, current.spki)));
+  for (let current = certificate; path.length <= MAX_PATH_LENGTH;) {
+    const isAnchor = anchors.find(
+      (a) =>
+        bytesEqual(a.der, current.der) ||
+        (bytesEqual(a.subjectDer, current.subjectDer) && bytesEqual(a.spki, current.spki)),
+    );
     if (isAnchor) {
       anchor = isAnchor;
       break;
@@ -46,8 +50,10 @@ export function buildCertificationPath(
       problems.push(`The issuer of "${current.subject}" (${current.issuer}) is not available.`);
       break;
     }
-    if (!issuer.basicConstraints?.ca) problems.push(`"${issuer.subject}" is not a certification authority but issued "${current.subject}".`);
-    else if (issuer.keyUsage && !issuer.keyUsage.keyCertSign) problems.push(`"${issuer.subject}" may not sign certificates (keyUsage).`);
+    if (!issuer.basicConstraints?.ca)
+      problems.push(`"${issuer.subject}" is not a certification authority but issued "${current.subject}".`);
+    else if (issuer.keyUsage && !issuer.keyUsage.keyCertSign)
+      problems.push(`"${issuer.subject}" may not sign certificates (keyUsage).`);
     path.push(issuer);
     current = issuer;
   }
@@ -59,15 +65,20 @@ export function buildCertificationPath(
     const at = options.at.getTime();
     const invalid = path.filter((c) => at < c.notBefore.getTime() || at > c.notAfter.getTime());
     validAt = invalid.length === 0;
-    for (const c of invalid) problems.push(`"${c.subject}" was not valid on ${options.at.toISOString()} (valid ${c.notBefore.toISOString()} to ${c.notAfter.toISOString()}).`);
+    for (const c of invalid)
+      problems.push(
+        `"${c.subject}" was not valid on ${options.at.toISOString()} (valid ${c.notBefore.toISOString()} to ${c.notAfter.toISOString()}).`,
+      );
   }
 
   let trust: Trust;
   if (anchor && linksOk) trust = "trusted";
   else if (path.length === 1 && isSelfSigned(certificate)) trust = "self-signed";
   else trust = "untrusted";
-  if (!anchor && trust !== "self-signed") problems.push(anchors.length ? "The chain does not lead to a trusted root." : "No trust anchors were given.");
+  if (!anchor && trust !== "self-signed")
+    problems.push(anchors.length ? "The chain does not lead to a trusted root." : "No trust anchors were given.");
   if (trust === "self-signed" && !anchors.length) problems.push("The certificate is self-signed.");
-  else if (trust === "self-signed") problems.push("The certificate is self-signed and not among the trusted certificates.");
+  else if (trust === "self-signed")
+    problems.push("The certificate is self-signed and not among the trusted certificates.");
   return { trust, path, anchor, validAt, problems };
 }

@@ -3,7 +3,11 @@ import { generateKeyPairSync, sign } from "node:crypto";
 import { readChildren, readSingle, toHex } from "@/lib/engine/asn1/der";
 import { certificationRequest, certificationRequestInfo, certificationRequestPem } from "@/lib/engine/pki/csr";
 import { NAME_ATTRIBUTE, encodeName } from "@/lib/engine/pki/encode-name";
-import { emailSubjectAltNameExtension, extendedKeyUsageExtension, keyUsageExtension } from "@/lib/engine/pki/encode-extensions";
+import {
+  emailSubjectAltNameExtension,
+  extendedKeyUsageExtension,
+  keyUsageExtension,
+} from "@/lib/engine/pki/encode-extensions";
 import { OID } from "@/lib/engine/asn1/oids";
 import { displayName } from "@/lib/engine/pki/distinguished-name";
 import { oid, sequence } from "@/lib/engine/asn1/der";
@@ -13,7 +17,9 @@ const hex = (bytes: Uint8Array) => toHex(bytes);
 describe("X.509 extension encoders", () => {
   it("keyUsage drops trailing zero bits (DER named bit list)", () => {
     // digitalSignature + nonRepudiation: 03 02 06 c0, critical
-    expect(hex(keyUsageExtension({ digitalSignature: true, nonRepudiation: true }))).toBe("300e0603551d0f0101ff0404030206c0");
+    expect(hex(keyUsageExtension({ digitalSignature: true, nonRepudiation: true }))).toBe(
+      "300e0603551d0f0101ff0404030206c0",
+    );
     expect(hex(keyUsageExtension({ digitalSignature: true }, false))).toBe("300b0603551d0f040403020780");
     expect(hex(keyUsageExtension({ keyCertSign: true, cRLSign: true }))).toBe("300e0603551d0f0101ff040403020106");
     expect(hex(keyUsageExtension({}))).toBe("300d0603551d0f0101ff0403030100");
@@ -35,9 +41,15 @@ describe("encodeName", () => {
     expect(displayName(name)).toBe("emailAddress=z@example.com, CN=Zoë, C=BE");
     const rdns = readChildren(readSingle(name));
     expect(rdns.map((rdn) => readChildren(readChildren(rdn)[0]!)[1]!.tag)).toEqual([0x13, 0x0c, 0x16]);
-    expect(() => encodeName([{ type: NAME_ATTRIBUTE.country, value: "B_", encoding: "printable" }])).toThrow(expect.objectContaining({ code: "der.malformed" }));
-    expect(() => encodeName([{ type: NAME_ATTRIBUTE.email, value: "zoë@example.com", encoding: "ia5" }])).toThrow(expect.objectContaining({ code: "der.malformed" }));
-    expect(() => encodeName([{ type: NAME_ATTRIBUTE.commonName, value: "\uD800", encoding: "utf8" }])).toThrow(expect.objectContaining({ code: "der.malformed" }));
+    expect(() => encodeName([{ type: NAME_ATTRIBUTE.country, value: "B_", encoding: "printable" }])).toThrow(
+      expect.objectContaining({ code: "der.malformed" }),
+    );
+    expect(() => encodeName([{ type: NAME_ATTRIBUTE.email, value: "zoë@example.com", encoding: "ia5" }])).toThrow(
+      expect.objectContaining({ code: "der.malformed" }),
+    );
+    expect(() => encodeName([{ type: NAME_ATTRIBUTE.commonName, value: "\uD800", encoding: "utf8" }])).toThrow(
+      expect.objectContaining({ code: "der.malformed" }),
+    );
   });
 });
 
@@ -51,7 +63,11 @@ describe("certificationRequestInfo / certificationRequest", () => {
     expect(hex(bare[0]!.der)).toBe("020100");
     expect(hex(bare[3]!.der)).toBe("a000");
 
-    const info = certificationRequestInfo({ subject, spki, extensions: [keyUsageExtension({ digitalSignature: true, nonRepudiation: true })] });
+    const info = certificationRequestInfo({
+      subject,
+      spki,
+      extensions: [keyUsageExtension({ digitalSignature: true, nonRepudiation: true })],
+    });
     const attributes = readChildren(readChildren(readSingle(info))[3]!);
     expect(attributes).toHaveLength(1);
     expect(hex(readChildren(attributes[0]!)[0]!.der)).toBe("06092a864886f70d01090e"); // extensionRequest

@@ -3,7 +3,17 @@
  * has the signature made over `certificationRequestInfo(...)` by whatever holds
  * the key, and assembles the request with `certificationRequest(...)`.
  */
-import { Tag, compareBytes, concatBytes, contextConstructed, oid, sequence, setOf, smallInteger, tlv } from "@/lib/engine/asn1/der";
+import {
+  Tag,
+  compareBytes,
+  concatBytes,
+  contextConstructed,
+  oid,
+  sequence,
+  setOf,
+  smallInteger,
+  tlv,
+} from "@/lib/engine/asn1/der";
 import { writePemBlock } from "@/lib/engine/pki/pem";
 
 /** PKCS#9 extensionRequest: the extensions the requester asks the CA to include. */
@@ -21,14 +31,19 @@ export interface CertificationRequestInfoInput {
 /** CertificationRequestInfo: version 0, subject, key, attributes [0] (present, possibly empty). */
 export function certificationRequestInfo(input: CertificationRequestInfoInput): Uint8Array {
   const attributes: Uint8Array[] = [];
-  if (input.extensions?.length) attributes.push(sequence(oid(EXTENSION_REQUEST_OID), setOf([sequence(...input.extensions)])));
+  if (input.extensions?.length)
+    attributes.push(sequence(oid(EXTENSION_REQUEST_OID), setOf([sequence(...input.extensions)])));
   // [0] IMPLICIT SET OF Attribute: DER orders the members like any SET OF.
   const sorted = [...attributes].sort(compareBytes);
   return sequence(smallInteger(0), input.subject, input.spki, contextConstructed(0, ...sorted));
 }
 
 /** CertificationRequest: the info, the signature algorithm (AlgorithmIdentifier DER) and the signature. */
-export function certificationRequest(info: Uint8Array, signatureAlgorithm: Uint8Array, signature: Uint8Array): Uint8Array {
+export function certificationRequest(
+  info: Uint8Array,
+  signatureAlgorithm: Uint8Array,
+  signature: Uint8Array,
+): Uint8Array {
   return sequence(info, signatureAlgorithm, tlv(Tag.BIT_STRING, concatBytes([Uint8Array.of(0), signature])));
 }
 

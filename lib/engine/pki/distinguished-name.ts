@@ -70,14 +70,20 @@ function decodeDirectoryString(element: DerElement): string {
     case 0x1e: {
       // BMPString (UTF-16BE)
       let s = "";
-      for (let i = 0; i + 1 < bytes.length; i += 2) s += String.fromCharCode(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
+      for (let i = 0; i + 1 < bytes.length; i += 2)
+        s += String.fromCharCode(((bytes[i] as number) << 8) | (bytes[i + 1] as number));
       return s;
     }
     case 0x1c: {
       // UniversalString (UTF-32BE)
       let s = "";
       for (let i = 0; i + 3 < bytes.length; i += 4) {
-        const cp = (((bytes[i] as number) << 24) | ((bytes[i + 1] as number) << 16) | ((bytes[i + 2] as number) << 8) | (bytes[i + 3] as number)) >>> 0;
+        const cp =
+          (((bytes[i] as number) << 24) |
+            ((bytes[i + 1] as number) << 16) |
+            ((bytes[i + 2] as number) << 8) |
+            (bytes[i + 3] as number)) >>>
+          0;
         s += cp <= 0x10ffff ? String.fromCodePoint(cp) : "\ufffd";
       }
       return s;

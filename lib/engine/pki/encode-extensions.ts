@@ -41,5 +41,9 @@ const SUBJECT_ALT_NAME = "2.5.29.17";
 
 /** subjectAltName with rfc822Name entries ([1] IA5String): RFC 5280 4.1.2.6 wants email addresses there. */
 export function emailSubjectAltNameExtension(emails: readonly string[], critical = false): Uint8Array {
-  return encodeExtension(SUBJECT_ALT_NAME, sequence(...emails.map((email) => tlv(0x81, new TextEncoder().encode(email)))), critical);
+  return encodeExtension(
+    SUBJECT_ALT_NAME,
+    sequence(...emails.map((email) => tlv(0x81, new TextEncoder().encode(email)))),
+    critical,
+  );
 }

@@ -43,6 +43,7 @@ export function encodeName(attributes: readonly NameAttributeInput[]): Uint8Arra
 
 function encodeRdn(attribute: NameAttributeInput): Uint8Array {
   const encoder = ENCODERS[attribute.encoding];
-  if (!encoder.check(attribute.value)) throw new DerError(`The value of name attribute ${attribute.type} cannot be written as ${attribute.encoding}.`);
+  if (!encoder.check(attribute.value))
+    throw new DerError(`The value of name attribute ${attribute.type} cannot be written as ${attribute.encoding}.`);
   return setOf([sequence(oid(attribute.type), tlv(encoder.tag, new TextEncoder().encode(attribute.value)))]);
 }

@@ -1,4 +1,10 @@
-export { parseCertificate, parseCertificates, toPem, type Certificate, type KeyUsageFlags } from "@/lib/engine/pki/certificate";
+export {
+  parseCertificate,
+  parseCertificates,
+  toPem,
+  type Certificate,
+  type KeyUsageFlags,
+} from "@/lib/engine/pki/certificate";
 export { CertificateError } from "@/lib/engine/pki/pki-errors";
 export { displayName, commonName } from "@/lib/engine/pki/distinguished-name";
 export { sha256Fingerprint, formatFingerprint } from "@/lib/engine/pki/fingerprint";
@@ -6,7 +12,11 @@ export { certificateKeyAlgorithm, describeCertificateKey } from "@/lib/engine/pk
 export { summarizeCertificate, type CertificateSummary } from "@/lib/engine/pki/certificate-summary";
 export { isSelfSigned, issuedBy } from "@/lib/engine/pki/self-signed";
 export { buildCertificationPath, type CertificationPath, type Trust } from "@/lib/engine/pki/certification-path";
-export { checkCertificateProfile, type ProfileInput, type ProfileResult } from "@/lib/engine/pki/profile/certificate-profile";
+export {
+  checkCertificateProfile,
+  type ProfileInput,
+  type ProfileResult,
+} from "@/lib/engine/pki/profile/certificate-profile";
 export { checkPublicKeyMatch } from "@/lib/engine/pki/profile/check-public-key-match";
 export { checkValidityWindow } from "@/lib/engine/pki/profile/check-validity-window";
 export { checkKeyUsage } from "@/lib/engine/pki/profile/check-key-usage";

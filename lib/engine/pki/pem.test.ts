@@ -18,7 +18,9 @@ describe("PEM", () => {
   });
 
   it("keeps a block with a body that is not base64, empty, so that the caller can report it", () => {
-    expect(readPemBlocks("-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----")).toEqual([{ label: "CERTIFICATE", der: new Uint8Array(0) }]);
+    expect(readPemBlocks("-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----")).toEqual([
+      { label: "CERTIFICATE", der: new Uint8Array(0) },
+    ]);
   });
 
   it("ignores mismatched BEGIN/END pairs", () => {

@@ -16,7 +16,8 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** True when the bytes hold PEM text (a BEGIN line near the start). */
 export function looksLikePem(input: Uint8Array | string): boolean {
-  const head = typeof input === "string" ? input.slice(0, 8192) : Buffer.from(input.subarray(0, 8192)).toString("latin1");
+  const head =
+    typeof input === "string" ? input.slice(0, 8192) : Buffer.from(input.subarray(0, 8192)).toString("latin1");
   return head.includes("-----BEGIN ");
 }
 
@@ -37,7 +38,10 @@ export function readPemBlocks(text: string): PemBlock[] {
       open = { label: begin[1] ?? "", body: [] };
     } else if (open && line === `-----END ${open.label}-----`) {
       const body = open.body.join("");
-      blocks.push({ label: open.label, der: BASE64.test(body) ? new Uint8Array(Buffer.from(body, "base64")) : new Uint8Array(0) });
+      blocks.push({
+        label: open.label,
+        der: BASE64.test(body) ? new Uint8Array(Buffer.from(body, "base64")) : new Uint8Array(0),
+      });
       open = undefined;
     } else if (open && !line.includes(":")) {
       open.body.push(line.replace(/\s+/g, ""));
@@ -47,6 +51,9 @@ export function readPemBlocks(text: string): PemBlock[] {
 }
 
 export function writePemBlock(label: string, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString("base64").replace(/(.{64})/g, "$1\n").replace(/\n$/, "");
+  const b64 = Buffer.from(der)
+    .toString("base64")
+    .replace(/(.{64})/g, "$1\n")
+    .replace(/\n$/, "");
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }

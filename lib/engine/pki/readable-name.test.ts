@@ -10,13 +10,18 @@ describe("parseDistinguishedName (RFC 4514 text)", () => {
       { type: "O", label: "Organisation", value: "Newcomer + Partners" },
       { type: "C", label: "Country", value: "CA" },
     ]);
-    expect(parseDistinguishedName('CN=The \\"Best\\" \\\\ \\<Seal\\> \\; \\=x')?.[0]?.value).toBe('The "Best" \\ <Seal> ; =x');
+    expect(parseDistinguishedName('CN=The \\"Best\\" \\\\ \\<Seal\\> \\; \\=x')?.[0]?.value).toBe(
+      'The "Best" \\ <Seal> ; =x',
+    );
   });
 
   it("reads hex escapes, alone (\\2C) and as UTF-8 sequences, and keeps UTF-8 text as it is", () => {
     expect(parseDistinguishedName("CN=Nadia Newcomer\\2C P.Eng.")?.[0]?.value).toBe("Nadia Newcomer, P.Eng.");
     expect(parseDistinguishedName("CN=Br\\C3\\BCcke\\E6\\A9\\8B")?.[0]?.value).toBe("Brücke橋");
-    expect(parseDistinguishedName("CN=Brücke 橋 \u{1F309}, O=Société Générale")?.map((p) => p.value)).toEqual(["Brücke 橋 \u{1F309}", "Société Générale"]);
+    expect(parseDistinguishedName("CN=Brücke 橋 \u{1F309}, O=Société Générale")?.map((p) => p.value)).toEqual([
+      "Brücke 橋 \u{1F309}",
+      "Société Générale",
+    ]);
   });
 
   it("reads multi-valued RDNs, leading and trailing escaped spaces, '#' values and OIDs", () => {
@@ -28,8 +33,16 @@ describe("parseDistinguishedName (RFC 4514 text)", () => {
     expect(parseDistinguishedName("CN=\\ padded\\ ")?.[0]?.value).toBe(" padded ");
     expect(parseDistinguishedName("CN=\\#1 firm")?.[0]?.value).toBe("#1 firm");
     // A BER-encoded value: UTF8String "Zoë".
-    expect(parseDistinguishedName("2.5.4.3=#0C045A6FC3AB")?.[0]).toEqual({ type: "2.5.4.3", label: "Common name", value: "Zoë" });
-    expect(parseDistinguishedName("1.2.3.4=#0401FF")?.[0]).toEqual({ type: "1.2.3.4", label: "1.2.3.4", value: "#0401FF" });
+    expect(parseDistinguishedName("2.5.4.3=#0C045A6FC3AB")?.[0]).toEqual({
+      type: "2.5.4.3",
+      label: "Common name",
+      value: "Zoë",
+    });
+    expect(parseDistinguishedName("1.2.3.4=#0401FF")?.[0]).toEqual({
+      type: "1.2.3.4",
+      label: "1.2.3.4",
+      value: "#0401FF",
+    });
     expect(parseDistinguishedName("")).toEqual([]);
   });
 
@@ -41,7 +54,14 @@ describe("parseDistinguishedName (RFC 4514 text)", () => {
   });
 
   it("reads back every name Signet writes, whatever its characters", () => {
-    const values = ["Nadia Newcomer, P.Eng.", 'A "quoted" + plus; <angle> \\ back', "#hash first", " spaced ", "Zoë 橋 \u{1F309}", "a=b"];
+    const values = [
+      "Nadia Newcomer, P.Eng.",
+      'A "quoted" + plus; <angle> \\ back',
+      "#hash first",
+      " spaced ",
+      "Zoë 橋 \u{1F309}",
+      "a=b",
+    ];
     for (const value of values) {
       const der = encodeName([
         { type: NAME_ATTRIBUTE.country, value: "CA", encoding: "printable" },
@@ -74,8 +94,12 @@ describe("names for people", () => {
   });
 
   it("gives every attribute with a label in the details", () => {
-    expect(nameDetails(dn)).toBe("Common name: Nadia Newcomer, P.Eng. · Organisation: Newcomer + Partners · Country: CA");
-    expect(nameDetails("CN=Ann, serialNumber=PEO 100123, emailAddress=ann@example.com, L=Ottawa, ST=Ontario, OU=Bridges")).toBe(
+    expect(nameDetails(dn)).toBe(
+      "Common name: Nadia Newcomer, P.Eng. · Organisation: Newcomer + Partners · Country: CA",
+    );
+    expect(
+      nameDetails("CN=Ann, serialNumber=PEO 100123, emailAddress=ann@example.com, L=Ottawa, ST=Ontario, OU=Bridges"),
+    ).toBe(
       "Common name: Ann · Serial number: PEO 100123 · Email: ann@example.com · Locality: Ottawa · State or province: Ontario · Organisational unit: Bridges",
     );
     expect(nameDetails(dn)).not.toContain("\\");

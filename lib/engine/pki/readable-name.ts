@@ -74,7 +74,10 @@ export function parseDistinguishedName(text: string): NamePart[] | undefined {
   for (;;) {
     const equals = text.indexOf("=", i);
     if (equals < 0) return undefined;
-    const type = text.slice(i, equals).trim().replace(/^oid\./i, "");
+    const type = text
+      .slice(i, equals)
+      .trim()
+      .replace(/^oid\./i, "");
     if (!TYPE.test(type)) return undefined;
     i = equals + 1;
 
@@ -195,5 +198,7 @@ export function nameDetails(dn: string): string {
   const parts = parseDistinguishedName(dn);
   if (parts === undefined || parts.length === 0) return dn;
   const commonNames = parts.filter((p) => keyOf(p.type) === "cn");
-  return [...commonNames, ...parts.filter((p) => !commonNames.includes(p))].map((p) => `${p.label}: ${p.value}`).join(" · ");
+  return [...commonNames, ...parts.filter((p) => !commonNames.includes(p))]
+    .map((p) => `${p.label}: ${p.value}`)
+    .join(" · ");
 }

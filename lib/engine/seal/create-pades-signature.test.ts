@@ -27,7 +27,11 @@ afterAll(async () => {
 
 async function signer(key: TestKeyType) {
   const leaf = await pki.leaf(key);
-  return { leaf, backend: LocalKeyBackend.fromKeyFile(leaf.keyPem), chain: [pki.intermediate.certDer, pki.root.certDer] };
+  return {
+    leaf,
+    backend: LocalKeyBackend.fromKeyFile(leaf.keyPem),
+    chain: [pki.intermediate.certDer, pki.root.certDer],
+  };
 }
 
 const cases: [TestKeyType, HashAlgorithm][] = [
@@ -46,7 +50,13 @@ describe("createPadesSignature (B-B)", () => {
     it(`${key} with ${hash}: openssl cms -verify accepts the detached CMS over the content`, async () => {
       const { leaf, backend, chain } = await signer(key);
       const content = new Uint8Array(randomBytes(5000));
-      const cms = await createPadesSignature({ contentDigest: digest(hash, content), hash, signerCertificate: leaf.certDer, chain, backend });
+      const cms = await createPadesSignature({
+        contentDigest: digest(hash, content),
+        hash,
+        signerCertificate: leaf.certDer,
+        chain,
+        backend,
+      });
       const result = await opensslCmsVerify(cms, content, pki.root.certPem);
       expect(result.output).toContain("Verification successful");
       expect(result.ok).toBe(true);
@@ -76,9 +86,15 @@ describe("createPadesSignature (B-B)", () => {
     const encodings = readChildren(readSingle(si!.signedAttributesDer!)).map((e) => e.der);
     for (let i = 1; i < encodings.length; i++) expect(compareBytes(encodings[i - 1]!, encodings[i]!)).toBeLessThan(0);
     expect(decodeOid(findAttribute(si!.signedAttributes, OID.contentType)!.values[0]!)).toBe(OID.data);
-    expect(Buffer.from(findAttribute(si!.signedAttributes, OID.messageDigest)!.values[0]!.content)).toEqual(Buffer.from(contentDigest));
+    expect(Buffer.from(findAttribute(si!.signedAttributes, OID.messageDigest)!.values[0]!.content)).toEqual(
+      Buffer.from(contentDigest),
+    );
     const scv2 = findAttribute(si!.signedAttributes, OID.signingCertificateV2)!.values[0]!;
-    expect(matchSigningCertificateV2(scv2.der, parseCertificate(leaf.certDer))).toEqual({ hashMatches: true, issuerSerialMatches: true, hash: "SHA-256" });
+    expect(matchSigningCertificateV2(scv2.der, parseCertificate(leaf.certDer))).toEqual({
+      hashMatches: true,
+      issuerSerialMatches: true,
+      hash: "SHA-256",
+    });
     // SHA-256 is the DEFAULT: the ESSCertIDv2 starts with the certHash OCTET STRING, no AlgorithmIdentifier
     const essCertId = readChildren(readChildren(readChildren(scv2)[0]!)[0]!);
     expect(essCertId[0]?.tag).toBe(Tag.OCTET_STRING);
@@ -87,7 +103,13 @@ describe("createPadesSignature (B-B)", () => {
 
   it("names the hash algorithm in ESSCertIDv2 when it is not SHA-256, and uses sha*WithRSAEncryption for RSA", async () => {
     const { leaf, backend, chain } = await signer("rsa2048");
-    const cms = await createPadesSignature({ contentDigest: new Uint8Array(48), hash: "SHA-384", signerCertificate: leaf.certDer, chain, backend });
+    const cms = await createPadesSignature({
+      contentDigest: new Uint8Array(48),
+      hash: "SHA-384",
+      signerCertificate: leaf.certDer,
+      chain,
+      backend,
+    });
     const si = parseSignedData(cms).signerInfos[0]!;
     expect(si.signatureAlgorithm).toBe(OID.sha384WithRSAEncryption);
     const scv2 = findAttribute(si.signedAttributes, OID.signingCertificateV2)!.values[0]!;
@@ -109,7 +131,14 @@ describe("createPadesSignature (B-B)", () => {
         return other.sign(r);
       },
     };
-    await expect(createPadesSignature({ contentDigest: new Uint8Array(32), signerCertificate: leaf.certDer, chain, backend: counting })).rejects.toMatchObject({
+    await expect(
+      createPadesSignature({
+        contentDigest: new Uint8Array(32),
+        signerCertificate: leaf.certDer,
+        chain,
+        backend: counting,
+      }),
+    ).rejects.toMatchObject({
       code: "cms.key_certificate_mismatch",
     });
     expect(signCalls).toBe(0);
@@ -124,18 +153,34 @@ describe("createPadesSignature (B-B)", () => {
       publicKey: () => backend.publicKey(),
       sign: (r) => impostor.sign(r),
     };
-    await expect(createPadesSignature({ contentDigest: new Uint8Array(32), signerCertificate: leaf.certDer, chain, backend: lying })).rejects.toMatchObject({
+    await expect(
+      createPadesSignature({
+        contentDigest: new Uint8Array(32),
+        signerCertificate: leaf.certDer,
+        chain,
+        backend: lying,
+      }),
+    ).rejects.toMatchObject({
       code: "cms.signature_mismatch",
     });
     const garbage: KeyBackend = { ...lying, sign: async () => new Uint8Array(64) };
-    await expect(createPadesSignature({ contentDigest: new Uint8Array(32), signerCertificate: leaf.certDer, chain, backend: garbage })).rejects.toMatchObject({
+    await expect(
+      createPadesSignature({
+        contentDigest: new Uint8Array(32),
+        signerCertificate: leaf.certDer,
+        chain,
+        backend: garbage,
+      }),
+    ).rejects.toMatchObject({
       code: "cms.signature_mismatch",
     });
   });
 
   it("refuses a content digest of the wrong length", async () => {
     const { leaf, backend } = await signer("ec256");
-    await expect(createPadesSignature({ contentDigest: new Uint8Array(20), signerCertificate: leaf.certDer, backend })).rejects.toMatchObject({
+    await expect(
+      createPadesSignature({ contentDigest: new Uint8Array(20), signerCertificate: leaf.certDer, backend }),
+    ).rejects.toMatchObject({
       code: "cms.bad_digest",
     });
   });
@@ -173,7 +218,13 @@ describe("createPadesSignature (B-T)", () => {
     const broken = await startTestTsa(pki, "http500");
     try {
       await expect(
-        createPadesSignature({ contentDigest: new Uint8Array(32), signerCertificate: leaf.certDer, chain, backend, timestamper: new HttpTimestamper({ url: broken.url }) }),
+        createPadesSignature({
+          contentDigest: new Uint8Array(32),
+          signerCertificate: leaf.certDer,
+          chain,
+          backend,
+          timestamper: new HttpTimestamper({ url: broken.url }),
+        }),
       ).rejects.toMatchObject({ code: "tsa.http_error" });
     } finally {
       await broken.stop();
@@ -183,8 +234,19 @@ describe("createPadesSignature (B-T)", () => {
   it("re-checks tokens from any Timestamper: a token over other data is refused", async () => {
     const { leaf, backend, chain } = await signer("ec256");
     const real = new HttpTimestamper({ url: tsa.url });
-    const wrongData = { timestamp: (_imprint: Uint8Array, hash: HashAlgorithm) => real.timestamp(digest(hash, Uint8Array.of(1, 2, 3)), hash) };
-    await expect(createPadesSignature({ contentDigest: new Uint8Array(32), signerCertificate: leaf.certDer, chain, backend, timestamper: wrongData })).rejects.toMatchObject({
+    const wrongData = {
+      timestamp: (_imprint: Uint8Array, hash: HashAlgorithm) =>
+        real.timestamp(digest(hash, Uint8Array.of(1, 2, 3)), hash),
+    };
+    await expect(
+      createPadesSignature({
+        contentDigest: new Uint8Array(32),
+        signerCertificate: leaf.certDer,
+        chain,
+        backend,
+        timestamper: wrongData,
+      }),
+    ).rejects.toMatchObject({
       code: "cms.timestamp_mismatch",
     });
   });

@@ -96,10 +96,15 @@ export async function signPades(request: PadesSignatureRequest): Promise<PadesSi
   try {
     check = checkTimestampToken(token, { timestampedData: signature });
   } catch (cause) {
-    throw new CmsError("cms.timestamp_mismatch", "The timestamp token cannot be read; nothing was embedded.", { cause, status: 502 });
+    throw new CmsError("cms.timestamp_mismatch", "The timestamp token cannot be read; nothing was embedded.", {
+      cause,
+      status: 502,
+    });
   }
   if (!check.valid) {
-    throw new CmsError("cms.timestamp_mismatch", `The timestamp token was refused: ${check.problems.join(" ")}`, { status: 502 });
+    throw new CmsError("cms.timestamp_mismatch", `The timestamp token was refused: ${check.problems.join(" ")}`, {
+      status: 502,
+    });
   }
   return {
     cms: assembleSignedData({ ...parts, unsignedAttributes: [attribute(OID.signatureTimeStampToken, token)] }),

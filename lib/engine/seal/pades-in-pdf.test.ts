@@ -41,7 +41,12 @@ describe("our PAdES CMS in a PDF", () => {
       const result = await pdfsig(nss, file);
       expect(result.output).toContain("Signature Validation: Signature is Valid.");
       expect(result.output).toContain("Certificate Validation: Certificate is Trusted.");
-      const report = await verifyCmsSignature({ cms, contentDigest: (h) => signature!.digest(h), trustAnchors: [pki.root.certPem], subFilter: signature!.subFilter });
+      const report = await verifyCmsSignature({
+        cms,
+        contentDigest: (h) => signature!.digest(h),
+        trustAnchors: [pki.root.certPem],
+        subFilter: signature!.subFilter,
+      });
       expect(report).toMatchObject({ intact: true, padesLevel: "B-B", chain: { trust: "trusted" } });
     });
   }
@@ -49,7 +54,11 @@ describe("our PAdES CMS in a PDF", () => {
   it("a signer whose EKU lacks emailProtection is flagged by pdfsig (why the profile check exists)", async () => {
     const pdf = new Uint8Array(readFileSync(SOURCE));
     const [signature] = signaturesOfPdf(pdf);
-    const leaf = await pki.issue({ name: "document signing only", key: "ec256", extendedKeyUsage: "1.3.6.1.5.5.7.3.36" });
+    const leaf = await pki.issue({
+      name: "document signing only",
+      key: "ec256",
+      extendedKeyUsage: "1.3.6.1.5.5.7.3.36",
+    });
     const cms = await createPadesSignature({
       contentDigest: signature!.digest("SHA-256"),
       signerCertificate: leaf.certDer,

@@ -29,7 +29,11 @@ describeSlow("the compression bombs", () => {
   for (const file of bombs) {
     it(`${file.id}: refused with a typed error, or sealed twice to the full standard, each seal checked`, async () => {
       const original = readCorpusFile(file);
-      const result = await sealPdf(original, { ...standard.signer, placement: { page: 1, rect: { x: 36, y: 36, width: 200, height: 72 } }, reason: "Sealed for the record" }).catch((e: unknown) => e);
+      const result = await sealPdf(original, {
+        ...standard.signer,
+        placement: { page: 1, rect: { x: 36, y: 36, width: 200, height: 72 } },
+        reason: "Sealed for the record",
+      }).catch((e: unknown) => e);
       if (result instanceof Error) {
         expect(isSignetError(result), String(result)).toBe(true);
         return;
@@ -38,7 +42,13 @@ describeSlow("the compression bombs", () => {
       const firstCheck = expectSealStructure(original, first, qpdfCheck(original));
       const again = await sealPdf(first.pdf, { ...standard.checker });
       expectSealStructure(first.pdf, again, firstCheck);
-      await standard.assertSealedToStandard(original, again.pdf, file.id, readSignatures(original).length + 2, qpdfBaseline(file, original));
+      await standard.assertSealedToStandard(
+        original,
+        again.pdf,
+        file.id,
+        readSignatures(original).length + 2,
+        qpdfBaseline(file, original),
+      );
     }, 300_000);
   }
 });

@@ -16,7 +16,8 @@ let signer: TestSigner;
 /** Another certificate for the second seal on a file (see SealStandard.checker). */
 let checker: TestSigner;
 const signerFor: SealStandard["signerFor"] = (key) => standard.signerFor(key);
-const assertSealedToStandard: SealStandard["assertSealedToStandard"] = (...args) => standard.assertSealedToStandard(...args);
+const assertSealedToStandard: SealStandard["assertSealedToStandard"] = (...args) =>
+  standard.assertSealedToStandard(...args);
 
 beforeAll(async () => {
   standard = await openSealStandard();
@@ -30,7 +31,12 @@ describe("sealing the corpus", () => {
     it(`${file.id}: sealed twice (visible, then invisible) to the full standard`, async () => {
       const original = readCorpusFile(file);
       const baseline = qpdfBaseline(file, original);
-      const first = await sealPdf(original, { ...signer, placement: { page: 1, rect: { x: 36, y: 36, width: 200, height: 80 } }, signer: { licence: "PE-12345", jurisdiction: "Ontario" }, reason: "Approved for construction" });
+      const first = await sealPdf(original, {
+        ...signer,
+        placement: { page: 1, rect: { x: 36, y: 36, width: 200, height: 80 } },
+        signer: { licence: "PE-12345", jurisdiction: "Ontario" },
+        reason: "Approved for construction",
+      });
       const second = await sealPdf(first.pdf, { ...checker });
       const existing = readSignatures(original).length;
       expect(second.fieldName).not.toBe(first.fieldName);
@@ -43,7 +49,11 @@ describe("sealing the corpus", () => {
     it(`${file.id}: refused with a typed error (${file.expected})`, async () => {
       const error = await sealPdf(readCorpusFile(file), { ...signer }).catch((e: unknown) => e);
       expect(isSignetError(error), String(error)).toBe(true);
-      const expectedCode = { "reject-encrypted": "pdf.encrypted", "reject-damaged": /^pdf\.(damaged|not_pdf|limit)/, "reject-not-pdf": "pdf.not_pdf" }[file.expected as "reject-encrypted" | "reject-damaged" | "reject-not-pdf"];
+      const expectedCode = {
+        "reject-encrypted": "pdf.encrypted",
+        "reject-damaged": /^pdf\.(damaged|not_pdf|limit)/,
+        "reject-not-pdf": "pdf.not_pdf",
+      }[file.expected as "reject-encrypted" | "reject-damaged" | "reject-not-pdf"];
       expect((error as { code: string }).code).toMatch(expectedCode);
     });
   }
@@ -59,11 +69,16 @@ describe("sealing the corpus", () => {
       }
       const sealed = (result as Awaited<ReturnType<typeof sealPdf>>).pdf;
       const again = await sealPdf(sealed, { ...checker });
-      await assertSealedToStandard(original, again.pdf, file.id, readSignatures(original).length + 2, qpdfBaseline(file, original));
+      await assertSealedToStandard(
+        original,
+        again.pdf,
+        file.id,
+        readSignatures(original).length + 2,
+        qpdfBaseline(file, original),
+      );
     });
   }
 });
-
 
 describe("keys, hashes and timestamps", () => {
   const p06 = () => readCorpusFile(corpusFiles().find((f) => f.id.startsWith("p06-"))!);
@@ -73,7 +88,11 @@ describe("keys, hashes and timestamps", () => {
         const original = p06();
         const keyed = await signerFor(key);
         const once = await sealPdf(original, { ...keyed, hash });
-        const twice = await sealPdf(once.pdf, { ...(key === "ec256" ? signer : checker), hash, placement: { page: 2, rect: { x: 300, y: 600, width: 220, height: 90 } } });
+        const twice = await sealPdf(once.pdf, {
+          ...(key === "ec256" ? signer : checker),
+          hash,
+          placement: { page: 2, rect: { x: 300, y: 600, width: 220, height: 90 } },
+        });
         await assertSealedToStandard(original, twice.pdf, `${key}-${hash}`, 2, qpdfCheck(original).problems);
       });
     }
@@ -96,8 +115,19 @@ describe("keys, hashes and timestamps", () => {
 
     it("retries once, with the measured size, when the token outgrows its allowance", async () => {
       let calls = 0;
-      const counting: KeyBackend = { ...signer.backend, description: "counting", keyAlgorithm: () => signer.backend.keyAlgorithm(), publicKey: () => signer.backend.publicKey(), sign: (r) => ((calls += 1), signer.backend.sign(r)) };
-      const request: SealPdfRequest = { ...signer, backend: counting, timestamper: new HttpTimestamper({ url: tsa.url }), timestampAllowanceBytes: 64 };
+      const counting: KeyBackend = {
+        ...signer.backend,
+        description: "counting",
+        keyAlgorithm: () => signer.backend.keyAlgorithm(),
+        publicKey: () => signer.backend.publicKey(),
+        sign: (r) => ((calls += 1), signer.backend.sign(r)),
+      };
+      const request: SealPdfRequest = {
+        ...signer,
+        backend: counting,
+        timestamper: new HttpTimestamper({ url: tsa.url }),
+        timestampAllowanceBytes: 64,
+      };
       const result = await sealPdf(p06(), request);
       expect(calls).toBe(2);
       expect(result.cmsBytes).toBeLessThanOrEqual(result.reservedBytes);
@@ -108,7 +138,9 @@ describe("keys, hashes and timestamps", () => {
   it("a TSA that fails fails the seal with its typed error", async () => {
     const broken = await startTestTsa(pki, "http500");
     try {
-      const error = await sealPdf(p06(), { ...signer, timestamper: new HttpTimestamper({ url: broken.url }) }).catch((e: unknown) => e);
+      const error = await sealPdf(p06(), { ...signer, timestamper: new HttpTimestamper({ url: broken.url }) }).catch(
+        (e: unknown) => e,
+      );
       expect((error as { code?: string }).code).toBe("tsa.http_error");
     } finally {
       await broken.stop();
@@ -118,7 +150,12 @@ describe("keys, hashes and timestamps", () => {
   it("a key that does not belong to the certificate is refused before anything is signed", async () => {
     const other = await signerFor("ec256");
     let calls = 0;
-    const backend: KeyBackend = { description: "other key", keyAlgorithm: () => other.backend.keyAlgorithm(), publicKey: () => other.backend.publicKey(), sign: (r) => ((calls += 1), other.backend.sign(r)) };
+    const backend: KeyBackend = {
+      description: "other key",
+      keyAlgorithm: () => other.backend.keyAlgorithm(),
+      publicKey: () => other.backend.publicKey(),
+      sign: (r) => ((calls += 1), other.backend.sign(r)),
+    };
     const error = await sealPdf(p06(), { ...signer, backend }).catch((e: unknown) => e);
     expect((error as { code?: string }).code).toBe("cms.key_certificate_mismatch");
     expect(calls).toBe(0);

@@ -83,26 +83,43 @@ export async function sealPdf(input: Uint8Array, request: SealPdfRequest): Promi
   let checked: PdfFile | undefined = PdfFile.open(input, sealingLimits(request.limits));
   checkSoundStructure(checked);
   checkVerifiable(checked);
-  const estimate = estimateSignatureSize({ certificates: [request.certificate, ...chain], keyAlgorithm, withTimestamp: request.timestamper !== undefined, hash, timestampTokenSize: request.timestampAllowanceBytes });
+  const estimate = estimateSignatureSize({
+    certificates: [request.certificate, ...chain],
+    keyAlgorithm,
+    withTimestamp: request.timestamper !== undefined,
+    hash,
+    timestampTokenSize: request.timestampAllowanceBytes,
+  });
 
   const attempt = async (contentsBytes: number) => {
     // A retry reads the file afresh: the first reading's time budget ran on while the backend signed.
     const file = checked ?? PdfFile.open(input, sealingLimits(request.limits));
     checked = undefined;
-    const prepared = await prepareSignature(
-      file,
-      {
-        fieldName: request.fieldName,
-        signingTime,
-        reason: request.reason,
-        location: request.location,
-        name: request.signer?.name,
-        contentsBytes,
-        appearance: request.placement === undefined ? undefined : { ...request.placement, stamp: stampContentFor(request.certificate, request.signer ?? {}, signingTime) },
-      },
+    const prepared = await prepareSignature(file, {
+      fieldName: request.fieldName,
+      signingTime,
+      reason: request.reason,
+      location: request.location,
+      name: request.signer?.name,
+      contentsBytes,
+      appearance:
+        request.placement === undefined
+          ? undefined
+          : { ...request.placement, stamp: stampContentFor(request.certificate, request.signer ?? {}, signingTime) },
+    });
+    const documentDigest = digestByteRangeOfParts(
+      [prepared.original, prepared.update],
+      prepared.byteRange,
+      DIGEST_NAMES[hash],
     );
-    const documentDigest = digestByteRangeOfParts([prepared.original, prepared.update], prepared.byteRange, DIGEST_NAMES[hash]);
-    const signature = await signPades({ contentDigest: documentDigest, hash, signerCertificate: request.certificate, chain, backend: request.backend, timestamper: request.timestamper });
+    const signature = await signPades({
+      contentDigest: documentDigest,
+      hash,
+      signerCertificate: request.certificate,
+      chain,
+      backend: request.backend,
+      timestamper: request.timestamper,
+    });
     return { prepared, documentDigest, signature };
   };
 
@@ -127,15 +144,26 @@ export async function sealPdf(input: Uint8Array, request: SealPdfRequest): Promi
     cmsBytes: signature.cms.length,
     cmsSha256: createHash("sha256").update(signature.cms).digest("hex"),
     reservedBytes: prepared.contentsCapacity,
-    timestamp: signature.timestamp === undefined ? undefined : { genTime: signature.timestamp.genTime, tsaSubject: signature.timestamp.tsaSubject },
+    timestamp:
+      signature.timestamp === undefined
+        ? undefined
+        : { genTime: signature.timestamp.genTime, tsaSubject: signature.timestamp.tsaSubject },
   };
 }
 
-const DIGEST_NAMES: Record<HashAlgorithm, DigestAlgorithm> = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" };
+const DIGEST_NAMES: Record<HashAlgorithm, DigestAlgorithm> = {
+  "SHA-256": "sha256",
+  "SHA-384": "sha384",
+  "SHA-512": "sha512",
+};
 
 function assertFits(prepared: PreparedSignature, size: number): void {
   if (size > prepared.contentsCapacity) {
-    throw new SealError("seal.placeholder_overflow", `The signature (${size} bytes) did not fit the space reserved for it (${prepared.contentsCapacity} bytes) even after a retry; nothing was written.`, { status: 500 });
+    throw new SealError(
+      "seal.placeholder_overflow",
+      `The signature (${size} bytes) did not fit the space reserved for it (${prepared.contentsCapacity} bytes) even after a retry; nothing was written.`,
+      { status: 500 },
+    );
   }
 }
 

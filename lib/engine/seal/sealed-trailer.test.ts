@@ -14,11 +14,16 @@ import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { sealPdf } from "@/lib/engine/seal/seal-pdf";
 
 /** What ISO 32000-1 7.5.6 asks of an update's trailer: every entry of the previous one but /Prev. */
-const TRAILER_EXTRA = "/Info << /Title (Direct information) /Author (Ada) /Nested << /Depth 2 >> >> /SignetCustom (kept) /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]";
+const TRAILER_EXTRA =
+  "/Info << /Title (Direct information) /Author (Ada) /Nested << /Depth 2 >> >> /SignetCustom (kept) /ID [<00112233445566778899aabbccddeeff> <00112233445566778899aabbccddeeff>]";
 
 /** A one-page PDF whose only cross-reference section is a (Flate-compressed) cross-reference stream carrying `extra`. */
 function xrefStreamPdf(extra: string): Uint8Array {
-  const objects = ["<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>", "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"];
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+  ];
   let body = "%PDF-1.7\n";
   const offsets: number[] = [];
   objects.forEach((object, i) => {
@@ -26,10 +31,17 @@ function xrefStreamPdf(extra: string): Uint8Array {
     body += `${i + 1} 0 obj\n${object}\nendobj\n`;
   });
   const xrefAt = body.length;
-  const rows = [Buffer.from([0, 0, 0, 0xff]), ...[...offsets, xrefAt].map((offset) => Buffer.from([1, (offset >> 8) & 0xff, offset & 0xff, 0]))];
+  const rows = [
+    Buffer.from([0, 0, 0, 0xff]),
+    ...[...offsets, xrefAt].map((offset) => Buffer.from([1, (offset >> 8) & 0xff, offset & 0xff, 0])),
+  ];
   const data = deflateSync(Buffer.concat(rows));
   const head = `4 0 obj\n<< /Type /XRef /Size 5 /W [1 2 1] /Filter /FlateDecode /Length ${data.length} /Root 1 0 R ${extra} >>\nstream\n`;
-  return Buffer.concat([Buffer.from(body + head, "latin1"), data, Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`, "latin1")]);
+  return Buffer.concat([
+    Buffer.from(body + head, "latin1"),
+    data,
+    Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`, "latin1"),
+  ]);
 }
 
 let pki: TestPki;
@@ -48,7 +60,11 @@ afterAll(() => {
 
 async function seal(original: Uint8Array): Promise<Uint8Array> {
   const leaf = await pki.leaf("rsa2048");
-  const result = await sealPdf(original, { backend: LocalKeyBackend.fromKeyFile(leaf.keyPem), certificate: parseCertificate(leaf.certDer), chain: parseCertificates(pki.chainPem) });
+  const result = await sealPdf(original, {
+    backend: LocalKeyBackend.fromKeyFile(leaf.keyPem),
+    certificate: parseCertificate(leaf.certDer),
+    chain: parseCertificates(pki.chainPem),
+  });
   return result.pdf;
 }
 
@@ -78,7 +94,9 @@ describe("the sealed file's trailer carries every entry of the original's (ISO 3
       expect(last.get("Root")).toEqual(new PdfRef(1, 0));
       expect(last.get("Prev")).toBe(file.sections[1]!.offset);
       const id = last.get("ID") as PdfString[];
-      expect(Buffer.from(id[0]!.bytes).toString("hex"), "the first /ID part is the original's").toBe("00112233445566778899aabbccddeeff");
+      expect(Buffer.from(id[0]!.bytes).toString("hex"), "the first /ID part is the original's").toBe(
+        "00112233445566778899aabbccddeeff",
+      );
       // Keys of the original cross-reference stream that describe that stream itself are not copied as if they described the new one.
       // (Signet writes its cross-reference stream unfiltered.)
       for (const key of ["Filter", "DecodeParms", "XRefStm"]) expect(last.get(key), key).toBeUndefined();

@@ -11,7 +11,13 @@ import { OID } from "@/lib/engine/asn1/oids";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { digest, hashFromOid } from "@/lib/engine/crypto/hash";
 import { CmsError } from "@/lib/engine/cms/cms-errors";
-import { findAttribute, findSignerCertificate, parseSignedData, type ParsedAttribute, type ParsedSignerInfo } from "@/lib/engine/cms/parse-signed-data";
+import {
+  findAttribute,
+  findSignerCertificate,
+  parseSignedData,
+  type ParsedAttribute,
+  type ParsedSignerInfo,
+} from "@/lib/engine/cms/parse-signed-data";
 import { verifySignerInfo } from "@/lib/engine/cms/verify-signer-info";
 import { matchSigningCertificateV2 } from "@/lib/engine/cms/signing-certificate-v2";
 import { decodeTstInfo, stripZeros, type TstInfo } from "@/lib/engine/tsa/tst-info";
@@ -61,7 +67,10 @@ export function checkTimestampToken(token: Uint8Array, expected: TimestampExpect
   const signerInfo = signedData.signerInfos[0] as ParsedSignerInfo;
   const problems: string[] = [];
   const imprintHash = hashFromOid(tstInfo.imprintAlgorithm);
-  const tsaCertificate = findSignerCertificate(signerInfo, [...signedData.certificates, ...(expected.extraCertificates ?? [])]);
+  const tsaCertificate = findSignerCertificate(signerInfo, [
+    ...signedData.certificates,
+    ...(expected.extraCertificates ?? []),
+  ]);
   const result: TimestampTokenCheck = {
     tstInfo,
     imprintHash,
@@ -86,14 +95,20 @@ export function checkTimestampToken(token: Uint8Array, expected: TimestampExpect
     result.signatureValid = check.messageDigestMatches && check.signatureValid;
     problems.push(...check.problems.map((p) => `Timestamp: ${p}`));
     result.timeStampingPurpose = tsaCertificate.extendedKeyUsage?.includes(OID.timeStamping) ?? false;
-    if (!result.timeStampingPurpose) problems.push("The timestamp authority's certificate is not issued for timestamping.");
+    if (!result.timeStampingPurpose)
+      problems.push("The timestamp authority's certificate is not issued for timestamping.");
     result.signingCertificateMatches = signingCertificateMatches(signerInfo.signedAttributes, tsaCertificate);
-    if (!result.signingCertificateMatches) problems.push("The timestamp token does not identify its signing certificate correctly.");
+    if (!result.signingCertificateMatches)
+      problems.push("The timestamp token does not identify its signing certificate correctly.");
   }
 
   const expectedImprint =
-    expected.imprint ?? (expected.timestampedData && imprintHash ? { digest: digest(imprintHash, expected.timestampedData), hash: imprintHash } : undefined);
-  if (expected.timestampedData && !imprintHash) problems.push(`The timestamp uses an unsupported hash (${tstInfo.imprintAlgorithm}).`);
+    expected.imprint ??
+    (expected.timestampedData && imprintHash
+      ? { digest: digest(imprintHash, expected.timestampedData), hash: imprintHash }
+      : undefined);
+  if (expected.timestampedData && !imprintHash)
+    problems.push(`The timestamp uses an unsupported hash (${tstInfo.imprintAlgorithm}).`);
   if (expectedImprint) {
     result.imprintMatches = imprintHash === expectedImprint.hash && bytesEqual(tstInfo.imprint, expectedImprint.digest);
     if (!result.imprintMatches) problems.push("The timestamp is not over this signature (message imprint mismatch).");

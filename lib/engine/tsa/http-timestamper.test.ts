@@ -35,7 +35,12 @@ describe("HttpTimestamper", () => {
 
   const failures: [TsaBehaviour, string, string | undefined, RegExp][] = [
     ["http500", "tsa.http_error", undefined, /answered HTTP 500/],
-    ["rejection", "tsa.rejected", undefined, /refused the request \(rejection: unrecognised or unsupported hash algorithm; test TSA refuses\)/],
+    [
+      "rejection",
+      "tsa.rejected",
+      undefined,
+      /refused the request \(rejection: unrecognised or unsupported hash algorithm; test TSA refuses\)/,
+    ],
     ["wrongNonce", "tsa.bad_response", "nonce_mismatch", /wrong nonce/],
     ["wrongImprint", "tsa.bad_response", "imprint_mismatch", /wrong message imprint/],
     ["garbage", "tsa.bad_response", "malformed", /not a valid RFC 3161 reply/],
@@ -44,8 +49,15 @@ describe("HttpTimestamper", () => {
     it(`turns a TSA that answers "${behaviour}" into ${code}${reason ? ` (${reason})` : ""}`, async () => {
       const bad = await startTestTsa(pki, behaviour);
       try {
-        const promise = new HttpTimestamper({ url: bad.url, timeoutMs: 5000 }).timestamp(digest("SHA-256", data), "SHA-256");
-        await expect(promise).rejects.toMatchObject({ code, message: expect.stringMatching(message), ...(reason ? { reason } : {}) });
+        const promise = new HttpTimestamper({ url: bad.url, timeoutMs: 5000 }).timestamp(
+          digest("SHA-256", data),
+          "SHA-256",
+        );
+        await expect(promise).rejects.toMatchObject({
+          code,
+          message: expect.stringMatching(message),
+          ...(reason ? { reason } : {}),
+        });
         expect(bad.requests).toBe(1);
       } finally {
         await bad.stop();
@@ -57,7 +69,9 @@ describe("HttpTimestamper", () => {
     const hanging = await startTestTsa(pki, "hang");
     try {
       const started = Date.now();
-      await expect(new HttpTimestamper({ url: hanging.url, timeoutMs: 400 }).timestamp(digest("SHA-256", data), "SHA-256")).rejects.toMatchObject({
+      await expect(
+        new HttpTimestamper({ url: hanging.url, timeoutMs: 400 }).timestamp(digest("SHA-256", data), "SHA-256"),
+      ).rejects.toMatchObject({
         code: "tsa.timeout",
       });
       expect(Date.now() - started).toBeLessThan(3000);
@@ -74,16 +88,24 @@ describe("HttpTimestamper", () => {
         s.close(() => resolve(p));
       });
     });
-    await expect(new HttpTimestamper({ url: `http://127.0.0.1:${port}/` }).timestamp(digest("SHA-256", data), "SHA-256")).rejects.toMatchObject({
+    await expect(
+      new HttpTimestamper({ url: `http://127.0.0.1:${port}/` }).timestamp(digest("SHA-256", data), "SHA-256"),
+    ).rejects.toMatchObject({
       code: "tsa.http_error",
       message: expect.stringMatching(/could not be reached/),
     });
   });
 
   it("refuses bad URLs and imprints of the wrong length", async () => {
-    expect(() => new HttpTimestamper({ url: "not a url" })).toThrow(expect.objectContaining({ code: "tsa.http_error" }));
-    expect(() => new HttpTimestamper({ url: "file:///etc/passwd" })).toThrow(expect.objectContaining({ code: "tsa.http_error" }));
-    await expect(new HttpTimestamper({ url: tsa.url }).timestamp(new Uint8Array(10), "SHA-256")).rejects.toMatchObject({ code: "tsa.bad_response" });
+    expect(() => new HttpTimestamper({ url: "not a url" })).toThrow(
+      expect.objectContaining({ code: "tsa.http_error" }),
+    );
+    expect(() => new HttpTimestamper({ url: "file:///etc/passwd" })).toThrow(
+      expect.objectContaining({ code: "tsa.http_error" }),
+    );
+    await expect(new HttpTimestamper({ url: tsa.url }).timestamp(new Uint8Array(10), "SHA-256")).rejects.toMatchObject({
+      code: "tsa.bad_response",
+    });
   });
 });
 
@@ -103,7 +125,9 @@ describe("checkTimestampToken", () => {
   });
 
   it("throws a typed error on garbage", () => {
-    expect(() => checkTimestampToken(Uint8Array.of(0x30, 0x80, 0, 0))).toThrow(expect.objectContaining({ code: "cms.malformed" }));
+    expect(() => checkTimestampToken(Uint8Array.of(0x30, 0x80, 0, 0))).toThrow(
+      expect.objectContaining({ code: "cms.malformed" }),
+    );
     expect(() => checkTimestampToken(pki.root.certDer)).toThrow(expect.objectContaining({ code: "cms.malformed" }));
   });
 });

@@ -48,9 +48,14 @@ export class HttpTimestamper implements Timestamper {
   }
 
   /** The token and what was checked about it (genTime, TSA certificate) for reports. */
-  async timestampWithDetails(messageImprint: Uint8Array, hash: HashAlgorithm): Promise<{ token: Uint8Array; check: TimestampTokenCheck }> {
+  async timestampWithDetails(
+    messageImprint: Uint8Array,
+    hash: HashAlgorithm,
+  ): Promise<{ token: Uint8Array; check: TimestampTokenCheck }> {
     if (messageImprint.length !== digestLength(hash)) {
-      throw new TsaError("tsa.bad_response", `A ${hash} message imprint must be ${digestLength(hash)} bytes.`, { reason: "malformed" });
+      throw new TsaError("tsa.bad_response", `A ${hash} message imprint must be ${digestLength(hash)} bytes.`, {
+        reason: "malformed",
+      });
     }
     const request = buildTimestampRequest(messageImprint, hash);
     const body = await this.#post(request.der);
@@ -59,14 +64,23 @@ export class HttpTimestamper implements Timestamper {
     try {
       check = checkTimestampToken(token, { imprint: { digest: messageImprint, hash }, nonce: request.nonce });
     } catch (cause) {
-      if (cause instanceof CmsError) throw this.#bad("malformed", "The timestamp token in the response cannot be read.", cause);
+      if (cause instanceof CmsError)
+        throw this.#bad("malformed", "The timestamp token in the response cannot be read.", cause);
       throw cause;
     }
-    if (check.nonceMatches === false) throw this.#bad("nonce_mismatch", "The timestamp response does not answer our request (wrong nonce).");
-    if (check.imprintMatches === false) throw this.#bad("imprint_mismatch", "The timestamp is not over the data we sent (wrong message imprint).");
-    if (!check.tsaCertificate) throw this.#bad("malformed", "The timestamp token does not include the authority's certificate.");
-    if (!check.timeStampingPurpose) throw this.#bad("not_a_tsa_certificate", "The timestamp was signed by a certificate that is not for timestamping.");
-    if (!check.valid) throw this.#bad("signature_invalid", "The timestamp authority's signature on the token does not verify.");
+    if (check.nonceMatches === false)
+      throw this.#bad("nonce_mismatch", "The timestamp response does not answer our request (wrong nonce).");
+    if (check.imprintMatches === false)
+      throw this.#bad("imprint_mismatch", "The timestamp is not over the data we sent (wrong message imprint).");
+    if (!check.tsaCertificate)
+      throw this.#bad("malformed", "The timestamp token does not include the authority's certificate.");
+    if (!check.timeStampingPurpose)
+      throw this.#bad(
+        "not_a_tsa_certificate",
+        "The timestamp was signed by a certificate that is not for timestamping.",
+      );
+    if (!check.valid)
+      throw this.#bad("signature_invalid", "The timestamp authority's signature on the token does not verify.");
     return { token, check };
   }
 
@@ -76,7 +90,11 @@ export class HttpTimestamper implements Timestamper {
     try {
       response = await fetch(this.#options.url, {
         method: "POST",
-        headers: { ...this.#options.headers, "Content-Type": "application/timestamp-query", Accept: "application/timestamp-reply" },
+        headers: {
+          ...this.#options.headers,
+          "Content-Type": "application/timestamp-query",
+          Accept: "application/timestamp-reply",
+        },
         body: new Uint8Array(der) as Uint8Array<ArrayBuffer>,
         signal,
         redirect: "error",
@@ -95,7 +113,8 @@ export class HttpTimestamper implements Timestamper {
     }
     try {
       const bytes = new Uint8Array(await response.arrayBuffer());
-      if (bytes.length > this.#options.maxResponseBytes) throw this.#bad("too_large", "The timestamp authority's response is too large.");
+      if (bytes.length > this.#options.maxResponseBytes)
+        throw this.#bad("too_large", "The timestamp authority's response is too large.");
       return bytes;
     } catch (cause) {
       if (cause instanceof TsaError) throw cause;
@@ -105,10 +124,16 @@ export class HttpTimestamper implements Timestamper {
 
   #networkError(cause: unknown, signal: AbortSignal): TsaError {
     if (signal.aborted) {
-      return new TsaError("tsa.timeout", `The timestamp authority ${this.#host} did not answer within ${Math.round(this.#options.timeoutMs / 1000)} s.`);
+      return new TsaError(
+        "tsa.timeout",
+        `The timestamp authority ${this.#host} did not answer within ${Math.round(this.#options.timeoutMs / 1000)} s.`,
+      );
     }
     const code = (cause as { cause?: { code?: unknown } } | null)?.cause?.code;
-    return new TsaError("tsa.http_error", `The timestamp authority ${this.#host} could not be reached${typeof code === "string" ? ` (${code})` : ""}.`);
+    return new TsaError(
+      "tsa.http_error",
+      `The timestamp authority ${this.#host} could not be reached${typeof code === "string" ? ` (${code})` : ""}.`,
+    );
   }
 
   #bad(reason: TsaBadResponseReason, message: string, cause?: unknown): TsaError {

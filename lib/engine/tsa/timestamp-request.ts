@@ -16,7 +16,11 @@ export interface TimestampRequest {
   nonce: Uint8Array;
 }
 
-export function buildTimestampRequest(messageImprint: Uint8Array, hash: HashAlgorithm, nonce = randomNonce()): TimestampRequest {
+export function buildTimestampRequest(
+  messageImprint: Uint8Array,
+  hash: HashAlgorithm,
+  nonce = randomNonce(),
+): TimestampRequest {
   const der = sequence(
     smallInteger(1),
     sequence(sequence(oid(hashOid(hash)), derNull()), octetString(messageImprint)),

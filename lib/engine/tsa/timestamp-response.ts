@@ -6,7 +6,14 @@
 import { DerError, Tag, decodeSmallInteger, expectTag, readChildren, readSingle } from "@/lib/engine/asn1/der";
 import { TsaError } from "@/lib/engine/tsa/tsa-errors";
 
-const STATUS_TEXT = ["granted", "granted with modifications", "rejection", "waiting", "revocation warning", "revocation notification"];
+const STATUS_TEXT = [
+  "granted",
+  "granted with modifications",
+  "rejection",
+  "waiting",
+  "revocation warning",
+  "revocation notification",
+];
 const FAIL_INFO: Record<number, string> = {
   0: "unrecognised or unsupported hash algorithm",
   2: "transaction not permitted or supported",
@@ -29,15 +36,20 @@ export function readTimestampResponse(der: Uint8Array): Uint8Array {
     const parts = readChildren(expectTag(statusInfo, Tag.SEQUENCE, "PKIStatusInfo"));
     status = decodeSmallInteger(expectTag(parts[0], Tag.INTEGER, "PKIStatus"));
     for (const part of parts.slice(1)) {
-      if (part.tag === Tag.SEQUENCE) statusText = readChildren(part).map((s) => new TextDecoder().decode(s.content).slice(0, 200));
+      if (part.tag === Tag.SEQUENCE)
+        statusText = readChildren(part).map((s) => new TextDecoder().decode(s.content).slice(0, 200));
       if (part.tag === Tag.BIT_STRING) failures = failInfo(part.content);
     }
     token = tokenEl ? expectTag(tokenEl, Tag.SEQUENCE, "TimeStampToken").der : undefined;
   } catch (cause) {
-    throw new TsaError("tsa.bad_response", "The timestamp authority sent a response that is not a valid RFC 3161 reply.", {
-      reason: "malformed",
-      cause: cause instanceof DerError ? cause : undefined,
-    });
+    throw new TsaError(
+      "tsa.bad_response",
+      "The timestamp authority sent a response that is not a valid RFC 3161 reply.",
+      {
+        reason: "malformed",
+        cause: cause instanceof DerError ? cause : undefined,
+      },
+    );
   }
   if (status > 1) {
     const detail = [...failures, ...statusText].join("; ");
@@ -47,7 +59,9 @@ export function readTimestampResponse(der: Uint8Array): Uint8Array {
     );
   }
   if (!token) {
-    throw new TsaError("tsa.bad_response", "The timestamp authority granted the request but sent no token.", { reason: "malformed" });
+    throw new TsaError("tsa.bad_response", "The timestamp authority granted the request but sent no token.", {
+      reason: "malformed",
+    });
   }
   return token;
 }

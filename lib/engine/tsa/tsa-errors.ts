@@ -4,12 +4,7 @@ export type TsaErrorCode = "tsa.timeout" | "tsa.http_error" | "tsa.rejected" | "
 
 /** Why a bad response was refused, for tests and logs. */
 export type TsaBadResponseReason =
-  | "malformed"
-  | "nonce_mismatch"
-  | "imprint_mismatch"
-  | "signature_invalid"
-  | "not_a_tsa_certificate"
-  | "too_large";
+  "malformed" | "nonce_mismatch" | "imprint_mismatch" | "signature_invalid" | "not_a_tsa_certificate" | "too_large";
 
 export class TsaError extends SignetError {
   declare readonly code: TsaErrorCode;

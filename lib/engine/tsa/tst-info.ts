@@ -4,7 +4,16 @@
  *              accuracy OPTIONAL, ordering BOOLEAN DEFAULT FALSE, nonce INTEGER OPTIONAL,
  *              tsa [0] GeneralName OPTIONAL, extensions [1] OPTIONAL }
  */
-import { Tag, decodeOid, decodeSmallInteger, decodeTime, expectTag, readChildren, readSingle, toHex } from "@/lib/engine/asn1/der";
+import {
+  Tag,
+  decodeOid,
+  decodeSmallInteger,
+  decodeTime,
+  expectTag,
+  readChildren,
+  readSingle,
+  toHex,
+} from "@/lib/engine/asn1/der";
 
 export interface TstInfo {
   version: number;

@@ -35,7 +35,8 @@ export function definiteLengths(input: Uint8Array): Uint8Array {
 
 /** Cheap pre-check: is there a 0x80 length byte right after a constructed tag? (False positives only cost a parse.) */
 function hasIndefiniteLength(input: Uint8Array): boolean {
-  for (let i = 0; i + 1 < input.length; i++) if (input[i + 1] === 0x80 && ((input[i] as number) & 0x20) !== 0) return true;
+  for (let i = 0; i + 1 < input.length; i++)
+    if (input[i + 1] === 0x80 && ((input[i] as number) & 0x20) !== 0) return true;
   return false;
 }
 
@@ -58,7 +59,11 @@ function convert(bytes: Uint8Array, offset: number, depth: number, budget: { ele
       p = child.end;
     }
     const content = concatBytes(children);
-    return { bytes: concatBytes([Uint8Array.of(tag), encodeLength(content.length), content]), end: p + 2, changed: true };
+    return {
+      bytes: concatBytes([Uint8Array.of(tag), encodeLength(content.length), content]),
+      end: p + 2,
+      changed: true,
+    };
   }
   let length = first;
   let header = 2;
@@ -75,7 +80,7 @@ function convert(bytes: Uint8Array, offset: number, depth: number, budget: { ele
   if (!constructed) return verbatim;
   const children: Uint8Array[] = [];
   let changed = false;
-  for (let p = offset + header; p < end; ) {
+  for (let p = offset + header; p < end;) {
     const child = convert(bytes.subarray(0, end), p, depth + 1, budget);
     children.push(child.bytes);
     changed ||= child.changed;

@@ -20,7 +20,11 @@ describe("checkByteRange", () => {
 
   it("tolerates white space between the signed end and the revision end", () => {
     const withEol = Buffer.concat([bytes, Buffer.from("\r\n")]);
-    expect(checkByteRange({ byteRange: [0, 4, 10, 4], contentsSpan: span }, withEol, [16])).toMatchObject({ sane: true, revision: 0, coversWholeFile: false });
+    expect(checkByteRange({ byteRange: [0, 4, 10, 4], contentsSpan: span }, withEol, [16])).toMatchObject({
+      sane: true,
+      revision: 0,
+      coversWholeFile: false,
+    });
     const withMore = Buffer.concat([bytes, Buffer.from("x\n")]);
     expect(checkByteRange({ byteRange: [0, 4, 10, 4], contentsSpan: span }, withMore, [16]).revision).toBeUndefined();
   });

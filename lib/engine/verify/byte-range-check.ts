@@ -20,7 +20,11 @@ export interface CheckedByteRange extends ByteRangeReport {
   usable?: FourNumbers;
 }
 
-export function checkByteRange(signature: ByteRangeInput, bytes: Uint8Array, revisionEnds: readonly number[]): CheckedByteRange {
+export function checkByteRange(
+  signature: ByteRangeInput,
+  bytes: Uint8Array,
+  revisionEnds: readonly number[],
+): CheckedByteRange {
   const problems: string[] = [];
   const value = signature.byteRange ? [...signature.byteRange] : undefined;
   const report: CheckedByteRange = { value, sane: false, problems, coversWholeFile: false };
@@ -65,7 +69,11 @@ const MAX_EOL_SLACK = 16;
 function sealedRevision(bytes: Uint8Array, end: number, revisionEnds: readonly number[]): number | undefined {
   for (let index = 0; index < revisionEnds.length; index++) {
     const revisionEnd = revisionEnds[index] as number;
-    if (Math.abs(revisionEnd - end) <= MAX_EOL_SLACK && onlyWhiteSpace(bytes, Math.min(end, revisionEnd), Math.max(end, revisionEnd))) return index;
+    if (
+      Math.abs(revisionEnd - end) <= MAX_EOL_SLACK &&
+      onlyWhiteSpace(bytes, Math.min(end, revisionEnd), Math.max(end, revisionEnd))
+    )
+      return index;
   }
   return undefined;
 }

@@ -4,7 +4,12 @@ import { ByteRangeDigester } from "@/lib/engine/verify/byte-range-digester";
 
 const file = new Uint8Array(randomBytes(10_000));
 const direct = (alg: string, [a, b, c, d]: number[]) =>
-  new Uint8Array(createHash(alg).update(file.subarray(a, (a as number) + (b as number))).update(file.subarray(c, (c as number) + (d as number))).digest());
+  new Uint8Array(
+    createHash(alg)
+      .update(file.subarray(a, (a as number) + (b as number)))
+      .update(file.subarray(c, (c as number) + (d as number)))
+      .digest(),
+  );
 
 describe("ByteRangeDigester", () => {
   it("gives the digest of the two ranges, whatever the order of requests and algorithms", () => {

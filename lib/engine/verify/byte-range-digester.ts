@@ -24,7 +24,8 @@ export class ByteRangeDigester {
     if (known !== undefined) return known;
     const [a, b, c, d] = range;
     if (a + b > c || c + d > this.bytes.length) throw new RangeError("byte range outside the document");
-    const state = a === 0 ? this.prefixState(hash, b) : createHash(nodeHashName(hash)).update(this.bytes.subarray(a, a + b));
+    const state =
+      a === 0 ? this.prefixState(hash, b) : createHash(nodeHashName(hash)).update(this.bytes.subarray(a, a + b));
     state.update(this.bytes.subarray(c, c + d));
     const result = new Uint8Array(state.digest());
     this.results.set(key, result);
@@ -36,7 +37,8 @@ export class ByteRangeDigester {
     const kept = this.checkpoints.get(hash) ?? [];
     this.checkpoints.set(hash, kept);
     let best: { at: number; state: Hash } | undefined;
-    for (const checkpoint of kept) if (checkpoint.at <= end && (best === undefined || checkpoint.at > best.at)) best = checkpoint;
+    for (const checkpoint of kept)
+      if (checkpoint.at <= end && (best === undefined || checkpoint.at > best.at)) best = checkpoint;
     const state = best ? best.state.copy() : createHash(nodeHashName(hash));
     state.update(this.bytes.subarray(best?.at ?? 0, end));
     if (best?.at !== end) kept.push({ at: end, state: state.copy() });

@@ -5,5 +5,7 @@ export type CertificateInput = Uint8Array | string | Certificate;
 
 /** Throws CertificateError ('certificate.unreadable' / 'certificate.none') for input that holds no certificate. */
 export function certificatesOf(inputs: readonly CertificateInput[] | undefined): Certificate[] {
-  return (inputs ?? []).flatMap((input) => (typeof input === "string" || input instanceof Uint8Array ? parseCertificates(input) : [input]));
+  return (inputs ?? []).flatMap((input) =>
+    typeof input === "string" || input instanceof Uint8Array ? parseCertificates(input) : [input],
+  );
 }

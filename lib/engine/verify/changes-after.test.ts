@@ -2,16 +2,39 @@ import { describe, expect, it } from "vitest";
 import type { RevisionChanges } from "@/lib/engine/pdf/change-analysis";
 import { changesAfter, judgeLaterRevisions, type DocumentRevisions } from "@/lib/engine/verify/changes-after";
 
-const change = (num: number, category: string, allowed = true) => ({ num, change: "added" as const, category: category as RevisionChanges["changes"][number]["category"], allowed });
-const revision = (index: number, end: number, changes: RevisionChanges["changes"]): [number, RevisionChanges] => [index, { index, end, changes, onlySignatureUpdates: changes.every((c) => c.allowed) }];
+const change = (num: number, category: string, allowed = true) => ({
+  num,
+  change: "added" as const,
+  category: category as RevisionChanges["changes"][number]["category"],
+  allowed,
+});
+const revision = (index: number, end: number, changes: RevisionChanges["changes"]): [number, RevisionChanges] => [
+  index,
+  { index, end, changes, onlySignatureUpdates: changes.every((c) => c.allowed) },
+];
 
-function doc(changes: Array<[number, RevisionChanges]>, sealed: DocumentRevisions["sealed"], extra: Partial<DocumentRevisions> = {}): DocumentRevisions {
-  return { bytes: new Uint8Array(600), revisionEnds: [100, 200, 300, 400], revisionChanges: new Map(changes), trailingBytes: 0, sealed, ...extra };
+function doc(
+  changes: Array<[number, RevisionChanges]>,
+  sealed: DocumentRevisions["sealed"],
+  extra: Partial<DocumentRevisions> = {},
+): DocumentRevisions {
+  return {
+    bytes: new Uint8Array(600),
+    revisionEnds: [100, 200, 300, 400],
+    revisionChanges: new Map(changes),
+    trailingBytes: 0,
+    sealed,
+    ...extra,
+  };
 }
 
 describe("changes after a signature", () => {
   const sealedBySignatures = doc(
-    [revision(1, 200, [change(10, "signature"), change(11, "signature-field")]), revision(2, 300, [change(12, "dss")]), revision(3, 400, [change(13, "doc-timestamp")])],
+    [
+      revision(1, 200, [change(10, "signature"), change(11, "signature-field")]),
+      revision(2, 300, [change(12, "dss")]),
+      revision(3, 400, [change(13, "doc-timestamp")]),
+    ],
     [
       { revision: 0, kind: "signature" },
       { revision: 1, kind: "signature" },
@@ -28,7 +51,9 @@ describe("changes after a signature", () => {
       [2, ["dss"], true],
       [3, ["document-timestamp"], true],
     ]);
-    expect(report.description).toBe("Only later signatures, document timestamps and validation data (DSS) were added after this signature.");
+    expect(report.description).toBe(
+      "Only later signatures, document timestamps and validation data (DSS) were added after this signature.",
+    );
     expect(changesAfter(sealedBySignatures, judged, { coveredUntil: 400, revision: 3 }).status).toBe("none");
   });
 
@@ -40,16 +65,32 @@ describe("changes after a signature", () => {
   });
 
   it("a signed update with a disallowed change is a modification", () => {
-    const d = doc([revision(1, 200, [change(10, "signature"), change(5, "other", false)])], [{ revision: 0, kind: "signature" }, { revision: 1, kind: "signature" }]);
-    expect(changesAfter(d, judgeLaterRevisions(d), { coveredUntil: 100, revision: 0 })).toMatchObject({ status: "modified", laterRevisions: [{ contents: ["signature"], allowed: false }] });
+    const d = doc(
+      [revision(1, 200, [change(10, "signature"), change(5, "other", false)])],
+      [
+        { revision: 0, kind: "signature" },
+        { revision: 1, kind: "signature" },
+      ],
+    );
+    expect(changesAfter(d, judgeLaterRevisions(d), { coveredUntil: 100, revision: 0 })).toMatchObject({
+      status: "modified",
+      laterRevisions: [{ contents: ["signature"], allowed: false }],
+    });
   });
 
   it("appended bytes, and unsigned bytes after the range inside its revision, are modifications", () => {
     const trailing = doc([], [{ revision: 3, kind: "signature" }], { trailingBytes: 12 });
-    expect(changesAfter(trailing, new Map(), { coveredUntil: 400, revision: 3 })).toMatchObject({ status: "modified", appendedBytes: 12 });
+    expect(changesAfter(trailing, new Map(), { coveredUntil: 400, revision: 3 })).toMatchObject({
+      status: "modified",
+      appendedBytes: 12,
+    });
     const bytes = new Uint8Array(400).fill(0x41);
     const inside = doc([], [{ kind: "signature" }], { bytes });
-    expect(changesAfter(inside, new Map(), { coveredUntil: 390 })).toMatchObject({ status: "modified", appendedBytes: 10, description: "Bytes after the signed range were added without being signed." });
+    expect(changesAfter(inside, new Map(), { coveredUntil: 390 })).toMatchObject({
+      status: "modified",
+      appendedBytes: 10,
+      description: "Bytes after the signed range were added without being signed.",
+    });
   });
 
   it("an unusable byte range counts as modified", () => {

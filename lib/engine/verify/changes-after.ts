@@ -9,7 +9,12 @@
  */
 import type { RevisionChanges } from "@/lib/engine/pdf/change-analysis";
 import { firstNonWhiteSpace } from "@/lib/engine/verify/byte-range-check";
-import type { ChangesAfterReport, LaterRevisionContent, LaterRevisionReport, SignatureKind } from "@/lib/engine/verify/verification-report";
+import type {
+  ChangesAfterReport,
+  LaterRevisionContent,
+  LaterRevisionReport,
+  SignatureKind,
+} from "@/lib/engine/verify/verification-report";
 
 export interface DocumentRevisions {
   bytes: Uint8Array;
@@ -26,7 +31,9 @@ export function judgeLaterRevisions(doc: DocumentRevisions): Map<number, LaterRe
   const out = new Map<number, LaterRevisionReport>();
   for (const [index, revision] of doc.revisionChanges) {
     const contents = new Set<LaterRevisionContent>();
-    for (const seal of doc.sealed) if (seal.revision === index) contents.add(seal.kind === "document-timestamp" ? "document-timestamp" : "signature");
+    for (const seal of doc.sealed)
+      if (seal.revision === index)
+        contents.add(seal.kind === "document-timestamp" ? "document-timestamp" : "signature");
     if (revision.changes.some((c) => c.category === "dss")) contents.add("dss");
     const problem = !revision.onlySignatureUpdates
       ? "It changes more than a later signature, DSS or document timestamp may change."
@@ -39,16 +46,30 @@ export function judgeLaterRevisions(doc: DocumentRevisions): Map<number, LaterRe
       contents: [...contents].sort(),
       allowed: problem === undefined,
       problem,
-      changes: revision.changes.map((c) => ({ object: c.num, change: c.change, category: c.category, allowed: c.allowed })),
+      changes: revision.changes.map((c) => ({
+        object: c.num,
+        change: c.change,
+        category: c.category,
+        allowed: c.allowed,
+      })),
     });
   }
   return out;
 }
 
 /** The changes after one signature, given where its signed bytes end and the revision it seals. */
-export function changesAfter(doc: DocumentRevisions, judged: ReadonlyMap<number, LaterRevisionReport>, signature: { coveredUntil?: number; revision?: number }): ChangesAfterReport {
+export function changesAfter(
+  doc: DocumentRevisions,
+  judged: ReadonlyMap<number, LaterRevisionReport>,
+  signature: { coveredUntil?: number; revision?: number },
+): ChangesAfterReport {
   if (signature.coveredUntil === undefined) {
-    return { status: "modified", laterRevisions: [], appendedBytes: 0, description: "The signed part of the file is unknown (the byte range is unusable)." };
+    return {
+      status: "modified",
+      laterRevisions: [],
+      appendedBytes: 0,
+      description: "The signed part of the file is unknown (the byte range is unusable).",
+    };
   }
   const covered = signature.coveredUntil;
   let afterRevision: number; // revisions with a higher index come after the signature
@@ -71,15 +92,34 @@ export function changesAfter(doc: DocumentRevisions, judged: ReadonlyMap<number,
   laterRevisions.sort((x, y) => x.index - y.index);
 
   const disallowed = laterRevisions.filter((r) => !r.allowed);
-  const status = disallowed.length > 0 || appendedBytes > 0 ? "modified" : laterRevisions.length > 0 ? "signature-updates-only" : "none";
-  return { status, laterRevisions, appendedBytes, description: describe(status, laterRevisions, doc.trailingBytes, uncoveredInOwnRevision) };
+  const status =
+    disallowed.length > 0 || appendedBytes > 0
+      ? "modified"
+      : laterRevisions.length > 0
+        ? "signature-updates-only"
+        : "none";
+  return {
+    status,
+    laterRevisions,
+    appendedBytes,
+    description: describe(status, laterRevisions, doc.trailingBytes, uncoveredInOwnRevision),
+  };
 }
 
-function describe(status: ChangesAfterReport["status"], later: LaterRevisionReport[], trailingBytes: number, uncovered: number): string {
+function describe(
+  status: ChangesAfterReport["status"],
+  later: LaterRevisionReport[],
+  trailingBytes: number,
+  uncovered: number,
+): string {
   if (status === "none") return "Nothing was added to the file after this signature.";
   if (status === "signature-updates-only") {
     const kinds = new Set(later.flatMap((r) => r.contents));
-    const words = [kinds.has("signature") && "signatures", kinds.has("document-timestamp") && "document timestamps", kinds.has("dss") && "validation data (DSS)"].filter(Boolean);
+    const words = [
+      kinds.has("signature") && "signatures",
+      kinds.has("document-timestamp") && "document timestamps",
+      kinds.has("dss") && "validation data (DSS)",
+    ].filter(Boolean);
     return `Only later ${words.join(", ").replace(/, ([^,]*)$/, " and $1")} were added after this signature.`;
   }
   if (uncovered > 0) return "Bytes after the signed range were added without being signed.";
@@ -89,5 +129,7 @@ function describe(status: ChangesAfterReport["status"], later: LaterRevisionRepo
       ? `An unsigned incremental update (update ${bad.index}) was appended after this signature.`
       : `A later incremental update (update ${bad.index}) changes more than signatures, DSS or document timestamps may change.`;
   }
-  return trailingBytes > 0 ? `${trailingBytes} bytes were appended after the last revision without a proper incremental update.` : "The file was changed after this signature.";
+  return trailingBytes > 0
+    ? `${trailingBytes} bytes were appended after the last revision without a proper incremental update.`
+    : "The file was changed after this signature.";
 }

@@ -28,11 +28,17 @@ export interface CmsSignatureInput {
   range?: FourNumbers;
 }
 
-export async function checkCmsSignature(input: CmsSignatureInput, context: VerificationContext): Promise<CryptoFindings> {
+export async function checkCmsSignature(
+  input: CmsSignatureInput,
+  context: VerificationContext,
+): Promise<CryptoFindings> {
   const der = withoutPadding(input.contents);
   const cmsSha256 = sha256Hex(der);
   if (input.subFilter !== undefined && UNSUPPORTED_SUBFILTERS.has(input.subFilter)) {
-    return unreadableFindings(`Signatures of the format ${input.subFilter} are not supported.`, { unsupported: true, cmsSha256 });
+    return unreadableFindings(`Signatures of the format ${input.subFilter} are not supported.`, {
+      unsupported: true,
+      cmsSha256,
+    });
   }
   const range = input.range;
   let result: CmsVerification;
@@ -46,13 +52,27 @@ export async function checkCmsSignature(input: CmsSignatureInput, context: Verif
       subFilter: input.subFilter,
     });
   } catch (error) {
-    if (isSignetError(error)) return unreadableFindings("The signature data cannot be read.", { unsupported: false, cmsSha256, problems: [error.message] });
-    return unreadableFindings("The signature could not be checked.", { unsupported: true, cmsSha256, problems: [`Internal error: ${String(error)}`] });
+    if (isSignetError(error))
+      return unreadableFindings("The signature data cannot be read.", {
+        unsupported: false,
+        cmsSha256,
+        problems: [error.message],
+      });
+    return unreadableFindings("The signature could not be checked.", {
+      unsupported: true,
+      cmsSha256,
+      problems: [`Internal error: ${String(error)}`],
+    });
   }
   return findingsOf(result, { ...input, contents: definiteLengths(input.contents) }, context, cmsSha256);
 }
 
-function findingsOf(result: CmsVerification, input: CmsSignatureInput, context: VerificationContext, cmsSha256: string): CryptoFindings {
+function findingsOf(
+  result: CmsVerification,
+  input: CmsSignatureInput,
+  context: VerificationContext,
+  cmsSha256: string,
+): CryptoFindings {
   const anchorsGiven = context.anchors.length > 0;
   const digestSupported = (HASH_ALGORITHMS as readonly string[]).includes(result.digestAlgorithm);
   const algorithmSupported = describeSignatureAlgorithm(result.signatureAlgorithm) !== undefined;
@@ -67,11 +87,18 @@ function findingsOf(result: CmsVerification, input: CmsSignatureInput, context: 
     },
     signerFound: result.signer !== undefined,
     signer: result.signer ? certificateReport(result.signer) : undefined,
-    chain: { trust: trustStatus(result.chain.trust, anchorsGiven), certificates: result.chain.certificates.map(certificateReport), problems: result.chain.problems },
+    chain: {
+      trust: trustStatus(result.chain.trust, anchorsGiven),
+      certificates: result.chain.certificates.map(certificateReport),
+      problems: result.chain.problems,
+    },
     path: pathCertificates(result, input.contents, context),
     signingTime: {
       time: isoTime(result.signingTime.time),
-      source: result.signingTime.source === "claimed" && input.claimedSigningTime === undefined ? "verification-time" : result.signingTime.source,
+      source:
+        result.signingTime.source === "claimed" && input.claimedSigningTime === undefined
+          ? "verification-time"
+          : result.signingTime.source,
     },
     certificateValidAtSigningTime: result.certificateValidAtSigningTime,
     attributes: {
@@ -112,7 +139,8 @@ function pathCertificates(result: CmsVerification, cms: Uint8Array, context: Ver
     embedded = [];
   }
   const pool = new Map<string, Certificate>();
-  for (const certificate of [...embedded, ...context.intermediates, ...context.anchors]) pool.set(certificate.fingerprintSha256, certificate);
+  for (const certificate of [...embedded, ...context.intermediates, ...context.anchors])
+    pool.set(certificate.fingerprintSha256, certificate);
   const path: Certificate[] = [];
   for (const summary of result.chain.certificates) {
     const certificate = pool.get(summary.fingerprintSha256);

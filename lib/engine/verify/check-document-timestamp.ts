@@ -16,27 +16,48 @@ import { unreadableFindings, type CryptoFindings } from "@/lib/engine/verify/cry
 import { sha256Hex, withoutPadding } from "@/lib/engine/verify/der-length";
 import type { VerificationContext } from "@/lib/engine/verify/verification-context";
 
-export function checkDocumentTimestamp(input: { contents: Uint8Array; range?: FourNumbers }, context: VerificationContext): CryptoFindings {
+export function checkDocumentTimestamp(
+  input: { contents: Uint8Array; range?: FourNumbers },
+  context: VerificationContext,
+): CryptoFindings {
   const cmsSha256 = sha256Hex(withoutPadding(input.contents));
   let check: TimestampTokenCheck;
   try {
     check = checkTimestampToken(definiteLengths(input.contents), { extraCertificates: context.intermediates });
   } catch (error) {
-    if (isSignetError(error)) return unreadableFindings("The document timestamp cannot be read.", { unsupported: false, cmsSha256, problems: [error.message] });
-    return unreadableFindings("The document timestamp could not be checked.", { unsupported: true, cmsSha256, problems: [`Internal error: ${String(error)}`] });
+    if (isSignetError(error))
+      return unreadableFindings("The document timestamp cannot be read.", {
+        unsupported: false,
+        cmsSha256,
+        problems: [error.message],
+      });
+    return unreadableFindings("The document timestamp could not be checked.", {
+      unsupported: true,
+      cmsSha256,
+      problems: [`Internal error: ${String(error)}`],
+    });
   }
   const problems = [...check.problems];
   if (check.imprintHash === undefined) {
-    return unreadableFindings(`The document timestamp uses an unsupported hash (${check.tstInfo.imprintAlgorithm}).`, { unsupported: true, cmsSha256 });
+    return unreadableFindings(`The document timestamp uses an unsupported hash (${check.tstInfo.imprintAlgorithm}).`, {
+      unsupported: true,
+      cmsSha256,
+    });
   }
-  const imprintMatches = input.range !== undefined && bytesEqual(check.tstInfo.imprint, context.digester.digest(input.range, check.imprintHash));
+  const imprintMatches =
+    input.range !== undefined &&
+    bytesEqual(check.tstInfo.imprint, context.digester.digest(input.range, check.imprintHash));
   if (!imprintMatches) problems.push("The document timestamp does not match the document (message imprint mismatch).");
   const signatureValid = check.signatureValid && check.timeStampingPurpose && check.signingCertificateMatches;
 
   const anchorsGiven = context.anchors.length > 0;
   const genTime = check.tstInfo.genTime;
   const path = check.tsaCertificate
-    ? buildCertificationPath(check.tsaCertificate, { intermediates: [...check.certificates, ...context.intermediates], anchors: context.anchors, at: genTime })
+    ? buildCertificationPath(check.tsaCertificate, {
+        intermediates: [...check.certificates, ...context.intermediates],
+        anchors: context.anchors,
+        at: genTime,
+      })
     : undefined;
   problems.push(...(path?.problems ?? []));
   const tsa = check.tsaCertificate ? certificateReport(summarizeCertificate(check.tsaCertificate)) : undefined;
@@ -56,7 +77,15 @@ export function checkDocumentTimestamp(input: { contents: Uint8Array; range?: Fo
     path: path?.path ?? [],
     signingTime: { time: isoTime(genTime), source: "timestamp" },
     certificateValidAtSigningTime: path?.validAt,
-    timestamp: { valid: imprintMatches && check.valid, time: isoTime(genTime), tsa, trust, imprintMatches, signatureValid, problems: check.problems },
+    timestamp: {
+      valid: imprintMatches && check.valid,
+      time: isoTime(genTime),
+      tsa,
+      trust,
+      imprintMatches,
+      signatureValid,
+      problems: check.problems,
+    },
     padesHint: "not PAdES",
     padesProblems: [],
     problems,

@@ -3,7 +3,13 @@
  * (RFC 3161 token) found, before the PDF-level findings are added.
  */
 import type { Certificate } from "@/lib/engine/pki/certificate";
-import type { ChainReport, CertificateReport, IntegrityReport, SignatureReport, TimestampInfo } from "@/lib/engine/verify/verification-report";
+import type {
+  ChainReport,
+  CertificateReport,
+  IntegrityReport,
+  SignatureReport,
+  TimestampInfo,
+} from "@/lib/engine/verify/verification-report";
 
 export interface CryptoFindings {
   /** Why the signature data could not be checked: unreadable, an unsupported format or algorithm. */
@@ -27,7 +33,10 @@ export interface CryptoFindings {
   cmsSha256: string;
 }
 
-export function unreadableFindings(reason: string, options: { unsupported: boolean; cmsSha256: string; problems?: string[] }): CryptoFindings {
+export function unreadableFindings(
+  reason: string,
+  options: { unsupported: boolean; cmsSha256: string; problems?: string[] },
+): CryptoFindings {
   return {
     unreadable: { unsupported: options.unsupported, reason },
     integrity: { checked: false, digestMatches: false, signatureValid: false, intact: false },

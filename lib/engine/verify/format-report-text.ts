@@ -20,7 +20,10 @@ export function formatReportText(report: VerificationReport, options: { fileName
 
 function signatureBlock(sig: SignatureReport, total: number): string[] {
   const what = sig.kind === "document-timestamp" ? "Document timestamp" : "Signature";
-  const out = [`${what} ${sig.index + 1} of ${total}, field "${sig.fieldName}": ${sig.verdict.toUpperCase()}`, `  ${sig.reason}`];
+  const out = [
+    `${what} ${sig.index + 1} of ${total}, field "${sig.fieldName}": ${sig.verdict.toUpperCase()}`,
+    `  ${sig.reason}`,
+  ];
   const row = (label: string, value: string | undefined) => {
     if (value !== undefined && value !== "") out.push(`  ${`${label}:`.padEnd(14)}${value}`);
   };
@@ -28,11 +31,21 @@ function signatureBlock(sig: SignatureReport, total: number): string[] {
   row("Issued by", sig.signer?.issuer);
   row("Chain", chainLine(sig));
   row("Signed at", signedAtLine(sig));
-  row("Certificate", sig.certificateValidAtSigningTime === undefined ? undefined : sig.certificateValidAtSigningTime ? "valid at signing time" : "NOT valid at signing time");
+  row(
+    "Certificate",
+    sig.certificateValidAtSigningTime === undefined
+      ? undefined
+      : sig.certificateValidAtSigningTime
+        ? "valid at signing time"
+        : "NOT valid at signing time",
+  );
   row("Integrity", integrityLine(sig));
   row("Byte range", byteRangeLine(sig));
   row("After it", sig.changesAfter.description);
-  row("PAdES", sig.pades && `${sig.pades.level}${sig.pades.problems.length ? ` (${sig.pades.problems.join(" ")})` : ""}`);
+  row(
+    "PAdES",
+    sig.pades && `${sig.pades.level}${sig.pades.problems.length ? ` (${sig.pades.problems.join(" ")})` : ""}`,
+  );
   row("Reason", sig.signingReason);
   row("Location", sig.location);
   if (sig.problems.length > 0) {
@@ -73,7 +86,13 @@ function integrityLine(sig: SignatureReport): string {
 function byteRangeLine(sig: SignatureReport): string {
   const b = sig.byteRange;
   const value = b.value ? `[${b.value.join(" ")}]` : "missing";
-  const coverage = b.coversWholeFile ? "covers the whole file" : b.revision === 0 ? "covers the original document" : b.revision !== undefined ? `covers the file up to incremental update ${b.revision}` : "does not end at a revision";
+  const coverage = b.coversWholeFile
+    ? "covers the whole file"
+    : b.revision === 0
+      ? "covers the original document"
+      : b.revision !== undefined
+        ? `covers the file up to incremental update ${b.revision}`
+        : "does not end at a revision";
   return `${value}, ${b.sane ? "well-formed" : "MALFORMED"}, ${coverage}`;
 }
 

@@ -19,7 +19,13 @@ export type {
   Verdict,
   VerificationReport,
 } from "@/lib/engine/verify/verification-report";
-export type { SignetCertificateStatus, SignetRecord, SignetRecordLookup, SignetRecordQuery, SignetSignerRecognition } from "@/lib/engine/verify/signet-record";
+export type {
+  SignetCertificateStatus,
+  SignetRecord,
+  SignetRecordLookup,
+  SignetRecordQuery,
+  SignetSignerRecognition,
+} from "@/lib/engine/verify/signet-record";
 export { VerificationError } from "@/lib/engine/verify/verify-pdf";
 export { MAX_SIGNATURES } from "@/lib/engine/verify/pdf-facts";
 export { formatReportText } from "@/lib/engine/verify/format-report-text";

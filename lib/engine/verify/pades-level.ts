@@ -26,11 +26,20 @@ export interface PadesInput {
 export function padesLevel(input: PadesInput): PadesReport {
   const dssRevision = input.laterRevisions.find((r) => r.contents.includes("dss"))?.index;
   // Revocation data is reported whatever the level: the verdict uses it too.
-  const coverage = dssRevision === undefined ? undefined : revocationCoverage(input.path, input.validationData, input.anchors);
-  const ltv = coverage && { dssRevision, complete: coverage.complete, revocation: coverage.revocation, problems: [...input.validationData.problems, ...coverage.problems] };
-  if (input.hint !== "B-T" || ltv === undefined) return withLtv({ level: input.hint, problems: input.padesProblems }, ltv);
+  const coverage =
+    dssRevision === undefined ? undefined : revocationCoverage(input.path, input.validationData, input.anchors);
+  const ltv = coverage && {
+    dssRevision,
+    complete: coverage.complete,
+    revocation: coverage.revocation,
+    problems: [...input.validationData.problems, ...coverage.problems],
+  };
+  if (input.hint !== "B-T" || ltv === undefined)
+    return withLtv({ level: input.hint, problems: input.padesProblems }, ltv);
   if (!ltv.complete) return { level: "B-T", problems: [...input.padesProblems, ...ltv.problems], ltv };
-  const archived = input.documentTimestamps.some((t) => t.intact && t.revision !== undefined && t.revision >= (dssRevision as number));
+  const archived = input.documentTimestamps.some(
+    (t) => t.intact && t.revision !== undefined && t.revision >= (dssRevision as number),
+  );
   return { level: archived ? "B-LTA" : "B-LT", problems: input.padesProblems, ltv };
 }
 

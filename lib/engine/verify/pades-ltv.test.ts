@@ -29,12 +29,18 @@ afterAll(() => tsa?.stop());
 
 const certs = () => [leaf.certDer, pki.intermediate.certDer, pki.root.certDer];
 const anchors = () => [pki.root.certPem];
-const first = async (pdf: Uint8Array, trustAnchors = anchors()) => (await verifyPdf(pdf, { trustAnchors })).signatures[0] as SignatureReport;
+const first = async (pdf: Uint8Array, trustAnchors = anchors()) =>
+  (await verifyPdf(pdf, { trustAnchors })).signatures[0] as SignatureReport;
 
 describe("PAdES levels from the DSS and document timestamps", () => {
   it("B-T: our own seal with a timestamp", async () => {
     const s = await first(bt);
-    expect(s).toMatchObject({ verdict: "valid", pades: { level: "B-T" }, timestamp: { valid: true, trust: "trusted" }, signingTime: { source: "timestamp" } });
+    expect(s).toMatchObject({
+      verdict: "valid",
+      pades: { level: "B-T" },
+      timestamp: { valid: true, trust: "trusted" },
+      signingTime: { source: "timestamp" },
+    });
   });
 
   it("B-LT: a later /DSS with the chain and CRLs for the leaf and the intermediate", async () => {
@@ -77,7 +83,11 @@ describe("PAdES levels from the DSS and document timestamps", () => {
     const lta = await appendDocumentTimestamp(appendDss(bt, { certs: certs(), crls }), timestamper);
     const report = await verifyPdf(lta, { trustAnchors: anchors() });
     const [signature, docTimestamp] = report.signatures as [SignatureReport, SignatureReport];
-    expect(signature).toMatchObject({ verdict: "valid", pades: { level: "B-LTA" }, changesAfter: { status: "signature-updates-only" } });
+    expect(signature).toMatchObject({
+      verdict: "valid",
+      pades: { level: "B-LTA" },
+      changesAfter: { status: "signature-updates-only" },
+    });
     expect(signature.changesAfter.laterRevisions.map((r) => r.contents)).toEqual([["dss"], ["document-timestamp"]]);
     expect(docTimestamp).toMatchObject({
       kind: "document-timestamp",
@@ -95,7 +105,9 @@ describe("PAdES levels from the DSS and document timestamps", () => {
     expect(docTimestamp.signer?.subject).toContain("Signet Test TSA");
     expect(docTimestamp.pades).toBeUndefined();
     expect(report.summary).toMatchObject({ signatureCount: 1, documentTimestampCount: 1, allValid: true, exitCode: 0 });
-    expect(report.summary.reason).toBe("The signature is valid and so is the document timestamp, and the signers are trusted.");
+    expect(report.summary.reason).toBe(
+      "The signature is valid and so is the document timestamp, and the signers are trusted.",
+    );
   });
 
   it("a damaged document timestamp is invalid and does not make B-LTA", async () => {
@@ -115,7 +127,12 @@ describe("PAdES levels from the DSS and document timestamps", () => {
   it("a document timestamp alone is not a signature", async () => {
     const report = await verifyPdf(await appendDocumentTimestamp(tinyPdf(), timestamper), { trustAnchors: anchors() });
     expect(report.signatures.map((s) => [s.kind, s.verdict])).toEqual([["document-timestamp", "valid"]]);
-    expect(report.summary).toMatchObject({ signatureCount: 0, documentTimestampCount: 1, exitCode: 1, reason: "The document holds document timestamps but no signature." });
+    expect(report.summary).toMatchObject({
+      signatureCount: 0,
+      documentTimestampCount: 1,
+      exitCode: 1,
+      reason: "The document holds document timestamps but no signature.",
+    });
   });
 });
 
@@ -124,7 +141,15 @@ describe("our own seals", () => {
     const once = await sealForTest(tinyPdf(), pki, leaf, { visible: true });
     const twice = await sealForTest(once, pki, await pki.leaf("ec384"), { timestamper, visible: true });
     const report = await verifyPdf(twice, { trustAnchors: anchors() });
-    expect(report.signatures.map((s) => [s.fieldName, s.verdict, s.pades?.level, s.changesAfter.status, s.byteRange.coversWholeFile])).toEqual([
+    expect(
+      report.signatures.map((s) => [
+        s.fieldName,
+        s.verdict,
+        s.pades?.level,
+        s.changesAfter.status,
+        s.byteRange.coversWholeFile,
+      ]),
+    ).toEqual([
       ["Signet-Seal-1", "valid", "B-B", "signature-updates-only", false],
       ["Signet-Seal-2", "valid", "B-T", "none", true],
     ]);
@@ -139,7 +164,10 @@ describe("revocation data in the DSS", () => {
     const timestamped = await sealForTest(tinyPdf(), pki, revokedLeaf, { timestamper });
     await new Promise((resolve) => setTimeout(resolve, 1100)); // the revocation comes a second after the timestamp
     await revoke(pki, revokedLeaf, pki.intermediate);
-    const dss = { certs: [revokedLeaf.certDer, pki.intermediate.certDer], crls: [await makeCrl(pki, pki.intermediate), crls[1] as Uint8Array] };
+    const dss = {
+      certs: [revokedLeaf.certDer, pki.intermediate.certDer],
+      crls: [await makeCrl(pki, pki.intermediate), crls[1] as Uint8Array],
+    };
 
     const untimestamped = await first(appendDss(bb, dss));
     expect(untimestamped).toMatchObject({ verdict: "indeterminate", reason: "The signer's certificate was revoked." });

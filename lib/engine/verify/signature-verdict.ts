@@ -9,7 +9,13 @@
  * A certificate outside its validity at a time proven by a timestamp is invalid.
  */
 import type { CryptoFindings } from "@/lib/engine/verify/crypto-findings";
-import type { ByteRangeReport, ChangesAfterReport, PadesReport, SignatureKind, Verdict } from "@/lib/engine/verify/verification-report";
+import type {
+  ByteRangeReport,
+  ChangesAfterReport,
+  PadesReport,
+  SignatureKind,
+  Verdict,
+} from "@/lib/engine/verify/verification-report";
 
 export interface VerdictInput {
   kind: SignatureKind;
@@ -26,19 +32,39 @@ export function signatureVerdict(input: VerdictInput): { verdict: Verdict; reaso
   const invalid = (reason: string) => ({ verdict: "invalid" as const, reason });
   const indeterminate = (reason: string) => ({ verdict: "indeterminate" as const, reason });
 
-  if (!input.byteRange.sane) return invalid(`The signature's byte range is malformed: ${lowerFirst(input.byteRange.problems[0] ?? "it is not usable.")}`);
-  if (findings.unreadable) return findings.unreadable.unsupported ? indeterminate(findings.unreadable.reason) : invalid(findings.unreadable.reason);
+  if (!input.byteRange.sane)
+    return invalid(
+      `The signature's byte range is malformed: ${lowerFirst(input.byteRange.problems[0] ?? "it is not usable.")}`,
+    );
+  if (findings.unreadable)
+    return findings.unreadable.unsupported
+      ? indeterminate(findings.unreadable.reason)
+      : invalid(findings.unreadable.reason);
   if (!findings.signerFound) {
-    return indeterminate(kind === "document-timestamp" ? "The timestamp authority's certificate is not in the timestamp." : "The signer's certificate is not in the signature.");
+    return indeterminate(
+      kind === "document-timestamp"
+        ? "The timestamp authority's certificate is not in the timestamp."
+        : "The signer's certificate is not in the signature.",
+    );
   }
   if (!findings.integrity.digestMatches) {
-    return invalid(kind === "document-timestamp" ? "The document timestamp does not match the document." : "The signature does not match the document.");
+    return invalid(
+      kind === "document-timestamp"
+        ? "The document timestamp does not match the document."
+        : "The signature does not match the document.",
+    );
   }
   if (!findings.integrity.signatureValid) {
-    return invalid(kind === "document-timestamp" ? "The timestamp authority's signature on the timestamp does not verify." : "The signature value does not verify with the signer's certificate.");
+    return invalid(
+      kind === "document-timestamp"
+        ? "The timestamp authority's signature on the timestamp does not verify."
+        : "The signature value does not verify with the signer's certificate.",
+    );
   }
-  if (findings.attributes?.signingCertificateV2 === "mismatch") return invalid("The signature names a different certificate than the one that signed it.");
-  if (kind === "signature" && findings.timestamp && !findings.timestamp.valid) return invalid("The signature's timestamp is not valid.");
+  if (findings.attributes?.signingCertificateV2 === "mismatch")
+    return invalid("The signature names a different certificate than the one that signed it.");
+  if (kind === "signature" && findings.timestamp && !findings.timestamp.valid)
+    return invalid("The signature's timestamp is not valid.");
   if (input.changesAfter.status === "modified") return invalid(`The document was changed after it was ${sealed}.`);
 
   if (findings.certificateValidAtSigningTime === false) {
@@ -47,21 +73,53 @@ export function signatureVerdict(input: VerdictInput): { verdict: Verdict; reaso
     return findings.signingTime.source === "timestamp" ? invalid(reason) : indeterminate(reason);
   }
   const revocation = input.pades?.ltv?.revocation ?? [];
-  const revoked = revocation.findIndex((r) => r.status === "revoked" && revokedBeforeSigning(r.revocationTime, findings));
-  if (revoked >= 0) return indeterminate(revoked === 0 ? "The signer's certificate was revoked." : "A certificate in the signer's chain was revoked.");
+  const revoked = revocation.findIndex(
+    (r) => r.status === "revoked" && revokedBeforeSigning(r.revocationTime, findings),
+  );
+  if (revoked >= 0)
+    return indeterminate(
+      revoked === 0 ? "The signer's certificate was revoked." : "A certificate in the signer's chain was revoked.",
+    );
   if (input.anchorsGiven) {
     const trust = findings.chain.trust;
-    if (trust === "self-signed") return indeterminate(kind === "document-timestamp" ? "The timestamp authority's certificate is self-signed and not trusted." : "The signer's certificate is self-signed and not trusted.");
-    if (trust !== "trusted") return indeterminate(kind === "document-timestamp" ? "The timestamp authority is not trusted." : "The signer's certificate is not trusted.");
-    if (kind === "signature" && findings.timestamp && findings.timestamp.trust !== "trusted") return indeterminate("The signature's timestamp authority is not trusted.");
+    if (trust === "self-signed")
+      return indeterminate(
+        kind === "document-timestamp"
+          ? "The timestamp authority's certificate is self-signed and not trusted."
+          : "The signer's certificate is self-signed and not trusted.",
+      );
+    if (trust !== "trusted")
+      return indeterminate(
+        kind === "document-timestamp"
+          ? "The timestamp authority is not trusted."
+          : "The signer's certificate is not trusted.",
+      );
+    if (kind === "signature" && findings.timestamp && findings.timestamp.trust !== "trusted")
+      return indeterminate("The signature's timestamp authority is not trusted.");
   }
-  if (kind === "document-timestamp") return { verdict: "valid", reason: input.anchorsGiven ? "The document timestamp is valid and its authority is trusted." : "The document timestamp is valid." };
-  return { verdict: "valid", reason: input.anchorsGiven ? "The signature is valid and the signer is trusted." : "The signature is valid (the signer was not checked against trusted certificates)." };
+  if (kind === "document-timestamp")
+    return {
+      verdict: "valid",
+      reason: input.anchorsGiven
+        ? "The document timestamp is valid and its authority is trusted."
+        : "The document timestamp is valid.",
+    };
+  return {
+    verdict: "valid",
+    reason: input.anchorsGiven
+      ? "The signature is valid and the signer is trusted."
+      : "The signature is valid (the signer was not checked against trusted certificates).",
+  };
 }
 
 /** Revocation counts unless a timestamp proves the signature was made before it. */
 function revokedBeforeSigning(revocationTime: string | undefined, findings: CryptoFindings): boolean {
-  if (revocationTime === undefined || findings.signingTime.source !== "timestamp" || findings.signingTime.time === undefined) return true;
+  if (
+    revocationTime === undefined ||
+    findings.signingTime.source !== "timestamp" ||
+    findings.signingTime.time === undefined
+  )
+    return true;
   return Date.parse(revocationTime) <= Date.parse(findings.signingTime.time);
 }
 

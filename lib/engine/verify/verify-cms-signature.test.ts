@@ -28,7 +28,13 @@ async function verifyCorpus(file: string, index = 0, trustAnchors: string[] = [r
 describe("verifyCmsSignature on PDFs signed by other tools", () => {
   it("s01 pyHanko PAdES B-B RSA: valid, trusted, B-B", async () => {
     const r = await verifyCorpus("s01-pyhanko-pades-bb-rsa.pdf");
-    expect(r).toMatchObject({ intact: true, messageDigestMatches: true, signatureValid: true, digestAlgorithm: "SHA-256", padesLevel: "B-B" });
+    expect(r).toMatchObject({
+      intact: true,
+      messageDigestMatches: true,
+      signatureValid: true,
+      digestAlgorithm: "SHA-256",
+      padesLevel: "B-B",
+    });
     expect(r.chain.trust).toBe("trusted");
     expect(r.chain.certificates).toHaveLength(3);
     expect(r.signer?.keyAlgorithm).toBe("RSA 2048");
@@ -124,18 +130,41 @@ describe("verifyCmsSignature on our own signatures", () => {
       backend: LocalKeyBackend.fromKeyFile(leaf.keyPem),
       timestamper: new HttpTimestamper({ url: tsa.url }),
     });
-    const r = await verifyCmsSignature({ cms, contentDigest: (h) => digest(h, content), trustAnchors: [pki.root.certPem], subFilter: "ETSI.CAdES.detached" });
-    expect(r).toMatchObject({ intact: true, digestAlgorithm: "SHA-384", padesLevel: "B-T", chain: { trust: "trusted" }, timestamp: { valid: true, trust: "trusted" } });
+    const r = await verifyCmsSignature({
+      cms,
+      contentDigest: (h) => digest(h, content),
+      trustAnchors: [pki.root.certPem],
+      subFilter: "ETSI.CAdES.detached",
+    });
+    expect(r).toMatchObject({
+      intact: true,
+      digestAlgorithm: "SHA-384",
+      padesLevel: "B-T",
+      chain: { trust: "trusted" },
+      timestamp: { valid: true, trust: "trusted" },
+    });
     expect(r.certificateValidAtSigningTime).toBe(true);
     expect(r.problems).toEqual([]);
     // a given digest of the wrong algorithm is a typed error
-    await expect(verifyCmsSignature({ cms, contentDigest: { hash: "SHA-256", digest: digest("SHA-256", content) } })).rejects.toMatchObject({ code: "cms.bad_digest" });
+    await expect(
+      verifyCmsSignature({ cms, contentDigest: { hash: "SHA-256", digest: digest("SHA-256", content) } }),
+    ).rejects.toMatchObject({ code: "cms.bad_digest" });
   });
 
   it("reports a certificate that had expired at the claimed signing time", async () => {
     const leaf = await pki.leaf("ec256");
-    const cms = await createPadesSignature({ contentDigest: new Uint8Array(32), signerCertificate: leaf.certDer, chain: [pki.intermediate.certDer], backend: LocalKeyBackend.fromKeyFile(leaf.keyPem) });
-    const r = await verifyCmsSignature({ cms, contentDigest: { hash: "SHA-256", digest: new Uint8Array(32) }, trustAnchors: [pki.root.certPem], claimedSigningTime: new Date(Date.now() + 5 * 365 * 24 * 3600_000) });
+    const cms = await createPadesSignature({
+      contentDigest: new Uint8Array(32),
+      signerCertificate: leaf.certDer,
+      chain: [pki.intermediate.certDer],
+      backend: LocalKeyBackend.fromKeyFile(leaf.keyPem),
+    });
+    const r = await verifyCmsSignature({
+      cms,
+      contentDigest: { hash: "SHA-256", digest: new Uint8Array(32) },
+      trustAnchors: [pki.root.certPem],
+      claimedSigningTime: new Date(Date.now() + 5 * 365 * 24 * 3600_000),
+    });
     expect(r.intact).toBe(true);
     expect(r.certificateValidAtSigningTime).toBe(false);
   });
@@ -144,7 +173,12 @@ describe("verifyCmsSignature on our own signatures", () => {
 describe("verifyCmsSignature on hostile input", () => {
   it("turns garbage and mutations into typed errors or invalid results, never a crash", async () => {
     const signature = signaturesOfPdf(`${CORPUS}/s04-pyhanko-pades-bt-rsa.pdf`)[0]!;
-    const inputs: Uint8Array[] = [new Uint8Array(0), Uint8Array.of(0x30), Uint8Array.of(0x30, 0x84, 0xff, 0xff, 0xff, 0xff), new Uint8Array(randomBytes(500))];
+    const inputs: Uint8Array[] = [
+      new Uint8Array(0),
+      Uint8Array.of(0x30),
+      Uint8Array.of(0x30, 0x84, 0xff, 0xff, 0xff, 0xff),
+      new Uint8Array(randomBytes(500)),
+    ];
     for (let i = 0; i < 1500; i++) {
       const mutated = signature.cms.slice();
       const flips = 1 + (i % 4);

@@ -16,7 +16,12 @@ import { buildCertificationPath, type Trust } from "@/lib/engine/pki/certificati
 import { OID } from "@/lib/engine/asn1/oids";
 import { checkTimestampToken } from "@/lib/engine/tsa/check-timestamp-token";
 import { CmsError } from "@/lib/engine/cms/cms-errors";
-import { findAttribute, findSignerCertificate, parseSignedData, type ParsedSignerInfo } from "@/lib/engine/cms/parse-signed-data";
+import {
+  findAttribute,
+  findSignerCertificate,
+  parseSignedData,
+  type ParsedSignerInfo,
+} from "@/lib/engine/cms/parse-signed-data";
 import { verifySignerInfo, type SignerInfoCheck } from "@/lib/engine/cms/verify-signer-info";
 import { matchSigningCertificateV2 } from "@/lib/engine/cms/signing-certificate-v2";
 
@@ -79,7 +84,10 @@ export interface CmsVerification {
 export async function verifyCmsSignature(request: CmsVerificationRequest): Promise<CmsVerification> {
   const signedData = parseSignedData(request.cms);
   if (signedData.signerInfos.length !== 1) {
-    throw new CmsError("cms.malformed", `A PDF signature must have exactly one signer; this one has ${signedData.signerInfos.length}.`);
+    throw new CmsError(
+      "cms.malformed",
+      `A PDF signature must have exactly one signer; this one has ${signedData.signerInfos.length}.`,
+    );
   }
   const signerInfo = signedData.signerInfos[0] as ParsedSignerInfo;
   const problems: string[] = [];
@@ -91,12 +99,18 @@ export async function verifyCmsSignature(request: CmsVerificationRequest): Promi
   const contentDigestFor = async (hash: HashAlgorithm): Promise<Uint8Array> => {
     const source = request.contentDigest;
     if (typeof source === "function") return source(hash);
-    if (source.hash !== hash) throw new CmsError("cms.bad_digest", `The signature uses ${hash}, but a ${source.hash} digest was given.`);
+    if (source.hash !== hash)
+      throw new CmsError("cms.bad_digest", `The signature uses ${hash}, but a ${source.hash} digest was given.`);
     return source.digest;
   };
 
   // Integrity
-  let check: SignerInfoCheck = { digestAlgorithmOid: signerInfo.digestAlgorithm, messageDigestMatches: false, signatureValid: false, problems: [] };
+  let check: SignerInfoCheck = {
+    digestAlgorithmOid: signerInfo.digestAlgorithm,
+    messageDigestMatches: false,
+    signatureValid: false,
+    problems: [],
+  };
   if (!signerCertificate) {
     problems.push("The signer's certificate is not embedded in the signature.");
   } else {
@@ -109,7 +123,11 @@ export async function verifyCmsSignature(request: CmsVerificationRequest): Promi
   // Attributes
   const signed = signerInfo.signedAttributes;
   const contentTypeValue = findAttribute(signed, OID.contentType)?.values[0];
-  const contentType = !contentTypeValue ? "absent" : contentTypeValue.tag === Tag.OID && decodeOid(contentTypeValue) === OID.data ? "id-data" : "other";
+  const contentType = !contentTypeValue
+    ? "absent"
+    : contentTypeValue.tag === Tag.OID && decodeOid(contentTypeValue) === OID.data
+      ? "id-data"
+      : "other";
   const signingTimeAttr = findAttribute(signed, OID.signingTime)?.values[0];
   let signingTimeValue: Date | undefined;
   try {
@@ -129,19 +147,23 @@ export async function verifyCmsSignature(request: CmsVerificationRequest): Promi
   } else if (scv2) {
     signingCertificateV2 = "mismatch";
   }
-  if (signingCertificateV2 === "mismatch") problems.push("The signing-certificate-v2 attribute does not identify the signer's certificate.");
+  if (signingCertificateV2 === "mismatch")
+    problems.push("The signing-certificate-v2 attribute does not identify the signer's certificate.");
 
   // Timestamp
   const tokenValue = findAttribute(signerInfo.unsignedAttributes, OID.signatureTimeStampToken)?.values[0];
-  const timestamp = tokenValue ? reportTimestamp(tokenValue.der, signerInfo.signature, { anchors, intermediates }) : undefined;
+  const timestamp = tokenValue
+    ? reportTimestamp(tokenValue.der, signerInfo.signature, { anchors, intermediates })
+    : undefined;
   if (timestamp && !timestamp.valid) problems.push(...timestamp.problems);
 
   // Signing time and certificate path
-  const signingTime = timestamp?.valid && timestamp.genTime
-    ? { time: timestamp.genTime, source: "timestamp" as const }
-    : request.claimedSigningTime
-      ? { time: request.claimedSigningTime, source: "claimed" as const }
-      : { source: "none" as const };
+  const signingTime =
+    timestamp?.valid && timestamp.genTime
+      ? { time: timestamp.genTime, source: "timestamp" as const }
+      : request.claimedSigningTime
+        ? { time: request.claimedSigningTime, source: "claimed" as const }
+        : { source: "none" as const };
   const path = signerCertificate
     ? buildCertificationPath(signerCertificate, { intermediates, anchors, at: signingTime.time })
     : { trust: "untrusted" as const, path: [], problems: [], validAt: undefined };
@@ -153,7 +175,8 @@ export async function verifyCmsSignature(request: CmsVerificationRequest): Promi
     padesProblems.push(`The signature's SubFilter is ${request.subFilter}, not ETSI.CAdES.detached.`);
   }
   if (signingCertificateV2 !== "match") padesProblems.push("The signing-certificate-v2 attribute is missing or wrong.");
-  if (signingTimeAttr) padesProblems.push("The signing-time attribute is present (PAdES baseline puts the time in /M).");
+  if (signingTimeAttr)
+    padesProblems.push("The signing-time attribute is present (PAdES baseline puts the time in /M).");
   if (contentType !== "id-data") padesProblems.push("The content-type attribute is not id-data.");
   if (signedData.content) padesProblems.push("The signed content is embedded; PAdES signatures are detached.");
   const padesLevel: PadesLevelHint = padesProblems.length ? "not PAdES" : timestamp?.valid ? "B-T" : "B-B";
@@ -186,7 +209,10 @@ function reportTimestamp(
   context: { anchors: Certificate[]; intermediates: Certificate[] },
 ): TimestampReport {
   try {
-    const check = checkTimestampToken(token, { timestampedData: signatureValue, extraCertificates: context.intermediates });
+    const check = checkTimestampToken(token, {
+      timestampedData: signatureValue,
+      extraCertificates: context.intermediates,
+    });
     const path = check.tsaCertificate
       ? buildCertificationPath(check.tsaCertificate, {
           intermediates: [...check.certificates, ...context.intermediates],
@@ -205,6 +231,12 @@ function reportTimestamp(
     };
   } catch (error) {
     if (!(error instanceof CmsError)) throw error;
-    return { valid: false, imprintMatches: false, signatureValid: false, trust: "untrusted", problems: ["The signature timestamp token cannot be read."] };
+    return {
+      valid: false,
+      imprintMatches: false,
+      signatureValid: false,
+      trust: "untrusted",
+      problems: ["The signature timestamp token cannot be read."],
+    };
   }
 }

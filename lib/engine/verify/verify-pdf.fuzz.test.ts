@@ -11,7 +11,22 @@ const prng = seededRandom;
 
 type Mutation = { bytes: Uint8Array; kind: string; flips?: number[] };
 
-const STRUCTURE = ["xref", "trailer", "startxref", "/ByteRange", "/Contents", "/Prev", "/Size", "/Root", "/AcroForm", "/Fields", " obj", "stream", "/Length", "/V "];
+const STRUCTURE = [
+  "xref",
+  "trailer",
+  "startxref",
+  "/ByteRange",
+  "/Contents",
+  "/Prev",
+  "/Size",
+  "/Root",
+  "/AcroForm",
+  "/Fields",
+  " obj",
+  "stream",
+  "/Length",
+  "/V ",
+];
 
 function mutate(original: Uint8Array, random: () => number): Mutation {
   const at = (n: number) => Math.floor(random() * n);
@@ -42,7 +57,10 @@ function mutate(original: Uint8Array, random: () => number): Mutation {
     }
     case 4: {
       const p = at(original.length);
-      return { bytes: Buffer.concat([original.subarray(0, p), original.subarray(Math.min(original.length, p + 1 + at(200)))]), kind: "delete" };
+      return {
+        bytes: Buffer.concat([original.subarray(0, p), original.subarray(Math.min(original.length, p + 1 + at(200)))]),
+        kind: "delete",
+      };
     }
     default: {
       const tail = original.subarray(Math.max(0, original.length - 1 - at(4096)));
@@ -54,7 +72,10 @@ function mutate(original: Uint8Array, random: () => number): Mutation {
 /** The /Contents gaps of the original: the only bytes a change to which may leave a signature valid. */
 function gaps(pdf: Uint8Array): Array<[number, number]> {
   const text = Buffer.from(pdf).toString("latin1");
-  return [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].map((m) => [Number(m[1]) + Number(m[2]), Number(m[3])]);
+  return [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].map((m) => [
+    Number(m[1]) + Number(m[2]),
+    Number(m[3]),
+  ]);
 }
 
 describe("verifyPdf on mutated signed PDFs (seeded fuzz)", () => {
@@ -71,14 +92,20 @@ describe("verifyPdf on mutated signed PDFs (seeded fuzz)", () => {
     for (let i = 0; i < 200; i++) {
       const mutation = mutate(original, random);
       let outcome: string;
-      const result = await verifyPdf(mutation.bytes, { trustAnchors: [root], limits: { maxMilliseconds: 5_000 } }).catch((error: unknown) => error);
-      if (!isSignetError(result) && result instanceof Error) throw new Error(`mutation ${i} (${mutation.kind}) threw ${String(result)}`, { cause: result });
+      const result = await verifyPdf(mutation.bytes, {
+        trustAnchors: [root],
+        limits: { maxMilliseconds: 5_000 },
+      }).catch((error: unknown) => error);
+      if (!isSignetError(result) && result instanceof Error)
+        throw new Error(`mutation ${i} (${mutation.kind}) threw ${String(result)}`, { cause: result });
       if (isSignetError(result)) {
         outcome = `error: ${result.code}`;
       } else if ((result as VerificationReport).summary.exitCode === 0) {
         // Only a change inside a /Contents gap (a hex digit's case, white space) may keep the signatures valid.
         const changed = (mutation.flips ?? [-1]).filter((p) => p < 0 || mutation.bytes[p] !== original[p]);
-        const insideGaps = mutation.flips !== undefined && changed.every((p) => originalGaps.some(([from, to]) => p > from && p < to - 1));
+        const insideGaps =
+          mutation.flips !== undefined &&
+          changed.every((p) => originalGaps.some(([from, to]) => p > from && p < to - 1));
         expect(insideGaps, `mutation ${i} (${mutation.kind}) left the file valid`).toBe(true);
         outcome = changed.length === 0 ? "valid (no byte changed)" : "valid (change inside /Contents)";
       } else {

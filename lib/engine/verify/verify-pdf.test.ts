@@ -17,13 +17,28 @@ type Expected = {
   file: string;
   exitCode: 0 | 1;
   /** Per signature, in signing order. */
-  signatures: Array<Partial<Pick<SignatureReport, "verdict" | "reason">> & { pades: string; changes: string; whole: boolean; trust: string }>;
+  signatures: Array<
+    Partial<Pick<SignatureReport, "verdict" | "reason">> & {
+      pades: string;
+      changes: string;
+      whole: boolean;
+      trust: string;
+    }
+  >;
 };
 
 /** The README of the signed corpus, as verdicts with --trust test-root-ca.pem. */
 const CORPUS: Expected[] = [
-  { file: "s01-pyhanko-pades-bb-rsa.pdf", exitCode: 0, signatures: [{ verdict: "valid", pades: "B-B", changes: "none", whole: true, trust: "trusted" }] },
-  { file: "s02-pyhanko-pades-bb-ec.pdf", exitCode: 0, signatures: [{ verdict: "valid", pades: "B-B", changes: "none", whole: true, trust: "trusted" }] },
+  {
+    file: "s01-pyhanko-pades-bb-rsa.pdf",
+    exitCode: 0,
+    signatures: [{ verdict: "valid", pades: "B-B", changes: "none", whole: true, trust: "trusted" }],
+  },
+  {
+    file: "s02-pyhanko-pades-bb-ec.pdf",
+    exitCode: 0,
+    signatures: [{ verdict: "valid", pades: "B-B", changes: "none", whole: true, trust: "trusted" }],
+  },
   {
     file: "s03-pyhanko-two-signatures.pdf",
     exitCode: 0,
@@ -32,27 +47,71 @@ const CORPUS: Expected[] = [
       { verdict: "valid", pades: "B-B", changes: "none", whole: true, trust: "trusted" },
     ],
   },
-  { file: "s04-pyhanko-pades-bt-rsa.pdf", exitCode: 0, signatures: [{ verdict: "valid", pades: "B-T", changes: "none", whole: true, trust: "trusted" }] },
-  { file: "s05-signpdf-pkcs7-rsa.pdf", exitCode: 0, signatures: [{ verdict: "valid", pades: "not PAdES", changes: "none", whole: true, trust: "trusted" }] },
+  {
+    file: "s04-pyhanko-pades-bt-rsa.pdf",
+    exitCode: 0,
+    signatures: [{ verdict: "valid", pades: "B-T", changes: "none", whole: true, trust: "trusted" }],
+  },
+  {
+    file: "s05-signpdf-pkcs7-rsa.pdf",
+    exitCode: 0,
+    signatures: [{ verdict: "valid", pades: "not PAdES", changes: "none", whole: true, trust: "trusted" }],
+  },
   {
     file: "s06-pyhanko-selfsigned.pdf",
     exitCode: 1,
-    signatures: [{ verdict: "indeterminate", reason: "The signer's certificate is self-signed and not trusted.", pades: "B-B", changes: "none", whole: true, trust: "self-signed" }],
+    signatures: [
+      {
+        verdict: "indeterminate",
+        reason: "The signer's certificate is self-signed and not trusted.",
+        pades: "B-B",
+        changes: "none",
+        whole: true,
+        trust: "self-signed",
+      },
+    ],
   },
   {
     file: "t01-tampered-signed-byte.pdf",
     exitCode: 1,
-    signatures: [{ verdict: "invalid", reason: "The signature does not match the document.", pades: "B-B", changes: "none", whole: true, trust: "trusted" }],
+    signatures: [
+      {
+        verdict: "invalid",
+        reason: "The signature does not match the document.",
+        pades: "B-B",
+        changes: "none",
+        whole: true,
+        trust: "trusted",
+      },
+    ],
   },
   {
     file: "t02-tampered-appended-bytes.pdf",
     exitCode: 1,
-    signatures: [{ verdict: "invalid", reason: "The document was changed after it was sealed.", pades: "B-B", changes: "modified", whole: false, trust: "trusted" }],
+    signatures: [
+      {
+        verdict: "invalid",
+        reason: "The document was changed after it was sealed.",
+        pades: "B-B",
+        changes: "modified",
+        whole: false,
+        trust: "trusted",
+      },
+    ],
   },
   {
     file: "t03-tampered-signature-value.pdf",
     exitCode: 1,
-    signatures: [{ verdict: "invalid", reason: "The signature value does not verify with the signer's certificate.", pades: "not PAdES", changes: "none", whole: true, trust: "trusted" }],
+    signatures: [
+      {
+        verdict: "invalid",
+        reason: "The signature value does not verify with the signer's certificate.",
+        pades: "not PAdES",
+        changes: "none",
+        whole: true,
+        trust: "trusted",
+      },
+    ],
   },
 ];
 
@@ -92,8 +151,19 @@ describe("verifyPdf on the signed corpus (README verdicts, trusting test-root-ca
     });
     expect(s.signer?.subject).toContain("CN=Harness Sealer RSA");
     expect(s.signer?.fingerprintSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(s.chain.certificates.map((c) => c.subject)).toEqual([expect.stringContaining("Sealer RSA"), expect.stringContaining("Intermediate"), expect.stringContaining("Root")]);
-    expect(report.summary).toMatchObject({ signatureCount: 1, documentTimestampCount: 0, allValid: true, modifiedAfterLastSignature: false, verdict: "valid", exitCode: 0 });
+    expect(s.chain.certificates.map((c) => c.subject)).toEqual([
+      expect.stringContaining("Sealer RSA"),
+      expect.stringContaining("Intermediate"),
+      expect.stringContaining("Root"),
+    ]);
+    expect(report.summary).toMatchObject({
+      signatureCount: 1,
+      documentTimestampCount: 0,
+      allValid: true,
+      modifiedAfterLastSignature: false,
+      verdict: "valid",
+      exitCode: 0,
+    });
   });
 
   it("s03: the first signature is followed only by the second, in signing order", async () => {
@@ -101,20 +171,26 @@ describe("verifyPdf on the signed corpus (README verdicts, trusting test-root-ca
     const [first, second] = report.signatures as [SignatureReport, SignatureReport];
     expect([first.fieldName, second.fieldName]).toEqual(["Seal1", "Seal2"]);
     expect(first.byteRange.revision).toBe(1);
-    expect(first.changesAfter.laterRevisions).toEqual([expect.objectContaining({ index: 2, contents: ["signature"], allowed: true })]);
+    expect(first.changesAfter.laterRevisions).toEqual([
+      expect.objectContaining({ index: 2, contents: ["signature"], allowed: true }),
+    ]);
     expect(first.changesAfter.description).toBe("Only later signatures were added after this signature.");
     expect(report.summary.reason).toBe("All 2 signatures are valid, and the signers are trusted.");
   });
 
   it("s04: the signature timestamp is valid and gives the signing time", async () => {
-    const [s] = (await verifyPdf(read("s04-pyhanko-pades-bt-rsa.pdf"), { trustAnchors: [root] })).signatures as [SignatureReport];
+    const [s] = (await verifyPdf(read("s04-pyhanko-pades-bt-rsa.pdf"), { trustAnchors: [root] })).signatures as [
+      SignatureReport,
+    ];
     expect(s.timestamp).toMatchObject({ valid: true, imprintMatches: true, signatureValid: true, trust: "trusted" });
     expect(s.timestamp?.tsa?.subject).toContain("Harness Test TSA");
     expect(s.signingTime).toEqual({ source: "timestamp", time: s.timestamp?.time });
   });
 
   it("s05: a valid signature that is not PAdES baseline says why", async () => {
-    const [s] = (await verifyPdf(read("s05-signpdf-pkcs7-rsa.pdf"), { trustAnchors: [root] })).signatures as [SignatureReport];
+    const [s] = (await verifyPdf(read("s05-signpdf-pkcs7-rsa.pdf"), { trustAnchors: [root] })).signatures as [
+      SignatureReport,
+    ];
     expect(s.attributes).toMatchObject({ signingTime: true, signingCertificateV2: "absent" });
     expect(s.pades?.problems.join(" ")).toMatch(/adbe\.pkcs7\.detached/);
     expect(s).toMatchObject({ signerName: "Harness @signpdf", signingReason: "harness test", location: "localhost" });
@@ -123,14 +199,24 @@ describe("verifyPdf on the signed corpus (README verdicts, trusting test-root-ca
   it("without trust anchors, trust is not checked and self-signed is valid", async () => {
     const report = await verifyPdf(read("s06-pyhanko-selfsigned.pdf"));
     expect(report.trustAnchorsGiven).toBe(false);
-    expect(report.signatures[0]).toMatchObject({ verdict: "valid", chain: { trust: "not-checked" }, signer: { selfSigned: true } });
+    expect(report.signatures[0]).toMatchObject({
+      verdict: "valid",
+      chain: { trust: "not-checked" },
+      signer: { selfSigned: true },
+    });
     expect(report.summary.exitCode).toBe(0);
   });
 
   it("with another root, a chained signer is untrusted", async () => {
     const selfSigned = readFileSync(path.join(SIGNED_CORPUS_DIR, "test-tsa.pem"), "utf8");
-    const [s] = (await verifyPdf(read("s01-pyhanko-pades-bb-rsa.pdf"), { trustAnchors: [selfSigned] })).signatures as [SignatureReport];
-    expect(s).toMatchObject({ verdict: "indeterminate", reason: "The signer's certificate is not trusted.", chain: { trust: "untrusted" } });
+    const [s] = (await verifyPdf(read("s01-pyhanko-pades-bb-rsa.pdf"), { trustAnchors: [selfSigned] })).signatures as [
+      SignatureReport,
+    ];
+    expect(s).toMatchObject({
+      verdict: "indeterminate",
+      reason: "The signer's certificate is not trusted.",
+      chain: { trust: "untrusted" },
+    });
   });
 
   it("t02: the signature is intact, but bytes were appended", async () => {
@@ -138,7 +224,11 @@ describe("verifyPdf on the signed corpus (README verdicts, trusting test-root-ca
     const [s] = report.signatures as [SignatureReport];
     expect(s.integrity.intact).toBe(true);
     expect(s.changesAfter).toMatchObject({ status: "modified", appendedBytes: 39, laterRevisions: [] });
-    expect(report.summary).toMatchObject({ modifiedAfterLastSignature: true, exitCode: 1, reason: 'Signature "Seal1": The document was changed after it was sealed.' });
+    expect(report.summary).toMatchObject({
+      modifiedAfterLastSignature: true,
+      exitCode: 1,
+      reason: 'Signature "Seal1": The document was changed after it was sealed.',
+    });
   });
 });
 
@@ -146,7 +236,13 @@ describe("signatures made by other tools beyond the signed corpus", () => {
   it("more/p16: pdfsig (NSS) writes BER indefinite lengths; the signature is valid, its self-signed signer untrusted", async () => {
     const pdf = new Uint8Array(readFileSync(path.join(PDF_CORPUS_DIR, "more", "p16-pdfsig-signed.pdf")));
     const [s] = (await verifyPdf(pdf, { trustAnchors: [root] })).signatures as [SignatureReport];
-    expect(s).toMatchObject({ subFilter: "adbe.pkcs7.detached", integrity: { intact: true }, chain: { trust: "self-signed" }, verdict: "indeterminate", pades: { level: "not PAdES" } });
+    expect(s).toMatchObject({
+      subFilter: "adbe.pkcs7.detached",
+      integrity: { intact: true },
+      chain: { trust: "self-signed" },
+      verdict: "indeterminate",
+      pades: { level: "not PAdES" },
+    });
     expect((await verifyPdf(pdf)).signatures[0]?.verdict).toBe("valid");
   });
 });
@@ -162,9 +258,16 @@ describe("changes after a signature", () => {
     expect(s.changesAfter.status).toBe("modified");
     expect(s.changesAfter.appendedBytes).toBe(0);
     expect(s.changesAfter.laterRevisions).toEqual([
-      expect.objectContaining({ index: 2, contents: [], allowed: false, changes: [expect.objectContaining({ object: 24, category: "metadata" })] }),
+      expect.objectContaining({
+        index: 2,
+        contents: [],
+        allowed: false,
+        changes: [expect.objectContaining({ object: 24, category: "metadata" })],
+      }),
     ]);
-    expect(s.changesAfter.description).toBe("An unsigned incremental update (update 2) was appended after this signature.");
+    expect(s.changesAfter.description).toBe(
+      "An unsigned incremental update (update 2) was appended after this signature.",
+    );
     expect(report.summary).toMatchObject({ modifiedAfterLastSignature: true, exitCode: 1 });
   });
 
@@ -198,13 +301,21 @@ describe("files that cannot be verified", () => {
   });
 
   it("an unusable trust anchor is a typed error", async () => {
-    await expect(verifyPdf(read("s01-pyhanko-pades-bb-rsa.pdf"), { trustAnchors: ["not a certificate"] })).rejects.toBeInstanceOf(CertificateError);
+    await expect(
+      verifyPdf(read("s01-pyhanko-pades-bb-rsa.pdf"), { trustAnchors: ["not a certificate"] }),
+    ).rejects.toBeInstanceOf(CertificateError);
   });
 
   it("a PDF without signatures is a report with exit code 1", async () => {
     const report: VerificationReport = await verifyPdf(tinyPdf());
     expect(report.signatures).toEqual([]);
-    expect(report.summary).toMatchObject({ signatureCount: 0, allValid: false, verdict: "invalid", exitCode: 1, reason: "The document holds no signature." });
+    expect(report.summary).toMatchObject({
+      signatureCount: 0,
+      allValid: false,
+      verdict: "invalid",
+      exitCode: 1,
+      reason: "The document holds no signature.",
+    });
   });
 });
 
@@ -214,11 +325,18 @@ describe("room for Signet's records", () => {
     const report = await verifyPdf(read("s03-pyhanko-two-signatures.pdf"), {
       signetLookup: async (query) => {
         queries.push(query);
-        return query.fieldName === "Seal2" ? { inRecords: true, sealId: "seal-42", certificateStatus: "active" } : undefined;
+        return query.fieldName === "Seal2"
+          ? { inRecords: true, sealId: "seal-42", certificateStatus: "active" }
+          : undefined;
       },
     });
     expect(queries).toHaveLength(2);
-    expect(queries[0]).toMatchObject({ fieldName: "Seal1", kind: "signature", cmsSha256: expect.stringMatching(/^[0-9a-f]{64}$/), signerFingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(queries[0]).toMatchObject({
+      fieldName: "Seal1",
+      kind: "signature",
+      cmsSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+      signerFingerprintSha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
     expect(report.signatures[0]?.signet).toBeUndefined();
     expect(report.signatures[1]?.signet).toEqual({ inRecords: true, sealId: "seal-42", certificateStatus: "active" });
   });

@@ -72,7 +72,13 @@ async function verify(pdf: Uint8Array, options: VerifyOptions): Promise<Verifica
     digester: new ByteRangeDigester(pdf),
   };
 
-  const entries = inSigningOrder(facts.signatures.map((signature) => ({ signature, kind: kindOf(signature), byteRange: checkByteRange(signature, pdf, facts.revisionEnds) })));
+  const entries = inSigningOrder(
+    facts.signatures.map((signature) => ({
+      signature,
+      kind: kindOf(signature),
+      byteRange: checkByteRange(signature, pdf, facts.revisionEnds),
+    })),
+  );
   const doc: DocumentRevisions = {
     bytes: pdf,
     revisionEnds: facts.revisionEnds,
@@ -88,11 +94,21 @@ async function verify(pdf: Uint8Array, options: VerifyOptions): Promise<Verifica
     findings.push(
       entry.kind === "document-timestamp"
         ? checkDocumentTimestamp(input, context)
-        : await checkCmsSignature({ ...input, subFilter: entry.signature.subFilter, claimedSigningTime: entry.signature.signingTime }, context),
+        : await checkCmsSignature(
+            { ...input, subFilter: entry.signature.subFilter, claimedSigningTime: entry.signature.signingTime },
+            context,
+          ),
     );
   }
   const documentTimestamps = entries.flatMap((e, i) =>
-    e.kind === "document-timestamp" ? [{ revision: e.byteRange.revision, intact: e.byteRange.sane && (findings[i] as CryptoFindings).integrity.intact }] : [],
+    e.kind === "document-timestamp"
+      ? [
+          {
+            revision: e.byteRange.revision,
+            intact: e.byteRange.sane && (findings[i] as CryptoFindings).integrity.intact,
+          },
+        ]
+      : [],
   );
 
   const signatures: SignatureReport[] = [];
@@ -101,9 +117,24 @@ async function verify(pdf: Uint8Array, options: VerifyOptions): Promise<Verifica
     const changes = changesAfter(doc, judged, entry.byteRange);
     const pades =
       entry.kind === "signature"
-        ? padesLevel({ hint: found.padesHint, padesProblems: found.padesProblems, laterRevisions: changes.laterRevisions, path: found.path, validationData, anchors, documentTimestamps })
+        ? padesLevel({
+            hint: found.padesHint,
+            padesProblems: found.padesProblems,
+            laterRevisions: changes.laterRevisions,
+            path: found.path,
+            validationData,
+            anchors,
+            documentTimestamps,
+          })
         : undefined;
-    const { verdict, reason } = signatureVerdict({ kind: entry.kind, byteRange: entry.byteRange, findings: found, changesAfter: changes, pades, anchorsGiven: anchors.length > 0 });
+    const { verdict, reason } = signatureVerdict({
+      kind: entry.kind,
+      byteRange: entry.byteRange,
+      findings: found,
+      changesAfter: changes,
+      pades,
+      anchorsGiven: anchors.length > 0,
+    });
     const { usable: _usable, ...byteRange } = entry.byteRange;
     const s = entry.signature;
     const report: SignatureReport = {
@@ -129,7 +160,11 @@ async function verify(pdf: Uint8Array, options: VerifyOptions): Promise<Verifica
       timestamp: found.timestamp,
       changesAfter: changes,
       pades,
-      problems: [...byteRange.problems, ...found.problems, ...(changes.status === "modified" ? [changes.description] : [])],
+      problems: [
+        ...byteRange.problems,
+        ...found.problems,
+        ...(changes.status === "modified" ? [changes.description] : []),
+      ],
     };
     if (options.signetLookup) {
       report.signet = await options.signetLookup({
@@ -161,12 +196,16 @@ async function verify(pdf: Uint8Array, options: VerifyOptions): Promise<Verifica
 function followedByRevisions(entries: readonly Entry[], revisionEnds: readonly number[]): boolean {
   const last = revisionEnds.length - 1;
   return entries.some((e) =>
-    e.byteRange.revision !== undefined ? e.byteRange.revision < last : e.byteRange.coveredUntil !== undefined && e.byteRange.coveredUntil < (revisionEnds[last] ?? 0),
+    e.byteRange.revision !== undefined
+      ? e.byteRange.revision < last
+      : e.byteRange.coveredUntil !== undefined && e.byteRange.coveredUntil < (revisionEnds[last] ?? 0),
   );
 }
 
 function kindOf(signature: EmbeddedSignature): SignatureKind {
-  return signature.type === "DocTimeStamp" || signature.subFilter === "ETSI.RFC3161" ? "document-timestamp" : "signature";
+  return signature.type === "DocTimeStamp" || signature.subFilter === "ETSI.RFC3161"
+    ? "document-timestamp"
+    : "signature";
 }
 
 /** By where the signed bytes end; signatures without a usable byte range last, in /AcroForm order. */

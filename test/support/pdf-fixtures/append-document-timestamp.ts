@@ -8,12 +8,21 @@ import { writeIncrementalUpdate } from "@/lib/engine/pdf/incremental-writer";
 import { PdfName, PdfPlaceholder, PdfRef, PdfDict } from "@/lib/engine/pdf/objects";
 import { findPage } from "@/lib/engine/pdf/page-tree";
 import { PdfFile } from "@/lib/engine/pdf/pdf-file";
-import { BYTE_RANGE_PLACEHOLDER, BYTE_RANGE_PLACEHOLDER_ID, CONTENTS_PLACEHOLDER_ID, contentsPlaceholder } from "@/lib/engine/pdf/signature-dictionary";
+import {
+  BYTE_RANGE_PLACEHOLDER,
+  BYTE_RANGE_PLACEHOLDER_ID,
+  CONTENTS_PLACEHOLDER_ID,
+  contentsPlaceholder,
+} from "@/lib/engine/pdf/signature-dictionary";
 import { attachSignatureField } from "@/lib/engine/pdf/signature-field";
 import { signatureField } from "@/lib/engine/pdf/signature-widget";
 import type { Timestamper } from "@/lib/engine/tsa/timestamper";
 
-export async function appendDocumentTimestamp(pdf: Uint8Array, timestamper: Timestamper, fieldName = "DocTimeStamp1"): Promise<Uint8Array> {
+export async function appendDocumentTimestamp(
+  pdf: Uint8Array,
+  timestamper: Timestamper,
+  fieldName = "DocTimeStamp1",
+): Promise<Uint8Array> {
   const file = PdfFile.open(pdf);
   const page = findPage(file, 1);
   let next = file.nextObjectNumber;
@@ -30,7 +39,10 @@ export async function appendDocumentTimestamp(pdf: Uint8Array, timestamper: Time
   ]);
   const objects = [
     { ref: sigRef, value: sigDict },
-    { ref: widgetRef, value: signatureField({ fieldName, signatureRef: sigRef, pageRef: page.ref, rect: [0, 0, 0, 0] }) },
+    {
+      ref: widgetRef,
+      value: signatureField({ fieldName, signatureRef: sigRef, pageRef: page.ref, rect: [0, 0, 0, 0] }),
+    },
     ...attachSignatureField(file, page, widgetRef, allocate),
   ];
   const update = writeIncrementalUpdate(file, objects, randomBytes(16));
@@ -38,7 +50,11 @@ export async function appendDocumentTimestamp(pdf: Uint8Array, timestamper: Time
   const byteRangeAt = update.placeholders.get(BYTE_RANGE_PLACEHOLDER_ID) as number;
   const contentsAt = update.placeholders.get(CONTENTS_PLACEHOLDER_ID) as number;
   const after = contentsAt + capacity * 2 + 2;
-  out.write(`[0 ${contentsAt} ${after} ${out.length - after}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, " "), byteRangeAt, "latin1");
+  out.write(
+    `[0 ${contentsAt} ${after} ${out.length - after}]`.padEnd(BYTE_RANGE_PLACEHOLDER.length, " "),
+    byteRangeAt,
+    "latin1",
+  );
   const digest = createHash("sha256").update(out.subarray(0, contentsAt)).update(out.subarray(after)).digest();
   const token = await timestamper.timestamp(new Uint8Array(digest), "SHA-256");
   if (token.length > capacity) throw new Error("timestamp token too large for the fixture's placeholder");

@@ -9,7 +9,10 @@ import { writeIncrementalUpdate, type UpdatedObject } from "@/lib/engine/pdf/inc
 import { PdfDict, PdfName, PdfRef, PdfStream } from "@/lib/engine/pdf/objects";
 import { PdfFile } from "@/lib/engine/pdf/pdf-file";
 
-export function appendDss(pdf: Uint8Array, data: { certs?: Uint8Array[]; ocsps?: Uint8Array[]; crls?: Uint8Array[] }): Uint8Array {
+export function appendDss(
+  pdf: Uint8Array,
+  data: { certs?: Uint8Array[]; ocsps?: Uint8Array[]; crls?: Uint8Array[] },
+): Uint8Array {
   const file = PdfFile.open(pdf);
   let next = file.nextObjectNumber;
   const objects: UpdatedObject[] = [];

@@ -4,7 +4,10 @@
  * an xref table with its exact offset, a trailer with /Prev, startxref, %%EOF.
  * Nobody signs it: a verifier must report the document as modified.
  */
-export function appendInfoUpdate(pdf: Uint8Array, info = "<< /Producer (Edited after sealing) /Title (Not what was sealed) >>"): Uint8Array {
+export function appendInfoUpdate(
+  pdf: Uint8Array,
+  info = "<< /Producer (Edited after sealing) /Title (Not what was sealed) >>",
+): Uint8Array {
   const text = Buffer.from(pdf).toString("latin1");
   const tail = text.slice(-4096);
   const startxref = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail)?.[1];
@@ -12,7 +15,8 @@ export function appendInfoUpdate(pdf: Uint8Array, info = "<< /Producer (Edited a
   const size = /\/Size\s+(\d+)/.exec(trailer)?.[1];
   const root = /\/Root\s+(\d+\s+\d+\s+R)/.exec(trailer)?.[1];
   const infoNum = /\/Info\s+(\d+)\s+\d+\s+R/.exec(trailer)?.[1];
-  if (!startxref || !size || !root || !infoNum) throw new Error("appendInfoUpdate needs a classic trailer with /Size, /Root and /Info");
+  if (!startxref || !size || !root || !infoNum)
+    throw new Error("appendInfoUpdate needs a classic trailer with /Size, /Root and /Info");
   let update = text.endsWith("\n") ? "" : "\n";
   const objectAt = pdf.length + update.length;
   update += `${infoNum} 0 obj\n${info}\nendobj\n`;

@@ -26,7 +26,8 @@ export function compressedObjectsPdf(count: number): Uint8Array {
   const topLevel = (num: number, head: string, data?: Buffer) => {
     row(num, 1, length, 0);
     push(Buffer.from(`${num} 0 obj\n${head}`, "latin1"));
-    if (data !== undefined) push(Buffer.concat([Buffer.from("\nstream\n", "latin1"), data, Buffer.from("\nendstream", "latin1")]));
+    if (data !== undefined)
+      push(Buffer.concat([Buffer.from("\nstream\n", "latin1"), data, Buffer.from("\nendstream", "latin1")]));
     push(Buffer.from("\nendobj\n", "latin1"));
   };
   push(Buffer.from("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "latin1"));
@@ -45,14 +46,22 @@ export function compressedObjectsPdf(count: number): Uint8Array {
       row(num, 2, streamNumber, num - first);
     }
     const data = deflateSync(Buffer.from(header + body, "latin1"));
-    topLevel(streamNumber, `<< /Type /ObjStm /N ${last - first + 1} /First ${header.length} /Filter /FlateDecode /Length ${data.length} >>`, data);
+    topLevel(
+      streamNumber,
+      `<< /Type /ObjStm /N ${last - first + 1} /First ${header.length} /Filter /FlateDecode /Length ${data.length} >>`,
+      data,
+    );
   }
   const xrefNumber = streamNumber;
   const size = xrefNumber + 1;
   const xrefAt = length;
   row(xrefNumber, 1, xrefAt, 0);
   const xref = deflateSync(rows.subarray(0, size * 7));
-  topLevel(xrefNumber, `<< /Type /XRef /Size ${size} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length ${xref.length} >>`, xref);
+  topLevel(
+    xrefNumber,
+    `<< /Type /XRef /Size ${size} /W [1 4 2] /Root 1 0 R /Filter /FlateDecode /Length ${xref.length} >>`,
+    xref,
+  );
   push(Buffer.from(`startxref\n${xrefAt}\n%%EOF\n`, "latin1"));
   return Buffer.concat(parts);
 }

@@ -5,7 +5,12 @@ import { sealPdf } from "@/lib/engine/seal/seal-pdf";
 import type { Timestamper } from "@/lib/engine/tsa/timestamper";
 import type { TestCertificate, TestPki } from "@/test/support/pki-fixtures";
 
-export async function sealForTest(pdf: Uint8Array, pki: TestPki, leaf: TestCertificate, options: { timestamper?: Timestamper; signingTime?: Date; fieldName?: string; visible?: boolean } = {}): Promise<Uint8Array> {
+export async function sealForTest(
+  pdf: Uint8Array,
+  pki: TestPki,
+  leaf: TestCertificate,
+  options: { timestamper?: Timestamper; signingTime?: Date; fieldName?: string; visible?: boolean } = {},
+): Promise<Uint8Array> {
   const result = await sealPdf(pdf, {
     backend: LocalKeyBackend.fromKeyFile(leaf.keyPem),
     certificate: parseCertificate(leaf.certDer),

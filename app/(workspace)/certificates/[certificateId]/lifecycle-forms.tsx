@@ -10,7 +10,13 @@ import { readableName } from "@/lib/engine/pki/browser";
 
 type Successor = { id: string; subject: string; sha256: string; keyLabel: string; notAfter: string };
 
-export function RotateCertificateForm({ certificateId, successors }: { certificateId: string; successors: Successor[] }) {
+export function RotateCertificateForm({
+  certificateId,
+  successors,
+}: {
+  certificateId: string;
+  successors: Successor[];
+}) {
   const [state, action] = useActionState<ActionState, FormData>(lifecycleAction, {});
   return (
     <form action={action} className="stack" aria-label="Rotate this certificate">
@@ -18,12 +24,21 @@ export function RotateCertificateForm({ certificateId, successors }: { certifica
       <input type="hidden" name="certificateId" value={certificateId} />
       <FormMessage error={state.error} message={state.message} />
       {successors.length === 0 ? (
-        <p className="hint">No certificate can take over yet: enrol a new certificate (for this key or another) and come back. It must be valid now and not yet active.</p>
+        <p className="hint">
+          No certificate can take over yet: enrol a new certificate (for this key or another) and come back. It must be
+          valid now and not yet active.
+        </p>
       ) : (
         <>
           <label>
             Successor
-            <select key={state.values?.successorId ?? ""} name="successorId" required defaultValue={state.values?.successorId ?? ""} aria-invalid={state.field === "successorId" ? true : undefined}>
+            <select
+              key={state.values?.successorId ?? ""}
+              name="successorId"
+              required
+              defaultValue={state.values?.successorId ?? ""}
+              aria-invalid={state.field === "successorId" ? true : undefined}
+            >
               <option value="" disabled>
                 Choose the certificate that takes over
               </option>
@@ -36,9 +51,20 @@ export function RotateCertificateForm({ certificateId, successors }: { certifica
           </label>
           <label>
             Reason for the rotation
-            <textarea name="reason" required minLength={3} maxLength={500} rows={2} defaultValue={state.error ? state.values?.reason : undefined} aria-invalid={state.field === "reason" ? true : undefined} />
+            <textarea
+              name="reason"
+              required
+              minLength={3}
+              maxLength={500}
+              rows={2}
+              defaultValue={state.error ? state.values?.reason : undefined}
+              aria-invalid={state.field === "reason" ? true : undefined}
+            />
           </label>
-          <p className="hint">Nothing is re-signed: documents this certificate sealed keep naming it and keep verifying. It becomes superseded and seals nothing more; the successor becomes active, with the same list of allowed sealers.</p>
+          <p className="hint">
+            Nothing is re-signed: documents this certificate sealed keep naming it and keep verifying. It becomes
+            superseded and seals nothing more; the successor becomes active, with the same list of allowed sealers.
+          </p>
           <div>
             <SubmitButton pendingLabel="Rotating…">Rotate</SubmitButton>
           </div>
@@ -57,7 +83,12 @@ export function RevokeCertificateForm({ certificateId }: { certificateId: string
       <FormMessage error={state.error} message={state.message} />
       <label>
         Reason (RFC 5280)
-        <select key={state.values?.reasonCode ?? ""} name="reasonCode" required defaultValue={state.values?.reasonCode ?? ""}>
+        <select
+          key={state.values?.reasonCode ?? ""}
+          name="reasonCode"
+          required
+          defaultValue={state.values?.reasonCode ?? ""}
+        >
           <option value="" disabled>
             Choose a reason
           </option>
@@ -70,24 +101,50 @@ export function RevokeCertificateForm({ certificateId }: { certificateId: string
       </label>
       <label>
         Effective from (UTC, optional)
-        <input type="datetime-local" name="effectiveAt" step={1} defaultValue={state.error ? state.values?.effectiveAt : undefined} aria-invalid={state.field === "effectiveAt" ? true : undefined} aria-describedby="effective-hint" />
+        <input
+          type="datetime-local"
+          name="effectiveAt"
+          step={1}
+          defaultValue={state.error ? state.values?.effectiveAt : undefined}
+          aria-invalid={state.field === "effectiveAt" ? true : undefined}
+          aria-describedby="effective-hint"
+        />
         <span className="hint" id="effective-hint">
-          Empty: from the moment it is carried out. Earlier times are allowed (a compromise found late); seals made before stay valid at the time they were made.
+          Empty: from the moment it is carried out. Earlier times are allowed (a compromise found late); seals made
+          before stay valid at the time they were made.
         </span>
       </label>
       <label>
         Comment (optional)
-        <textarea name="comment" maxLength={500} rows={2} defaultValue={state.error ? state.values?.comment : undefined} />
+        <textarea
+          name="comment"
+          maxLength={500}
+          rows={2}
+          defaultValue={state.error ? state.values?.comment : undefined}
+        />
       </label>
-      <p className="hint">Revoking here stops Signet from sealing with this certificate and is shown to recipients who verify its seals. Also ask your certificate authority to revoke it, so that other validators learn of it.</p>
+      <p className="hint">
+        Revoking here stops Signet from sealing with this certificate and is shown to recipients who verify its seals.
+        Also ask your certificate authority to revoke it, so that other validators learn of it.
+      </p>
       <div>
-        <SubmitButton className="danger" pendingLabel="Revoking…">Revoke</SubmitButton>
+        <SubmitButton className="danger" pendingLabel="Revoking…">
+          Revoke
+        </SubmitButton>
       </div>
     </form>
   );
 }
 
-export function DestroyKeyForm({ keyId, keyLabel, backend }: { keyId: string; keyLabel: string; backend: "PLATFORM" | "AWS_KMS" | "PKCS11" }) {
+export function DestroyKeyForm({
+  keyId,
+  keyLabel,
+  backend,
+}: {
+  keyId: string;
+  keyLabel: string;
+  backend: "PLATFORM" | "AWS_KMS" | "PKCS11";
+}) {
   const [state, action] = useActionState<ActionState, FormData>(lifecycleAction, {});
   return (
     <form action={action} className="stack" aria-label="Destroy this key">
@@ -102,14 +159,30 @@ export function DestroyKeyForm({ keyId, keyLabel, backend }: { keyId: string; ke
       </p>
       <label>
         Reason
-        <textarea name="reason" required minLength={3} maxLength={500} rows={2} defaultValue={state.error ? state.values?.reason : undefined} aria-invalid={state.field === "reason" ? true : undefined} />
+        <textarea
+          name="reason"
+          required
+          minLength={3}
+          maxLength={500}
+          rows={2}
+          defaultValue={state.error ? state.values?.reason : undefined}
+          aria-invalid={state.field === "reason" ? true : undefined}
+        />
       </label>
       <label>
         {`Type the key's name (${keyLabel}) to confirm`}
-        <input type="text" name="confirmLabel" required autoComplete="off" aria-invalid={state.field === "confirmLabel" ? true : undefined} />
+        <input
+          type="text"
+          name="confirmLabel"
+          required
+          autoComplete="off"
+          aria-invalid={state.field === "confirmLabel" ? true : undefined}
+        />
       </label>
       <div>
-        <SubmitButton className="danger" pendingLabel="Destroying…">Destroy key</SubmitButton>
+        <SubmitButton className="danger" pendingLabel="Destroying…">
+          Destroy key
+        </SubmitButton>
       </div>
     </form>
   );
@@ -117,7 +190,15 @@ export function DestroyKeyForm({ keyId, keyLabel, backend }: { keyId: string; ke
 
 type Signer = { userId: string; name: string; email: string; allowed: boolean };
 
-export function CertificateSealersForm({ certificateId, restricted, signers }: { certificateId: string; restricted: boolean; signers: Signer[] }) {
+export function CertificateSealersForm({
+  certificateId,
+  restricted,
+  signers,
+}: {
+  certificateId: string;
+  restricted: boolean;
+  signers: Signer[];
+}) {
   const [state, action] = useActionState<ActionState, FormData>(setSealersAction, {});
   return (
     <form action={action} className="stack" aria-label="Who may seal with this certificate">
@@ -137,14 +218,17 @@ export function CertificateSealersForm({ certificateId, restricted, signers }: {
           ) : (
             signers.map((s) => (
               <label key={s.userId}>
-                <input type="checkbox" name="userIds" value={s.userId} defaultChecked={s.allowed} /> {`${s.name} (${s.email})`}
+                <input type="checkbox" name="userIds" value={s.userId} defaultChecked={s.allowed} />{" "}
+                {`${s.name} (${s.email})`}
               </label>
             ))
           )}
         </div>
       </fieldset>
       <div>
-        <SubmitButton className="secondary" pendingLabel="Saving…">Save sealers</SubmitButton>
+        <SubmitButton className="secondary" pendingLabel="Saving…">
+          Save sealers
+        </SubmitButton>
       </div>
     </form>
   );

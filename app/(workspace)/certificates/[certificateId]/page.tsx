@@ -8,7 +8,12 @@ import { certificateDetails } from "@/lib/lifecycle/certificate-details";
 import { LIFECYCLE_STATE_LABELS } from "@/lib/lifecycle/certificate-overview";
 import { REVOCATION_REASON_LABELS, isRevocationReasonCode } from "@/lib/lifecycle/revocation-reasons";
 import { ActivateCertificateForm } from "@/app/_components/enrolment-forms";
-import { CertificateSealersForm, DestroyKeyForm, RevokeCertificateForm, RotateCertificateForm } from "@/app/(workspace)/certificates/[certificateId]/lifecycle-forms";
+import {
+  CertificateSealersForm,
+  DestroyKeyForm,
+  RevokeCertificateForm,
+  RotateCertificateForm,
+} from "@/app/(workspace)/certificates/[certificateId]/lifecycle-forms";
 import { TimelineList } from "@/components/timeline-list";
 import { requirePagePermission } from "@/app/_server/session";
 import { nameDetails, readableName } from "@/lib/engine/pki";
@@ -17,12 +22,19 @@ import { CertificateName } from "@/components/certificate-name";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Certificate" };
 
-const BACKEND_LABELS = { PLATFORM: "Platform-managed", AWS_KMS: "AWS KMS (customer-held)", PKCS11: "PKCS#11 HSM (customer-held)" } as const;
+const BACKEND_LABELS = {
+  PLATFORM: "Platform-managed",
+  AWS_KMS: "AWS KMS (customer-held)",
+  PKCS11: "PKCS#11 HSM (customer-held)",
+} as const;
 const utc = (date: Date) => `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
 
 export default async function CertificatePage({ params }: { params: Promise<{ certificateId: string }> }) {
   const { ctx } = await requirePagePermission("certificates.view");
-  const id = z.string().uuid().safeParse((await params).certificateId);
+  const id = z
+    .string()
+    .uuid()
+    .safeParse((await params).certificateId);
   if (!id.success) notFound();
   const details = await certificateDetails(await getDb(), ctx, id.data);
   if (details === null) notFound();
@@ -41,7 +53,9 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
           {LIFECYCLE_STATE_LABELS[state]}
         </span>
         {certificate.selfSigned && <span className="badge">Self-signed (testing)</span>}
-        {(state === "active" || state === "enrolled") && daysLeft <= 30 && <span className="badge warn">{daysLeft < 0 ? "expired" : `expires in ${daysLeft} days`}</span>}
+        {(state === "active" || state === "enrolled") && daysLeft <= 30 && (
+          <span className="badge warn">{daysLeft < 0 ? "expired" : `expires in ${daysLeft} days`}</span>
+        )}
       </p>
       <section className="panel" aria-labelledby="facts-heading">
         <h2 id="facts-heading">Certificate</h2>
@@ -94,7 +108,9 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
               <dt>Revoked</dt>
               <dd>
                 effective {utc(certificate.revocationEffectiveAt)}
-                {certificate.revocationReason !== null && isRevocationReasonCode(certificate.revocationReason) && ` — ${REVOCATION_REASON_LABELS[certificate.revocationReason]}`}
+                {certificate.revocationReason !== null &&
+                  isRevocationReasonCode(certificate.revocationReason) &&
+                  ` — ${REVOCATION_REASON_LABELS[certificate.revocationReason]}`}
               </dd>
             </>
           )}
@@ -115,13 +131,20 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
           {state === "active" && (
             <section className="panel" aria-labelledby="rotate-heading">
               <h2 id="rotate-heading">Rotate</h2>
-              <RotateCertificateForm certificateId={certificate.id} successors={details.successors.map((s) => ({ ...s, notAfter: s.notAfter.toISOString() }))} />
+              <RotateCertificateForm
+                certificateId={certificate.id}
+                successors={details.successors.map((s) => ({ ...s, notAfter: s.notAfter.toISOString() }))}
+              />
             </section>
           )}
           {(state === "active" || state === "enrolled") && (
             <section className="panel" aria-labelledby="sealers-heading">
               <h2 id="sealers-heading">Allowed sealers</h2>
-              <CertificateSealersForm certificateId={certificate.id} restricted={certificate.restrictSealers} signers={details.signers} />
+              <CertificateSealersForm
+                certificateId={certificate.id}
+                restricted={certificate.restrictSealers}
+                signers={details.signers}
+              />
             </section>
           )}
           {certificate.state !== "REVOKED" && (
@@ -133,7 +156,11 @@ export default async function CertificatePage({ params }: { params: Promise<{ ce
           {keyAlive && (
             <section className="panel" aria-labelledby="destroy-heading">
               <h2 id="destroy-heading">Destroy the key</h2>
-              <DestroyKeyForm keyId={certificate.key.id} keyLabel={certificate.key.label} backend={certificate.key.backend} />
+              <DestroyKeyForm
+                keyId={certificate.key.id}
+                keyLabel={certificate.key.label}
+                backend={certificate.key.backend}
+              />
             </section>
           )}
         </>

@@ -17,7 +17,11 @@ export const metadata: Metadata = { title: "Place the seal" };
 
 const idsSchema = z.array(z.string().uuid()).max(100);
 
-export default async function SealPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SealPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { user, ctx, active } = await requirePagePermission("documents.view");
   if (!rolesAllow(ctx.roles, "documents.seal")) {
     return (
@@ -35,12 +39,29 @@ export default async function SealPage({ searchParams }: { searchParams: Promise
   const db = await getDb();
   const { store } = processDocumentStore();
   // Ids of another organisation, or documents already sealed, simply drop out here (and are refused again on the server when sealing).
-  const listed = ids.length === 0 ? [] : (await listDocuments(db, ctx, { ids })).filter((d) => d.status === "UPLOADED" || d.status === "FAILED");
+  const listed =
+    ids.length === 0
+      ? []
+      : (await listDocuments(db, ctx, { ids })).filter((d) => d.status === "UPLOADED" || d.status === "FAILED");
   const order = new Map(ids.map((id, i) => [id, i]));
   listed.sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
   const documents: SealableDocument[] = [];
-  for (const d of listed) documents.push({ id: d.id, fileName: d.fileName, pageCount: d.pageCount ?? 1, pages: await pagesOf(db, store, ctx, d.id) });
-  const certificates = (await listSealingCertificates(db, ctx)).map((c) => ({ id: c.id, name: readableName(c.subject), details: nameDetails(c.subject), keyLabel: c.keyLabel, notAfter: c.notAfter.toISOString(), selfSigned: c.selfSigned, sha256: c.sha256 }));
+  for (const d of listed)
+    documents.push({
+      id: d.id,
+      fileName: d.fileName,
+      pageCount: d.pageCount ?? 1,
+      pages: await pagesOf(db, store, ctx, d.id),
+    });
+  const certificates = (await listSealingCertificates(db, ctx)).map((c) => ({
+    id: c.id,
+    name: readableName(c.subject),
+    details: nameDetails(c.subject),
+    keyLabel: c.keyLabel,
+    notAfter: c.notAfter.toISOString(),
+    selfSigned: c.selfSigned,
+    sha256: c.sha256,
+  }));
 
   return (
     <>
@@ -50,7 +71,12 @@ export default async function SealPage({ searchParams }: { searchParams: Promise
           No documents to seal were chosen. <Link href="/documents">Choose documents</Link>
         </p>
       ) : (
-        <SealPlacement documents={documents} certificates={certificates} signerName={user.name} organisationName={active.name} />
+        <SealPlacement
+          documents={documents}
+          certificates={certificates}
+          signerName={user.name}
+          organisationName={active.name}
+        />
       )}
     </>
   );

@@ -11,13 +11,28 @@ import { SealProgressList, type ProgressRow } from "@/components/seal-progress-l
 
 export type SealableDocument = { id: string; fileName: string; pageCount: number; pages: PageSize[] };
 /** name: what people call the certificate (its CN); details: every attribute of its subject, labelled. */
-export type CertificateOption = { id: string; name: string; details: string; keyLabel: string; notAfter: string; selfSigned: boolean; sha256: string };
+export type CertificateOption = {
+  id: string;
+  name: string;
+  details: string;
+  keyLabel: string;
+  notAfter: string;
+  selfSigned: boolean;
+  sha256: string;
+};
 type Placement = { page: number; x: number; y: number; width: number; height: number };
 
 type Phase =
   | { kind: "editing" }
   | { kind: "preparing" }
-  | { kind: "confirming"; challengeId: string; webauthn: PublicKeyCredentialRequestOptionsJSON | null; totpAllowed: boolean; note?: string; waiting: boolean }
+  | {
+      kind: "confirming";
+      challengeId: string;
+      webauthn: PublicKeyCredentialRequestOptionsJSON | null;
+      totpAllowed: boolean;
+      note?: string;
+      waiting: boolean;
+    }
   | { kind: "sealing"; challengeId: string }
   | { kind: "done"; result: Extract<SealDocumentsResult, { ok: true }> };
 
@@ -29,7 +44,13 @@ function defaultPlacement(document: SealableDocument): Placement {
   const size = document.pages[0] ?? { width: 612, height: 792 };
   const width = Math.min(STAMP.width, size.width - 4);
   const height = Math.min(STAMP.height, size.height - 4);
-  return { page: 1, width, height, x: round(Math.max(0, size.width - width - STAMP.margin)), y: round(Math.min(STAMP.margin, size.height - height)) };
+  return {
+    page: 1,
+    width,
+    height,
+    x: round(Math.max(0, size.width - width - STAMP.margin)),
+    y: round(Math.min(STAMP.margin, size.height - height)),
+  };
 }
 
 /** The same position on another document (and page), kept inside its page. */
@@ -38,7 +59,13 @@ function carryOver(from: Placement, document: SealableDocument): Placement {
   const size = document.pages[page - 1] ?? document.pages[0] ?? { width: 612, height: 792 };
   const width = Math.min(from.width, size.width - 4);
   const height = Math.min(from.height, size.height - 4);
-  return { page, width, height, x: round(Math.min(Math.max(0, from.x), size.width - width)), y: round(Math.min(Math.max(0, from.y), size.height - height)) };
+  return {
+    page,
+    width,
+    height,
+    x: round(Math.min(Math.max(0, from.x), size.width - width)),
+    y: round(Math.min(Math.max(0, from.y), size.height - height)),
+  };
 }
 
 /**
@@ -46,8 +73,20 @@ function carryOver(from: Placement, document: SealableDocument): Placement {
  * arrow keys or exact numbers, page by page), the certificate, a reason and a location; press
  * Seal; confirm with a passkey (or an authenticator code where allowed); watch the batch; download.
  */
-export function SealPlacement({ documents, certificates, signerName, organisationName }: { documents: SealableDocument[]; certificates: CertificateOption[]; signerName: string; organisationName: string }) {
-  const [placements, setPlacements] = useState<Record<string, Placement>>(() => Object.fromEntries(documents.map((d) => [d.id, defaultPlacement(d)])));
+export function SealPlacement({
+  documents,
+  certificates,
+  signerName,
+  organisationName,
+}: {
+  documents: SealableDocument[];
+  certificates: CertificateOption[];
+  signerName: string;
+  organisationName: string;
+}) {
+  const [placements, setPlacements] = useState<Record<string, Placement>>(() =>
+    Object.fromEntries(documents.map((d) => [d.id, defaultPlacement(d)])),
+  );
   const [visible, setVisible] = useState(true);
   const [currentId, setCurrentId] = useState(documents[0]?.id ?? "");
   const [certificateId, setCertificateId] = useState(certificates[0]?.id ?? "");
@@ -68,7 +107,15 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
   const pageSize = current === undefined || placement === undefined ? undefined : current.pages[placement.page - 1];
   const certificate = certificates.find((c) => c.id === certificateId);
   const stampLines = useMemo(
-    () => [signerName, organisationName, `Sealed ${new Date().toISOString().slice(0, 10)}`, certificate === undefined ? "" : `Certificate ${(certificate.sha256.slice(0, 16).toUpperCase().match(/.{4}/g) ?? []).join(" ")}`].filter((l) => l !== ""),
+    () =>
+      [
+        signerName,
+        organisationName,
+        `Sealed ${new Date().toISOString().slice(0, 10)}`,
+        certificate === undefined
+          ? ""
+          : `Certificate ${(certificate.sha256.slice(0, 16).toUpperCase().match(/.{4}/g) ?? []).join(" ")}`,
+      ].filter((l) => l !== ""),
     [signerName, organisationName, certificate],
   );
   const busy = phase.kind !== "editing" && phase.kind !== "done";
@@ -97,7 +144,12 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
       location: location.trim() || null,
       documents: documents.map((d) => {
         const p = placements[d.id] ?? defaultPlacement(d);
-        return { documentId: d.id, placement: visible ? { page: p.page, rect: { x: round(p.x), y: round(p.y), width: round(p.width), height: round(p.height) } } : null };
+        return {
+          documentId: d.id,
+          placement: visible
+            ? { page: p.page, rect: { x: round(p.x), y: round(p.y), width: round(p.width), height: round(p.height) } }
+            : null,
+        };
       }),
     };
   }
@@ -132,7 +184,13 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
       return;
     }
     frozen.current = request;
-    const confirming = { kind: "confirming" as const, challengeId: prepared.challengeId, webauthn: prepared.webauthn, totpAllowed: prepared.totpAllowed, waiting: false };
+    const confirming = {
+      kind: "confirming" as const,
+      challengeId: prepared.challengeId,
+      webauthn: prepared.webauthn,
+      totpAllowed: prepared.totpAllowed,
+      waiting: false,
+    };
     if (prepared.webauthn !== null) await confirmWithPasskey(confirming);
     else setPhase({ ...confirming, note: "Enter the code from your authenticator app to confirm." });
   }
@@ -144,13 +202,20 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
     try {
       assertion = await startAuthentication({ optionsJSON: confirming.webauthn });
     } catch {
-      setPhase({ ...confirming, waiting: false, note: `The passkey prompt was cancelled or timed out.${confirming.totpAllowed ? " Try again, or use a code from your authenticator app." : " Try again."}` });
+      setPhase({
+        ...confirming,
+        waiting: false,
+        note: `The passkey prompt was cancelled or timed out.${confirming.totpAllowed ? " Try again, or use a code from your authenticator app." : " Try again."}`,
+      });
       return;
     }
     await runSeal(confirming.challengeId, { kind: "webauthn", assertion });
   }
 
-  async function runSeal(challengeId: string, response: { kind: "webauthn"; assertion: unknown } | { kind: "totp"; code: string }) {
+  async function runSeal(
+    challengeId: string,
+    response: { kind: "webauthn"; assertion: unknown } | { kind: "totp"; code: string },
+  ) {
     setPhase({ kind: "sealing", challengeId });
     startPolling(challengeId);
     const result = await sealDocumentsAction({ challengeId, request: frozen.current, response });
@@ -160,7 +225,14 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
       setPhase({ kind: "editing" });
       return;
     }
-    setProgress(result.documents.map((d) => ({ id: d.documentId, fileName: d.fileName, status: d.status, failure: d.status === "FAILED" ? d.failure : null })));
+    setProgress(
+      result.documents.map((d) => ({
+        id: d.documentId,
+        fileName: d.fileName,
+        status: d.status,
+        failure: d.status === "FAILED" ? d.failure : null,
+      })),
+    );
     // No refresh here: the page would re-render without the documents that are now sealed.
     setPhase({ kind: "done", result });
   }
@@ -171,14 +243,17 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
     void runSeal(phase.challengeId, { kind: "totp", code: totpCode.trim() });
   }
 
-  if (current === undefined || placement === undefined || pageSize === undefined) return <p className="panel">Nothing to seal.</p>;
+  if (current === undefined || placement === undefined || pageSize === undefined)
+    return <p className="panel">Nothing to seal.</p>;
 
   if (phase.kind === "sealing" || phase.kind === "done") {
     const done = phase.kind === "done" ? phase.result : null;
     const sealed = done?.documents.filter((d) => d.status === "SEALED") ?? [];
     return (
       <section className="panel" aria-labelledby="batch-heading">
-        <h2 id="batch-heading">{done === null ? "Sealing…" : sealed.length === documents.length ? "Sealed" : "Sealing finished"}</h2>
+        <h2 id="batch-heading">
+          {done === null ? "Sealing…" : sealed.length === documents.length ? "Sealed" : "Sealing finished"}
+        </h2>
         <SealProgressList rows={progress} finished={done !== null} />
         {done !== null && (
           <p className="row-form">
@@ -222,7 +297,12 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
           {documents.length > 1 && (
             <div className="field">
               <label htmlFor={`${fieldId}-document`}>Document</label>
-              <select id={`${fieldId}-document`} value={current.id} onChange={(e) => setCurrentId(e.target.value)} disabled={busy}>
+              <select
+                id={`${fieldId}-document`}
+                value={current.id}
+                onChange={(e) => setCurrentId(e.target.value)}
+                disabled={busy}
+              >
                 {documents.map((d) => (
                   <option key={d.id} value={d.id}>
                     {d.fileName}
@@ -251,11 +331,35 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
                 </div>
                 <label>
                   From left (pt)
-                  <input type="number" inputMode="decimal" step={1} min={0} max={Math.floor(pageSize.width - placement.width)} value={Math.round(placement.x)} onChange={(e) => setPlacement(current.id, { x: Math.min(Math.max(0, Number(e.target.value) || 0), pageSize.width - placement.width) })} />
+                  <input
+                    type="number"
+                    inputMode="decimal"
+                    step={1}
+                    min={0}
+                    max={Math.floor(pageSize.width - placement.width)}
+                    value={Math.round(placement.x)}
+                    onChange={(e) =>
+                      setPlacement(current.id, {
+                        x: Math.min(Math.max(0, Number(e.target.value) || 0), pageSize.width - placement.width),
+                      })
+                    }
+                  />
                 </label>
                 <label>
                   From bottom (pt)
-                  <input type="number" inputMode="decimal" step={1} min={0} max={Math.floor(pageSize.height - placement.height)} value={Math.round(placement.y)} onChange={(e) => setPlacement(current.id, { y: Math.min(Math.max(0, Number(e.target.value) || 0), pageSize.height - placement.height) })} />
+                  <input
+                    type="number"
+                    inputMode="decimal"
+                    step={1}
+                    min={0}
+                    max={Math.floor(pageSize.height - placement.height)}
+                    value={Math.round(placement.y)}
+                    onChange={(e) =>
+                      setPlacement(current.id, {
+                        y: Math.min(Math.max(0, Number(e.target.value) || 0), pageSize.height - placement.height),
+                      })
+                    }
+                  />
                 </label>
               </div>
               {documents.length > 1 && (
@@ -267,12 +371,18 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
           )}
           {certificates.length === 0 ? (
             <p className="alert error" role="alert">
-              No active certificate: you cannot seal yet. An administrator must enrol a certificate and activate it on the Certificates page.
+              No active certificate: you cannot seal yet. An administrator must enrol a certificate and activate it on
+              the Certificates page.
             </p>
           ) : (
             <div className="field">
               <label htmlFor={`${fieldId}-certificate`}>Certificate</label>
-              <select id={`${fieldId}-certificate`} value={certificateId} onChange={(e) => setCertificateId(e.target.value)} disabled={busy}>
+              <select
+                id={`${fieldId}-certificate`}
+                value={certificateId}
+                onChange={(e) => setCertificateId(e.target.value)}
+                disabled={busy}
+              >
                 {certificates.map((c) => (
                   <option key={c.id} value={c.id}>
                     {c.name} ({c.keyLabel}, valid until {c.notAfter.slice(0, 10)}){c.selfSigned ? " — testing" : ""}
@@ -288,11 +398,24 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
           )}
           <label>
             Reason (optional)
-            <input type="text" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} disabled={busy} placeholder="For example: Approved for construction" />
+            <input
+              type="text"
+              value={reason}
+              maxLength={200}
+              onChange={(e) => setReason(e.target.value)}
+              disabled={busy}
+              placeholder="For example: Approved for construction"
+            />
           </label>
           <label>
             Location (optional)
-            <input type="text" value={location} maxLength={200} onChange={(e) => setLocation(e.target.value)} disabled={busy} />
+            <input
+              type="text"
+              value={location}
+              maxLength={200}
+              onChange={(e) => setLocation(e.target.value)}
+              disabled={busy}
+            />
           </label>
           {error !== null && (
             <p className="alert error" role="alert">
@@ -302,7 +425,8 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
           {phase.kind === "confirming" ? (
             <div className="stack confirm-box" role="group" aria-label="Confirm the seal">
               <p className="hint">
-                You are sealing {documents.length === 1 ? "1 document" : `${documents.length} documents`} with {certificate?.name ?? "the chosen certificate"}.
+                You are sealing {documents.length === 1 ? "1 document" : `${documents.length} documents`} with{" "}
+                {certificate?.name ?? "the chosen certificate"}.
               </p>
               {phase.waiting && <p role="status">Confirm with your passkey…</p>}
               {phase.note !== undefined && <p role="status">{phase.note}</p>}
@@ -315,19 +439,37 @@ export function SealPlacement({ documents, certificates, signerName, organisatio
                 <form onSubmit={onTotp} className="row-form" aria-label="Confirm with an authenticator code">
                   <label>
                     Authenticator code
-                    <input type="text" inputMode="numeric" autoComplete="one-time-code" pattern="\d{6}" maxLength={6} value={totpCode} onChange={(e) => setTotpCode(e.target.value)} required />
+                    <input
+                      type="text"
+                      inputMode="numeric"
+                      autoComplete="one-time-code"
+                      pattern="\d{6}"
+                      maxLength={6}
+                      value={totpCode}
+                      onChange={(e) => setTotpCode(e.target.value)}
+                      required
+                    />
                   </label>
                   <button type="submit">Confirm and seal</button>
                 </form>
               )}
-              <button type="button" className="secondary" onClick={() => setPhase({ kind: "editing" })} disabled={phase.waiting}>
+              <button
+                type="button"
+                className="secondary"
+                onClick={() => setPhase({ kind: "editing" })}
+                disabled={phase.waiting}
+              >
                 Cancel
               </button>
             </div>
           ) : (
             <div>
               <button type="button" onClick={() => void onSeal()} disabled={busy || certificates.length === 0}>
-                {phase.kind === "preparing" ? "Preparing…" : documents.length === 1 ? "Seal" : `Seal ${documents.length} documents`}
+                {phase.kind === "preparing"
+                  ? "Preparing…"
+                  : documents.length === 1
+                    ? "Seal"
+                    : `Seal ${documents.length} documents`}
               </button>
             </div>
           )}

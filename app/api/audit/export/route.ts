@@ -30,7 +30,9 @@ export async function GET(request: Request): Promise<Response> {
   try {
     const db = await getDb();
     const plan = await startAuditExport(db, ctx, filter, format.data, requestMetaFrom(request.headers));
-    return new Response(auditExportStream(db, plan), { headers: fileHeaders(plan.contentType, null, `attachment; filename="${plan.fileName}"`) });
+    return new Response(auditExportStream(db, plan), {
+      headers: fileHeaders(plan.contentType, null, `attachment; filename="${plan.fileName}"`),
+    });
   } catch (error) {
     return errorResponse(error);
   }

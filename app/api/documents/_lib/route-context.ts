@@ -10,7 +10,9 @@ import { currentUser, organisationsOf } from "@/app/_server/session";
  * For route handlers: the signed-in user, authorised for `action` in their active
  * organisation (membership and roles read from the database), or the response to send.
  */
-export async function routeContext(action: Action): Promise<{ ctx: OrgContext; response?: undefined } | { ctx?: undefined; response: Response }> {
+export async function routeContext(
+  action: Action,
+): Promise<{ ctx: OrgContext; response?: undefined } | { ctx?: undefined; response: Response }> {
   const user = await currentUser();
   if (user === null) return { response: jsonError(401, "Sign in first.") };
   const { active } = await organisationsOf(user.id);
@@ -29,7 +31,10 @@ export function jsonError(status: number, message: string): Response {
 /** A SignetError's own status and message; anything else is logged and answered in general words. */
 export function errorResponse(error: unknown): Response {
   if (isSignetError(error)) return jsonError(error.status, error.message);
-  log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "unexpected error in a route handler");
+  log.error(
+    { err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) },
+    "unexpected error in a route handler",
+  );
   return jsonError(500, userMessage(error));
 }
 

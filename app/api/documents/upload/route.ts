@@ -34,10 +34,20 @@ export async function POST(request: Request): Promise<Response> {
   const declaredSize = Math.max(contentLength ?? 0, declaredFileSize ?? 0);
   try {
     const { store, settings } = processDocumentStore();
-    const outcome = await uploadDocument(await getDb(), store, ctx, { fileName, body: request.body ?? [], declaredSize }, settings.maxUploadBytes, requestMetaFrom(request.headers));
+    const outcome = await uploadDocument(
+      await getDb(),
+      store,
+      ctx,
+      { fileName, body: request.body ?? [], declaredSize },
+      settings.maxUploadBytes,
+      requestMetaFrom(request.headers),
+    );
     if (outcome.accepted) {
       const { id, fileName: name, size, sha256, pageCount } = outcome.document;
-      return Response.json({ accepted: true, document: { id, fileName: name, size, sha256, pageCount } }, { status: 201 });
+      return Response.json(
+        { accepted: true, document: { id, fileName: name, size, sha256, pageCount } },
+        { status: 201 },
+      );
     }
     return Response.json(outcome, { status: outcome.reason === "too_large" ? 413 : 422 });
   } catch (error) {

@@ -33,7 +33,10 @@ export async function POST(request: Request): Promise<Response> {
   } catch (error) {
     // The connection is gone (the client hung up, or the server cut off a body past its cap): no one to answer, nothing failed here.
     if (request.signal.aborted && !isSignetError(error)) {
-      log.warn({ reason: error instanceof Error ? error.message : String(error) }, "public verification: the client's connection closed before its body arrived");
+      log.warn(
+        { reason: error instanceof Error ? error.message : String(error) },
+        "public verification: the client's connection closed before its body arrived",
+      );
       return new Response(null, { status: 400, headers: NO_STORE });
     }
     return verifyErrorResponse(error);
@@ -46,11 +49,19 @@ function verifyErrorResponse(error: unknown): Response {
   // A refusal (a busy pool included: 503 is an answer, not a failure) carries its own status.
   if (error instanceof PublicVerifyError || (isSignetError(error) && error.status < 500)) {
     const headers: Record<string, string> = { ...NO_STORE };
-    if (error instanceof VerifyRateLimitedError || error instanceof VerifyBusyError) headers["Retry-After"] = String(error.retryAfterSeconds);
-    if (error instanceof VerifyBusyError) log.warn({ code: error.code }, "public verification refused: every worker is busy and the queue is full");
+    if (error instanceof VerifyRateLimitedError || error instanceof VerifyBusyError)
+      headers["Retry-After"] = String(error.retryAfterSeconds);
+    if (error instanceof VerifyBusyError)
+      log.warn({ code: error.code }, "public verification refused: every worker is busy and the queue is full");
     return Response.json({ error: { code: error.code, message: error.message } }, { status: error.status, headers });
   }
   // Never the file's content: only what failed.
-  log.error({ err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) }, "public verification failed");
-  return Response.json({ error: { code: isSignetError(error) ? error.code : "verify.failed", message: userMessage(error) } }, { status: 500, headers: NO_STORE });
+  log.error(
+    { err: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error) },
+    "public verification failed",
+  );
+  return Response.json(
+    { error: { code: isSignetError(error) ? error.code : "verify.failed", message: userMessage(error) } },
+    { status: 500, headers: NO_STORE },
+  );
 }

@@ -9,7 +9,12 @@ import { LocalKeyBackend } from "@/lib/engine/keys/local/local-key-backend";
 import { digestInfo } from "@/lib/engine/crypto/digest-info";
 import { parseCertificate } from "@/lib/engine/pki/certificate";
 import { OID } from "@/lib/engine/asn1/oids";
-import { issueFromCsr, opensslCertificateText, opensslReqPublicKey, opensslReqVerifyText } from "@/test/support/openssl-csr";
+import {
+  issueFromCsr,
+  opensslCertificateText,
+  opensslReqPublicKey,
+  opensslReqVerifyText,
+} from "@/test/support/openssl-csr";
 import { parseCertificateUpload } from "@/lib/engine/enrolment/upload/parse-certificate-upload";
 import { validateForEnrolment } from "@/lib/engine/enrolment/validation/validate-for-enrolment";
 import { createCsr } from "@/lib/engine/enrolment/csr/create-csr";
@@ -19,11 +24,22 @@ beforeAll(async () => {
   pki = await getTestPki();
 });
 
-const subject = { commonName: "Zoë Müller", organisation: "Signet Test", organisationalUnit: "Notariat", country: "be", locality: "Liège", state: "Liège", email: "zoe@example.com", serialNumber: "LIC-2024/0042" };
+const subject = {
+  commonName: "Zoë Müller",
+  organisation: "Signet Test",
+  organisationalUnit: "Notariat",
+  country: "be",
+  locality: "Liège",
+  state: "Liège",
+  email: "zoe@example.com",
+  serialNumber: "LIC-2024/0042",
+};
 
 function keyPair(kind: "rsa2048" | "rsa4096" | "ec256" | "ec384" | "ec521"): KeyObject {
   if (kind.startsWith("rsa")) return generateKeyPairSync("rsa", { modulusLength: Number(kind.slice(3)) }).privateKey;
-  return generateKeyPairSync("ec", { namedCurve: { ec256: "prime256v1", ec384: "secp384r1", ec521: "secp521r1" }[kind as "ec256"] }).privateKey;
+  return generateKeyPairSync("ec", {
+    namedCurve: { ec256: "prime256v1", ec384: "secp384r1", ec521: "secp521r1" }[kind as "ec256"],
+  }).privateKey;
 }
 
 describe("createCsr", () => {
@@ -38,16 +54,22 @@ describe("createCsr", () => {
     it(`${kind}: openssl verifies the signature (${algorithm}) and shows the subject and the requested extensions`, async () => {
       const privateKey = keyPair(kind);
       const csr = await createCsr({ subject, backend: new LocalKeyBackend(privateKey) });
-      expect(csr.pem).toMatch(/^-----BEGIN CERTIFICATE REQUEST-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE REQUEST-----\n$/);
+      expect(csr.pem).toMatch(
+        /^-----BEGIN CERTIFICATE REQUEST-----\n[A-Za-z0-9+/=\n]+\n-----END CERTIFICATE REQUEST-----\n$/,
+      );
       expect(Buffer.from(csr.pem.replace(/-----[^-]+-----|\s/g, ""), "base64")).toEqual(Buffer.from(csr.der));
 
       const { ok, output } = await opensslReqVerifyText(pki, csr.pem);
       expect(ok, output).toBe(true);
       expect(output).toMatch(/verify OK/);
       expect(output).toContain("Version: 1 (0x0)");
-      expect(output).toContain("Subject: C=BE,ST=Liège,L=Liège,O=Signet Test,OU=Notariat,CN=Zoë Müller,serialNumber=LIC-2024/0042,emailAddress=zoe@example.com");
+      expect(output).toContain(
+        "Subject: C=BE,ST=Liège,L=Liège,O=Signet Test,OU=Notariat,CN=Zoë Müller,serialNumber=LIC-2024/0042,emailAddress=zoe@example.com",
+      );
       expect(output).toContain(keyText);
-      expect(output).toMatch(/Requested Extensions:\s+X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation\s+X509v3 Subject Alternative Name:\s*\n\s+email:zoe@example.com/);
+      expect(output).toMatch(
+        /Requested Extensions:\s+X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation\s+X509v3 Subject Alternative Name:\s*\n\s+email:zoe@example.com/,
+      );
       expect(output).not.toContain("Extended Key Usage");
       expect(output).toContain(`Signature Algorithm: ${algorithm}`);
       // the key in the request is the backend's
@@ -67,7 +89,10 @@ describe("createCsr", () => {
   });
 
   it("with only a common name: no empty attributes, keyUsage still requested", async () => {
-    const csr = await createCsr({ subject: { commonName: "Seal", organisation: "", country: "" }, backend: new LocalKeyBackend(keyPair("ec256")) });
+    const csr = await createCsr({
+      subject: { commonName: "Seal", organisation: "", country: "" },
+      backend: new LocalKeyBackend(keyPair("ec256")),
+    });
     const { ok, output } = await opensslReqVerifyText(pki, csr.pem);
     expect(ok, output).toBe(true);
     expect(output).toContain("Subject: CN=Seal\n");
@@ -78,7 +103,9 @@ describe("createCsr", () => {
   it("asks for an extended key usage only when told, and refuses one without emailProtection", async () => {
     const backend = new LocalKeyBackend(keyPair("ec256"));
     const both = await createCsr({ subject, backend, extendedKeyUsage: ["documentSigning", "emailProtection"] });
-    expect((await opensslReqVerifyText(pki, both.pem)).output).toMatch(/X509v3 Extended Key Usage: \n\s+E-mail Protection, 1\.3\.6\.1\.5\.5\.7\.3\.36/);
+    expect((await opensslReqVerifyText(pki, both.pem)).output).toMatch(
+      /X509v3 Extended Key Usage: \n\s+E-mail Protection, 1\.3\.6\.1\.5\.5\.7\.3\.36/,
+    );
     const none = await createCsr({ subject, backend, extendedKeyUsage: [] });
     expect((await opensslReqVerifyText(pki, none.pem)).output).not.toContain("Extended Key Usage");
     await expect(createCsr({ subject, backend, extendedKeyUsage: ["documentSigning"] })).rejects.toMatchObject({
@@ -86,7 +113,9 @@ describe("createCsr", () => {
       code: "csr.invalid_extended_key_usage",
       message: expect.stringMatching(/documentSigning alone.*refused by poppler and other NSS-based PDF readers/),
     });
-    await expect(createCsr({ subject, backend, extendedKeyUsage: ["emailProtection", "serverAuth" as "emailProtection"] })).rejects.toMatchObject({
+    await expect(
+      createCsr({ subject, backend, extendedKeyUsage: ["emailProtection", "serverAuth" as "emailProtection"] }),
+    ).rejects.toMatchObject({
       code: "csr.invalid_extended_key_usage",
       message: expect.stringContaining('"serverAuth" is not an extended key usage'),
     });
@@ -102,8 +131,17 @@ describe("createCsr", () => {
   it("validates the subject before the key signs anything", async () => {
     let signed = 0;
     const local = new LocalKeyBackend(keyPair("ec256"));
-    const backend: KeyBackend = { description: "counting", keyAlgorithm: () => local.keyAlgorithm(), publicKey: () => local.publicKey(), sign: (r) => (signed++, local.sign(r)) };
-    await expect(createCsr({ subject: { commonName: "x", country: "Belgium" }, backend })).rejects.toMatchObject({ name: "CsrSubjectError", code: "csr.invalid_subject", field: "country" });
+    const backend: KeyBackend = {
+      description: "counting",
+      keyAlgorithm: () => local.keyAlgorithm(),
+      publicKey: () => local.publicKey(),
+      sign: (r) => (signed++, local.sign(r)),
+    };
+    await expect(createCsr({ subject: { commonName: "x", country: "Belgium" }, backend })).rejects.toMatchObject({
+      name: "CsrSubjectError",
+      code: "csr.invalid_subject",
+      field: "country",
+    });
     expect(signed).toBe(0);
   });
 
@@ -116,7 +154,12 @@ describe("createCsr", () => {
       publicKey: async () => new Uint8Array(createPublicKey(privateKey).export({ type: "spki", format: "der" })),
       sign: async (request) => {
         requests.push(request);
-        return new Uint8Array(privateEncrypt({ key: privateKey, padding: constants.RSA_PKCS1_PADDING }, digestInfo(request.digest, request.hash)));
+        return new Uint8Array(
+          privateEncrypt(
+            { key: privateKey, padding: constants.RSA_PKCS1_PADDING },
+            digestInfo(request.digest, request.hash),
+          ),
+        );
       },
     };
     const csr = await createCsr({ subject, backend: digestOnly });
@@ -128,12 +171,18 @@ describe("createCsr", () => {
   it("refuses a signature that does not verify (a faulty backend): csr.signature_invalid, no CSR", async () => {
     const good = new LocalKeyBackend(keyPair("ec256"));
     const other = new LocalKeyBackend(keyPair("ec256"));
-    const wrongKey: KeyBackend = { description: "a confused HSM", keyAlgorithm: () => good.keyAlgorithm(), publicKey: () => good.publicKey(), sign: (r) => other.sign(r) };
+    const wrongKey: KeyBackend = {
+      description: "a confused HSM",
+      keyAlgorithm: () => good.keyAlgorithm(),
+      publicKey: () => good.publicKey(),
+      sign: (r) => other.sign(r),
+    };
     await expect(createCsr({ subject, backend: wrongKey })).rejects.toMatchObject({
       name: "CsrError",
       code: "csr.signature_invalid",
       status: 502,
-      message: "The signature returned by a confused HSM does not verify with its public key; no certificate request was made.",
+      message:
+        "The signature returned by a confused HSM does not verify with its public key; no certificate request was made.",
     });
     const garbage: KeyBackend = { ...wrongKey, sign: async () => new Uint8Array([1, 2, 3]) };
     await expect(createCsr({ subject, backend: garbage })).rejects.toMatchObject({ code: "csr.signature_invalid" });
@@ -146,13 +195,18 @@ describe("createCsr", () => {
       const csr = await createCsr({ subject, backend });
       const issued = await issueFromCsr(pki, csr.pem);
       const text = await opensslCertificateText(pki, issued.certPem);
-      expect(text).toContain("Subject: C=BE,ST=Liège,L=Liège,O=Signet Test,OU=Notariat,CN=Zoë Müller,serialNumber=LIC-2024/0042,emailAddress=zoe@example.com");
+      expect(text).toContain(
+        "Subject: C=BE,ST=Liège,L=Liège,O=Signet Test,OU=Notariat,CN=Zoë Müller,serialNumber=LIC-2024/0042,emailAddress=zoe@example.com",
+      );
       expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation/);
 
       const spki = await backend.publicKey();
       const upload = parseCertificateUpload(issued.certPem + pki.chainPem, { spki });
       expect(upload.leaf.der).toEqual(issued.certDer);
-      expect(upload.chain.map((c) => c.subject)).toEqual([parseCertificate(pki.intermediate.certDer).subject, parseCertificate(pki.root.certDer).subject]);
+      expect(upload.chain.map((c) => c.subject)).toEqual([
+        parseCertificate(pki.intermediate.certDer).subject,
+        parseCertificate(pki.root.certDer).subject,
+      ]);
       const validation = validateForEnrolment({ ...upload, spki, now: new Date(), policy: { allowSelfSigned: false } });
       expect(validation).toMatchObject({ ok: true, failures: [], testing: false });
       expect(upload.leaf.keyUsage).toMatchObject({ digitalSignature: true, nonRepudiation: true });
@@ -178,13 +232,22 @@ describe("createCsr with an AWS KMS key (through the test KMS endpoint)", () => 
         const csr = await createCsr({ subject: { commonName: `KMS ${spec}`, country: "BE" }, backend });
         const signs = kms.requests.slice(before).filter((r) => r.operation === "Sign");
         expect(signs).toHaveLength(1);
-        expect(signs[0]?.body).toMatchObject({ MessageType: "DIGEST", SigningAlgorithm: spec === "RSA_3072" ? "RSASSA_PKCS1_V1_5_SHA_256" : "ECDSA_SHA_384" });
+        expect(signs[0]?.body).toMatchObject({
+          MessageType: "DIGEST",
+          SigningAlgorithm: spec === "RSA_3072" ? "RSASSA_PKCS1_V1_5_SHA_256" : "ECDSA_SHA_384",
+        });
         const { ok, output } = await opensslReqVerifyText(pki, csr.pem);
         expect(ok, output).toBe(true);
 
         const issued = await issueFromCsr(pki, csr.pem);
         const upload = parseCertificateUpload(issued.certDer, { spki: description.publicKey });
-        const validation = validateForEnrolment({ leaf: upload.leaf, chain: [parseCertificate(pki.intermediate.certDer), parseCertificate(pki.root.certDer)], spki: description.publicKey, now: new Date(), policy: { allowSelfSigned: false } });
+        const validation = validateForEnrolment({
+          leaf: upload.leaf,
+          chain: [parseCertificate(pki.intermediate.certDer), parseCertificate(pki.root.certDer)],
+          spki: description.publicKey,
+          now: new Date(),
+          policy: { allowSelfSigned: false },
+        });
         expect(validation.failures).toEqual([]);
         expect(upload.leaf.signatureAlgorithm).toBe(OID.sha256WithRSAEncryption);
       } finally {

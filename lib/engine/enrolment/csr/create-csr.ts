@@ -20,10 +20,17 @@ import { verifySignature } from "@/lib/engine/crypto/verify-signature";
 import { ecdsaDerToRaw, ecdsaRawToDer } from "@/lib/engine/crypto/ecdsa-signature";
 import { signatureAlgorithmIdentifier } from "@/lib/engine/cms/signature-algorithm";
 import { certificationRequest, certificationRequestInfo, certificationRequestPem } from "@/lib/engine/pki/csr";
-import { emailSubjectAltNameExtension, extendedKeyUsageExtension, keyUsageExtension } from "@/lib/engine/pki/encode-extensions";
+import {
+  emailSubjectAltNameExtension,
+  extendedKeyUsageExtension,
+  keyUsageExtension,
+} from "@/lib/engine/pki/encode-extensions";
 import { CsrError } from "@/lib/engine/enrolment/enrolment-errors";
 import { encodeCsrSubject, parseCsrSubject, type CsrSubjectInput } from "@/lib/engine/enrolment/csr/csr-subject";
-import { extendedKeyUsageOids, type ExtendedKeyUsagePurpose } from "@/lib/engine/enrolment/csr/requested-extended-key-usage";
+import {
+  extendedKeyUsageOids,
+  type ExtendedKeyUsagePurpose,
+} from "@/lib/engine/enrolment/csr/requested-extended-key-usage";
 import { defaultSignatureHash } from "@/lib/engine/enrolment/csr/signature-hash";
 
 export interface CreateCsrInput {

@@ -24,7 +24,10 @@ function text(label: string, max: number) {
 
 /** Forms send "" for a field left empty: that means absent. */
 function optional<T extends z.ZodType>(schema: T) {
-  return z.preprocess((value) => (typeof value === "string" && value.trim() === "" ? undefined : value), schema.optional());
+  return z.preprocess(
+    (value) => (typeof value === "string" && value.trim() === "" ? undefined : value),
+    schema.optional(),
+  );
 }
 
 export const csrSubjectSchema = z.object(
@@ -46,7 +49,9 @@ export const csrSubjectSchema = z.object(
         .string({ error: "Enter a valid email address." })
         .trim()
         .max(128, "Use at most 128 characters for the email address.")
-        .pipe(z.email("Enter a valid email address (only ASCII characters can appear in a certificate's email address).")),
+        .pipe(
+          z.email("Enter a valid email address (only ASCII characters can appear in a certificate's email address)."),
+        ),
     ),
     serialNumber: optional(
       text("serial number", 64).refine(
@@ -87,13 +92,23 @@ export function parseCsrSubject(input: unknown): CsrSubject {
 /** The subject Name in DER, least specific attribute first (C, ST, L, O, OU, CN, serialNumber, emailAddress). */
 export function encodeCsrSubject(subject: CsrSubject): Uint8Array {
   const attributes: (NameAttributeInput | undefined)[] = [
-    subject.country === undefined ? undefined : { type: NAME_ATTRIBUTE.country, value: subject.country, encoding: "printable" },
+    subject.country === undefined
+      ? undefined
+      : { type: NAME_ATTRIBUTE.country, value: subject.country, encoding: "printable" },
     subject.state === undefined ? undefined : { type: NAME_ATTRIBUTE.state, value: subject.state, encoding: "utf8" },
-    subject.locality === undefined ? undefined : { type: NAME_ATTRIBUTE.locality, value: subject.locality, encoding: "utf8" },
-    subject.organisation === undefined ? undefined : { type: NAME_ATTRIBUTE.organisation, value: subject.organisation, encoding: "utf8" },
-    subject.organisationalUnit === undefined ? undefined : { type: NAME_ATTRIBUTE.organisationalUnit, value: subject.organisationalUnit, encoding: "utf8" },
+    subject.locality === undefined
+      ? undefined
+      : { type: NAME_ATTRIBUTE.locality, value: subject.locality, encoding: "utf8" },
+    subject.organisation === undefined
+      ? undefined
+      : { type: NAME_ATTRIBUTE.organisation, value: subject.organisation, encoding: "utf8" },
+    subject.organisationalUnit === undefined
+      ? undefined
+      : { type: NAME_ATTRIBUTE.organisationalUnit, value: subject.organisationalUnit, encoding: "utf8" },
     { type: NAME_ATTRIBUTE.commonName, value: subject.commonName, encoding: "utf8" },
-    subject.serialNumber === undefined ? undefined : { type: NAME_ATTRIBUTE.serialNumber, value: subject.serialNumber, encoding: "printable" },
+    subject.serialNumber === undefined
+      ? undefined
+      : { type: NAME_ATTRIBUTE.serialNumber, value: subject.serialNumber, encoding: "printable" },
     subject.email === undefined ? undefined : { type: NAME_ATTRIBUTE.email, value: subject.email, encoding: "ia5" },
   ];
   return encodeName(attributes.filter((a): a is NameAttributeInput => a !== undefined));

@@ -19,7 +19,10 @@ export type ExtendedKeyUsagePurpose = keyof typeof EXTENDED_KEY_USAGE_PURPOSES;
 export function extendedKeyUsageOids(purposes: readonly ExtendedKeyUsagePurpose[]): string[] {
   const unknown = purposes.find((p) => !Object.hasOwn(EXTENDED_KEY_USAGE_PURPOSES, p));
   if (unknown !== undefined) {
-    throw new CsrError("csr.invalid_extended_key_usage", `"${String(unknown)}" is not an extended key usage Signet can request; use emailProtection, optionally with documentSigning.`);
+    throw new CsrError(
+      "csr.invalid_extended_key_usage",
+      `"${String(unknown)}" is not an extended key usage Signet can request; use emailProtection, optionally with documentSigning.`,
+    );
   }
   if (!purposes.includes("emailProtection")) {
     throw new CsrError(

@@ -6,7 +6,10 @@
  */
 import type { HashAlgorithm, KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 
-const CURVE_HASH = { "P-256": "SHA-256", "P-384": "SHA-384", "P-521": "SHA-512" } as const satisfies Record<string, HashAlgorithm>;
+const CURVE_HASH = { "P-256": "SHA-256", "P-384": "SHA-384", "P-521": "SHA-512" } as const satisfies Record<
+  string,
+  HashAlgorithm
+>;
 
 export function defaultSignatureHash(algorithm: KeyAlgorithm): HashAlgorithm {
   return algorithm.kind === "RSA" ? "SHA-256" : CURVE_HASH[algorithm.curve];

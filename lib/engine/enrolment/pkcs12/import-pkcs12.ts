@@ -13,7 +13,11 @@ import type { KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { loadPkcs12 } from "@/lib/engine/keys/local/pkcs12";
 import { parseCertificate, type Certificate } from "@/lib/engine/pki/certificate";
 import { orderChain } from "@/lib/engine/enrolment/upload/order-chain";
-import { validateForEnrolment, type EnrolmentPolicy, type EnrolmentValidation } from "@/lib/engine/enrolment/validation/validate-for-enrolment";
+import {
+  validateForEnrolment,
+  type EnrolmentPolicy,
+  type EnrolmentValidation,
+} from "@/lib/engine/enrolment/validation/validate-for-enrolment";
 import { checkPkcs12Limits } from "@/lib/engine/enrolment/pkcs12/pkcs12-limits";
 import { pkcs12PrivateKey } from "@/lib/engine/enrolment/pkcs12/pkcs12-private-key";
 
@@ -54,7 +58,14 @@ export async function importPkcs12(input: Pkcs12ImportInput): Promise<Pkcs12Impo
   const keyAlgorithm = await contents.backend.keyAlgorithm();
   const leaf = parseCertificate(contents.certificate);
   const { chain, unrelated } = orderChain(leaf, contents.chain.map(parseCertificate));
-  const validation = validateForEnrolment({ leaf, chain, spki, now: input.now, policy: input.policy, organisationCas: input.organisationCas });
+  const validation = validateForEnrolment({
+    leaf,
+    chain,
+    spki,
+    now: input.now,
+    policy: input.policy,
+    organisationCas: input.organisationCas,
+  });
   // Last, so that nothing can throw while the plaintext key exists here.
   const pkcs8Der = pkcs12PrivateKey(input.file, input.password, overview, spki);
   return { pkcs8Der, spki, keyAlgorithm, leaf, chain, unrelated, validation };

@@ -6,7 +6,16 @@
  * until decryption. BER files (indefinite lengths, chunked OCTET STRINGs) are
  * read too.
  */
-import { DerError, Tag, concatBytes, decodeOid, expectTag, readChildren, readSingle, type DerElement } from "@/lib/engine/asn1/der";
+import {
+  DerError,
+  Tag,
+  concatBytes,
+  decodeOid,
+  expectTag,
+  readChildren,
+  readSingle,
+  type DerElement,
+} from "@/lib/engine/asn1/der";
 import { OID } from "@/lib/engine/asn1/oids";
 import { definiteLengths } from "@/lib/engine/verify/ber-to-der";
 
@@ -68,7 +77,8 @@ function readBags(safeContents: Uint8Array, overview: PfxOverview): void {
     if (bagId !== KEY_BAG && bagId !== SHROUDED_KEY_BAG) continue;
     const [value] = readChildren(expectTag(wrapped, 0xa0, "[0] bagValue"));
     const key = expectTag(value, Tag.SEQUENCE, "key bag");
-    if (bagId === SHROUDED_KEY_BAG) overview.encryptionAlgorithms.push(expectTag(readChildren(key)[0], Tag.SEQUENCE, "encryptionAlgorithm"));
+    if (bagId === SHROUDED_KEY_BAG)
+      overview.encryptionAlgorithms.push(expectTag(readChildren(key)[0], Tag.SEQUENCE, "encryptionAlgorithm"));
     overview.keyBags.push({ der: key.der, shrouded: bagId === SHROUDED_KEY_BAG });
   }
 }
@@ -79,7 +89,10 @@ function dataContent(contentInfo: DerElement): Uint8Array | undefined {
   if (type?.tag !== Tag.OID || decodeOid(type) !== OID.data || !content) return undefined;
   const [octets] = readChildren(expectTag(content, 0xa0, "[0] content"));
   if (octets?.tag === Tag.OCTET_STRING) return octets.content;
-  if (octets?.tag === (Tag.OCTET_STRING | 0x20)) return concatBytes(readChildren(octets).map((chunk) => expectTag(chunk, Tag.OCTET_STRING, "OCTET STRING chunk").content));
+  if (octets?.tag === (Tag.OCTET_STRING | 0x20))
+    return concatBytes(
+      readChildren(octets).map((chunk) => expectTag(chunk, Tag.OCTET_STRING, "OCTET STRING chunk").content),
+    );
   throw new DerError("Malformed ASN.1: expected the data content's OCTET STRING.");
 }
 

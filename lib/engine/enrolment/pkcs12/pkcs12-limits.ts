@@ -17,7 +17,10 @@ export const MAX_PKCS12_ITERATIONS = 600_000;
 /** Throws Pkcs12ImportError (too large, excessive iterations) or KeyError 'pkcs12.unreadable'; returns what it read. */
 export function checkPkcs12Limits(file: Uint8Array): PfxOverview {
   if (file.length > MAX_PKCS12_BYTES) {
-    throw new Pkcs12ImportError("pkcs12.too_large", `The file is too large for a PKCS#12 key and certificate (${file.length} bytes; at most ${MAX_PKCS12_BYTES}).`);
+    throw new Pkcs12ImportError(
+      "pkcs12.too_large",
+      `The file is too large for a PKCS#12 key and certificate (${file.length} bytes; at most ${MAX_PKCS12_BYTES}).`,
+    );
   }
   let overview: PfxOverview;
   try {
@@ -26,7 +29,10 @@ export function checkPkcs12Limits(file: Uint8Array): PfxOverview {
     if (!(cause instanceof DerError)) throw cause;
     throw new KeyError("pkcs12.unreadable", "The file is not a PKCS#12 (.p12/.pfx) file.", { cause });
   }
-  const counts = [...(overview.macIterations === undefined ? [] : [overview.macIterations]), ...overview.encryptionAlgorithms.flatMap(iterationCounts)];
+  const counts = [
+    ...(overview.macIterations === undefined ? [] : [overview.macIterations]),
+    ...overview.encryptionAlgorithms.flatMap(iterationCounts),
+  ];
   const highest = Math.max(0, ...counts);
   if (highest > MAX_PKCS12_ITERATIONS) {
     throw new Pkcs12ImportError(

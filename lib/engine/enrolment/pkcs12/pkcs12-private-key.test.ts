@@ -14,7 +14,12 @@ function spkiOfPem(pem: string): Uint8Array {
   return new Uint8Array(createPublicKey(pem).export({ type: "spki", format: "der" }));
 }
 function spkiOfPkcs8(der: Uint8Array): Uint8Array {
-  return new Uint8Array(createPublicKey(createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" })).export({ type: "spki", format: "der" }));
+  return new Uint8Array(
+    createPublicKey(createPrivateKey({ key: Buffer.from(der), format: "der", type: "pkcs8" })).export({
+      type: "spki",
+      format: "der",
+    }),
+  );
 }
 
 describe("pkcs12PrivateKey", () => {
@@ -33,7 +38,14 @@ describe("pkcs12PrivateKey", () => {
         const overview = readPfxOverview(file);
         if (layout.includes("node-forge")) {
           // the fallback is really needed here
-          expect(() => createPrivateKey({ key: Buffer.from(overview.keyBags[0]!.der), format: "der", type: "pkcs8", passphrase: "Grüße, 鍵" })).toThrow();
+          expect(() =>
+            createPrivateKey({
+              key: Buffer.from(overview.keyBags[0]!.der),
+              format: "der",
+              type: "pkcs8",
+              passphrase: "Grüße, 鍵",
+            }),
+          ).toThrow();
         }
         const pkcs8 = pkcs12PrivateKey(file, "Grüße, 鍵", overview, spkiOfPem(leaf.certPem));
         expect(spkiOfPkcs8(pkcs8)).toEqual(spkiOfPem(leaf.certPem));
@@ -45,6 +57,8 @@ describe("pkcs12PrivateKey", () => {
     const leaf = await pki.leaf("ec256");
     const file = await opensslPkcs12(pki, leaf, "x", []);
     const other = spkiOfPem((await pki.leaf("ec384")).certPem);
-    expect(() => pkcs12PrivateKey(file, "x", readPfxOverview(file), other)).toThrow(expect.objectContaining({ name: "KeyError", code: "pkcs12.unreadable" }));
+    expect(() => pkcs12PrivateKey(file, "x", readPfxOverview(file), other)).toThrow(
+      expect.objectContaining({ name: "KeyError", code: "pkcs12.unreadable" }),
+    );
   });
 });

@@ -20,17 +20,31 @@ import { KeyError } from "@/lib/engine/crypto/key-errors";
 import type { PfxOverview } from "@/lib/engine/enrolment/pkcs12/pfx-overview";
 
 /** PKCS#8 DER of the key whose public key is `spki`. The caller encrypts it and then overwrites it (zeroize). */
-export function pkcs12PrivateKey(file: Uint8Array, password: string, overview: PfxOverview, spki: Uint8Array): Uint8Array {
+export function pkcs12PrivateKey(
+  file: Uint8Array,
+  password: string,
+  overview: PfxOverview,
+  spki: Uint8Array,
+): Uint8Array {
   const target = canonicalSpki(spki);
-  const key = overview.keyBags.map((bag) => nativeKey(bag.der, bag.shrouded ? password : undefined)).find((k) => k !== undefined && matches(k, target)) ?? forgeKey(file, password, target);
-  if (!key) throw new KeyError("pkcs12.unreadable", "The private key of the PKCS#12 file could not be taken out of it.");
+  const key =
+    overview.keyBags
+      .map((bag) => nativeKey(bag.der, bag.shrouded ? password : undefined))
+      .find((k) => k !== undefined && matches(k, target)) ?? forgeKey(file, password, target);
+  if (!key)
+    throw new KeyError("pkcs12.unreadable", "The private key of the PKCS#12 file could not be taken out of it.");
   return key.export({ type: "pkcs8", format: "der" });
 }
 
 function nativeKey(der: Uint8Array, passphrase: string | undefined): KeyObject | undefined {
   try {
     // A view, not a copy: no second plaintext buffer is left behind.
-    return createPrivateKey({ key: Buffer.from(der.buffer, der.byteOffset, der.length), format: "der", type: "pkcs8", ...(passphrase === undefined ? {} : { passphrase }) });
+    return createPrivateKey({
+      key: Buffer.from(der.buffer, der.byteOffset, der.length),
+      format: "der",
+      type: "pkcs8",
+      ...(passphrase === undefined ? {} : { passphrase }),
+    });
   } catch {
     return undefined;
   }
@@ -49,7 +63,11 @@ function forgeKey(file: Uint8Array, password: string, spki: Uint8Array): KeyObje
   pkcs5.pbkdf2 = (pass: string, ...rest: unknown[]) => pbkdf2(forge.util.encodeUtf8(pass), ...rest);
   let pfx: forge.pkcs12.Pkcs12Pfx;
   try {
-    pfx = forge.pkcs12.pkcs12FromAsn1(forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(file).toString("binary"))), false, password);
+    pfx = forge.pkcs12.pkcs12FromAsn1(
+      forge.asn1.fromDer(forge.util.createBuffer(Buffer.from(file).toString("binary"))),
+      false,
+      password,
+    );
   } catch {
     return undefined;
   } finally {

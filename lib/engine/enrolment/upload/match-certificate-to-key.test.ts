@@ -33,19 +33,57 @@ describe("matchCertificateToKey", () => {
   });
 
   it("prefers the end-entity certificate when a CA certificate has the same key", () => {
-    const caPem = execFileSync("openssl", ["req", "-x509", "-key", ecKeyPath, "-subj", "/CN=same key CA", "-days", "1", "-addext", "basicConstraints=critical,CA:TRUE", "-config", path.join(pki.dir, "ca.cnf")], { encoding: "utf8" });
+    const caPem = execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-key",
+        ecKeyPath,
+        "-subj",
+        "/CN=same key CA",
+        "-days",
+        "1",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-config",
+        path.join(pki.dir, "ca.cnf"),
+      ],
+      { encoding: "utf8" },
+    );
     const ca = parseCertificates(caPem)[0]!;
     expect(ca.basicConstraints?.ca).toBe(true);
     expect(matchCertificateToKey([ca, ec], ecSpki)).toBe(ec);
   });
 
   it("prefers the most recently issued certificate for the same key", async () => {
-    const olderIssued = await pki.issue({ name: "older", key: "ec256", notBefore: new Date(Date.now() - 10 * 86_400_000) });
+    const olderIssued = await pki.issue({
+      name: "older",
+      key: "ec256",
+      notBefore: new Date(Date.now() - 10 * 86_400_000),
+    });
     const older = parseCertificate(olderIssued.certDer);
     // openssl -force_pubkey: a second certificate for the key of `older`
     const pubPath = path.join(pki.dir, "older-pub.pem");
     execFileSync("openssl", ["pkey", "-in", olderIssued.keyPath, "-pubout", "-out", pubPath]);
-    const newerPem = execFileSync("openssl", ["x509", "-new", "-force_pubkey", pubPath, "-subj", "/CN=newer", "-CA", pki.intermediate.certPath, "-CAkey", pki.intermediate.keyPath, "-days", "5"], { encoding: "utf8" });
+    const newerPem = execFileSync(
+      "openssl",
+      [
+        "x509",
+        "-new",
+        "-force_pubkey",
+        pubPath,
+        "-subj",
+        "/CN=newer",
+        "-CA",
+        pki.intermediate.certPath,
+        "-CAkey",
+        pki.intermediate.keyPath,
+        "-days",
+        "5",
+      ],
+      { encoding: "utf8" },
+    );
     const newer = parseCertificates(newerPem)[0]!;
     expect(matchCertificateToKey([older, newer], older.spki)).toBe(newer);
     expect(matchCertificateToKey([newer, older], older.spki)).toBe(newer);

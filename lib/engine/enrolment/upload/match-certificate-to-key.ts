@@ -16,7 +16,9 @@ export function matchCertificateToKey(certificates: readonly Certificate[], spki
     return own !== undefined && bytesEqual(own, target);
   });
   return matches.sort(
-    (a, b) => Number(Boolean(a.basicConstraints?.ca)) - Number(Boolean(b.basicConstraints?.ca)) || b.notBefore.getTime() - a.notBefore.getTime(),
+    (a, b) =>
+      Number(Boolean(a.basicConstraints?.ca)) - Number(Boolean(b.basicConstraints?.ca)) ||
+      b.notBefore.getTime() - a.notBefore.getTime(),
   )[0];
 }
 

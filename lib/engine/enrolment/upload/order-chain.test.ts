@@ -16,7 +16,11 @@ beforeAll(async () => {
   tsa = parseCertificate(pki.tsa.certDer);
 });
 
-const caUsage = { keyUsage: "critical,keyCertSign,cRLSign", extendedKeyUsage: null, basicConstraints: "critical,CA:TRUE" } as const;
+const caUsage = {
+  keyUsage: "critical,keyCertSign,cRLSign",
+  extendedKeyUsage: null,
+  basicConstraints: "critical,CA:TRUE",
+} as const;
 const names = (certificates: Certificate[]) => certificates.map((c) => c.subject);
 
 describe("orderChain", () => {
@@ -32,7 +36,9 @@ describe("orderChain", () => {
   });
 
   it("tells apart two CAs with the same name by key (authorityKeyIdentifier, signature)", async () => {
-    const impostor = parseCertificate((await pki.issue({ name: "Signet Test Intermediate CA", key: "rsa2048", issuer: "root", ...caUsage })).certDer);
+    const impostor = parseCertificate(
+      (await pki.issue({ name: "Signet Test Intermediate CA", key: "rsa2048", issuer: "root", ...caUsage })).certDer,
+    );
     expect(impostor.subjectDer).toEqual(intermediate.subjectDer);
     const result = orderChain(leaf, [impostor, intermediate, root]);
     expect(result.chain).toEqual([intermediate, root]);

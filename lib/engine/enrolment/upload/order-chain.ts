@@ -20,10 +20,12 @@ export interface OrderedChain {
 
 export function orderChain(leaf: Certificate, certificates: readonly Certificate[]): OrderedChain {
   const pool = certificates.filter(
-    (c, i) => c.fingerprintSha256 !== leaf.fingerprintSha256 && certificates.findIndex((d) => d.fingerprintSha256 === c.fingerprintSha256) === i,
+    (c, i) =>
+      c.fingerprintSha256 !== leaf.fingerprintSha256 &&
+      certificates.findIndex((d) => d.fingerprintSha256 === c.fingerprintSha256) === i,
   );
   const chain: Certificate[] = [];
-  for (let current = leaf; chain.length < MAX_CHAIN_LENGTH && !isSelfSigned(current); ) {
+  for (let current = leaf; chain.length < MAX_CHAIN_LENGTH && !isSelfSigned(current);) {
     const issuer = pickIssuer(
       current,
       pool.filter((candidate) => !chain.includes(candidate)),
@@ -41,8 +43,12 @@ function pickIssuer(certificate: Certificate, candidates: readonly Certificate[]
   const issuers = candidates.filter(
     (candidate) =>
       bytesEqual(candidate.subjectDer, certificate.issuerDer) &&
-      (aki === undefined || candidate.subjectKeyIdentifier === undefined || bytesEqual(aki, candidate.subjectKeyIdentifier)) &&
+      (aki === undefined ||
+        candidate.subjectKeyIdentifier === undefined ||
+        bytesEqual(aki, candidate.subjectKeyIdentifier)) &&
       issuedBy(certificate, candidate),
   );
-  return issuers.sort((a, b) => Number(isSelfSigned(b)) - Number(isSelfSigned(a)) || b.notAfter.getTime() - a.notAfter.getTime())[0];
+  return issuers.sort(
+    (a, b) => Number(isSelfSigned(b)) - Number(isSelfSigned(a)) || b.notAfter.getTime() - a.notAfter.getTime(),
+  )[0];
 }

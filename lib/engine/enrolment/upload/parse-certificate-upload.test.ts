@@ -39,12 +39,21 @@ describe("parseCertificateUpload", () => {
       }),
     );
     expect(() => parseCertificateUpload(other.certPem + pki.chainPem, { spki })).toThrow(
-      expect.objectContaining({ code: "upload.key_mismatch", message: expect.stringMatching(/^None of the 3 certificates in the file was issued for the key this request was made with/) }),
+      expect.objectContaining({
+        code: "upload.key_mismatch",
+        message: expect.stringMatching(
+          /^None of the 3 certificates in the file was issued for the key this request was made with/,
+        ),
+      }),
     );
   });
 
   it("passes on the file errors: no certificate, garbage", () => {
-    expect(() => parseCertificateUpload("-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n", { spki })).toThrow(expect.objectContaining({ code: "upload.no_certificate" }));
-    expect(() => parseCertificateUpload(Uint8Array.of(1, 2, 3, 4), { spki })).toThrow(expect.objectContaining({ code: "upload.unreadable" }));
+    expect(() =>
+      parseCertificateUpload("-----BEGIN PUBLIC KEY-----\nAA==\n-----END PUBLIC KEY-----\n", { spki }),
+    ).toThrow(expect.objectContaining({ code: "upload.no_certificate" }));
+    expect(() => parseCertificateUpload(Uint8Array.of(1, 2, 3, 4), { spki })).toThrow(
+      expect.objectContaining({ code: "upload.unreadable" }),
+    );
   });
 });

@@ -6,7 +6,11 @@ import { exportPkcs12, getTestPki, type TestCertificate, type TestPki } from "@/
 import { concatBytes, contextConstructed, oid, readChildren, readSingle, sequence } from "@/lib/engine/asn1/der";
 import { OID } from "@/lib/engine/asn1/oids";
 import { opensslP7b } from "@/test/support/openssl-csr";
-import { MAX_CERTIFICATE_FILE_BYTES, MAX_CERTIFICATES_PER_FILE, readCertificateFile } from "@/lib/engine/enrolment/upload/read-certificate-file";
+import {
+  MAX_CERTIFICATE_FILE_BYTES,
+  MAX_CERTIFICATES_PER_FILE,
+  readCertificateFile,
+} from "@/lib/engine/enrolment/upload/read-certificate-file";
 
 let pki: TestPki;
 let leaf: TestCertificate;
@@ -39,7 +43,13 @@ describe("readCertificateFile accepts", () => {
 
   it("a single DER certificate, and bare base64 of one", () => {
     expect(fingerprints(leaf.certDer)).toEqual([leaf.certDer]);
-    expect(fingerprints(Buffer.from(leaf.certDer).toString("base64").replace(/(.{76})/g, "$1\n"))).toEqual([leaf.certDer]);
+    expect(
+      fingerprints(
+        Buffer.from(leaf.certDer)
+          .toString("base64")
+          .replace(/(.{76})/g, "$1\n"),
+      ),
+    ).toEqual([leaf.certDer]);
     expect(fingerprints(bytes(Buffer.from(leaf.certDer).toString("base64")))).toEqual([leaf.certDer]);
   });
 
@@ -55,17 +65,31 @@ describe("readCertificateFile accepts", () => {
   });
 
   it("a BER (indefinite-length) .p7b, as some Windows and Java tools write it", () => {
-    const indefinite = (tag: number, ...content: Uint8Array[]) => concatBytes([Uint8Array.of(tag, 0x80), ...content, Uint8Array.of(0, 0)]);
+    const indefinite = (tag: number, ...content: Uint8Array[]) =>
+      concatBytes([Uint8Array.of(tag, 0x80), ...content, Uint8Array.of(0, 0)]);
     const ber = indefinite(
       0x30,
       oid(OID.signedData),
-      indefinite(0xa0, indefinite(0x30, Uint8Array.of(0x02, 0x01, 0x01, 0x31, 0x00), concatBytes([Uint8Array.of(0x30, 0x0b), oid(OID.data)]), indefinite(0xa0, leaf.certDer, pki.root.certDer), Uint8Array.of(0x31, 0x00))),
+      indefinite(
+        0xa0,
+        indefinite(
+          0x30,
+          Uint8Array.of(0x02, 0x01, 0x01, 0x31, 0x00),
+          concatBytes([Uint8Array.of(0x30, 0x0b), oid(OID.data)]),
+          indefinite(0xa0, leaf.certDer, pki.root.certDer),
+          Uint8Array.of(0x31, 0x00),
+        ),
+      ),
     );
     expect(fingerprints(ber)).toEqual([leaf.certDer, pki.root.certDer]);
   });
 
   it("OpenSSL's TRUSTED CERTIFICATE blocks (trust settings after the certificate)", () => {
-    const trusted = execFileSync("openssl", ["x509", "-in", leaf.certPath, "-trustout", "-addtrust", "emailProtection"], { encoding: "utf8" });
+    const trusted = execFileSync(
+      "openssl",
+      ["x509", "-in", leaf.certPath, "-trustout", "-addtrust", "emailProtection"],
+      { encoding: "utf8" },
+    );
     expect(trusted).toMatch(/BEGIN TRUSTED CERTIFICATE/);
     expect(fingerprints(trusted)).toEqual([leaf.certDer]);
   });
@@ -86,25 +110,48 @@ describe("readCertificateFile accepts", () => {
 
 describe("readCertificateFile refuses, each with its own message", () => {
   it("an empty file", () => {
-    for (const empty of ["", "  \n", new Uint8Array(0)]) expect(failure(empty)).toMatchObject({ name: "CertificateUploadError", code: "upload.no_certificate", message: expect.stringMatching(/^The file is empty\. Upload the certificate your CA issued/) });
+    for (const empty of ["", "  \n", new Uint8Array(0)])
+      expect(failure(empty)).toMatchObject({
+        name: "CertificateUploadError",
+        code: "upload.no_certificate",
+        message: expect.stringMatching(/^The file is empty\. Upload the certificate your CA issued/),
+      });
   });
 
   it("garbage (binary or text) and a damaged certificate", () => {
-    expect(failure(Uint8Array.of(0x30, 0x03, 1, 2, 3))).toMatchObject({ code: "upload.unreadable", message: expect.stringMatching(/not a certificate Signet can read.*convert it to PEM/) });
+    expect(failure(Uint8Array.of(0x30, 0x03, 1, 2, 3))).toMatchObject({
+      code: "upload.unreadable",
+      message: expect.stringMatching(/not a certificate Signet can read.*convert it to PEM/),
+    });
     expect(failure(new Uint8Array(2000).fill(0xff))).toMatchObject({ code: "upload.unreadable" });
-    expect(failure("Hello, this is my certificate!")).toMatchObject({ code: "upload.unreadable", message: expect.stringMatching(/^The text is not a certificate/) });
+    expect(failure("Hello, this is my certificate!")).toMatchObject({
+      code: "upload.unreadable",
+      message: expect.stringMatching(/^The text is not a certificate/),
+    });
     const damaged = leaf.certPem.replace(/\n(.{10})/, "\nAAAAAAAAAA");
-    expect(failure(pki.root.certPem + damaged)).toMatchObject({ code: "upload.unreadable", message: expect.stringMatching(/^The certificate 2 of the file is damaged or not an X\.509 certificate/) });
+    expect(failure(pki.root.certPem + damaged)).toMatchObject({
+      code: "upload.unreadable",
+      message: expect.stringMatching(/^The certificate 2 of the file is damaged or not an X\.509 certificate/),
+    });
     expect(failure(leaf.certDer.subarray(0, 100))).toMatchObject({ code: "upload.unreadable" });
   });
 
   it("a PEM file without certificates, naming what it holds", () => {
-    const publicKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "pem" });
-    expect(failure(publicKey)).toMatchObject({ code: "upload.no_certificate", message: expect.stringMatching(/^The file holds no certificate \(it holds: PUBLIC KEY\)/) });
+    const publicKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({
+      type: "spki",
+      format: "pem",
+    });
+    expect(failure(publicKey)).toMatchObject({
+      code: "upload.no_certificate",
+      message: expect.stringMatching(/^The file holds no certificate \(it holds: PUBLIC KEY\)/),
+    });
   });
 
   it("a private key, alone or next to the certificate, in PEM or DER", () => {
-    const expected = { code: "upload.contains_private_key", message: expect.stringMatching(/^This file contains a private key\. Upload only the certificate and its chain/) };
+    const expected = {
+      code: "upload.contains_private_key",
+      message: expect.stringMatching(/^This file contains a private key\. Upload only the certificate and its chain/),
+    };
     expect(failure(leaf.keyPem)).toMatchObject(expected);
     expect(failure(leaf.certPem + leaf.keyPem)).toMatchObject(expected);
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
@@ -115,8 +162,16 @@ describe("readCertificateFile refuses, each with its own message", () => {
   });
 
   it("the CSR instead of the certificate, in PEM or DER", () => {
-    const csrPem = execFileSync("openssl", ["req", "-new", "-key", leaf.keyPath, "-subj", "/CN=x", "-config", path.join(pki.dir, "ca.cnf")], { encoding: "utf8" });
-    const expected = { code: "upload.is_certificate_request", message: "This is the certificate request (CSR), not a certificate. Send it to your certification authority and upload the certificate they issue." };
+    const csrPem = execFileSync(
+      "openssl",
+      ["req", "-new", "-key", leaf.keyPath, "-subj", "/CN=x", "-config", path.join(pki.dir, "ca.cnf")],
+      { encoding: "utf8" },
+    );
+    const expected = {
+      code: "upload.is_certificate_request",
+      message:
+        "This is the certificate request (CSR), not a certificate. Send it to your certification authority and upload the certificate they issue.",
+    };
     expect(failure(csrPem)).toMatchObject(expected);
     const der = readSingle(new Uint8Array(Buffer.from(csrPem.replace(/-----[^-]+-----|\s/g, ""), "base64"))).der;
     expect(failure(der)).toMatchObject(expected);
@@ -124,26 +179,60 @@ describe("readCertificateFile refuses, each with its own message", () => {
 
   it("a PKCS#12 file, pointing to the PKCS#12 import", async () => {
     const p12 = await exportPkcs12(pki, leaf, { password: "x" });
-    expect(failure(p12)).toMatchObject({ code: "upload.is_pkcs12", message: expect.stringMatching(/^This is a PKCS#12 file \(\.p12\/\.pfx\).*Import PKCS#12/) });
+    expect(failure(p12)).toMatchObject({
+      code: "upload.is_pkcs12",
+      message: expect.stringMatching(/^This is a PKCS#12 file \(\.p12\/\.pfx\).*Import PKCS#12/),
+    });
   });
 
   it("a PKCS#7 that is damaged or carries no certificate", async () => {
     const empty = Buffer.from(await opensslP7b(pki, "", "DER"));
     expect(readChildren(readSingle(empty)).length).toBe(2);
-    expect(failure(empty)).toMatchObject({ code: "upload.no_certificate", message: expect.stringMatching(/^The PKCS#7 file holds no certificate/) });
+    expect(failure(empty)).toMatchObject({
+      code: "upload.no_certificate",
+      message: expect.stringMatching(/^The PKCS#7 file holds no certificate/),
+    });
     const notSignedData = sequence(oid(OID.signedData), contextConstructed(0, Uint8Array.of(0x02, 0x01, 0x01)));
-    expect(failure(notSignedData)).toMatchObject({ code: "upload.unreadable", message: expect.stringMatching(/^The PKCS#7 bundle is damaged and cannot be read/) });
+    expect(failure(notSignedData)).toMatchObject({
+      code: "upload.unreadable",
+      message: expect.stringMatching(/^The PKCS#7 bundle is damaged and cannot be read/),
+    });
     const pemOfOther = `-----BEGIN PKCS7-----\n${Buffer.from(sequence(oid(OID.data))).toString("base64")}\n-----END PKCS7-----\n`;
-    expect(failure(pemOfOther)).toMatchObject({ code: "upload.unreadable", message: expect.stringMatching(/^The PKCS#7 block is not a certificate bundle/) });
+    expect(failure(pemOfOther)).toMatchObject({
+      code: "upload.unreadable",
+      message: expect.stringMatching(/^The PKCS#7 block is not a certificate bundle/),
+    });
   });
 
   it("a file too large or with too many certificates", () => {
-    expect(failure(new Uint8Array(MAX_CERTIFICATE_FILE_BYTES + 1))).toMatchObject({ name: "CertificateUploadError", code: "upload.too_large", message: expect.stringMatching(/too large for a certificate/) });
+    expect(failure(new Uint8Array(MAX_CERTIFICATE_FILE_BYTES + 1))).toMatchObject({
+      name: "CertificateUploadError",
+      code: "upload.too_large",
+      message: expect.stringMatching(/too large for a certificate/),
+    });
     const many = Array.from({ length: MAX_CERTIFICATES_PER_FILE + 1 }, (_, i) => makeSelfSigned(i)).join("");
-    expect(failure(many)).toMatchObject({ code: "upload.too_many_certificates", message: `The file holds ${MAX_CERTIFICATES_PER_FILE + 1} certificates; upload at most ${MAX_CERTIFICATES_PER_FILE} (your certificate and its chain).` });
+    expect(failure(many)).toMatchObject({
+      code: "upload.too_many_certificates",
+      message: `The file holds ${MAX_CERTIFICATES_PER_FILE + 1} certificates; upload at most ${MAX_CERTIFICATES_PER_FILE} (your certificate and its chain).`,
+    });
   });
 });
 
 function makeSelfSigned(i: number): string {
-  return execFileSync("openssl", ["req", "-x509", "-key", leaf.keyPath, "-subj", `/CN=many ${i}`, "-days", "1", "-config", path.join(pki.dir, "ca.cnf")], { encoding: "utf8" });
+  return execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-key",
+      leaf.keyPath,
+      "-subj",
+      `/CN=many ${i}`,
+      "-days",
+      "1",
+      "-config",
+      path.join(pki.dir, "ca.cnf"),
+    ],
+    { encoding: "utf8" },
+  );
 }

@@ -23,18 +23,29 @@ const REQUEST_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"
 /** Tested on trimmed text: no overlapping repetitions, so no catastrophic backtracking. */
 const BARE_BASE64 = /^[A-Za-z0-9+/\s]+={0,2}$/;
 
-const WHAT_TO_UPLOAD = "Upload the certificate your CA issued, as PEM (.pem, .crt), DER (.cer, .der) or a PKCS#7 bundle (.p7b).";
+const WHAT_TO_UPLOAD =
+  "Upload the certificate your CA issued, as PEM (.pem, .crt), DER (.cer, .der) or a PKCS#7 bundle (.p7b).";
 
 /** Distinct certificates (by fingerprint), in file order. */
 export function readCertificateFile(input: Uint8Array | string): Certificate[] {
   const size = typeof input === "string" ? Buffer.byteLength(input) : input.length;
   if (size > MAX_CERTIFICATE_FILE_BYTES) {
-    throw new CertificateUploadError("upload.too_large", `The file is too large for a certificate (${size} bytes; at most ${MAX_CERTIFICATE_FILE_BYTES}). ${WHAT_TO_UPLOAD}`);
+    throw new CertificateUploadError(
+      "upload.too_large",
+      `The file is too large for a certificate (${size} bytes; at most ${MAX_CERTIFICATE_FILE_BYTES}). ${WHAT_TO_UPLOAD}`,
+    );
   }
-  const certificates = looksLikePem(input) ? fromPem(typeof input === "string" ? input : Buffer.from(input).toString("latin1")) : fromDer(derOf(input));
-  const distinct = certificates.filter((c, i) => certificates.findIndex((d) => d.fingerprintSha256 === c.fingerprintSha256) === i);
+  const certificates = looksLikePem(input)
+    ? fromPem(typeof input === "string" ? input : Buffer.from(input).toString("latin1"))
+    : fromDer(derOf(input));
+  const distinct = certificates.filter(
+    (c, i) => certificates.findIndex((d) => d.fingerprintSha256 === c.fingerprintSha256) === i,
+  );
   if (distinct.length > MAX_CERTIFICATES_PER_FILE) {
-    throw new CertificateUploadError("upload.too_many_certificates", `The file holds ${distinct.length} certificates; upload at most ${MAX_CERTIFICATES_PER_FILE} (your certificate and its chain).`);
+    throw new CertificateUploadError(
+      "upload.too_many_certificates",
+      `The file holds ${distinct.length} certificates; upload at most ${MAX_CERTIFICATES_PER_FILE} (your certificate and its chain).`,
+    );
   }
   return distinct;
 }
@@ -43,9 +54,11 @@ export function readCertificateFile(input: Uint8Array | string): Certificate[] {
 function derOf(input: Uint8Array | string): Uint8Array {
   const text = typeof input === "string" ? input : asciiText(input);
   if (text === undefined) return input as Uint8Array;
-  if (text.trim() === "") throw new CertificateUploadError("upload.no_certificate", `The file is empty. ${WHAT_TO_UPLOAD}`);
+  if (text.trim() === "")
+    throw new CertificateUploadError("upload.no_certificate", `The file is empty. ${WHAT_TO_UPLOAD}`);
   if (BARE_BASE64.test(text.trim())) return new Uint8Array(Buffer.from(text, "base64"));
-  if (typeof input === "string") throw new CertificateUploadError("upload.unreadable", `The text is not a certificate. ${WHAT_TO_UPLOAD}`);
+  if (typeof input === "string")
+    throw new CertificateUploadError("upload.unreadable", `The text is not a certificate. ${WHAT_TO_UPLOAD}`);
   return input;
 }
 
@@ -58,7 +71,11 @@ function fromPem(text: string): Certificate[] {
     if (CERTIFICATE_LABELS.has(block.label)) certificates.push(certificateOfBlock(block, ++index));
     else if (PKCS7_LABELS.has(block.label)) {
       const bundle = pkcs7Certificates(block.der);
-      if (bundle === undefined) throw new CertificateUploadError("upload.unreadable", `The PKCS#7 block is not a certificate bundle. ${WHAT_TO_UPLOAD}`);
+      if (bundle === undefined)
+        throw new CertificateUploadError(
+          "upload.unreadable",
+          `The PKCS#7 block is not a certificate bundle. ${WHAT_TO_UPLOAD}`,
+        );
       certificates.push(...bundle);
     }
   }
@@ -76,7 +93,11 @@ function fromDer(der: Uint8Array): Certificate[] {
   }
   const bundle = pkcs7Certificates(der);
   if (bundle !== undefined) {
-    if (bundle.length === 0) throw new CertificateUploadError("upload.no_certificate", `The PKCS#7 file holds no certificate. ${WHAT_TO_UPLOAD}`);
+    if (bundle.length === 0)
+      throw new CertificateUploadError(
+        "upload.no_certificate",
+        `The PKCS#7 file holds no certificate. ${WHAT_TO_UPLOAD}`,
+      );
     return bundle;
   }
   switch (derFileKind(der)) {
@@ -90,7 +111,10 @@ function fromDer(der: Uint8Array): Certificate[] {
     case "private-key":
       throw privateKeyError();
     default:
-      throw new CertificateUploadError("upload.unreadable", `The file is not a certificate Signet can read. ${WHAT_TO_UPLOAD} If your CA gave you another format, convert it to PEM.`);
+      throw new CertificateUploadError(
+        "upload.unreadable",
+        `The file is not a certificate Signet can read. ${WHAT_TO_UPLOAD} If your CA gave you another format, convert it to PEM.`,
+      );
   }
 }
 
@@ -101,7 +125,11 @@ function pkcs7Certificates(der: Uint8Array): Certificate[] | undefined {
     certificates = readPkcs7Certificates(der);
   } catch (cause) {
     if (!(cause instanceof DerError)) throw cause;
-    throw new CertificateUploadError("upload.unreadable", `The PKCS#7 bundle is damaged and cannot be read. ${WHAT_TO_UPLOAD}`, { cause });
+    throw new CertificateUploadError(
+      "upload.unreadable",
+      `The PKCS#7 bundle is damaged and cannot be read. ${WHAT_TO_UPLOAD}`,
+      { cause },
+    );
   }
   return certificates?.map((c, i) => certificateOf(c, `certificate ${i + 1} of the PKCS#7 bundle`));
 }
@@ -124,7 +152,11 @@ function certificateOf(der: Uint8Array, where: string): Certificate {
     return parseCertificate(der);
   } catch (cause) {
     if (!(cause instanceof CertificateError)) throw cause;
-    throw new CertificateUploadError("upload.unreadable", `The ${where} is damaged or not an X.509 certificate. ${WHAT_TO_UPLOAD}`, { cause });
+    throw new CertificateUploadError(
+      "upload.unreadable",
+      `The ${where} is damaged or not an X.509 certificate. ${WHAT_TO_UPLOAD}`,
+      { cause },
+    );
   }
 }
 
@@ -144,5 +176,7 @@ function requestError(): CertificateUploadError {
 
 /** The bytes as text when they are plain ASCII (bare base64 upload), else undefined. */
 function asciiText(bytes: Uint8Array): string | undefined {
-  return bytes.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f)) ? Buffer.from(bytes).toString("latin1") : undefined;
+  return bytes.every((b) => b === 0x09 || b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))
+    ? Buffer.from(bytes).toString("latin1")
+    : undefined;
 }

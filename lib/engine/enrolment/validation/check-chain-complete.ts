@@ -13,9 +13,14 @@ export function checkChainComplete(path: CertificationPath, organisationCas: rea
   const last = path.path[path.path.length - 1];
   if (!last || path.anchor || isSelfSigned(last)) return;
   if (path.path.length > MAX_CHAIN_LENGTH) {
-    throw new EnrolmentCheckError("enrolment.chain_incomplete", "The certificate chain is too long (more than ten certificates) to be checked.");
+    throw new EnrolmentCheckError(
+      "enrolment.chain_incomplete",
+      "The certificate chain is too long (more than ten certificates) to be checked.",
+    );
   }
-  const where = organisationCas.length ? "its root certificate or your organisation's CA certificate" : "its root certificate";
+  const where = organisationCas.length
+    ? "its root certificate or your organisation's CA certificate"
+    : "its root certificate";
   throw new EnrolmentCheckError(
     "enrolment.chain_incomplete",
     `The certificate chain is incomplete: the certificate of the CA that issued “${last.subject}” (“${last.issuer}”) is missing. Upload the complete chain from your CA, intermediate certificates included, up to ${where}.`,

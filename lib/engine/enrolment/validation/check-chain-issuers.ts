@@ -7,10 +7,16 @@ export function checkChainIssuers(path: readonly Certificate[]): void {
     const issuer = path[i] as Certificate;
     const issued = path[i - 1] as Certificate;
     if (!issuer.basicConstraints?.ca) {
-      throw new EnrolmentCheckError("enrolment.chain_issuer_not_ca", `“${issuer.subject}” issued “${issued.subject}” but is not a certification authority (basicConstraints).`);
+      throw new EnrolmentCheckError(
+        "enrolment.chain_issuer_not_ca",
+        `“${issuer.subject}” issued “${issued.subject}” but is not a certification authority (basicConstraints).`,
+      );
     }
     if (issuer.keyUsage && !issuer.keyUsage.keyCertSign) {
-      throw new EnrolmentCheckError("enrolment.chain_issuer_not_ca", `“${issuer.subject}” issued “${issued.subject}” but its key usage does not allow signing certificates.`);
+      throw new EnrolmentCheckError(
+        "enrolment.chain_issuer_not_ca",
+        `“${issuer.subject}” issued “${issued.subject}” but its key usage does not allow signing certificates.`,
+      );
     }
   }
 }

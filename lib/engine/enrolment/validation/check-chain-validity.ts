@@ -5,7 +5,10 @@ import { EnrolmentCheckError } from "@/lib/engine/enrolment/enrolment-errors";
 export function checkChainValidity(chain: readonly Certificate[], now: Date): void {
   for (const certificate of chain) {
     if (now < certificate.notBefore) {
-      throw new EnrolmentCheckError("enrolment.chain_certificate_not_valid", `The CA certificate “${certificate.subject}” is not valid before ${certificate.notBefore.toISOString()}.`);
+      throw new EnrolmentCheckError(
+        "enrolment.chain_certificate_not_valid",
+        `The CA certificate “${certificate.subject}” is not valid before ${certificate.notBefore.toISOString()}.`,
+      );
     }
     if (now > certificate.notAfter) {
       throw new EnrolmentCheckError(

@@ -60,7 +60,13 @@ export function validateForEnrolment(input: EnrolmentValidationInput): Enrolment
   // An organisation CA is trusted as such: its own signature is not relied on (RFC 5280 6.1), so its algorithm does not count.
   const issuers = built.path.slice(1).filter((c) => c !== built.anchor);
 
-  const profile = checkCertificateProfile({ certificate: leaf, chain: issuers, publicKey: input.spki, at: now, allowSelfSigned: policy.allowSelfSigned });
+  const profile = checkCertificateProfile({
+    certificate: leaf,
+    chain: issuers,
+    publicKey: input.spki,
+    at: now,
+    allowSelfSigned: policy.allowSelfSigned,
+  });
   const failures: EnrolmentFailure[] = profile.failures.map((failure) => ({
     code: failure.code,
     message: (failure.code === "certificate.extended_key_usage" && documentSigningOnlyMessage(leaf)) || failure.message,
@@ -80,7 +86,13 @@ export function validateForEnrolment(input: EnrolmentValidationInput): Enrolment
     }
   }
 
-  return { ok: failures.length === 0, failures, selfSigned: profile.selfSigned, testing: profile.selfSigned && policy.allowSelfSigned, path: built.path };
+  return {
+    ok: failures.length === 0,
+    failures,
+    selfSigned: profile.selfSigned,
+    testing: profile.selfSigned && policy.allowSelfSigned,
+    path: built.path,
+  };
 }
 
 /**

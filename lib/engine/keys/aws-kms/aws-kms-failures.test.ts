@@ -44,8 +44,16 @@ describe("AwsKmsKeyBackend failures: typed errors with actionable messages", () 
     const { key, backend } = await signingKey();
     kms.setMode(key, "sign_denied");
     const error = await failure(backend.sign(request));
-    expect(error).toMatchObject({ code: "kms.access_denied", keyId: key.arn, region: kms.region, operation: "Sign", awsErrorName: "AccessDeniedException" });
-    expect(error.message).toContain(`Signet can no longer use the AWS KMS key ${key.arn} in ${kms.region}: access was denied for kms:Sign`);
+    expect(error).toMatchObject({
+      code: "kms.access_denied",
+      keyId: key.arn,
+      region: kms.region,
+      operation: "Sign",
+      awsErrorName: "AccessDeniedException",
+    });
+    expect(error.message).toContain(
+      `Signet can no longer use the AWS KMS key ${key.arn} in ${kms.region}: access was denied for kms:Sign`,
+    );
     expect(error.message).toContain("If you removed Signet's grant on purpose, this is expected");
     expect(error.message).toContain("restore kms:Sign");
     expect(error.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -65,7 +73,10 @@ describe("AwsKmsKeyBackend failures: typed errors with actionable messages", () 
     kms.setMode(key, "pending_deletion");
     const before = kms.requests.length;
     const error = await failure(backend.sign(request));
-    expect(kms.requests.slice(before).map((r) => `${r.operation}:${r.error ?? "ok"}`)).toEqual(["Sign:KMSInvalidStateException", "DescribeKey:ok"]);
+    expect(kms.requests.slice(before).map((r) => `${r.operation}:${r.error ?? "ok"}`)).toEqual([
+      "Sign:KMSInvalidStateException",
+      "DescribeKey:ok",
+    ]);
     expect(error.code).toBe("kms.key_pending_deletion");
     expect(error.message).toContain(`scheduled for deletion on ${key.deletionDate?.toISOString().slice(0, 10)}`);
     expect(error.message).toContain("cancel-key-deletion");
@@ -124,7 +135,11 @@ describe("AwsKmsKeyBackend failures: typed errors with actionable messages", () 
     const address = closed.address();
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const port = typeof address === "object" && address ? address.port : 1;
-    const backend = new AwsKmsKeyBackend({ ...testKmsConnection(kms, { endpoint: `http://127.0.0.1:${port}` }), keyId: key.arn, publicKey: description.publicKey });
+    const backend = new AwsKmsKeyBackend({
+      ...testKmsConnection(kms, { endpoint: `http://127.0.0.1:${port}` }),
+      keyId: key.arn,
+      publicKey: description.publicKey,
+    });
     backends.push(backend);
     const error = await failure(backend.sign(request));
     expect(error).toMatchObject({ code: "kms.unavailable", awsErrorName: "ECONNREFUSED" });
@@ -135,7 +150,9 @@ describe("AwsKmsKeyBackend failures: typed errors with actionable messages", () 
     const { key, description } = await signingKey();
     const wrongSecret = "wrong-secret-that-must-never-appear-in-errors";
     const backend = new AwsKmsKeyBackend({
-      ...testKmsConnection(kms, { credentials: { accessKeyId: kms.credentials.accessKeyId, secretAccessKey: wrongSecret } }),
+      ...testKmsConnection(kms, {
+        credentials: { accessKeyId: kms.credentials.accessKeyId, secretAccessKey: wrongSecret },
+      }),
       keyId: key.arn,
       publicKey: description.publicKey,
     });
@@ -150,7 +167,10 @@ describe("AwsKmsKeyBackend failures: typed errors with actionable messages", () 
       publicKey: description.publicKey,
     });
     backends.push(unknown);
-    expect(await failure(unknown.sign(request))).toMatchObject({ code: "kms.bad_credentials", awsErrorName: "UnrecognizedClientException" });
+    expect(await failure(unknown.sign(request))).toMatchObject({
+      code: "kms.bad_credentials",
+      awsErrorName: "UnrecognizedClientException",
+    });
   });
 
   it("a key whose usage is ENCRYPT_DECRYPT: Sign's InvalidKeyUsageException is kms.invalid_key_usage", async () => {
@@ -182,7 +202,9 @@ describe("AwsKmsKeyBackend failures: typed errors with actionable messages", () 
       expect(dumped).not.toContain("wrong-secret-that-must-never-appear-in-errors");
       expect(dumped).not.toContain("AWS4-HMAC-SHA256");
       const cause = (error as Error).cause;
-      expect(cause === undefined || (cause instanceof Error && !("$response" in cause) && !("$metadata" in cause))).toBe(true);
+      expect(
+        cause === undefined || (cause instanceof Error && !("$response" in cause) && !("$metadata" in cause)),
+      ).toBe(true);
     }
   });
 });

@@ -49,13 +49,17 @@ describe("AwsKmsKeyBackend.sign through @aws-sdk/client-kms over HTTP", () => {
 
       const [request, ...more] = kms.requests.slice(before);
       expect(more).toEqual([]);
-      expect(request).toMatchObject({ operation: "Sign", body: { KeyId: key.arn, MessageType: "DIGEST", SigningAlgorithm: algorithm } });
+      expect(request).toMatchObject({
+        operation: "Sign",
+        body: { KeyId: key.arn, MessageType: "DIGEST", SigningAlgorithm: algorithm },
+      });
       // DIGEST semantics: what went to KMS is the digest itself, and KMS did not hash it again.
       expect(request?.body.Message).toBe(Buffer.from(digest(hash, message)).toString("base64"));
       const publicKey = spec.startsWith("ECC") ? { key: key.publicKey, dsaEncoding: "der" as const } : key.publicKey;
       expect(verify(nodeHash(hash), message, publicKey, signature)).toBe(true);
       expect(verify(nodeHash(hash), digest(hash, message), publicKey, signature)).toBe(false);
-      if (spec.startsWith("ECC")) expect(signature[0]).toBe(0x30); // DER ECDSA-Sig-Value
+      if (spec.startsWith("ECC"))
+        expect(signature[0]).toBe(0x30); // DER ECDSA-Sig-Value
       else expect(signature.length).toBe(Number(spec.slice(4)) / 8);
     });
   }
@@ -79,7 +83,9 @@ describe("AwsKmsKeyBackend.sign through @aws-sdk/client-kms over HTTP", () => {
       message: expect.stringContaining("signs only SHA-384 digests, not SHA-256"),
     });
     const wrong = new Uint8Array(createHash("sha384").update("something else").digest());
-    await expect(backend.sign({ message, digest: wrong, hash: "SHA-384" })).rejects.toMatchObject({ code: "key.digest_mismatch" });
+    await expect(backend.sign({ message, digest: wrong, hash: "SHA-384" })).rejects.toMatchObject({
+      code: "key.digest_mismatch",
+    });
     expect(kms.requests.length).toBe(before);
   });
 
@@ -93,7 +99,9 @@ describe("AwsKmsKeyBackend.sign through @aws-sdk/client-kms over HTTP", () => {
       expect(request.headers["content-type"]).toBe("application/x-amz-json-1.1");
       const auth = parseAuthorization(String(request.headers.authorization));
       expect(auth).toMatchObject({ accessKeyId: kms.credentials.accessKeyId, region: kms.region, service: "kms" });
-      expect(auth?.signedHeaders).toEqual(expect.arrayContaining(["host", "x-amz-date", "x-amz-target", "content-type"]));
+      expect(auth?.signedHeaders).toEqual(
+        expect.arrayContaining(["host", "x-amz-date", "x-amz-target", "content-type"]),
+      );
       expect(request.accessKeyId).toBe(kms.credentials.accessKeyId); // set only when the signature verified
     }
   });

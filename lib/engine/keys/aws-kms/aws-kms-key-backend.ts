@@ -18,7 +18,12 @@ import type { KeyObject } from "node:crypto";
 import { bytesEqual } from "@/lib/engine/asn1/der";
 import type { KeyBackend, SignRequest } from "@/lib/engine/keys/key-backend";
 import type { HashAlgorithm, KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
-import { canonicalSpki, describeKeyAlgorithm, keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
+import {
+  canonicalSpki,
+  describeKeyAlgorithm,
+  keyAlgorithmOf,
+  publicKeyFromSpki,
+} from "@/lib/engine/crypto/key-algorithm";
 import { KeyError } from "@/lib/engine/crypto/key-errors";
 import { digest as hashBytes } from "@/lib/engine/crypto/hash";
 import { verifySignature } from "@/lib/engine/crypto/verify-signature";
@@ -61,7 +66,10 @@ export class AwsKmsKeyBackend implements KeyBackend {
     this.#publicKey = publicKeyFromSpki(this.#spki);
     this.#algorithm = keyAlgorithmOf(this.#publicKey);
     if (this.#algorithm.kind === "RSA" && ![2048, 3072, 4096].includes(this.#algorithm.modulusBits)) {
-      throw new KeyError("key.unsupported_algorithm", `AWS KMS has no RSA ${this.#algorithm.modulusBits} signing keys; this public key cannot be a KMS key.`);
+      throw new KeyError(
+        "key.unsupported_algorithm",
+        `AWS KMS has no RSA ${this.#algorithm.modulusBits} signing keys; this public key cannot be a KMS key.`,
+      );
     }
     this.description = `AWS KMS key ${this.keyId} (${this.region})`;
     this.#client = createKmsClient(this.#connection, this.keyId, "use");
@@ -70,7 +78,12 @@ export class AwsKmsKeyBackend implements KeyBackend {
   /** Describes the key (as at registration) and returns a backend for it: for the CLI, where nothing is stored. */
   static async connect(input: AwsKmsKeyInput): Promise<AwsKmsKeyBackend> {
     const described = await describeAwsKmsKey(input);
-    return new AwsKmsKeyBackend({ ...input, keyId: described.keyArn, region: described.region, publicKey: described.publicKey });
+    return new AwsKmsKeyBackend({
+      ...input,
+      keyId: described.keyArn,
+      region: described.region,
+      publicKey: described.publicKey,
+    });
   }
 
   async keyAlgorithm(): Promise<KeyAlgorithm> {
@@ -91,7 +104,13 @@ export class AwsKmsKeyBackend implements KeyBackend {
     if (!bytesEqual(hashBytes(hash, message), digest)) {
       throw new KeyError("key.digest_mismatch", "The message to sign does not match its digest; nothing was signed.");
     }
-    const context: KmsErrorContext = { keyId: this.keyId, region: this.region, operation: "Sign", phase: "use", roleArn: this.#roleArn };
+    const context: KmsErrorContext = {
+      keyId: this.keyId,
+      region: this.region,
+      operation: "Sign",
+      phase: "use",
+      roleArn: this.#roleArn,
+    };
     const signingAlgorithm = kmsSigningAlgorithm(this.#algorithm, hash);
     if (!signingAlgorithm) {
       throw kmsError(
@@ -105,12 +124,22 @@ export class AwsKmsKeyBackend implements KeyBackend {
     let output;
     try {
       output = await kmsCall(this.#connection, context, (abortSignal) =>
-        this.#client.send(new SignCommand({ KeyId: this.keyId, Message: digest, MessageType: "DIGEST", SigningAlgorithm: signingAlgorithm }), {
-          abortSignal,
-        }),
+        this.#client.send(
+          new SignCommand({
+            KeyId: this.keyId,
+            Message: digest,
+            MessageType: "DIGEST",
+            SigningAlgorithm: signingAlgorithm,
+          }),
+          {
+            abortSignal,
+          },
+        ),
       );
     } catch (error) {
-      throw error instanceof KmsError && error.awsErrorName === "KMSInvalidStateException" ? await this.#explainState(error, context) : error;
+      throw error instanceof KmsError && error.awsErrorName === "KMSInvalidStateException"
+        ? await this.#explainState(error, context)
+        : error;
     }
 
     const signature = output.Signature;

@@ -59,14 +59,18 @@ describe("AwsKmsMasterKey: data keys under a KMS symmetric key", () => {
     const key = kms.createKey("SYMMETRIC_DEFAULT", { alias: "alias/signet-master" });
     const before = kms.requests.length;
     const byAlias = await connect("alias/signet-master");
-    expect(kms.requests.slice(before).map((r) => `${r.operation}:${r.body.KeyId as string}`)).toEqual(["DescribeKey:alias/signet-master"]);
+    expect(kms.requests.slice(before).map((r) => `${r.operation}:${r.body.KeyId as string}`)).toEqual([
+      "DescribeKey:alias/signet-master",
+    ]);
     expect(byAlias.id).toBe(`aws-kms:${key.arn}`);
     expect(byAlias.keyArn).toBe(key.arn);
     expect(byAlias.region).toBe(kms.region);
     expect(byAlias.description).toBe(`AWS KMS master key ${key.arn}`);
     expect((await connect(key.keyId)).id).toBe(byAlias.id);
     expect((await connect(key.arn)).id).toBe(byAlias.id);
-    expect((await connect(`arn:aws:kms:${kms.region}:${kms.accountId}:alias/signet-master`, { region: undefined })).id).toBe(byAlias.id);
+    expect(
+      (await connect(`arn:aws:kms:${kms.region}:${kms.accountId}:alias/signet-master`, { region: undefined })).id,
+    ).toBe(byAlias.id);
 
     // later calls name the ARN, so re-pointing the alias cannot switch keys under stored data keys
     const generated = await byAlias.generateDataKey(org);
@@ -92,11 +96,19 @@ describe("AwsKmsMasterKey: data keys under a KMS symmetric key", () => {
 
     const [generate, decrypt, ...more] = kms.requests.slice(before);
     expect(more).toEqual([]);
-    expect(generate).toMatchObject({ operation: "GenerateDataKey", body: { KeyId: key.arn, KeySpec: "AES_256", EncryptionContext: { "signet:org": org.orgId } } });
+    expect(generate).toMatchObject({
+      operation: "GenerateDataKey",
+      body: { KeyId: key.arn, KeySpec: "AES_256", EncryptionContext: { "signet:org": org.orgId } },
+    });
     expect(generate?.body.NumberOfBytes).toBeUndefined();
     expect(decrypt).toMatchObject({
       operation: "Decrypt",
-      body: { KeyId: key.arn, EncryptionContext: { "signet:org": org.orgId }, EncryptionAlgorithm: "SYMMETRIC_DEFAULT", CiphertextBlob: Buffer.from(wrapped).toString("base64") },
+      body: {
+        KeyId: key.arn,
+        EncryptionContext: { "signet:org": org.orgId },
+        EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+        CiphertextBlob: Buffer.from(wrapped).toString("base64"),
+      },
     });
     for (const request of [generate, decrypt]) {
       expect(request?.accessKeyId).toBe(kms.credentials.accessKeyId); // SigV4 verified by the endpoint
@@ -113,7 +125,14 @@ describe("AwsKmsMasterKey: data keys under a KMS symmetric key", () => {
     const before = kms.requests.length;
     const rewrapped = await masterKey.wrap(await local.unwrap(fromLocal.wrapped, org), org);
     expect(kms.requests.slice(before)).toMatchObject([
-      { operation: "Encrypt", body: { KeyId: key.arn, EncryptionContext: { "signet:org": org.orgId }, Plaintext: fromLocal.plaintext.toString("base64") } },
+      {
+        operation: "Encrypt",
+        body: {
+          KeyId: key.arn,
+          EncryptionContext: { "signet:org": org.orgId },
+          Plaintext: fromLocal.plaintext.toString("base64"),
+        },
+      },
     ]);
     expect(await masterKey.unwrap(rewrapped, org)).toEqual(fromLocal.plaintext);
     await expect(masterKey.wrap(new Uint8Array(16), org)).rejects.toThrow(RangeError);
@@ -132,12 +151,17 @@ describe("AwsKmsMasterKey: data keys under a KMS symmetric key", () => {
 
     const otherKey = await failure(other.unwrap(wrapped, org), PlatformKeyError);
     expect(otherKey.code).toBe("master_key.mismatch");
-    expect(kms.requests.slice(before).map((r) => r.error)).toEqual(["InvalidCiphertextException", "IncorrectKeyException"]);
+    expect(kms.requests.slice(before).map((r) => r.error)).toEqual([
+      "InvalidCiphertextException",
+      "IncorrectKeyException",
+    ]);
 
     const altered = Buffer.from(wrapped);
     altered[altered.length - 1] = (altered[altered.length - 1] ?? 0) ^ 0x80;
     expect((await failure(masterKey.unwrap(altered, org), PlatformKeyError)).code).toBe("master_key.mismatch");
-    expect((await failure(masterKey.unwrap(new Uint8Array(3), org), PlatformKeyError)).code).toBe("master_key.mismatch");
+    expect((await failure(masterKey.unwrap(new Uint8Array(3), org), PlatformKeyError)).code).toBe(
+      "master_key.mismatch",
+    );
   });
 
   it("a data key from the KMS master key encrypts a platform key (key-envelope), which decrypts and signs after an unwrap", async () => {
@@ -165,7 +189,9 @@ describe("AwsKmsMasterKey: data keys under a KMS symmetric key", () => {
     });
     const message = new TextEncoder().encode("signed attributes");
     const before = kms.requests.length;
-    await expect(backend.sign({ message, digest: digest("SHA-256", message), hash: "SHA-256" })).resolves.toBeInstanceOf(Uint8Array);
+    await expect(
+      backend.sign({ message, digest: digest("SHA-256", message), hash: "SHA-256" }),
+    ).resolves.toBeInstanceOf(Uint8Array);
     expect(kms.requests.slice(before).map((r) => r.operation)).toEqual(["Decrypt"]);
   });
 
@@ -174,13 +200,16 @@ describe("AwsKmsMasterKey: data keys under a KMS symmetric key", () => {
     kms.allowRole({ roleArn, externalId: "signet-platform" });
     const key = kms.createKey("SYMMETRIC_DEFAULT");
     const before = kms.requests.length;
-    const masterKey = await connect(key.arn, { role: { roleArn, externalId: "signet-platform", stsEndpoint: kms.endpoint } });
+    const masterKey = await connect(key.arn, {
+      role: { roleArn, externalId: "signet-platform", stsEndpoint: kms.endpoint },
+    });
     const { plaintext, wrapped } = await masterKey.generateDataKey(org);
     dataKeys.push(plaintext);
     expect(await masterKey.unwrap(wrapped, org)).toEqual(plaintext);
     const requests = kms.requests.slice(before);
     expect(requests.map((r) => r.operation)).toEqual(["AssumeRole", "DescribeKey", "GenerateDataKey", "Decrypt"]);
-    for (const request of requests.slice(1)) expect(kms.issued.find((c) => c.accessKeyId === request.accessKeyId)?.roleArn).toBe(roleArn);
+    for (const request of requests.slice(1))
+      expect(kms.issued.find((c) => c.accessKeyId === request.accessKeyId)?.roleArn).toBe(roleArn);
   });
 });
 
@@ -189,7 +218,9 @@ describe("AwsKmsMasterKey.connect(): only an enabled symmetric encryption key", 
     const signing = kms.createKey("ECC_NIST_P256");
     const error = await failure(connect(signing.arn), KmsError);
     expect(error).toMatchObject({ code: "kms.invalid_key_usage", keyId: signing.arn, operation: "DescribeKey" });
-    expect(error.message).toContain(`Signet cannot use its master key: the AWS KMS master key ${signing.arn} in ${kms.region} has key usage SIGN_VERIFY, not ENCRYPT_DECRYPT`);
+    expect(error.message).toContain(
+      `Signet cannot use its master key: the AWS KMS master key ${signing.arn} in ${kms.region} has key usage SIGN_VERIFY, not ENCRYPT_DECRYPT`,
+    );
     expect(error.message).toContain("SYMMETRIC_DEFAULT");
   });
 
@@ -211,7 +242,9 @@ describe("AwsKmsMasterKey.connect(): only an enabled symmetric encryption key", 
     kms.setMode(pending, "pending_deletion");
     const pendingError = await failure(connect(pending.arn), KmsError);
     expect(pendingError.code).toBe("kms.key_pending_deletion");
-    expect(pendingError.message).toContain(`scheduled for deletion on ${pending.deletionDate?.toISOString().slice(0, 10)}`);
+    expect(pendingError.message).toContain(
+      `scheduled for deletion on ${pending.deletionDate?.toISOString().slice(0, 10)}`,
+    );
 
     const missing = `arn:aws:kms:${kms.region}:${kms.accountId}:key/00000000-0000-4000-8000-000000000000`;
     expect((await failure(connect(missing), KmsError)).code).toBe("kms.not_found");
@@ -219,7 +252,11 @@ describe("AwsKmsMasterKey.connect(): only an enabled symmetric encryption key", 
     const denied = kms.createKey("SYMMETRIC_DEFAULT");
     kms.setMode(denied, "access_denied");
     const deniedError = await failure(connect(denied.arn), KmsError);
-    expect(deniedError).toMatchObject({ code: "kms.access_denied", operation: "DescribeKey", awsErrorName: "AccessDeniedException" });
+    expect(deniedError).toMatchObject({
+      code: "kms.access_denied",
+      operation: "DescribeKey",
+      awsErrorName: "AccessDeniedException",
+    });
     expect(deniedError.message).toContain("refused kms:DescribeKey");
 
     const before = kms.requests.length;
@@ -236,9 +273,18 @@ describe("AwsKmsMasterKey: a master key that stops working gives typed errors ab
     kms.setMode(key, "access_denied");
 
     const error = await failure(masterKey.unwrap(wrapped, org), KmsError);
-    expect(error).toMatchObject({ code: "kms.access_denied", keyId: key.arn, region: kms.region, awsErrorName: "AccessDeniedException" });
+    expect(error).toMatchObject({
+      code: "kms.access_denied",
+      keyId: key.arn,
+      region: kms.region,
+      awsErrorName: "AccessDeniedException",
+    });
     expect(error.operation).toBeUndefined(); // Decrypt is not one of the signing backend's KmsOperations
-    expect(error.message).toMatch(new RegExp(`^Signet cannot decrypt organisation data keys: the AWS KMS master key ${key.arn} in ${kms.region} refused kms:Decrypt`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^Signet cannot decrypt organisation data keys: the AWS KMS master key ${key.arn} in ${kms.region} refused kms:Decrypt`,
+      ),
+    );
     expect(error.message).toContain("No platform-managed key can sign until this is fixed");
     expect(error.message).toContain("Allow kms:Decrypt for the AWS principal Signet runs as");
     expect(error.awsRequestId).toMatch(/^[0-9a-f-]{36}$/);
@@ -257,19 +303,27 @@ describe("AwsKmsMasterKey: a master key that stops working gives typed errors ab
     kms.setMode(key, "disabled");
     const disabled = await failure(masterKey.unwrap(wrapped, org), KmsError);
     expect(disabled).toMatchObject({ code: "kms.key_disabled", awsErrorName: "DisabledException" });
-    expect(disabled.message).toContain(`Signet cannot decrypt organisation data keys: the AWS KMS master key ${key.arn} in ${kms.region} is disabled.`);
+    expect(disabled.message).toContain(
+      `Signet cannot decrypt organisation data keys: the AWS KMS master key ${key.arn} in ${kms.region} is disabled.`,
+    );
 
     kms.setMode(key, "pending_deletion");
     const before = kms.requests.length;
     const pending = await failure(masterKey.unwrap(wrapped, org), KmsError);
-    expect(kms.requests.slice(before).map((r) => `${r.operation}:${r.error ?? "ok"}`)).toEqual(["Decrypt:KMSInvalidStateException", "DescribeKey:ok"]);
+    expect(kms.requests.slice(before).map((r) => `${r.operation}:${r.error ?? "ok"}`)).toEqual([
+      "Decrypt:KMSInvalidStateException",
+      "DescribeKey:ok",
+    ]);
     expect(pending.code).toBe("kms.key_pending_deletion");
     expect(pending.message).toContain(`scheduled for deletion on ${key.deletionDate?.toISOString().slice(0, 10)}`);
     expect(pending.message).toContain("cancel-key-deletion");
     expect(pending.message).toContain("lost for good");
 
     kms.setMode(key, "not_found");
-    expect(await failure(masterKey.unwrap(wrapped, org), KmsError)).toMatchObject({ code: "kms.not_found", awsErrorName: "NotFoundException" });
+    expect(await failure(masterKey.unwrap(wrapped, org), KmsError)).toMatchObject({
+      code: "kms.not_found",
+      awsErrorName: "NotFoundException",
+    });
     kms.setMode(key, "ok");
     expect(await masterKey.unwrap(wrapped, org)).toEqual(plaintext);
   });
@@ -305,12 +359,15 @@ describe("AwsKmsMasterKey: a master key that stops working gives typed errors ab
       const dumped = [inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error), String(error)].join("\n");
       for (const dataKey of dataKeys) {
         if (dataKey.every((byte) => byte === 0)) continue;
-        for (const encoding of ["base64", "hex", "base64url"] as const) expect(dumped).not.toContain(dataKey.toString(encoding));
+        for (const encoding of ["base64", "hex", "base64url"] as const)
+          expect(dumped).not.toContain(dataKey.toString(encoding));
       }
       expect(dumped).not.toContain(kms.credentials.secretAccessKey);
       expect(dumped).not.toContain("AWS4-HMAC-SHA256");
       const cause = (error as Error).cause;
-      expect(cause === undefined || (cause instanceof Error && !("$response" in cause) && !("$metadata" in cause))).toBe(true);
+      expect(
+        cause === undefined || (cause instanceof Error && !("$response" in cause) && !("$metadata" in cause)),
+      ).toBe(true);
     }
   });
 });

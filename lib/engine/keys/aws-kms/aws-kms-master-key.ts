@@ -15,7 +15,14 @@
  * material never appears in an error: errors carry AWS's error name and message
  * and the key ARN, nothing of the request.
  */
-import { DecryptCommand, DescribeKeyCommand, EncryptCommand, GenerateDataKeyCommand, type KeyMetadata, type KMSClient } from "@aws-sdk/client-kms";
+import {
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  GenerateDataKeyCommand,
+  type KeyMetadata,
+  type KMSClient,
+} from "@aws-sdk/client-kms";
 import { createKmsClient, kmsTimeouts, type AwsKmsConnection } from "@/lib/engine/keys/aws-kms/kms-client";
 import { kmsCall } from "@/lib/engine/keys/aws-kms/kms-call";
 import { KmsError, type KmsErrorCode, type KmsOperation } from "@/lib/engine/keys/aws-kms/kms-errors";
@@ -74,14 +81,20 @@ export class AwsKmsMasterKey implements MasterKey {
   static async connect(input: AwsKmsMasterKeyInput): Promise<AwsKmsMasterKey> {
     const reference = parseKmsKeyReference(input.keyId, input.region);
     const connection: AwsKmsConnection = { ...input, region: reference.region };
-    const target: Target = { keyId: reference.keyId, region: reference.region, connection, roleArn: input.role?.roleArn };
+    const target: Target = {
+      keyId: reference.keyId,
+      region: reference.region,
+      connection,
+      roleArn: input.role?.roleArn,
+    };
     const client = createKmsClient(connection, reference.keyId, "use");
     try {
       const described = await masterKeyCall(target, "DescribeKey", (abortSignal) =>
         client.send(new DescribeKeyCommand({ KeyId: reference.keyId }), { abortSignal }),
       );
       const metadata = described.KeyMetadata;
-      if (!metadata?.Arn) throw masterKeyError("kms.unavailable", target, "DescribeKey", { said: "an empty DescribeKey answer" });
+      if (!metadata?.Arn)
+        throw masterKeyError("kms.unavailable", target, "DescribeKey", { said: "an empty DescribeKey answer" });
       const resolved: Target = { ...target, keyId: metadata.Arn };
       checkMasterKey(metadata, resolved);
       return new AwsKmsMasterKey(resolved, client);
@@ -93,14 +106,28 @@ export class AwsKmsMasterKey implements MasterKey {
 
   async generateDataKey(context: DataKeyContext): Promise<{ plaintext: Buffer; wrapped: Uint8Array }> {
     const output = await this.#call("GenerateDataKey", (abortSignal) =>
-      this.#client.send(new GenerateDataKeyCommand({ KeyId: this.keyArn, KeySpec: "AES_256", EncryptionContext: dataKeyEncryptionContext(context) }), {
-        abortSignal,
-      }),
+      this.#client.send(
+        new GenerateDataKeyCommand({
+          KeyId: this.keyArn,
+          KeySpec: "AES_256",
+          EncryptionContext: dataKeyEncryptionContext(context),
+        }),
+        {
+          abortSignal,
+        },
+      ),
     );
     const received = output.Plaintext;
     try {
-      if (!received || received.length !== DATA_KEY_BYTES || !output.CiphertextBlob?.length || !this.#sameKey(output.KeyId)) {
-        throw masterKeyError("kms.unavailable", this.#target, "GenerateDataKey", { said: "an answer without a 256-bit data key and its ciphertext from this key" });
+      if (
+        !received ||
+        received.length !== DATA_KEY_BYTES ||
+        !output.CiphertextBlob?.length ||
+        !this.#sameKey(output.KeyId)
+      ) {
+        throw masterKeyError("kms.unavailable", this.#target, "GenerateDataKey", {
+          said: "an answer without a 256-bit data key and its ciphertext from this key",
+        });
       }
       return { plaintext: Buffer.from(received), wrapped: new Uint8Array(output.CiphertextBlob) };
     } finally {
@@ -112,12 +139,19 @@ export class AwsKmsMasterKey implements MasterKey {
     if (dataKey.length !== DATA_KEY_BYTES) throw new RangeError("A data key is 32 bytes.");
     const output = await this.#call("Encrypt", (abortSignal) =>
       this.#client.send(
-        new EncryptCommand({ KeyId: this.keyArn, Plaintext: dataKey, EncryptionContext: dataKeyEncryptionContext(context), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" }),
+        new EncryptCommand({
+          KeyId: this.keyArn,
+          Plaintext: dataKey,
+          EncryptionContext: dataKeyEncryptionContext(context),
+          EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+        }),
         { abortSignal },
       ),
     );
     if (!output.CiphertextBlob?.length || !this.#sameKey(output.KeyId)) {
-      throw masterKeyError("kms.unavailable", this.#target, "Encrypt", { said: "an answer without a ciphertext from this key" });
+      throw masterKeyError("kms.unavailable", this.#target, "Encrypt", {
+        said: "an answer without a ciphertext from this key",
+      });
     }
     return new Uint8Array(output.CiphertextBlob);
   }
@@ -127,19 +161,28 @@ export class AwsKmsMasterKey implements MasterKey {
     try {
       output = await this.#call("Decrypt", (abortSignal) =>
         this.#client.send(
-          new DecryptCommand({ KeyId: this.keyArn, CiphertextBlob: wrapped, EncryptionContext: dataKeyEncryptionContext(context), EncryptionAlgorithm: "SYMMETRIC_DEFAULT" }),
+          new DecryptCommand({
+            KeyId: this.keyArn,
+            CiphertextBlob: wrapped,
+            EncryptionContext: dataKeyEncryptionContext(context),
+            EncryptionAlgorithm: "SYMMETRIC_DEFAULT",
+          }),
           { abortSignal },
         ),
       );
     } catch (error) {
-      if (error instanceof KmsError && (error.awsErrorName === "InvalidCiphertextException" || error.awsErrorName === "IncorrectKeyException")) {
+      if (
+        error instanceof KmsError &&
+        (error.awsErrorName === "InvalidCiphertextException" || error.awsErrorName === "IncorrectKeyException")
+      ) {
         throw this.#mismatch(error.cause);
       }
       throw error;
     }
     const received = output.Plaintext;
     try {
-      if (!received || received.length !== DATA_KEY_BYTES || !this.#sameKey(output.KeyId)) throw this.#mismatch(undefined);
+      if (!received || received.length !== DATA_KEY_BYTES || !this.#sameKey(output.KeyId))
+        throw this.#mismatch(undefined);
       return Buffer.from(received);
     } finally {
       received?.fill(0);
@@ -163,24 +206,35 @@ export class AwsKmsMasterKey implements MasterKey {
     );
   }
 
-  async #call<T>(operation: Exclude<MasterKeyOperation, "DescribeKey">, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+  async #call<T>(
+    operation: Exclude<MasterKeyOperation, "DescribeKey">,
+    run: (abortSignal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
     try {
       return await masterKeyCall(this.#target, operation, run);
     } catch (error) {
-      throw error instanceof KmsError && error.awsErrorName === "KMSInvalidStateException" ? await this.#explainState(error, operation) : error;
+      throw error instanceof KmsError && error.awsErrorName === "KMSInvalidStateException"
+        ? await this.#explainState(error, operation)
+        : error;
     }
   }
 
   /** KMSInvalidStateException does not say which state: ask DescribeKey (allowed on disabled and pending-deletion keys). */
   async #explainState(original: KmsError, operation: MasterKeyOperation): Promise<KmsError> {
     try {
-      const described = await kmsCall(this.#target.connection, { ...errorContext(this.#target), operation: "DescribeKey" }, (abortSignal) =>
-        this.#client.send(new DescribeKeyCommand({ KeyId: this.keyArn }), { abortSignal }),
+      const described = await kmsCall(
+        this.#target.connection,
+        { ...errorContext(this.#target), operation: "DescribeKey" },
+        (abortSignal) => this.#client.send(new DescribeKeyCommand({ KeyId: this.keyArn }), { abortSignal }),
       );
       const metadata = described.KeyMetadata;
       const state = metadata && keyStateError(metadata, { ...errorContext(this.#target), operation: "DescribeKey" });
       if (!metadata || !state) return original;
-      return masterKeyError(state.code, this.#target, operation, { keyState: metadata.KeyState, deletionDate: metadata.DeletionDate, from: original });
+      return masterKeyError(state.code, this.#target, operation, {
+        keyState: metadata.KeyState,
+        deletionDate: metadata.DeletionDate,
+        from: original,
+      });
     } catch {
       return original;
     }
@@ -193,9 +247,14 @@ function checkMasterKey(metadata: KeyMetadata, target: Target): void {
     throw masterKeyError("kms.invalid_key_usage", target, "DescribeKey", { keyUsage: metadata.KeyUsage ?? "unknown" });
   }
   const spec = metadata.KeySpec ?? metadata.CustomerMasterKeySpec;
-  if (spec !== "SYMMETRIC_DEFAULT") throw masterKeyError("kms.unsupported_key", target, "DescribeKey", { keySpec: spec ?? "unknown" });
+  if (spec !== "SYMMETRIC_DEFAULT")
+    throw masterKeyError("kms.unsupported_key", target, "DescribeKey", { keySpec: spec ?? "unknown" });
   const state = keyStateError(metadata, { ...errorContext(target), operation: "DescribeKey" });
-  if (state) throw masterKeyError(state.code, target, "DescribeKey", { keyState: metadata.KeyState, deletionDate: metadata.DeletionDate });
+  if (state)
+    throw masterKeyError(state.code, target, "DescribeKey", {
+      keyState: metadata.KeyState,
+      deletionDate: metadata.DeletionDate,
+    });
   if (metadata.Enabled === false) throw masterKeyError("kms.key_disabled", target, "DescribeKey", {});
 }
 
@@ -210,7 +269,11 @@ function errorContext(target: Target): { keyId: string; region: string; phase: "
  * the shared mapper as DescribeKey; the message and `operation` it would derive
  * from that are replaced here (a data-key operation leaves `operation` unset).
  */
-async function masterKeyCall<T>(target: Target, operation: MasterKeyOperation, run: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
+async function masterKeyCall<T>(
+  target: Target,
+  operation: MasterKeyOperation,
+  run: (abortSignal: AbortSignal) => Promise<T>,
+): Promise<T> {
   try {
     return await kmsCall(target.connection, { ...errorContext(target), operation: "DescribeKey" }, run);
   } catch (error) {
@@ -248,23 +311,41 @@ const IMPACT: Record<MasterKeyOperation, string> = {
   DescribeKey: "Signet does not start with this master key.",
   GenerateDataKey: "No platform-managed key can be created until this is fixed.",
   Encrypt: "Data keys cannot be re-wrapped until this is fixed.",
-  Decrypt: "No platform-managed key can sign until this is fixed (keys in an organisation's own AWS KMS or HSM are not affected).",
+  Decrypt:
+    "No platform-managed key can sign until this is fixed (keys in an organisation's own AWS KMS or HSM are not affected).",
 };
 
-function masterKeyError(code: KmsErrorCode, target: Target, operation: MasterKeyOperation, facts: MasterKeyFacts): KmsError {
+function masterKeyError(
+  code: KmsErrorCode,
+  target: Target,
+  operation: MasterKeyOperation,
+  facts: MasterKeyFacts,
+): KmsError {
   const from = facts.from;
   // An STS failure keeps its operation (AssumeRole); a data-key operation is not a KmsOperation.
-  const kmsOperation: KmsOperation | undefined = from?.operation === "AssumeRole" ? "AssumeRole" : operation === "DescribeKey" ? "DescribeKey" : undefined;
+  const kmsOperation: KmsOperation | undefined =
+    from?.operation === "AssumeRole" ? "AssumeRole" : operation === "DescribeKey" ? "DescribeKey" : undefined;
   const message = masterKeyMessage(code, target, operation, facts) ?? from?.message ?? code;
   return new KmsError(
     code,
     message,
-    { keyId: target.keyId, region: target.region, operation: kmsOperation, awsErrorName: from?.awsErrorName, awsRequestId: from?.awsRequestId },
+    {
+      keyId: target.keyId,
+      region: target.region,
+      operation: kmsOperation,
+      awsErrorName: from?.awsErrorName,
+      awsRequestId: from?.awsRequestId,
+    },
     { cause: from?.cause },
   );
 }
 
-function masterKeyMessage(code: KmsErrorCode, target: Target, operation: MasterKeyOperation, facts: MasterKeyFacts): string | undefined {
+function masterKeyMessage(
+  code: KmsErrorCode,
+  target: Target,
+  operation: MasterKeyOperation,
+  facts: MasterKeyFacts,
+): string | undefined {
   const { region, keyId, connection, roleArn } = target;
   const key = `the AWS KMS master key ${keyId} in ${region}`;
   const lead = `${LEAD[operation]}: ${key}`;

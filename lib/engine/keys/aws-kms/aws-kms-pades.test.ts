@@ -42,7 +42,9 @@ describe("a PAdES CMS signed through AWS KMS (test endpoint) verifies with opens
           chain: [pki.intermediate.certDer, pki.root.certDer],
           backend,
         });
-        expect(kms.requests.slice(before).map((r) => `${r.operation}:${String(r.body.MessageType)}`)).toEqual(["Sign:DIGEST"]);
+        expect(kms.requests.slice(before).map((r) => `${r.operation}:${String(r.body.MessageType)}`)).toEqual([
+          "Sign:DIGEST",
+        ]);
         const result = await opensslCmsVerify(cms, content, pki.root.certPem);
         expect(result.output).toContain("Verification successful");
         expect(result.ok).toBe(true);

@@ -39,7 +39,11 @@ describe("AWS KMS through an assumed IAM role (STS AssumeRole with an external i
     // one AssumeRole for the registration's client, one for the backend's (each caches its credentials)
     expect(assumed.map((r) => r.operation)).toEqual(["AssumeRole", "AssumeRole"]);
     for (const request of assumed) {
-      expect(request.body).toMatchObject({ RoleArn: roleArn, ExternalId: "signet-org-42", RoleSessionName: "signet-kms" });
+      expect(request.body).toMatchObject({
+        RoleArn: roleArn,
+        ExternalId: "signet-org-42",
+        RoleSessionName: "signet-kms",
+      });
       expect(request.accessKeyId).toBe(kms.credentials.accessKeyId);
       expect(request.error).toBeUndefined();
     }
@@ -59,8 +63,15 @@ describe("AWS KMS through an assumed IAM role (STS AssumeRole with an external i
     const connection = testKmsConnection(kms, { role: { roleArn, externalId: "guessed", stsEndpoint: kms.endpoint } });
     const backend = new AwsKmsKeyBackend({ ...connection, keyId: key.arn, publicKey: key.spki });
     try {
-      const error = await backend.sign({ message, digest: digest("SHA-256", message), hash: "SHA-256" }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: "kms.access_denied", operation: "AssumeRole", awsErrorName: "AccessDenied", keyId: key.arn });
+      const error = await backend
+        .sign({ message, digest: digest("SHA-256", message), hash: "SHA-256" })
+        .catch((e: unknown) => e);
+      expect(error).toMatchObject({
+        code: "kms.access_denied",
+        operation: "AssumeRole",
+        awsErrorName: "AccessDenied",
+        keyId: key.arn,
+      });
       expect((error as Error).message).toContain(`AWS refused to let Signet assume the IAM role ${roleArn}`);
       expect((error as Error).message).toContain("trust policy");
       expect((error as Error).message).toContain("external id");
@@ -79,8 +90,8 @@ describe("AWS KMS through an assumed IAM role (STS AssumeRole with an external i
 
   it("rejects a malformed role ARN or external id before any call", () => {
     const key = kms.createKey("ECC_NIST_P256");
-    const make = (role: { roleArn: string; externalId?: string }) =>
-      () => new AwsKmsKeyBackend({ ...testKmsConnection(kms, { role }), keyId: key.arn, publicKey: key.spki });
+    const make = (role: { roleArn: string; externalId?: string }) => () =>
+      new AwsKmsKeyBackend({ ...testKmsConnection(kms, { role }), keyId: key.arn, publicKey: key.spki });
     expect(make({ roleArn: "SignetSealing" })).toThrow(expect.objectContaining({ code: "kms.invalid_reference" }));
     expect(make({ roleArn, externalId: "x" })).toThrow(expect.objectContaining({ code: "kms.invalid_reference" }));
   });

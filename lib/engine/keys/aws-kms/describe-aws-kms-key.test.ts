@@ -37,7 +37,9 @@ describe("describeAwsKmsKey (registration) through @aws-sdk/client-kms over HTTP
         description: `signing key ${spec}`,
       });
       expect(Buffer.from(described.publicKey)).toEqual(Buffer.from(key.spki));
-      const operations = kms.requests.filter((r) => r.body.KeyId === key.keyId || r.body.KeyId === key.arn).map((r) => r.operation);
+      const operations = kms.requests
+        .filter((r) => r.body.KeyId === key.keyId || r.body.KeyId === key.arn)
+        .map((r) => r.operation);
       expect(operations).toEqual(["DescribeKey", "GetPublicKey"]);
     });
   }
@@ -93,20 +95,37 @@ describe("describeAwsKmsKey (registration) through @aws-sdk/client-kms over HTTP
     const denied = kms.createKey("ECC_NIST_P256");
     kms.setMode(denied, "access_denied");
     const error = await describeAwsKmsKey({ ...testKmsConnection(kms), keyId: denied.arn }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "kms.access_denied", operation: "DescribeKey", awsErrorName: "AccessDeniedException" });
-    expect((error as Error).message).toMatch(/^Signet cannot use the AWS KMS key .*: access was denied for kms:DescribeKey/);
+    expect(error).toMatchObject({
+      code: "kms.access_denied",
+      operation: "DescribeKey",
+      awsErrorName: "AccessDeniedException",
+    });
+    expect((error as Error).message).toMatch(
+      /^Signet cannot use the AWS KMS key .*: access was denied for kms:DescribeKey/,
+    );
     expect(typeof (error as { awsRequestId?: unknown }).awsRequestId).toBe("string");
   });
 
   it("rejects malformed references and a region that contradicts the ARN before calling AWS", async () => {
     const before = kms.requests.length;
     const connection = testKmsConnection(kms);
-    await expect(describeAwsKmsKey({ ...connection, keyId: "my key" })).rejects.toMatchObject({ code: "kms.invalid_reference" });
+    await expect(describeAwsKmsKey({ ...connection, keyId: "my key" })).rejects.toMatchObject({
+      code: "kms.invalid_reference",
+    });
     await expect(
-      describeAwsKmsKey({ ...connection, region: "us-east-1", keyId: `arn:aws:kms:eu-west-1:${kms.accountId}:key/00000000-0000-4000-8000-000000000000` }),
-    ).rejects.toMatchObject({ code: "kms.invalid_reference", message: expect.stringContaining("is in region eu-west-1, not us-east-1") });
+      describeAwsKmsKey({
+        ...connection,
+        region: "us-east-1",
+        keyId: `arn:aws:kms:eu-west-1:${kms.accountId}:key/00000000-0000-4000-8000-000000000000`,
+      }),
+    ).rejects.toMatchObject({
+      code: "kms.invalid_reference",
+      message: expect.stringContaining("is in region eu-west-1, not us-east-1"),
+    });
     const { region: _region, ...withoutRegion } = connection;
-    await expect(describeAwsKmsKey({ ...withoutRegion, keyId: "alias/signet" })).rejects.toMatchObject({ code: "kms.invalid_reference" });
+    await expect(describeAwsKmsKey({ ...withoutRegion, keyId: "alias/signet" })).rejects.toMatchObject({
+      code: "kms.invalid_reference",
+    });
     expect(kms.requests.length).toBe(before);
   });
 });

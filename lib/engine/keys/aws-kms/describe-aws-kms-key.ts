@@ -38,19 +38,28 @@ export interface AwsKmsKeyDescription {
   description: string | undefined;
 }
 
-export async function describeAwsKmsKey(input: AwsKmsKeyInput, options: { client?: KMSClient } = {}): Promise<AwsKmsKeyDescription> {
+export async function describeAwsKmsKey(
+  input: AwsKmsKeyInput,
+  options: { client?: KMSClient } = {},
+): Promise<AwsKmsKeyDescription> {
   const reference = parseKmsKeyReference(input.keyId, input.region);
   const connection: AwsKmsConnection = { ...input, region: reference.region };
   const client = options.client ?? createKmsClient(connection, reference.keyId, "register");
   try {
-    const base = { keyId: reference.keyId, region: reference.region, phase: "register" as const, roleArn: input.role?.roleArn };
+    const base = {
+      keyId: reference.keyId,
+      region: reference.region,
+      phase: "register" as const,
+      roleArn: input.role?.roleArn,
+    };
     const described = await kmsCall(connection, { ...base, operation: "DescribeKey" }, (abortSignal) =>
       client.send(new DescribeKeyCommand({ KeyId: reference.keyId }), { abortSignal }),
     );
     const metadata = described.KeyMetadata;
     const keyArn = metadata?.Arn ?? "";
     const context: KmsErrorContext = { ...base, keyId: keyArn || reference.keyId, operation: "DescribeKey" };
-    if (!metadata || !keyArn || !metadata.KeyId) throw kmsError("kms.unavailable", context, { awsErrorName: "EmptyDescribeKeyResponse" });
+    if (!metadata || !keyArn || !metadata.KeyId)
+      throw kmsError("kms.unavailable", context, { awsErrorName: "EmptyDescribeKeyResponse" });
     const keySpec = checkSigningKey(metadata, context);
 
     const got = await kmsCall(connection, { ...context, operation: "GetPublicKey" }, (abortSignal) =>

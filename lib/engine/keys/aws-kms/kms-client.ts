@@ -57,18 +57,31 @@ export function kmsTimeouts(connection: AwsKmsConnection): KmsTimeouts {
 
 type CredentialsOption = NonNullable<KMSClientConfig["credentials"]>;
 
-function roleCredentials(connection: AwsKmsConnection, role: AwsKmsRole, keyId: string, phase: KmsPhase): CredentialsOption {
+function roleCredentials(
+  connection: AwsKmsConnection,
+  role: AwsKmsRole,
+  keyId: string,
+  phase: KmsPhase,
+): CredentialsOption {
   if (!ROLE_ARN.test(role.roleArn)) {
-    throw new KmsError("kms.invalid_reference", `"${role.roleArn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME).`, {
-      keyId,
-      region: connection.region,
-    });
+    throw new KmsError(
+      "kms.invalid_reference",
+      `"${role.roleArn}" is not an IAM role ARN (arn:aws:iam::ACCOUNT:role/NAME).`,
+      {
+        keyId,
+        region: connection.region,
+      },
+    );
   }
   if (role.externalId !== undefined && !EXTERNAL_ID.test(role.externalId)) {
-    throw new KmsError("kms.invalid_reference", "The external id must be 2 to 1224 characters: letters, digits and +=,.@:/-_.", {
-      keyId,
-      region: connection.region,
-    });
+    throw new KmsError(
+      "kms.invalid_reference",
+      "The external id must be 2 to 1224 characters: letters, digits and +=,.@:/-_.",
+      {
+        keyId,
+        region: connection.region,
+      },
+    );
   }
   const timeouts = kmsTimeouts(connection);
   const assume = fromTemporaryCredentials({
@@ -83,7 +96,11 @@ function roleCredentials(connection: AwsKmsConnection, role: AwsKmsRole, keyId: 
       region: connection.region,
       endpoint: role.stsEndpoint,
       maxAttempts: connection.maxAttempts ?? 3,
-      requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.attemptMs, throwOnRequestTimeout: true },
+      requestHandler: {
+        connectionTimeout: timeouts.connectMs,
+        requestTimeout: timeouts.attemptMs,
+        throwOnRequestTimeout: true,
+      },
     },
   });
   // STS failures surface as KMS call failures; give them the role's words (the KMSClient memoizes the result).
@@ -107,13 +124,18 @@ function roleCredentials(connection: AwsKmsConnection, role: AwsKmsRole, keyId: 
 
 export function createKmsClient(connection: AwsKmsConnection, keyId: string, phase: KmsPhase = "use"): KMSClient {
   const timeouts = kmsTimeouts(connection);
-  const credentials = connection.role ? roleCredentials(connection, connection.role, keyId, phase) : connection.credentials;
+  const credentials = connection.role
+    ? roleCredentials(connection, connection.role, keyId, phase)
+    : connection.credentials;
   return new KMSClient({
     region: connection.region,
     endpoint: connection.endpoint,
     credentials,
     maxAttempts: connection.maxAttempts ?? 3,
-    requestHandler: { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.attemptMs, throwOnRequestTimeout: true },
+    requestHandler: {
+      connectionTimeout: timeouts.connectMs,
+      requestTimeout: timeouts.attemptMs,
+      throwOnRequestTimeout: true,
+    },
   });
 }
-

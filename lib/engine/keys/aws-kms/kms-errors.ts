@@ -62,7 +62,12 @@ export class KmsError extends KeyBackendError {
   readonly awsRequestId: string | undefined;
 
   constructor(code: KmsErrorCode, message: string, details: KmsErrorDetails, options: { cause?: unknown } = {}) {
-    super(code, message, { backend: "AWS_KMS", transient: CODES[code].transient }, { status: CODES[code].status, cause: options.cause });
+    super(
+      code,
+      message,
+      { backend: "AWS_KMS", transient: CODES[code].transient },
+      { status: CODES[code].status, cause: options.cause },
+    );
     this.keyId = details.keyId;
     this.region = details.region;
     this.operation = details.operation;

@@ -13,7 +13,9 @@ describe("parseKmsKeyReference", () => {
       kind: "key-arn",
       accountId: "111122223333",
     });
-    expect(parseKmsKeyReference(`arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${id}`, "us-gov-west-1").region).toBe("us-gov-west-1");
+    expect(
+      parseKmsKeyReference(`arn:aws-us-gov:kms:us-gov-west-1:111122223333:key/${id}`, "us-gov-west-1").region,
+    ).toBe("us-gov-west-1");
     expect(parseKmsKeyReference("alias/Signet_Seal-1", "ap-southeast-2").kind).toBe("alias");
     expect(parseKmsKeyReference("arn:aws:kms:eu-central-1:111122223333:alias/signet").kind).toBe("alias-arn");
   });
@@ -23,8 +25,12 @@ describe("parseKmsKeyReference", () => {
     expect(bad("not a key", "eu-west-1")).toThrow(/is not an AWS KMS key reference.*key id.*key ARN.*alias/);
     expect(bad(id)).toThrow(/Give the AWS region/);
     expect(bad(id, "Ireland")).toThrow(/is not an AWS region name/);
-    expect(bad(`arn:aws:kms:us-east-2:111122223333:key/${id}`, "eu-west-1")).toThrow(/is in region us-east-2, not eu-west-1/);
+    expect(bad(`arn:aws:kms:us-east-2:111122223333:key/${id}`, "eu-west-1")).toThrow(
+      /is in region us-east-2, not eu-west-1/,
+    );
     expect(bad("arn:aws:kms:us-east-2:111122223333:key/not-a-key-id")).toThrow(/does not end in a KMS key id/);
-    expect(bad(`arn:aws:iam::111122223333:role/${id}`)).toThrow(expect.objectContaining({ code: "kms.invalid_reference" }));
+    expect(bad(`arn:aws:iam::111122223333:role/${id}`)).toThrow(
+      expect.objectContaining({ code: "kms.invalid_reference" }),
+    );
   });
 });

@@ -8,7 +8,14 @@
 import type { SigningAlgorithmSpec } from "@aws-sdk/client-kms";
 import type { EcCurve, HashAlgorithm, KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 
-export const SUPPORTED_KEY_SPECS = ["RSA_2048", "RSA_3072", "RSA_4096", "ECC_NIST_P256", "ECC_NIST_P384", "ECC_NIST_P521"] as const;
+export const SUPPORTED_KEY_SPECS = [
+  "RSA_2048",
+  "RSA_3072",
+  "RSA_4096",
+  "ECC_NIST_P256",
+  "ECC_NIST_P384",
+  "ECC_NIST_P521",
+] as const;
 export type SupportedKeySpec = (typeof SUPPORTED_KEY_SPECS)[number];
 
 const ALGORITHMS: Record<SupportedKeySpec, KeyAlgorithm> = {

@@ -51,7 +51,15 @@ const BY_NAME: Record<string, KmsErrorCode> = {
   CredentialsProviderError: "kms.bad_credentials",
 };
 
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EPIPE"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+]);
 const TIMEOUT_CODES = new Set(["ETIMEDOUT", "ESOCKETTIMEDOUT"]);
 
 interface SdkErrorFacts {
@@ -64,7 +72,10 @@ interface SdkErrorFacts {
 function sdkErrorFacts(error: unknown): SdkErrorFacts {
   if (typeof error !== "object" || error === null) return { name: "Error", message: String(error) };
   const record = error as Record<string, unknown>;
-  const metadata = typeof record.$metadata === "object" && record.$metadata !== null ? (record.$metadata as Record<string, unknown>) : {};
+  const metadata =
+    typeof record.$metadata === "object" && record.$metadata !== null
+      ? (record.$metadata as Record<string, unknown>)
+      : {};
   return {
     name: typeof record.name === "string" ? record.name : "Error",
     message: typeof record.message === "string" ? record.message : "",
@@ -107,13 +118,24 @@ export function toKmsError(error: unknown, context: KmsErrorContext, extra: Part
   return new KmsError(
     code,
     message,
-    { keyId: context.keyId, region: context.region, operation: context.operation, awsErrorName, awsRequestId: facts.requestId },
+    {
+      keyId: context.keyId,
+      region: context.region,
+      operation: context.operation,
+      awsErrorName,
+      awsRequestId: facts.requestId,
+    },
     { cause: summary(facts) },
   );
 }
 
 /** A KmsError that did not come from an SDK exception (a state seen in DescribeKey, a bad signature). */
-export function kmsError(code: KmsErrorCode, context: KmsErrorContext, extra: Partial<KmsMessageFacts> = {}, message?: string): KmsError {
+export function kmsError(
+  code: KmsErrorCode,
+  context: KmsErrorContext,
+  extra: Partial<KmsMessageFacts> = {},
+  message?: string,
+): KmsError {
   return new KmsError(code, message ?? kmsErrorMessage(code, { ...context, ...extra }), {
     keyId: context.keyId,
     region: context.region,

@@ -21,7 +21,10 @@ describe("LocalKeyBackend", () => {
       it(`${name} signs with ${hash} and the signature verifies with node:crypto over the message`, async () => {
         const backend = new LocalKeyBackend(pair.privateKey);
         const signature = await backend.sign({ message, digest: digest(hash, message), hash });
-        const key = pair.publicKey.asymmetricKeyType === "ec" ? { key: pair.publicKey, dsaEncoding: "der" as const } : pair.publicKey;
+        const key =
+          pair.publicKey.asymmetricKeyType === "ec"
+            ? { key: pair.publicKey, dsaEncoding: "der" as const }
+            : pair.publicKey;
         expect(verify(hash.replace("-", "").toLowerCase(), message, key, signature)).toBe(true);
         // and not over anything else
         expect(verify(hash.replace("-", "").toLowerCase(), digest(hash, message), key, signature)).toBe(false);
@@ -34,14 +37,18 @@ describe("LocalKeyBackend", () => {
     expect(await rsa.keyAlgorithm()).toEqual({ kind: "RSA", modulusBits: 3072 });
     const ec = new LocalKeyBackend(keys["EC P-384"].privateKey);
     expect(await ec.keyAlgorithm()).toEqual({ kind: "EC", curve: "P-384" });
-    expect(Buffer.from(await ec.publicKey())).toEqual(keys["EC P-384"].publicKey.export({ type: "spki", format: "der" }));
+    expect(Buffer.from(await ec.publicKey())).toEqual(
+      keys["EC P-384"].publicKey.export({ type: "spki", format: "der" }),
+    );
     expect(ec.description).toBe("local key file");
   });
 
   it("refuses to sign when the digest is not the message's", async () => {
     const backend = new LocalKeyBackend(keys["EC P-256"].privateKey);
     const wrong = createHash("sha256").update("something else").digest();
-    await expect(backend.sign({ message, digest: wrong, hash: "SHA-256" })).rejects.toMatchObject({ code: "key.digest_mismatch" });
+    await expect(backend.sign({ message, digest: wrong, hash: "SHA-256" })).rejects.toMatchObject({
+      code: "key.digest_mismatch",
+    });
   });
 
   it("reads PKCS#8, PKCS#1 and SEC1 keys as PEM and DER, and encrypted PKCS#8 with a passphrase", async () => {
@@ -60,14 +67,23 @@ describe("LocalKeyBackend", () => {
       const backend = LocalKeyBackend.fromKeyFile(input);
       expect((await backend.keyAlgorithm()).kind).toMatch(/RSA|EC/);
     }
-    const encrypted = ec.export({ type: "pkcs8", format: "pem", cipher: "aes-256-cbc", passphrase: "correct horse" }) as string;
+    const encrypted = ec.export({
+      type: "pkcs8",
+      format: "pem",
+      cipher: "aes-256-cbc",
+      passphrase: "correct horse",
+    }) as string;
     expect(LocalKeyBackend.fromKeyFile(encrypted, { passphrase: "correct horse" })).toBeInstanceOf(LocalKeyBackend);
     expect(() => LocalKeyBackend.fromKeyFile(encrypted)).toThrow(expect.objectContaining({ code: "key.encrypted" }));
-    expect(() => LocalKeyBackend.fromKeyFile(encrypted, { passphrase: "wrong" })).toThrow(expect.objectContaining({ code: "key.bad_passphrase" }));
+    expect(() => LocalKeyBackend.fromKeyFile(encrypted, { passphrase: "wrong" })).toThrow(
+      expect.objectContaining({ code: "key.bad_passphrase" }),
+    );
   });
 
   it("rejects garbage and unsupported key types with typed errors", () => {
-    expect(() => LocalKeyBackend.fromKeyFile(new Uint8Array([1, 2, 3, 4]))).toThrow(expect.objectContaining({ code: "key.unreadable" }));
+    expect(() => LocalKeyBackend.fromKeyFile(new Uint8Array([1, 2, 3, 4]))).toThrow(
+      expect.objectContaining({ code: "key.unreadable" }),
+    );
     expect(() => LocalKeyBackend.fromKeyFile("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")).toThrow(
       expect.objectContaining({ code: "key.unreadable" }),
     );

@@ -29,7 +29,10 @@ export class LocalKeyBackend implements KeyBackend {
   }
 
   /** From a PEM or DER private key (PKCS#8, PKCS#1 or SEC1; encrypted PEM/PKCS#8 with a passphrase). */
-  static fromKeyFile(input: Uint8Array | string, options: { passphrase?: string; description?: string } = {}): LocalKeyBackend {
+  static fromKeyFile(
+    input: Uint8Array | string,
+    options: { passphrase?: string; description?: string } = {},
+  ): LocalKeyBackend {
     return new LocalKeyBackend(loadPrivateKey(input, options.passphrase), options.description);
   }
 

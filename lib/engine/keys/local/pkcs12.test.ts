@@ -42,7 +42,9 @@ describe("loadPkcs12", () => {
         error = e;
       }
       expect(error).toMatchObject({ code: "pkcs12.bad_password", message: expect.stringMatching(/password is wrong/) });
-      expect(JSON.stringify({ message: (error as Error).message, cause: (error as Error).cause })).not.toContain("Hunter2");
+      expect(JSON.stringify({ message: (error as Error).message, cause: (error as Error).cause })).not.toContain(
+        "Hunter2",
+      );
     });
   }
 
@@ -53,7 +55,9 @@ describe("loadPkcs12", () => {
   });
 
   it("rejects a file that is not PKCS#12", () => {
-    expect(() => loadPkcs12(new TextEncoder().encode("not a pfx"), "x")).toThrow(expect.objectContaining({ code: "pkcs12.unreadable" }));
+    expect(() => loadPkcs12(new TextEncoder().encode("not a pfx"), "x")).toThrow(
+      expect.objectContaining({ code: "pkcs12.unreadable" }),
+    );
     expect(() => loadPkcs12(pki.root.certDer, "x")).toThrow(expect.objectContaining({ code: "pkcs12.unreadable" }));
   });
 });

@@ -17,10 +17,16 @@ import { Pkcs11Session } from "@/lib/engine/keys/pkcs11/pkcs11-session";
 import { booleanOf, findObjects, readAttribute } from "@/lib/engine/keys/pkcs11/pkcs11-objects";
 import { ecParamsOf } from "@/lib/engine/keys/pkcs11/pkcs11-ec";
 import { ecSpki, rsaSpki } from "@/lib/engine/keys/pkcs11/pkcs11-public-key";
-import { describeKey, parseKeyId, parseTokenReference, type Pkcs11TokenReference } from "@/lib/engine/keys/pkcs11/pkcs11-reference";
+import {
+  describeKey,
+  parseKeyId,
+  parseTokenReference,
+  type Pkcs11TokenReference,
+} from "@/lib/engine/keys/pkcs11/pkcs11-reference";
 import { pkcs11Error, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
-export type Pkcs11KeyGenAlgorithm = { kind: "RSA"; modulusBits: 2048 | 3072 | 4096 } | { kind: "EC"; curve: "P-256" | "P-384" };
+export type Pkcs11KeyGenAlgorithm =
+  { kind: "RSA"; modulusBits: 2048 | 3072 | 4096 } | { kind: "EC"; curve: "P-256" | "P-384" };
 
 export interface GeneratePkcs11KeyOptions extends Pkcs11TokenReference {
   /** The token's user PIN. Never logged, never in an error. */
@@ -59,7 +65,11 @@ const RSA_SIZES = [2048, 3072, 4096];
 const EC_CURVES = ["P-256", "P-384"];
 const F4 = Buffer.from([0x01, 0x00, 0x01]);
 
-function templates(algorithm: Pkcs11KeyGenAlgorithm, label: string, id: Buffer): { mechanism: number; publicKey: Pkcs11Template; privateKey: Pkcs11Template } {
+function templates(
+  algorithm: Pkcs11KeyGenAlgorithm,
+  label: string,
+  id: Buffer,
+): { mechanism: number; publicKey: Pkcs11Template; privateKey: Pkcs11Template } {
   const common = [
     { type: CKA.TOKEN, value: true },
     { type: CKA.LABEL, value: Buffer.from(label, "utf8") },
@@ -85,7 +95,11 @@ function templates(algorithm: Pkcs11KeyGenAlgorithm, label: string, id: Buffer):
     { type: CKA.UNWRAP, value: false },
   ];
   if (algorithm.kind === "RSA") {
-    publicKey.push({ type: CKA.KEY_TYPE, value: CKK.RSA }, { type: CKA.MODULUS_BITS, value: algorithm.modulusBits }, { type: CKA.PUBLIC_EXPONENT, value: F4 });
+    publicKey.push(
+      { type: CKA.KEY_TYPE, value: CKK.RSA },
+      { type: CKA.MODULUS_BITS, value: algorithm.modulusBits },
+      { type: CKA.PUBLIC_EXPONENT, value: F4 },
+    );
     privateKey.push({ type: CKA.KEY_TYPE, value: CKK.RSA });
     return { mechanism: CKM.RSA_PKCS_KEY_PAIR_GEN, publicKey, privateKey };
   }
@@ -111,7 +125,12 @@ function readProtection(session: Pkcs11Session, key: Handle, context: Pkcs11Erro
   };
 }
 
-function publicKeyOf(session: Pkcs11Session, object: Handle, algorithm: Pkcs11KeyGenAlgorithm, context: Pkcs11ErrorDetails): Uint8Array | undefined {
+function publicKeyOf(
+  session: Pkcs11Session,
+  object: Handle,
+  algorithm: Pkcs11KeyGenAlgorithm,
+  context: Pkcs11ErrorDetails,
+): Uint8Array | undefined {
   if (algorithm.kind === "RSA") {
     const modulus = readAttribute(session, object, CKA.MODULUS, context);
     const exponent = readAttribute(session, object, CKA.PUBLIC_EXPONENT, context);
@@ -132,9 +151,14 @@ export async function generatePkcs11Key(options: GeneratePkcs11KeyOptions): Prom
   const id = options.id === undefined ? randomBytes(16) : parseKeyId(options.id);
   if (!id) return invalid(`the key id must be hexadecimal (for example 0a1b2c), not "${options.id ?? ""}"`);
   const algorithm = options.algorithm;
-  const supported = algorithm.kind === "RSA" ? RSA_SIZES.includes(algorithm.modulusBits) : EC_CURVES.includes(algorithm.curve);
-  if (!supported) invalid(`Signet generates RSA 2048, 3072 or 4096 and ECDSA P-256 or P-384 keys, not ${describeAlgorithm(algorithm)}`);
-  if (typeof options.pin !== "string" || options.pin.length === 0) invalid("the PIN is empty (check the environment variable or secret it is read from)");
+  const supported =
+    algorithm.kind === "RSA" ? RSA_SIZES.includes(algorithm.modulusBits) : EC_CURVES.includes(algorithm.curve);
+  if (!supported)
+    invalid(
+      `Signet generates RSA 2048, 3072 or 4096 and ECDSA P-256 or P-384 keys, not ${describeAlgorithm(algorithm)}`,
+    );
+  if (typeof options.pin !== "string" || options.pin.length === 0)
+    invalid("the PIN is empty (check the environment variable or secret it is read from)");
 
   const context: Pkcs11ErrorDetails = { ...base, key: describeKey(label, id) };
   const library = acquirePkcs11Module(reference.modulePath);
@@ -156,7 +180,11 @@ export async function generatePkcs11Key(options: GeneratePkcs11KeyOptions): Prom
       try {
         pair = await library.api.C_GenerateKeyPairAsync(session.handle, { mechanism }, publicKey, privateKey);
       } catch (error) {
-        throw toPkcs11Error(error, { ...context, operation: "C_GenerateKeyPair" }, { reason: `the token could not generate an ${describeAlgorithm(algorithm)} key pair` });
+        throw toPkcs11Error(
+          error,
+          { ...context, operation: "C_GenerateKeyPair" },
+          { reason: `the token could not generate an ${describeAlgorithm(algorithm)} key pair` },
+        );
       }
 
       const destroy = () => {
@@ -187,10 +215,23 @@ export async function generatePkcs11Key(options: GeneratePkcs11KeyOptions): Prom
       }
       if (!spki) {
         destroy();
-        throw pkcs11Error("pkcs11.device_error", context, { reason: "the token returned no usable public key for the new key pair, so Signet destroyed it" });
+        throw pkcs11Error("pkcs11.device_error", context, {
+          reason: "the token returned no usable public key for the new key pair, so Signet destroyed it",
+        });
       }
-      const generated: KeyAlgorithm = algorithm.kind === "RSA" ? { kind: "RSA", modulusBits: algorithm.modulusBits } : { kind: "EC", curve: algorithm.curve };
-      return { modulePath: reference.modulePath, tokenLabel: token.label, keyLabel: label, keyId: id.toString("hex"), algorithm: generated, publicKey: spki, protection };
+      const generated: KeyAlgorithm =
+        algorithm.kind === "RSA"
+          ? { kind: "RSA", modulusBits: algorithm.modulusBits }
+          : { kind: "EC", curve: algorithm.curve };
+      return {
+        modulePath: reference.modulePath,
+        tokenLabel: token.label,
+        keyLabel: label,
+        keyId: id.toString("hex"),
+        algorithm: generated,
+        publicKey: spki,
+        protection,
+      };
     } finally {
       session.close();
     }

@@ -18,7 +18,8 @@ describe("PKCS#11 constants", () => {
   ];
   for (const [prefix, table] of tables) {
     it(`${prefix}_* match the pkcs11js binding`, () => {
-      for (const [name, value] of Object.entries(table)) expect([`${prefix}_${name}`, value]).toEqual([`${prefix}_${name}`, named[`${prefix}_${name}`]]);
+      for (const [name, value] of Object.entries(table))
+        expect([`${prefix}_${name}`, value]).toEqual([`${prefix}_${name}`, named[`${prefix}_${name}`]]);
     });
   }
 
@@ -27,7 +28,13 @@ describe("PKCS#11 constants", () => {
   });
 
   it("CKS_* (which pkcs11js does not export) have the standard's values", () => {
-    expect(CKS).toEqual({ RO_PUBLIC_SESSION: 0, RO_USER_FUNCTIONS: 1, RW_PUBLIC_SESSION: 2, RW_USER_FUNCTIONS: 3, RW_SO_FUNCTIONS: 4 });
+    expect(CKS).toEqual({
+      RO_PUBLIC_SESSION: 0,
+      RO_USER_FUNCTIONS: 1,
+      RW_PUBLIC_SESSION: 2,
+      RW_USER_FUNCTIONS: 3,
+      RW_SO_FUNCTIONS: 4,
+    });
   });
 
   it("names CKR values", () => {

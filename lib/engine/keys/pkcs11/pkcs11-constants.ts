@@ -65,7 +65,13 @@ export const CKM = {
 export const CKU = { SO: 0, USER: 1, CONTEXT_SPECIFIC: 2 } as const;
 
 /** Session states (CKS_*). */
-export const CKS = { RO_PUBLIC_SESSION: 0, RO_USER_FUNCTIONS: 1, RW_PUBLIC_SESSION: 2, RW_USER_FUNCTIONS: 3, RW_SO_FUNCTIONS: 4 } as const;
+export const CKS = {
+  RO_PUBLIC_SESSION: 0,
+  RO_USER_FUNCTIONS: 1,
+  RW_PUBLIC_SESSION: 2,
+  RW_USER_FUNCTIONS: 3,
+  RW_SO_FUNCTIONS: 4,
+} as const;
 
 /** Flags (CKF_*): C_Initialize, C_OpenSession, CK_TOKEN_INFO. */
 export const CKF = {
@@ -123,7 +129,9 @@ export const CKR = {
   CRYPTOKI_ALREADY_INITIALIZED: 0x191,
 } as const;
 
-const CKR_NAMES: ReadonlyMap<number, string> = new Map(Object.entries(CKR).map(([name, value]) => [value, `CKR_${name}`]));
+const CKR_NAMES: ReadonlyMap<number, string> = new Map(
+  Object.entries(CKR).map(([name, value]) => [value, `CKR_${name}`]),
+);
 
 /** "CKR_PIN_INCORRECT", or the hex value for a code this table does not name. */
 export function ckrName(code: number): string {

@@ -10,7 +10,8 @@ const NODE_CURVE: Record<EcCurve, string> = { "P-256": "prime256v1", "P-384": "s
 describe("CKA_EC_PARAMS", () => {
   it("names P-256, P-384 and P-521 by OID, round trip", () => {
     expect(ecParamsOf("P-256").toString("hex")).toBe("06082a8648ce3d030107");
-    for (const curve of ["P-256", "P-384", "P-521"] as const) expect(curveOfEcParams(ecParamsOf(curve))).toEqual({ curve });
+    for (const curve of ["P-256", "P-384", "P-521"] as const)
+      expect(curveOfEcParams(ecParamsOf(curve))).toEqual({ curve });
   });
 
   it("describes curves it does not sign with", () => {
@@ -29,7 +30,11 @@ describe("CKA_EC_POINT → SubjectPublicKeyInfo", () => {
       const { publicKey } = generateKeyPairSync("ec", { namedCurve: NODE_CURVE[curve] });
       const spki = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
       const jwk = publicKey.export({ format: "jwk" });
-      const point = Buffer.concat([Buffer.of(4), Buffer.from(jwk.x ?? "", "base64url"), Buffer.from(jwk.y ?? "", "base64url")]);
+      const point = Buffer.concat([
+        Buffer.of(4),
+        Buffer.from(jwk.x ?? "", "base64url"),
+        Buffer.from(jwk.y ?? "", "base64url"),
+      ]);
       expect(Buffer.from(uncompressedPoint(octetString(point), curve) ?? [])).toEqual(point);
       expect(Buffer.from(uncompressedPoint(point, curve) ?? [])).toEqual(point);
       expect(Buffer.from(ecSpki(curve, octetString(point)) ?? [])).toEqual(Buffer.from(spki));

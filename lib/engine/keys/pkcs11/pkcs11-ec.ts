@@ -35,7 +35,8 @@ export function curveOfEcParams(params: Uint8Array): EcParamsReading {
   let dotted: string;
   try {
     const element = readSingle(params);
-    if (element.tag !== Tag.OID) return { curve: undefined, description: "explicit curve parameters (not a named curve)" };
+    if (element.tag !== Tag.OID)
+      return { curve: undefined, description: "explicit curve parameters (not a named curve)" };
     dotted = decodeOid(element);
   } catch (error) {
     if (error instanceof DerError) return { curve: undefined, description: "unreadable curve parameters" };
@@ -44,7 +45,10 @@ export function curveOfEcParams(params: Uint8Array): EcParamsReading {
   const curve = (Object.keys(CURVES) as EcCurve[]).find((c) => CURVES[c].oid === dotted);
   if (curve) return { curve };
   const name = OTHER_CURVES[dotted];
-  return { curve: undefined, description: `the curve ${name ? `${name} (${dotted})` : dotted}, not P-256, P-384 or P-521` };
+  return {
+    curve: undefined,
+    description: `the curve ${name ? `${name} (${dotted})` : dotted}, not P-256, P-384 or P-521`,
+  };
 }
 
 export function fieldBytes(curve: EcCurve): number {
@@ -56,7 +60,8 @@ export function uncompressedPoint(value: Uint8Array, curve: EcCurve): Uint8Array
   const length = 1 + 2 * fieldBytes(curve);
   try {
     const element = readSingle(value);
-    if (element.tag === Tag.OCTET_STRING && element.content.length === length && element.content[0] === 0x04) return element.content;
+    if (element.tag === Tag.OCTET_STRING && element.content.length === length && element.content[0] === 0x04)
+      return element.content;
   } catch {
     // Not DER: maybe the bare point.
   }

@@ -58,7 +58,12 @@ export class Pkcs11Error extends KeyBackendError {
   readonly ckr: string | undefined;
 
   constructor(code: Pkcs11ErrorCode, message: string, details: Pkcs11ErrorDetails, options: { cause?: unknown } = {}) {
-    super(code, message, { backend: "PKCS11", transient: CODES[code].transient }, { status: CODES[code].status, cause: options.cause });
+    super(
+      code,
+      message,
+      { backend: "PKCS11", transient: CODES[code].transient },
+      { status: CODES[code].status, cause: options.cause },
+    );
     this.modulePath = details.modulePath;
     this.token = details.token;
     this.key = details.key;

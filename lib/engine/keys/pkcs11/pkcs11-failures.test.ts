@@ -3,7 +3,13 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disposeSoftHsm, getSoftHsm, softHsmAvailability, type SoftHsm, type SoftHsmToken } from "@/test/support/softhsm-token";
+import {
+  disposeSoftHsm,
+  getSoftHsm,
+  softHsmAvailability,
+  type SoftHsm,
+  type SoftHsmToken,
+} from "@/test/support/softhsm-token";
 import { pkcs11Tool, pkcs11ToolAvailability, pkcs11ToolKeypairgen } from "@/test/support/softhsm-pkcs11-tool";
 import { generateRsaKeyRaw } from "@/test/support/softhsm-child";
 import { testSignRequest, verifiesWith } from "@/test/support/softhsm-fixtures";
@@ -21,7 +27,13 @@ const WRONG_PIN = "wrong-PIN-31337";
 /** Everything an error could leak through: message, stack, fields, cause, util.inspect, JSON. */
 function everythingIn(error: unknown): string {
   const record = error as Record<string, unknown>;
-  return [String(error), String(record.stack), inspect(error, { depth: 10, showHidden: true }), JSON.stringify(error), String(record.cause)].join("\n");
+  return [
+    String(error),
+    String(record.stack),
+    inspect(error, { depth: 10, showHidden: true }),
+    JSON.stringify(error),
+    String(record.cause),
+  ].join("\n");
 }
 
 async function failure(run: () => Promise<unknown>): Promise<Pkcs11Error> {
@@ -52,7 +64,8 @@ describe.skipIf(!softhsm.available || !tool.available)("Pkcs11KeyBackend failure
     return backend;
   };
   const openFails = (key: Partial<Pkcs11KeyBackendOptions>) => failure(() => open(key));
-  const keypairgen = (keyType: string, label: string, id: string) => pkcs11ToolKeypairgen(hsm, main, { keyType, label, id });
+  const keypairgen = (keyType: string, label: string, id: string) =>
+    pkcs11ToolKeypairgen(hsm, main, { keyType, label, id });
 
   beforeAll(async () => {
     hsm = getSoftHsm();
@@ -65,7 +78,12 @@ describe.skipIf(!softhsm.available || !tool.available)("Pkcs11KeyBackend failure
     await keypairgen("EC:secp256k1", "k1", "02");
     await keypairgen("rsa:1024", "rsa1024", "03");
     await generateRsaKeyRaw(hsm, main, { label: "no-sign", id: "04", sign: false });
-    await generateRsaKeyRaw(hsm, main, { label: "sha256-only", id: "05", sign: true, allowedMechanisms: [CKM.SHA256_RSA_PKCS] });
+    await generateRsaKeyRaw(hsm, main, {
+      label: "sha256-only",
+      id: "05",
+      sign: true,
+      allowedMechanisms: [CKM.SHA256_RSA_PKCS],
+    });
     await keypairgen("EC:prime256v1", "dup", "d001");
     await keypairgen("EC:prime256v1", "dup", "d002");
   });
@@ -97,7 +115,9 @@ describe.skipIf(!softhsm.available || !tool.available)("Pkcs11KeyBackend failure
       // The right PIN joins the login; the other token keeps its own login and its own PIN.
       const again = await open({ keyLabel: "good" });
       expect(Buffer.from(await again.publicKey())).toEqual(Buffer.from(await good.publicKey()));
-      expect((await openFails({ tokenLabel: second.label, keyLabel: "good", pin: main.userPin })).code).toBe("pkcs11.pin_incorrect");
+      expect((await openFails({ tokenLabel: second.label, keyLabel: "good", pin: main.userPin })).code).toBe(
+        "pkcs11.pin_incorrect",
+      );
       const onSecond = await open({ tokenLabel: second.label, keyLabel: "good", pin: second.userPin });
       const request = testSignRequest("SHA-256");
       expect(verifiesWith(await onSecond.publicKey(), request, await onSecond.sign(request))).toBe(true);
@@ -110,18 +130,43 @@ describe.skipIf(!softhsm.available || !tool.available)("Pkcs11KeyBackend failure
 
   describe("what cannot be found", () => {
     const CASES: [string, () => Partial<Pkcs11KeyBackendOptions>, Pkcs11ErrorCode, string][] = [
-      ["unknown token label", () => ({ tokenLabel: "no-such-token", keyLabel: "good" }), "pkcs11.token_not_found", 'no usable token "no-such-token"'],
-      ["unknown slot id", () => ({ tokenLabel: undefined, slot: 424242, keyLabel: "good" }), "pkcs11.token_not_found", "no usable token in slot 424242"],
-      ["unknown key label", () => ({ keyLabel: "no-such-key" }), "pkcs11.key_not_found", 'cannot find the PKCS#11 key label "no-such-key" on the token'],
+      [
+        "unknown token label",
+        () => ({ tokenLabel: "no-such-token", keyLabel: "good" }),
+        "pkcs11.token_not_found",
+        'no usable token "no-such-token"',
+      ],
+      [
+        "unknown slot id",
+        () => ({ tokenLabel: undefined, slot: 424242, keyLabel: "good" }),
+        "pkcs11.token_not_found",
+        "no usable token in slot 424242",
+      ],
+      [
+        "unknown key label",
+        () => ({ keyLabel: "no-such-key" }),
+        "pkcs11.key_not_found",
+        'cannot find the PKCS#11 key label "no-such-key" on the token',
+      ],
       ["unknown key id", () => ({ keyId: "ffff" }), "pkcs11.key_not_found", "cannot find the PKCS#11 key id ffff"],
-      ["missing library", () => ({ modulePath: "/nonexistent/libvendor-pkcs11.so", keyLabel: "good" }), "pkcs11.module_not_found", "there is no such file"],
+      [
+        "missing library",
+        () => ({ modulePath: "/nonexistent/libvendor-pkcs11.so", keyLabel: "good" }),
+        "pkcs11.module_not_found",
+        "there is no such file",
+      ],
       [
         "a shared library that is not PKCS#11",
         () => ({ modulePath: path.resolve("node_modules/pkcs11js/build/Release/pkcs11.node"), keyLabel: "good" }),
         "pkcs11.module_not_found",
         "it is not a PKCS#11 library",
       ],
-      ["a relative library path", () => ({ modulePath: "libsofthsm2.so", keyLabel: "good" }), "pkcs11.invalid_reference", "must be absolute"],
+      [
+        "a relative library path",
+        () => ({ modulePath: "libsofthsm2.so", keyLabel: "good" }),
+        "pkcs11.invalid_reference",
+        "must be absolute",
+      ],
       ["a key id that is not hex", () => ({ keyId: "key-1" }), "pkcs11.invalid_reference", "hexadecimal"],
       ["two keys with one label", () => ({ keyLabel: "dup" }), "pkcs11.ambiguous", "2 private keys on the token"],
     ];
@@ -170,8 +215,20 @@ describe.skipIf(!softhsm.available || !tool.available)("Pkcs11KeyBackend failure
       await keypairgen("EC:prime256v1", "swapped", "bad0");
       await pkcs11Tool(hsm, main, ["--delete-object", "--type", "pubkey", "--id", "bad0"]);
       const stranger = path.join(dir, "stranger.der");
-      await writeFile(stranger, generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "der" }));
-      await pkcs11Tool(hsm, main, ["--write-object", stranger, "--type", "pubkey", "--id", "bad0", "--label", "swapped"]);
+      await writeFile(
+        stranger,
+        generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "der" }),
+      );
+      await pkcs11Tool(hsm, main, [
+        "--write-object",
+        stranger,
+        "--type",
+        "pubkey",
+        "--id",
+        "bad0",
+        "--label",
+        "swapped",
+      ]);
       const backend = await open({ keyId: "bad0" });
       const error = await failure(() => backend.sign(testSignRequest("SHA-256")));
       expect(error.code).toBe("pkcs11.signature_invalid");
@@ -192,7 +249,16 @@ describe.skipIf(!softhsm.available || !tool.available)("Pkcs11KeyBackend failure
       const certificate = await issueCertificateForPublicKey(await getTestPki(), spki, "Signet PKCS#11 cert-only");
       const certPath = path.join(dir, "cert-only.der");
       await writeFile(certPath, certificate.certDer);
-      await pkcs11Tool(hsm, main, ["--write-object", certPath, "--type", "cert", "--id", "bad1", "--label", "cert-only"]);
+      await pkcs11Tool(hsm, main, [
+        "--write-object",
+        certPath,
+        "--type",
+        "cert",
+        "--id",
+        "bad1",
+        "--label",
+        "cert-only",
+      ]);
       const after = await open({ keyId: "bad1" });
       expect(Buffer.from(await after.publicKey())).toEqual(Buffer.from(spki));
       const request = testSignRequest("SHA-384");

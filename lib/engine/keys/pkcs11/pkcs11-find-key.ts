@@ -49,13 +49,23 @@ function keyTemplate(objectClass: number, label: string | undefined, id: Buffer 
 }
 
 /** Objects of a class that belong with the private key: same CKA_ID, or same label when the key has no id. */
-function companions(session: Pkcs11Session, objectClass: number, key: { label: string | undefined; id: Buffer }, context: Pkcs11ErrorDetails): Handle[] {
+function companions(
+  session: Pkcs11Session,
+  objectClass: number,
+  key: { label: string | undefined; id: Buffer },
+  context: Pkcs11ErrorDetails,
+): Handle[] {
   if (key.id.length > 0) return findObjects(session, keyTemplate(objectClass, undefined, key.id), context);
   if (key.label !== undefined) return findObjects(session, keyTemplate(objectClass, key.label, undefined), context);
   return [];
 }
 
-function rsaPublicKey(session: Pkcs11Session, handle: Handle, key: { label: string | undefined; id: Buffer }, context: Pkcs11ErrorDetails): Uint8Array | undefined {
+function rsaPublicKey(
+  session: Pkcs11Session,
+  handle: Handle,
+  key: { label: string | undefined; id: Buffer },
+  context: Pkcs11ErrorDetails,
+): Uint8Array | undefined {
   const fromObject = (object: Handle) => {
     const modulus = readAttribute(session, object, CKA.MODULUS, context);
     const exponent = readAttribute(session, object, CKA.PUBLIC_EXPONENT, context);
@@ -78,10 +88,13 @@ function ecPublicKey(
 ): Uint8Array {
   const params = readAttribute(session, handle, CKA.EC_PARAMS, context);
   const publicObjects = companions(session, CKO.PUBLIC_KEY, key, context);
-  const paramsOf = params ?? publicObjects.map((o) => readAttribute(session, o, CKA.EC_PARAMS, context)).find((p) => p !== undefined);
-  if (!paramsOf) throw pkcs11Error("pkcs11.unsupported_key", context, { reason: "it has no curve parameters (CKA_EC_PARAMS)" });
+  const paramsOf =
+    params ?? publicObjects.map((o) => readAttribute(session, o, CKA.EC_PARAMS, context)).find((p) => p !== undefined);
+  if (!paramsOf)
+    throw pkcs11Error("pkcs11.unsupported_key", context, { reason: "it has no curve parameters (CKA_EC_PARAMS)" });
   const reading = curveOfEcParams(paramsOf);
-  if (!reading.curve) throw pkcs11Error("pkcs11.unsupported_key", context, { reason: `it is on ${reading.description}` });
+  if (!reading.curve)
+    throw pkcs11Error("pkcs11.unsupported_key", context, { reason: `it is on ${reading.description}` });
   const curve = reading.curve;
   for (const object of publicObjects) {
     const point = readAttribute(session, object, CKA.EC_POINT, context);
@@ -107,7 +120,11 @@ function ecPublicKey(
   });
 }
 
-export function findPrivateKey(session: Pkcs11Session, reference: ParsedKeyReference, base: Pkcs11ErrorDetails): FoundKey {
+export function findPrivateKey(
+  session: Pkcs11Session,
+  reference: ParsedKeyReference,
+  base: Pkcs11ErrorDetails,
+): FoundKey {
   const context = { ...base, key: reference.keyText };
   const handles = findObjects(session, keyTemplate(CKO.PRIVATE_KEY, reference.keyLabel, reference.keyId), context);
   const [handle] = handles;
@@ -127,7 +144,9 @@ export function findPrivateKey(session: Pkcs11Session, reference: ParsedKeyRefer
   const keyContext = { ...context, key: keyText };
 
   if (booleanOf(readAttribute(session, handle, CKA.SIGN, keyContext)) === false) {
-    throw pkcs11Error("pkcs11.unsupported_key", keyContext, { reason: "the token does not allow it to sign (CKA_SIGN is false)" });
+    throw pkcs11Error("pkcs11.unsupported_key", keyContext, {
+      reason: "the token does not allow it to sign (CKA_SIGN is false)",
+    });
   }
   const keyType = ulongOf(readAttribute(session, handle, CKA.KEY_TYPE, keyContext));
   let spki: Uint8Array | undefined;
@@ -135,7 +154,8 @@ export function findPrivateKey(session: Pkcs11Session, reference: ParsedKeyRefer
     spki = rsaPublicKey(session, handle, found, keyContext);
     if (!spki) {
       throw pkcs11Error("pkcs11.key_not_found", keyContext, {
-        reason: "the private key is there, but neither it nor a public key object with the same id shows its modulus and public exponent",
+        reason:
+          "the private key is there, but neither it nor a public key object with the same id shows its modulus and public exponent",
       });
     }
   } else if (keyType === CKK.EC) {
@@ -150,11 +170,14 @@ export function findPrivateKey(session: Pkcs11Session, reference: ParsedKeyRefer
   try {
     algorithm = keyAlgorithmOf(publicKeyFromSpki(spki));
   } catch (error) {
-    if (error instanceof KeyError) throw pkcs11Error("pkcs11.unsupported_key", keyContext, { reason: error.message.replace(/\.$/, "") });
+    if (error instanceof KeyError)
+      throw pkcs11Error("pkcs11.unsupported_key", keyContext, { reason: error.message.replace(/\.$/, "") });
     throw error;
   }
   if (algorithm.kind === "RSA" && algorithm.modulusBits < MIN_RSA_BITS) {
-    throw pkcs11Error("pkcs11.unsupported_key", keyContext, { reason: `it is an RSA ${algorithm.modulusBits}-bit key, below ${MIN_RSA_BITS} bits` });
+    throw pkcs11Error("pkcs11.unsupported_key", keyContext, {
+      reason: `it is an RSA ${algorithm.modulusBits}-bit key, below ${MIN_RSA_BITS} bits`,
+    });
   }
   return {
     handle,

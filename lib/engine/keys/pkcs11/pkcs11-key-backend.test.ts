@@ -1,12 +1,22 @@
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { disposeSoftHsm, getSoftHsm, softHsmAvailability, type SoftHsm, type SoftHsmToken } from "@/test/support/softhsm-token";
+import {
+  disposeSoftHsm,
+  getSoftHsm,
+  softHsmAvailability,
+  type SoftHsm,
+  type SoftHsmToken,
+} from "@/test/support/softhsm-token";
 import { pkcs11ToolAvailability, pkcs11ToolKeypairgen } from "@/test/support/softhsm-pkcs11-tool";
 import { testSignRequest, verifiesWith } from "@/test/support/softhsm-fixtures";
 import { ecdsaDerToRaw } from "@/lib/engine/crypto/ecdsa-signature";
 import type { HashAlgorithm, KeyAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { HASH_ALGORITHMS } from "@/lib/engine/crypto/hash";
-import { generatePkcs11Key, type GeneratedPkcs11Key, type Pkcs11KeyGenAlgorithm } from "@/lib/engine/keys/pkcs11/generate-pkcs11-key";
+import {
+  generatePkcs11Key,
+  type GeneratedPkcs11Key,
+  type Pkcs11KeyGenAlgorithm,
+} from "@/lib/engine/keys/pkcs11/generate-pkcs11-key";
 import { Pkcs11KeyBackend, type Pkcs11KeyBackendOptions } from "@/lib/engine/keys/pkcs11/pkcs11-key-backend";
 import { Pkcs11Error } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
 import { acquirePkcs11Module, releasePkcs11Module } from "@/lib/engine/keys/pkcs11/pkcs11-module";
@@ -23,7 +33,12 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
   const opened: Pkcs11KeyBackend[] = [];
 
   const open = async (key: Omit<Pkcs11KeyBackendOptions, "modulePath" | "pin"> & { pin?: string }) => {
-    const backend = await Pkcs11KeyBackend.open({ modulePath: hsm.modulePath, tokenLabel: token.label, pin: token.userPin, ...key });
+    const backend = await Pkcs11KeyBackend.open({
+      modulePath: hsm.modulePath,
+      tokenLabel: token.label,
+      pin: token.userPin,
+      ...key,
+    });
     opened.push(backend);
     return backend;
   };
@@ -37,7 +52,16 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
       ["ec384", { kind: "EC", curve: "P-384" }],
     ];
     for (const [name, algorithm] of algorithms) {
-      keys.set(name, await generatePkcs11Key({ modulePath: hsm.modulePath, tokenLabel: token.label, pin: token.userPin, label: name, algorithm }));
+      keys.set(
+        name,
+        await generatePkcs11Key({
+          modulePath: hsm.modulePath,
+          tokenLabel: token.label,
+          pin: token.userPin,
+          label: name,
+          algorithm,
+        }),
+      );
     }
   });
   afterAll(async () => {
@@ -75,7 +99,8 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
       ["EC:secp384r1", "admin-ec384", "c0ffee03", { kind: "EC", curve: "P-384" }],
     ];
     beforeAll(async () => {
-      for (const [keyType, label, id] of EXISTING) await pkcs11ToolKeypairgen(hsm, token, { keyType, label, id, usage: ["sign"] });
+      for (const [keyType, label, id] of EXISTING)
+        await pkcs11ToolKeypairgen(hsm, token, { keyType, label, id, usage: ["sign"] });
     });
 
     for (const [, label, id, algorithm] of EXISTING) {
@@ -88,7 +113,9 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
         expect(Buffer.from(await byId.publicKey())).toEqual(Buffer.from(spki));
         expect(Buffer.from(await byBoth.publicKey())).toEqual(Buffer.from(spki));
         expect(byLabel.identity()).toMatchObject({ keyLabel: label, keyId: id, tokenLabel: token.label });
-        expect(byLabel.description).toBe(`PKCS#11 key label "${label}" (id ${id}) on token "${token.label}" (${hsm.modulePath})`);
+        expect(byLabel.description).toBe(
+          `PKCS#11 key label "${label}" (id ${id}) on token "${token.label}" (${hsm.modulePath})`,
+        );
         for (const hash of ["SHA-256", "SHA-512"] as HashAlgorithm[]) {
           const request = testSignRequest(hash);
           expect(verifiesWith(spki, request, await byId.sign(request))).toBe(true);
@@ -106,7 +133,12 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
   it("the token is found by slot id as well as by label", async () => {
     const byLabel = await open({ keyLabel: "ec256" });
     const slot = Number(byLabel.identity().slot);
-    const bySlot = await Pkcs11KeyBackend.open({ modulePath: hsm.modulePath, slot, pin: token.userPin, keyLabel: "ec256" });
+    const bySlot = await Pkcs11KeyBackend.open({
+      modulePath: hsm.modulePath,
+      slot,
+      pin: token.userPin,
+      keyLabel: "ec256",
+    });
     opened.push(bySlot);
     expect(Buffer.from(await bySlot.publicKey())).toEqual(Buffer.from(await byLabel.publicKey()));
   });
@@ -117,7 +149,9 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
     const jobs = Array.from({ length: 24 }, (_, i) => {
       const backend = i % 2 === 0 ? rsa : ec;
       const request = testSignRequest(HASH_ALGORITHMS[i % 3] as HashAlgorithm);
-      return backend.sign(request).then(async (signature) => verifiesWith(await backend.publicKey(), request, signature));
+      return backend
+        .sign(request)
+        .then(async (signature) => verifiesWith(await backend.publicKey(), request, signature));
     });
     expect(await Promise.all(jobs)).toEqual(Array.from({ length: 24 }, () => true));
   });
@@ -165,7 +199,12 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
 
   it("holds the PIN out of sight: not in util.inspect, JSON, the description or the identity", async () => {
     const backend = await open({ keyLabel: "ec256" });
-    const shown = [inspect(backend, { showHidden: true, depth: 10 }), JSON.stringify(backend), backend.description, JSON.stringify(backend.identity())].join("\n");
+    const shown = [
+      inspect(backend, { showHidden: true, depth: 10 }),
+      JSON.stringify(backend),
+      backend.description,
+      JSON.stringify(backend.identity()),
+    ].join("\n");
     expect(shown).toContain("ec256");
     expect(shown).not.toContain(token.userPin);
   });
@@ -173,6 +212,8 @@ describe.skipIf(!softhsm.available)("Pkcs11KeyBackend on SoftHSM2", () => {
   it("refuses to sign a message that does not match its digest", async () => {
     const backend = await open({ keyLabel: "ec256" });
     const request = testSignRequest("SHA-256");
-    await expect(backend.sign({ ...request, digest: new Uint8Array(32) })).rejects.toMatchObject({ code: "key.digest_mismatch" });
+    await expect(backend.sign({ ...request, digest: new Uint8Array(32) })).rejects.toMatchObject({
+      code: "key.digest_mismatch",
+    });
   });
 });

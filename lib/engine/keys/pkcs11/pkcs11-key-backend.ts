@@ -28,7 +28,11 @@ import { findToken, slotIdOf } from "@/lib/engine/keys/pkcs11/pkcs11-token";
 import { Pkcs11Session } from "@/lib/engine/keys/pkcs11/pkcs11-session";
 import { findPrivateKey, type FoundKey } from "@/lib/engine/keys/pkcs11/pkcs11-find-key";
 import { chooseSigningMechanism } from "@/lib/engine/keys/pkcs11/pkcs11-mechanism";
-import { parseKeyReference, type ParsedKeyReference, type Pkcs11KeyReference } from "@/lib/engine/keys/pkcs11/pkcs11-reference";
+import {
+  parseKeyReference,
+  type ParsedKeyReference,
+  type Pkcs11KeyReference,
+} from "@/lib/engine/keys/pkcs11/pkcs11-reference";
 import { pkcs11Error, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 import { SerialQueue } from "@/lib/engine/keys/pkcs11/serial-queue";
 
@@ -71,7 +75,11 @@ const SESSION_LOST = new Set([
 ]);
 
 function connect(module: Pkcs11Module, reference: ParsedKeyReference, pin: string): Connection {
-  const context: Pkcs11ErrorDetails = { modulePath: reference.modulePath, token: reference.tokenText, key: reference.keyText };
+  const context: Pkcs11ErrorDetails = {
+    modulePath: reference.modulePath,
+    token: reference.tokenText,
+    key: reference.keyText,
+  };
   const token = findToken(module, reference);
   const session = Pkcs11Session.open(module, token, pin, { readWrite: false, context });
   try {
@@ -119,18 +127,27 @@ export class Pkcs11KeyBackend implements KeyBackend {
   static async open(options: Pkcs11KeyBackendOptions): Promise<Pkcs11KeyBackend> {
     const reference = parseKeyReference(options);
     if (typeof options.pin !== "string" || options.pin.length === 0) {
-      throw pkcs11Error("pkcs11.invalid_reference", { modulePath: reference.modulePath, token: reference.tokenText }, {
-        reason: "the PIN is empty (check the environment variable or secret it is read from)",
-      });
+      throw pkcs11Error(
+        "pkcs11.invalid_reference",
+        { modulePath: reference.modulePath, token: reference.tokenText },
+        {
+          reason: "the PIN is empty (check the environment variable or secret it is read from)",
+        },
+      );
     }
     const library = acquirePkcs11Module(reference.modulePath);
     let connection: Connection | undefined;
     try {
       connection = connect(library, reference, options.pin);
       if (options.publicKey && !bytesEqual(canonicalSpki(options.publicKey), connection.key.spki)) {
-        throw pkcs11Error("pkcs11.key_not_found", { modulePath: reference.modulePath, token: reference.tokenText, key: connection.key.keyText }, {
-          reason: "the key under this reference is not the key registered with Signet (its public key differs); it may have been replaced on the token",
-        });
+        throw pkcs11Error(
+          "pkcs11.key_not_found",
+          { modulePath: reference.modulePath, token: reference.tokenText, key: connection.key.keyText },
+          {
+            reason:
+              "the key under this reference is not the key registered with Signet (its public key differs); it may have been replaced on the token",
+          },
+        );
       }
       return new Pkcs11KeyBackend(library, reference, options.pin, connection);
     } catch (error) {
@@ -210,7 +227,12 @@ export class Pkcs11KeyBackend implements KeyBackend {
     const { api } = this.#module;
     const { session, key } = connection;
     const context = this.#context(connection);
-    const mechanism = chooseSigningMechanism(this.#algorithm, request.hash, connection.mechanisms, key.allowedMechanisms);
+    const mechanism = chooseSigningMechanism(
+      this.#algorithm,
+      request.hash,
+      connection.mechanisms,
+      key.allowedMechanisms,
+    );
     if (!mechanism) {
       throw pkcs11Error("pkcs11.unsupported_key", context, {
         reason: `neither the token nor the key's CKA_ALLOWED_MECHANISMS offers a mechanism for a ${request.hash} signature`,
@@ -227,7 +249,11 @@ export class Pkcs11KeyBackend implements KeyBackend {
     if (key.alwaysAuthenticate) call("C_Login", () => api.C_Login(session.handle, CKU.CONTEXT_SPECIFIC, this.#pin));
     let output: Buffer;
     try {
-      output = await api.C_SignAsync(session.handle, Buffer.from(mechanism.input(request)), Buffer.alloc(mechanism.maxLength));
+      output = await api.C_SignAsync(
+        session.handle,
+        Buffer.from(mechanism.input(request)),
+        Buffer.alloc(mechanism.maxLength),
+      );
     } catch (error) {
       throw toPkcs11Error(error, { ...context, operation: "C_Sign" });
     }
@@ -245,7 +271,8 @@ export class Pkcs11KeyBackend implements KeyBackend {
     if (!bytesEqual(connection.key.spki, this.#spki)) {
       connection.session.close();
       throw pkcs11Error("pkcs11.key_not_found", this.#context(connection), {
-        reason: "the key now found under this reference is not the one Signet opened (its public key differs); it may have been replaced on the token",
+        reason:
+          "the key now found under this reference is not the one Signet opened (its public key differs); it may have been replaced on the token",
       });
     }
     this.#connection = connection;

@@ -48,7 +48,11 @@ function refusedPinError(api: Pkcs11Api, slot: Handle, error: unknown, context: 
     // Keep the original error.
   }
   if (ckrOf(error) === CKR.PIN_INCORRECT && flags & CKF.USER_PIN_LOCKED) {
-    return pkcs11Error("pkcs11.pin_locked", { ...context, ckr: "CKR_PIN_INCORRECT" }, { reason: "the wrong attempt just made locked it" });
+    return pkcs11Error(
+      "pkcs11.pin_locked",
+      { ...context, ckr: "CKR_PIN_INCORRECT" },
+      { reason: "the wrong attempt just made locked it" },
+    );
   }
   return toPkcs11Error(error, context, {
     pinCountLow: (flags & CKF.USER_PIN_COUNT_LOW) !== 0,

@@ -45,7 +45,13 @@ export function signingMechanisms(algorithm: KeyAlgorithm, hash: HashAlgorithm):
     const maxLength = Math.ceil(algorithm.modulusBits / 8);
     const [hashed, hashedName] = RSA_HASHED[hash];
     return [
-      { mechanism: CKM.RSA_PKCS, name: "CKM_RSA_PKCS", input: (r) => digestInfo(r.digest, r.hash), output: (s) => s, maxLength },
+      {
+        mechanism: CKM.RSA_PKCS,
+        name: "CKM_RSA_PKCS",
+        input: (r) => digestInfo(r.digest, r.hash),
+        output: (s) => s,
+        maxLength,
+      },
       { mechanism: hashed, name: hashedName, input: (r) => r.message, output: (s) => s, maxLength },
     ];
   }
@@ -70,6 +76,7 @@ export function chooseSigningMechanism(
   allowedMechanisms: readonly number[],
 ): SigningMechanism | undefined {
   return signingMechanisms(algorithm, hash).find(
-    (m) => tokenMechanisms.has(m.mechanism) && (allowedMechanisms.length === 0 || allowedMechanisms.includes(m.mechanism)),
+    (m) =>
+      tokenMechanisms.has(m.mechanism) && (allowedMechanisms.length === 0 || allowedMechanisms.includes(m.mechanism)),
   );
 }

@@ -54,7 +54,11 @@ function finalise(loaded: Loaded): void {
 
 function resolveLibrary(modulePath: string): string {
   if (!path.isAbsolute(modulePath)) {
-    throw pkcs11Error("pkcs11.invalid_reference", { modulePath }, { reason: `the PKCS#11 library path "${modulePath}" must be absolute` });
+    throw pkcs11Error(
+      "pkcs11.invalid_reference",
+      { modulePath },
+      { reason: `the PKCS#11 library path "${modulePath}" must be absolute` },
+    );
   }
   let real: string;
   try {
@@ -64,7 +68,8 @@ function resolveLibrary(modulePath: string): string {
     const reason = code === "EACCES" ? "Signet may not read it (permission denied)" : "there is no such file";
     throw pkcs11Error("pkcs11.module_not_found", { modulePath }, { reason });
   }
-  if (!statSync(real).isFile()) throw pkcs11Error("pkcs11.module_not_found", { modulePath }, { reason: "it is not a file" });
+  if (!statSync(real).isFile())
+    throw pkcs11Error("pkcs11.module_not_found", { modulePath }, { reason: "it is not a file" });
   return real;
 }
 
@@ -99,9 +104,14 @@ function initialise(loaded: Loaded, modulePath: string): void {
     loaded.ownsInitialisation = true;
   } catch (error) {
     if (ckrOf(error) !== CKR.CRYPTOKI_ALREADY_INITIALIZED) {
-      throw toPkcs11Error(error, { modulePath, operation: "C_Initialize" }, {
-        reason: "the library could not start; check its configuration (for SoftHSM: SOFTHSM2_CONF and the token directory it names)",
-      });
+      throw toPkcs11Error(
+        error,
+        { modulePath, operation: "C_Initialize" },
+        {
+          reason:
+            "the library could not start; check its configuration (for SoftHSM: SOFTHSM2_CONF and the token directory it names)",
+        },
+      );
     }
     loaded.ownsInitialisation = false;
   }

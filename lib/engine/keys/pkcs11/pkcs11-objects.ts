@@ -5,7 +5,12 @@ import type { Pkcs11ErrorDetails } from "@/lib/engine/keys/pkcs11/pkcs11-errors"
 import type { Pkcs11Session } from "@/lib/engine/keys/pkcs11/pkcs11-session";
 import { ckrOf, toPkcs11Error } from "@/lib/engine/keys/pkcs11/map-pkcs11-error";
 
-export function findObjects(session: Pkcs11Session, template: Pkcs11Template, context: Pkcs11ErrorDetails, max = 64): Handle[] {
+export function findObjects(
+  session: Pkcs11Session,
+  template: Pkcs11Template,
+  context: Pkcs11ErrorDetails,
+  max = 64,
+): Handle[] {
   const { api } = session.module;
   try {
     api.C_FindObjectsInit(session.handle, template);
@@ -26,7 +31,12 @@ export function findObjects(session: Pkcs11Session, template: Pkcs11Template, co
 }
 
 /** The attribute's value, or undefined when the object has no such attribute or will not reveal it. */
-export function readAttribute(session: Pkcs11Session, object: Handle, type: number, context: Pkcs11ErrorDetails): Buffer | undefined {
+export function readAttribute(
+  session: Pkcs11Session,
+  object: Handle,
+  type: number,
+  context: Pkcs11ErrorDetails,
+): Buffer | undefined {
   try {
     const [attribute] = session.module.api.C_GetAttributeValue(session.handle, object, [{ type }]);
     return attribute?.value;
@@ -57,10 +67,20 @@ export function booleanOf(value: Buffer | undefined): boolean | undefined {
   return value && value.length > 0 ? value[0] !== 0 : undefined;
 }
 
-export function readBoolean(session: Pkcs11Session, object: Handle, type: number, context: Pkcs11ErrorDetails): boolean | undefined {
+export function readBoolean(
+  session: Pkcs11Session,
+  object: Handle,
+  type: number,
+  context: Pkcs11ErrorDetails,
+): boolean | undefined {
   return booleanOf(readAttribute(session, object, type, context));
 }
 
-export function readUlong(session: Pkcs11Session, object: Handle, type: number, context: Pkcs11ErrorDetails): number | undefined {
+export function readUlong(
+  session: Pkcs11Session,
+  object: Handle,
+  type: number,
+  context: Pkcs11ErrorDetails,
+): number | undefined {
   return ulongOf(readAttribute(session, object, type, context));
 }

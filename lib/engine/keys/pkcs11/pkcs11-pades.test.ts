@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { opensslCmsVerify } from "@/test/support/pki-openssl";
 import { issueCertificateForPublicKey } from "@/test/support/kms-certificate";
-import { disposeSoftHsm, getSoftHsm, softHsmAvailability, type SoftHsm, type SoftHsmToken } from "@/test/support/softhsm-token";
+import {
+  disposeSoftHsm,
+  getSoftHsm,
+  softHsmAvailability,
+  type SoftHsm,
+  type SoftHsmToken,
+} from "@/test/support/softhsm-token";
 import { pkcs11ToolAvailability, pkcs11ToolKeypairgen } from "@/test/support/softhsm-pkcs11-tool";
 import { createPadesSignature } from "@/lib/engine/seal/create-pades-signature";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
@@ -30,7 +36,11 @@ describe.skipIf(!softhsm.available)("a PAdES CMS signed by a SoftHSM2 token veri
   });
 
   async function sealAndVerify(backend: Pkcs11KeyBackend, hash: HashAlgorithm, name: string): Promise<void> {
-    const certificate = await issueCertificateForPublicKey(pki, await backend.publicKey(), `Signet PKCS#11 Signer ${name}`);
+    const certificate = await issueCertificateForPublicKey(
+      pki,
+      await backend.publicKey(),
+      `Signet PKCS#11 Signer ${name}`,
+    );
     const content = new Uint8Array(randomBytes(4000));
     const cms = await createPadesSignature({
       contentDigest: digest(hash, content),
@@ -55,17 +65,37 @@ describe.skipIf(!softhsm.available)("a PAdES CMS signed by a SoftHSM2 token veri
   ];
   for (const [name, algorithm, hash] of GENERATED) {
     it(`${name} generated in the token / ${hash}: openssl cms -verify accepts it and rejects tampered content`, async () => {
-      const key = await generatePkcs11Key({ modulePath: hsm.modulePath, tokenLabel: token.label, pin: token.userPin, label: `pades ${name} ${hash}`, algorithm });
-      const backend = await Pkcs11KeyBackend.open({ modulePath: hsm.modulePath, tokenLabel: token.label, pin: token.userPin, keyId: key.keyId, publicKey: key.publicKey });
+      const key = await generatePkcs11Key({
+        modulePath: hsm.modulePath,
+        tokenLabel: token.label,
+        pin: token.userPin,
+        label: `pades ${name} ${hash}`,
+        algorithm,
+      });
+      const backend = await Pkcs11KeyBackend.open({
+        modulePath: hsm.modulePath,
+        tokenLabel: token.label,
+        pin: token.userPin,
+        keyId: key.keyId,
+        publicKey: key.publicKey,
+      });
       opened.push(backend);
       await sealAndVerify(backend, hash, `${name} ${hash}`);
     });
   }
 
-  it.skipIf(!tool.available)("an existing key made with pkcs11-tool, found by label / SHA-512: openssl cms -verify accepts it", async () => {
-    await pkcs11ToolKeypairgen(hsm, token, { keyType: "rsa:2048", label: "pades existing", id: "5ea1" });
-    const backend = await Pkcs11KeyBackend.open({ modulePath: hsm.modulePath, tokenLabel: token.label, pin: token.userPin, keyLabel: "pades existing" });
-    opened.push(backend);
-    await sealAndVerify(backend, "SHA-512", "existing RSA");
-  });
+  it.skipIf(!tool.available)(
+    "an existing key made with pkcs11-tool, found by label / SHA-512: openssl cms -verify accepts it",
+    async () => {
+      await pkcs11ToolKeypairgen(hsm, token, { keyType: "rsa:2048", label: "pades existing", id: "5ea1" });
+      const backend = await Pkcs11KeyBackend.open({
+        modulePath: hsm.modulePath,
+        tokenLabel: token.label,
+        pin: token.userPin,
+        keyLabel: "pades existing",
+      });
+      opened.push(backend);
+      await sealAndVerify(backend, "SHA-512", "existing RSA");
+    },
+  );
 });

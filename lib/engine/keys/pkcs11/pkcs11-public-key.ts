@@ -18,7 +18,10 @@ function base64url(bytes: Uint8Array): string {
 export function rsaSpki(modulus: Uint8Array, publicExponent: Uint8Array): Uint8Array | undefined {
   if (!modulus.some((b) => b !== 0) || !publicExponent.some((b) => b !== 0)) return undefined;
   try {
-    const key = createPublicKey({ key: { kty: "RSA", n: base64url(modulus), e: base64url(publicExponent) }, format: "jwk" });
+    const key = createPublicKey({
+      key: { kty: "RSA", n: base64url(modulus), e: base64url(publicExponent) },
+      format: "jwk",
+    });
     return new Uint8Array(key.export({ type: "spki", format: "der" }));
   } catch {
     return undefined;

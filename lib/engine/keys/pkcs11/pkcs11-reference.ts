@@ -52,8 +52,14 @@ export function parseTokenReference(reference: Pkcs11TokenReference): ParsedToke
   if (tokenLabel !== undefined && Buffer.byteLength(tokenLabel, "utf8") > MAX_LABEL_BYTES) {
     fail(`a PKCS#11 token label has at most ${MAX_LABEL_BYTES} bytes; "${tokenLabel}" is longer`);
   }
-  if (slot !== undefined && !(Number.isSafeInteger(slot) && slot >= 0)) fail(`the slot id must be a whole number, not ${String(slot)}`);
-  return { modulePath, tokenLabel, slot, tokenText: tokenLabel !== undefined ? `"${tokenLabel}"` : `in slot ${String(slot)}` };
+  if (slot !== undefined && !(Number.isSafeInteger(slot) && slot >= 0))
+    fail(`the slot id must be a whole number, not ${String(slot)}`);
+  return {
+    modulePath,
+    tokenLabel,
+    slot,
+    tokenText: tokenLabel !== undefined ? `"${tokenLabel}"` : `in slot ${String(slot)}`,
+  };
 }
 
 /** CKA_ID in hex ("0a0b", "0A:0B", "0a 0b") → bytes. */
@@ -76,8 +82,10 @@ export function parseKeyReference(reference: Pkcs11KeyReference): ParsedKeyRefer
   };
   const keyLabel = reference.keyLabel?.trim() || undefined;
   const keyIdText = reference.keyId?.trim() || undefined;
-  if (keyLabel === undefined && keyIdText === undefined) fail("name the key by its label (CKA_LABEL), its id (CKA_ID, hex) or both");
+  if (keyLabel === undefined && keyIdText === undefined)
+    fail("name the key by its label (CKA_LABEL), its id (CKA_ID, hex) or both");
   const keyId = keyIdText === undefined ? undefined : parseKeyId(keyIdText);
-  if (keyIdText !== undefined && !keyId) fail(`the key id must be the CKA_ID in hexadecimal (for example 0a1b2c), not "${keyIdText}"`);
+  if (keyIdText !== undefined && !keyId)
+    fail(`the key id must be the CKA_ID in hexadecimal (for example 0a1b2c), not "${keyIdText}"`);
   return { ...token, keyLabel, keyId, keyText: describeKey(keyLabel, keyId) };
 }

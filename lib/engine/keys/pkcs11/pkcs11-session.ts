@@ -23,7 +23,12 @@ export class Pkcs11Session {
     this.handle = handle;
   }
 
-  static open(module: Pkcs11Module, token: FoundToken, pin: string, options: { readWrite: boolean; context: Pkcs11ErrorDetails }): Pkcs11Session {
+  static open(
+    module: Pkcs11Module,
+    token: FoundToken,
+    pin: string,
+    options: { readWrite: boolean; context: Pkcs11ErrorDetails },
+  ): Pkcs11Session {
     const { api, logins } = module;
     let handle: Handle;
     try {

@@ -55,11 +55,15 @@ export function findToken(module: Pkcs11Module, reference: ParsedTokenReference)
     throw pkcs11Error("pkcs11.token_not_found", context, { reason: "the token in that slot is not initialised" });
   }
   if (!(flags & CKF.USER_PIN_INITIALIZED)) {
-    throw pkcs11Error("pkcs11.pin_locked", context, { reason: "the token has no user PIN yet (the security officer must set one)" });
+    throw pkcs11Error("pkcs11.pin_locked", context, {
+      reason: "the token has no user PIN yet (the security officer must set one)",
+    });
   }
   if (flags & CKF.USER_PIN_LOCKED) throw pkcs11Error("pkcs11.pin_locked", context);
   if (flags & CKF.USER_PIN_TO_BE_CHANGED) {
-    throw pkcs11Error("pkcs11.pin_locked", context, { reason: "the token requires the user PIN to be changed first (change it with the token's tools)" });
+    throw pkcs11Error("pkcs11.pin_locked", context, {
+      reason: "the token requires the user PIN to be changed first (change it with the token's tools)",
+    });
   }
   return token;
 }

@@ -1,4 +1,9 @@
-export { DEFAULT_PLATFORM_KEY_ALGORITHM, PLATFORM_KEY_ALGORITHMS, generatePlatformKey, type PlatformKeyAlgorithm } from "@/lib/engine/keys/platform/generate-platform-key";
+export {
+  DEFAULT_PLATFORM_KEY_ALGORITHM,
+  PLATFORM_KEY_ALGORITHMS,
+  generatePlatformKey,
+  type PlatformKeyAlgorithm,
+} from "@/lib/engine/keys/platform/generate-platform-key";
 export { encryptPrivateKey, reencryptLegacyPrivateKey, type KeyContext } from "@/lib/engine/keys/platform/key-envelope";
 export { LEGACY_PLATFORM_KEY_FORMAT } from "@/lib/engine/keys/platform/legacy-key-envelope";
 export { LEGACY_DATA_KEY_FORMAT } from "@/lib/engine/keys/platform/legacy-wrapped-data-key";

@@ -18,9 +18,15 @@ export function encryptPrivateKey(pkcs8: Uint8Array, dataKey: Uint8Array, contex
 
 function open(box: Uint8Array, dataKey: Uint8Array, context: KeyContext): { plaintext: Buffer; legacy: boolean } {
   try {
-    return openRecordOrLegacy(dataKey, box, binding(context), (stored) => openLegacyPrivateKey(stored, dataKey, context));
+    return openRecordOrLegacy(dataKey, box, binding(context), (stored) =>
+      openLegacyPrivateKey(stored, dataKey, context),
+    );
   } catch (error) {
-    throw new PlatformKeyError("platform_key.decrypt_failed", "The platform key could not be decrypted: its record does not belong to this organisation and key, or it was altered.", { cause: error });
+    throw new PlatformKeyError(
+      "platform_key.decrypt_failed",
+      "The platform key could not be decrypted: its record does not belong to this organisation and key, or it was altered.",
+      { cause: error },
+    );
   }
 }
 
@@ -37,7 +43,11 @@ export function decryptPrivateKey(box: Uint8Array, dataKey: Uint8Array, context:
  * is already current. The plaintext is overwritten before this returns. Throws
  * PlatformKeyError when the box does not open.
  */
-export function reencryptLegacyPrivateKey(box: Uint8Array, dataKey: Uint8Array, context: KeyContext): Uint8Array | null {
+export function reencryptLegacyPrivateKey(
+  box: Uint8Array,
+  dataKey: Uint8Array,
+  context: KeyContext,
+): Uint8Array | null {
   const { plaintext, legacy } = open(box, dataKey, context);
   try {
     return legacy ? encryptPrivateKey(plaintext, dataKey, context) : null;

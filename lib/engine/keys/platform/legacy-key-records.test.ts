@@ -1,7 +1,12 @@
 import { createCipheriv, generateKeyPairSync, randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { digest } from "@/lib/engine/crypto/hash";
-import { decryptPrivateKey, encryptPrivateKey, reencryptLegacyPrivateKey, type KeyContext } from "@/lib/engine/keys/platform/key-envelope";
+import {
+  decryptPrivateKey,
+  encryptPrivateKey,
+  reencryptLegacyPrivateKey,
+  type KeyContext,
+} from "@/lib/engine/keys/platform/key-envelope";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 import { PlatformKeyBackend } from "@/lib/engine/keys/platform/platform-key-backend";
 
@@ -19,11 +24,20 @@ const header = (bytes: Uint8Array) => Buffer.from(bytes.subarray(0, 5)).toString
 
 function pair() {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
-  return { pkcs8: privateKey.export({ type: "pkcs8", format: "der" }), spki: new Uint8Array(publicKey.export({ type: "spki", format: "der" })) };
+  return {
+    pkcs8: privateKey.export({ type: "pkcs8", format: "der" }),
+    spki: new Uint8Array(publicKey.export({ type: "spki", format: "der" })),
+  };
 }
 
 async function signs(keyBox: Uint8Array, wrappedDataKey: Uint8Array, spki: Uint8Array): Promise<boolean> {
-  const backend = new PlatformKeyBackend({ context, spki, algorithm: { kind: "EC", curve: "P-256" }, masterKey: master, material: { load: async () => ({ keyBox, wrappedDataKey }) } });
+  const backend = new PlatformKeyBackend({
+    context,
+    spki,
+    algorithm: { kind: "EC", curve: "P-256" },
+    masterKey: master,
+    material: { load: async () => ({ keyBox, wrappedDataKey }) },
+  });
   const message = Buffer.from("signed attributes stand-in");
   return (await backend.sign({ message, digest: digest("SHA-256", message), hash: "SHA-256" })).length > 0;
 }
@@ -74,15 +88,25 @@ describe("key custody records of the legacy format", () => {
     const oldKeyBox = oldBox(dataKey, pkcs8, `signet:platform-key:v1:${context.orgId}:${context.keyId}`);
     const newKeyBox = encryptPrivateKey(pkcs8, dataKey, context);
     for (const box of [oldKeyBox, newKeyBox]) {
-      expect(() => decryptPrivateKey(box, dataKey, { ...context, keyId: "another-key" })).toThrow(expect.objectContaining({ code: "platform_key.decrypt_failed" }));
-      expect(() => decryptPrivateKey(box, dataKey, { ...context, orgId: "org_beta" })).toThrow(expect.objectContaining({ code: "platform_key.decrypt_failed" }));
-      expect(() => reencryptLegacyPrivateKey(box, dataKey, { ...context, keyId: "another-key" })).toThrow(expect.objectContaining({ code: "platform_key.decrypt_failed" }));
+      expect(() => decryptPrivateKey(box, dataKey, { ...context, keyId: "another-key" })).toThrow(
+        expect.objectContaining({ code: "platform_key.decrypt_failed" }),
+      );
+      expect(() => decryptPrivateKey(box, dataKey, { ...context, orgId: "org_beta" })).toThrow(
+        expect.objectContaining({ code: "platform_key.decrypt_failed" }),
+      );
+      expect(() => reencryptLegacyPrivateKey(box, dataKey, { ...context, keyId: "another-key" })).toThrow(
+        expect.objectContaining({ code: "platform_key.decrypt_failed" }),
+      );
     }
     const oldWrapped = oldBox(masterBytes, dataKey, `signet:data-key:v1:${context.orgId}`);
     const newWrapped = await master.wrap(dataKey, { orgId: context.orgId });
     for (const wrapped of [oldWrapped, newWrapped]) {
-      await expect(master.unwrap(wrapped, { orgId: "org_beta" })).rejects.toMatchObject({ code: "master_key.mismatch" });
-      await expect(master.rewrapLegacy(wrapped, { orgId: "org_beta" })).rejects.toMatchObject({ code: "master_key.mismatch" });
+      await expect(master.unwrap(wrapped, { orgId: "org_beta" })).rejects.toMatchObject({
+        code: "master_key.mismatch",
+      });
+      await expect(master.rewrapLegacy(wrapped, { orgId: "org_beta" })).rejects.toMatchObject({
+        code: "master_key.mismatch",
+      });
     }
   });
 });

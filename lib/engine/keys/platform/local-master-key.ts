@@ -18,7 +18,10 @@ export class LocalMasterKey implements MasterKey {
   constructor(base64: string) {
     const key = Buffer.from(base64.trim(), "base64");
     if (key.length !== 32 || key.toString("base64") !== base64.trim().replace(/\s/g, "")) {
-      throw new PlatformKeyError("master_key.malformed", "SIGNET_MASTER_KEY must be 32 random bytes in base64 (for example: openssl rand -base64 32).");
+      throw new PlatformKeyError(
+        "master_key.malformed",
+        "SIGNET_MASTER_KEY must be 32 random bytes in base64 (for example: openssl rand -base64 32).",
+      );
     }
     this.#key = key;
     this.id = `local:${createHmac("sha256", key).update("signet master key id").digest("hex").slice(0, 16)}`;
@@ -52,9 +55,15 @@ export class LocalMasterKey implements MasterKey {
 
   #open(wrapped: Uint8Array, context: DataKeyContext): { plaintext: Buffer; legacy: boolean } {
     try {
-      return openRecordOrLegacy(this.#key, wrapped, binding(context), (stored) => unwrapLegacyDataKey(this.#key, stored, context));
+      return openRecordOrLegacy(this.#key, wrapped, binding(context), (stored) =>
+        unwrapLegacyDataKey(this.#key, stored, context),
+      );
     } catch (error) {
-      throw new PlatformKeyError("master_key.mismatch", "A data key could not be unwrapped: the master key is not the one it was wrapped with, or the record was altered.", { cause: error });
+      throw new PlatformKeyError(
+        "master_key.mismatch",
+        "A data key could not be unwrapped: the master key is not the one it was wrapped with, or the record was altered.",
+        { cause: error },
+      );
     }
   }
 }

@@ -30,7 +30,14 @@ export class PlatformKeyBackend implements KeyBackend {
   readonly #masterKey: MasterKey;
   readonly #material: PlatformKeyMaterialSource;
 
-  constructor(params: { context: KeyContext; spki: Uint8Array; algorithm: KeyAlgorithm; masterKey: MasterKey; material: PlatformKeyMaterialSource; label?: string }) {
+  constructor(params: {
+    context: KeyContext;
+    spki: Uint8Array;
+    algorithm: KeyAlgorithm;
+    masterKey: MasterKey;
+    material: PlatformKeyMaterialSource;
+    label?: string;
+  }) {
     this.#context = params.context;
     this.#spki = params.spki.slice();
     this.#algorithm = params.algorithm;
@@ -64,8 +71,18 @@ export class PlatformKeyBackend implements KeyBackend {
       dataKey?.fill(0);
       pkcs8?.fill(0);
     }
-    if (!verifySignature({ publicKey: publicKeyFromSpki(this.#spki), message: request.message, signature, hash: request.hash })) {
-      throw new PlatformKeyError("platform_key.signature_invalid", "The platform key's signature does not match its recorded public key; the key record may have been altered.");
+    if (
+      !verifySignature({
+        publicKey: publicKeyFromSpki(this.#spki),
+        message: request.message,
+        signature,
+        hash: request.hash,
+      })
+    ) {
+      throw new PlatformKeyError(
+        "platform_key.signature_invalid",
+        "The platform key's signature does not match its recorded public key; the key record may have been altered.",
+      );
     }
     return signature;
   }

@@ -24,6 +24,11 @@ const TRANSIENT: Record<PlatformKeyErrorCode, boolean> = {
 export class PlatformKeyError extends KeyBackendError {
   declare readonly code: PlatformKeyErrorCode;
   constructor(code: PlatformKeyErrorCode, message: string, options: { status?: number; cause?: unknown } = {}) {
-    super(code, message, { backend: "PLATFORM", transient: TRANSIENT[code] }, { status: options.status ?? 500, cause: options.cause });
+    super(
+      code,
+      message,
+      { backend: "PLATFORM", transient: TRANSIENT[code] },
+      { status: options.status ?? 500, cause: options.cause },
+    );
   }
 }

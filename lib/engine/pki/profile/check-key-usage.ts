@@ -13,9 +13,15 @@ export function checkKeyUsage(certificate: Certificate): void {
     !usage?.nonRepudiation ? "nonRepudiation (contentCommitment)" : undefined,
   ].filter(Boolean);
   if (!usage) {
-    throw new CertificateProfileError("certificate.key_usage", "The certificate has no key usage extension; it needs digitalSignature and nonRepudiation.");
+    throw new CertificateProfileError(
+      "certificate.key_usage",
+      "The certificate has no key usage extension; it needs digitalSignature and nonRepudiation.",
+    );
   }
   if (missing.length) {
-    throw new CertificateProfileError("certificate.key_usage", `The certificate's key usage lacks ${missing.join(" and ")}, which document signatures need.`);
+    throw new CertificateProfileError(
+      "certificate.key_usage",
+      `The certificate's key usage lacks ${missing.join(" and ")}, which document signatures need.`,
+    );
   }
 }

@@ -12,6 +12,9 @@ export function checkPublicKeyMatch(certificate: Certificate, publicKey: Uint8Ar
     same = false;
   }
   if (!same) {
-    throw new CertificateProfileError("certificate.key_mismatch", `The certificate "${certificate.subject}" was not issued for this key.`);
+    throw new CertificateProfileError(
+      "certificate.key_mismatch",
+      `The certificate "${certificate.subject}" was not issued for this key.`,
+    );
   }
 }

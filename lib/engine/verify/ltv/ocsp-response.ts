@@ -4,7 +4,16 @@
  * The responder's signature is not checked here (see LtvReport.problems).
  * Throws DerError when the bytes are not an OCSP response.
  */
-import { DerError, Tag, decodeOid, decodeTime, expectTag, readChildren, readSingle, type DerElement } from "@/lib/engine/asn1/der";
+import {
+  DerError,
+  Tag,
+  decodeOid,
+  decodeTime,
+  expectTag,
+  readChildren,
+  readSingle,
+  type DerElement,
+} from "@/lib/engine/asn1/der";
 
 const ID_PKIX_OCSP_BASIC = "1.3.6.1.5.5.7.48.1.1";
 
@@ -20,13 +29,16 @@ export interface OcspSingleResponse {
 }
 
 export function parseOcspResponse(der: Uint8Array): OcspSingleResponse[] {
-  const [status, responseBytes] = readChildren(expectTag(readSingle(der, { allowZeroPadding: true }), Tag.SEQUENCE, "OCSPResponse"));
+  const [status, responseBytes] = readChildren(
+    expectTag(readSingle(der, { allowZeroPadding: true }), Tag.SEQUENCE, "OCSPResponse"),
+  );
   if (expectTag(status, 0x0a, "responseStatus").content[0] !== 0 || responseBytes === undefined) {
     throw new DerError("The OCSP response is not a successful response.");
   }
   const [bytes] = readChildren(expectTag(responseBytes, 0xa0, "responseBytes"));
   const [type, response] = readChildren(expectTag(bytes, Tag.SEQUENCE, "ResponseBytes"));
-  if (decodeOid(expectTag(type, Tag.OID, "responseType")) !== ID_PKIX_OCSP_BASIC) throw new DerError("Not a basic OCSP response.");
+  if (decodeOid(expectTag(type, Tag.OID, "responseType")) !== ID_PKIX_OCSP_BASIC)
+    throw new DerError("Not a basic OCSP response.");
   const basic = readSingle(expectTag(response, Tag.OCTET_STRING, "response").content);
   const [tbsResponseData] = readChildren(expectTag(basic, Tag.SEQUENCE, "BasicOCSPResponse"));
   const fields = readChildren(expectTag(tbsResponseData, Tag.SEQUENCE, "ResponseData"));
@@ -50,7 +62,11 @@ function singleResponse(element: DerElement): OcspSingleResponse {
   if (certStatus.tag === 0x80) return { ...base, status: "good" };
   if (certStatus.tag === 0xa1) {
     const [time] = readChildren(certStatus);
-    return { ...base, status: "revoked", revocationTime: decodeTime(expectTag(time, Tag.GENERALIZED_TIME, "revocationTime")) };
+    return {
+      ...base,
+      status: "revoked",
+      revocationTime: decodeTime(expectTag(time, Tag.GENERALIZED_TIME, "revocationTime")),
+    };
   }
   return { ...base, status: "unknown" };
 }

@@ -37,7 +37,8 @@ export function readDss(file: PdfFile): DssContents | undefined {
       problems.push(`The DSS /${key} entry is not an array.`);
       return [];
     }
-    if (list.length > MAX_ENTRIES) problems.push(`The DSS /${key} array has ${list.length} entries; only the first ${MAX_ENTRIES} were read.`);
+    if (list.length > MAX_ENTRIES)
+      problems.push(`The DSS /${key} array has ${list.length} entries; only the first ${MAX_ENTRIES} were read.`);
     const out: Uint8Array[] = [];
     for (const item of list.slice(0, MAX_ENTRIES)) {
       try {

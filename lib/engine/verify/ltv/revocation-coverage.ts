@@ -19,13 +19,23 @@ export interface Coverage {
   problems: string[];
 }
 
-const NODE_HASH: Record<string, string> = { [OID.sha1]: "sha1", [OID.sha256]: "sha256", [OID.sha384]: "sha384", [OID.sha512]: "sha512" };
+const NODE_HASH: Record<string, string> = {
+  [OID.sha1]: "sha1",
+  [OID.sha256]: "sha256",
+  [OID.sha384]: "sha384",
+  [OID.sha512]: "sha512",
+};
 
-export function revocationCoverage(path: readonly Certificate[], data: ValidationData, anchors: readonly Certificate[]): Coverage {
+export function revocationCoverage(
+  path: readonly Certificate[],
+  data: ValidationData,
+  anchors: readonly Certificate[],
+): Coverage {
   const problems: string[] = [];
   const revocation: RevocationCoverage[] = [];
   const last = path[path.length - 1];
-  if (last === undefined) return { complete: false, revocation, problems: ["The signer's certificate is not available."] };
+  if (last === undefined)
+    return { complete: false, revocation, problems: ["The signer's certificate is not available."] };
   const lastIsRoot = isSelfSigned(last) || anchors.some((a) => bytesEqual(a.der, last.der));
   if (path.length === 1 && lastIsRoot) {
     problems.push("A self-signed certificate has no revocation data, so the signature cannot reach B-LT.");
@@ -41,7 +51,11 @@ export function revocationCoverage(path: readonly Certificate[], data: Validatio
   return { complete: lastIsRoot && revocation.every((r) => r.status !== "missing"), revocation, problems };
 }
 
-function findRevocationData(certificate: Certificate, issuer: Certificate | undefined, data: ValidationData): Omit<RevocationCoverage, "subject"> {
+function findRevocationData(
+  certificate: Certificate,
+  issuer: Certificate | undefined,
+  data: ValidationData,
+): Omit<RevocationCoverage, "subject"> {
   const serial = certificate.serialNumberDer;
   for (const response of data.ocspResponses) {
     const hash = NODE_HASH[response.hashAlgorithm];
@@ -55,7 +69,9 @@ function findRevocationData(certificate: Certificate, issuer: Certificate | unde
   for (const crl of data.crls) {
     if (!bytesEqual(crl.issuerDer, certificate.issuerDer)) continue;
     const revokedAt = crl.revoked.get(serialHex);
-    return revokedAt ? { source: "crl", status: "revoked", revocationTime: revokedAt.toISOString() } : { source: "crl", status: "good" };
+    return revokedAt
+      ? { source: "crl", status: "revoked", revocationTime: revokedAt.toISOString() }
+      : { source: "crl", status: "good" };
   }
   return { status: "missing" };
 }

@@ -16,7 +16,12 @@ export interface ValidationData {
   problems: string[];
 }
 
-export const NO_VALIDATION_DATA: ValidationData = Object.freeze({ certificates: [], ocspResponses: [], crls: [], problems: [] });
+export const NO_VALIDATION_DATA: ValidationData = Object.freeze({
+  certificates: [],
+  ocspResponses: [],
+  crls: [],
+  problems: [],
+});
 
 export function parseValidationData(dss: DssContents | undefined): ValidationData {
   if (dss === undefined) return NO_VALIDATION_DATA;

@@ -8,8 +8,19 @@ export const dynamic = "force-dynamic";
  * pdf.js's worker and the data it may ask for (CMaps, standard fonts, image decoders), served
  * from our own origin out of the installed pdfjs-dist: previews never touch the network.
  */
-const FOLDERS: Record<string, string> = { worker: "build", cmaps: "cmaps", standard_fonts: "standard_fonts", wasm: "wasm" };
-const TYPES: Record<string, string> = { ".mjs": "text/javascript; charset=utf-8", ".bcmap": "application/octet-stream", ".pfb": "application/octet-stream", ".ttf": "font/ttf", ".wasm": "application/wasm" };
+const FOLDERS: Record<string, string> = {
+  worker: "build",
+  cmaps: "cmaps",
+  standard_fonts: "standard_fonts",
+  wasm: "wasm",
+};
+const TYPES: Record<string, string> = {
+  ".mjs": "text/javascript; charset=utf-8",
+  ".bcmap": "application/octet-stream",
+  ".pfb": "application/octet-stream",
+  ".ttf": "font/ttf",
+  ".wasm": "application/wasm",
+};
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/;
 
 export async function GET(_request: Request, { params }: { params: Promise<{ asset: string[] }> }): Promise<Response> {
@@ -19,12 +30,21 @@ export async function GET(_request: Request, { params }: { params: Promise<{ ass
   const [folder, name] = asset;
   const directory = folder === undefined ? undefined : FOLDERS[folder];
   const type = name === undefined ? undefined : TYPES[path.extname(name)];
-  if (asset.length !== 2 || directory === undefined || name === undefined || !NAME.test(name) || type === undefined || (folder === "worker" && name !== "pdf.worker.min.mjs")) {
+  if (
+    asset.length !== 2 ||
+    directory === undefined ||
+    name === undefined ||
+    !NAME.test(name) ||
+    type === undefined ||
+    (folder === "worker" && name !== "pdf.worker.min.mjs")
+  ) {
     return jsonError(404, "Not found.");
   }
   try {
     const bytes = await readFile(path.join(process.cwd(), "node_modules", "pdfjs-dist", directory, name));
-    return new Response(new Uint8Array(bytes), { headers: { "Content-Type": type, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" } });
+    return new Response(new Uint8Array(bytes), {
+      headers: { "Content-Type": type, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" },
+    });
   } catch {
     return jsonError(404, "Not found.");
   }

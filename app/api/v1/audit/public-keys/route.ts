@@ -7,7 +7,21 @@ export const dynamic = "force-dynamic";
 export async function GET(): Promise<Response> {
   const keys = await auditPublicKeys(await getDb());
   return Response.json(
-    { keys: keys.map((k) => ({ id: k.id, algorithm: k.algorithm, publicKeyPem: k.publicKeyPem, createdAt: k.createdAt.toISOString(), retiredAt: k.retiredAt?.toISOString() ?? null })) },
-    { headers: { "Cache-Control": "public, max-age=300", "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff" } },
+    {
+      keys: keys.map((k) => ({
+        id: k.id,
+        algorithm: k.algorithm,
+        publicKeyPem: k.publicKeyPem,
+        createdAt: k.createdAt.toISOString(),
+        retiredAt: k.retiredAt?.toISOString() ?? null,
+      })),
+    },
+    {
+      headers: {
+        "Cache-Control": "public, max-age=300",
+        "Access-Control-Allow-Origin": "*",
+        "X-Content-Type-Options": "nosniff",
+      },
+    },
   );
 }

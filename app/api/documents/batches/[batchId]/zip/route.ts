@@ -15,7 +15,9 @@ export async function GET(_request: Request, { params }: { params: Promise<{ bat
     const { batchId } = await params;
     const files = await sealedFilesOfBatch(await getDb(), ctx, batchId);
     const name = `sealed-documents-${new Date().toISOString().slice(0, 10)}-${batchId.slice(0, 8)}.zip`;
-    return new Response(zipStoredFiles(processDocumentStore().store, files), { headers: fileHeaders("application/zip", null, contentDisposition(name)) });
+    return new Response(zipStoredFiles(processDocumentStore().store, files), {
+      headers: fileHeaders("application/zip", null, contentDisposition(name)),
+    });
   } catch (error) {
     return errorResponse(error);
   }

@@ -7,7 +7,11 @@ export const dynamic = "force-dynamic";
 
 const idSchema = z.union([z.string().uuid(), z.literal(PLATFORM_CHAIN)]);
 
-const PUBLIC_HEADERS = { "Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff" };
+const PUBLIC_HEADERS = {
+  "Cache-Control": "public, max-age=60",
+  "Access-Control-Allow-Origin": "*",
+  "X-Content-Type-Options": "nosniff",
+};
 
 /**
  * GET /api/v1/audit/checkpoints/{orgId} (or /platform), no sign-in: the chain's signed
