@@ -1,4 +1,4 @@
-// `npm test`: lint, types, the architecture check, unit + integration tests on PGlite (and on PostgreSQL when
+// `npm test`: lint, types, formatting, the architecture check, unit + integration tests on PGlite (and on PostgreSQL when
 // TEST_DATABASE_URL is set), then the browser suite in Chromium. Ends with one summary line.
 // The slow group (*.slow.test.ts: the compression bombs) runs under CI, or with SIGNET_SLOW_TESTS=1;
 // otherwise its tests count as skipped and a banner says so (`npm run test:slow` runs them alone).
@@ -26,20 +26,30 @@ async function run(
   command: string,
   args: string[],
   env: Record<string, string | undefined> = {},
+  options: { buffered?: boolean } = {},
 ): Promise<boolean> {
-  console.log(`\n━━ ${label} ━━`);
+  if (!options.buffered) console.log(`\n━━ ${label} ━━`);
   const begun = Date.now();
-  const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  const child = spawn(command, args, {
+    cwd: root,
+    stdio: options.buffered ? ["ignore", "pipe", "pipe"] : "inherit",
+    env: { ...process.env, ...env },
+  });
+  // Steps that run side by side print their output in one piece when they finish.
+  const output: Buffer[] = [];
+  child.stdout?.on("data", (chunk: Buffer) => output.push(chunk));
+  child.stderr?.on("data", (chunk: Buffer) => output.push(chunk));
   const status = await new Promise<number | string>((resolve) =>
     child.on("close", (code, signal) => resolve(code ?? signal ?? "?")),
   );
+  if (options.buffered) console.log(`\n━━ ${label} ━━\n${Buffer.concat(output).toString("utf8").trimEnd()}`);
   timings.push(`${label}: ${((Date.now() - begun) / 1000).toFixed(1)} s`);
   if (status !== 0) problems.push(`${label} failed (exit ${status})`);
   return status === 0;
 }
 
 async function step(label: string, command: string, args: string[]): Promise<void> {
-  if (await run(label, command, args)) total.passed += 1;
+  if (await run(label, command, args, {}, { buffered: true })) total.passed += 1;
   else total.failed += 1;
 }
 
@@ -137,9 +147,15 @@ async function e2e(): Promise<void> {
 }
 
 const started = Date.now();
-await step("ESLint", bin("eslint"), ["--max-warnings=0", "."]);
-await step("TypeScript (strict)", bin("tsc"), ["--noEmit", "-p", "."]);
-await step("Architecture (layers, engine surface, folder cycles)", bin("tsx"), ["scripts/architecture/check.ts"]);
+// The static checks are mostly single-threaded: they run side by side.
+await Promise.all([
+  step("ESLint", bin("eslint"), ["--max-warnings=0", "."]),
+  step("TypeScript (strict)", bin("tsc"), ["--noEmit", "-p", "."]),
+  step("Prettier (formatting)", bin("prettier"), ["--check", "--log-level", "warn", "."]),
+  step("Architecture (layers, engine surface, client bundles, folder cycles)", bin("tsx"), [
+    "scripts/architecture/check.ts",
+  ]),
+]);
 await vitest("unit + integration on PGlite", "vitest-pglite.json", [], { TEST_DATABASE_URL: "" });
 slowBanner();
 if (pgUrl !== undefined) {
