@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
@@ -16,10 +17,37 @@ class SlowFirstSequencer extends BaseSequencer {
   }
 }
 
+const TEST_ROOTS = ["lib", "cli", "scripts", "test"];
+const include = TEST_ROOTS.map((dir) => `${dir}/**/*.test.ts`);
+
+/**
+ * Test files that change module state for the files after them: module mocks, environment
+ * variables, globals, spies, and the PKCS#11 module (one native library per process). They run
+ * isolated, each in a fresh module graph; every other file shares its worker's modules, which
+ * saves loading the same few hundred modules again for each of ~150 files (about a third of the
+ * PGlite pass on two cores). A new test that mocks a module lands here by itself.
+ */
+const CHANGES_MODULE_STATE =
+  /\bvi\.(mock|doMock|unmock|stubEnv|stubGlobal|spyOn|resetModules)\b|process\.env(\.[A-Z_]+|\[[^\]]+\])\s*=[^=]|delete process\.env|Object\.assign\(process\.env|pkcs11|softhsm/i;
+
+function testFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true, recursive: true }).flatMap((entry) => {
+    if (!entry.isFile() || !entry.name.endsWith(".test.ts")) return [];
+    const file = path.relative(import.meta.dirname, path.join(entry.parentPath, entry.name));
+    return file.includes("node_modules") ? [] : [file];
+  });
+}
+const isolatedFiles = TEST_ROOTS.flatMap(testFiles).filter((file) =>
+  CHANGES_MODULE_STATE.test(fs.readFileSync(path.join(import.meta.dirname, file), "utf8")),
+);
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts"],
+    projects: [
+      { extends: true, test: { name: "shared", include, exclude: isolatedFiles, isolate: false } },
+      { extends: true, test: { name: "isolated", include: isolatedFiles, isolate: true } },
+    ],
     environment: "node",
     testTimeout: 60_000,
     hookTimeout: 120_000,
