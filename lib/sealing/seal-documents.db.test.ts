@@ -20,6 +20,7 @@ import { uploadDocument } from "@/lib/documents/upload-document";
 import { CustodyError } from "@/lib/custody/custody-errors";
 import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
 import { KeyError } from "@/lib/engine/crypto/key-errors";
+import type { KeyBackend, SignRequest } from "@/lib/engine/keys/key-backend";
 import { Pkcs11Error } from "@/lib/engine/keys/pkcs11/pkcs11-errors";
 import { PlatformKeyError } from "@/lib/engine/keys/platform/platform-key-errors";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
@@ -39,6 +40,19 @@ const dir = mkdtempSync(path.join(tmpdir(), "signet-sealing-"));
 const store = new LocalDocumentStore(dir);
 const stepUp = new FakeStepUp();
 const deps = { stepUp, masterKey: master };
+
+/** The real key backends, with `sign` replaced (to fail, count or pass through). */
+const signingWith =
+  (sign: (real: KeyBackend, request: SignRequest) => Promise<Uint8Array>): typeof keyBackendFor =>
+  async (...args) => {
+    const real = await keyBackendFor(...args);
+    return {
+      description: real.description,
+      keyAlgorithm: () => real.keyAlgorithm(),
+      publicKey: () => real.publicKey(),
+      sign: (r) => sign(real, r),
+    };
+  };
 
 let t: TestDatabase;
 let olivia: OrgContext; // OWNER + SIGNER
@@ -281,18 +295,10 @@ describe("sealing a batch", () => {
       operation: "Sign" as const,
       awsErrorName: "AccessDeniedException",
     };
-    const backendFor: typeof keyBackendFor = async (...args) => {
-      const real = await keyBackendFor(...args);
-      return {
-        description: real.description,
-        keyAlgorithm: () => real.keyAlgorithm(),
-        publicKey: () => real.publicKey(),
-        sign: async () => {
-          calls += 1;
-          throw new KmsError("kms.access_denied", "AWS KMS denied Signet access to the key.", denied);
-        },
-      };
-    };
+    const backendFor = signingWith(async () => {
+      calls += 1;
+      throw new KmsError("kms.access_denied", "AWS KMS denied Signet access to the key.", denied);
+    });
     const outcome = await sealDocuments(
       t.db,
       store,
@@ -364,18 +370,10 @@ describe("sealing a batch", () => {
       const prepared = await prepareSeal(t.db, store, olivia, requestFor(ids), stepUp, request);
       const error = failure();
       let documents = 0;
-      const backendFor: typeof keyBackendFor = async (...args) => {
-        const real = await keyBackendFor(...args);
-        return {
-          description: real.description,
-          keyAlgorithm: () => real.keyAlgorithm(),
-          publicKey: () => real.publicKey(),
-          sign: async (r) => {
-            if (documents++ === 1) throw error;
-            return real.sign(r);
-          },
-        };
-      };
+      const backendFor = signingWith(async (real, r) => {
+        if (documents++ === 1) throw error;
+        return real.sign(r);
+      });
       const outcome = await sealDocuments(
         t.db,
         store,
@@ -420,22 +418,11 @@ describe("sealing a batch", () => {
     const prepared = await prepareSeal(t.db, store, olivia, requestFor(ids), stepUp, request);
     const refusals = (await auditActions(olivia, "seal.refused")).length;
     let documents = 0;
-    const backendFor: typeof keyBackendFor = async (...args) => {
-      const real = await keyBackendFor(...args);
-      return {
-        description: real.description,
-        keyAlgorithm: () => real.keyAlgorithm(),
-        publicKey: () => real.publicKey(),
-        sign: async (r) => {
-          if (documents++ === 0)
-            throw new KeyError(
-              "key.digest_mismatch",
-              "The digest handed to the key does not match the message to sign.",
-            );
-          return real.sign(r);
-        },
-      };
-    };
+    const backendFor = signingWith(async (real, r) => {
+      if (documents++ === 0)
+        throw new KeyError("key.digest_mismatch", "The digest handed to the key does not match the message to sign.");
+      return real.sign(r);
+    });
     const outcome = await sealDocuments(
       t.db,
       store,
