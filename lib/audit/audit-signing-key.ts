@@ -21,6 +21,7 @@ import {
   type MasterKey,
 } from "@/lib/engine/keys/platform";
 import { appendAudit } from "@/lib/audit/append-audit";
+import { replaceAudited } from "@/lib/audit/record-reencryption";
 import { AuditError } from "@/lib/audit/audit-errors";
 import { LEGACY_AUDIT_KEY_FORMAT, openLegacyAuditKeyBox } from "@/lib/audit/legacy-audit-signing-key";
 
@@ -273,7 +274,13 @@ export async function migrateAuditSigningKeys(
     }
     if (next === null) continue;
     const { envelope: rewritten, from } = next;
-    const done = await db.$transaction(async (tx) => {
+    const change = {
+      subjectType: "audit_signing_key",
+      subjectId: row.id,
+      column: "AuditSigningKey.privateKeyEncrypted",
+      from: from.join("+"),
+    } as const;
+    const done = await replaceAudited(db, change, async (tx) => {
       const updated = await tx.auditSigningKey.updateMany({
         where: {
           id: row.id,
@@ -282,16 +289,7 @@ export async function migrateAuditSigningKeys(
         },
         data: { privateKeyEncrypted: rewritten },
       });
-      if (updated.count !== 1) return false;
-      await appendAudit(tx, {
-        orgId: null,
-        actorId: null,
-        action: "secret.reencrypted",
-        subjectType: "audit_signing_key",
-        subjectId: row.id,
-        data: { column: "AuditSigningKey.privateKeyEncrypted", from: from.join("+"), to: "aead-record/v1" },
-      });
-      return true;
+      return updated.count === 1;
     });
     if (done) result.migrated += 1;
   }

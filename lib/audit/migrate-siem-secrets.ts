@@ -1,6 +1,6 @@
 import type { Db } from "@/lib/db/client";
 import { sealRecord } from "@/lib/engine/crypto";
-import { appendAudit } from "@/lib/audit/append-audit";
+import { replaceAudited } from "@/lib/audit/record-reencryption";
 import { isLegacySiemSecret, openLegacySiemSecret } from "@/lib/audit/legacy-siem-secret";
 import { siemSecretBinding, type SiemKey } from "@/lib/audit/siem-secret";
 
@@ -31,21 +31,18 @@ export async function migrateSiemSecrets(db: Db, key: SiemKey): Promise<{ migrat
     }
     try {
       const sealed = Buffer.from(sealRecord(key.key, secret, siemSecretBinding(row.id)));
-      const done = await db.$transaction(async (tx) => {
+      const change = {
+        subjectType: "organisation",
+        subjectId: row.id,
+        column: "Organization.siemSecretEncrypted",
+        from: "siem-secret/v1",
+      } as const;
+      const done = await replaceAudited(db, change, async (tx) => {
         const updated = await tx.organization.updateMany({
           where: { id: row.id, siemSecretEncrypted: { equals: Buffer.from(stored) } },
           data: { siemSecretEncrypted: sealed },
         });
-        if (updated.count !== 1) return false;
-        await appendAudit(tx, {
-          orgId: null,
-          actorId: null,
-          action: "secret.reencrypted",
-          subjectType: "organisation",
-          subjectId: row.id,
-          data: { column: "Organization.siemSecretEncrypted", from: "siem-secret/v1", to: "aead-record/v1" },
-        });
-        return true;
+        return updated.count === 1;
       });
       if (done) result.migrated += 1;
     } finally {

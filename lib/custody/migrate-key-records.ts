@@ -1,4 +1,4 @@
-import { appendAudit } from "@/lib/audit/append-audit";
+import { replaceAudited } from "@/lib/audit/record-reencryption";
 import type { Db } from "@/lib/db/client";
 import { isAeadRecord } from "@/lib/engine/crypto";
 import {
@@ -21,8 +21,6 @@ export type KeyRecordMigration = {
   unreadableDataKeys: string[];
   unreadablePlatformKeys: string[];
 };
-
-const TO = "aead-record/v1";
 
 /**
  * Start-up migration of key custody records still in the legacy unversioned box: data keys
@@ -59,18 +57,15 @@ async function migrateDataKeys(db: Db, masterKey: LocalMasterKey, result: KeyRec
     }
     if (wrapped === null) continue;
     const next = wrapped;
-    const done = await db.$transaction(async (tx) => {
-      if (!(await replaceWrappedDataKeyIfUnchanged(tx, row.orgId, row.wrappedKey, next, row.masterKeyId))) return false;
-      await appendAudit(tx, {
-        orgId: null,
-        actorId: null,
-        action: "secret.reencrypted",
-        subjectType: "organisation",
-        subjectId: row.orgId,
-        data: { column: "OrgDataKey.wrappedKey", from: LEGACY_DATA_KEY_FORMAT, to: TO },
-      });
-      return true;
-    });
+    const change = {
+      subjectType: "organisation",
+      subjectId: row.orgId,
+      column: "OrgDataKey.wrappedKey",
+      from: LEGACY_DATA_KEY_FORMAT,
+    } as const;
+    const done = await replaceAudited(db, change, (tx) =>
+      replaceWrappedDataKeyIfUnchanged(tx, row.orgId, row.wrappedKey, next, row.masterKeyId),
+    );
     if (done) result.dataKeys += 1;
   }
 }
@@ -102,18 +97,15 @@ async function migratePlatformKeys(db: Db, masterKey: MasterKey, result: KeyReco
         }
         if (ciphertext === null) continue;
         const next = ciphertext;
-        const done = await db.$transaction(async (tx) => {
-          if (!(await replaceKeyMaterialIfUnchanged(tx, row.keyId, row.ciphertext, next))) return false;
-          await appendAudit(tx, {
-            orgId: null,
-            actorId: null,
-            action: "secret.reencrypted",
-            subjectType: "signing_key",
-            subjectId: row.keyId,
-            data: { column: "PlatformKeyMaterial.ciphertext", from: LEGACY_PLATFORM_KEY_FORMAT, to: TO },
-          });
-          return true;
-        });
+        const change = {
+          subjectType: "signing_key",
+          subjectId: row.keyId,
+          column: "PlatformKeyMaterial.ciphertext",
+          from: LEGACY_PLATFORM_KEY_FORMAT,
+        } as const;
+        const done = await replaceAudited(db, change, (tx) =>
+          replaceKeyMaterialIfUnchanged(tx, row.keyId, row.ciphertext, next),
+        );
         if (done) result.platformKeys += 1;
       }
     } finally {

@@ -1,4 +1,4 @@
-import { appendAudit } from "@/lib/audit/append-audit";
+import { replaceAudited } from "@/lib/audit/record-reencryption";
 import type { Db } from "@/lib/db/client";
 import { sealRecord } from "@/lib/engine/crypto";
 import { isLegacyTotpSecret, openLegacyTotpSecret } from "@/lib/auth/totp/legacy-totp-secret";
@@ -31,21 +31,18 @@ export async function migrateTotpSecrets(db: Db, key: TotpKey): Promise<SecretMi
     }
     try {
       const sealed = Buffer.from(sealRecord(key.key, secret, totpSecretBinding(row.userId)));
-      const done = await db.$transaction(async (tx) => {
+      const change = {
+        subjectType: "user",
+        subjectId: row.userId,
+        column: "TotpFactor.secretEncrypted",
+        from: "totp-secret/v1",
+      } as const;
+      const done = await replaceAudited(db, change, async (tx) => {
         const updated = await tx.totpFactor.updateMany({
           where: { userId: row.userId, secretEncrypted: { equals: Buffer.from(row.secretEncrypted) } },
           data: { secretEncrypted: sealed },
         });
-        if (updated.count !== 1) return false;
-        await appendAudit(tx, {
-          orgId: null,
-          actorId: null,
-          action: "secret.reencrypted",
-          subjectType: "user",
-          subjectId: row.userId,
-          data: { column: "TotpFactor.secretEncrypted", from: "totp-secret/v1", to: "aead-record/v1" },
-        });
-        return true;
+        return updated.count === 1;
       });
       if (done) result.migrated += 1;
     } finally {
