@@ -81,7 +81,8 @@ describe("GET /api/health", () => {
       database: { ok: true, ms: expect.any(Number) },
       masterKey: { ok: true, ms: expect.any(Number), kind: "env" },
     });
-    expect(JSON.stringify(body)).not.toMatch(new RegExp(`${keyId}|${secret.slice(0, 12)}|${master.id}`));
+    const text = JSON.stringify(body);
+    for (const hidden of [keyId, secret.slice(0, 12), master.id]) expect(text).not.toContain(hidden);
   });
 
   it("adds, for an administrator of the active organisation, each active key's backend status and latency", async () => {
