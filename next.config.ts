@@ -10,6 +10,7 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  output: "standalone",
   // `npm test` type-checks (tsc --noEmit, strict) and lints the whole tree; the build that
   // `npm start` runs does not do it again (and a production install has no test files' types).
   typescript: { ignoreBuildErrors: true },

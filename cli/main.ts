@@ -1,8 +1,7 @@
 // The `signet` dispatcher: the command line's arguments in, an exit code out, every byte through
 // `io`. cli/signet.ts runs it on the process's streams; tests run it in-process on buffers.
-import fs from "node:fs";
-import path from "node:path";
 import type { Command, CommandIo } from "@/cli/command";
+import packageJson from "@/package.json" with { type: "json" };
 
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   seal: {
@@ -40,13 +39,6 @@ From a checkout: npm run --silent signet -- <command> [options]. A file argument
 standard input (and, for seal --out, standard output).
 `;
 
-function version(): string {
-  const { version } = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as {
-    version: string;
-  };
-  return version;
-}
-
 /** Runs `signet <argv…>`; returns the exit code. */
 export async function runCli(argv: readonly string[], io: CommandIo): Promise<number> {
   const [name, ...args] = argv;
@@ -59,7 +51,7 @@ export async function runCli(argv: readonly string[], io: CommandIo): Promise<nu
     return 0;
   }
   if (name === "--version" || name === "-V") {
-    io.stdout(`signet ${version()}\n`);
+    io.stdout(`signet ${packageJson.version}\n`);
     return 0;
   }
   const command = commands[name];

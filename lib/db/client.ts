@@ -5,6 +5,7 @@ import { readSettings } from "@/lib/config/settings";
 import { PrismaClient } from "@/lib/db/generated/client";
 import { openPGlite } from "@/lib/db/sql-session";
 import { databaseTarget, type DatabaseTarget } from "@/lib/db/target";
+import { onShutdown } from "@/lib/process/shutdown";
 
 export type Db = PrismaClient;
 /** The client handed to callbacks of `db.$transaction(async (tx) => …)`. */
@@ -54,6 +55,10 @@ type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: Promise<OpenDatabase> }
  */
 export async function getDb(): Promise<Db> {
   const g = globalThis as GlobalWithDb;
-  g[GLOBAL_KEY] ??= openDatabase(databaseTarget(readSettings()));
+  if (g[GLOBAL_KEY] === undefined) {
+    const opened = openDatabase(databaseTarget(readSettings()));
+    g[GLOBAL_KEY] = opened;
+    onShutdown("database", async () => (await opened).close());
+  }
   return (await g[GLOBAL_KEY]).db;
 }

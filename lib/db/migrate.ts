@@ -4,7 +4,10 @@ import path from "node:path";
 import { SignetError } from "@/lib/engine/errors";
 import type { SqlSession } from "@/lib/db/sql-session";
 
-export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "..", "..", "prisma", "migrations");
+/** prisma/migrations of the checkout, or of the compiled app tree, whose server says where (scripts/server.ts). */
+export function migrationsDir(): string {
+  return process.env.SIGNET_MIGRATIONS_DIR ?? path.resolve(import.meta.dirname, "..", "..", "prisma", "migrations");
+}
 
 /** Prisma's own lock id, so our runner and Prisma's never migrate the same database at once. */
 const MIGRATION_LOCK_ID = 72707369;
@@ -17,7 +20,7 @@ export class MigrationError extends SignetError {
 
 export type Migration = { name: string; sql: string; checksum: string };
 
-export function readMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
+export function readMigrations(dir: string = migrationsDir()): Migration[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(dir, entry.name, "migration.sql")))

@@ -5,11 +5,12 @@ import { log } from "@/lib/log/logger";
 import { startBackgroundJobs } from "@/lib/jobs/background-jobs";
 import type { RunningJobs } from "@/lib/jobs/repeating-jobs";
 import { siemKeyFromEnvironment } from "@/lib/audit/siem-secret";
+import { onShutdown } from "@/lib/process/shutdown";
 
 const GLOBAL_KEY = Symbol.for("signet.backgroundJobs");
 type GlobalWithWorker = typeof globalThis & { [GLOBAL_KEY]?: RunningJobs };
 
-/** Started once per server process from instrumentation.ts; stopped when the process is asked to end. */
+/** Started once per server process from instrumentation.ts; stopped by the server's shutdown (lib/process/shutdown). */
 export function startServerBackgroundJobs(): void {
   const g = globalThis as GlobalWithWorker;
   if (g[GLOBAL_KEY] !== undefined) return;
@@ -24,7 +25,7 @@ export function startServerBackgroundJobs(): void {
     sessionMaxAgeSeconds: settings.sessionMaxAgeHours * 3600,
   });
   g[GLOBAL_KEY] = jobs;
-  for (const signal of ["SIGTERM", "SIGINT"] as const) process.once(signal, () => void jobs.stop());
+  onShutdown("background jobs", () => jobs.stop());
   log.info(
     { siemPollSeconds: settings.siemPollSeconds, checkpointIntervalMinutes: settings.checkpointIntervalMinutes },
     "background jobs started",

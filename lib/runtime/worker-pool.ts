@@ -3,7 +3,10 @@ import { Worker } from "node:worker_threads";
 import { SignetError } from "@/lib/engine/errors";
 
 export type WorkerPoolOptions = {
-  /** The TypeScript module each worker runs; it answers jobs through lib/runtime/worker-jobs. */
+  /**
+   * The TypeScript module each worker runs (it answers jobs through lib/runtime/worker-jobs), as a
+   * path from the project root; scripts/build.mjs compiles it to SIGNET_WORKER_DIR/<name>.mjs.
+   */
   entry: string;
   /** Workers running at once (each takes one job at a time). */
   size: number;
@@ -67,9 +70,22 @@ type Slot<Job, Result> = {
   current: (Pending<Job, Result> & { id: number; timer: NodeJS.Timeout }) | null;
 };
 
-// Workers run TypeScript through tsx's API: node's --import flag does not reach worker threads on Node 20.
-// The files are the project's own, loaded at run time: the bundler must neither trace nor bundle them.
-const BOOT = path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "runtime", "ts-worker-boot.mjs");
+/**
+ * The script a worker thread starts on. The compiled server (scripts/server.ts, bundled by
+ * scripts/build.mjs) names the folder of the compiled worker entries in SIGNET_WORKER_DIR, and
+ * each worker runs plain JavaScript. Without it (development, tests) the worker runs the
+ * TypeScript entry through tsx's API: node's --import flag does not reach worker threads on
+ * Node 20. The files are loaded at run time: the bundler must neither trace nor bundle them.
+ */
+function workerScript(entry: string): { file: string; workerData?: { entry: string } } {
+  const compiled = process.env.SIGNET_WORKER_DIR;
+  if (compiled !== undefined && compiled !== "")
+    return { file: path.join(/* turbopackIgnore: true */ compiled, `${path.basename(entry, ".ts")}.mjs`) };
+  return {
+    file: path.join(/* turbopackIgnore: true */ process.cwd(), "lib", "runtime", "ts-worker-boot.mjs"),
+    workerData: { entry: path.resolve(/* turbopackIgnore: true */ process.cwd(), entry) },
+  };
+}
 
 /**
  * Runs jobs in worker threads, so work on untrusted input (a hostile PDF) can neither block the
@@ -132,8 +148,9 @@ export class WorkerPool<Job, Result> {
   }
 
   private spawn(): Slot<Job, Result> {
-    const worker = new Worker(/* turbopackIgnore: true */ BOOT, {
-      workerData: { entry: path.resolve(/* turbopackIgnore: true */ process.cwd(), this.options.entry) },
+    const script = workerScript(this.options.entry);
+    const worker = new Worker(/* turbopackIgnore: true */ script.file, {
+      workerData: script.workerData,
       resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb },
       stdout: false,
       stderr: false,

@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import path from "node:path";
 import { jsonError, routeContext } from "@/app/api/documents/_lib/route-context";
 
@@ -21,6 +22,8 @@ const TYPES: Record<string, string> = {
   ".ttf": "font/ttf",
   ".wasm": "application/wasm",
 };
+// Wherever the installed pdfjs-dist is: the checkout's node_modules, or the compiled app tree's.
+const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/;
 
 export async function GET(_request: Request, { params }: { params: Promise<{ asset: string[] }> }): Promise<Response> {
@@ -41,7 +44,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ ass
     return jsonError(404, "Not found.");
   }
   try {
-    const bytes = await readFile(path.join(process.cwd(), "node_modules", "pdfjs-dist", directory, name));
+    const bytes = await readFile(path.join(/* turbopackIgnore: true */ PDFJS_DIR, directory, name));
     return new Response(new Uint8Array(bytes), {
       headers: { "Content-Type": type, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" },
     });

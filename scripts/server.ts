@@ -1,0 +1,121 @@
+// Signet's server process: prepares secrets and the database, then serves Next.js behind Signet's
+// HTTP edge (lib/http/signet-edge) through Next's custom-server API. Route handlers cannot see
+// the socket in Next.js 16: only a server of our own can say where a request came from, or
+// refuse a body before anything reads it.
+//
+// scripts/build.mjs compiles this file to dist/server.mjs inside the app tree (Next's standalone
+// output), which is what `npm start`, CI and the container run. `npm run dev` runs it from
+// TypeScript with --dev.
+import http from "node:http";
+import path from "node:path";
+import fs from "node:fs";
+import { readSettings } from "@/lib/config/settings";
+import { readDocumentSettings } from "@/lib/documents/document-settings";
+import { isSignetError } from "@/lib/engine/errors";
+import { signetEdge } from "@/lib/http/signet-edge";
+import { log } from "@/lib/log/logger";
+import { runShutdown } from "@/lib/process/shutdown";
+import { prepareRuntime } from "@/lib/runtime/prepare";
+
+const dev = process.argv.includes("--dev");
+/** dist/server.mjs in the compiled app tree; scripts/server.ts in a checkout. */
+const compiled = import.meta.filename.endsWith(".mjs");
+const root = path.resolve(import.meta.dirname, "..");
+
+/** How long open requests (a seal in progress, say) may run after SIGTERM/SIGINT before their connections are closed. */
+function shutdownGraceMs(): number {
+  const seconds = Number(process.env.SIGNET_SHUTDOWN_GRACE_SECONDS ?? 30);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 30_000;
+}
+
+/** Next's configuration as the build resolved it: the compiled server never loads next.config.ts. */
+function builtNextConfig(): Record<string, unknown> {
+  const file = path.join(root, ".next", "required-server-files.json");
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { config: Record<string, unknown> }).config;
+}
+
+async function main(): Promise<void> {
+  const { settings, env } = await prepareRuntime();
+  Object.assign(process.env, env, { NODE_ENV: dev ? "development" : "production" });
+  let conf: Record<string, unknown> | undefined;
+  if (compiled) {
+    process.env.SIGNET_WORKER_DIR = import.meta.dirname;
+    process.env.SIGNET_MIGRATIONS_DIR = path.join(root, "prisma", "migrations");
+    conf = builtNextConfig();
+    process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(conf);
+  }
+  // Next.js and React choose their production build when first loaded: after NODE_ENV is set.
+  const { default: next } = await import("next");
+  const { maxUploadBytes } = readDocumentSettings();
+  const server = http.createServer();
+  const app = next({
+    dev,
+    dir: root,
+    port: settings.port,
+    httpServer: server,
+    customServer: true,
+    ...(conf ? { conf } : {}),
+  });
+  await app.prepare();
+  const edge = signetEdge(app.getRequestHandler(), {
+    maxUploadBytes,
+    verifyMaxBytes: settings.verifyMaxBytes,
+    trustProxy: settings.trustProxy,
+    publicUrl: settings.publicUrl,
+    dev,
+  });
+  let stopping = false;
+  // While stopping, each answer closes its connection, and a connection that falls idle is closed at once.
+  const drain = (res: http.ServerResponse) => {
+    if (!stopping) return;
+    res.shouldKeepAlive = false;
+    res.once("finish", () => server.closeIdleConnections());
+  };
+  server.on("request", (req, res) => {
+    drain(res);
+    edge(req, res);
+  });
+  // Without this listener Node answers "100 Continue" itself, and the client sends a body we would refuse.
+  server.on("checkContinue", (req, res) => {
+    drain(res);
+    edge(req, res, { expectsContinue: true });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(settings.port, resolve);
+  });
+  log.info({ url: settings.publicUrl, port: settings.port, dev, pid: process.pid }, "Signet is listening");
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    (globalThis as Record<symbol, unknown>)[Symbol.for("signet.draining")] = true;
+    const graceMs = shutdownGraceMs();
+    log.info({ signal, graceMs }, "stopping: no new connections; open requests may finish");
+    const forced = setTimeout(() => {
+      log.warn("stopping: grace period over, closing the remaining connections");
+      server.closeAllConnections();
+    }, graceMs);
+    forced.unref();
+    server.close(() => {
+      clearTimeout(forced);
+      void finish();
+    });
+    server.closeIdleConnections();
+  };
+  const finish = async () => {
+    const steps = await runShutdown();
+    await app.close().catch(() => undefined);
+    for (const step of steps.filter((s) => !s.ok))
+      log.warn({ step: step.name, error: step.error }, "shutdown step failed");
+    log.info({ steps: steps.map((s) => s.name) }, "stopped");
+    process.exit(0);
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  console.error("Signet cannot start:", isSignetError(error) ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+// `npm start`: builds the app tree when the sources changed (scripts/build.mjs), then runs its
+// server in this very process, so the signals `npm start` receives reach the server itself.
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { APP_INPUTS, stampIsCurrent } from "./source-stamp.mjs";
+
+const root = path.resolve(import.meta.dirname, "..");
+const appDir = path.join(root, ".next", "standalone");
+const server = path.join(appDir, "dist", "server.mjs");
+
+if (!fs.existsSync(server) || !stampIsCurrent(path.join(appDir, "signet-source-stamp"), root, APP_INPUTS)) {
+  if (!fs.existsSync(path.join(root, "node_modules", "esbuild"))) {
+    console.error(
+      "Signet cannot start: the app is not built, and building it needs the development dependencies (npm ci, then npm run build).",
+    );
+    process.exit(1);
+  }
+  console.log(
+    JSON.stringify({
+      level: 30,
+      time: Date.now(),
+      app: "signet",
+      msg: "building (first start, or the sources changed)…",
+    }),
+  );
+  const { buildAll } = await import("./build.mjs");
+  try {
+    await buildAll();
+  } catch (error) {
+    console.error(`Signet cannot start: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  }
+}
+await import(pathToFileURL(server).href);
