@@ -6,7 +6,7 @@ import { SIGNED_CORPUS_DIR } from "@/test/support/shared-dir";
 import { ADDRESS_POLICY } from "@/lib/auth/sign-in-throttle";
 import { readSettings } from "@/lib/config/settings";
 
-// The HTTP edge of the server `npm start` runs (scripts/serve.ts): where a client's address comes
+// The HTTP edge of the server `npm start` runs (scripts/server.ts): where a client's address comes
 // from, how much of a body is read, and the headers every answer carries. Each test that uses up
 // a per-address limit connects from its own loopback address (127.0.0.x, all routed to this
 // machine), so the limits it reaches bind that address alone and no other spec.

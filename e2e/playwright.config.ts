@@ -26,7 +26,11 @@ export default defineConfig({
   },
   projects: [{ name: "desktop", use: { viewport: { width: 1280, height: 800 } } }],
   webServer: {
-    command: `node --import tsx ${path.join(root, "scripts", "start.ts")}`,
+    // The app tree npm test built and copied out of the checkout (E2E_APP_DIR), started as the
+    // container starts it; without one, `npm start`'s own launcher (building when needed).
+    command: process.env.E2E_APP_DIR
+      ? path.join(process.env.E2E_APP_DIR, "start.sh")
+      : `node ${path.join(root, "scripts", "start.mjs")}`,
     cwd: root,
     url: `${baseURL}/sign-in`,
     timeout: 240_000,

@@ -35,12 +35,14 @@ function builtNextConfig(): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
-  const { settings, env } = await prepareRuntime();
-  Object.assign(process.env, env, { NODE_ENV: dev ? "development" : "production" });
-  let conf: Record<string, unknown> | undefined;
   if (compiled) {
     process.env.SIGNET_WORKER_DIR = import.meta.dirname;
     process.env.SIGNET_MIGRATIONS_DIR = path.join(root, "prisma", "migrations");
+  }
+  const { settings, env } = await prepareRuntime();
+  Object.assign(process.env, env, { NODE_ENV: dev ? "development" : "production", SIGNET_APP_DIR: root });
+  let conf: Record<string, unknown> | undefined;
+  if (compiled) {
     conf = builtNextConfig();
     process.env.__NEXT_PRIVATE_STANDALONE_CONFIG = JSON.stringify(conf);
   }
@@ -65,11 +67,16 @@ async function main(): Promise<void> {
     dev,
   });
   let stopping = false;
+  const open = new Set<http.ServerResponse>();
   // While stopping, each answer closes its connection, and a connection that falls idle is closed at once.
-  const drain = (res: http.ServerResponse) => {
-    if (!stopping) return;
-    res.shouldKeepAlive = false;
+  const closeAfter = (res: http.ServerResponse) => {
+    if (!res.headersSent) res.shouldKeepAlive = false;
     res.once("finish", () => server.closeIdleConnections());
+  };
+  const drain = (res: http.ServerResponse) => {
+    open.add(res);
+    res.once("close", () => open.delete(res));
+    if (stopping) closeAfter(res);
   };
   server.on("request", (req, res) => {
     drain(res);
@@ -89,6 +96,7 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    for (const res of open) closeAfter(res);
     (globalThis as Record<symbol, unknown>)[Symbol.for("signet.draining")] = true;
     const graceMs = shutdownGraceMs();
     log.info({ signal, graceMs }, "stopping: no new connections; open requests may finish");

@@ -117,6 +117,24 @@ async function e2e(): Promise<void> {
     }
     return;
   }
+  // The browser suite runs the production app tree (scripts/build.mjs), copied out of the
+  // checkout so that nothing can resolve from the checkout's node_modules: what ships is what is tested.
+  const built = await run(
+    "build (the app tree: Next's standalone output and the compiled server, CLI and workers)",
+    process.execPath,
+    ["scripts/build.mjs"],
+  );
+  if (!built) {
+    total.failed += 1;
+    return;
+  }
+  total.passed += 1;
+  const appDir = fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "signet-app-"));
+  fs.cpSync(path.join(root, ".next", "standalone"), appDir, {
+    recursive: true,
+    verbatimSymlinks: true,
+    preserveTimestamps: true,
+  });
   const databaseUrl = pgUrl === undefined ? undefined : await createScratchPostgresDatabase(pgUrl, "signet_e2e");
   const report = path.join(results, "e2e-report.json");
   fs.rmSync(report, { force: true });
@@ -128,9 +146,11 @@ async function e2e(): Promise<void> {
       {
         ...(databaseUrl === undefined ? {} : { E2E_DATABASE_URL: databaseUrl }),
         E2E_DATA_DIR: fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "signet-e2e-")),
+        E2E_APP_DIR: appDir,
       },
     );
   } finally {
+    fs.rmSync(appDir, { recursive: true, force: true });
     if (pgUrl !== undefined && databaseUrl !== undefined) await dropScratchPostgresDatabase(pgUrl, databaseUrl);
   }
   if (!fs.existsSync(report)) {

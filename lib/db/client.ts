@@ -49,16 +49,23 @@ const GLOBAL_KEY = Symbol.for("signet.database");
 type GlobalWithDb = typeof globalThis & { [GLOBAL_KEY]?: Promise<OpenDatabase> };
 
 /**
- * The process-wide database of the running app, opened on first use. An embedded PGlite
- * directory may be open in one process only; the start script closes its own handle
- * before the server process opens this one.
+ * The process-wide database of the running app, opened once: the server's start-up (migrations,
+ * the master-key check) and the app's requests share it, so an embedded PGlite is loaded into
+ * memory once. Its close is registered for the server's shutdown.
  */
-export async function getDb(): Promise<Db> {
+export function processDatabase(target: DatabaseTarget = databaseTarget(readSettings())): Promise<OpenDatabase> {
   const g = globalThis as GlobalWithDb;
   if (g[GLOBAL_KEY] === undefined) {
-    const opened = openDatabase(databaseTarget(readSettings()));
+    const opened = openDatabase(target);
     g[GLOBAL_KEY] = opened;
+    opened.catch(() => {
+      if (g[GLOBAL_KEY] === opened) delete g[GLOBAL_KEY];
+    });
     onShutdown("database", async () => (await opened).close());
   }
-  return (await g[GLOBAL_KEY]).db;
+  return g[GLOBAL_KEY];
+}
+
+export async function getDb(): Promise<Db> {
+  return (await processDatabase()).db;
 }

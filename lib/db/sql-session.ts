@@ -57,10 +57,18 @@ async function openPostgresSession(url: string): Promise<SqlSession> {
   };
 }
 
+/**
+ * The embedded server's settings. PostgreSQL's default 128 MB of shared buffers is most of an
+ * embedded instance's memory (PGlite's RSS 317 MB with it, 184 MB with 16 MB); the embedded
+ * mode is for one small instance, and a larger deployment runs PostgreSQL itself.
+ */
+const PGLITE_CONF = ["shared_buffers=16MB"];
+
 /** Opens (creating when needed) an embedded PostgreSQL; null means in memory. */
 export async function openPGlite(dataDir: string | null): Promise<PGlite> {
   if (dataDir !== null) fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const db = dataDir === null ? new PGlite() : new PGlite(dataDir);
+  const options = { postgresqlconf: PGLITE_CONF };
+  const db = dataDir === null ? new PGlite(options) : new PGlite(dataDir, options);
   await db.waitReady;
   return db;
 }

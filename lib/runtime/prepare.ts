@@ -2,7 +2,7 @@ import { AUTH_SECRET, resolveSecret } from "@/lib/config/secrets";
 import { readSettings, type Env, type Settings } from "@/lib/config/settings";
 import { checkMasterKey } from "@/lib/custody/check-master-key";
 import { resolveMasterKey } from "@/lib/custody/master-key-config";
-import { openDatabase } from "@/lib/db/client";
+import { processDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
 import { openSqlSession } from "@/lib/db/sql-session";
 import { databaseTarget, describeTarget } from "@/lib/db/target";
@@ -11,8 +11,8 @@ import { migrateStoredSecrets } from "@/lib/runtime/migrate-stored-secrets";
 
 /**
  * Everything the server needs before it takes requests: settings, secrets (generated into
- * the data directory on first run unless given), and a migrated database. Returns the
- * environment the server process must run with.
+ * the data directory on first run unless given), and a migrated database, left open as the
+ * process's database for the app. Returns the environment the server must run with.
  */
 export async function prepareRuntime(
   env: Env = process.env,
@@ -33,7 +33,8 @@ export async function prepareRuntime(
     );
 
   const target = databaseTarget(settings);
-  const session = await openSqlSession(target);
+  const database = await processDatabase(target);
+  const session = await openSqlSession(target, database.pglite ?? undefined);
   try {
     const applied = await migrate(session);
     log.info(
@@ -45,14 +46,9 @@ export async function prepareRuntime(
   }
   // A wrong or missing master key stops start-up here rather than at the first seal. Secrets
   // still in a legacy at-rest format are then rewritten, while AUTH_SECRET and the master key are at hand.
-  const database = await openDatabase(target);
-  try {
-    const { dataKeys } = await checkMasterKey(database.db, master.masterKey);
-    log.info({ masterKey: master.masterKey.id, dataKeys }, "master key checked");
-    await migrateStoredSecrets(database.db, authSecret.value, master.masterKey);
-  } finally {
-    await database.close();
-  }
+  const { dataKeys } = await checkMasterKey(database.db, master.masterKey);
+  log.info({ masterKey: master.masterKey.id, dataKeys }, "master key checked");
+  await migrateStoredSecrets(database.db, authSecret.value, master.masterKey);
 
   return {
     settings,

@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import path from "node:path";
 import { jsonError, routeContext } from "@/app/api/documents/_lib/route-context";
 
@@ -22,8 +21,12 @@ const TYPES: Record<string, string> = {
   ".ttf": "font/ttf",
   ".wasm": "application/wasm",
 };
-// Wherever the installed pdfjs-dist is: the checkout's node_modules, or the compiled app tree's.
-const PDFJS_DIR = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
+/**
+ * The installed pdfjs-dist: in the app tree the server runs from (SIGNET_APP_DIR, set by
+ * scripts/server.ts), else the working directory's node_modules (`npm run dev`).
+ */
+const pdfjsDir = () =>
+  path.join(/* turbopackIgnore: true */ process.env.SIGNET_APP_DIR ?? process.cwd(), "node_modules", "pdfjs-dist");
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,100}$/;
 
 export async function GET(_request: Request, { params }: { params: Promise<{ asset: string[] }> }): Promise<Response> {
@@ -44,7 +47,7 @@ export async function GET(_request: Request, { params }: { params: Promise<{ ass
     return jsonError(404, "Not found.");
   }
   try {
-    const bytes = await readFile(path.join(/* turbopackIgnore: true */ PDFJS_DIR, directory, name));
+    const bytes = await readFile(path.join(/* turbopackIgnore: true */ pdfjsDir(), directory, name));
     return new Response(new Uint8Array(bytes), {
       headers: { "Content-Type": type, "Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff" },
     });

@@ -24,16 +24,16 @@ function runScript(script: string, env: Record<string, string>) {
   }
 }
 
-describe("npm start", () => {
+describe("the server's start-up (scripts/server.ts)", () => {
   it("stops with a clear message in production on an external database without AUTH_SECRET", () => {
-    const result = runScript("start.ts", { NODE_ENV: "production", DATABASE_URL: "postgres://127.0.0.1:1/nothing" });
+    const result = runScript("server.ts", { NODE_ENV: "production", DATABASE_URL: "postgres://127.0.0.1:1/nothing" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Signet cannot start: AUTH_SECRET is not set/);
     expect(result.stdout + result.stderr).not.toMatch(/starting Signet/);
   });
 
   it("stops with a clear message in production on an external database without a master key", () => {
-    const result = runScript("start.ts", {
+    const result = runScript("server.ts", {
       NODE_ENV: "production",
       DATABASE_URL: "postgres://127.0.0.1:1/nothing",
       AUTH_SECRET: "given-by-the-operator-0123456789abcdef",
@@ -43,7 +43,7 @@ describe("npm start", () => {
   });
 
   it("stops on a malformed master key", () => {
-    const result = runScript("start.ts", { SIGNET_MASTER_KEY: "too-short" });
+    const result = runScript("server.ts", { SIGNET_MASTER_KEY: "too-short" });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/Signet cannot start: SIGNET_MASTER_KEY must be 32 random bytes in base64/);
     expect(result.stderr).not.toContain("too-short");
