@@ -136,9 +136,10 @@ describe("Signet's logger", () => {
     const original = process.stdout.write;
     process.stdout.write = ((..._args: unknown[]) => true) as typeof process.stdout.write;
     try {
-      const stream = createLogger()[pino.symbols.streamSym] as unknown as { fd?: number };
+      const logger = createLogger() as unknown as Record<symbol, { fd?: number }>;
+      const stream = logger[pino.symbols.streamSym];
       expect(stream).not.toBe(process.stdout);
-      expect(stream.fd).toBe(1);
+      expect(stream?.fd).toBe(1);
     } finally {
       process.stdout.write = original;
     }
