@@ -417,5 +417,6 @@ describe("the access log", () => {
     expect(answer.statusCode).toBe(500);
     const failed = lines.find((l) => l.msg === "request failed");
     expect(failed).toMatchObject({ level: 50, requestId: answer.headers["x-request-id"] });
+    expect(failed!.err).toMatchObject({ type: "Error", message: "render failed" });
   });
 });

@@ -78,11 +78,8 @@ export function signetEdge(app: AppHandler, settings: EdgeSettings): EdgeHandler
     runWithRequestId(requestId, () =>
       app(req, res).catch((error: unknown) => {
         logger.error(
-          {
-            requestId,
-            err:
-              error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
-          },
+          // pino's err serializer: type, message and stack, with any cause appended.
+          { requestId, err: error instanceof Error ? error : String(error) },
           "request failed",
         );
         if (!res.headersSent) res.writeHead(500).end();

@@ -57,12 +57,31 @@ describe("routeConsoleToLog", () => {
     expect(logged!.level).toBe(50);
     expect(logged!.msg).toBe("⨯ TypeError: cannot read x");
     const err = logged!.err as Record<string, string>;
+    expect(err.type).toBe("TypeError");
     expect(err.name).toBe("TypeError");
     expect(err.message).toBe("cannot read x");
     expect(err.digest).toBe("2087654321");
     expect(err.stack).toContain("console-to-log.test.ts");
     expect(err.stack).not.toContain("\u001b[");
     expect(banner!.msg).toBe("▲ Next.js 16.4.5");
+  });
+
+  it("appends an Error's cause to its message and stack, as pino does for an Error", () => {
+    const { lines, logger, target } = setUp();
+    routeConsoleToLog(logger, target);
+    const cause = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+    target.console.error(new Error("fetch failed", { cause }));
+    const err = lines[0]!.err as Record<string, string>;
+    expect(err.message).toBe("fetch failed: connect ECONNREFUSED 127.0.0.1:5432");
+    expect(err.stack).toContain("caused by: Error: connect ECONNREFUSED");
+  });
+
+  it("logs Node's process warnings at warn, though Node prints them with console.error", () => {
+    const { lines, logger, target } = setUp();
+    routeConsoleToLog(logger, target);
+    target.console.error("(node:4242) [DEP0040] DeprecationWarning: The `punycode` module is deprecated.");
+    target.console.error("(node:4242) is not a warning");
+    expect(lines.map((l) => l.level)).toEqual([40, 50]);
   });
 
   it("logs console.trace with its stack and console.dir as inspected; blank lines are dropped", () => {

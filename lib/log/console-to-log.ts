@@ -23,6 +23,9 @@ type RawStream = { write: NodeJS.WritableStream["write"] };
 /** What gets routed: the process's console and standard streams unless a test hands in its own. */
 export type ConsoleTarget = { console: PrintingConsole; stdout?: RawStream; stderr?: RawStream };
 
+/** How Node starts a process warning: "(node:1234) DeprecationWarning: …", "(node:1234) [DEP0040] DeprecationWarning: …". */
+const NODE_WARNING = /^\(node:\d+\) (\[[A-Z0-9]+\] )?\w*Warning: /;
+
 /** A raw write without a newline is held until one comes, up to this many characters. */
 const MAX_PENDING_CHARS = 64 * 1024;
 
@@ -67,10 +70,12 @@ export function routeConsoleToLog(
       if (!logger.isLevelEnabled(level)) return;
       const { msg, err, stack } = consoleLine(method, args);
       if (msg === "" && err === undefined) return;
+      // Node prints its process warnings (deprecations and the like) through console.error.
+      const lineLevel = level === "error" && NODE_WARNING.test(msg) ? "warn" : level;
       const fields: Record<string, unknown> = { source: "console" };
       if (err !== undefined) fields.err = err;
       if (stack !== undefined) fields.stack = stack;
-      emit(level, fields, msg);
+      emit(lineLevel, fields, msg);
     };
     restores.push(() => (target.console[method] = original));
   }
@@ -119,7 +124,14 @@ export function routeConsoleToLog(
 }
 
 /** The serialised form of an Error in a log line. */
-export type LoggedError = { name: string; message: string; stack?: string; digest?: string; code?: string };
+export type LoggedError = {
+  name: string;
+  message: string;
+  stack?: string;
+  digest?: string;
+  code?: string;
+  cause?: LoggedError;
+};
 
 function consoleLine(method: ConsoleMethod, args: unknown[]): { msg: string; err?: LoggedError; stack?: string } {
   if (method === "dir") return { msg: clean(inspect(args[0], { ...(args[1] as InspectOptions), colors: false })) };
@@ -133,13 +145,21 @@ function consoleLine(method: ConsoleMethod, args: unknown[]): { msg: string; err
   return error === undefined ? { msg } : { msg, err: loggedError(error) };
 }
 
-function loggedError(error: Error): LoggedError {
-  const logged: LoggedError = { name: error.name, message: clean(error.message) };
+/**
+ * An Error as a plain record, colour codes stripped, with its cause (a few levels deep). It has
+ * no prototype: pino's `err` serializer then takes its `type` from `name` (not "Object") and
+ * appends the cause's message and stack to the error's, as it does for an Error.
+ */
+function loggedError(error: Error, depth = 0): LoggedError {
+  const logged = Object.create(null) as LoggedError;
+  logged.name = error.name;
+  logged.message = clean(error.message);
   if (error.stack !== undefined) logged.stack = clean(error.stack);
   // Next.js tags server errors with a digest that the browser shows; it ties the two together.
-  const { digest, code } = error as { digest?: unknown; code?: unknown };
+  const { digest, code, cause } = error as { digest?: unknown; code?: unknown; cause?: unknown };
   if (typeof digest === "string") logged.digest = digest;
   if (typeof code === "string") logged.code = code;
+  if (isError(cause) && depth < 3) logged.cause = loggedError(cause, depth + 1);
   return logged;
 }
 
