@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loggedPath } from "@/lib/log/access-log";
+import { loggedPath, redactSecretPaths } from "@/lib/log/access-log";
 
 describe("loggedPath", () => {
   it("drops the query string and the fragment", () => {
@@ -25,5 +25,16 @@ describe("loggedPath", () => {
     const long = loggedPath(`/${"a".repeat(5000)}`);
     expect(long).toHaveLength(1025);
     expect(long.endsWith("…")).toBe(true);
+  });
+});
+
+describe("redactSecretPaths", () => {
+  it("redacts the token of an invitation URL quoted in text, however it is spelled, and leaves route patterns", () => {
+    expect(redactSecretPaths("GET http://h/invite/tok?x 200")).toBe("GET http://h/invite/[redacted]?x 200");
+    expect(redactSecretPaths("/INVITE%2ftok and /invite\\tok and /invite//../tok")).toBe(
+      "/INVITE%2f[redacted] and /invite\\[redacted] and /invite//../[redacted]",
+    );
+    expect(redactSecretPaths("at app/invite/[token]/actions.ts:12")).toBe("at app/invite/[token]/actions.ts:12");
+    expect(redactSecretPaths("reinvite/abc invited/abc")).toBe("reinvite/abc invited/abc");
   });
 });

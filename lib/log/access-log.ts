@@ -77,6 +77,21 @@ export function loggedPath(url: string): string {
   return logged.length <= MAX_PATH_CHARS ? logged : `${logged.slice(0, MAX_PATH_CHARS)}…`;
 }
 
+/** A secret route's segment in free text: `/invite/<token>`, `invite%2F<token>`; a route pattern (`/invite/[token]`) is left alone. */
+const SECRET_IN_TEXT = new RegExp(
+  String.raw`(\b(?:${[...SECRET_FOLLOWS].join("|")})(?:[/\\]|%2F|%5C)+(?:\.{1,2}(?:[/\\]|%2F|%5C)+)*)(?!\[)[^\s/\\?#&"'<>]+`,
+  "gi",
+);
+
+/**
+ * Text that may quote a request's URL (Next.js's development request log, an error message)
+ * with the secret segments redacted as loggedPath does; lib/log/console-to-log applies it to
+ * everything it routes into the log.
+ */
+export function redactSecretPaths(text: string): string {
+  return text.replace(SECRET_IN_TEXT, `$1${REDACTED}`);
+}
+
 function absoluteFormPath(target: string): string {
   try {
     return new URL(target).pathname;

@@ -124,6 +124,20 @@ describe("routeConsoleToLog", () => {
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => expect(calledBack).toBe(true));
   });
 
+  it("redacts an invitation token in what it routes, as Next's development request log quotes the URL", () => {
+    const { lines, logger, target } = setUp();
+    routeConsoleToLog(logger, target);
+    target.stdout!.write(" GET /invite/SECRETtok123?x=1 200 in 1283ms\n");
+    target.console.error(new Error("no invitation at /invite/./SECRETtok123"));
+    target.console.log("○ Compiling /invite/[token] ...");
+    expect(JSON.stringify(lines)).not.toContain("SECRETtok123");
+    expect(lines.map((l) => l.msg)).toEqual([
+      " GET /invite/[redacted]?x=1 200 in 1283ms",
+      "Error: no invitation at /invite/./[redacted]",
+      "○ Compiling /invite/[token] ...",
+    ]);
+  });
+
   it("puts the console and streams back, logging a partial line left over", () => {
     const { lines, logger, printed, written, target } = setUp();
     const before = { log: target.console.log, write: target.stdout!.write };

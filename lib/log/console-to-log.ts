@@ -1,6 +1,7 @@
 import { StringDecoder } from "node:string_decoder";
 import { format, inspect, stripVTControlCharacters, types, type InspectOptions } from "node:util";
 import type { Logger } from "pino";
+import { redactSecretPaths } from "@/lib/log/access-log";
 
 type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -35,7 +36,8 @@ const MAX_PENDING_CHARS = 64 * 1024;
  * some straight to process.stdout:
  * - console.log/info/warn/error/debug/trace/dir are logged at their level with
  *   `source: "console"`; the arguments are formatted as console would (util.format), an Error
- *   among them becomes `err` {name, message, stack}, and colour codes are stripped;
+ *   among them becomes `err` {name, message, stack}, colour codes are stripped, and a quoted
+ *   URL's secret segment (an invitation token) is redacted as in the access log;
  * - what is still written to process.stdout or process.stderr directly (console.table, Node's
  *   own warnings, Next's development request log) is logged line by line with
  *   `source: "stdout"` (info) or `source: "stderr"` (warn).
@@ -168,7 +170,7 @@ function isError(value: unknown): value is Error {
   return value instanceof Error || types.isNativeError(value);
 }
 
-/** Without colour and other terminal control sequences. */
+/** Without colour and other terminal control sequences, and without the secrets a quoted URL may hold. */
 function clean(text: string): string {
-  return stripVTControlCharacters(text);
+  return redactSecretPaths(stripVTControlCharacters(text));
 }
