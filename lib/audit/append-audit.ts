@@ -5,8 +5,12 @@ import type { JsonValue } from "@/lib/audit/canonical-json";
 import { entryHash, GENESIS_HASH } from "@/lib/audit/entry-hash";
 import { enqueueForSiem } from "@/lib/audit/siem-outbox";
 
-/** Who asked, as far as the server can tell. Never includes secrets or cookies. */
-export type RequestMeta = { ip?: string | null; userAgent?: string | null };
+/**
+ * Who asked, as far as the server can tell, and which request it was: `requestId` is the id
+ * Signet's HTTP edge gave the request (X-Request-Id), also on its access-log line. Never includes
+ * secrets or cookies.
+ */
+export type RequestMeta = { ip?: string | null; userAgent?: string | null; requestId?: string | null };
 
 export type AuditEvent = {
   orgId: string | null;
@@ -39,7 +43,11 @@ export async function appendAudit(tx: Tx, event: AuditEvent): Promise<AppendedEn
 
   const data: { [key: string]: JsonValue } = { ...(event.data ?? {}) };
   if (event.request !== undefined)
-    data.request = { ip: event.request.ip ?? null, userAgent: event.request.userAgent ?? null };
+    data.request = {
+      ip: event.request.ip ?? null,
+      userAgent: event.request.userAgent ?? null,
+      requestId: event.request.requestId ?? null,
+    };
   const entry = {
     chainId,
     seq: Number(head.seq) + 1,
