@@ -14,10 +14,11 @@
 // are `npm test`'s job, not the build's.
 //
 //   --bundles   only the esbuild step, into ./dist (what `npm run signet` needs)
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { APP_INPUTS, BUNDLE_INPUTS, writeStamp } from "./source-stamp.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -59,9 +60,11 @@ const EXTERNAL = [
  */
 export const SERVER_NODE_FLAGS = ["--max-semi-space-size=8"];
 
-function log(message) {
-  process.stdout.write(`${JSON.stringify({ level: 30, time: Date.now(), app: "signet", msg: `build: ${message}` })}\n`);
+function emit(level, msg, fields = {}) {
+  process.stdout.write(`${JSON.stringify({ level, time: Date.now(), app: "signet", ...fields, msg })}\n`);
 }
+
+const log = (message) => emit(30, `build: ${message}`);
 
 async function timed(name, step) {
   const started = Date.now();
@@ -98,14 +101,28 @@ export async function buildBundles() {
   writeStamp(BUNDLE_STAMP, root, BUNDLE_INPUTS);
 }
 
+/** Runs `next build`, its output as JSON lines like the rest of what Signet prints. */
 function nextBuild() {
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
-  const result = spawnSync(process.execPath, [nextBin, "build"], {
-    cwd: root,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" },
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [nextBin, "build"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", FORCE_COLOR: "0" },
+    });
+    for (const [stream, level] of [
+      [child.stdout, 30],
+      [child.stderr, 50],
+    ])
+      createInterface({ input: stream }).on("line", (line) => {
+        const text = line.replace(/\u001b\[[0-9;]*m/g, "").trimEnd();
+        if (text.trim() !== "") emit(level, text, { source: "next build" });
+      });
+    child.on("error", reject);
+    child.on("close", (code) =>
+      code === 0 ? resolve() : reject(new Error("next build failed; see its output above")),
+    );
   });
-  if (result.status !== 0) throw new Error("next build failed; see its output above");
 }
 
 const copy = (from, to) => fs.cpSync(from, to, { recursive: true, preserveTimestamps: true });

@@ -9,10 +9,10 @@
 import http from "node:http";
 import path from "node:path";
 import fs from "node:fs";
-import { readSettings } from "@/lib/config/settings";
 import { readDocumentSettings } from "@/lib/documents/document-settings";
 import { isSignetError } from "@/lib/engine/errors";
 import { signetEdge } from "@/lib/http/signet-edge";
+import { routeConsoleToLog } from "@/lib/log/console-to-log";
 import { log } from "@/lib/log/logger";
 import { runShutdown } from "@/lib/process/shutdown";
 import { prepareRuntime } from "@/lib/runtime/prepare";
@@ -35,6 +35,8 @@ function builtNextConfig(): Record<string, unknown> {
 }
 
 async function main(): Promise<void> {
+  // Before Next.js loads: it wraps console once when its server starts, and must wrap ours.
+  routeConsoleToLog(log);
   if (compiled) {
     process.env.SIGNET_WORKER_DIR = import.meta.dirname;
     process.env.SIGNET_MIGRATIONS_DIR = path.join(root, "prisma", "migrations");
