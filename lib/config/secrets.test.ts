@@ -44,6 +44,23 @@ describe("resolveSecret", () => {
     expect(() => resolveSecret(AUTH_SECRET, settings, {})).toThrow(/readable by other users/);
   });
 
+  it("reads a file named by AUTH_SECRET_FILE (a mounted container secret), and names a missing or empty one", () => {
+    const settings = settingsWith({ NODE_ENV: "production", DATABASE_URL: "postgres://db.example/signet" });
+    const file = path.join(settings.dataDir, "mounted-secret");
+    fs.writeFileSync(file, "from-a-mounted-file\n");
+    expect(resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET_FILE: file })).toMatchObject({
+      value: "from-a-mounted-file",
+      source: "file",
+      generated: false,
+    });
+    expect(() => resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET_FILE: `${file}.missing` })).toThrow(
+      /AUTH_SECRET_FILE points at .*missing, which does not exist/,
+    );
+    fs.writeFileSync(file, "\n");
+    expect(() => resolveSecret(AUTH_SECRET, settings, { AUTH_SECRET_FILE: file })).toThrow(/which is empty/);
+    expect(fs.existsSync(path.join(settings.dataDir, "secrets"))).toBe(false);
+  });
+
   it("stops production on an external database instead of generating", () => {
     const settings = settingsWith({ NODE_ENV: "production", DATABASE_URL: "postgres://db.example/signet" });
     expect(() => resolveSecret(AUTH_SECRET, settings, {})).toThrow(ConfigError);

@@ -19,13 +19,22 @@ export const MASTER_KEY: SecretSpec = { envVar: "SIGNET_MASTER_KEY", fileName: "
 export type ResolvedSecret = { value: string; source: "environment" | "file"; generated: boolean; file?: string };
 
 /**
- * The environment wins. Otherwise the secret lives in <data dir>/secrets/<file>, mode 0600,
+ * The environment wins, then a file named by <VAR>_FILE. Otherwise the secret lives in <data dir>/secrets/<file>, mode 0600,
  * created on first use — except in production on an external database, where a generated
  * secret would silently differ between instances, so start-up stops instead.
  */
 export function resolveSecret(spec: SecretSpec, settings: Settings, env: Env = process.env): ResolvedSecret {
   const fromEnv = env[spec.envVar];
   if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, source: "environment", generated: false };
+  // <VAR>_FILE: a file the operator mounts (a container secret, say), read as given.
+  const givenFile = env[`${spec.envVar}_FILE`];
+  if (givenFile !== undefined && givenFile !== "") {
+    if (!fs.existsSync(givenFile))
+      throw new ConfigError(`${spec.envVar}_FILE points at ${givenFile}, which does not exist.`);
+    const value = fs.readFileSync(givenFile, "utf8").trim();
+    if (value === "") throw new ConfigError(`${spec.envVar}_FILE points at ${givenFile}, which is empty.`);
+    return { value, source: "file", generated: false, file: givenFile };
+  }
 
   if (settings.nodeEnv === "production" && settings.databaseUrl !== undefined) {
     throw new ConfigError(

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readSettings } from "@/lib/config/settings";
 
@@ -12,5 +15,24 @@ describe("SIGNET_PUBLIC_URL's default", () => {
     expect(readSettings({ PORT: "8080", SIGNET_PUBLIC_URL: "https://sign.example.com/" }).publicUrl).toBe(
       "https://sign.example.com",
     );
+  });
+});
+
+describe("DATABASE_URL_FILE", () => {
+  it("gives the database URL from a mounted file when DATABASE_URL is unset, and names a missing file", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "signet-settings-"));
+    try {
+      const file = path.join(dir, "database_url");
+      fs.writeFileSync(file, "postgres://signet:pw@postgres:5432/signet\n");
+      expect(readSettings({ DATABASE_URL_FILE: file }).databaseUrl).toBe("postgres://signet:pw@postgres:5432/signet");
+      expect(readSettings({ DATABASE_URL_FILE: file, DATABASE_URL: "postgres://other/db" }).databaseUrl).toBe(
+        "postgres://other/db",
+      );
+      expect(() => readSettings({ DATABASE_URL_FILE: `${file}.missing` })).toThrow(/DATABASE_URL_FILE points at/);
+      fs.writeFileSync(file, "mysql://nope\n");
+      expect(() => readSettings({ DATABASE_URL_FILE: file })).toThrow(/must be a postgres/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

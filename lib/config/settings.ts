@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { availableParallelism } from "node:os";
@@ -70,7 +71,16 @@ export type Settings = {
   outboundAllow: OutboundAllowList;
 };
 
-export function readSettings(env: Env = process.env): Settings {
+/** DATABASE_URL_FILE: the URL (with its password) in a file the operator mounts, such as a container secret. */
+function withDatabaseUrlFromFile(env: Env): Env {
+  const file = env.DATABASE_URL_FILE;
+  if ((env.DATABASE_URL ?? "") !== "" || file === undefined || file === "") return env;
+  if (!fs.existsSync(file)) throw new ConfigError(`DATABASE_URL_FILE points at ${file}, which does not exist.`);
+  return { ...env, DATABASE_URL: fs.readFileSync(file, "utf8").trim() };
+}
+
+export function readSettings(given: Env = process.env): Settings {
+  const env = withDatabaseUrlFromFile(given);
   // An empty variable means "not set" (shells and CI systems often export empty values).
   const parsed = schema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== "")));
   if (!parsed.success) {
