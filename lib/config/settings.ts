@@ -41,6 +41,7 @@ const schema = z.object({
   SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),
   SIGNET_OUTBOUND_ALLOW: z.string().default(""),
+  SIGNET_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /** Environment variables as read; not NodeJS.ProcessEnv, whose Next.js typing requires NODE_ENV. */
@@ -68,6 +69,8 @@ export type Settings = {
   siemAllowHttp: boolean;
   /** Internal destinations outbound requests (SIEM webhooks, …) may reach: address ranges and host names. */
   outboundAllow: OutboundAllowList;
+  /** The bearer token GET /metrics asks for; undefined turns /metrics off (404). */
+  metricsToken: string | undefined;
 };
 
 export function readSettings(env: Env = process.env): Settings {
@@ -96,6 +99,7 @@ export function readSettings(env: Env = process.env): Settings {
     siemPollSeconds: e.SIGNET_SIEM_POLL_SECONDS,
     siemAllowHttp: e.SIGNET_SIEM_ALLOW_HTTP === "1" || e.SIGNET_SIEM_ALLOW_HTTP === "true",
     outboundAllow: outboundAllowList(e.SIGNET_OUTBOUND_ALLOW),
+    metricsToken: e.SIGNET_METRICS_TOKEN,
   };
 }
 
