@@ -11,6 +11,7 @@ import path from "node:path";
 import fs from "node:fs";
 import { readDocumentSettings } from "@/lib/documents/document-settings";
 import { isSignetError } from "@/lib/engine/errors";
+import { markDraining } from "@/lib/health/draining";
 import { signetEdge } from "@/lib/http/signet-edge";
 import { routeConsoleToLog } from "@/lib/log/console-to-log";
 import { log } from "@/lib/log/logger";
@@ -99,7 +100,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     for (const res of open) closeAfter(res);
-    (globalThis as Record<symbol, unknown>)[Symbol.for("signet.draining")] = true;
+    markDraining();
     const graceMs = shutdownGraceMs();
     log.info({ signal, graceMs }, "stopping: no new connections; open requests may finish");
     const forced = setTimeout(() => {

@@ -7,7 +7,7 @@ import { authorize } from "@/lib/access/org-context";
 import { Role } from "@/lib/access/roles";
 import { appendAudit } from "@/lib/audit/append-audit";
 import { deliverPending, retryDelayMs } from "@/lib/audit/siem-delivery";
-import { siemDeliveryStatus } from "@/lib/audit/siem-outbox";
+import { outboxBacklog, siemDeliveryStatus } from "@/lib/audit/siem-outbox";
 import { siemKeyFromSecret } from "@/lib/audit/siem-secret";
 import { configureSiem, disableSiem, sendSiemTestEvent, siemSettings } from "@/lib/audit/siem-settings";
 import { verifySiemSignature } from "@/lib/audit/siem-signature";
@@ -185,6 +185,7 @@ describe("SIEM delivery", () => {
   it("keeps entries while the SIEM fails, retries with backoff, then delivers all of them in order", async () => {
     const siem = await startSiem([500, 503]);
     try {
+      const backlogBefore = await outboxBacklog(t.db);
       const { orgId } = await createOrganisation(t.db);
       const ctx = await adminOf(orgId);
       await configureSiem(
@@ -210,6 +211,11 @@ describe("SIEM delivery", () => {
         pending: 6,
         lastError: "the SIEM answered HTTP 500",
       });
+      // What /metrics reads: the rows waiting, and the age of the oldest by the database's clock.
+      await t.db.auditOutbox.updateMany({ where: { orgId }, data: { createdAt: new Date(Date.now() - 3_600_000) } });
+      const backlog = await outboxBacklog(t.db);
+      expect(backlog.pending).toBe(backlogBefore.pending + 6);
+      expect(backlog.oldestAgeSeconds).toBeGreaterThanOrEqual(3_590);
 
       await t.db.auditOutbox.updateMany({ where: { orgId }, data: { nextAttemptAt: new Date(Date.now() - 1000) } });
       expect(await deliverPending(t.db, { key, backoff: fastBackoff, outbound })).toEqual({ delivered: 0, failed: 1 });
@@ -228,6 +234,7 @@ describe("SIEM delivery", () => {
       expect(first.deliveredAt).not.toBeNull();
       expect(siem.received).toHaveLength(8);
       expect(await siemDeliveryStatus(t.db, orgId)).toMatchObject({ pending: 0 });
+      expect((await outboxBacklog(t.db)).pending).toBe(backlogBefore.pending);
     } finally {
       await siem.close();
     }

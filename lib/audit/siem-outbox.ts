@@ -106,3 +106,20 @@ export async function siemDeliveryStatus(db: Db, orgId: string): Promise<SiemDel
     nextAttemptAt: failing?.nextAttemptAt ?? oldest?.nextAttemptAt ?? null,
   };
 }
+
+export type OutboxBacklog = { pending: number; oldestAgeSeconds: number };
+
+/**
+ * For /metrics: how many rows wait for delivery, across organisations that still forward, and
+ * how old the oldest is (by the database's clock). One statement over the undelivered rows,
+ * which the ("deliveredAt", "nextAttemptAt") index finds; it costs as much as the backlog is long.
+ */
+export async function outboxBacklog(db: Db): Promise<OutboxBacklog> {
+  const rows = await db.$queryRaw<{ pending: number; oldestAgeSeconds: number | null }[]>`
+    SELECT count(*)::int AS pending,
+      EXTRACT(EPOCH FROM (now() - min(o."createdAt")))::float8 AS "oldestAgeSeconds"
+    FROM "AuditOutbox" o JOIN "Organization" org ON org.id = o."orgId"
+    WHERE o."deliveredAt" IS NULL AND org."siemWebhookUrl" IS NOT NULL`;
+  const row = rows[0];
+  return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldestAgeSeconds ?? 0)) };
+}

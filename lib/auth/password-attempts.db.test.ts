@@ -11,6 +11,7 @@ import { Role } from "@/lib/access/roles";
 import { completeSetup, setupInputSchema } from "@/lib/auth/setup";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { ACCOUNT_POLICY } from "@/lib/auth/sign-in-throttle";
+import { signetMetrics } from "@/lib/metrics/signet-metrics";
 
 // Counts the argon2 verifications that really ran (the throttle must stop guesses before them).
 vi.mock("@/lib/auth/password", async (importOriginal) => {
@@ -108,10 +109,16 @@ describe("throttled attempts are audited in bounded numbers", () => {
         () => undefined,
       );
     const before = await t.db.auditEntry.count();
+    const throttled = async (limit: string) =>
+      (await signetMetrics().signInThrottled.get()).values.find((v) => v.labels.limit === limit)?.value ?? 0;
+    const [accountBefore, addressBefore] = [await throttled("account"), await throttled("address")];
     for (let i = 0; i < 100; i++)
       await expect(
         signInWithPassword(t.db, "locked@example.com", "wrong wrong wrong", { ip: "192.0.2.99" }),
       ).rejects.toBeInstanceOf(SignInThrottledError);
+    // GET /metrics counts each refusal, under the limit that refused it.
+    expect((await throttled("account")) - accountBefore).toBe(100);
+    expect(await throttled("address")).toBe(addressBefore);
     const written = (await t.db.auditEntry.count()) - before;
     expect(written).toBeGreaterThanOrEqual(1);
     expect(written).toBeLessThanOrEqual(2);

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "@/lib/db/client";
 import { SignInThrottledError } from "@/lib/auth/auth-errors";
 import { rateLimitSubject } from "@/lib/auth/client-address";
+import { signetMetrics } from "@/lib/metrics/signet-metrics";
 
 export type ThrottlePolicy = { maxFailures: number; windowSeconds: number; lockSeconds: number };
 
@@ -28,12 +29,21 @@ const NOW = `(now() AT TIME ZONE 'UTC')`;
 export async function assertNotThrottled(db: Db | Tx, keys: ThrottleKey[]): Promise<void> {
   // One placeholder per key: array parameters are not portable across the two drivers.
   const placeholders = keys.map((_, i) => `$${i + 1}`).join(", ");
-  const rows = await db.$queryRawUnsafe<{ remaining: number }[]>(
-    `SELECT CEIL(EXTRACT(EPOCH FROM ("lockedUntil" - ${NOW})))::int AS remaining
+  const rows = await db.$queryRawUnsafe<{ key: string; remaining: number }[]>(
+    `SELECT key, CEIL(EXTRACT(EPOCH FROM ("lockedUntil" - ${NOW})))::int AS remaining
        FROM "SignInThrottle" WHERE key IN (${placeholders}) AND "lockedUntil" > ${NOW}`,
     ...keys.map((k) => k.key),
   );
-  if (rows.length > 0) throw new SignInThrottledError(Math.max(...rows.map((r) => Number(r.remaining))));
+  if (rows.length > 0) {
+    countThrottled(rows[0]!.key);
+    throw new SignInThrottledError(Math.max(...rows.map((r) => Number(r.remaining))));
+  }
+}
+
+/** Counts one attempt the throttle refused (GET /metrics), by the kind of limit: account, address or totp. */
+function countThrottled(key: string): void {
+  const kind = key.slice(0, key.indexOf(":"));
+  signetMetrics().signInThrottled.inc({ limit: kind === "account" || kind === "totp" ? kind : "address" });
 }
 
 /** Counts one failure against each key, atomically; returns true when this failure locked one of them. */
@@ -115,6 +125,7 @@ export async function claimAttempt(db: Db | Tx, keys: ThrottleKey[]): Promise<At
     };
     claimed.push(result);
     if (result.refused) {
+      countThrottled(key);
       // A refused attempt is not counted against the keys that let it through: a locked
       // address spraying accounts does not use up their own allowance.
       for (const earlier of claimed.slice(0, -1)) await refundAttempt(db, earlier.key.key);

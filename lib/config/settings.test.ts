@@ -36,3 +36,17 @@ describe("DATABASE_URL_FILE", () => {
     }
   });
 });
+
+describe("SIGNET_METRICS_TOKEN", () => {
+  it("is off when unset or empty, and refused when too short, without repeating the value", () => {
+    expect(readSettings({}).metricsToken).toBeUndefined();
+    expect(readSettings({ SIGNET_METRICS_TOKEN: "" }).metricsToken).toBeUndefined();
+    expect(readSettings({ SIGNET_METRICS_TOKEN: "a-scraper-token-of-32-characters" }).metricsToken).toBe(
+      "a-scraper-token-of-32-characters",
+    );
+    expect(() => readSettings({ SIGNET_METRICS_TOKEN: "short-tok" })).toThrow(
+      "Configuration error in SIGNET_METRICS_TOKEN: must be at least 16 characters.",
+    );
+    expect(() => readSettings({ SIGNET_METRICS_TOKEN: "short-tok" })).not.toThrow(/short-tok/);
+  });
+});

@@ -42,6 +42,7 @@ const schema = z.object({
   SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
   SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),
   SIGNET_OUTBOUND_ALLOW: z.string().default(""),
+  SIGNET_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
 });
 
 /** Environment variables as read; not NodeJS.ProcessEnv, whose Next.js typing requires NODE_ENV. */
@@ -69,6 +70,8 @@ export type Settings = {
   siemAllowHttp: boolean;
   /** Internal destinations outbound requests (SIEM webhooks, …) may reach: address ranges and host names. */
   outboundAllow: OutboundAllowList;
+  /** The bearer token GET /metrics asks for; undefined turns /metrics off (404). */
+  metricsToken: string | undefined;
 };
 
 /** DATABASE_URL_FILE: the URL (with its password) in a file the operator mounts, such as a container secret. */
@@ -106,6 +109,7 @@ export function readSettings(given: Env = process.env): Settings {
     siemPollSeconds: e.SIGNET_SIEM_POLL_SECONDS,
     siemAllowHttp: e.SIGNET_SIEM_ALLOW_HTTP === "1" || e.SIGNET_SIEM_ALLOW_HTTP === "true",
     outboundAllow: outboundAllowList(e.SIGNET_OUTBOUND_ALLOW),
+    metricsToken: e.SIGNET_METRICS_TOKEN,
   };
 }
 

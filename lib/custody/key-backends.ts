@@ -9,10 +9,14 @@ import { CustodyError } from "@/lib/custody/custody-errors";
 import { keyMaterialSource } from "@/lib/custody/key-material-store";
 import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11";
 import { assertAllowedPkcs11Module, pkcs11Pin } from "@/lib/custody/pkcs11-modules";
+import { measuredKeyBackend, recordKeyBackendError } from "@/lib/custody/measured-key-backend";
+import type { SigningKey } from "@/lib/db/generated/client";
+import { backendLabel } from "@/lib/metrics/signet-metrics";
 
 /**
  * The KeyBackend for one key of one organisation. The key is looked up within `orgId` only,
- * so another organisation's key id is simply not found.
+ * so another organisation's key id is simply not found. Its signatures are timed and its
+ * failures (opening it included) counted for GET /metrics (measured-key-backend.ts).
  */
 export async function keyBackendFor(
   db: Db,
@@ -34,11 +38,27 @@ export async function keyBackendFor(
       `The key "${key.label}" was destroyed; it cannot sign any more. Documents it sealed still verify.`,
       { status: 409 },
     );
+  const label = backendLabel(key.backend);
+  try {
+    return measuredKeyBackend(await openKeyBackend(key, orgId, masterKey, db, kmsConnection), label);
+  } catch (error) {
+    recordKeyBackendError(label, error);
+    throw error;
+  }
+}
+
+async function openKeyBackend(
+  key: SigningKey,
+  orgId: string,
+  masterKey: MasterKey,
+  db: Db,
+  kmsConnection: Omit<Partial<AwsKmsConnection>, "region" | "role">,
+): Promise<KeyBackend> {
   const spki = new Uint8Array(key.publicKey);
   switch (key.backend) {
     case "PLATFORM":
       return new PlatformKeyBackend({
-        context: { orgId, keyId },
+        context: { orgId, keyId: key.id },
         spki,
         algorithm: keyAlgorithmOf(publicKeyFromSpki(spki)),
         masterKey,

@@ -5,7 +5,9 @@ export type HealthErrorCode =
   | "health.master_key_unusable"
   | "health.timeout"
   | "health.key_mismatch"
-  | "health.backend_failed";
+  | "health.backend_failed"
+  | "health.document_store_unusable"
+  | "health.jobs_unready";
 
 /** Why a health check failed, in words safe for its audience: never a key, a PIN, an id of the master key or another organisation's reference. */
 export class HealthError extends SignetError {

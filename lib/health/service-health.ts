@@ -22,7 +22,8 @@ export type ServiceHealthDeps = {
   onFailure?: (check: "database" | "masterKey", error: unknown) => void;
 };
 
-async function timed(
+/** Runs one check and times it; a failure is reported to `onFailure` and answered in `failure`'s words unless it is a HealthError. */
+export async function timed(
   run: () => Promise<void>,
   failure: HealthError,
   onFailure: (error: unknown) => void,
@@ -54,7 +55,7 @@ async function checkMasterKey(db: Db, masterKey: MasterKey): Promise<void> {
   if (sample !== undefined) (await masterKey.unwrap(sample.wrappedKey, { orgId: sample.orgId })).fill(0);
 }
 
-/** The public part of GET /api/health: the database answers, and the master key is configured and usable. */
+/** The database answers, and the master key is configured and usable (part of GET /api/ready). */
 export async function serviceHealth(deps: ServiceHealthDeps): Promise<ServiceHealth> {
   const timeoutMs = deps.timeoutMs ?? 5_000;
   const report = (check: "database" | "masterKey") => (error: unknown) => deps.onFailure?.(check, error);

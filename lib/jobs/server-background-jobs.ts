@@ -31,3 +31,8 @@ export function startServerBackgroundJobs(): void {
     "background jobs started",
   );
 }
+
+/** This process's background jobs, for readiness and metrics; undefined until instrumentation.ts started them. */
+export function serverBackgroundJobs(): RunningJobs | undefined {
+  return (globalThis as GlobalWithWorker)[GLOBAL_KEY];
+}

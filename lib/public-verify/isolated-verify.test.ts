@@ -102,10 +102,12 @@ describe("verification in a worker thread", () => {
     const p = pool({ maxQueue: 1 });
     const running = verifyIsolated(job(heavy), p);
     const queued = verifyIsolated(job(twoSignatures), p);
+    expect(p.stats()).toEqual({ running: 1, waiting: 1, workers: 1 });
     const refused = await verifyIsolated(job(twoSignatures), p).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(VerifyBusyError);
     expect((refused as VerifyBusyError).status).toBe(503);
     expect((await running).report.signatures).toHaveLength(0);
     expect((await queued).report.signatures).toHaveLength(2);
+    expect(p.stats()).toEqual({ running: 0, waiting: 0, workers: 1 });
   });
 });

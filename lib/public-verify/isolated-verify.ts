@@ -1,6 +1,12 @@
 import type { PdfLimits } from "@/lib/engine/pdf";
 import { PdfLimitExceededError } from "@/lib/engine/pdf";
-import { transferableBuffer, WorkerJobFailedError, WorkerPool, WorkerPoolBusyError } from "@/lib/runtime/worker-pool";
+import {
+  transferableBuffer,
+  WorkerJobFailedError,
+  WorkerPool,
+  WorkerPoolBusyError,
+  type WorkerPoolStats,
+} from "@/lib/runtime/worker-pool";
 import type { SignetRecordQuery } from "@/lib/engine/verify";
 import type { VerificationReport } from "@/lib/engine/verify";
 import { VerifyBusyError } from "@/lib/public-verify/public-verify-errors";
@@ -36,11 +42,21 @@ export function verificationPool(settings: IsolationSettings): VerificationPool 
   });
 }
 
-let shared: VerificationPool | undefined;
+const GLOBAL_KEY = Symbol.for("signet.verificationPool");
+type GlobalWithPool = typeof globalThis & { [GLOBAL_KEY]?: VerificationPool };
 
-/** The process's pool, sized on first use by SIGNET_VERIFY_WORKERS. */
+/**
+ * The process's pool, sized on first use by SIGNET_VERIFY_WORKERS. It lives on globalThis, so
+ * the route handlers' module instances share one pool and /metrics reads the one that works.
+ */
 export function sharedVerificationPool(workers: number): VerificationPool {
-  return (shared ??= verificationPool(isolationSettings(workers)));
+  const g = globalThis as GlobalWithPool;
+  return (g[GLOBAL_KEY] ??= verificationPool(isolationSettings(workers)));
+}
+
+/** The shared pool's load (nothing running or waiting before its first use). */
+export function verificationPoolStats(): WorkerPoolStats {
+  return (globalThis as GlobalWithPool)[GLOBAL_KEY]?.stats() ?? { running: 0, waiting: 0, workers: 0 };
 }
 
 /**

@@ -18,6 +18,8 @@ export type WorkerPoolOptions = {
   maxHeapMb: number;
 };
 
+export type WorkerPoolStats = { running: number; waiting: number; workers: number };
+
 export type WorkerFailureKind = "deadline" | "out_of_memory" | "crashed";
 
 /** The pool is full: every worker is busy and the queue is at its limit. */
@@ -118,6 +120,15 @@ export class WorkerPool<Job, Result> {
       if (this.queue.length >= this.options.maxQueue) return reject(new WorkerPoolBusyError());
       this.queue.push(pending);
     });
+  }
+
+  /** What the pool holds now, read-only: jobs in a worker, jobs waiting for one, and workers started. */
+  stats(): WorkerPoolStats {
+    return {
+      running: this.slots.filter((slot) => slot.current !== null).length,
+      waiting: this.queue.length,
+      workers: this.slots.length,
+    };
   }
 
   /** Terminates every worker; jobs still running or waiting are rejected. */

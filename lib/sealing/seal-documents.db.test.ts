@@ -33,6 +33,7 @@ import type { StepUpResponse } from "@/lib/auth/step-up/step-up-response";
 import { SealingError } from "@/lib/sealing/sealing-errors";
 import { listSealingCertificates } from "@/lib/sealing/sealing-certificates";
 import { FakeStepUp } from "@/test/support/fake-step-up";
+import { signetMetrics } from "@/lib/metrics/signet-metrics";
 
 const request = { ip: "198.51.100.4", userAgent: "vitest" };
 const master = new LocalMasterKey(randomBytes(32).toString("base64"));
@@ -112,6 +113,27 @@ function requestFor(
     reason: "Approved for construction",
     location: "Ghent",
     documents: documentIds.map((documentId) => ({ documentId, placement })),
+  };
+}
+
+/** What GET /metrics would show now: seals by outcome, and how many seals and signatures were timed, for platform keys. */
+async function platformMetrics() {
+  const m = signetMetrics();
+  const value = async (
+    metric: { get(): Promise<{ values: { value: number; labels: object; metricName?: string }[] }> },
+    labels: object,
+    name?: string,
+  ) =>
+    (await metric.get()).values.find(
+      (v) =>
+        (name === undefined || v.metricName === name) &&
+        Object.entries(labels).every(([k, l]) => (v.labels as Record<string, unknown>)[k] === l),
+    )?.value ?? 0;
+  return {
+    sealed: await value(m.seals, { backend: "platform", outcome: "sealed" }),
+    failed: await value(m.seals, { backend: "platform", outcome: "failed" }),
+    timedSeals: await value(m.sealSeconds, { backend: "platform" }, "signet_seal_duration_seconds_count"),
+    timedSignatures: await value(m.signSeconds, { backend: "platform" }, "signet_key_sign_duration_seconds_count"),
   };
 }
 
@@ -256,6 +278,7 @@ describe("sealing a batch", () => {
       await uploadCorpus(olivia, sealable[2]!),
     ];
     const prepared = await prepareSeal(t.db, store, olivia, requestFor(ids), stepUp, request);
+    const metricsBefore = await platformMetrics();
     // The stored original of the middle one is damaged after the step-up was asked for.
     const broken = await t.db.document.findUniqueOrThrow({ where: { id: ids[1]! } });
     writeFileSync(path.join(dir, broken.storageKey.slice(0, 2), broken.storageKey), "%PDF-1.4\nnot what was uploaded");
@@ -283,6 +306,14 @@ describe("sealing a batch", () => {
       reason: "sealing.document_unavailable",
     });
     expect(await t.db.seal.count({ where: { batchId: outcome.batchId } })).toBe(2);
+    // GET /metrics: two seals and one failure of a platform key; the two seals and their two signatures were timed.
+    const metricsAfter = await platformMetrics();
+    expect({
+      sealed: metricsAfter.sealed - metricsBefore.sealed,
+      failed: metricsAfter.failed - metricsBefore.failed,
+      timedSeals: metricsAfter.timedSeals - metricsBefore.timedSeals,
+      timedSignatures: metricsAfter.timedSignatures - metricsBefore.timedSignatures,
+    }).toEqual({ sealed: 2, failed: 1, timedSeals: 2, timedSignatures: 2 });
   });
 
   it("stops a batch when the key's backend refuses (KMS access denied): each document is reported, none lost", async () => {
@@ -369,6 +400,7 @@ describe("sealing a batch", () => {
       ];
       const prepared = await prepareSeal(t.db, store, olivia, requestFor(ids), stepUp, request);
       const error = failure();
+      const metricsBefore = await platformMetrics();
       let documents = 0;
       const backendFor = signingWith(async (real, r) => {
         if (documents++ === 1) throw error;
@@ -410,6 +442,9 @@ describe("sealing a batch", () => {
         stepUpMethod: "webauthn",
       });
       expect(await t.db.seal.count({ where: { batchId: outcome.batchId } })).toBe(1);
+      // The document refused because the batch stopped counts as failed too.
+      const metricsAfter = await platformMetrics();
+      expect([metricsAfter.sealed - metricsBefore.sealed, metricsAfter.failed - metricsBefore.failed]).toEqual([1, 2]);
     },
   );
 

@@ -12,6 +12,7 @@ import { isSignetError, userMessage } from "@/lib/engine/errors";
 import { KeyBackendError, type KeyBackend } from "@/lib/engine/keys";
 import type { MasterKey } from "@/lib/engine/keys/platform";
 import { log } from "@/lib/log/logger";
+import { backendLabel, signetMetrics } from "@/lib/metrics/signet-metrics";
 import { sealPdf } from "@/lib/engine/seal";
 import type { Timestamper } from "@/lib/engine/tsa";
 import { auditRefusal } from "@/lib/sealing/audit-refusal";
@@ -140,15 +141,19 @@ async function sealWithBackend(batch: {
   });
 
   const outcomes: DocumentOutcome[] = [];
+  const metrics = signetMetrics();
+  const custody = backendLabel(certificate.keyBackend);
   let stopped: string | null = null;
   for (const [i, document] of checked.documents.entries()) {
     const placement = checked.request.documents[i]?.placement ?? null;
     const job = { db, store, checked, batchId, stepUp, audit };
     if (stopped !== null) {
       outcomes.push(await recordFailure(job, document, stopped, "sealing.stopped"));
+      metrics.seals.inc({ backend: custody, outcome: "failed" });
       continue;
     }
     try {
+      const started = performance.now();
       outcomes.push(
         await sealOne(job, document, placement, {
           backend,
@@ -157,6 +162,8 @@ async function sealWithBackend(batch: {
           publicUrl: deps.publicUrl ?? readSettings().publicUrl,
         }),
       );
+      metrics.seals.inc({ backend: custody, outcome: "sealed" });
+      metrics.sealSeconds.observe({ backend: custody }, (performance.now() - started) / 1000);
     } catch (error) {
       const message = userMessage(error);
       if (!isSignetError(error))
@@ -169,6 +176,7 @@ async function sealWithBackend(batch: {
           "sealing a document failed",
         );
       outcomes.push(await recordFailure(job, document, message, isSignetError(error) ? error.code : "internal"));
+      metrics.seals.inc({ backend: custody, outcome: "failed" });
       if (stopsBatch(error)) {
         stopped = `Not sealed: sealing stopped because the signing key could not be used (${message})`;
         // The key's backend refused (KMS access denied, HSM unreachable…): the rest of the batch is refused with that reason.

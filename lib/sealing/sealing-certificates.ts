@@ -1,5 +1,6 @@
 import type { OrgContext } from "@/lib/access/org-context";
 import type { Db } from "@/lib/db/client";
+import type { KeyBackendKind } from "@/lib/engine/keys";
 import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki";
 import { mayUseCertificate } from "@/lib/lifecycle/certificate-sealers";
 import { SealingError } from "@/lib/sealing/sealing-errors";
@@ -61,6 +62,8 @@ export type SealingCertificate = {
   subject: string;
   keyId: string;
   keyLabel: string;
+  /** The key's custody (for metrics: seals are counted by it). */
+  keyBackend: KeyBackendKind;
   certificate: Certificate;
   chain: Certificate[];
 };
@@ -78,7 +81,7 @@ export async function loadSealingCertificate(
 ): Promise<SealingCertificate> {
   const row = await db.signingCertificate.findFirst({
     where: { id: certificateId, orgId },
-    include: { key: { select: { id: true, label: true, state: true, publicKey: true } } },
+    include: { key: { select: { id: true, label: true, state: true, publicKey: true, backend: true } } },
   });
   if (row === null)
     throw new SealingError("sealing.certificate_unusable", "That certificate was not found in this organisation.", {
@@ -126,6 +129,7 @@ export async function loadSealingCertificate(
     subject: row.subject,
     keyId: row.key.id,
     keyLabel: row.key.label,
+    keyBackend: row.key.backend,
     certificate,
     chain,
   };

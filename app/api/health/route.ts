@@ -2,10 +2,7 @@ import { authorize, type OrgContext } from "@/lib/access/org-context";
 import { ForbiddenError } from "@/lib/access/access-errors";
 import { processMasterKey } from "@/lib/custody/process-master-key";
 import { getDb } from "@/lib/db/client";
-import { keyHealth } from "@/lib/health/key-health";
-import { masterKeyKind } from "@/lib/health/master-key-kind";
-import { memoiseFor } from "@/lib/health/memoise-for";
-import { serviceHealth } from "@/lib/health/service-health";
+import { keyHealth, type KeyHealth } from "@/lib/health/key-health";
 import { log } from "@/lib/log/logger";
 import { currentUser, organisationsOf } from "@/app/_server/session";
 
@@ -17,20 +14,9 @@ const logFailure = (check: string, error: unknown) =>
     "health check failed",
   );
 
-// Anyone may ask: the answer is reused for a few seconds, so callers cannot turn it into a stream of database scans and KMS calls.
-const publicHealth = memoiseFor(5_000, () =>
-  serviceHealth({ db: getDb, masterKey: processMasterKey, masterKeyKind: masterKeyKind(), onFailure: logFailure }),
-);
-
 /** The caller's active organisation, when they administer its keys; null for anyone else. */
 async function keyAdministrator(): Promise<OrgContext | null> {
-  let user;
-  try {
-    user = await currentUser();
-  } catch (error) {
-    logFailure("session", error);
-    return null;
-  }
+  const user = await currentUser();
   if (user === null) return null;
   const { active } = await organisationsOf(user.id);
   if (active === null) return null;
@@ -42,25 +28,37 @@ async function keyAdministrator(): Promise<OrgContext | null> {
   }
 }
 
+/** For an administrator of the active organisation, each active key's backend status; undefined for anyone else, or when it cannot be read now. */
+async function keysOfAdministrator(): Promise<KeyHealth[] | undefined> {
+  try {
+    const ctx = await keyAdministrator();
+    if (ctx === null) return undefined;
+    return await keyHealth(await getDb(), ctx, {
+      masterKey: processMasterKey,
+      onUnexpected: (keyId, error) => logFailure(`key ${keyId}`, error),
+    });
+  } catch (error) {
+    logFailure("keys", error);
+    return undefined;
+  }
+}
+
 /**
- * GET /api/health. Public: 200 `{ status: "ok", database, masterKey }` when the database answers
- * and the master key is configured and usable, 503 `{ status: "unavailable", … }` when not; the
- * master key is described by its kind only (env, file, kms, generated). For an administrator of
- * the active organisation, also `keys`: for each active key, whether its backend answers, how
- * fast, and the typed error when it does not.
+ * GET /api/health: liveness. 200 `{ status: "ok" }` whenever the process answers HTTP: it
+ * reads nothing for an anonymous caller, so a database, KMS or disk that is down does not
+ * make an orchestrator restart an instance that a restart would not fix. Whether the
+ * instance can serve (database, master key, document store, background jobs) is
+ * GET /api/ready's answer, which took over the dependency details this route used to give.
+ *
+ * For an administrator of the active organisation (with their session), also `keys`: for
+ * each active key, whether its backend answers, how fast, and the typed error when it does
+ * not. That part needs the database; when it cannot be read, it is left out and the answer
+ * is still 200.
  */
 export async function GET(): Promise<Response> {
-  const service = await publicHealth();
-  const ctx = await keyAdministrator();
-  const keys =
-    ctx === null
-      ? undefined
-      : await keyHealth(await getDb(), ctx, {
-          masterKey: processMasterKey,
-          onUnexpected: (keyId, error) => logFailure(`key ${keyId}`, error),
-        });
+  const keys = await keysOfAdministrator();
   return Response.json(
-    { ...service, ...(keys === undefined ? {} : { keys }) },
-    { status: service.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } },
+    { status: "ok", ...(keys === undefined ? {} : { keys }) },
+    { status: 200, headers: { "Cache-Control": "no-store" } },
   );
 }
