@@ -100,7 +100,7 @@ async function warmUpThenIdle(instance: Instance, pdf: Uint8Array): Promise<{ rs
   const verified = await fetch(`${base}/api/v1/verify`, {
     method: "POST",
     headers: { "Content-Type": "application/pdf" },
-    body: pdf,
+    body: new Uint8Array(pdf),
   });
   await verified.text();
   await sleep(10_000);
