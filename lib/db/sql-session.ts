@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { SignetError } from "@/lib/engine/errors";
@@ -63,6 +64,11 @@ async function openPostgresSession(url: string): Promise<SqlSession> {
  * mode is for one small instance, and a larger deployment runs PostgreSQL itself.
  */
 const PGLITE_CONF = ["shared_buffers=16MB"];
+
+/** Whether `dataDir` holds an embedded PostgreSQL cluster already. */
+export function embeddedClusterExists(dataDir: string): boolean {
+  return fs.existsSync(path.join(dataDir, "PG_VERSION"));
+}
 
 /** Opens (creating when needed) an embedded PostgreSQL; null means in memory. */
 export async function openPGlite(dataDir: string | null): Promise<PGlite> {
