@@ -28,8 +28,16 @@ describe("the server's start-up (scripts/server.ts)", () => {
   it("stops with a clear message in production on an external database without AUTH_SECRET", () => {
     const result = runScript("server.ts", { NODE_ENV: "production", DATABASE_URL: "postgres://127.0.0.1:1/nothing" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Signet cannot start: AUTH_SECRET is not set/);
-    expect(result.stdout + result.stderr).not.toMatch(/starting Signet/);
+    expect(result.stdout + result.stderr).toMatch(/Signet cannot start: AUTH_SECRET is not set/);
+    expect(result.stdout + result.stderr).not.toMatch(/Signet is listening/);
+    // Printed as every line is: JSON, at error level.
+    const failure = result.stdout
+      .split("\n")
+      .filter((line) => line.startsWith("{"))
+      .map((line) => JSON.parse(line) as { level: number; msg: string })
+      .find((line) => line.msg.startsWith("Signet cannot start"));
+    expect(failure?.level).toBe(50);
+    expect(result.stderr).toBe("");
   });
 
   it("stops with a clear message in production on an external database without a master key", () => {
@@ -39,14 +47,16 @@ describe("the server's start-up (scripts/server.ts)", () => {
       AUTH_SECRET: "given-by-the-operator-0123456789abcdef",
     });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Signet cannot start: SIGNET_MASTER_KEY is not set/);
+    expect(result.stdout + result.stderr).toMatch(/Signet cannot start: SIGNET_MASTER_KEY is not set/);
   });
 
   it("stops on a malformed master key", () => {
     const result = runScript("server.ts", { SIGNET_MASTER_KEY: "too-short" });
     expect(result.status).toBe(1);
-    expect(result.stderr).toMatch(/Signet cannot start: SIGNET_MASTER_KEY must be 32 random bytes in base64/);
-    expect(result.stderr).not.toContain("too-short");
+    expect(result.stdout + result.stderr).toMatch(
+      /Signet cannot start: SIGNET_MASTER_KEY must be 32 random bytes in base64/,
+    );
+    expect(result.stdout + result.stderr).not.toContain("too-short");
   });
 });
 
