@@ -102,7 +102,7 @@ export async function buildBundles() {
 }
 
 /** Runs `next build`, its output as JSON lines like the rest of what Signet prints. */
-function nextBuild() {
+function nextBuild(abort) {
   const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [nextBin, "build"], {
@@ -118,6 +118,7 @@ function nextBuild() {
         const text = line.replace(/\u001b\[[0-9;]*m/g, "").trimEnd();
         if (text.trim() !== "") emit(level, text, { source: "next build" });
       });
+    abort?.addEventListener("abort", () => child.kill("SIGTERM"), { once: true });
     child.on("error", reject);
     child.on("close", (code) =>
       code === 0 ? resolve() : reject(new Error("next build failed; see its output above")),
@@ -174,8 +175,9 @@ async function assembleAppTree() {
   log(`traced the bundles' dependencies: ${added} files added to the app tree`);
 }
 
-export async function buildAll() {
-  await timed("next build", nextBuild);
+/** Builds the app tree; aborting `abort` stops a `next build` in progress. */
+export async function buildAll(abort) {
+  await timed("next build", () => nextBuild(abort));
   await timed("bundles (server, CLI, workers)", buildBundles);
   await timed("app tree assembled", assembleAppTree);
   writeStamp(APP_STAMP, root, APP_INPUTS);

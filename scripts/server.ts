@@ -46,7 +46,7 @@ function builtNextConfig(): Record<string, unknown> {
 function createEmbeddedClusterApart(): void {
   const target = databaseTarget(readSettings());
   if (target.kind !== "pglite" || target.dataDir === null || embeddedClusterExists(target.dataDir)) return;
-  const result = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, CREATE_CLUSTER], {
+  const result = spawnSync(process.execPath, [...process.execArgv, import.meta.filename, CREATE_CLUSTER], {
     stdio: "inherit",
   });
   if (result.status !== 0) throw new Error(`creating the embedded database in ${target.dataDir} failed`);
@@ -62,9 +62,20 @@ async function createEmbeddedCluster(): Promise<void> {
   log.info({ database: describeTarget(target), ms: Date.now() - started }, "embedded database created");
 }
 
+/** After the open requests are done, how long the shutdown steps (jobs, database) may take. */
+const SHUTDOWN_STEPS_MS = 10_000;
+
 async function main(): Promise<void> {
   // Before Next.js loads: it wraps console once when its server starts, and must wrap ours.
   routeConsoleToLog(log);
+  // A signal during start-up is answered once the server is up (start-up is bounded), so that
+  // migrations and the database are never cut off halfway.
+  let early: NodeJS.Signals | null = null;
+  const onEarlySignal = (signal: NodeJS.Signals) => {
+    early ??= signal;
+  };
+  process.on("SIGTERM", onEarlySignal);
+  process.on("SIGINT", onEarlySignal);
   if (compiled) {
     process.env.SIGNET_WORKER_DIR = import.meta.dirname;
     process.env.SIGNET_MIGRATIONS_DIR = path.join(root, "prisma", "migrations");
@@ -143,6 +154,10 @@ async function main(): Promise<void> {
     server.closeIdleConnections();
   };
   const finish = async () => {
+    setTimeout(() => {
+      log.warn({ ms: SHUTDOWN_STEPS_MS }, "stopped: the shutdown steps did not finish in time");
+      process.exit(0);
+    }, SHUTDOWN_STEPS_MS).unref();
     const steps = await runShutdown();
     await app.close().catch(() => undefined);
     for (const step of steps.filter((s) => !s.ok))
@@ -150,8 +165,11 @@ async function main(): Promise<void> {
     log.info({ steps: steps.map((s) => s.name) }, "stopped");
     process.exit(0);
   };
+  process.off("SIGTERM", onEarlySignal);
+  process.off("SIGINT", onEarlySignal);
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
+  if (early !== null) stop(early);
 }
 
 (process.argv.includes(CREATE_CLUSTER) ? createEmbeddedCluster() : main()).catch((error: unknown) => {

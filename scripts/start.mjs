@@ -25,11 +25,20 @@ if (!fs.existsSync(server) || !stampIsCurrent(path.join(appDir, "signet-source-s
     }),
   );
   const { buildAll } = await import("./build.mjs");
+  // Stopped while building: the build ends, and so does npm start, as if it had been serving.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
   try {
-    await buildAll();
+    await buildAll(stop.signal);
   } catch (error) {
+    if (stop.signal.aborted) process.exit(0);
     console.error(`Signet cannot start: ${error instanceof Error ? error.message : error}`);
     process.exit(1);
   }
+  process.off("SIGTERM", onSignal);
+  process.off("SIGINT", onSignal);
+  if (stop.signal.aborted) process.exit(0);
 }
 await import(pathToFileURL(server).href);
