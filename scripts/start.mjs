@@ -6,12 +6,15 @@ import { pathToFileURL } from "node:url";
 import { APP_INPUTS, stampIsCurrent } from "./source-stamp.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
+// One JSON line, as the server writes its log (lib/log/logger.ts).
+const say = (level, msg) => console.log(JSON.stringify({ level, time: Date.now(), app: "signet", msg }));
 const appDir = path.join(root, ".next", "standalone");
 const server = path.join(appDir, "dist", "server.mjs");
 
 if (!fs.existsSync(server) || !stampIsCurrent(path.join(appDir, "signet-source-stamp"), root, APP_INPUTS)) {
   if (!fs.existsSync(path.join(root, "node_modules", "esbuild"))) {
-    console.error(
+    say(
+      50,
       "Signet cannot start: the app is not built, and building it needs the development dependencies (npm ci, then npm run build).",
     );
     process.exit(1);
@@ -34,7 +37,7 @@ if (!fs.existsSync(server) || !stampIsCurrent(path.join(appDir, "signet-source-s
     await buildAll(stop.signal);
   } catch (error) {
     if (stop.signal.aborted) process.exit(0);
-    console.error(`Signet cannot start: ${error instanceof Error ? error.message : error}`);
+    say(50, `Signet cannot start: ${error instanceof Error ? error.message : error}`);
     process.exit(1);
   }
   process.off("SIGTERM", onSignal);
