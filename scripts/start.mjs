@@ -19,14 +19,7 @@ if (!fs.existsSync(server) || !stampIsCurrent(path.join(appDir, "signet-source-s
     );
     process.exit(1);
   }
-  console.log(
-    JSON.stringify({
-      level: 30,
-      time: Date.now(),
-      app: "signet",
-      msg: "building (first start, or the sources changed)…",
-    }),
-  );
+  say(30, "building (first start, or the sources changed)…");
   const { buildAll } = await import("./build.mjs");
   // Stopped while building: the build ends, and so does npm start, as if it had been serving.
   const stop = new AbortController();
