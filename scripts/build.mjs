@@ -76,7 +76,7 @@ export async function buildBundles() {
   const { build } = await import("esbuild");
   fs.rmSync(BUNDLE_DIR, { recursive: true, force: true });
   const require = createRequire(import.meta.url);
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: ENTRIES,
     outdir: BUNDLE_DIR,
@@ -96,8 +96,9 @@ export async function buildBundles() {
       js: 'import { createRequire as __signetRequire } from "node:module"; const require = __signetRequire(import.meta.url);',
     },
     legalComments: "none",
-    logLevel: "warning",
+    logLevel: "silent",
   });
+  for (const warning of result.warnings) emit(40, `build: esbuild: ${warning.text}`, { file: warning.location?.file });
   writeStamp(BUNDLE_STAMP, root, BUNDLE_INPUTS);
 }
 
