@@ -3,6 +3,7 @@
 // The slow group (*.slow.test.ts: the compression bombs) runs under CI, or with SIGNET_SLOW_TESTS=1;
 // otherwise its tests count as skipped and a banner says so (`npm run test:slow` runs them alone).
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { findChromium } from "@/e2e/chromium";
@@ -147,6 +148,8 @@ async function e2e(): Promise<void> {
         ...(databaseUrl === undefined ? {} : { E2E_DATABASE_URL: databaseUrl }),
         E2E_DATA_DIR: fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "signet-e2e-")),
         E2E_APP_DIR: appDir,
+        // The server and e2e 10 read it: /metrics answers this run's token.
+        SIGNET_METRICS_TOKEN: randomBytes(24).toString("base64url"),
       },
     );
   } finally {
