@@ -9,11 +9,14 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
  * The sealed file, written beside its destination under a temporary name and renamed over it
- * once complete; `discard` removes it. Writes are positional and run on libuv's threads while
- * the caller goes on (hashing, parsing): `commit` waits for them all.
+ * once complete; `discard` removes it. Writes run on a libuv thread while the caller goes on
+ * (hashing, parsing), one after another: writes to one file from several threads at once contend
+ * for its lock (100 MB in 4 MiB pieces: 70 to 190 ms of system time, against 23 in turn).
+ * `commit` waits for them all.
  */
 export class OutputFile {
-  private readonly pending: Promise<void>[] = [];
+  /** The last write started; each starts when the one before it is done, and none after one fails. */
+  private written: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly handle: fs.promises.FileHandle,
@@ -38,9 +41,8 @@ export class OutputFile {
 
   /** Starts writing `bytes` at `position`; they must not change until commit or discard. */
   write(bytes: Uint8Array, position: number): void {
-    const written = writeFully(this.handle, bytes, position);
-    written.catch(() => undefined); // awaited in commit or discard; no unhandled rejection meanwhile
-    this.pending.push(written);
+    this.written = this.written.then(() => writeFully(this.handle, bytes, position));
+    this.written.catch(() => undefined); // awaited in commit or discard; no unhandled rejection meanwhile
   }
 
   /**
@@ -48,7 +50,7 @@ export class OutputFile {
    * file gets those permission bits first (the input's, as a copy of it would: it may be private).
    */
   async commit(mode?: number): Promise<void> {
-    await Promise.all(this.pending);
+    await this.written;
     if (mode !== undefined) await this.handle.chmod(mode & 0o777);
     await this.handle.close();
     await fs.promises.rename(this.temporary, this.destination);
@@ -56,7 +58,7 @@ export class OutputFile {
 
   /** Waits for the writes in flight, then closes and removes the temporary file. */
   async discard(): Promise<void> {
-    await Promise.allSettled(this.pending);
+    await this.written.catch(() => undefined);
     await this.handle.close().catch(() => undefined);
     await fs.promises.rm(this.temporary, { force: true });
   }
