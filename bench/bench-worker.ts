@@ -42,12 +42,11 @@ async function run(): Promise<void> {
       return;
     }
     case "signet-seal": {
-      // As `signet seal` does: the input read once and hashed as it is read, written while the engine seals it.
+      // As `signet seal` does: the input read once, hashed and written to the output as it is read.
       fs.rmSync(output, { force: true });
       const file = await OutputFile.create(output);
       const originalDigest = startOriginalDigest();
-      const { bytes, mode } = await readInput(input, originalDigest);
-      file.write(bytes, 0);
+      const { bytes, mode } = await readInput(input, { digest: originalDigest, output: file });
       const result = await sealPdf(bytes, {
         backend: LocalKeyBackend.fromKeyFile(key),
         certificate: parseCertificates(cert)[0]!,

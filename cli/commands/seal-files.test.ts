@@ -17,20 +17,19 @@ const partials = () => fs.readdirSync(dir).filter((name) => name.endsWith(".part
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 describe("readInput and OutputFile", () => {
-  it("reads a file of several pieces, hashing them as they come; the output is written from the bytes read", async () => {
+  it("reads a file of several pieces once: its bytes, their digest, and a copy followed by the update", async () => {
     // 9 MiB and a few bytes: three pieces of 4 MiB, the last one short.
     const content = randomBytes(9 * 1024 * 1024 + 17);
     const input = path.join(dir, "large.bin");
     fs.writeFileSync(input, content, { mode: 0o640 });
     fs.chmodSync(input, 0o640);
+    const destination = path.join(dir, "large-out.bin");
+    const output = await OutputFile.create(destination);
     const digest = startOriginalDigest("SHA-256");
-    const { bytes, mode } = await readInput(input, digest);
+    const { bytes, mode } = await readInput(input, { digest, output });
     expect(Buffer.from(bytes).equals(content)).toBe(true);
     expect(digest.length).toBe(content.length);
     expect(digest.fork().digest("hex")).toBe(sha256(content));
-    const destination = path.join(dir, "large-out.bin");
-    const output = await OutputFile.create(destination);
-    output.write(bytes, 0);
     expect(fs.existsSync(destination)).toBe(false);
     const update = Buffer.from("\nthe update\n");
     output.write(update, bytes.length);
@@ -45,17 +44,16 @@ describe("readInput and OutputFile", () => {
     fs.writeFileSync(destination, "the previous output");
     const input = path.join(dir, "small.bin");
     fs.writeFileSync(input, "some input bytes");
-    const { bytes } = await readInput(input);
     const output = await OutputFile.create(destination);
     expect(partials()).toHaveLength(1);
-    output.write(bytes, 0);
+    await readInput(input, { digest: startOriginalDigest(), output });
     output.write(Buffer.from(" and more"), 16);
     await output.discard();
     expect(fs.readFileSync(destination, "utf8")).toBe("the previous output");
     expect(partials()).toEqual([]);
 
     const again = await OutputFile.create(destination);
-    again.write(bytes, 0);
+    await readInput(input, { digest: startOriginalDigest(), output: again });
     again.write(Buffer.from(" and more"), 16);
     await again.commit();
     expect(fs.readFileSync(destination, "utf8")).toBe("some input bytes and more");
@@ -69,7 +67,7 @@ describe("readInput and OutputFile", () => {
     const content = randomBytes(300_000);
     const writing = fs.promises.writeFile(fifo, content);
     const digest = startOriginalDigest("SHA-384");
-    const { bytes } = await readInput(fifo, digest);
+    const { bytes } = await readInput(fifo, { digest });
     await writing;
     expect(Buffer.from(bytes).equals(content)).toBe(true);
     expect(digest.fork().digest("hex")).toBe(createHash("sha384").update(content).digest("hex"));
@@ -77,7 +75,7 @@ describe("readInput and OutputFile", () => {
 
   it("names the file it cannot read or write, with a typed error", async () => {
     const missing = path.join(dir, "missing.pdf");
-    await expect(readInput(missing, startOriginalDigest())).rejects.toMatchObject({
+    await expect(readInput(missing, { digest: startOriginalDigest() })).rejects.toMatchObject({
       code: "cli.input",
       message: expect.stringContaining(`${missing}: ENOENT`),
     });

@@ -4,15 +4,15 @@ import path from "node:path";
 import { SignetError } from "@/lib/engine/errors";
 import type { PrefixDigest } from "@/lib/engine/seal";
 
-/** Read in pieces of this size: small enough to overlap reading and hashing, large enough that calls cost nothing. */
+/** Read and written in pieces of this size: small enough to overlap, large enough that calls cost nothing. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
 /**
- * The sealed file, written beside its destination under a temporary name and renamed over it once
- * complete; `discard` removes it. Writes run on a libuv thread while the caller goes on (the engine
- * parsing and signing), one after another: several threads writing one file at once contend for its
- * lock (100 MB in 4 MiB pieces: 70 to 190 ms of system time, against 23 in turn). `commit` waits for
- * them all.
+ * The sealed file, written beside its destination under a temporary name and renamed over it
+ * once complete; `discard` removes it. Writes run on a libuv thread while the caller goes on
+ * (hashing, parsing), one after another: writes to one file from several threads at once contend
+ * for its lock (100 MB in 4 MiB pieces: 70 to 190 ms of system time, against 23 in turn).
+ * `commit` waits for them all.
  */
 export class OutputFile {
   /** The last write started; each starts when the one before it is done, and none after one fails. */
@@ -72,12 +72,16 @@ async function writeFully(handle: fs.promises.FileHandle, bytes: Uint8Array, pos
 }
 
 /**
- * Reads the PDF to seal, feeding each piece to `digest` (the seal's hash of the original) while the
- * next piece is read on a libuv thread: the file is read and hashed in about the time of the slower
- * of the two, and not hashed again. A regular file that changes size or modification time while it
- * is read is refused.
+ * Reads the PDF to seal in one pass: each piece, once read, is fed to `digest` (the seal's hash of
+ * the original) while the next piece is read and the piece is written to `output`. The reads and
+ * writes run on libuv's threads and the hashing on this one, so a large file is read, hashed and
+ * copied in about the time of the slowest of the three, and each byte the seal hashes is the byte
+ * written. A regular file that changes size or modification time while it is read is refused.
  */
-export async function readInput(file: string, digest?: PrefixDigest): Promise<{ bytes: Uint8Array; mode: number }> {
+export async function readInput(
+  file: string,
+  sinks: { digest: PrefixDigest; output?: OutputFile },
+): Promise<{ bytes: Uint8Array; mode: number }> {
   const handle = await fs.promises.open(file, "r").catch((error: unknown) => {
     throw inputError(file, error);
   });
@@ -86,7 +90,7 @@ export async function readInput(file: string, digest?: PrefixDigest): Promise<{ 
     if (!before.isFile() || before.size === 0) {
       // A pipe or device (<(…), /dev/stdin), or a file that does not tell its size: read to its end.
       const bytes = await handle.readFile();
-      digest?.update(bytes);
+      pass(bytes, 0, sinks);
       return { bytes, mode: before.mode };
     }
     const bytes = Buffer.allocUnsafe(before.size);
@@ -96,10 +100,10 @@ export async function readInput(file: string, digest?: PrefixDigest): Promise<{ 
     while (reading !== undefined) {
       const { bytesRead } = await reading;
       if (bytesRead === 0) throw inputChanged(file);
-      const piece = bytes.subarray(offset, offset + bytesRead);
+      const chunk = bytes.subarray(offset, offset + bytesRead);
       offset += bytesRead;
       reading = offset < bytes.length ? readAt(offset) : undefined;
-      digest?.update(piece);
+      pass(chunk, offset - bytesRead, sinks);
     }
     const after = await handle.stat();
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw inputChanged(file);
@@ -109,6 +113,11 @@ export async function readInput(file: string, digest?: PrefixDigest): Promise<{ 
   } finally {
     await handle.close();
   }
+}
+
+function pass(chunk: Uint8Array, position: number, sinks: { digest: PrefixDigest; output?: OutputFile }): void {
+  sinks.output?.write(chunk, position);
+  sinks.digest.update(chunk);
 }
 
 function inputChanged(file: string): SignetError {

@@ -206,9 +206,9 @@ describe("signet seal", () => {
     expect(verified.stdout).toMatch(/: VALID: /);
   });
 
-  it("a seal that fails after the input was read and its copy begun leaves no output, and an existing one untouched", async () => {
+  it("a seal that fails after the input was read and copied leaves no output, and an existing one untouched", async () => {
     const large = await largePdf();
-    // The last startxref damaged: the file is read in full, and its copy to the temporary file begun, before it is refused.
+    // The last startxref damaged: the file is read (and copied to the temporary file) in full before it is refused.
     const tail = Buffer.from(large).lastIndexOf("startxref");
     const damaged = Buffer.concat([large.subarray(0, tail), Buffer.from("startxrf 0\n%%EOF\n")]);
     const input = path.join(dir, "large-damaged.pdf");

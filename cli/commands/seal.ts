@@ -146,20 +146,17 @@ export const sealCommand: Command = {
       checkSignerProfile(certificate, chain, values["allow-self-signed"] === true);
       const hash = requestedHash ?? defaultHash(signer.supportedHashes);
       const fromStdin = input === STDIO;
-      // The input is read once and hashed for the seal as it is read; the output's copy of it is
-      // written from those very bytes, on a libuv thread while the engine checks and seals them.
+      if (output !== STDIO) outputFile = await OutputFile.create(output);
+      // A file is read once: hashed for the seal and written to the output as it is read.
       let pdf: Uint8Array;
       let mode: number | undefined;
       let originalDigest: PrefixDigest | undefined;
       if (fromStdin) {
         pdf = await readStdin(io);
+        outputFile?.write(pdf, 0);
       } else {
         originalDigest = startOriginalDigest(hash);
-        ({ bytes: pdf, mode } = await readInput(input, originalDigest));
-      }
-      if (output !== STDIO) {
-        outputFile = await OutputFile.create(output);
-        outputFile.write(pdf, 0);
+        ({ bytes: pdf, mode } = await readInput(input, { digest: originalDigest, output: outputFile }));
       }
       const result = await sealPdf(pdf, {
         backend,
