@@ -10,7 +10,8 @@ import { LocalKeyBackend } from "@/lib/engine/keys/local";
 import { parseCertificates } from "@/lib/engine/pki";
 import { isolationSettings, verificationPool, verifyIsolated } from "@/lib/public-verify/isolated-verify";
 import { PUBLIC_VERIFY_LIMITS } from "@/lib/public-verify/verify-upload";
-import { sealPdf } from "@/lib/engine/seal";
+import { sealPdf, startOriginalDigest } from "@/lib/engine/seal";
+import { OutputFile, readInput } from "@/cli/commands/seal-files";
 
 type Scenario = "floor" | "signet-seal" | "naive" | "floor-verify" | "signet-verify" | "public-verify";
 const [scenario, input, output, keyPem, certPem, p12] = process.argv.slice(2) as [
@@ -41,15 +42,18 @@ async function run(): Promise<void> {
       return;
     }
     case "signet-seal": {
-      const bytes = fs.readFileSync(input);
+      // As `signet seal` does: the input read once, hashed and written to the output as it is read.
+      fs.rmSync(output, { force: true });
+      const file = await OutputFile.create(output);
+      const originalDigest = startOriginalDigest();
+      const { bytes, mode } = await readInput(input, { digest: originalDigest, output: file });
       const result = await sealPdf(bytes, {
         backend: LocalKeyBackend.fromKeyFile(key),
         certificate: parseCertificates(cert)[0]!,
+        originalDigest,
       });
-      // As `signet seal` does: the original is copied by the kernel, the update appended.
-      fs.rmSync(output, { force: true });
-      fs.copyFileSync(input, output);
-      fs.appendFileSync(output, result.update);
+      file.write(result.update, bytes.length);
+      await file.commit(mode);
       return;
     }
     case "signet-verify": {

@@ -1,8 +1,10 @@
 // `npm run bench`: seals generated 1-page, ~10 MB and ~100 MB PDFs and compares, in the same run,
 // with (a) the floor: read + SHA-256 + one signature + write, and (b) the naive pipeline peers
 // ship: pdf-lib load/save + @signpdf placeholder-pdf-lib + signer-p12. Each measurement runs in
-// its own process (peak RSS is per operation); medians are reported. Nothing here asserts
-// a threshold: it prints figures and ratios.
+// its own process (peak RSS is per operation); medians are reported. Then the compiled CLI as a
+// whole process (`node dist/signet.mjs seal`, built first) on the 1-page and ~100 MB files, beside
+// the copy-and-hash floor (`cp` then `openssl dgst -sha256`, spawned the same way). Nothing here
+// asserts a threshold: it prints figures and ratios. `-- --quick` takes fewer runs.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -127,6 +129,28 @@ const median = (values: number[]) => {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
+/** The compiled CLI, built as `npm run build` builds it (scripts/build.mjs --bundles). */
+function buildCli(): string {
+  const result = spawnSync(process.execPath, [path.join(root, "scripts", "build.mjs"), "--bundles"], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`building the bundles failed: ${result.stderr}${result.stdout}`);
+  return path.join(root, "dist", "signet.mjs");
+}
+
+/** Wall time of running the commands one after another, each a process of its own (as a shell would). */
+function timeProcesses(commands: [string, string[]][]): number {
+  const started = process.hrtime.bigint();
+  for (const [command, args] of commands) {
+    const result = spawnSync(command, args, { cwd: work, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+console.log("building the bundles (scripts/build.mjs --bundles)…");
+const cli = buildCli();
 const keys = makeKeys();
 const worker = await bundleWorker();
 console.log("generating inputs…");
@@ -215,5 +239,46 @@ for (const file of files) {
 }
 console.log(
   "\ntargets (issue 3): sealing 100 MB within 2× the floor, ≥10× faster than naive, peak RSS under file size + 150 MB; verifying 100 MB within 2× the floor.",
+);
+
+// Whole-process CLI figures (issue 14 item 8). The three measurements take turns, so that other
+// load on the machine falls on each alike; outputs are removed (untimed) before each run, so no
+// run pays for freeing the previous run's 100 MB file.
+const onePage = files[0]!.path;
+const hundred = files[2]!.path;
+const cliRuns = quick ? 3 : 7;
+const sealArgs = (input: string, output: string): [string, string[]] => [
+  process.execPath,
+  [cli, "seal", input, "-o", output, "--key", keys.key, "--cert", keys.cert, "--allow-self-signed"],
+];
+const copied = path.join(work, "floor-copy.pdf");
+const cliOutputs = [path.join(work, "cli-one-page.pdf"), path.join(work, "cli-hundred-mb.pdf"), copied];
+const cliSamples = { onePage: [] as number[], hundred: [] as number[], floor: [] as number[] };
+console.log(`\nwhole-process CLI: signet seal (1 page, ~100 MB) and the copy-and-hash floor, ×${cliRuns} each…`);
+for (let i = 0; i < cliRuns; i++) {
+  for (const output of cliOutputs) fs.rmSync(output, { force: true });
+  cliSamples.onePage.push(timeProcesses([sealArgs(onePage, cliOutputs[0]!)]));
+  cliSamples.hundred.push(timeProcesses([sealArgs(hundred, cliOutputs[1]!)]));
+  cliSamples.floor.push(
+    timeProcesses([
+      ["cp", [hundred, copied]],
+      ["openssl", ["dgst", "-sha256", copied]],
+    ]),
+  );
+}
+const cliOnePage = median(cliSamples.onePage);
+const cliHundred = median(cliSamples.hundred);
+const cliFloor = median(cliSamples.floor);
+const marginal = cliHundred - cliOnePage;
+const hundredMb = fs.statSync(hundred).size / 2 ** 20;
+console.log(`\nwhole-process CLI (node dist/signet.mjs seal, compiled; median of ${cliRuns} runs each)`);
+const line = (label: string, ms: number) => console.log(`  ${pad(label, 52)}${num(ms).padStart(9)} ms`);
+line("one page, whole process", cliOnePage);
+line(`~100 MB (${hundredMb.toFixed(1)} MB), whole process`, cliHundred);
+line("marginal = ~100 MB − one page", marginal);
+line("floor: cp + openssl dgst -sha256 of the ~100 MB file", cliFloor);
+console.log(`  ${pad("marginal / floor", 52)}${(marginal / cliFloor).toFixed(2).padStart(9)}×`);
+console.log(
+  "\ntargets (issue 14 item 8, on an idle machine): one page ≤ 400 ms whole-process; marginal ≤ 1.5× the floor.",
 );
 fs.rmSync(work, { recursive: true, force: true });

@@ -2,8 +2,10 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSignetInProcess } from "@/test/support/run-signet-cli";
+import { randomBytes } from "node:crypto";
+import { PDFDocument, PDFName } from "pdf-lib";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { runSignetInProcess, runSignetInProcessBinary } from "@/test/support/run-signet-cli";
 import { readSignatures } from "@/lib/engine/pdf/read-signatures";
 import { PDF_CORPUS_DIR } from "@/test/support/shared-dir";
 import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
@@ -178,6 +180,61 @@ describe("signet seal", () => {
     expect(fs.existsSync(path.join(dir, "wrong.pdf")) || fs.existsSync(path.join(dir, "mismatch.pdf"))).toBe(false);
   });
 
+  it("a file read in several pieces (hashed and copied as it is read) seals to the bytes standard input gives", async () => {
+    const input = path.join(dir, "large.pdf");
+    fs.writeFileSync(input, await largePdf());
+    expect(fs.statSync(input).size).toBeGreaterThan(8 * 1024 * 1024); // more than two of the reader's pieces
+    const leaf = await pki.leaf("rsa2048");
+    const chain = path.join(dir, "chain.pem");
+    fs.writeFileSync(chain, pki.chainPem);
+    const key = ["--key", leaf.keyPath, "--cert", leaf.certPath, "--chain", chain];
+    const out = path.join(dir, "large-sealed.pdf");
+    // One signing time for both seals; RSA PKCS#1 v1.5 signs it the same way each time.
+    vi.useFakeTimers({ toFake: ["Date"], now: Math.floor(Date.now() / 1000) * 1000 });
+    try {
+      const fromFile = await signet(["seal", input, "-o", out, ...key]);
+      expect(fromFile.status, fromFile.stderr).toBe(0);
+      const fromStdin = await runSignetInProcessBinary(["seal", "-", "-o", "-", ...key], {
+        input: fs.readFileSync(input),
+      });
+      expect(fromStdin.status, fromStdin.stderr).toBe(0);
+      expect(fs.readFileSync(out).equals(fromStdin.stdout)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+    const verified = await signet(["verify", out, "--trust", pki.root.certPath]);
+    expect(verified.stdout).toMatch(/: VALID: /);
+  });
+
+  it("a seal that fails after the input was read and copied leaves no output, and an existing one untouched", async () => {
+    const large = await largePdf();
+    // The last startxref damaged: the file is read (and copied to the temporary file) in full before it is refused.
+    const tail = Buffer.from(large).lastIndexOf("startxref");
+    const damaged = Buffer.concat([large.subarray(0, tail), Buffer.from("startxrf 0\n%%EOF\n")]);
+    const input = path.join(dir, "large-damaged.pdf");
+    fs.writeFileSync(input, damaged);
+    const out = path.join(dir, "kept.pdf");
+    fs.writeFileSync(out, "the previous output");
+    const leaf = await pki.leaf("ec256");
+    const result = await signet(["seal", input, "-o", out, "--key", leaf.keyPath, "--cert", leaf.certPath]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^signet seal: This PDF is damaged/);
+    expect(fs.readFileSync(out, "utf8")).toBe("the previous output");
+    expect(fs.readdirSync(dir).filter((f) => f.includes(".partial"))).toEqual([]);
+    const nowhere = await signet([
+      "seal",
+      path.join(PDF_CORPUS_DIR, "p06-reportlab-simple.pdf"),
+      "-o",
+      path.join(dir, "no-such-folder", "out.pdf"),
+      "--key",
+      leaf.keyPath,
+      "--cert",
+      leaf.certPath,
+    ]);
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stderr).toMatch(/^signet seal: cannot write .*no-such-folder.*ENOENT\n$/);
+  });
+
   it("usage errors exit 2", async () => {
     expect((await signet(["seal"])).status).toBe(2);
     expect((await signet(["seal", "in.pdf", "-o", "out.pdf"])).stderr).toMatch(
@@ -195,3 +252,23 @@ describe("signet seal", () => {
     expect(() => parsePlacement("page=1,x=1,y=1,w=1")).toThrow(/"h"/);
   });
 });
+
+/** A three-page PDF of about 9 MB: an uncompressed random RGB image on each page (as bench/bench.ts makes them). */
+async function largePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  for (let i = 0; i < 3; i++) {
+    const page = doc.addPage([595, 842]);
+    const side = 1000;
+    const image = doc.context.stream(randomBytes(side * side * 3), {
+      Type: "XObject",
+      Subtype: "Image",
+      Width: side,
+      Height: side,
+      ColorSpace: "DeviceRGB",
+      BitsPerComponent: 8,
+    });
+    page.node.setXObject(PDFName.of("Im0"), doc.context.register(image));
+    page.node.addContentStream(doc.context.register(doc.context.stream("q 495 0 0 495 50 250 cm /Im0 Do Q")));
+  }
+  return doc.save({ useObjectStreams: true });
+}

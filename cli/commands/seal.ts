@@ -4,15 +4,14 @@ import { parseArgs } from "node:util";
 import { isSignetError, SignetError } from "@/lib/engine/errors";
 import type { KeyBackend } from "@/lib/engine/keys";
 import type { HashAlgorithm } from "@/lib/engine/crypto";
-import { AwsKmsKeyBackend } from "@/lib/engine/keys/aws-kms";
 import { LocalKeyBackend } from "@/lib/engine/keys/local";
-import { Pkcs11KeyBackend } from "@/lib/engine/keys/pkcs11";
 import { loadPkcs12 } from "@/lib/engine/keys/local";
 import { parseCertificate, parseCertificates, type Certificate } from "@/lib/engine/pki";
-import { sealPdf } from "@/lib/engine/seal";
+import { sealPdf, startOriginalDigest, type PrefixDigest } from "@/lib/engine/seal";
 import { HttpTimestamper } from "@/lib/engine/tsa";
 import { checkCertificateProfile } from "@/lib/engine/pki";
 import { wantsHelp, type Command, type CommandIo } from "@/cli/command";
+import { OutputFile, readInput } from "@/cli/commands/seal-files";
 
 const SYNOPSIS = `usage: signet seal IN.pdf -o OUT.pdf (--key KEY.pem | --p12 FILE.p12 | --kms-key-id ID | --pkcs11-module LIB.so …) --cert CERT.pem [options]
 Run "signet seal --help" for every option and the certificate requirements.
@@ -124,8 +123,7 @@ export const sealCommand: Command = {
   name: "seal",
   summary: "seal a PDF with a PAdES signature (incremental update)",
   async run(args: string[], io: CommandIo): Promise<number> {
-    let output: string | undefined;
-    let temporary: string | undefined;
+    let outputFile: OutputFile | undefined;
     let backend: KeyBackend | undefined;
     try {
       if (wantsHelp(args)) {
@@ -137,22 +135,35 @@ export const sealCommand: Command = {
       if (input === undefined || positionals.length > 1) throw new UsageError("give exactly one input PDF");
       if (values.out !== undefined && values.output !== undefined)
         throw new UsageError("give --out or --output, not both");
-      output = values.out ?? values.output;
+      const output = values.out ?? values.output;
       if (output === undefined)
         throw new UsageError("give the output file with -o OUT.pdf (or -o - for standard output)");
+      const requestedHash = parseHash(values.hash);
       const source = keySource(values);
       const signer = await openSigner(source, values.cert, values.chain);
       backend = signer.backend;
       const { certificate, chain } = signer;
       checkSignerProfile(certificate, chain, values["allow-self-signed"] === true);
+      const hash = requestedHash ?? defaultHash(signer.supportedHashes);
       const fromStdin = input === STDIO;
-      const inputStat = fromStdin ? undefined : fs.statSync(input, { throwIfNoEntry: false });
-      const pdf = fromStdin ? await readStdin(io) : readFile(input, "input PDF");
+      if (output !== STDIO) outputFile = await OutputFile.create(output);
+      // A file is read once: hashed for the seal and written to the output as it is read.
+      let pdf: Uint8Array;
+      let mode: number | undefined;
+      let originalDigest: PrefixDigest | undefined;
+      if (fromStdin) {
+        pdf = await readStdin(io);
+        outputFile?.write(pdf, 0);
+      } else {
+        originalDigest = startOriginalDigest(hash);
+        ({ bytes: pdf, mode } = await readInput(input, { digest: originalDigest, output: outputFile }));
+      }
       const result = await sealPdf(pdf, {
         backend,
         certificate,
         chain,
-        hash: parseHash(values.hash) ?? defaultHash(backend),
+        hash,
+        originalDigest,
         timestamper: values.tsa === undefined ? undefined : new HttpTimestamper({ url: values.tsa }),
         placement: values.visible === undefined ? undefined : parsePlacement(values.visible),
         signer: {
@@ -167,22 +178,20 @@ export const sealCommand: Command = {
       });
       const summary = `(field ${result.fieldName}, certificate ${result.certificateFingerprint.slice(0, 16)}…${result.timestamp ? `, timestamp ${result.timestamp.genTime.toISOString()}` : ""})`;
       const inputName = fromStdin ? "standard input" : input;
-      if (output === STDIO) {
+      if (outputFile === undefined) {
         if (io.writeStdout === undefined) throw new UsageError("standard output cannot take a PDF here");
         await io.writeStdout(pdf);
         await io.writeStdout(result.update);
         io.stderr(`sealed ${inputName} → standard output ${summary}\n`);
         return 0;
       }
-      temporary = path.join(path.dirname(path.resolve(output)), `.${path.basename(output)}.${process.pid}.partial`);
-      if (fromStdin) writeFromMemory(pdf, result.update, temporary);
-      else writeSealed(input, inputStat, pdf.length, result.update, temporary);
-      fs.renameSync(temporary, output);
-      temporary = undefined;
+      outputFile.write(result.update, pdf.length);
+      await outputFile.commit(mode);
+      outputFile = undefined;
       io.stdout(`sealed ${inputName} → ${output} ${summary}\n`);
       return 0;
     } catch (error) {
-      if (temporary !== undefined) fs.rmSync(temporary, { force: true });
+      await outputFile?.discard();
       if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
         io.stderr(`signet seal: ${(error as Error).message}\n${SYNOPSIS}`);
         return 2;
@@ -196,40 +205,6 @@ export const sealCommand: Command = {
     }
   },
 };
-
-/**
- * The sealed file is the input followed by the update: copy the input in the kernel
- * (copy_file_range, or a reflink where the file system has them) and append, rather than
- * writing a second copy of a possibly large document from memory.
- */
-function writeSealed(
-  input: string,
-  before: fs.Stats | undefined,
-  sealedLength: number,
-  update: Uint8Array,
-  target: string,
-): void {
-  fs.copyFileSync(input, target, fs.constants.COPYFILE_EXCL);
-  const after = fs.statSync(input);
-  if (
-    before === undefined ||
-    after.size !== sealedLength ||
-    after.mtimeMs !== before.mtimeMs ||
-    after.ino !== before.ino ||
-    fs.statSync(target).size !== sealedLength
-  ) {
-    throw new SignetError(
-      "cli.input_changed",
-      `${input} changed while it was being sealed; nothing was written. Seal it again.`,
-    );
-  }
-  fs.appendFileSync(target, update);
-}
-
-function writeFromMemory(original: Uint8Array, update: Uint8Array, target: string): void {
-  fs.writeFileSync(target, original, { flag: "wx" });
-  fs.appendFileSync(target, update);
-}
 
 async function readStdin(io: CommandIo): Promise<Uint8Array> {
   if (io.readStdin === undefined) throw new UsageError("standard input cannot be read here");
@@ -330,7 +305,13 @@ async function openSigner(
   source: KeySource,
   cert: string | undefined,
   chainFile: string | undefined,
-): Promise<{ backend: KeyBackend; certificate: Certificate; chain: Certificate[] }> {
+): Promise<{
+  backend: KeyBackend;
+  certificate: Certificate;
+  chain: Certificate[];
+  /** What the key can sign with, when it cannot sign every hash (an AWS KMS EC key). */
+  supportedHashes?: readonly HashAlgorithm[];
+}> {
   const extraChain = chainFile === undefined ? [] : parseCertificates(readFile(chainFile, "certificate chain"));
   if (source.kind === "p12") {
     const password = source.passwordEnv === undefined ? "" : readSecretEnv(source.passwordEnv, "--password-env");
@@ -363,17 +344,17 @@ async function openSigner(
     // Credentials: the AWS SDK's default chain (AWS_ACCESS_KEY_ID…, AWS_PROFILE, an instance or container role).
     // The SDK's multi-line notice about future Node versions would bury the one line a refused seal prints (set the variable to "false" to see it).
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
-    return {
-      backend: await AwsKmsKeyBackend.connect({
-        keyId: source.keyId,
-        region: source.region,
-        endpoint: source.endpoint,
-      }),
-      certificate,
-      chain,
-    };
+    // Loaded only here: the AWS SDK would add tens of milliseconds to every other seal's start.
+    const { AwsKmsKeyBackend } = await import("@/lib/engine/keys/aws-kms");
+    const kms = await AwsKmsKeyBackend.connect({
+      keyId: source.keyId,
+      region: source.region,
+      endpoint: source.endpoint,
+    });
+    return { backend: kms, certificate, chain, supportedHashes: kms.supportedHashes() };
   }
   const pin = readSecretEnv(source.pinEnv, "--pin-env");
+  const { Pkcs11KeyBackend } = await import("@/lib/engine/keys/pkcs11");
   return {
     backend: await Pkcs11KeyBackend.open({
       modulePath: source.modulePath,
@@ -387,8 +368,7 @@ async function openSigner(
 }
 
 /** A KMS ECC key signs with its curve's hash only (P-384: SHA-384); anything else defaults to SHA-256. */
-function defaultHash(backend: KeyBackend): HashAlgorithm {
-  const supported = backend instanceof AwsKmsKeyBackend ? backend.supportedHashes() : undefined;
+function defaultHash(supported: readonly HashAlgorithm[] | undefined): HashAlgorithm {
   return supported === undefined || supported.includes("SHA-256") ? "SHA-256" : (supported[0] as HashAlgorithm);
 }
 

@@ -3,7 +3,7 @@ import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { corpusFiles, readCorpusFile } from "@/test/support/pdf-corpus";
 import { classicPdf, ONE_PAGE_OBJECTS, tinyPdf } from "@/test/support/pdf-samples";
-import { digestByteRange, digestByteRangeOfParts } from "@/lib/engine/pdf/byte-range-digest";
+import { PrefixDigest, digestByteRange, digestByteRangeOfParts } from "@/lib/engine/pdf/byte-range-digest";
 import { embedSignature } from "@/lib/engine/pdf/embed-signature";
 import { PdfUnsoundStructureError, PlaceholderTooSmallError, SignatureRequestError } from "@/lib/engine/pdf/pdf-errors";
 import { listFormFields } from "@/lib/engine/pdf/form-fields";
@@ -188,6 +188,34 @@ describe("embedSignature and digestByteRange", () => {
       ).toBe(createHash(algorithm).update(covered).digest("hex"));
     }
     expect(() => digestByteRangeOfParts([prepared.original, prepared.update], [0, b, c, d + 1])).toThrow(RangeError);
+  });
+
+  it("goes on from a digest of the original taken while it was read, as often as asked", async () => {
+    const prepared = await prepareSignature(tinyPdf(), { signingTime: TIME, contentsBytes: 8 });
+    const parts = [prepared.original, prepared.update];
+    const [, b, c, d] = prepared.byteRange;
+    for (const algorithm of ["sha256", "sha384", "sha512"] as const) {
+      const prefix = new PrefixDigest(algorithm);
+      // Fed in uneven chunks, as a reader gets them.
+      for (let at = 0; at < prepared.original.length; at += 100)
+        prefix.update(prepared.original.subarray(at, at + 100));
+      expect(prefix.length).toBe(prepared.original.length);
+      const plain = Buffer.from(digestByteRangeOfParts(parts, prepared.byteRange, algorithm)).toString("hex");
+      expect(Buffer.from(digestByteRangeOfParts(parts, prepared.byteRange, algorithm, prefix)).toString("hex")).toBe(
+        plain,
+      );
+      // The prefix is not used up: a second digest (a seal redone with a larger reservation) gets the same.
+      expect(Buffer.from(digestByteRangeOfParts(parts, prepared.byteRange, algorithm, prefix)).toString("hex")).toBe(
+        plain,
+      );
+    }
+    const prefix = new PrefixDigest("sha256");
+    prefix.update(prepared.original);
+    expect(() => digestByteRangeOfParts(parts, prepared.byteRange, "sha384", prefix)).toThrow(RangeError);
+    expect(() => digestByteRangeOfParts(parts, [1, b - 1, c, d], "sha256", prefix)).toThrow(RangeError);
+    expect(() => digestByteRangeOfParts(parts, [0, prepared.original.length - 1, c, d], "sha256", prefix)).toThrow(
+      RangeError,
+    );
   });
 });
 

@@ -1,1 +1,2 @@
-export { sealPdf } from "@/lib/engine/seal/seal-pdf";
+export { sealPdf, startOriginalDigest } from "@/lib/engine/seal/seal-pdf";
+export type { PrefixDigest } from "@/lib/engine/pdf/byte-range-digest";

@@ -8,7 +8,7 @@ import { qpdfCheck } from "@/test/support/pdf-tools";
 import type { TestPki } from "@/test/support/pki-fixtures";
 import { openSealStandard, qpdfBaseline, type SealStandard, type TestSigner } from "@/test/support/seal-standard";
 import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
-import { sealPdf, type SealPdfRequest } from "@/lib/engine/seal/seal-pdf";
+import { sealPdf, startOriginalDigest, type SealPdfRequest } from "@/lib/engine/seal/seal-pdf";
 
 let standard: SealStandard;
 let pki: TestPki;
@@ -132,7 +132,50 @@ describe("keys, hashes and timestamps", () => {
       expect(calls).toBe(2);
       expect(result.cmsBytes).toBeLessThanOrEqual(result.reservedBytes);
       await assertSealedToStandard(p06(), result.pdf, "retry", 1, qpdfCheck(p06()).problems);
+      // With a digest of the original taken while reading: the retry hashes its new update after the same original.
+      const originalDigest = startOriginalDigest();
+      originalDigest.update(p06());
+      calls = 0;
+      const read = await sealPdf(p06(), { ...request, originalDigest });
+      expect(calls).toBe(2);
+      await assertSealedToStandard(p06(), read.pdf, "retry-read-digest", 1, qpdfCheck(p06()).problems);
     });
+  });
+
+  it("with a digest of the original taken while reading, seals the same bytes without hashing it again", async () => {
+    const original = p06();
+    const keyed = await signerFor("rsa3072");
+    const signingTime = new Date("2026-11-22T14:03:09Z");
+    for (const hash of ["SHA-256", "SHA-512"] as const) {
+      const digest = startOriginalDigest(hash);
+      for (let at = 0; at < original.length; at += 4096) digest.update(original.subarray(at, at + 4096));
+      const read = await sealPdf(original, { ...keyed, hash, signingTime, originalDigest: digest });
+      const plain = await sealPdf(original, { ...keyed, hash, signingTime });
+      // RSA PKCS#1 v1.5 is deterministic: the same digest gives the same signature, byte for byte.
+      expect(Buffer.from(read.documentDigest).equals(Buffer.from(plain.documentDigest))).toBe(true);
+      expect(Buffer.from(read.pdf).equals(Buffer.from(plain.pdf))).toBe(true);
+      await assertSealedToStandard(original, read.pdf, `read-digest-${hash}`, 1, qpdfCheck(original).problems);
+    }
+  });
+
+  it("refuses a digest of the original that covers other bytes or uses another hash, before signing", async () => {
+    const original = p06();
+    let calls = 0;
+    const backend: KeyBackend = {
+      description: "counting",
+      keyAlgorithm: () => signer.backend.keyAlgorithm(),
+      publicKey: () => signer.backend.publicKey(),
+      sign: (r) => ((calls += 1), signer.backend.sign(r)),
+    };
+    const short = startOriginalDigest("SHA-256");
+    short.update(original.subarray(0, original.length - 1));
+    const otherHash = startOriginalDigest("SHA-384");
+    otherHash.update(original);
+    for (const originalDigest of [short, otherHash]) {
+      const error = await sealPdf(original, { ...signer, backend, originalDigest }).catch((e: unknown) => e);
+      expect((error as { code?: string }).code).toBe("seal.bad_request");
+    }
+    expect(calls).toBe(0);
   });
 
   it("a TSA that fails fails the seal with its typed error", async () => {

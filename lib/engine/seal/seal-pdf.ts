@@ -4,7 +4,7 @@ import { estimateSignatureSize } from "@/lib/engine/cms/estimate-signature-size"
 import type { KeyBackend } from "@/lib/engine/keys/key-backend";
 import type { HashAlgorithm } from "@/lib/engine/crypto/key-algorithm";
 import { keyAlgorithmOf, publicKeyFromSpki } from "@/lib/engine/crypto/key-algorithm";
-import { digestByteRangeOfParts, type DigestAlgorithm } from "@/lib/engine/pdf/byte-range-digest";
+import { PrefixDigest, digestByteRangeOfParts, type DigestAlgorithm } from "@/lib/engine/pdf/byte-range-digest";
 import { embedSignatureInUpdate } from "@/lib/engine/pdf/embed-signature";
 import { joinParts } from "@/lib/engine/pdf/incremental-writer";
 import { sealingLimits, type PdfLimits } from "@/lib/engine/pdf/limits";
@@ -26,6 +26,11 @@ export type SealPdfRequest = {
   chain?: readonly Certificate[];
   /** Default SHA-256. */
   hash?: HashAlgorithm;
+  /**
+   * The input's digest, taken while it was read (startOriginalDigest(hash), fed exactly the input's
+   * bytes in order): the input is then not hashed again. Its length and algorithm are checked.
+   */
+  originalDigest?: PrefixDigest;
   /** With a timestamper the seal is PAdES B-T. */
   timestamper?: Timestamper;
   /** Space reserved for the timestamp token; default lib/cms's allowance. A token that turns out larger costs one retry. */
@@ -78,6 +83,17 @@ export async function sealPdf(input: Uint8Array, request: SealPdfRequest): Promi
   const signingTime = request.signingTime ?? new Date(Math.floor(Date.now() / 1000) * 1000);
   const keyAlgorithm = keyAlgorithmOf(publicKeyFromSpki(request.certificate.spki));
   const chain = request.chain ?? [];
+  const digestAlgorithm = DIGEST_NAMES[hash];
+  const { originalDigest } = request;
+  if (
+    originalDigest !== undefined &&
+    (originalDigest.length !== input.length || originalDigest.algorithm !== digestAlgorithm)
+  ) {
+    throw new SealError(
+      "seal.bad_request",
+      `The digest given for the document covers ${originalDigest.length} bytes with ${originalDigest.algorithm}, not its ${input.length} bytes with ${digestAlgorithm}.`,
+    );
+  }
   // The seal path's limits and checks (SECURITY.md invariant 19): a file validators cannot read,
   // or one whose sealed result Signet's own verifier would refuse, is refused before any signing.
   let checked: PdfFile | undefined = PdfFile.open(input, sealingLimits(request.limits));
@@ -110,7 +126,8 @@ export async function sealPdf(input: Uint8Array, request: SealPdfRequest): Promi
     const documentDigest = digestByteRangeOfParts(
       [prepared.original, prepared.update],
       prepared.byteRange,
-      DIGEST_NAMES[hash],
+      digestAlgorithm,
+      originalDigest,
     );
     const signature = await signPades({
       contentDigest: documentDigest,
@@ -149,6 +166,11 @@ export async function sealPdf(input: Uint8Array, request: SealPdfRequest): Promi
         ? undefined
         : { genTime: signature.timestamp.genTime, tsaSubject: signature.timestamp.tsaSubject },
   };
+}
+
+/** A digest to feed the document's bytes while reading them, for SealPdfRequest.originalDigest. */
+export function startOriginalDigest(hash: HashAlgorithm = "SHA-256"): PrefixDigest {
+  return new PrefixDigest(DIGEST_NAMES[hash]);
 }
 
 const DIGEST_NAMES: Record<HashAlgorithm, DigestAlgorithm> = {
