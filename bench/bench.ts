@@ -4,7 +4,9 @@
 // its own process (peak RSS is per operation); medians are reported. Then the compiled CLI as a
 // whole process (`node dist/signet.mjs seal`, built first) on the 1-page and ~100 MB files, beside
 // the copy-and-hash floor (`cp` then `openssl dgst -sha256`, spawned the same way). Nothing here
-// asserts a threshold: it prints figures and ratios. `-- --quick` takes fewer runs.
+// asserts a threshold: it prints figures and ratios. `-- --quick` takes fewer runs. Last, the
+// production runtime on the compiled app tree (bench/runtime-footprint.ts): start-up, idle memory
+// of one instance across its processes, and a verification worker's own memory.
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -12,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
 import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
+import { measureRuntimeFootprint } from "@/bench/runtime-footprint";
 
 const root = path.resolve(import.meta.dirname, "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-"));
@@ -282,3 +285,6 @@ console.log(
   "\ntargets (issue 14 item 8, on an idle machine): one page ≤ 400 ms whole-process; marginal ≤ 1.5× the floor.",
 );
 fs.rmSync(work, { recursive: true, force: true });
+
+// The production runtime: start-up, idle memory of one instance, a verification worker's memory.
+await measureRuntimeFootprint();
