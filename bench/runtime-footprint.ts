@@ -163,7 +163,7 @@ export async function measureRuntimeFootprint(): Promise<void> {
   const pdfFile = path.join(work, "one-page.pdf");
   fs.writeFileSync(pdfFile, pdf);
   const rows: string[] = [];
-  const row = (label: string, value: string) => rows.push(`${label.padEnd(62)}${value}`);
+  const row = (label: string, value: string) => rows.push(`${label.padEnd(70)}${value}`);
 
   const dataDir = path.join(work, "data");
   const first = await startInstance(dataDir, { DATABASE_URL: "", AUTH_SECRET: "", SIGNET_MASTER_KEY: "" });
