@@ -117,8 +117,8 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
 }
 
 test("the app tree the suite runs holds production dependencies only, and its server compiles no TypeScript", async () => {
-  const appDir = process.env.E2E_APP_DIR;
-  test.skip(appDir === undefined, "runs on the app tree npm test builds (E2E_APP_DIR)");
+  // The copy npm test runs (E2E_APP_DIR), or the tree `npm start` built for this run.
+  const appDir = process.env.E2E_APP_DIR ?? path.join(root, ".next", "standalone");
   // The project's development tools: its devDependencies that package-lock.json marks "dev"
   // (only development needs them; a devDependency that production also loads is not marked).
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as {
@@ -131,11 +131,11 @@ test("the app tree the suite runs holds production dependencies only, and its se
     (name) => lock.packages[`node_modules/${name}`]?.dev === true,
   );
   expect(tools).toEqual(expect.arrayContaining(["tsx", "esbuild", "vitest", "eslint"]));
-  expect(tools.filter((name) => fs.existsSync(path.join(appDir!, "node_modules", name, "package.json")))).toEqual([]);
+  expect(tools.filter((name) => fs.existsSync(path.join(appDir, "node_modules", name, "package.json")))).toEqual([]);
   for (const tool of ["typescript", "prisma"])
-    expect(fs.existsSync(path.join(appDir!, "node_modules", tool))).toBe(false);
-  expect(fs.readFileSync(path.join(appDir!, "start.sh"), "utf8")).toMatch(/exec node .*dist\/server\.mjs/);
-  const sources = fs.readdirSync(path.join(appDir!, "dist"), { recursive: true }).map(String);
+    expect(fs.existsSync(path.join(appDir, "node_modules", tool))).toBe(false);
+  expect(fs.readFileSync(path.join(appDir, "start.sh"), "utf8")).toMatch(/exec node .*dist\/server\.mjs/);
+  const sources = fs.readdirSync(path.join(appDir, "dist"), { recursive: true }).map(String);
   expect(sources.filter((name) => name.endsWith(".ts"))).toEqual([]);
   expect(sources).toEqual(
     expect.arrayContaining(["server.mjs", "signet.mjs", "verification-worker.mjs", "inspection-worker.mjs"]),
