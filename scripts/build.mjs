@@ -27,13 +27,18 @@ export const APP_STAMP = path.join(APP_DIR, "signet-source-stamp");
 export const BUNDLE_DIR = path.join(root, "dist");
 export const BUNDLE_STAMP = path.join(BUNDLE_DIR, "signet-source-stamp");
 
-/** Entry points compiled by esbuild, by output name. Worker names match lib/runtime/worker-pool's lookup. */
-const ENTRIES = {
-  server: "scripts/server.ts",
-  signet: "cli/signet.ts",
-  "verification-worker": "lib/public-verify/verification-worker.ts",
-  "inspection-worker": "lib/documents/inspection-worker.ts",
-};
+/**
+ * Entry points compiled by esbuild, by output name: the server, the CLI, and every worker-thread
+ * entry (every file under lib/ named *-worker.ts), which lib/runtime/worker-pool finds as SIGNET_WORKER_DIR/<name>.mjs.
+ */
+function entries() {
+  const workers = fs
+    .readdirSync(path.join(root, "lib"), { recursive: true })
+    .map(String)
+    .filter((file) => file.endsWith("-worker.ts"))
+    .map((file) => [path.basename(file, ".ts"), path.join("lib", file)]);
+  return { server: "scripts/server.ts", signet: "cli/signet.ts", ...Object.fromEntries(workers) };
+}
 
 /**
  * Loaded from node_modules at run time, not bundled: Next.js and React (one instance shared with
@@ -78,7 +83,7 @@ export async function buildBundles() {
   const require = createRequire(import.meta.url);
   const result = await build({
     absWorkingDir: root,
-    entryPoints: ENTRIES,
+    entryPoints: entries(),
     outdir: BUNDLE_DIR,
     outExtension: { ".js": ".mjs" },
     entryNames: "[name]",

@@ -5,7 +5,8 @@ import { SignetError } from "@/lib/engine/errors";
 export type WorkerPoolOptions = {
   /**
    * The TypeScript module each worker runs (it answers jobs through lib/runtime/worker-jobs), as a
-   * path from the project root; scripts/build.mjs compiles it to SIGNET_WORKER_DIR/<name>.mjs.
+   * path from the project root, named *-worker.ts: scripts/build.mjs compiles every such file to
+   * SIGNET_WORKER_DIR/<name>.mjs.
    */
   entry: string;
   /** Workers running at once (each takes one job at a time). */
