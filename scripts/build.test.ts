@@ -33,3 +33,20 @@ describe("one way to build and start, whoever starts Signet", () => {
     expect(read("lib/custody/master-key-config.ts")).toContain("SIGNET_MASTER_KEY_FILE");
   });
 });
+
+describe("worker-thread entries", () => {
+  it("every pool's entry is a lib/ file named *-worker.ts, which the build compiles", () => {
+    const sources = fs
+      .readdirSync(path.join(root, "lib"), { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts"));
+    const entries = sources.flatMap((file) =>
+      [...read(path.join("lib", file)).matchAll(/\bentry: "([^"]+)"/g)].map((match) => match[1]!),
+    );
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    for (const entry of entries) {
+      expect(entry).toMatch(/^lib\/.+-worker\.ts$/);
+      expect(fs.existsSync(path.join(root, entry))).toBe(true);
+    }
+  });
+});
