@@ -41,8 +41,15 @@ export class S3DocumentStore implements DocumentStore {
   }
 
   async put(source: ByteSource, options: PutOptions = {}): Promise<StoredObject> {
+    return this.putAt(randomBytes(16).toString("hex"), source, options);
+  }
+
+  /**
+   * As put, under a key chosen by the caller, replacing any object there: for `signet documents
+   * migrate`, which keeps the keys the database already records.
+   */
+  async putAt(key: string, source: ByteSource, options: PutOptions = {}): Promise<StoredObject> {
     const { s3, sdk } = await this.connect();
-    const key = randomBytes(16).toString("hex");
     const target = { Bucket: this.settings.bucket, Key: this.objectName(key) };
     const hash = createHash("sha256");
     let size = 0;
@@ -248,8 +255,9 @@ export class S3DocumentStore implements DocumentStore {
     if (error instanceof DocumentError) return error;
     const where = this.describe();
     const e = error as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; Code?: string };
-    const name = e.name ?? "";
     const status = e.$metadata?.httpStatusCode;
+    // A HEAD answer has no body, so no error code: the SDK calls it "Unknown" (or NotFound).
+    const name = e.name === "Unknown" || e.name === undefined ? (status ? `HTTP ${status}` : "") : e.name;
     if (name === "NoSuchKey" || (status === 404 && name === "NotFound"))
       return new DocumentError("document.storage", "The stored file of this document is missing. Upload it again.", {
         status: 410,
@@ -271,7 +279,7 @@ export class S3DocumentStore implements DocumentStore {
     )
       return new DocumentError(
         "document.storage_denied",
-        `The document store refused access (${where}): ${name || "HTTP 403"}. Check the AWS credentials Signet runs with and that they may get, put and delete objects and abort multipart uploads under this prefix.`,
+        `The document store refused access (${where}): ${name || "HTTP 403"}. Check the AWS credentials Signet runs with, and that they may list the bucket and get, put and delete objects and abort multipart uploads under this prefix.`,
         { status: 503 },
       );
     const network = networkCode(error);
@@ -283,7 +291,7 @@ export class S3DocumentStore implements DocumentStore {
       );
     return new DocumentError(
       "document.storage",
-      `The document store failed (${where}): ${name || "error"}${status ? ` (HTTP ${status})` : ""}.`,
+      `The document store failed (${where}): ${name || "error"}${status && !name.startsWith("HTTP") ? ` (HTTP ${status})` : ""}.`,
       { status: 502 },
     );
   }
