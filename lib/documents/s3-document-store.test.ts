@@ -98,6 +98,48 @@ describe("S3DocumentStore", () => {
     expect(server.uploads.size).toBe(0);
   });
 
+  it("lists the keys under its prefix only, page after page", async () => {
+    const other = s3Store({ prefix: "tenant-b/" });
+    const mine = await Promise.all([1, 2, 3].map((n) => other.put([new Uint8Array([n])])));
+    server
+      .objects(BUCKET)
+      .set("tenant-b/not-a-key.txt", { ...server.objects(BUCKET).get(`tenant-b/${mine[0]!.key}`)! });
+    const since = server.requests.length;
+    const listed: string[] = [];
+    for await (const key of other.keys(2)) listed.push(key);
+    expect(listed.sort()).toEqual(mine.map((stored) => stored.key).sort());
+    expect(operations(since)).toEqual(["ListObjectsV2", "ListObjectsV2"]);
+    const all: string[] = [];
+    for await (const key of store.keys()) all.push(key);
+    expect(all.some((key) => mine.some((stored) => stored.key === key))).toBe(false);
+  });
+
+  it("reads the body no further than one part ahead of what the server has received", async () => {
+    const since = server.requests.length;
+    const chunk = 256 * 1024;
+    let pulled = 0;
+    let furthestAhead = 0;
+    const received = () =>
+      server.requests
+        .slice(since)
+        .filter((request) => request.operation === "UploadPart")
+        .reduce((sum, request) => sum + request.bodyBytes, 0);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 24 * 1024 * 1024) return controller.close();
+        pulled += chunk;
+        furthestAhead = Math.max(furthestAhead, pulled - received());
+        controller.enqueue(new Uint8Array(chunk).fill(pulled % 251));
+      },
+    });
+    const stored = await store.put(body);
+    expect(stored.size).toBe(24 * 1024 * 1024);
+    expect(received()).toBe(24 * 1024 * 1024);
+    // A part is gathered (5 MiB), sent, and only then is the next one read.
+    expect(furthestAhead).toBeGreaterThan(MIN_PART_BYTES - chunk);
+    expect(furthestAhead).toBeLessThanOrEqual(MIN_PART_BYTES + 2 * chunk);
+  });
+
   it("aborts the multipart upload when the body fails after some parts went up: no object, no dangling upload", async () => {
     const before = objectsUnderPrefix().length;
     const since = server.requests.length;

@@ -190,8 +190,8 @@ export class S3DocumentStore implements DocumentStore {
     }
   }
 
-  /** The keys of every document under the prefix (objects whose names are not keys are skipped). */
-  async *keys(): AsyncGenerator<string> {
+  /** The keys of every document under the prefix (objects whose names are not keys are skipped), a page of `pageSize` at a time. */
+  async *keys(pageSize = 1000): AsyncGenerator<string> {
     const { s3, sdk } = await this.connect();
     let ContinuationToken: string | undefined;
     do {
@@ -202,6 +202,7 @@ export class S3DocumentStore implements DocumentStore {
             Bucket: this.settings.bucket,
             Prefix: this.settings.prefix,
             ContinuationToken,
+            MaxKeys: pageSize,
           }),
         );
       } catch (error) {
