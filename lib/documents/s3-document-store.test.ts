@@ -2,6 +2,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDocumentSettings } from "@/lib/documents/document-settings";
+import { checkDocumentStore } from "@/lib/health/document-store-check";
 import { LocalDocumentStore } from "@/lib/documents/local-document-store";
 import { documentStoreFor } from "@/lib/documents/process-document-store";
 import { MIN_PART_BYTES, S3DocumentStore, type S3DocumentStoreOptions } from "@/lib/documents/s3-document-store";
@@ -211,6 +212,15 @@ describe("S3DocumentStore", () => {
     expect((refused as Error).message).toContain("SignatureDoesNotMatch");
     expect((refused as Error).message).not.toContain("not-the-secret");
     expect(objectsUnderPrefix().length).toBe(before);
+  });
+
+  it("passes the readiness probe (put, read back, remove) and leaves nothing; fails it with the typed refusal", async () => {
+    const before = objectsUnderPrefix().length;
+    await checkDocumentStore(store);
+    expect(objectsUnderPrefix().length).toBe(before);
+    await expect(checkDocumentStore(s3Store({ credentials: server.deniedCredentials }))).rejects.toMatchObject({
+      code: "document.storage_denied",
+    });
   });
 
   it("says the bucket does not exist, and that the endpoint cannot be reached", async () => {
