@@ -20,6 +20,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "key custody administration: re-wrap the data keys under a new master key",
     load: () => import("@/cli/commands/keys").then((m) => m.keysCommand),
   },
+  documents: {
+    summary: "document storage administration: migrate the stored files to S3-compatible object storage",
+    load: () => import("@/cli/commands/documents").then((m) => m.documentsCommand),
+  },
   org: {
     summary: "organisation administration for the operator (approvals break-glass)",
     load: () => import("@/cli/commands/org").then((m) => m.orgCommand),
@@ -32,7 +36,7 @@ const HELP = `usage: signet <command> [options]
 
 commands:
 ${Object.entries(commands)
-  .map(([name, { summary }]) => `  ${name.padEnd(8)}${summary}`)
+  .map(([name, { summary }]) => `  ${name.padEnd(11)}${summary}`)
   .join("\n")}
 
 From a checkout: npm run --silent signet -- <command> [options]. A file argument of "-" means

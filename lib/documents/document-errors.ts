@@ -2,7 +2,14 @@ import { formatMegabytes } from "@/lib/documents/file-size";
 import { SignetError } from "@/lib/engine/errors";
 
 export type DocumentErrorCode =
-  "document.too_large" | "document.not_found" | "document.bad_key" | "document.storage" | "document.bad_name";
+  | "document.too_large"
+  | "document.not_found"
+  | "document.bad_key"
+  | "document.storage"
+  | "document.storage_denied"
+  | "document.storage_no_bucket"
+  | "document.storage_unreachable"
+  | "document.bad_name";
 
 /** Problems with stored documents and uploads. Messages are for the person; they never contain document content. */
 export class DocumentError extends SignetError {
