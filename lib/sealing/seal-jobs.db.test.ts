@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { enrolTestCertificate } from "@/test/support/certificate-enrolment";
 import { corpusFiles } from "@/test/support/pdf-corpus";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
@@ -18,6 +18,7 @@ import { uploadDocument } from "@/lib/documents/upload-document";
 import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
+import { startSealWorker } from "@/lib/jobs/seal-worker";
 import { prepareSeal } from "@/lib/sealing/prepare-seal";
 import { requestSeal } from "@/lib/sealing/seal-documents";
 import {
@@ -342,6 +343,43 @@ describe("sealing jobs", () => {
       attempts: 2,
       lastErrorCode: "kms.throttled",
     });
+  });
+
+  it("the worker loop of an instance seals queued batches, and on stop lets the document in flight finish", async () => {
+    const { batchId, ids } = await queueBatch(2);
+    const crash = crashAt("signed");
+    const results: string[] = [];
+    const loop = startSealWorker({
+      db: async () => t.db,
+      worker: async () => ({ store, masterKey: master, publicUrl: "https://signet.test", afterStep: crash.afterStep }),
+      owner: "w-loop",
+      leaseMs: LEASE,
+      pollMs: 50,
+      stopTimeoutMs: LEASE,
+      onResult: (r) => results.push(r.status),
+    });
+    await crash.reached; // the first document is signed, not yet committed
+    const stopped = loop.stop(); // SIGTERM: no new claim, the one in flight goes on
+    crash.release();
+    await stopped;
+    expect(results).toEqual(["SEALED"]);
+    const jobs = await t.db.sealJob.findMany({ where: { batchId }, orderBy: { position: "asc" } });
+    expect(jobs.map((j) => j.status)).toEqual(["SEALED", "QUEUED"]);
+    // Another instance's loop picks up the rest.
+    const other = startSealWorker({
+      db: async () => t.db,
+      worker: async () => ({ store, masterKey: master, publicUrl: "https://signet.test" }),
+      owner: "w-loop-2",
+      leaseMs: LEASE,
+      pollMs: 50,
+      stopTimeoutMs: LEASE,
+    });
+    await vi.waitFor(
+      async () => expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[1]! } })).status).toBe("SEALED"),
+      { timeout: 60_000, interval: 50 },
+    );
+    await other.stop();
+    expect((await t.db.sealBatch.findUniqueOrThrow({ where: { id: batchId } })).finishedAt).not.toBeNull();
   });
 
   it("keeps the audit chain intact", async () => {
