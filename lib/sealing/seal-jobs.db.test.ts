@@ -21,6 +21,7 @@ import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
 import { startSealWorker } from "@/lib/jobs/seal-worker";
 import { prepareSeal } from "@/lib/sealing/prepare-seal";
 import { requestSeal } from "@/lib/sealing/seal-documents";
+import { sealProgress } from "@/lib/sealing/seal-progress";
 import {
   claimSealJobs,
   drainSealJobs,
@@ -184,8 +185,20 @@ describe("sealing jobs", () => {
     await expect(
       t.db.sealJob.create({ data: { ...jobs[0]!, id: undefined, placement: undefined, requestMeta: {} } }),
     ).rejects.toThrow();
+    // The page follows the batch from the database.
+    const challengeId = (await t.db.sealBatch.findUniqueOrThrow({ where: { id: batchId } })).challengeId;
+    expect(await sealProgress(t.db, olivia, challengeId, ids)).toMatchObject({
+      batchId,
+      finished: false,
+      documents: ids.map((id) => ({ id, status: "SEALING", job: "QUEUED", attempts: 0 })),
+    });
     await drainSealJobs(t.db, worker("w-drain"), batchId);
     expect((await t.db.sealBatch.findUniqueOrThrow({ where: { id: batchId } })).finishedAt).not.toBeNull();
+    expect(await sealProgress(t.db, olivia, challengeId, ids)).toMatchObject({
+      batchId,
+      finished: true,
+      documents: ids.map((id) => ({ id, status: "SEALED", job: "SEALED", attempts: 1 })),
+    });
   });
 
   it("claims with SKIP LOCKED: two workers claiming at once get different jobs, never the same one", async () => {

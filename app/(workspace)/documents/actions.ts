@@ -10,15 +10,14 @@ import {
   consumeSealStepUp,
   issueSealStepUp,
   prepareSeal,
-  sealDocuments,
+  requestSeal,
   sealRequestSchema,
-  type DocumentOutcome,
   type SealStepUp,
 } from "@/lib/sealing";
 import { failure } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";
-import { configuredTimestamper } from "@/lib/config/configured-timestamper";
+import { serverSealWorker } from "@/lib/jobs/server-background-jobs";
 
 const stepUp: SealStepUp = { issue: issueSealStepUp, consume: consumeSealStepUp };
 
@@ -32,8 +31,7 @@ export type PrepareSealResult =
     }
   | { ok: false; error: string };
 
-export type SealDocumentsResult =
-  { ok: true; batchId: string; documents: DocumentOutcome[] } | { ok: false; error: string };
+export type SealDocumentsResult = { ok: true; batchId: string } | { ok: false; error: string };
 
 /**
  * Step one of "Seal": the request (documents, placements, certificate, reason, location) is
@@ -72,21 +70,23 @@ const sealInputSchema = z.object({
 
 /**
  * Step two: everything is read and checked again on the server, the step-up is consumed, and
- * only then is each document sealed. The ids of the user and organisation come from the session.
+ * only then is the batch queued (one sealing job per document, audited). The action returns at
+ * once; the workers of every instance seal, and the page follows the batch's progress from the
+ * database (/api/documents/seal-progress). The ids of the user and organisation come from the session.
  */
 export async function sealDocumentsAction(input: unknown): Promise<SealDocumentsResult> {
   try {
     const { ctx } = await requireOrgPermission("documents.view");
     const parsed = sealInputSchema.parse(input);
-    const outcome = await sealDocuments(
+    const requested = await requestSeal(
       await getDb(),
-      processDocumentStore().store,
       ctx,
       parsed,
-      { stepUp, masterKey: await processMasterKey(), timestamper: configuredTimestamper() },
+      { stepUp, masterKey: await processMasterKey() },
       await requestMeta(),
     );
-    return { ok: true, batchId: outcome.batchId, documents: outcome.documents };
+    serverSealWorker()?.wake();
+    return { ok: true, batchId: requested.batchId };
   } catch (error) {
     return { ok: false, error: failure(error).error ?? "Nothing was sealed." };
   }
