@@ -172,3 +172,30 @@ export async function retryFailedDocument(
     throw new SealingError("sealing.busy", "This document was sealed or queued again meanwhile; nothing was retried.");
   return retried;
 }
+
+/** The caller's failed documents that retryFailedDocument would accept: their latest job failed or was cancelled, and they asked for it. */
+export async function retryableDocuments(
+  db: Db,
+  ctx: OrgContext,
+): Promise<{ documentId: string; fileName: string; failure: string | null }[]> {
+  if (!rolesAllow(ctx.roles, "documents.seal")) return [];
+  const failed = await db.document.findMany({
+    where: { orgId: ctx.orgId, status: "FAILED" },
+    select: { id: true, fileName: true, failure: true },
+    orderBy: { createdAt: "desc" },
+    take: 200,
+  });
+  const jobs = await db.sealJob.findMany({
+    where: { documentId: { in: failed.map((d) => d.id) }, orgId: ctx.orgId },
+    orderBy: { createdAt: "desc" },
+    select: { documentId: true, status: true, requestedById: true },
+  });
+  const latest = new Map<string, (typeof jobs)[number]>();
+  for (const job of jobs) if (!latest.has(job.documentId)) latest.set(job.documentId, job);
+  return failed
+    .filter((d) => {
+      const job = latest.get(d.id);
+      return job !== undefined && RETRYABLE.includes(job.status) && job.requestedById === ctx.userId;
+    })
+    .map((d) => ({ documentId: d.id, fileName: d.fileName, failure: d.failure }));
+}

@@ -22,6 +22,7 @@ import { startSealWorker } from "@/lib/jobs/seal-worker";
 import { prepareSeal } from "@/lib/sealing/prepare-seal";
 import { requestSeal } from "@/lib/sealing/seal-documents";
 import { sealProgress } from "@/lib/sealing/seal-progress";
+import { cancelSealJobs, retryableDocuments, retryFailedDocument } from "@/lib/sealing/seal-job-admin";
 import {
   claimSealJobs,
   drainSealJobs,
@@ -393,6 +394,48 @@ describe("sealing jobs", () => {
     );
     await other.stop();
     expect((await t.db.sealBatch.findUniqueOrThrow({ where: { id: batchId } })).finishedAt).not.toBeNull();
+  });
+
+  it("a job cancelled while its worker runs records nothing: the worker's commit finds the lease gone", async () => {
+    const { batchId, ids } = await queueBatch(1);
+    const keysBefore = storedKeys();
+    const crash = crashAt("written");
+    const [job] = await claimSealJobs(t.db, { owner: "w-c", leaseMs: LEASE }, 1, batchId);
+    const run = runSealJob(t.db, job!, worker("w-c", { afterStep: crash.afterStep }));
+    await crash.reached;
+    const cancelled = await cancelSealJobs(t.db, { batchId }, { kind: "operator", user: "ops", host: "h" });
+    expect(cancelled.map((j) => j.status)).toEqual(["CANCELLED"]);
+    crash.release();
+    expect(await run).toEqual({ jobId: job!.id, status: "LOST" });
+    expect(await t.db.seal.count({ where: { documentId: ids[0]! } })).toBe(0);
+    expect(await t.db.document.findUniqueOrThrow({ where: { id: ids[0]! } })).toMatchObject({
+      status: "FAILED",
+      failure: expect.stringContaining("cancelled"),
+    });
+    expect([...storedKeys()].filter((k) => !keysBefore.has(k))).toEqual([]);
+  });
+
+  it("the signer who asked for a failed seal can retry it (audited); others cannot", async () => {
+    const { batchId, ids } = await queueBatch(1);
+    await cancelSealJobs(t.db, { batchId }, { kind: "operator", user: "ops", host: "h" });
+    expect((await retryableDocuments(t.db, olivia)).map((d) => d.documentId)).toContain(ids[0]);
+    // Another signer of the organisation, and an auditor, are refused.
+    const other = await t.db.user.create({ data: { email: "sid@gamma.test", name: "Sid Signer", passwordHash: "x" } });
+    await t.db.membership.create({ data: { userId: other.id, orgId: olivia.orgId, roles: [Role.SIGNER] } });
+    const sid = await authorize(t.db, other.id, olivia.orgId, "organisation.view");
+    await expect(retryFailedDocument(t.db, sid, ids[0]!, request)).rejects.toThrow(/Only the person who asked/);
+    expect(await retryableDocuments(t.db, sid)).toEqual([]);
+    const auditor = { ...olivia, roles: [Role.AUDITOR] };
+    await expect(retryFailedDocument(t.db, auditor, ids[0]!, request)).rejects.toThrow(/signer role/);
+
+    const job = await retryFailedDocument(t.db, olivia, ids[0]!, request);
+    expect(job).toMatchObject({ status: "QUEUED", attempts: 0 });
+    expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[0]! } })).status).toBe("SEALING");
+    const retried = await t.db.auditEntry.findMany({ where: { action: "seal_job.retried", subjectId: ids[0]! } });
+    expect(retried.map((e) => e.actorId)).toEqual([olivia.userId]);
+    await expect(retryFailedDocument(t.db, olivia, ids[0]!, request)).rejects.toThrow(/no failed seal/);
+    await drainSealJobs(t.db, worker("w-retry"), batchId);
+    expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[0]! } })).status).toBe("SEALED");
   });
 
   it("keeps the audit chain intact", async () => {

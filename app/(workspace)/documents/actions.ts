@@ -14,7 +14,10 @@ import {
   sealRequestSchema,
   type SealStepUp,
 } from "@/lib/sealing";
-import { failure } from "@/app/_server/action-state";
+import { revalidatePath } from "next/cache";
+import { authorize } from "@/lib/access/org-context";
+import { retryFailedDocument } from "@/lib/sealing/seal-job-admin";
+import { failure, type ActionState } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";
 import { serverSealWorker } from "@/lib/jobs/server-background-jobs";
@@ -89,5 +92,31 @@ export async function sealDocumentsAction(input: unknown): Promise<SealDocuments
     return { ok: true, batchId: requested.batchId };
   } catch (error) {
     return { ok: false, error: failure(error).error ?? "Nothing was sealed." };
+  }
+}
+
+const retryInputSchema = z.object({ documentId: z.string().uuid("Which document?") });
+
+/**
+ * Retry a document whose seal failed: the same permissions as sealing (signer role, read fresh;
+ * the certificate still usable), and only by the person who asked for the batch, whose step-up
+ * authorised it. Its job goes back in the queue (audited as seal_job.retried).
+ */
+export async function retrySealAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const { ctx } = await requireOrgPermission("documents.view");
+    const { documentId } = retryInputSchema.parse({ documentId: form.get("documentId") });
+    const db = await getDb();
+    await retryFailedDocument(
+      db,
+      await authorize(db, ctx.userId, ctx.orgId, "organisation.view"),
+      documentId,
+      await requestMeta(),
+    );
+    serverSealWorker()?.wake();
+    revalidatePath("/documents");
+    return { ok: true, message: "Queued again: it will be sealed shortly." };
+  } catch (error) {
+    return failure(error);
   }
 }
