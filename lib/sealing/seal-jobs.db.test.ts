@@ -15,6 +15,7 @@ import { keyBackendFor } from "@/lib/custody/key-backends";
 import type { SealJob } from "@/lib/db/generated/client";
 import { LocalDocumentStore } from "@/lib/documents/local-document-store";
 import { uploadDocument } from "@/lib/documents/upload-document";
+import { KeyError } from "@/lib/engine/crypto/key-errors";
 import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
@@ -436,6 +437,38 @@ describe("sealing jobs", () => {
     await expect(retryFailedDocument(t.db, olivia, ids[0]!, request)).rejects.toThrow(/no failed seal/);
     await drainSealJobs(t.db, worker("w-retry"), batchId);
     expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[0]! } })).status).toBe("SEALED");
+  });
+
+  it("treats a timeout as transient (queued again) and any other error as permanent (failed with its message)", async () => {
+    const { batchId, ids } = await queueBatch(2, 3);
+    let calls = 0;
+    const backendFor: typeof keyBackendFor = async (...args) => {
+      const real = await keyBackendFor(...args);
+      return {
+        description: real.description,
+        keyAlgorithm: () => real.keyAlgorithm(),
+        publicKey: () => real.publicKey(),
+        sign: async () => {
+          calls += 1;
+          if (calls === 1) throw new DOMException("The operation timed out.", "TimeoutError");
+          throw new KeyError("key.digest_mismatch", "The digest handed to the key does not match the message to sign.");
+        },
+      };
+    };
+    const results = await drainSealJobs(t.db, worker("w-t", { backendFor, backoffMs: 60_000 }), batchId);
+    expect(results.map((r) => r.status)).toEqual(["QUEUED", "FAILED"]);
+    const jobs = await t.db.sealJob.findMany({ where: { batchId }, orderBy: { position: "asc" } });
+    expect(jobs.map((j) => [j.status, j.lastErrorCode])).toEqual([
+      ["QUEUED", "internal"],
+      ["FAILED", "key.digest_mismatch"],
+    ]);
+    expect(await t.db.document.findUniqueOrThrow({ where: { id: ids[1]! } })).toMatchObject({
+      status: "FAILED",
+      failure: "The digest handed to the key does not match the message to sign.",
+    });
+    // The timed-out one is still SEALING, due again after the backoff; cancel it to leave the queue clean.
+    expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[0]! } })).status).toBe("SEALING");
+    await cancelSealJobs(t.db, { batchId }, { kind: "operator", user: "ops", host: "h" });
   });
 
   it("keeps the audit chain intact", async () => {
