@@ -3,10 +3,14 @@ import { log } from "@/lib/log/logger";
 import {
   claimSealJobs,
   failExhaustedJobs,
+  failOrphanedSealing,
   runSealJob,
   type SealJobResult,
   type SealWorkerOptions,
 } from "@/lib/sealing/seal-jobs";
+
+/** How often a worker looks for documents left SEALING without a job (see failOrphanedSealing). */
+const ORPHAN_SWEEP_MS = 10 * 60_000;
 
 export type SealWorkerLoopOptions = {
   db: () => Promise<Db>;
@@ -47,10 +51,16 @@ export function startSealWorker(options: SealWorkerLoopOptions): RunningSealWork
       };
     });
 
+  let nextOrphanSweep = 0;
   const loop = (async () => {
     while (!stopping) {
       try {
         const db = await options.db();
+        if (Date.now() >= nextOrphanSweep) {
+          nextOrphanSweep = Date.now() + ORPHAN_SWEEP_MS;
+          const failed = await failOrphanedSealing(db);
+          if (failed > 0) log.warn({ failed }, "sealing worker: documents left SEALING without a job were failed");
+        }
         const worker = { ...(await options.worker()), owner: options.owner, leaseMs: options.leaseMs };
         await failExhaustedJobs(db, worker.store, (worker.now ?? (() => new Date()))());
         const [job] = await claimSealJobs(db, worker, 1);

@@ -29,6 +29,7 @@ import {
   drainSealJobs,
   extendLease,
   failExhaustedJobs,
+  failOrphanedSealing,
   runSealJob,
   type SealJobStep,
   type SealWorkerOptions,
@@ -469,6 +470,24 @@ describe("sealing jobs", () => {
     // The timed-out one is still SEALING, due again after the backoff; cancel it to leave the queue clean.
     expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[0]! } })).status).toBe("SEALING");
     await cancelSealJobs(t.db, { batchId }, { kind: "operator", user: "ops", host: "h" });
+  });
+
+  it("a document left SEALING by a batch without jobs (sealed inside a killed request, before jobs) is failed with a reason", async () => {
+    const { batchId, ids } = await queueBatch(2);
+    // As the in-request sealing left them after kill -9: SEALING, no job.
+    await t.db.sealJob.deleteMany({ where: { documentId: ids[0]! } });
+    expect(await failOrphanedSealing(t.db)).toBe(1);
+    expect(await t.db.document.findUniqueOrThrow({ where: { id: ids[0]! } })).toMatchObject({
+      status: "FAILED",
+      failure: expect.stringContaining("interrupted"),
+    });
+    // The other one has its job: untouched, and it seals.
+    expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[1]! } })).status).toBe("SEALING");
+    const failed = await t.db.auditEntry.findMany({ where: { action: "seal.failed", subjectId: ids[0]! } });
+    expect(failed.map((e) => (e.data as { reason: string }).reason)).toEqual(["sealing.interrupted"]);
+    expect(await failOrphanedSealing(t.db)).toBe(0);
+    await drainSealJobs(t.db, worker("w-o"), batchId);
+    expect((await t.db.document.findUniqueOrThrow({ where: { id: ids[1]! } })).status).toBe("SEALED");
   });
 
   it("keeps the audit chain intact", async () => {

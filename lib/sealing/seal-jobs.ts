@@ -489,3 +489,45 @@ export async function drainSealJobs(db: Db, options: SealWorkerOptions, batchId?
 }
 
 export const newWorkerName = (prefix = "worker"): string => `${prefix}-${randomUUID()}`;
+
+/**
+ * Documents left SEALING with no queued or running job: a batch sealed inside a request before
+ * sealing jobs existed, whose server was killed mid-way (issue 15). In this version a document is
+ * SEALING exactly while it has such a job (both change in one transaction), so these are failed
+ * with a reason ("seal.failed", reason sealing.interrupted) and can be sealed again. Run at a
+ * worker's start and every few minutes. Returns how many were failed.
+ */
+export async function failOrphanedSealing(db: Db, limit = 100): Promise<number> {
+  const message = "Not sealed: sealing was interrupted (the server stopped during the batch). Seal it again.";
+  const orphans = await db.$queryRawUnsafe<{ id: string }[]>(
+    `SELECT d.id FROM "Document" d
+      WHERE d.status = 'SEALING'
+        AND NOT EXISTS (SELECT 1 FROM "SealJob" j WHERE j."documentId" = d.id AND j.status IN ('QUEUED', 'RUNNING'))
+      LIMIT $1`,
+    limit,
+  );
+  let count = 0;
+  for (const { id } of orphans) {
+    const done = await db.$transaction(async (tx) => {
+      const active = await tx.sealJob.count({ where: { documentId: id, status: { in: ["QUEUED", "RUNNING"] } } });
+      if (active > 0) return false;
+      const { count: moved } = await tx.document.updateMany({
+        where: { id, status: "SEALING" },
+        data: { status: "FAILED", failure: message },
+      });
+      if (moved === 0) return false;
+      const document = await tx.document.findUniqueOrThrow({ where: { id } });
+      await appendAudit(tx, {
+        orgId: document.orgId,
+        actorId: null,
+        action: "seal.failed",
+        subjectType: "document",
+        subjectId: id,
+        data: { fileName: document.fileName, sha256Before: document.sha256, reason: "sealing.interrupted", message },
+      });
+      return true;
+    });
+    if (done) count += 1;
+  }
+  return count;
+}
