@@ -28,6 +28,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "organisation administration for the operator (approvals break-glass)",
     load: () => import("@/cli/commands/org").then((m) => m.orgCommand),
   },
+  jobs: {
+    summary: "sealing jobs for the operator: list, retry, cancel",
+    load: () => import("@/cli/commands/jobs").then((m) => m.jobsCommand),
+  },
 };
 
 const HELP = `usage: signet <command> [options]

@@ -51,6 +51,9 @@ export const AUDIT_ACTIONS = [
   "seal.created",
   "seal.failed",
   "seal.refused",
+  "seal.requested",
+  "seal_job.retried",
+  "seal_job.cancelled",
 ] as const;
 
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -40,6 +40,8 @@ const schema = z.object({
     .max(7 * 24 * 60)
     .default(60),
   SIGNET_SIEM_POLL_SECONDS: z.coerce.number().min(0).max(3600).default(5),
+  SIGNET_SEAL_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
+  SIGNET_SEAL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   SIGNET_SIEM_ALLOW_HTTP: z.enum(["0", "1", "true", "false"]).default("0"),
   SIGNET_OUTBOUND_ALLOW: z.string().default(""),
   SIGNET_METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
@@ -66,6 +68,10 @@ export type Settings = {
   checkpointIntervalMinutes: number;
   /** SIEM forwarding: seconds between outbox runs (0: this process does not deliver). */
   siemPollSeconds: number;
+  /** Sealing jobs: how long a worker's claim lasts without a heartbeat before another instance takes it over. */
+  sealLeaseSeconds: number;
+  /** Sealing jobs: attempts before a transient failure (KMS throttled, HSM busy, a timeout) fails the document. */
+  sealMaxAttempts: number;
   /** SIEM webhooks may use plain http to hosts other than localhost. */
   siemAllowHttp: boolean;
   /** Internal destinations outbound requests (SIEM webhooks, …) may reach: address ranges and host names. */
@@ -107,6 +113,8 @@ export function readSettings(given: Env = process.env): Settings {
     verifyWorkers: e.SIGNET_VERIFY_WORKERS,
     checkpointIntervalMinutes: e.SIGNET_CHECKPOINT_INTERVAL_MINUTES,
     siemPollSeconds: e.SIGNET_SIEM_POLL_SECONDS,
+    sealLeaseSeconds: e.SIGNET_SEAL_LEASE_SECONDS,
+    sealMaxAttempts: e.SIGNET_SEAL_MAX_ATTEMPTS,
     siemAllowHttp: e.SIGNET_SIEM_ALLOW_HTTP === "1" || e.SIGNET_SIEM_ALLOW_HTTP === "true",
     outboundAllow: outboundAllowList(e.SIGNET_OUTBOUND_ALLOW),
     metricsToken: e.SIGNET_METRICS_TOKEN,

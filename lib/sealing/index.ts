@@ -6,7 +6,9 @@
  */
 export { prepareSeal, type PreparedSeal } from "@/lib/sealing/prepare-seal";
 export {
+  requestSeal,
   sealDocuments,
+  type RequestedBatch,
   type BatchOutcome,
   type DocumentOutcome,
   type SealingDependencies,

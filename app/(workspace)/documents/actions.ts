@@ -10,15 +10,17 @@ import {
   consumeSealStepUp,
   issueSealStepUp,
   prepareSeal,
-  sealDocuments,
+  requestSeal,
   sealRequestSchema,
-  type DocumentOutcome,
   type SealStepUp,
 } from "@/lib/sealing";
-import { failure } from "@/app/_server/action-state";
+import { revalidatePath } from "next/cache";
+import { authorize } from "@/lib/access/org-context";
+import { retryFailedDocument } from "@/lib/sealing/seal-job-admin";
+import { failure, type ActionState } from "@/app/_server/action-state";
 import { requestMeta } from "@/app/_server/request-meta";
 import { requireOrgPermission } from "@/app/_server/session";
-import { configuredTimestamper } from "@/lib/config/configured-timestamper";
+import { serverSealWorker } from "@/lib/jobs/server-background-jobs";
 
 const stepUp: SealStepUp = { issue: issueSealStepUp, consume: consumeSealStepUp };
 
@@ -32,8 +34,7 @@ export type PrepareSealResult =
     }
   | { ok: false; error: string };
 
-export type SealDocumentsResult =
-  { ok: true; batchId: string; documents: DocumentOutcome[] } | { ok: false; error: string };
+export type SealDocumentsResult = { ok: true; batchId: string } | { ok: false; error: string };
 
 /**
  * Step one of "Seal": the request (documents, placements, certificate, reason, location) is
@@ -72,22 +73,50 @@ const sealInputSchema = z.object({
 
 /**
  * Step two: everything is read and checked again on the server, the step-up is consumed, and
- * only then is each document sealed. The ids of the user and organisation come from the session.
+ * only then is the batch queued (one sealing job per document, audited). The action returns at
+ * once; the workers of every instance seal, and the page follows the batch's progress from the
+ * database (/api/documents/seal-progress). The ids of the user and organisation come from the session.
  */
 export async function sealDocumentsAction(input: unknown): Promise<SealDocumentsResult> {
   try {
     const { ctx } = await requireOrgPermission("documents.view");
     const parsed = sealInputSchema.parse(input);
-    const outcome = await sealDocuments(
+    const requested = await requestSeal(
       await getDb(),
-      processDocumentStore().store,
       ctx,
       parsed,
-      { stepUp, masterKey: await processMasterKey(), timestamper: configuredTimestamper() },
+      { stepUp, masterKey: await processMasterKey() },
       await requestMeta(),
     );
-    return { ok: true, batchId: outcome.batchId, documents: outcome.documents };
+    serverSealWorker()?.wake();
+    return { ok: true, batchId: requested.batchId };
   } catch (error) {
     return { ok: false, error: failure(error).error ?? "Nothing was sealed." };
+  }
+}
+
+const retryInputSchema = z.object({ documentId: z.string().uuid("Which document?") });
+
+/**
+ * Retry a document whose seal failed: the same permissions as sealing (signer role, read fresh;
+ * the certificate still usable), and only by the person who asked for the batch, whose step-up
+ * authorised it. Its job goes back in the queue (audited as seal_job.retried).
+ */
+export async function retrySealAction(_previous: ActionState, form: FormData): Promise<ActionState> {
+  try {
+    const { ctx } = await requireOrgPermission("documents.view");
+    const { documentId } = retryInputSchema.parse({ documentId: form.get("documentId") });
+    const db = await getDb();
+    await retryFailedDocument(
+      db,
+      await authorize(db, ctx.userId, ctx.orgId, "organisation.view"),
+      documentId,
+      await requestMeta(),
+    );
+    serverSealWorker()?.wake();
+    revalidatePath("/documents");
+    return { ok: true, message: "Queued again: it will be sealed shortly." };
+  } catch (error) {
+    return failure(error);
   }
 }

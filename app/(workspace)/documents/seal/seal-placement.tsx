@@ -4,7 +4,7 @@ import Link from "next/link";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { startAuthentication } from "@simplewebauthn/browser";
 import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
-import { prepareSealAction, sealDocumentsAction, type SealDocumentsResult } from "@/app/(workspace)/documents/actions";
+import { prepareSealAction, sealDocumentsAction } from "@/app/(workspace)/documents/actions";
 import type { SealRequest } from "@/lib/sealing";
 import { SealPagePreview, type PageSize } from "@/components/seal-page-preview";
 import { SealProgressList, type ProgressRow } from "@/components/seal-progress-list";
@@ -34,7 +34,7 @@ type Phase =
       waiting: boolean;
     }
   | { kind: "sealing"; challengeId: string }
-  | { kind: "done"; result: Extract<SealDocumentsResult, { ok: true }> };
+  | { kind: "done"; result: { batchId: string; documents: ProgressRow[] } };
 
 const STAMP = { width: 200, height: 80, margin: 36 };
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -159,15 +159,23 @@ export function SealPlacement({
     poller.current = null;
   }
 
+  /** The batch is sealed by the workers; its progress is read from the database until it is finished. */
   function startPolling(challengeId: string) {
     stopPolling();
-    setProgress(documents.map((d) => ({ id: d.id, fileName: d.fileName, status: "SEALING", failure: null })));
     const query = `challenge=${challengeId}&${documents.map((d) => `id=${d.id}`).join("&")}`;
     poller.current = setInterval(() => {
       fetch(`/api/documents/seal-progress?${query}`, { cache: "no-store" })
-        .then((r) => (r.ok ? (r.json() as Promise<{ batchId: string | null; documents: ProgressRow[] }>) : null))
+        .then((r) =>
+          r.ok ? (r.json() as Promise<{ batchId: string | null; finished: boolean; documents: ProgressRow[] }>) : null,
+        )
         .then((body) => {
-          if (body?.batchId != null) setProgress(body.documents);
+          if (body?.batchId == null) return;
+          setProgress(body.documents);
+          if (body.finished) {
+            stopPolling();
+            // No refresh here: the page would re-render without the documents that are now sealed.
+            setPhase({ kind: "done", result: { batchId: body.batchId, documents: body.documents } });
+          }
         })
         .catch(() => undefined);
     }, 700);
@@ -217,24 +225,15 @@ export function SealPlacement({
     response: { kind: "webauthn"; assertion: unknown } | { kind: "totp"; code: string },
   ) {
     setPhase({ kind: "sealing", challengeId });
-    startPolling(challengeId);
+    setProgress(documents.map((d) => ({ id: d.id, fileName: d.fileName, status: "SEALING", failure: null })));
+    // The action only queues the batch and returns; the workers seal it.
     const result = await sealDocumentsAction({ challengeId, request: frozen.current, response });
-    stopPolling();
     if (!result.ok) {
       setError(result.error);
       setPhase({ kind: "editing" });
       return;
     }
-    setProgress(
-      result.documents.map((d) => ({
-        id: d.documentId,
-        fileName: d.fileName,
-        status: d.status,
-        failure: d.status === "FAILED" ? d.failure : null,
-      })),
-    );
-    // No refresh here: the page would re-render without the documents that are now sealed.
-    setPhase({ kind: "done", result });
+    startPolling(challengeId);
   }
 
   function onTotp(event: FormEvent<HTMLFormElement>) {
