@@ -6,7 +6,9 @@
 // the copy-and-hash floor (`cp` then `openssl dgst -sha256`, spawned the same way). Nothing here
 // asserts a threshold: it prints figures and ratios. `-- --quick` takes fewer runs. Last, the
 // production runtime on the compiled app tree (bench/runtime-footprint.ts): start-up, idle memory
-// of one instance across its processes, and a verification worker's own memory.
+// of one instance across its processes, and a verification worker's own memory. Then sealing
+// throughput through the durable jobs and the per-call cost of the key backends
+// (bench/sealing-throughput.ts).
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
@@ -15,6 +17,7 @@ import path from "node:path";
 import { build } from "esbuild";
 import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
 import { measureRuntimeFootprint } from "@/bench/runtime-footprint";
+import { measureSealingThroughput } from "@/bench/sealing-throughput";
 
 const root = path.resolve(import.meta.dirname, "..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "signet-bench-"));
@@ -288,3 +291,6 @@ fs.rmSync(work, { recursive: true, force: true });
 
 // The production runtime: start-up, idle memory of one instance, a verification worker's memory.
 await measureRuntimeFootprint();
+
+// Documents sealed per second through the durable sealing jobs, and the key backends' per-call cost.
+await measureSealingThroughput({ quick });
