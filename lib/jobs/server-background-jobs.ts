@@ -8,7 +8,7 @@ import { siemKeyFromEnvironment } from "@/lib/audit/siem-secret";
 import { onShutdown } from "@/lib/process/shutdown";
 import { configuredTimestamper } from "@/lib/config/configured-timestamper";
 import { processDocumentStore } from "@/lib/documents/process-document-store";
-import { startSealWorker, type RunningSealWorker } from "@/lib/jobs/seal-worker";
+import { startSealWorker, type RunningSealWorker, type SealWorkerLoopOptions } from "@/lib/jobs/seal-worker";
 import { newWorkerName } from "@/lib/sealing/seal-jobs";
 
 const GLOBAL_KEY = Symbol.for("signet.backgroundJobs");
@@ -30,23 +30,7 @@ export function startServerBackgroundJobs(): void {
     sessionMaxAgeSeconds: settings.sessionMaxAgeHours * 3600,
   });
   g[GLOBAL_KEY] = jobs;
-  // Sealing jobs: every instance seals. On SIGTERM the document in flight may finish, within the
-  // lease and at most 25 s (a container's grace period is often 30 s); past that, another
-  // instance takes it over once the lease expires.
-  const leaseMs = settings.sealLeaseSeconds * 1000;
-  const sealWorker = startSealWorker({
-    db: getDb,
-    worker: async () => ({
-      store: processDocumentStore().store,
-      masterKey: await processMasterKey(),
-      timestamper: configuredTimestamper(),
-      publicUrl: settings.publicUrl,
-    }),
-    owner: newWorkerName(`pid${process.pid}`),
-    leaseMs,
-    pollMs: 2_000,
-    stopTimeoutMs: Math.min(leaseMs, 25_000),
-  });
+  const sealWorker = startProcessSealWorker();
   g[SEAL_WORKER_KEY] = sealWorker;
   // One shutdown step for all background jobs (e2e 11 checks the steps): the sealing worker
   // first (claims nothing more; the document in flight finishes), then the repeating jobs.
@@ -68,4 +52,31 @@ export function serverSealWorker(): RunningSealWorker | undefined {
 /** This process's background jobs, for readiness and metrics; undefined until instrumentation.ts started them. */
 export function serverBackgroundJobs(): RunningJobs | undefined {
   return (globalThis as GlobalWithWorker)[GLOBAL_KEY];
+}
+
+/**
+ * The sealing worker of this process, configured from its settings: every instance seals. On
+ * SIGTERM the document in flight may finish, within the lease and at most 25 s (a container's
+ * grace period is often 30 s); past that, another instance takes it over once the lease expires.
+ * `pollMs` and `onResult` exist for the two-instance test's processes.
+ */
+export function startProcessSealWorker(
+  options: { pollMs?: number; onResult?: SealWorkerLoopOptions["onResult"] } = {},
+): RunningSealWorker {
+  const settings = readSettings();
+  const leaseMs = settings.sealLeaseSeconds * 1000;
+  return startSealWorker({
+    db: getDb,
+    worker: async () => ({
+      store: processDocumentStore().store,
+      masterKey: await processMasterKey(),
+      timestamper: configuredTimestamper(),
+      publicUrl: settings.publicUrl,
+    }),
+    owner: newWorkerName(`pid${process.pid}`),
+    leaseMs,
+    pollMs: options.pollMs ?? 2_000,
+    stopTimeoutMs: Math.min(leaseMs, 25_000),
+    ...(options.onResult === undefined ? {} : { onResult: options.onResult }),
+  });
 }

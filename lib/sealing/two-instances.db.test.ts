@@ -212,6 +212,9 @@ describe.skipIf(!usingPostgres)("two instances on one PostgreSQL and one S3 stor
       );
       const killedAt = await sealedCount();
       await stopInstance(a, "SIGKILL");
+      // A statement the dead process had already sent (its seal's COMMIT, say) still completes in
+      // its PostgreSQL backend: let those land before reading what it left behind.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
       // Jobs left RUNNING under the dead instance's lease: another instance must take them over.
       stranded = (
         await t.db.sealJob.findMany({
