@@ -10,13 +10,12 @@
 // throughput through the durable jobs and the per-call cost of the key backends
 // (bench/sealing-throughput.ts).
 import { execFileSync, spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { build } from "esbuild";
-import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
 import { measureRuntimeFootprint } from "@/bench/runtime-footprint";
+import { imagePdf } from "@/test/support/image-pdf";
 import { measureSealingThroughput } from "@/bench/sealing-throughput";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -68,29 +67,9 @@ function makeKeys() {
 
 /** A PDF of `pages` pages, each drawing an uncompressed RGB image of `imageBytes` bytes. */
 async function makePdf(name: string, pages: number, imageBytes: number): Promise<string> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let i = 0; i < pages; i++) {
-    const page = doc.addPage([595, 842]);
-    page.drawText(`Signet benchmark, page ${i + 1}`, { x: 50, y: 800, size: 14, font });
-    if (imageBytes > 0) {
-      const side = Math.floor(Math.sqrt(imageBytes / 3));
-      const image = doc.context.stream(randomBytes(side * side * 3), {
-        Type: "XObject",
-        Subtype: "Image",
-        Width: side,
-        Height: side,
-        ColorSpace: "DeviceRGB",
-        BitsPerComponent: 8,
-      });
-      const ref = doc.context.register(image);
-      page.node.setXObject(PDFName.of("Im0"), ref);
-      const content = doc.context.stream("q 495 0 0 495 50 250 cm /Im0 Do Q");
-      page.node.addContentStream(doc.context.register(content));
-    }
-  }
+  const bytes = await imagePdf({ pages, imageBytes, title: "Signet benchmark" });
   const file = path.join(work, name);
-  fs.writeFileSync(file, await doc.save({ useObjectStreams: true }));
+  fs.writeFileSync(file, bytes);
   return file;
 }
 

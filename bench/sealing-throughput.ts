@@ -18,7 +18,6 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { PDFDocument, PDFName, StandardFonts } from "pdf-lib";
 import { enrolTestCertificate } from "@/test/support/certificate-enrolment";
 import { FakeStepUp } from "@/test/support/fake-step-up";
 import { registerTestKmsKey } from "@/test/support/kms-fixtures";
@@ -43,6 +42,7 @@ import { startSealWorker, type RunningSealWorker } from "@/lib/jobs/seal-worker"
 import { prepareSeal } from "@/lib/sealing/prepare-seal";
 import { requestSeal } from "@/lib/sealing/seal-documents";
 import { newWorkerName, type SealJobResult } from "@/lib/sealing/seal-jobs";
+import { imagePdf } from "@/test/support/image-pdf";
 
 const root = path.resolve(import.meta.dirname, "..");
 const request = { ip: "198.51.100.7", userAgent: "signet-bench" };
@@ -64,26 +64,8 @@ type Fixture = {
 };
 
 /** A one-page PDF, or one with a page drawing an uncompressed random image of about `imageBytes`. */
-async function makePdf(imageBytes: number): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  const page = doc.addPage([595, 842]);
-  page.drawText("Signet sealing throughput", { x: 50, y: 800, size: 14, font });
-  if (imageBytes > 0) {
-    const side = Math.floor(Math.sqrt(imageBytes / 3));
-    const image = doc.context.stream(randomBytes(side * side * 3), {
-      Type: "XObject",
-      Subtype: "Image",
-      Width: side,
-      Height: side,
-      ColorSpace: "DeviceRGB",
-      BitsPerComponent: 8,
-    });
-    page.node.setXObject(PDFName.of("Im0"), doc.context.register(image));
-    page.node.addContentStream(doc.context.register(doc.context.stream("q 495 0 0 495 50 250 cm /Im0 Do Q")));
-  }
-  return doc.save({ useObjectStreams: true });
-}
+const makePdf = (imageBytes: number): Promise<Uint8Array> =>
+  imagePdf({ pages: 1, imageBytes, title: "Signet sealing throughput" });
 
 async function setUp(work: string): Promise<Fixture> {
   const baseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || undefined;

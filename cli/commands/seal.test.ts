@@ -2,8 +2,6 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
-import { PDFDocument, PDFName } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runSignetInProcess, runSignetInProcessBinary } from "@/test/support/run-signet-cli";
 import { readSignatures } from "@/lib/engine/pdf/read-signatures";
@@ -12,6 +10,7 @@ import { getTestPki, type TestPki } from "@/test/support/pki-fixtures";
 import { startTestTsa, type TestTsa } from "@/test/support/tsa-server";
 import { solidPng } from "@/test/support/pdf-png";
 import { parsePlacement } from "@/cli/commands/seal";
+import { imagePdf } from "@/test/support/image-pdf";
 
 let pki: TestPki;
 let dir: string;
@@ -254,21 +253,4 @@ describe("signet seal", () => {
 });
 
 /** A three-page PDF of about 9 MB: an uncompressed random RGB image on each page (as bench/bench.ts makes them). */
-async function largePdf(): Promise<Uint8Array> {
-  const doc = await PDFDocument.create();
-  for (let i = 0; i < 3; i++) {
-    const page = doc.addPage([595, 842]);
-    const side = 1000;
-    const image = doc.context.stream(randomBytes(side * side * 3), {
-      Type: "XObject",
-      Subtype: "Image",
-      Width: side,
-      Height: side,
-      ColorSpace: "DeviceRGB",
-      BitsPerComponent: 8,
-    });
-    page.node.setXObject(PDFName.of("Im0"), doc.context.register(image));
-    page.node.addContentStream(doc.context.register(doc.context.stream("q 495 0 0 495 50 250 cm /Im0 Do Q")));
-  }
-  return doc.save({ useObjectStreams: true });
-}
+const largePdf = (): Promise<Uint8Array> => imagePdf({ pages: 3, imageBytes: 3_000_000, title: "Large" });
