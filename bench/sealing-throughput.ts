@@ -18,16 +18,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
-import { enrolTestCertificate } from "@/test/support/certificate-enrolment";
 import { FakeStepUp } from "@/test/support/fake-step-up";
 import { registerTestKmsKey } from "@/test/support/kms-fixtures";
 import { startTestKms } from "@/test/support/kms-server";
 import { createScratchPostgresDatabase, dropScratchPostgresDatabase } from "@/test/support/postgres-scratch";
 import { testSignRequest } from "@/test/support/softhsm-fixtures";
 import { disposeSoftHsm, getSoftHsm, softHsmAvailability } from "@/test/support/softhsm-token";
-import { authorize, type OrgContext } from "@/lib/access/org-context";
-import { Role } from "@/lib/access/roles";
-import { createPlatformKey } from "@/lib/custody/platform-keys";
+import type { OrgContext } from "@/lib/access/org-context";
 import { keyBackendFor } from "@/lib/custody/key-backends";
 import { fromPGlite, openDatabase, type Db, type OpenDatabase } from "@/lib/db/client";
 import { migrate } from "@/lib/db/migrate";
@@ -43,6 +40,7 @@ import { prepareSeal } from "@/lib/sealing/prepare-seal";
 import { requestSeal } from "@/lib/sealing/seal-documents";
 import { newWorkerName, type SealJobResult } from "@/lib/sealing/seal-jobs";
 import { imagePdf } from "@/test/support/image-pdf";
+import { createSealingOrganisation } from "@/test/support/sealing-organisation";
 
 const root = path.resolve(import.meta.dirname, "..");
 const request = { ip: "198.51.100.7", userAgent: "signet-bench" };
@@ -91,20 +89,16 @@ async function setUp(work: string): Promise<Fixture> {
   fs.mkdirSync(storeDir);
   const masterBase64 = randomBytes(32).toString("base64");
   const master = new LocalMasterKey(masterBase64);
-  const org = await db.organization.create({ data: { name: "Bench Works" } });
-  const user = await db.user.create({ data: { email: "bench@bench.test", name: "Bench Owner", passwordHash: "x" } });
-  await db.membership.create({ data: { userId: user.id, orgId: org.id, roles: [Role.OWNER, Role.SIGNER] } });
-  const owner = await authorize(db, user.id, org.id, "organisation.view");
+  const { owner, keys: enrolled } = await createSealingOrganisation(db, master, {
+    name: "Bench Works",
+    owner: { email: "bench@bench.test", name: "Bench Owner" },
+    algorithms: ["RSA-4096", "EC-P256"],
+    request,
+  });
   const keys = {} as Fixture["keys"];
   for (const algorithm of ["RSA-4096", "EC-P256"] as const) {
-    const { keyId } = await createPlatformKey(db, owner, { label: algorithm, algorithm }, master, request);
-    const enrolled = await enrolTestCertificate(db, {
-      orgId: org.id,
-      keyId,
-      createdById: user.id,
-      subject: `/C=BE/O=Bench Works/CN=Bench ${algorithm}`,
-    });
-    keys[algorithm] = { keyId, certificateId: enrolled.id };
+    const { keyId, certificateId } = enrolled[algorithm]!;
+    keys[algorithm] = { keyId, certificateId };
   }
   return {
     db,

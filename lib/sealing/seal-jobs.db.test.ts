@@ -3,14 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { enrolTestCertificate } from "@/test/support/certificate-enrolment";
 import { corpusFiles } from "@/test/support/pdf-corpus";
 import { createTestDatabase, type TestDatabase } from "@/test/support/test-database";
 import { FakeStepUp } from "@/test/support/fake-step-up";
 import { authorize, type OrgContext } from "@/lib/access/org-context";
 import { Role } from "@/lib/access/roles";
 import { verifyChain } from "@/lib/audit/verify-chain";
-import { createPlatformKey } from "@/lib/custody/platform-keys";
 import { keyBackendFor } from "@/lib/custody/key-backends";
 import type { SealJob } from "@/lib/db/generated/client";
 import { LocalDocumentStore } from "@/lib/documents/local-document-store";
@@ -24,6 +22,7 @@ import { prepareSeal } from "@/lib/sealing/prepare-seal";
 import { requestSeal } from "@/lib/sealing/seal-documents";
 import { sealProgress } from "@/lib/sealing/seal-progress";
 import { cancelSealJobs, retryableDocuments, retryFailedDocument } from "@/lib/sealing/seal-job-admin";
+import { createSealingOrganisation } from "@/test/support/sealing-organisation";
 import {
   claimSealJobs,
   drainSealJobs,
@@ -130,21 +129,15 @@ const later = (ms: number) => () => new Date(Date.now() + ms);
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const org = await t.db.organization.create({ data: { name: "Gamma Works" } });
-  const user = await t.db.user.create({
-    data: { email: "olivia@gamma.test", name: "Olivia Owner", passwordHash: "x" },
+  const sealing = await createSealingOrganisation(t.db, master, {
+    name: "Gamma Works",
+    owner: { email: "olivia@gamma.test", name: "Olivia Owner" },
+    algorithms: ["EC-P256"],
+    request,
+    label: "Seal",
   });
-  await t.db.membership.create({ data: { userId: user.id, orgId: org.id, roles: [Role.OWNER, Role.SIGNER] } });
-  olivia = await authorize(t.db, user.id, org.id, "organisation.view");
-  const { keyId } = await createPlatformKey(t.db, olivia, { label: "Seal", algorithm: "EC-P256" }, master, request);
-  const active = await enrolTestCertificate(t.db, {
-    orgId: org.id,
-    keyId,
-    createdById: olivia.userId,
-    subject: "/C=BE/O=Gamma Works/CN=Olivia Owner",
-  });
-  certificateId = active.id;
-  rootPem = active.pki.root.certPem;
+  olivia = sealing.owner;
+  ({ certificateId, rootPem } = sealing.keys["EC-P256"]!);
 }, 180_000);
 afterAll(async () => {
   await t?.drop();

@@ -10,23 +10,21 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { enrolTestCertificate } from "@/test/support/certificate-enrolment";
 import { FakeStepUp } from "@/test/support/fake-step-up";
 import { tinyPdf } from "@/test/support/pdf-samples";
 import { qpdfCheck } from "@/test/support/pdf-tools";
 import { createNssDb, pdfsig, type NssDb } from "@/test/support/pki-nss";
 import { startTestS3, type TestS3Server } from "@/test/support/s3-server";
 import { createTestDatabase, usingPostgres, type TestDatabase } from "@/test/support/test-database";
-import { authorize, type OrgContext } from "@/lib/access/org-context";
-import { Role } from "@/lib/access/roles";
+import type { OrgContext } from "@/lib/access/org-context";
 import { chainIdFor } from "@/lib/audit/audit-actions";
 import { verifyChain } from "@/lib/audit/verify-chain";
-import { createPlatformKey } from "@/lib/custody/platform-keys";
 import { S3DocumentStore } from "@/lib/documents/s3-document-store";
 import { uploadDocument } from "@/lib/documents/upload-document";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 import { prepareSeal } from "@/lib/sealing/prepare-seal";
 import { requestSeal } from "@/lib/sealing/seal-documents";
+import { createSealingOrganisation } from "@/test/support/sealing-organisation";
 
 const DOCUMENTS = 200;
 const BATCH = 100;
@@ -126,21 +124,15 @@ beforeAll(async () => {
     encryption: { type: "none" },
     credentials: s3.credentials,
   });
-  const org = await t.db.organization.create({ data: { name: "Two Instances Ltd" } });
-  const user = await t.db.user.create({
-    data: { email: "olivia@two-instances.test", name: "Olivia Owner", passwordHash: "x" },
+  const sealing = await createSealingOrganisation(t.db, master, {
+    name: "Two Instances Ltd",
+    owner: { email: "olivia@two-instances.test", name: "Olivia Owner" },
+    algorithms: ["EC-P256"],
+    request,
+    label: "Seal",
   });
-  await t.db.membership.create({ data: { userId: user.id, orgId: org.id, roles: [Role.OWNER, Role.SIGNER] } });
-  olivia = await authorize(t.db, user.id, org.id, "organisation.view");
-  const { keyId } = await createPlatformKey(t.db, olivia, { label: "Seal", algorithm: "EC-P256" }, master, request);
-  const active = await enrolTestCertificate(t.db, {
-    orgId: org.id,
-    keyId,
-    createdById: olivia.userId,
-    subject: "/C=BE/O=Two Instances Ltd/CN=Olivia Owner",
-  });
-  certificateId = active.id;
-  rootPem = active.pki.root.certPem;
+  olivia = sealing.owner;
+  ({ certificateId, rootPem } = sealing.keys["EC-P256"]!);
 }, 180_000);
 
 afterAll(async () => {
