@@ -5,7 +5,7 @@
 import readline from "node:readline";
 import { openDatabase } from "@/lib/db/client";
 import { LocalDocumentStore } from "@/lib/documents/local-document-store";
-import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
+import { LocalMasterKey } from "@/lib/engine/keys/platform";
 import { startSealWorker, type RunningSealWorker } from "@/lib/jobs/seal-worker";
 import { newWorkerName } from "@/lib/sealing/seal-jobs";
 
