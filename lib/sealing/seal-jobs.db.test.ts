@@ -12,17 +12,14 @@ import { verifyChain } from "@/lib/audit/verify-chain";
 import { keyBackendFor } from "@/lib/custody/key-backends";
 import type { SealJob } from "@/lib/db/generated/client";
 import { LocalDocumentStore } from "@/lib/documents/local-document-store";
-import { uploadDocument } from "@/lib/documents/upload-document";
 import { KeyError } from "@/lib/engine/crypto/key-errors";
 import { KmsError } from "@/lib/engine/keys/aws-kms/kms-errors";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
 import { verifyPdf } from "@/lib/engine/verify/verify-pdf";
 import { startSealWorker } from "@/lib/jobs/seal-worker";
-import { prepareSeal } from "@/lib/sealing/prepare-seal";
-import { requestSeal } from "@/lib/sealing/seal-documents";
 import { sealProgress } from "@/lib/sealing/seal-progress";
 import { cancelSealJobs, retryableDocuments, retryFailedDocument } from "@/lib/sealing/seal-job-admin";
-import { createSealingOrganisation } from "@/test/support/sealing-organisation";
+import { createSealingOrganisation, queueSealBatch } from "@/test/support/sealing-organisation";
 import {
   claimSealJobs,
   drainSealJobs,
@@ -63,37 +60,16 @@ function storedKeys(): Set<string> {
 }
 
 async function queueBatch(count: number, maxAttempts = 3): Promise<{ batchId: string; ids: string[] }> {
-  const ids: string[] = [];
-  for (const f of sealable.slice(0, count)) {
-    const outcome = await uploadDocument(
-      t.db,
-      store,
-      olivia,
-      { fileName: path.basename(f.path), body: [readFileSync(f.path)] },
-      200 * 1024 * 1024,
-      request,
-    );
-    if (!outcome.accepted) throw new Error(outcome.message);
-    ids.push(outcome.document.id);
-  }
-  const sealRequest = {
+  return queueSealBatch(t.db, store, olivia, {
     certificateId,
+    files: sealable.slice(0, count).map((f) => ({ fileName: path.basename(f.path), bytes: readFileSync(f.path) })),
+    placement: { page: 1, rect: { x: 24, y: 24, width: 180, height: 72 } },
     reason: "Checked",
-    location: "Ghent",
-    documents: ids.map((documentId) => ({
-      documentId,
-      placement: { page: 1, rect: { x: 24, y: 24, width: 180, height: 72 } },
-    })),
-  };
-  const prepared = await prepareSeal(t.db, store, olivia, sealRequest, stepUp, request);
-  const { batchId } = await requestSeal(
-    t.db,
-    olivia,
-    { challengeId: prepared.challengeId, request: sealRequest, response: { kind: "totp", code: "123456" } },
-    { stepUp, masterKey: master, maxAttempts },
+    stepUp,
+    master,
     request,
-  );
-  return { batchId, ids };
+    maxAttempts,
+  });
 }
 
 function worker(owner: string, extra: Partial<SealWorkerOptions> = {}): SealWorkerOptions {

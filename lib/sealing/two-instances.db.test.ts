@@ -20,11 +20,8 @@ import type { OrgContext } from "@/lib/access/org-context";
 import { chainIdFor } from "@/lib/audit/audit-actions";
 import { verifyChain } from "@/lib/audit/verify-chain";
 import { S3DocumentStore } from "@/lib/documents/s3-document-store";
-import { uploadDocument } from "@/lib/documents/upload-document";
 import { LocalMasterKey } from "@/lib/engine/keys/platform/local-master-key";
-import { prepareSeal } from "@/lib/sealing/prepare-seal";
-import { requestSeal } from "@/lib/sealing/seal-documents";
-import { createSealingOrganisation } from "@/test/support/sealing-organisation";
+import { createSealingOrganisation, queueSealBatch } from "@/test/support/sealing-organisation";
 
 const DOCUMENTS = 200;
 const BATCH = 100;
@@ -143,37 +140,20 @@ afterAll(async () => {
 
 /** Uploads `count` distinct one-page PDFs through the upload service and queues them, as the seal action does. */
 async function queueBatch(count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
+  const files = Array.from({ length: count }, () => {
     const id = randomBytes(16).toString("hex");
-    const outcome = await uploadDocument(
-      t.db,
-      store,
-      olivia,
-      { fileName: `contract-${id.slice(0, 8)}.pdf`, body: [tinyPdf(`/ID [<${id}> <${id}>]`)] },
-      10 * 1024 * 1024,
-      request,
-    );
-    if (!outcome.accepted) throw new Error(outcome.message);
-    ids.push(outcome.document.id);
-  }
-  const sealRequest = {
+    return { fileName: `contract-${id.slice(0, 8)}.pdf`, bytes: tinyPdf(`/ID [<${id}> <${id}>]`) };
+  });
+  const { ids } = await queueSealBatch(t.db, store, olivia, {
     certificateId,
+    files,
+    placement: { page: 1, rect: { x: 10, y: 10, width: 150, height: 60 } },
     reason: "Approved",
-    location: "Ghent",
-    documents: ids.map((documentId) => ({
-      documentId,
-      placement: { page: 1, rect: { x: 10, y: 10, width: 150, height: 60 } },
-    })),
-  };
-  const prepared = await prepareSeal(t.db, store, olivia, sealRequest, stepUp, request);
-  await requestSeal(
-    t.db,
-    olivia,
-    { challengeId: prepared.challengeId, request: sealRequest, response: { kind: "totp", code: "123456" } },
-    { stepUp, masterKey: master, maxAttempts: 3 },
+    stepUp,
+    master,
     request,
-  );
+    maxAttempts: 3,
+  });
   return ids;
 }
 
